@@ -1,0 +1,19 @@
+// Object metadata shared by every kind.
+
+export interface ObjectMeta {
+  name: string;
+  namespace: string;
+  uid: string;
+  creationTimestamp: string;
+  resourceVersion: string;
+  generation?: number;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  deletionTimestamp?: string;
+  deletionGracePeriodSeconds?: number;
+  [extra: string]: unknown;
+}
+
+export const DEFAULT_NAMESPACE = 'default';
+
+export const podKey = (namespace: string, name: string): string => `${namespace}/${name}`;

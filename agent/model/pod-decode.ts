@@ -1,0 +1,43 @@
+// From a decoded request body to a defaulted, validated Pod, or a Status-ready error.
+import { randomBytes } from 'node:crypto';
+import { MiniKubeletError } from '../errors';
+import { fieldError, invalidError, type FieldError } from './field-errors';
+import type { Pod } from './pod';
+import { applyPodDefaults } from './pod-defaults';
+import { validatePod } from './pod-validation';
+import { POD_SHAPE, checkShape, isObject } from './shape';
+
+/** Checks kind/apiVersion and the namespace against the request's; fills generateName. */
+export function decodeObject(raw: unknown, kind: string, namespace: string): Record<string, unknown> & { metadata: Record<string, unknown> } {
+  if (!isObject(raw)) throw new MiniKubeletError('BadRequest', `the body of the request must be a ${kind} object`);
+  if (raw.kind !== undefined && raw.kind !== kind) {
+    throw new MiniKubeletError('BadRequest', `the object provided is unrecognized (wrong kind "${String(raw.kind)}", expected ${kind})`);
+  }
+  if (raw.apiVersion !== undefined && raw.apiVersion !== 'v1') {
+    throw new MiniKubeletError('BadRequest', `the API version in the data (${String(raw.apiVersion)}) does not match the expected API version (v1)`);
+  }
+  const metadata = isObject(raw.metadata) ? { ...raw.metadata } : {};
+  if (metadata.namespace !== undefined && metadata.namespace !== namespace) {
+    throw new MiniKubeletError('BadRequest', 'the namespace of the provided object does not match the namespace sent on the request');
+  }
+  metadata.namespace = namespace;
+  if (!metadata.name && typeof metadata.generateName === 'string' && metadata.generateName) {
+    metadata.name = `${metadata.generateName}${randomBytes(3).toString('hex').slice(0, 5)}`;
+  }
+  return { ...raw, apiVersion: 'v1', kind, metadata };
+}
+
+export function decodePod(raw: unknown, namespace: string): Pod {
+  const obj = decodeObject(raw, 'Pod', namespace);
+  const name = typeof obj.metadata.name === 'string' ? obj.metadata.name : '';
+  const shapeErrors: FieldError[] = [];
+  checkShape(obj, POD_SHAPE, '', shapeErrors);
+  if (!isObject(obj.spec)) shapeErrors.push(fieldError('Required', 'spec'));
+  if (shapeErrors.length) throw invalidError('Pod', name, shapeErrors);
+  const pod = structuredClone({ ...obj, status: { phase: 'Pending' } }) as unknown as Pod;
+  delete (pod.metadata as { resourceVersion?: string }).resourceVersion;
+  applyPodDefaults(pod);
+  const errors = validatePod(pod);
+  if (errors.length) throw invalidError('Pod', name, errors);
+  return pod;
+}

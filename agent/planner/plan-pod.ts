@@ -1,0 +1,248 @@
+// planPod: desired pod + observed containers -> the actions of one sync round. Pure: no I/O, no clock.
+// It follows the kubelet's computePodActions / computeInitContainerActions (see docs/lifecycle.md).
+import type { Container, Pod } from '../model/pod';
+import { isSidecar } from '../model/pod';
+import type { ObservedContainer } from '../runtime/runtime';
+import type { PodAction } from './actions';
+import { type BackoffView, backOffUntil, backoffKey } from './backoff';
+import { PodView, exitedFailed, exitedOk } from './pod-view';
+import { specHash } from './spec-hash';
+
+export type ProbeResult = 'success' | 'failure' | undefined;
+
+export interface PlanContext {
+  now: number;
+  backoff: BackoffView;
+  /** Startup and liveness results by container id (absent: no result yet). */
+  probe?: (containerId: string, kind: 'startup' | 'liveness') => ProbeResult;
+}
+
+type Kind = 'init' | 'app';
+
+class Planner {
+  readonly actions: PodAction[] = [];
+  readonly view: PodView;
+  constructor(
+    readonly pod: Pod,
+    observed: readonly ObservedContainer[],
+    readonly ctx: PlanContext,
+  ) {
+    this.view = new PodView(observed);
+  }
+
+  private get inits(): Container[] {
+    return this.pod.spec.initContainers ?? [];
+  }
+
+  private get apps(): Container[] {
+    return this.pod.spec.containers;
+  }
+
+  /** Starts a container now, or records that it waits in back-off. */
+  start(kind: Kind, c: Container, reason: string): void {
+    const latest = this.view.latest(kind, c.name);
+    const restartCount = latest ? latest.attempt + 1 : 0;
+    const current = this.view.current(kind, c.name);
+    if (current && current.state === 'created') {
+      // Created but never started: clear it so the new instance can take its name.
+      this.actions.push({ type: 'removeContainer', id: current.id, name: c.name, reason: 'never started' });
+    }
+    if (latest?.state === 'exited' && latest.finishedAt !== undefined) {
+      const meta = this.pod.metadata;
+      const key = backoffKey(meta.name, meta.namespace, meta.uid, c.name, specHash(c));
+      const until = backOffUntil(this.ctx.backoff(key), latest.finishedAt, this.ctx.now);
+      if (until !== undefined) {
+        const delayMs = this.ctx.backoff(key)?.delayMs ?? 0;
+        this.actions.push({ type: 'backOff', kind, name: c.name, delayMs, retryAt: until, reason });
+        return;
+      }
+    }
+    this.actions.push({ type: 'startContainer', kind, name: c.name, restartCount: current?.state === 'created' ? current.attempt : restartCount, reason });
+  }
+
+  kill(c: ObservedContainer, reason: string): void {
+    this.actions.push({ type: 'killContainer', id: c.id, name: c.name, reason });
+  }
+
+  killPod(reason: string): void {
+    if (this.view.anyRunning()) this.actions.push({ type: 'killPod', reason });
+  }
+
+  /** Keeps the newest instance of each init container and two of each app container; old sandboxes go. */
+  prune(): void {
+    const keep = (kind: Kind, name: string, n: number): void => {
+      for (const old of this.view.instances(kind, name).slice(n)) {
+        if (old.state !== 'running') this.actions.push({ type: 'removeContainer', id: old.id, name, reason: 'pruned' });
+      }
+    };
+    for (const c of this.inits) keep('init', c.name, 1);
+    for (const c of this.apps) keep('app', c.name, 2);
+    for (const sb of this.view.sandboxes.slice(1)) {
+      if (sb.state !== 'running') this.actions.push({ type: 'removeContainer', id: sb.id, name: 'POD', reason: 'pruned' });
+    }
+  }
+
+  appsToStartAfterRecreate(): Container[] {
+    if (this.pod.spec.restartPolicy !== 'OnFailure') return this.apps;
+    return this.apps.filter((c) => {
+      const l = this.view.latest('app', c.name);
+      return !(l && exitedOk(l));
+    });
+  }
+
+  /** Section 1.2: a new sandbox, unless the pod is finished. */
+  planNewSandbox(): void {
+    const old = this.view.sandbox;
+    const attempt = old ? old.attempt + 1 : 0;
+    const hasStatus = this.view.containers.some((c) => c.kind !== 'sandbox');
+    const wasInitialized = this.apps.some((c) => this.view.latest('app', c.name));
+    if (this.pod.spec.restartPolicy === 'Never' && attempt !== 0 && hasStatus) {
+      this.killPod('pod finished (restartPolicy Never)');
+      return;
+    }
+    const apps = this.appsToStartAfterRecreate();
+    if (apps.length === 0 && wasInitialized) {
+      this.killPod('all containers completed');
+      return;
+    }
+    const reason = old ? 'sandbox changed' : 'new pod';
+    this.killPod(reason);
+    this.actions.push({ type: 'createSandbox', attempt, reason });
+    const first = this.inits[0];
+    if (first) this.start('init', first, reason);
+    else for (const c of apps) this.start('app', c, reason);
+  }
+
+  /** Section 1.5: returns true when initialization is complete and app containers may be examined. */
+  planInit(): boolean {
+    const inits = this.inits;
+    let initialized =
+      inits.length === 0 ||
+      this.apps.some((c) => {
+        const s = this.view.current('app', c.name);
+        return s?.state === 'created' || s?.state === 'running';
+      });
+    let prevInit = initialized;
+    let anyStatus = false;
+    for (let i = inits.length - 1; i >= 0; i--) {
+      const c = inits[i] as Container;
+      const s = this.view.current('init', c.name);
+      const sidecar = isSidecar(c);
+      if (!s) {
+        if (prevInit && sidecar) this.start('init', c, 'sidecar not running');
+        continue;
+      }
+      anyStatus = true;
+      if (prevInit && !sidecar) continue;
+      const isLast = i === inits.length - 1;
+      const next = inits[i + 1];
+      const advance = (): void => {
+        if (isLast) initialized = true;
+        else if (!prevInit && next) this.start('init', next, `${c.name} done`);
+      };
+      if (s.state === 'created') {
+        this.start('init', c, 'created but not started');
+      } else if (s.state === 'running') {
+        if (sidecar) this.planRunningSidecar(c, s, advance);
+      } else if (s.state === 'exited' && sidecar) {
+        this.start('init', c, 'sidecar exited');
+      } else if (exitedFailed(s) && !sidecar) {
+        if (this.pod.spec.restartPolicy === 'Never') {
+          this.killPod(`init container ${c.name} failed`);
+          return false;
+        }
+        if (s.state === 'unknown') this.kill(s, 'state unknown');
+        this.start('init', c, `init container ${c.name} failed`);
+      } else if (s.state === 'unknown') {
+        this.kill(s, 'state unknown');
+        this.start('init', c, 'state unknown');
+      } else if (exitedOk(s)) {
+        advance();
+      }
+      prevInit = true;
+    }
+    const first = inits[0];
+    if (!anyStatus && !initialized && first) this.start('init', first, 'initialization starts');
+    return initialized;
+  }
+
+  private planRunningSidecar(c: Container, s: ObservedContainer, advance: () => void): void {
+    const startup = c.startupProbe ? this.ctx.probe?.(s.id, 'startup') : 'success';
+    if (startup === 'failure') {
+      this.kill(s, `Init container ${c.name} failed startup probe`);
+      this.start('init', c, 'failed startup probe');
+      return;
+    }
+    if (startup === 'success') advance();
+    if (s.specHash !== specHash(c)) {
+      this.kill(s, `Init container ${c.name} definition changed`);
+      this.start('init', c, 'definition changed');
+    } else if (c.livenessProbe && this.ctx.probe?.(s.id, 'liveness') === 'failure') {
+      this.kill(s, `Init container ${c.name} failed liveness probe`);
+      this.start('init', c, 'failed liveness probe');
+    }
+  }
+
+  /** Section 1.3 step 3: app containers. */
+  planApps(): void {
+    let keep = 0;
+    let pending = 0;
+    const deleting = this.pod.metadata.deletionTimestamp !== undefined;
+    for (const c of this.apps) {
+      const s = this.view.current('app', c.name);
+      if (s?.state === 'running') {
+        if (s.specHash !== specHash(c)) {
+          this.kill(s, `Container ${c.name} definition changed`);
+          this.start('app', c, 'definition changed');
+          pending++;
+        } else if (c.livenessProbe && this.ctx.probe?.(s.id, 'liveness') === 'failure') {
+          this.kill(s, `Container ${c.name} failed liveness probe`);
+          if (this.pod.spec.restartPolicy !== 'Never') {
+            this.start('app', c, 'failed liveness probe');
+            pending++;
+          }
+        } else if (c.startupProbe && this.ctx.probe?.(s.id, 'startup') === 'failure') {
+          this.kill(s, `Container ${c.name} failed startup probe`);
+          if (this.pod.spec.restartPolicy !== 'Never') {
+            this.start('app', c, 'failed startup probe');
+            pending++;
+          }
+        } else keep++;
+        continue;
+      }
+      if (s?.state === 'unknown') this.kill(s, 'state unknown');
+      if (!deleting && this.shouldRestart(c)) {
+        this.start('app', c, s ? `container ${c.name} exited` : 'initialized');
+        pending++;
+      }
+    }
+    if (keep === 0 && pending === 0) this.killPod('all containers completed');
+  }
+
+  /** ShouldContainerBeRestarted, reading the newest instance of any sandbox. */
+  private shouldRestart(c: Container): boolean {
+    const l = this.view.latest('app', c.name);
+    if (!l) return true;
+    if (l.state === 'unknown' || l.state === 'created') return true;
+    if (l.sandboxId !== this.view.sandbox?.id) {
+      // From an earlier sandbox: it ran before this pod restart.
+      return this.pod.spec.restartPolicy !== 'Never' && !(this.pod.spec.restartPolicy === 'OnFailure' && exitedOk(l));
+    }
+    switch (this.pod.spec.restartPolicy) {
+      case 'Never':
+        return false;
+      case 'OnFailure':
+        return !exitedOk(l);
+      case 'Always':
+        return true;
+    }
+  }
+}
+
+export function planPod(pod: Pod, observed: readonly ObservedContainer[], ctx: PlanContext): PodAction[] {
+  const p = new Planner(pod, observed, ctx);
+  p.prune();
+  if (!p.view.sandboxHealthy()) p.planNewSandbox();
+  else if (p.planInit()) p.planApps();
+  return p.actions;
+}

@@ -1,0 +1,409 @@
+// The Docker adapter: the only module that talks to dockerode.
+import Docker from 'dockerode';
+import { Readable } from 'node:stream';
+import { MiniKubeletError, errorMessage } from '../errors';
+import type { Logger } from '../log';
+import { demuxFrames, demuxStream } from './docker-logs';
+import { MANAGED_LABEL, L, containerName, identityFromLabels, identityLabels, volumeName } from './labels';
+import type {
+  ContainerRuntime,
+  ContainerSpec,
+  ImageInfo,
+  LogOptions,
+  NetworkInfo,
+  ObservedContainer,
+  RuntimeEvent,
+  RuntimeEventType,
+  RuntimeState,
+  SandboxSpec,
+  VolumeSpec,
+} from './runtime';
+
+export const PAUSE_IMAGE = 'minikubelet/pause:local';
+const EVENT_TYPES: RuntimeEventType[] = ['create', 'start', 'die', 'oom', 'destroy', 'stop'];
+
+interface DockerError {
+  statusCode?: number;
+  code?: string;
+  json?: { message?: string };
+  message?: string;
+}
+
+function statusOf(err: unknown): number | undefined {
+  return (err as DockerError | undefined)?.statusCode;
+}
+
+function engineMessage(err: unknown): string {
+  const e = err as DockerError | undefined;
+  return (e?.json?.message ?? e?.message ?? String(err)).trim();
+}
+
+function wrap(err: unknown, what: string): MiniKubeletError {
+  const code = (err as DockerError | undefined)?.code;
+  if (code === 'ECONNREFUSED' || code === 'ENOENT' || code === 'EACCES') {
+    return new MiniKubeletError('RuntimeUnavailable', `Docker engine not reachable: ${errorMessage(err)}`, {}, { cause: err });
+  }
+  if (statusOf(err) === 404) return new MiniKubeletError('NotFound', `${what}: ${engineMessage(err)}`, {}, { cause: err });
+  return new MiniKubeletError('RuntimeError', `${what}: ${engineMessage(err)}`, {}, { cause: err });
+}
+
+const time = (s: string | undefined): number | undefined => {
+  if (!s || s.startsWith('0001-')) return undefined;
+  const t = Date.parse(s);
+  return Number.isNaN(t) ? undefined : t;
+};
+
+function stateOf(status: string | undefined): RuntimeState {
+  switch (status) {
+    case 'created':
+      return 'created';
+    case 'running':
+    case 'paused':
+    case 'restarting':
+      return 'running';
+    case 'exited':
+    case 'dead':
+      return 'exited';
+    default:
+      return 'unknown';
+  }
+}
+
+export interface DockerRuntimeOptions {
+  logger: Logger;
+  /** Defaults to the DOCKER_HOST / local socket. */
+  docker?: Docker;
+  pauseImage?: string;
+}
+
+export class DockerRuntime implements ContainerRuntime {
+  private readonly docker: Docker;
+  private readonly logger: Logger;
+  private readonly pauseImage: string;
+  /** Exited containers never change again (we never restart a container), so their inspect is kept. */
+  private readonly exitedCache = new Map<string, ObservedContainer>();
+
+  constructor(options: DockerRuntimeOptions) {
+    this.docker = options.docker ?? new Docker();
+    this.logger = options.logger;
+    this.pauseImage = options.pauseImage ?? PAUSE_IMAGE;
+  }
+
+  async ping(): Promise<void> {
+    try {
+      await this.docker.ping();
+    } catch (err) {
+      throw wrap(err, 'ping');
+    }
+  }
+
+  async version(): Promise<string> {
+    try {
+      return (await this.docker.version()).Version;
+    } catch (err) {
+      throw wrap(err, 'version');
+    }
+  }
+
+  async ensureNetwork(name: string, subnet: string): Promise<NetworkInfo> {
+    const describe = (info: Docker.NetworkInspectInfo): NetworkInfo => {
+      const cfg = info.IPAM?.Config?.[0];
+      const sub = cfg?.Subnet ?? subnet;
+      const gateway = cfg?.Gateway ?? sub.replace(/\.\d+\/\d+$/, '.1');
+      return { name, subnet: sub, gateway };
+    };
+    try {
+      return describe(await this.docker.getNetwork(name).inspect());
+    } catch (err) {
+      if (statusOf(err) !== 404) throw wrap(err, `inspect network ${name}`);
+    }
+    try {
+      await this.docker.createNetwork({
+        Name: name,
+        Driver: 'bridge',
+        CheckDuplicate: true,
+        IPAM: { Driver: 'default', Config: [{ Subnet: subnet }] },
+        Labels: { [MANAGED_LABEL]: 'true' },
+      });
+      this.logger.info('created pod network', { network: name, subnet });
+      return describe(await this.docker.getNetwork(name).inspect());
+    } catch (err) {
+      throw wrap(err, `create network ${name} (${subnet})`);
+    }
+  }
+
+  async listContainers(podUid?: string): Promise<ObservedContainer[]> {
+    const label = [`${MANAGED_LABEL}=true`];
+    if (podUid) label.push(`${L.podUid}=${podUid}`);
+    let summaries: Docker.ContainerInfo[];
+    try {
+      summaries = await this.docker.listContainers({ all: true, filters: { label } });
+    } catch (err) {
+      throw wrap(err, 'list containers');
+    }
+    const observed = await Promise.all(summaries.map((s) => this.observe(s.Id)));
+    return observed
+      .filter((c): c is ObservedContainer => c !== undefined)
+      .sort((a, b) => b.createdAt - a.createdAt || b.attempt - a.attempt);
+  }
+
+  private async observe(id: string): Promise<ObservedContainer | undefined> {
+    const cached = this.exitedCache.get(id);
+    if (cached) return cached;
+    let info: Docker.ContainerInspectInfo;
+    try {
+      info = await this.docker.getContainer(id).inspect();
+    } catch (err) {
+      if (statusOf(err) === 404) return undefined; // removed between list and inspect
+      throw wrap(err, `inspect ${id}`);
+    }
+    const identity = identityFromLabels(info.Config.Labels ?? {});
+    if (!identity) return undefined;
+    const nets = info.NetworkSettings?.Networks ?? {};
+    const ip = Object.values(nets).find((n) => n?.IPAddress)?.IPAddress;
+    const state = stateOf(info.State?.Status);
+    const c: ObservedContainer = {
+      ...identity,
+      id: info.Id,
+      state,
+      exitCode: info.State?.ExitCode ?? 0,
+      oomKilled: info.State?.OOMKilled ?? false,
+      createdAt: time(info.Created) ?? 0,
+      image: info.Config.Image,
+      imageId: info.Image,
+      ...(info.State?.Error ? { error: info.State.Error } : {}),
+      ...(time(info.State?.StartedAt) ? { startedAt: time(info.State?.StartedAt) } : {}),
+      ...(time(info.State?.FinishedAt) && state === 'exited' ? { finishedAt: time(info.State?.FinishedAt) } : {}),
+      ...(ip ? { ip } : {}),
+    };
+    if (state === 'exited') {
+      if (this.exitedCache.size > 5000) this.exitedCache.clear();
+      this.exitedCache.set(id, c);
+    }
+    return c;
+  }
+
+  async ensureImage(ref: string, pull: 'always' | 'if-missing' | 'never'): Promise<ImageInfo> {
+    if (pull !== 'always') {
+      try {
+        return { id: (await this.docker.getImage(ref).inspect()).Id };
+      } catch (err) {
+        if (statusOf(err) !== 404) throw wrap(err, `inspect image ${ref}`);
+        if (pull === 'never') {
+          throw new MiniKubeletError('ImagePullError', `Container image "${ref}" is not present with pull policy of Never`);
+        }
+      }
+    }
+    try {
+      const stream = await this.docker.pull(ref);
+      await new Promise<void>((resolve, reject) => {
+        this.docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve()));
+      });
+      return { id: (await this.docker.getImage(ref).inspect()).Id };
+    } catch (err) {
+      throw new MiniKubeletError('ImagePullError', `Failed to pull image "${ref}": ${engineMessage(err)}`, {}, { cause: err });
+    }
+  }
+
+  async createSandbox(spec: SandboxSpec, network: string): Promise<string> {
+    try {
+      const c = await this.docker.createContainer({
+        name: containerName(spec.identity),
+        Image: this.pauseImage,
+        Hostname: spec.hostname,
+        Labels: { ...spec.labels, ...identityLabels(spec.identity) },
+        HostConfig: { NetworkMode: network, RestartPolicy: { Name: 'no' }, IpcMode: 'shareable' },
+      });
+      await c.start();
+      return c.id;
+    } catch (err) {
+      throw wrap(err, `create sandbox for pod ${spec.identity.podName}`);
+    }
+  }
+
+  async createContainer(spec: ContainerSpec): Promise<string> {
+    const id = spec.identity;
+    const sandbox = id.sandboxId ?? '';
+    try {
+      const c = await this.docker.createContainer({
+        name: containerName(id),
+        Image: spec.image,
+        ...(spec.command ? { Entrypoint: spec.command } : {}),
+        ...(spec.args ? { Cmd: spec.args } : {}),
+        Env: spec.env,
+        ...(spec.workingDir ? { WorkingDir: spec.workingDir } : {}),
+        ...(spec.user ? { User: spec.user } : {}),
+        Labels: identityLabels(id),
+        Tty: spec.tty ?? false,
+        OpenStdin: spec.stdin ?? false,
+        HostConfig: {
+          NetworkMode: `container:${sandbox}`,
+          IpcMode: `container:${sandbox}`,
+          RestartPolicy: { Name: 'no' },
+          Binds: spec.mounts.map((m) => `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`),
+          ReadonlyRootfs: spec.readOnlyRootfs ?? false,
+          Privileged: spec.privileged ?? false,
+          ...(spec.memoryBytes ? { Memory: spec.memoryBytes } : {}),
+          ...(spec.nanoCpus ? { NanoCpus: spec.nanoCpus } : {}),
+        },
+      });
+      return c.id;
+    } catch (err) {
+      throw wrap(err, `create container ${id.name}`);
+    }
+  }
+
+  async startContainer(id: string): Promise<void> {
+    try {
+      await this.docker.getContainer(id).start();
+    } catch (err) {
+      if (statusOf(err) === 304) return; // already started
+      throw wrap(err, `start container ${id.slice(0, 12)}`);
+    }
+  }
+
+  async stopContainer(id: string, timeoutSeconds: number): Promise<void> {
+    try {
+      await this.docker.getContainer(id).stop({ t: Math.max(0, Math.round(timeoutSeconds)) });
+    } catch (err) {
+      const status = statusOf(err);
+      if (status === 304 || status === 404) return; // already stopped or gone
+      throw wrap(err, `stop container ${id.slice(0, 12)}`);
+    }
+  }
+
+  async removeContainer(id: string): Promise<void> {
+    this.exitedCache.delete(id);
+    try {
+      await this.docker.getContainer(id).remove({ force: true, v: false });
+    } catch (err) {
+      const status = statusOf(err);
+      if (status === 404) return;
+      if (status === 409 && /already in progress/.test(engineMessage(err))) return;
+      throw wrap(err, `remove container ${id.slice(0, 12)}`);
+    }
+  }
+
+  async ensureVolume(spec: VolumeSpec): Promise<string> {
+    const name = volumeName(spec.podUid, spec.name);
+    try {
+      await this.docker.createVolume({
+        Name: name,
+        Labels: { [MANAGED_LABEL]: 'true', [L.podUid]: spec.podUid },
+        ...(spec.memory ? { DriverOpts: { type: 'tmpfs', device: 'tmpfs', o: 'mode=1777' } } : {}),
+      });
+      return name;
+    } catch (err) {
+      throw wrap(err, `create volume ${name}`);
+    }
+  }
+
+  async listVolumes(podUid?: string): Promise<string[]> {
+    const label = [`${MANAGED_LABEL}=true`];
+    if (podUid) label.push(`${L.podUid}=${podUid}`);
+    try {
+      const res = await this.docker.listVolumes({ filters: { label } });
+      return (res.Volumes ?? []).map((v) => v.Name);
+    } catch (err) {
+      throw wrap(err, 'list volumes');
+    }
+  }
+
+  async removeVolume(name: string): Promise<void> {
+    try {
+      await this.docker.getVolume(name).remove();
+    } catch (err) {
+      if (statusOf(err) === 404) return;
+      throw wrap(err, `remove volume ${name}`);
+    }
+  }
+
+  async logs(id: string, options: LogOptions): Promise<Readable> {
+    const base = {
+      stdout: true,
+      stderr: true,
+      timestamps: options.timestamps ?? false,
+      ...(options.tailLines !== undefined ? { tail: options.tailLines } : {}),
+      ...(options.sinceSeconds !== undefined ? { since: Math.floor(Date.now() / 1000) - options.sinceSeconds } : {}),
+    };
+    try {
+      const container = this.docker.getContainer(id);
+      if (options.follow) return demuxStream((await container.logs({ ...base, follow: true })) as unknown as Readable);
+      return Readable.from([demuxFrames(await container.logs({ ...base, follow: false }))]);
+    } catch (err) {
+      throw wrap(err, `logs of ${id.slice(0, 12)}`);
+    }
+  }
+
+  async exec(id: string, command: string[], timeoutMs: number): Promise<{ exitCode: number; output: string }> {
+    try {
+      const exec = await this.docker.getContainer(id).exec({ Cmd: command, AttachStdout: true, AttachStderr: true });
+      const stream = await exec.start({ hijack: true, stdin: false });
+      const chunks: Buffer[] = [];
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          stream.destroy();
+          reject(new MiniKubeletError('RuntimeError', `command timed out after ${timeoutMs}ms`));
+        }, timeoutMs);
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        stream.on('error', (e) => {
+          clearTimeout(timer);
+          reject(e);
+        });
+      });
+      const info = await exec.inspect();
+      return { exitCode: info.ExitCode ?? -1, output: demuxFrames(Buffer.concat(chunks)).toString('utf8') };
+    } catch (err) {
+      if (err instanceof MiniKubeletError) throw err;
+      throw wrap(err, `exec in ${id.slice(0, 12)}`);
+    }
+  }
+
+  async watchEvents(onEvent: (e: RuntimeEvent) => void, onError: (err: Error) => void, signal: AbortSignal): Promise<void> {
+    let stream: NodeJS.ReadableStream;
+    try {
+      stream = (await this.docker.getEvents({
+        filters: { type: ['container'], label: [`${MANAGED_LABEL}=true`], event: EVENT_TYPES },
+      })) as NodeJS.ReadableStream;
+    } catch (err) {
+      throw wrap(err, 'subscribe to events');
+    }
+    const destroy = (): void => {
+      (stream as Readable).destroy();
+    };
+    signal.addEventListener('abort', destroy, { once: true });
+    let pending = '';
+    stream.on('data', (chunk: Buffer) => {
+      pending += chunk.toString('utf8');
+      let nl: number;
+      while ((nl = pending.indexOf('\n')) >= 0) {
+        const line = pending.slice(0, nl).trim();
+        pending = pending.slice(nl + 1);
+        if (line) this.dispatchEvent(line, onEvent);
+      }
+    });
+    const ended = (err?: Error): void => {
+      signal.removeEventListener('abort', destroy);
+      if (!signal.aborted) onError(err ?? new MiniKubeletError('RuntimeUnavailable', 'Docker events stream ended'));
+    };
+    stream.on('error', ended);
+    stream.on('end', () => ended());
+  }
+
+  private dispatchEvent(line: string, onEvent: (e: RuntimeEvent) => void): void {
+    try {
+      const msg = JSON.parse(line) as { Action?: string; id?: string; Actor?: { Attributes?: Record<string, string> } };
+      const action = (msg.Action ?? '').split(':')[0] as RuntimeEventType;
+      const podUid = msg.Actor?.Attributes?.[L.podUid];
+      if (!msg.id || !podUid || !EVENT_TYPES.includes(action)) return;
+      if (action === 'destroy') this.exitedCache.delete(msg.id);
+      onEvent({ type: action, containerId: msg.id, podUid });
+    } catch (err) {
+      this.logger.warn('unreadable Docker event', { error: errorMessage(err) });
+    }
+  }
+}

@@ -1,0 +1,70 @@
+// Docker names and labels in the dockershim convention, so `docker ps` explains itself and the agent can
+// rebuild what runs from the engine alone.
+import type { ContainerIdentity, ContainerKind } from './runtime';
+
+export const MANAGED_LABEL = 'io.minikubelet.managed';
+export const L = {
+  podName: 'io.kubernetes.pod.name',
+  podNamespace: 'io.kubernetes.pod.namespace',
+  podUid: 'io.kubernetes.pod.uid',
+  containerName: 'io.kubernetes.container.name',
+  dockerType: 'io.kubernetes.docker.type',
+  sandboxId: 'io.kubernetes.sandbox.id',
+  hash: 'annotation.io.kubernetes.container.hash',
+  restartCount: 'annotation.io.kubernetes.container.restartCount',
+  containerType: 'annotation.io.kubernetes.container.type',
+  sandboxAttempt: 'io.minikubelet.sandbox.attempt',
+} as const;
+
+export const SANDBOX_NAME = 'POD';
+
+/** k8s_<container>_<pod>_<namespace>_<uid>_<attempt>; the sandbox's container is `POD`. */
+export function containerName(id: ContainerIdentity): string {
+  return `k8s_${id.name}_${id.podName}_${id.podNamespace}_${id.podUid}_${id.attempt}`;
+}
+
+export function volumeName(podUid: string, volume: string): string {
+  return `k8s_${volume}_${podUid}`;
+}
+
+export function identityLabels(id: ContainerIdentity): Record<string, string> {
+  const labels: Record<string, string> = {
+    [MANAGED_LABEL]: 'true',
+    [L.podName]: id.podName,
+    [L.podNamespace]: id.podNamespace,
+    [L.podUid]: id.podUid,
+    [L.containerName]: id.name,
+    [L.dockerType]: id.kind === 'sandbox' ? 'podsandbox' : 'container',
+  };
+  if (id.kind === 'sandbox') {
+    labels[L.sandboxAttempt] = String(id.attempt);
+  } else {
+    labels[L.hash] = id.specHash;
+    labels[L.restartCount] = String(id.attempt);
+    labels[L.containerType] = id.kind === 'init' ? 'init' : 'container';
+  }
+  if (id.sandboxId) labels[L.sandboxId] = id.sandboxId;
+  return labels;
+}
+
+/** Reads identity back; undefined for containers that are not ours or are damaged. */
+export function identityFromLabels(labels: Record<string, string | undefined>): ContainerIdentity | undefined {
+  const podUid = labels[L.podUid];
+  const podName = labels[L.podName];
+  const podNamespace = labels[L.podNamespace];
+  const name = labels[L.containerName];
+  if (labels[MANAGED_LABEL] !== 'true' || !podUid || !podName || !podNamespace || !name) return undefined;
+  const isSandbox = labels[L.dockerType] === 'podsandbox';
+  const kind: ContainerKind = isSandbox ? 'sandbox' : labels[L.containerType] === 'init' ? 'init' : 'app';
+  const attempt = Number(isSandbox ? labels[L.sandboxAttempt] : labels[L.restartCount]);
+  return {
+    podUid,
+    podName,
+    podNamespace,
+    kind,
+    name,
+    attempt: Number.isInteger(attempt) && attempt >= 0 ? attempt : 0,
+    specHash: labels[L.hash] ?? '',
+    ...(labels[L.sandboxId] ? { sandboxId: labels[L.sandboxId] } : {}),
+  };
+}

@@ -1,0 +1,212 @@
+// A stateful in-memory ContainerRuntime for unit tests: containers move through created, running and
+// exited; every call is recorded; errors can be queued per method; exits are driven by the test or by a
+// behaviour function.
+import { Readable } from 'node:stream';
+import type { Clock } from '../clock';
+import { MiniKubeletError } from '../errors';
+import type {
+  ContainerIdentity,
+  ContainerRuntime,
+  ContainerSpec,
+  ImageInfo,
+  LogOptions,
+  NetworkInfo,
+  ObservedContainer,
+  RuntimeEvent,
+  SandboxSpec,
+  VolumeSpec,
+} from './runtime';
+import { volumeName } from './labels';
+
+/** What a started container does: run until told otherwise, or exit with a code. */
+export type Behaviour = (spec: ContainerSpec) => { exitCode: number; oomKilled?: boolean } | 'run';
+
+export class MemoryRuntime implements ContainerRuntime {
+  readonly calls: string[] = [];
+  readonly containers = new Map<string, ObservedContainer & { spec?: ContainerSpec; logs: string[] }>();
+  readonly images = new Set<string>(['busybox', 'busybox:latest', 'docker.io/busybox']);
+  readonly volumes = new Set<string>();
+  behaviour: Behaviour = () => 'run';
+  private readonly errors = new Map<string, Error[]>();
+  private readonly listeners = new Set<(e: RuntimeEvent) => void>();
+  private seq = 0;
+  private nextIp = 2;
+
+  constructor(private readonly clock: Clock) {}
+
+  injectError(method: keyof ContainerRuntime, err: Error): void {
+    const queue = this.errors.get(method) ?? [];
+    queue.push(err);
+    this.errors.set(method, queue);
+  }
+
+  private call(method: keyof ContainerRuntime, detail = ''): void {
+    this.calls.push(detail ? `${method} ${detail}` : method);
+    const err = this.errors.get(method)?.shift();
+    if (err) throw err;
+  }
+
+  private emit(type: RuntimeEvent['type'], c: ObservedContainer): void {
+    for (const l of this.listeners) l({ type, containerId: c.id, podUid: c.podUid });
+  }
+
+  /** Test helper: a running container exits. */
+  exit(id: string, exitCode: number, oomKilled = false): void {
+    const c = this.containers.get(id);
+    if (!c || c.state !== 'running') return;
+    c.state = 'exited';
+    c.exitCode = exitCode;
+    c.oomKilled = oomKilled;
+    c.finishedAt = this.clock.now();
+    this.emit('die', c);
+  }
+
+  /** Test helper: find the newest container of a pod by name. */
+  find(podName: string, name: string): (ObservedContainer & { logs: string[] }) | undefined {
+    return [...this.containers.values()]
+      .filter((c) => c.podName === podName && c.name === name)
+      .sort((a, b) => b.createdAt - a.createdAt || b.attempt - a.attempt)[0];
+  }
+
+  async ping(): Promise<void> {
+    await Promise.resolve();
+    this.call('ping');
+  }
+
+  async version(): Promise<string> {
+    await Promise.resolve();
+    return 'memory';
+  }
+
+  async ensureNetwork(name: string, subnet: string): Promise<NetworkInfo> {
+    await Promise.resolve();
+    this.call('ensureNetwork', name);
+    return { name, subnet, gateway: subnet.replace(/\.\d+\/\d+$/, '.1') };
+  }
+
+  async listContainers(podUid?: string): Promise<ObservedContainer[]> {
+    await Promise.resolve();
+    this.call('listContainers');
+    return [...this.containers.values()]
+      .filter((c) => !podUid || c.podUid === podUid)
+      .map(({ spec: _spec, logs: _logs, ...c }) => ({ ...c }))
+      .sort((a, b) => b.createdAt - a.createdAt || b.attempt - a.attempt);
+  }
+
+  async ensureImage(ref: string, pull: 'always' | 'if-missing' | 'never'): Promise<ImageInfo> {
+    await Promise.resolve();
+    this.call('ensureImage', ref);
+    if (!this.images.has(ref)) {
+      const msg = pull === 'never' ? `Container image "${ref}" is not present with pull policy of Never` : `Failed to pull image "${ref}": not found`;
+      throw new MiniKubeletError('ImagePullError', msg);
+    }
+    return { id: `sha256:${ref}` };
+  }
+
+  private add(identity: ContainerIdentity, image: string, spec?: ContainerSpec): ObservedContainer & { logs: string[] } {
+    const id = `c${++this.seq}`.padEnd(12, '0');
+    const c = {
+      ...identity,
+      id,
+      state: 'created' as const,
+      exitCode: 0,
+      oomKilled: false,
+      createdAt: this.clock.now() + this.seq / 1000, // distinct and ordered even when the clock stands still
+      image,
+      imageId: `sha256:${image}`,
+      logs: [] as string[],
+      ...(spec ? { spec } : {}),
+    };
+    this.containers.set(id, c);
+    return c;
+  }
+
+  async createSandbox(spec: SandboxSpec, network: string): Promise<string> {
+    await Promise.resolve();
+    this.call('createSandbox', `${spec.identity.podName} ${network}`);
+    const c = this.add(spec.identity, 'pause');
+    c.state = 'running';
+    c.startedAt = this.clock.now();
+    c.ip = `10.244.0.${this.nextIp++}`;
+    this.emit('start', c);
+    return c.id;
+  }
+
+  async createContainer(spec: ContainerSpec): Promise<string> {
+    await Promise.resolve();
+    this.call('createContainer', spec.identity.name);
+    return this.add(spec.identity, spec.image, spec).id;
+  }
+
+  async startContainer(id: string): Promise<void> {
+    await Promise.resolve();
+    const c = this.containers.get(id);
+    this.call('startContainer', c?.name ?? id);
+    if (!c) throw new MiniKubeletError('NotFound', `no container ${id}`);
+    if (c.state !== 'created') return;
+    c.state = 'running';
+    c.startedAt = this.clock.now();
+    this.emit('start', c);
+    const outcome = c.spec ? this.behaviour(c.spec) : 'run';
+    if (outcome !== 'run') this.exit(id, outcome.exitCode, outcome.oomKilled);
+  }
+
+  async stopContainer(id: string, _timeoutSeconds: number): Promise<void> {
+    await Promise.resolve();
+    const c = this.containers.get(id);
+    this.call('stopContainer', c?.name ?? id);
+    if (c?.state === 'running') this.exit(id, 137);
+    else if (c?.state === 'created') {
+      c.state = 'exited';
+      c.exitCode = 128;
+    }
+  }
+
+  async removeContainer(id: string): Promise<void> {
+    await Promise.resolve();
+    const c = this.containers.get(id);
+    this.call('removeContainer', c?.name ?? id);
+    if (!c) return;
+    this.containers.delete(id);
+    this.emit('destroy', c);
+  }
+
+  async ensureVolume(spec: VolumeSpec): Promise<string> {
+    await Promise.resolve();
+    this.call('ensureVolume', spec.name);
+    const name = volumeName(spec.podUid, spec.name);
+    this.volumes.add(name);
+    return name;
+  }
+
+  async listVolumes(podUid?: string): Promise<string[]> {
+    await Promise.resolve();
+    return [...this.volumes].filter((v) => !podUid || v.endsWith(`_${podUid}`));
+  }
+
+  async removeVolume(name: string): Promise<void> {
+    await Promise.resolve();
+    this.call('removeVolume', name);
+    this.volumes.delete(name);
+  }
+
+  async logs(id: string, options: LogOptions): Promise<Readable> {
+    await Promise.resolve();
+    const c = this.containers.get(id);
+    if (!c) throw new MiniKubeletError('NotFound', `no container ${id}`);
+    const lines = options.tailLines !== undefined ? c.logs.slice(-options.tailLines) : c.logs;
+    return Readable.from(lines.map((l) => `${l}\n`));
+  }
+
+  async exec(id: string, command: string[], _timeoutMs: number): Promise<{ exitCode: number; output: string }> {
+    await Promise.resolve();
+    this.call('exec', `${id} ${command.join(' ')}`);
+    return { exitCode: 0, output: '' };
+  }
+
+  async watchEvents(onEvent: (e: RuntimeEvent) => void, _onError: (err: Error) => void, signal: AbortSignal): Promise<void> {
+    await Promise.resolve();
+    this.listeners.add(onEvent);
+    signal.addEventListener('abort', () => this.listeners.delete(onEvent), { once: true });
+  }
+}

@@ -1,0 +1,126 @@
+// The runtime port: container-level verbs the sync loop needs. Only docker-runtime.ts implements it against
+// Docker; memory-runtime.ts is a stateful fake for unit tests.
+import type { Readable } from 'node:stream';
+
+export type ContainerKind = 'sandbox' | 'init' | 'app';
+export type RuntimeState = 'created' | 'running' | 'exited' | 'unknown';
+
+/** Who a managed container belongs to; written as labels, read back from them. */
+export interface ContainerIdentity {
+  podUid: string;
+  podName: string;
+  podNamespace: string;
+  kind: ContainerKind;
+  /** Container name in the pod spec; `POD` for the sandbox. */
+  name: string;
+  /** Restart count for containers, attempt for sandboxes. */
+  attempt: number;
+  /** Hash of the fields whose change restarts the container (image). */
+  specHash: string;
+  sandboxId?: string;
+}
+
+export interface ObservedContainer extends ContainerIdentity {
+  id: string;
+  state: RuntimeState;
+  exitCode: number;
+  oomKilled: boolean;
+  /** Engine error text when the container could not run. */
+  error?: string;
+  createdAt: number;
+  startedAt?: number;
+  finishedAt?: number;
+  image: string;
+  imageId: string;
+  /** Pod IP, on sandboxes. */
+  ip?: string;
+}
+
+export interface Mount {
+  /** Host path, or a runtime volume name when `volume` is true. */
+  source: string;
+  target: string;
+  readOnly?: boolean;
+  volume?: boolean;
+}
+
+export interface SandboxSpec {
+  identity: ContainerIdentity;
+  hostname: string;
+  labels: Record<string, string>;
+}
+
+export interface ContainerSpec {
+  identity: ContainerIdentity;
+  image: string;
+  command?: string[];
+  args?: string[];
+  env: string[];
+  workingDir?: string;
+  user?: string;
+  mounts: Mount[];
+  readOnlyRootfs?: boolean;
+  privileged?: boolean;
+  memoryBytes?: number;
+  nanoCpus?: number;
+  tty?: boolean;
+  stdin?: boolean;
+}
+
+export interface VolumeSpec {
+  name: string;
+  podUid: string;
+  memory: boolean;
+}
+
+export interface ImageInfo {
+  id: string;
+}
+
+export interface LogOptions {
+  follow?: boolean;
+  tailLines?: number;
+  timestamps?: boolean;
+  sinceSeconds?: number;
+}
+
+export type RuntimeEventType = 'create' | 'start' | 'die' | 'oom' | 'destroy' | 'stop';
+
+export interface RuntimeEvent {
+  type: RuntimeEventType;
+  containerId: string;
+  podUid: string;
+}
+
+export interface NetworkInfo {
+  name: string;
+  subnet: string;
+  gateway: string;
+}
+
+export interface ContainerRuntime {
+  /** Resolves when the engine answers; rejects with RuntimeUnavailable otherwise. */
+  ping(): Promise<void>;
+  version(): Promise<string>;
+  ensureNetwork(name: string, subnet: string): Promise<NetworkInfo>;
+  /** Every managed container, or only one pod's; newest first. */
+  listContainers(podUid?: string): Promise<ObservedContainer[]>;
+  /** The local image, pulling when `pull` says so; rejects with ImagePullError. */
+  ensureImage(ref: string, pull: 'always' | 'if-missing' | 'never'): Promise<ImageInfo>;
+  createSandbox(spec: SandboxSpec, network: string): Promise<string>;
+  createContainer(spec: ContainerSpec): Promise<string>;
+  startContainer(id: string): Promise<void>;
+  /** SIGTERM, then SIGKILL after timeoutSeconds. Already stopped is fine. */
+  stopContainer(id: string, timeoutSeconds: number): Promise<void>;
+  /** Removed or already gone is fine. */
+  removeContainer(id: string): Promise<void>;
+  ensureVolume(spec: VolumeSpec): Promise<string>;
+  /** Names of managed volumes, optionally of one pod. */
+  listVolumes(podUid?: string): Promise<string[]>;
+  removeVolume(name: string): Promise<void>;
+  logs(id: string, options: LogOptions): Promise<Readable>;
+  /** Runs a command in a running container; resolves with exit code and output. */
+  exec(id: string, command: string[], timeoutMs: number): Promise<{ exitCode: number; output: string }>;
+  /** Calls onEvent for managed containers until the signal aborts; onError when the stream breaks. */
+  watchEvents(onEvent: (e: RuntimeEvent) => void, onError: (err: Error) => void, signal: AbortSignal): Promise<void>;
+}

@@ -1,0 +1,111 @@
+// kubectl's printPod: the READY, STATUS, RESTARTS and AGE columns of `kubectl get pods`.
+import type { Pod } from '../model/pod';
+import { isSidecar } from '../model/pod';
+
+export interface PodRow {
+  name: string;
+  ready: string;
+  status: string;
+  restarts: string;
+  age: string;
+}
+
+/** kubectl's HumanDuration, short form. */
+export function humanAge(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 120) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 10) return s % 60 ? `${m}m${s % 60}s` : `${m}m`;
+  if (m < 180) return `${m}m`;
+  const h = Math.floor(m / 60);
+  if (h < 8) return m % 60 ? `${h}h${m % 60}m` : `${h}h`;
+  if (h < 48) return `${h}h`;
+  const d = Math.floor(h / 24);
+  if (d < 8) return h % 24 ? `${d}d${h % 24}h` : `${d}d`;
+  return d < 365 * 2 ? `${d}d` : `${Math.floor(d / 365)}y`;
+}
+
+export function printPod(pod: Pod, now: number): PodRow {
+  const st = pod.status;
+  const specInits = pod.spec.initContainers ?? [];
+  const sidecars = new Set(specInits.filter(isSidecar).map((c) => c.name));
+  let reason = st.reason ?? st.phase;
+  const total = pod.spec.containers.length + sidecars.size;
+  let ready = 0;
+  let restarts = 0;
+  let lastRestart = 0;
+  const noteRestart = (finishedAt: string | undefined): void => {
+    const t = finishedAt ? Date.parse(finishedAt) : 0;
+    if (t > lastRestart) lastRestart = t;
+  };
+  let initializing = false;
+  const inits = st.initContainerStatuses ?? [];
+  for (let i = 0; i < inits.length; i++) {
+    const s = inits[i];
+    if (!s) continue;
+    restarts += s.restartCount;
+    if (s.restartCount > 0) noteRestart(s.lastState.terminated?.finishedAt);
+    const t = s.state.terminated;
+    const w = s.state.waiting;
+    if (t && t.exitCode === 0) continue;
+    if (sidecars.has(s.name) && s.started) {
+      if (s.ready) ready++;
+      continue;
+    }
+    initializing = true;
+    if (t) reason = t.reason ? `Init:${t.reason}` : t.signal ? `Init:Signal:${t.signal}` : `Init:ExitCode:${t.exitCode}`;
+    else if (w && w.reason && w.reason !== 'PodInitializing') reason = `Init:${w.reason}`;
+    else reason = `Init:${i}/${specInits.length}`;
+    break;
+  }
+  const initializedTrue = st.conditions?.some((c) => c.type === 'Initialized' && c.status === 'True') ?? false;
+  if (!initializing || initializedTrue) {
+    restarts = 0;
+    lastRestart = 0;
+    for (const s of inits) {
+      if (sidecars.has(s.name)) {
+        restarts += s.restartCount;
+        if (s.restartCount > 0) noteRestart(s.lastState.terminated?.finishedAt);
+      }
+    }
+    let hasRunning = false;
+    const apps = st.containerStatuses ?? [];
+    for (let i = apps.length - 1; i >= 0; i--) {
+      const s = apps[i];
+      if (!s) continue;
+      restarts += s.restartCount;
+      if (s.restartCount > 0) noteRestart(s.lastState.terminated?.finishedAt);
+      const t = s.state.terminated;
+      if (s.state.waiting?.reason) reason = s.state.waiting.reason;
+      else if (t?.reason) reason = t.reason;
+      else if (t) reason = t.signal ? `Signal:${t.signal}` : `ExitCode:${t.exitCode}`;
+      else if (s.ready && s.state.running) {
+        hasRunning = true;
+        ready++;
+      }
+    }
+    if (reason === 'Completed' && hasRunning) {
+      const podReady = st.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+      reason = podReady ? 'Running' : 'NotReady';
+    }
+  }
+  if (pod.metadata.deletionTimestamp) {
+    if (st.reason === 'NodeLost') reason = 'Unknown';
+    else if (st.phase !== 'Succeeded' && st.phase !== 'Failed') reason = 'Terminating';
+  }
+  const restartText = lastRestart > 0 ? `${restarts} (${humanAge(now - lastRestart)} ago)` : String(restarts);
+  return {
+    name: pod.metadata.name,
+    ready: `${ready}/${total}`,
+    status: reason,
+    restarts: restartText,
+    age: humanAge(now - Date.parse(pod.metadata.creationTimestamp)),
+  };
+}
+
+/** The `kubectl get pods` table as plain text, columns padded like kubectl's. */
+export function podTable(pods: Pod[], now: number): string {
+  const rows = [['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'], ...pods.map((p) => Object.values(printPod(p, now)))];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd((widths[i] ?? 0) + 3))).join('')).join('\n') + '\n';
+}

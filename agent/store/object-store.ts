@@ -1,0 +1,131 @@
+// Desired state: API objects by kind and namespace/name, with a monotonic resourceVersion and change
+// notifications. Persistence is pluggable (file-backed in the daemon, none in unit tests).
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock';
+import { isoTime } from '../clock';
+import { alreadyExists, MiniKubeletError, notFound } from '../errors';
+import type { ObjectMeta } from '../model/meta';
+
+export interface StoredObject {
+  kind: string;
+  apiVersion: string;
+  metadata: ObjectMeta;
+}
+
+export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
+export interface Change<T> {
+  type: ChangeType;
+  object: T;
+}
+
+export interface Persistence {
+  load(kind: string): StoredObject[];
+  save(kind: string, obj: StoredObject): void;
+  remove(kind: string, obj: StoredObject): void;
+}
+
+export const noPersistence: Persistence = { load: () => [], save: () => undefined, remove: () => undefined };
+
+export class ResourceVersions {
+  constructor(private value = 0) {}
+  next(): string {
+    return String(++this.value);
+  }
+  bump(seen: string): void {
+    const n = Number(seen);
+    if (Number.isFinite(n) && n > this.value) this.value = n;
+  }
+  get current(): string {
+    return String(this.value);
+  }
+}
+
+export class ObjectStore<T extends StoredObject> {
+  private readonly objects = new Map<string, T>();
+  private readonly listeners = new Set<(c: Change<T>) => void>();
+
+  constructor(
+    readonly kind: string,
+    private readonly deps: { clock: Clock; versions: ResourceVersions; persistence: Persistence },
+  ) {
+    for (const obj of deps.persistence.load(kind) as T[]) {
+      this.objects.set(key(obj.metadata.namespace, obj.metadata.name), obj);
+      deps.versions.bump(obj.metadata.resourceVersion);
+    }
+  }
+
+  onChange(fn: (c: Change<T>) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private emit(type: ChangeType, object: T): void {
+    for (const fn of this.listeners) fn({ type, object });
+  }
+
+  get(namespace: string, name: string): T | undefined {
+    return this.objects.get(key(namespace, name));
+  }
+
+  mustGet(namespace: string, name: string): T {
+    const obj = this.get(namespace, name);
+    if (!obj) throw notFound(this.kind, name);
+    return obj;
+  }
+
+  list(namespace?: string): T[] {
+    const all = [...this.objects.values()];
+    const out = namespace ? all.filter((o) => o.metadata.namespace === namespace) : all;
+    return out.sort((a, b) => a.metadata.namespace.localeCompare(b.metadata.namespace) || a.metadata.name.localeCompare(b.metadata.name));
+  }
+
+  /** Stores a new object: fills uid, creationTimestamp, resourceVersion and generation. */
+  create(obj: T): T {
+    const m = obj.metadata;
+    const k = key(m.namespace, m.name);
+    if (this.objects.has(k)) throw alreadyExists(this.kind, m.name);
+    m.uid = randomUUID();
+    m.creationTimestamp = isoTime(this.deps.clock.now());
+    m.resourceVersion = this.deps.versions.next();
+    m.generation = 1;
+    this.deps.persistence.save(this.kind, obj);
+    this.objects.set(k, obj);
+    this.emit('ADDED', obj);
+    return obj;
+  }
+
+  /**
+   * Replaces a stored object. `specChanged` bumps generation and is persisted; status-only updates stay
+   * in memory (status is rebuilt from the engine after a restart). A stale resourceVersion is a Conflict.
+   */
+  update(obj: T, opts: { specChanged: boolean; expectedVersion?: string }): T {
+    const m = obj.metadata;
+    const old = this.mustGet(m.namespace, m.name);
+    if (opts.expectedVersion !== undefined && opts.expectedVersion !== old.metadata.resourceVersion) {
+      throw new MiniKubeletError(
+        'Conflict',
+        `Operation cannot be fulfilled on ${this.kind} "${m.name}": the object has been modified; please apply your changes to the latest version and try again`,
+        { name: m.name, kind: this.kind },
+      );
+    }
+    m.uid = old.metadata.uid;
+    m.creationTimestamp = old.metadata.creationTimestamp;
+    m.generation = (old.metadata.generation ?? 1) + (opts.specChanged ? 1 : 0);
+    m.resourceVersion = this.deps.versions.next();
+    if (opts.specChanged) this.deps.persistence.save(this.kind, obj);
+    this.objects.set(key(m.namespace, m.name), obj);
+    this.emit('MODIFIED', obj);
+    return obj;
+  }
+
+  remove(namespace: string, name: string): T {
+    const obj = this.mustGet(namespace, name);
+    this.objects.delete(key(namespace, name));
+    this.deps.persistence.remove(this.kind, obj);
+    obj.metadata.resourceVersion = this.deps.versions.next();
+    this.emit('DELETED', obj);
+    return obj;
+  }
+}
+
+const key = (namespace: string, name: string): string => `${namespace}/${name}`;

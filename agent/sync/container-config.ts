@@ -1,0 +1,98 @@
+// Turns a pod's container into the runtime's ContainerSpec: command/args, env with fieldRefs, mounts,
+// limits and security settings.
+import type { Container, Pod } from '../model/pod';
+import { parseQuantity } from '../model/quantity';
+import { specHash } from '../planner/spec-hash';
+import type { ContainerSpec, Mount } from '../runtime/runtime';
+import { volumeName } from '../runtime/labels';
+
+export interface ContainerContext {
+  pod: Pod;
+  kind: 'init' | 'app';
+  restartCount: number;
+  sandboxId: string;
+  podIP: string;
+  hostIP: string;
+  files: { resolvConf: string; hosts: string };
+}
+
+function fieldRef(path: string, ctx: ContainerContext): string {
+  const m = ctx.pod.metadata;
+  switch (path) {
+    case 'metadata.name':
+      return m.name;
+    case 'metadata.namespace':
+      return m.namespace;
+    case 'metadata.uid':
+      return m.uid;
+    case 'status.podIP':
+    case 'status.podIPs':
+      return ctx.podIP;
+    case 'status.hostIP':
+    case 'status.hostIPs':
+      return ctx.hostIP;
+    case 'spec.nodeName':
+      return ctx.pod.spec.nodeName ?? '';
+    case 'spec.serviceAccountName':
+      return String(ctx.pod.spec['serviceAccountName'] ?? 'default');
+  }
+  const label = /^metadata\.(labels|annotations)\['(.+)'\]$/.exec(path);
+  if (label) return (label[1] === 'labels' ? m.labels : m.annotations)?.[label[2] ?? ''] ?? '';
+  return '';
+}
+
+function env(c: Container, ctx: ContainerContext): string[] {
+  return (c.env ?? []).map((e) => {
+    const ref = e.valueFrom?.fieldRef?.fieldPath;
+    return `${e.name}=${ref ? fieldRef(ref, ctx) : (e.value ?? '')}`;
+  });
+}
+
+function mounts(c: Container, ctx: ContainerContext): Mount[] {
+  const volumes = new Map((ctx.pod.spec.volumes ?? []).map((v) => [v.name, v]));
+  const out: Mount[] = [];
+  for (const m of c.volumeMounts ?? []) {
+    const v = volumes.get(m.name);
+    if (!v) continue;
+    const source = v.hostPath ? v.hostPath.path : volumeName(ctx.pod.metadata.uid, v.name);
+    out.push({ source, target: m.mountPath, readOnly: m.readOnly ?? false, volume: !v.hostPath });
+  }
+  const own = new Set(out.map((m) => m.target));
+  if (!own.has('/etc/resolv.conf')) out.push({ source: ctx.files.resolvConf, target: '/etc/resolv.conf' });
+  if (!own.has('/etc/hosts')) out.push({ source: ctx.files.hosts, target: '/etc/hosts' });
+  return out;
+}
+
+export function containerSpec(c: Container, ctx: ContainerContext): ContainerSpec {
+  const m = ctx.pod.metadata;
+  const limits = c.resources?.limits ?? {};
+  const memory = limits.memory !== undefined ? parseQuantity(limits.memory) : undefined;
+  const cpu = limits.cpu !== undefined ? parseQuantity(limits.cpu) : undefined;
+  const sc = c.securityContext;
+  const user = sc?.runAsUser !== undefined ? `${sc.runAsUser}${sc.runAsGroup !== undefined ? `:${sc.runAsGroup}` : ''}` : undefined;
+  return {
+    identity: {
+      podUid: m.uid,
+      podName: m.name,
+      podNamespace: m.namespace,
+      kind: ctx.kind,
+      name: c.name,
+      attempt: ctx.restartCount,
+      specHash: specHash(c),
+      sandboxId: ctx.sandboxId,
+    },
+    image: c.image,
+    ...(c.command ? { command: c.command } : {}),
+    ...(c.args ? { args: c.args } : {}),
+    env: env(c, ctx),
+    ...(c.workingDir ? { workingDir: c.workingDir } : {}),
+    ...(user ? { user } : {}),
+    mounts: mounts(c, ctx),
+    readOnlyRootfs: sc?.readOnlyRootFilesystem ?? false,
+    privileged: sc?.privileged ?? false,
+    ...(memory ? { memoryBytes: Math.round(memory) } : {}),
+    ...(cpu ? { nanoCpus: Math.round(cpu * 1e9) } : {}),
+    tty: c.tty ?? false,
+    stdin: c.stdin ?? false,
+  };
+}

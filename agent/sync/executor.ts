@@ -1,0 +1,235 @@
+// Carries out a plan against the runtime, one action at a time, with the kubelet's events. A failed
+// action ends the round (the next round plans afresh); failures of starts become waiting reasons.
+import type { Clock } from '../clock';
+import { errorCode, errorMessage } from '../errors';
+import type { EventRecorder, InvolvedObject } from '../events/recorder';
+import type { Logger } from '../log';
+import type { Container, Pod } from '../model/pod';
+import type { ActionArgs, ActionType, PodAction } from '../planner/actions';
+import { BackoffTable, backoffKey } from '../planner/backoff';
+import { PodView } from '../planner/pod-view';
+import { specHash } from '../planner/spec-hash';
+import type { ContainerRuntime, NetworkInfo, ObservedContainer } from '../runtime/runtime';
+import type { WaitingReason } from '../status/container-status';
+import { containerSpec } from './container-config';
+import { type ClusterDns, PodFiles, podHostname } from './pod-files';
+
+/** What a worker keeps about its pod between rounds. */
+export interface PodRuntimeState {
+  /** Last start failure per container name (cleared on a successful start). */
+  waiting: Map<string, WaitingReason>;
+  /** Earliest time a round should run again (back-off expiry); undefined: only on events. */
+  retryAt?: number;
+}
+
+export interface ExecutorDeps {
+  runtime: ContainerRuntime;
+  clock: Clock;
+  logger: Logger;
+  events: EventRecorder;
+  files: PodFiles;
+  dns: ClusterDns;
+  network: () => NetworkInfo;
+  /** Crash-loop back-off of containers. */
+  backoff: BackoffTable;
+  /** Image pull back-off, keyed by pod uid and image. */
+  pullBackoff: BackoffTable;
+}
+
+interface Round {
+  pod: Pod;
+  observed: ObservedContainer[];
+  state: PodRuntimeState;
+  logger: Logger;
+}
+
+type Handler<K extends ActionType> = (round: Round, args: ActionArgs[K]) => Promise<void>;
+type Handlers = { [K in ActionType]: Handler<K> };
+
+const MIN_GRACE_SECONDS = 2;
+
+export function fieldPath(kind: 'init' | 'app', name: string): string {
+  return kind === 'init' ? `spec.initContainers{${name}}` : `spec.containers{${name}}`;
+}
+
+export function podRef(pod: Pod, path?: string): InvolvedObject {
+  const m = pod.metadata;
+  return { kind: 'Pod', name: m.name, namespace: m.namespace, uid: m.uid, ...(path ? { fieldPath: path } : {}) };
+}
+
+export function graceSeconds(pod: Pod): number {
+  return pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? MIN_GRACE_SECONDS;
+}
+
+export class Executor {
+  private readonly handlers: Handlers;
+
+  constructor(private readonly deps: ExecutorDeps) {
+    this.handlers = {
+      killPod: (r, a) => this.killPod(r, a.reason),
+      createSandbox: (r, a) => this.createSandbox(r, a.attempt, a.reason),
+      killContainer: (r, a) => this.killContainer(r, a.id, a.name, a.reason),
+      removeContainer: (_r, a) => this.deps.runtime.removeContainer(a.id),
+      startContainer: (r, a) => this.startContainer(r, a),
+      backOff: (r, a) => Promise.resolve(this.backOff(r, a)),
+    };
+  }
+
+  /** Runs actions in order; stops at the first failure. Returns whether anything changed in the runtime. */
+  async run(pod: Pod, observed: ObservedContainer[], actions: PodAction[], state: PodRuntimeState, logger: Logger): Promise<void> {
+    const round: Round = { pod, observed: [...observed], state, logger };
+    state.retryAt = undefined;
+    for (const action of actions) {
+      try {
+        await (this.handlers[action.type] as Handler<typeof action.type>)(round, action as never);
+      } catch (err) {
+        logger.warn('sync action failed', { action: action.type, error: errorMessage(err), code: errorCode(err) });
+        if (action.type === 'startContainer') continue; // recorded as a waiting reason; app starts are independent
+        throw err;
+      }
+    }
+  }
+
+  private async killPod(r: Round, reason: string): Promise<void> {
+    const view = new PodView(r.observed);
+    const running = view.containers.filter((c) => c.kind !== 'sandbox' && (c.state === 'running' || c.state === 'created'));
+    r.logger.info('killing pod', { reason });
+    await Promise.all(running.map((c) => this.killContainer(r, c.id, c.name, reason)));
+    await Promise.all(view.sandboxes.filter((s) => s.state === 'running').map((s) => this.deps.runtime.stopContainer(s.id, 0)));
+  }
+
+  private async createSandbox(r: Round, attempt: number, reason: string): Promise<void> {
+    const { pod } = r;
+    const m = pod.metadata;
+    if (attempt > 0) {
+      this.deps.events.record(podRef(pod), 'Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
+    }
+    for (const v of pod.spec.volumes ?? []) {
+      if (v.emptyDir) await this.deps.runtime.ensureVolume({ name: v.name, podUid: m.uid, memory: v.emptyDir.medium === 'Memory' });
+    }
+    const network = this.deps.network();
+    const labels = { ...(m.labels ?? {}) };
+    const id = await this.deps.runtime.createSandbox(
+      {
+        identity: { podUid: m.uid, podName: m.name, podNamespace: m.namespace, kind: 'sandbox', name: 'POD', attempt, specHash: '' },
+        hostname: podHostname(pod),
+        labels,
+      },
+      network.name,
+    );
+    r.logger.info('sandbox created', { attempt, reason, sandbox: id.slice(0, 12) });
+    const fresh = await this.deps.runtime.listContainers(m.uid);
+    r.observed = fresh;
+    const sandbox = fresh.find((c) => c.id === id);
+    if (!sandbox?.ip) throw new Error(`sandbox ${id.slice(0, 12)} has no IP`);
+    this.deps.files.write(pod, sandbox.ip, this.deps.dns);
+  }
+
+  private async killContainer(r: Round, id: string, name: string, reason: string): Promise<void> {
+    const c = r.observed.find((o) => o.id === id);
+    const kind = c?.kind === 'init' ? 'init' : 'app';
+    const message = /^(Container|Init container) /.test(reason) ? reason : `Stopping container ${name}`;
+    this.deps.events.record(podRef(r.pod, fieldPath(kind, name)), 'Normal', 'Killing', message);
+    await this.deps.runtime.stopContainer(id, Math.max(MIN_GRACE_SECONDS, graceSeconds(r.pod)));
+  }
+
+  private specOf(pod: Pod, kind: 'init' | 'app', name: string): Container | undefined {
+    const list = kind === 'init' ? (pod.spec.initContainers ?? []) : pod.spec.containers;
+    return list.find((c) => c.name === name);
+  }
+
+  private backOff(r: Round, a: ActionArgs['backOff']): void {
+    const m = r.pod.metadata;
+    const delay = `${Math.round(a.delayMs / 1000)}s`;
+    r.state.waiting.set(a.name, {
+      reason: 'CrashLoopBackOff',
+      message: `back-off ${delay} restarting failed container=${a.name} pod=${m.name}_${m.namespace}(${m.uid})`,
+    });
+    this.deps.events.record(
+      podRef(r.pod, fieldPath(a.kind, a.name)),
+      'Warning',
+      'BackOff',
+      `Back-off restarting failed container ${a.name} in pod ${m.name}_${m.namespace}(${m.uid})`,
+    );
+    this.retryAt(r, a.retryAt);
+  }
+
+  private retryAt(r: Round, at: number): void {
+    r.state.retryAt = r.state.retryAt === undefined ? at : Math.min(r.state.retryAt, at);
+  }
+
+  private async pullImage(r: Round, c: Container, path: string): Promise<void> {
+    const { pod } = r;
+    const now = this.deps.clock.now();
+    const key = `pull_${pod.metadata.uid}_${c.image}`;
+    const entry = this.deps.pullBackoff.view(key);
+    if (entry && now < entry.lastUpdate + entry.delayMs) {
+      r.state.waiting.set(c.name, { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}"` });
+      this.deps.events.record(podRef(pod, path), 'Normal', 'BackOff', `Back-off pulling image "${c.image}"`);
+      this.retryAt(r, entry.lastUpdate + entry.delayMs);
+      throw new Error(`image pull of ${c.image} in back-off`);
+    }
+    const policy = c.imagePullPolicy === 'Always' ? 'always' : c.imagePullPolicy === 'Never' ? 'never' : 'if-missing';
+    try {
+      await this.deps.runtime.ensureImage(c.image, policy);
+    } catch (err) {
+      const never = policy === 'never';
+      const reason = never ? 'ErrImageNeverPull' : 'ErrImagePull';
+      r.state.waiting.set(c.name, { reason, message: errorMessage(err) });
+      this.deps.events.record(podRef(pod, path), 'Warning', 'Failed', errorMessage(err));
+      const next = this.deps.pullBackoff.next(key, now);
+      this.retryAt(r, now + next.delayMs);
+      throw err;
+    }
+    this.deps.events.record(podRef(pod, path), 'Normal', 'Pulled', `Container image "${c.image}" already present on machine`);
+  }
+
+  private async startContainer(r: Round, a: ActionArgs['startContainer']): Promise<void> {
+    const { pod } = r;
+    const m = pod.metadata;
+    const c = this.specOf(pod, a.kind, a.name);
+    if (!c) return;
+    const path = fieldPath(a.kind, a.name);
+    const view = new PodView(r.observed);
+    const sandbox = view.sandbox;
+    if (!sandbox?.ip) throw new Error('no sandbox');
+    await this.pullImage(r, c, path);
+    const latest = view.latest(a.kind, a.name);
+    if (latest?.state === 'exited') {
+      // A restart: advance the crash-loop back-off for the next exit.
+      this.deps.backoff.next(backoffKey(m.name, m.namespace, m.uid, c.name, specHash(c)), this.deps.clock.now());
+    }
+    const network = this.deps.network();
+    const files = this.deps.files.write(pod, sandbox.ip, this.deps.dns);
+    const spec = containerSpec(c, {
+      pod,
+      kind: a.kind,
+      restartCount: a.restartCount,
+      sandboxId: sandbox.id,
+      podIP: sandbox.ip,
+      hostIP: network.gateway,
+      files,
+    });
+    let id: string;
+    try {
+      id = await this.deps.runtime.createContainer(spec);
+    } catch (err) {
+      r.state.waiting.set(c.name, { reason: 'CreateContainerError', message: errorMessage(err) });
+      this.deps.events.record(podRef(pod, path), 'Warning', 'Failed', `Error: ${errorMessage(err)}`);
+      this.retryAt(r, this.deps.clock.now() + 10_000);
+      throw err;
+    }
+    this.deps.events.record(podRef(pod, path), 'Normal', 'Created', `Created container ${c.name}`);
+    try {
+      await this.deps.runtime.startContainer(id);
+    } catch (err) {
+      r.state.waiting.set(c.name, { reason: 'RunContainerError', message: errorMessage(err) });
+      this.deps.events.record(podRef(pod, path), 'Warning', 'Failed', `Error: ${errorMessage(err)}`);
+      this.retryAt(r, this.deps.clock.now() + 10_000);
+      throw err;
+    }
+    r.state.waiting.delete(c.name);
+    this.deps.events.record(podRef(pod, path), 'Normal', 'Started', `Started container ${c.name}`);
+    r.logger.info('container started', { container: c.name, kind: a.kind, restartCount: a.restartCount, reason: a.reason });
+  }
+}

@@ -1,0 +1,42 @@
+// Logs of a pod's container: the current instance, or the previous one, of an app or init container.
+import type { Readable } from 'node:stream';
+import { MiniKubeletError, badRequest } from '../errors';
+import type { Pod } from '../model/pod';
+import { PodView } from '../planner/pod-view';
+import type { ContainerRuntime, LogOptions } from '../runtime/runtime';
+
+export interface PodLogRequest extends LogOptions {
+  container?: string;
+  previous?: boolean;
+}
+
+export type PodLogs = (pod: Pod, request: PodLogRequest) => Promise<Readable>;
+
+export function podLogs(runtime: ContainerRuntime): PodLogs {
+  return async (pod, request) => {
+    const m = pod.metadata;
+    const apps = pod.spec.containers.map((c) => c.name);
+    const inits = (pod.spec.initContainers ?? []).map((c) => c.name);
+    let name = request.container;
+    if (!name) {
+      if (apps.length !== 1) {
+        throw badRequest(
+          `a container name must be specified for pod ${m.name}, choose one of: [${apps.join(' ')}]${inits.length ? ` or one of the init containers: [${inits.join(' ')}]` : ''}`,
+        );
+      }
+      name = apps[0] ?? '';
+    }
+    const kind = apps.includes(name) ? 'app' : inits.includes(name) ? 'init' : undefined;
+    if (!kind) throw badRequest(`container ${name} is not valid for pod ${m.name}`);
+    const view = new PodView(await runtime.listContainers(m.uid));
+    const instances = view.instances(kind, name);
+    const target = request.previous ? instances[1] : instances[0];
+    if (!target) {
+      const text = request.previous
+        ? `previous terminated container "${name}" in pod "${m.name}" not found`
+        : `container "${name}" in pod "${m.name}" is waiting to start: ${kind === 'init' ? 'PodInitializing' : 'ContainerCreating'}`;
+      throw new MiniKubeletError('BadRequest', text);
+    }
+    return runtime.logs(target.id, { ...request, follow: (request.follow ?? false) && target.state === 'running' });
+  };
+}

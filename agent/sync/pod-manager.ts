@@ -1,0 +1,116 @@
+// The sync loop: keeps one worker per pod and wakes it on desired-state changes, on Docker events for
+// its containers, on back-off expiry, and on a slow periodic resync (the backstop). On start it removes
+// managed containers and volumes that belong to no stored pod.
+import { errorMessage } from '../errors';
+import type { Pod } from '../model/pod';
+import type { RuntimeEvent } from '../runtime/runtime';
+import type { ObjectStore } from '../store/object-store';
+import { PodWorker, type PodWorkerDeps } from './pod-worker';
+
+export interface PodManagerDeps extends Omit<PodWorkerDeps, 'onGone'> {
+  resyncMs: number;
+}
+
+const RECONNECT_MIN_MS = 500;
+const RECONNECT_MAX_MS = 10_000;
+
+export class PodManager {
+  private readonly workers = new Map<string, PodWorker>();
+  private readonly abort = new AbortController();
+  private cancelResync: (() => void) | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private reconnectDelay = RECONNECT_MIN_MS;
+  private disconnectedLogged = false;
+
+  constructor(private readonly deps: PodManagerDeps) {}
+
+  private get store(): ObjectStore<Pod> {
+    return this.deps.store;
+  }
+
+  async start(): Promise<void> {
+    this.unsubscribe = this.store.onChange(({ type, object }) => {
+      if (type !== 'DELETED') void this.worker(object).enqueue();
+    });
+    await this.watchRuntime();
+    await this.removeDangling();
+    this.resyncAll();
+  }
+
+  stop(): void {
+    this.abort.abort();
+    this.unsubscribe?.();
+    this.cancelResync?.();
+    for (const w of this.workers.values()) w.stop();
+    this.workers.clear();
+  }
+
+  /** Syncs one pod now and waits for that round (tests and the API use it). */
+  syncNow(pod: Pod): Promise<void> {
+    return this.worker(pod).enqueue();
+  }
+
+  private worker(pod: Pod): PodWorker {
+    const m = pod.metadata;
+    let w = this.workers.get(m.uid);
+    if (!w) {
+      w = new PodWorker(m.namespace, m.name, m.uid, { ...this.deps, onGone: (uid) => this.workers.delete(uid) });
+      this.workers.set(m.uid, w);
+    }
+    return w;
+  }
+
+  private onRuntimeEvent(e: RuntimeEvent): void {
+    if (e.type === 'create') return; // our own creates; the start that follows is what matters
+    const w = this.workers.get(e.podUid);
+    if (w) void w.enqueue();
+  }
+
+  private async watchRuntime(): Promise<void> {
+    try {
+      await this.deps.runtime.watchEvents(
+        (e) => this.onRuntimeEvent(e),
+        (err) => this.reconnect(err),
+        this.abort.signal,
+      );
+      if (this.disconnectedLogged) this.deps.logger.info('Docker events stream reconnected');
+      this.reconnectDelay = RECONNECT_MIN_MS;
+      this.disconnectedLogged = false;
+    } catch (err) {
+      this.reconnect(err);
+    }
+  }
+
+  /** The events stream broke (engine restart): reconnect with back-off, logging once, then relist all. */
+  private reconnect(err: unknown): void {
+    if (this.abort.signal.aborted) return;
+    if (!this.disconnectedLogged) {
+      this.deps.logger.warn('lost the Docker events stream; reconnecting', { error: errorMessage(err) });
+      this.disconnectedLogged = true;
+    }
+    const delay = this.reconnectDelay;
+    this.reconnectDelay = Math.min(RECONNECT_MAX_MS, delay * 2);
+    this.deps.clock.setTimer(() => {
+      void this.watchRuntime().then(() => {
+        if (!this.disconnectedLogged) this.resyncAll(false);
+      });
+    }, delay);
+  }
+
+  private resyncAll(reschedule = true): void {
+    for (const pod of this.store.list()) void this.worker(pod).enqueue();
+    if (!reschedule) return;
+    this.cancelResync = this.deps.clock.setTimer(() => this.resyncAll(), this.deps.resyncMs);
+  }
+
+  private async removeDangling(): Promise<void> {
+    const known = new Set(this.store.list().map((p) => p.metadata.uid));
+    const rt = this.deps.runtime;
+    const strays = (await rt.listContainers()).filter((c) => !known.has(c.podUid));
+    if (strays.length) this.deps.logger.info('removing containers of unknown pods', { count: strays.length });
+    await Promise.all(strays.map((c) => rt.removeContainer(c.id)));
+    for (const v of await rt.listVolumes()) {
+      if (![...known].some((uid) => v.endsWith(`_${uid}`))) await rt.removeVolume(v);
+    }
+  }
+}

@@ -1,0 +1,138 @@
+// One serial worker per pod: at most one sync round in flight; requests that arrive meanwhile fold into
+// one more round. Each round observes, plans, executes, and writes the status.
+import type { Clock } from '../clock';
+import { errorMessage } from '../errors';
+import type { Logger } from '../log';
+import type { Pod } from '../model/pod';
+import { describeAction } from '../planner/actions';
+import type { BackoffTable } from '../planner/backoff';
+import { planPod } from '../planner/plan-pod';
+import type { ContainerRuntime, ObservedContainer } from '../runtime/runtime';
+import { generatePodStatus } from '../status/pod-status';
+import type { ObjectStore } from '../store/object-store';
+import { type Executor, type PodRuntimeState, graceSeconds } from './executor';
+import type { PodFiles } from './pod-files';
+
+export interface PodWorkerDeps {
+  runtime: ContainerRuntime;
+  store: ObjectStore<Pod>;
+  executor: Executor;
+  clock: Clock;
+  logger: Logger;
+  files: PodFiles;
+  backoff: BackoffTable;
+  pullBackoff: BackoffTable;
+  hostIP: () => string;
+  /** Called once the pod is gone from the runtime and the store. */
+  onGone: (uid: string) => void;
+}
+
+const ERROR_RETRY_MS = 2_000;
+/** Rounds in a row that may follow one trigger, so a plan that keeps changing cannot spin. */
+const MAX_ROUNDS = 5;
+
+export class PodWorker {
+  private dirty = false;
+  private running: Promise<void> | undefined;
+  private cancelTimer: (() => void) | undefined;
+  private readonly state: PodRuntimeState = { waiting: new Map() };
+  private readonly logger: Logger;
+  private stopped = false;
+
+  constructor(
+    readonly namespace: string,
+    readonly name: string,
+    readonly uid: string,
+    private readonly deps: PodWorkerDeps,
+  ) {
+    this.logger = deps.logger.child({ pod: `${namespace}/${name}`, podUid: uid });
+  }
+
+  /** Asks for a sync round; returns when the round that covers this request has finished. */
+  enqueue(): Promise<void> {
+    this.dirty = true;
+    this.running ??= this.loop().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.cancelTimer?.();
+  }
+
+  private async loop(): Promise<void> {
+    while (this.dirty && !this.stopped) {
+      this.dirty = false;
+      try {
+        await this.sync();
+      } catch (err) {
+        this.logger.warn('sync failed; will retry', { error: errorMessage(err) });
+        this.schedule(this.deps.clock.now() + ERROR_RETRY_MS);
+      }
+    }
+  }
+
+  private schedule(at: number | undefined): void {
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
+    if (at === undefined || this.stopped) return;
+    const delay = Math.max(0, at - this.deps.clock.now());
+    this.cancelTimer = this.deps.clock.setTimer(() => void this.enqueue(), delay + 50);
+  }
+
+  private current(): Pod | undefined {
+    const pod = this.deps.store.get(this.namespace, this.name);
+    return pod && pod.metadata.uid === this.uid ? pod : undefined;
+  }
+
+  private async sync(): Promise<void> {
+    const pod = this.current();
+    let observed = await this.deps.runtime.listContainers(this.uid);
+    if (!pod || pod.metadata.deletionTimestamp !== undefined) {
+      await this.terminate(pod, observed);
+      return;
+    }
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const actions = planPod(pod, observed, { now: this.deps.clock.now(), backoff: this.deps.backoff.view });
+      const changing = actions.filter((a) => a.type !== 'backOff');
+      if (actions.length) this.logger.debug('plan', { actions: actions.map(describeAction) });
+      await this.deps.executor.run(pod, observed, actions, this.state, this.logger);
+      if (changing.length) observed = await this.deps.runtime.listContainers(this.uid);
+      // A round that only started containers is complete: their exits arrive as events.
+      if (changing.every((a) => a.type === 'startContainer' || a.type === 'createSandbox' || a.type === 'removeContainer')) break;
+    }
+    this.writeStatus(observed);
+    this.schedule(this.state.retryAt);
+  }
+
+  private writeStatus(observed: readonly ObservedContainer[]): void {
+    const pod = this.current();
+    if (!pod) return;
+    const status = generatePodStatus(pod, observed, { now: this.deps.clock.now(), hostIP: this.deps.hostIP(), waiting: this.state.waiting });
+    if (JSON.stringify(status) === JSON.stringify(pod.status)) return;
+    this.deps.store.update({ ...pod, status }, { specChanged: false });
+  }
+
+  /** Deleted pods: stop with grace, remove containers, volumes and files, then drop the object. */
+  private async terminate(pod: Pod | undefined, observed: ObservedContainer[]): Promise<void> {
+    const rt = this.deps.runtime;
+    const grace = pod ? graceSeconds(pod) : 2;
+    const live = observed.filter((c) => c.kind !== 'sandbox' && c.state === 'running');
+    if (live.length) this.logger.info('stopping pod', { gracePeriodSeconds: grace, containers: live.length });
+    await Promise.all(live.map((c) => rt.stopContainer(c.id, grace)));
+    await Promise.all(observed.filter((c) => c.kind === 'sandbox').map((c) => rt.stopContainer(c.id, 0)));
+    await Promise.all(observed.map((c) => rt.removeContainer(c.id)));
+    for (const v of await rt.listVolumes(this.uid)) await rt.removeVolume(v);
+    this.deps.files.remove(this.uid);
+    this.deps.backoff.forget({ podUid: this.uid });
+    this.deps.pullBackoff.forget({ podUid: this.uid });
+    if (pod) {
+      this.deps.store.remove(pod.metadata.namespace, pod.metadata.name);
+      this.logger.info('pod deleted');
+    }
+    this.stop();
+    this.deps.onGone(this.uid);
+  }
+}

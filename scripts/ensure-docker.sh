@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Source this file. Makes sure the Docker engine, docker-compose and busybox-static are present and
+# that an engine answers. Idempotent; survives stale pidfiles (a dead dockerd/containerd leaves them,
+# and PID 1 here reaps zombies only every ~2 s). Never touches an engine that already answers.
+
+ensure_docker_tools() {   # installs only what is missing
+  local pkgs=()
+  command -v dockerd >/dev/null 2>&1 || pkgs+=(docker.io)
+  command -v docker-init >/dev/null 2>&1 || pkgs+=(tini)
+  dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'ok installed' || pkgs+=(busybox-static)
+  if [ "${MINIKUBELET_NEED_COMPOSE:-0}" = 1 ]; then
+    command -v docker-compose >/dev/null 2>&1 || pkgs+=(docker-compose)
+  fi
+  [ ${#pkgs[@]} -eq 0 ] && return 0
+  echo "ensure_docker: installing ${pkgs[*]} with apt"
+  DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null &&
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${pkgs[@]}" >/dev/null
+}
+
+_proc_alive() { # pid comm: true when pid runs `comm` and is not a zombie
+  [ -n "$1" ] && [ "$(ps -o comm= -p "$1" 2>/dev/null)" = "$2" ] &&
+    [ "$(ps -o stat= -p "$1" 2>/dev/null | cut -c1)" != Z ]
+}
+
+ensure_docker() {
+  local sock="${DOCKER_SOCK:-/var/run/docker.sock}" pidf="${DOCKERD_PIDFILE:-/var/run/docker.pid}"
+  local log="${DOCKERD_LOG:-/var/log/dockerd.log}" attempt i p
+  local cpidf="${DOCKERD_EXECROOT:-/var/run/docker}/containerd/containerd.pid"
+  export DOCKER_HOST="unix://$sock"
+  if timeout 10 docker version >/dev/null 2>&1; then return 0; fi
+  command -v dockerd >/dev/null 2>&1 || ensure_docker_tools || return 1
+  for attempt in 1 2 3; do
+    p=$(cat "$pidf" 2>/dev/null || true)
+    if ! _proc_alive "$p" dockerd; then
+      rm -f "$pidf"
+      p=$(cat "$cpidf" 2>/dev/null || true)
+      if [ -n "$p" ] && ! _proc_alive "$p" containerd; then rm -f "$cpidf"; fi
+      # own session, no stdin, output to a file: never holds the caller's pipes open
+      setsid nohup dockerd -H "unix://$sock" --pidfile "$pidf" ${DOCKERD_ARGS:-} >>"$log" 2>&1 </dev/null &
+    fi
+    for i in $(seq 1 60); do
+      if timeout 10 docker version >/dev/null 2>&1; then return 0; fi
+      p=$(cat "$pidf" 2>/dev/null || true)
+      if [ "$i" -gt 4 ] && { [ -z "$p" ] || ! kill -0 "$p" 2>/dev/null; }; then break; fi
+      sleep 0.5
+    done
+    echo "ensure_docker: attempt $attempt failed; last lines of $log:" >&2
+    tail -n 5 "$log" >&2
+    sleep 2
+  done
+  return 1
+}
