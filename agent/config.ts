@@ -29,21 +29,85 @@ interface FlagSpec {
 }
 
 export const FLAGS: readonly FlagSpec[] = [
-  { key: 'listen', flag: '--listen', env: 'MINIKUBELET_LISTEN', default: '127.0.0.1:10250', help: 'API address (host:port)' },
-  { key: 'dataDir', flag: '--data-dir', env: 'MINIKUBELET_DATA_DIR', default: '/var/lib/minikubelet', help: 'where state and pod files live' },
-  { key: 'dnsListen', flag: '--dns-listen', env: 'MINIKUBELET_DNS_LISTEN', default: '127.0.0.1:10053', help: 'DNS address for the host (host:port, UDP and TCP)' },
-  { key: 'podCidr', flag: '--pod-cidr', env: 'MINIKUBELET_POD_CIDR', default: '10.244.0.0/16', help: 'subnet of the pod bridge network' },
-  { key: 'networkName', flag: '--network', env: 'MINIKUBELET_NETWORK', default: 'minikubelet', help: 'name of the Docker bridge network for pods' },
-  { key: 'clusterDomain', flag: '--cluster-domain', env: 'MINIKUBELET_CLUSTER_DOMAIN', default: 'cluster.local', help: 'DNS zone of Services and pods' },
-  { key: 'serviceCidr', flag: '--service-cidr', env: 'MINIKUBELET_SERVICE_CIDR', default: '10.96.0.0/12', help: 'range ClusterIPs are allocated from' },
-  { key: 'resyncSeconds', flag: '--resync-seconds', env: 'MINIKUBELET_RESYNC_SECONDS', default: '30', help: 'periodic full relist, a backstop to Docker events' },
-  { key: 'logFormat', flag: '--log-format', env: 'MINIKUBELET_LOG_FORMAT', default: '', help: 'json or pretty (default: pretty on a TTY)' },
-  { key: 'logLevel', flag: '--log-level', env: 'MINIKUBELET_LOG_LEVEL', default: 'info', help: 'debug, info, warn or error' },
+  {
+    key: 'listen',
+    flag: '--listen',
+    env: 'MINIKUBELET_LISTEN',
+    default: '127.0.0.1:10250',
+    help: 'API address (host:port)',
+  },
+  {
+    key: 'dataDir',
+    flag: '--data-dir',
+    env: 'MINIKUBELET_DATA_DIR',
+    default: '/var/lib/minikubelet',
+    help: 'where state and pod files live',
+  },
+  {
+    key: 'dnsListen',
+    flag: '--dns-listen',
+    env: 'MINIKUBELET_DNS_LISTEN',
+    default: '127.0.0.1:10053',
+    help: 'DNS address for the host (host:port, UDP and TCP)',
+  },
+  {
+    key: 'podCidr',
+    flag: '--pod-cidr',
+    env: 'MINIKUBELET_POD_CIDR',
+    default: '10.244.0.0/16',
+    help: 'subnet of the pod bridge network',
+  },
+  {
+    key: 'networkName',
+    flag: '--network',
+    env: 'MINIKUBELET_NETWORK',
+    default: 'minikubelet',
+    help: 'name of the Docker bridge network for pods',
+  },
+  {
+    key: 'clusterDomain',
+    flag: '--cluster-domain',
+    env: 'MINIKUBELET_CLUSTER_DOMAIN',
+    default: 'cluster.local',
+    help: 'DNS zone of Services and pods',
+  },
+  {
+    key: 'serviceCidr',
+    flag: '--service-cidr',
+    env: 'MINIKUBELET_SERVICE_CIDR',
+    default: '10.96.0.0/12',
+    help: 'range ClusterIPs are allocated from',
+  },
+  {
+    key: 'resyncSeconds',
+    flag: '--resync-seconds',
+    env: 'MINIKUBELET_RESYNC_SECONDS',
+    default: '30',
+    help: 'periodic full relist, a backstop to Docker events',
+  },
+  {
+    key: 'logFormat',
+    flag: '--log-format',
+    env: 'MINIKUBELET_LOG_FORMAT',
+    default: '',
+    help: 'json or pretty (default: pretty on a TTY)',
+  },
+  {
+    key: 'logLevel',
+    flag: '--log-level',
+    env: 'MINIKUBELET_LOG_LEVEL',
+    default: 'info',
+    help: 'debug, info, warn or error',
+  },
 ];
 
 export function usage(): string {
-  const lines = FLAGS.map((f) => `  ${`${f.flag}=VALUE`.padEnd(26)} ${f.help} (env ${f.env}, default ${f.default || 'auto'})`);
-  return ['Usage: minikubelet [flags]', '', ...lines, `  ${'--help'.padEnd(26)} print this text`, ''].join('\n');
+  const lines = FLAGS.map(
+    (f) => `  ${`${f.flag}=VALUE`.padEnd(26)} ${f.help} (env ${f.env}, default ${f.default || 'auto'})`,
+  );
+  return ['Usage: minikubelet [flags]', '', ...lines, `  ${'--help'.padEnd(26)} print this text`, ''].join(
+    '\n',
+  );
 }
 
 export function parseHostPort(value: string, flag: string): HostPort {
@@ -55,7 +119,11 @@ export function parseHostPort(value: string, flag: string): HostPort {
   return { host: m[1], port };
 }
 
-export function loadConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, isTty: boolean): Config {
+export function loadConfig(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  isTty: boolean,
+): Config {
   const raw = new Map<string, string>();
   for (const f of FLAGS) raw.set(f.key, env[f.env] ?? f.default);
   let help = false;
@@ -76,7 +144,8 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
   const resync = Number(get('resyncSeconds'));
   if (!(resync > 0)) throw new MiniKubeletError('BadRequest', `--resync-seconds must be a positive number`);
   const format = get('logFormat') || (isTty ? 'pretty' : 'json');
-  if (format !== 'json' && format !== 'pretty') throw new MiniKubeletError('BadRequest', `--log-format must be json or pretty`);
+  if (format !== 'json' && format !== 'pretty')
+    throw new MiniKubeletError('BadRequest', `--log-format must be json or pretty`);
   return Object.freeze({
     listen: parseHostPort(get('listen'), '--listen'),
     dataDir: get('dataDir'),

@@ -25,7 +25,10 @@ export interface LogRecord {
 }
 
 /** A logger that keeps what it is told, for tests. */
-export function capturingLogger(records: LogRecord[] = [], base: LogFields = {}): Logger & { records: LogRecord[] } {
+export function capturingLogger(
+  records: LogRecord[] = [],
+  base: LogFields = {},
+): Logger & { records: LogRecord[] } {
   const at =
     (level: LogRecord['level']) =>
     (message: string, fields: LogFields = {}): void => {

@@ -30,10 +30,13 @@ async function waitForDocker(runtime: DockerRuntime, logger: Logger, signal: Abo
       return;
     } catch (err) {
       if (!told) {
-        logger.error('Docker engine not reachable; start it with `npm start` (or `dockerd &`), waiting for it', {
-          dockerHost: process.env['DOCKER_HOST'] ?? 'unix:///var/run/docker.sock',
-          error: errorMessage(err),
-        });
+        logger.error(
+          'Docker engine not reachable; start it with `npm start` (or `dockerd &`), waiting for it',
+          {
+            dockerHost: process.env['DOCKER_HOST'] ?? 'unix:///var/run/docker.sock',
+            error: errorMessage(err),
+          },
+        );
         told = true;
       }
       await new Promise((r) => setTimeout(r, DOCKER_RETRY_MS));
@@ -50,16 +53,26 @@ async function run(config: Config, logger: Logger): Promise<void> {
   const persistence = new FilePersistence(config.dataDir, logger);
   const pods = new ObjectStore<Pod>('Pod', { clock, versions, persistence });
   const events = new EventRecorder({ clock, logger: logger.child({ component: 'events' }), host: nodeName });
-  let network: NetworkInfo | undefined;
+  const pod: { network?: NetworkInfo } = {}; // the pod network, once Docker answers
   const files = new PodFiles(config.dataDir);
   const backoff = new BackoffTable();
   const pullBackoff = new BackoffTable();
   const dns = { nameserver: '', domain: config.clusterDomain, hostResolvConf: readHostResolvConf() };
   const currentNetwork = (): NetworkInfo => {
-    if (!network) throw new Error('pod network not ready');
-    return network;
+    if (!pod.network) throw new Error('pod network not ready');
+    return pod.network;
   };
-  const executor = new Executor({ runtime, clock, logger, events, files, dns, network: currentNetwork, backoff, pullBackoff });
+  const executor = new Executor({
+    runtime,
+    clock,
+    logger,
+    events,
+    files,
+    dns,
+    network: currentNetwork,
+    backoff,
+    pullBackoff,
+  });
   const manager = new PodManager({
     runtime,
     store: pods,
@@ -69,7 +82,7 @@ async function run(config: Config, logger: Logger): Promise<void> {
     files,
     backoff,
     pullBackoff,
-    hostIP: () => network?.gateway ?? '',
+    hostIP: () => pod.network?.gateway ?? '',
     resyncMs: config.resyncSeconds * 1000,
   });
   let dockerReady = false;
@@ -80,7 +93,12 @@ async function run(config: Config, logger: Logger): Promise<void> {
     logger: logger.child({ component: 'api' }),
     nodeName,
     versions: () => versions.current,
-    ready: async () => dockerReady && (await runtime.ping().then(() => true, () => false)),
+    ready: async () =>
+      dockerReady &&
+      (await runtime.ping().then(
+        () => true,
+        () => false,
+      )),
     podLogs: podLogs(runtime),
   });
 
@@ -97,15 +115,25 @@ async function run(config: Config, logger: Logger): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 
   await app.listen({ host: config.listen.host, port: config.listen.port });
-  logger.info('API listening', { url: `http://${config.listen.host}:${config.listen.port}`, dataDir: config.dataDir, pods: pods.list().length });
+  logger.info('API listening', {
+    url: `http://${config.listen.host}:${config.listen.port}`,
+    dataDir: config.dataDir,
+    pods: pods.list().length,
+  });
 
   await waitForDocker(runtime, logger, stopping.signal);
   if (stopping.signal.aborted) return;
-  network = await runtime.ensureNetwork(config.networkName, config.podCidr);
+  const network = await runtime.ensureNetwork(config.networkName, config.podCidr);
+  pod.network = network;
   dns.nameserver = network.gateway;
   await manager.start();
   dockerReady = true;
-  logger.info('ready', { docker: await runtime.version(), network: network.name, subnet: network.subnet, gateway: network.gateway });
+  logger.info('ready', {
+    docker: await runtime.version(),
+    network: network.name,
+    subnet: network.subnet,
+    gateway: network.gateway,
+  });
 }
 
 function main(): void {

@@ -27,7 +27,11 @@ export function winstonLogger(format: 'json' | 'pretty', level: string): Logger 
       format:
         format === 'json'
           ? winston.format.combine(winston.format.timestamp(), winston.format.json())
-          : winston.format.combine(winston.format.timestamp({ format: 'HH:mm:ss.SSS' }), winston.format.colorize(), pretty),
+          : winston.format.combine(
+              winston.format.timestamp({ format: 'HH:mm:ss.SSS' }),
+              winston.format.colorize(),
+              pretty,
+            ),
       transports: [new winston.transports.Console({ stderrLevels: [] })],
     }),
   );

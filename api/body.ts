@@ -9,24 +9,34 @@ const MAX_DEPTH = 100;
 function depthOk(v: unknown, depth = 0): boolean {
   if (depth > MAX_DEPTH) return false;
   if (typeof v !== 'object' || v === null) return true;
-  for (const child of Object.values(v as Record<string, unknown>)) if (!depthOk(child, depth + 1)) return false;
+  for (const child of Object.values(v as Record<string, unknown>))
+    if (!depthOk(child, depth + 1)) return false;
   return true;
 }
 
 function guard(v: unknown): unknown {
-  if (!depthOk(v)) throw new MiniKubeletError('BadRequest', `the request body is nested more than ${MAX_DEPTH} levels deep`);
+  if (!depthOk(v))
+    throw new MiniKubeletError('BadRequest', `the request body is nested more than ${MAX_DEPTH} levels deep`);
   return v;
 }
 
 export function parseYaml(text: string): unknown {
   const doc = parseDocument(text, { schema: 'core', customTags: [], uniqueKeys: true, prettyErrors: false });
-  if (doc.errors.length) {
-    throw new MiniKubeletError('BadRequest', `error converting YAML to JSON: ${doc.errors[0]?.message ?? 'invalid YAML'}`);
+  // Unknown tags only warn in the yaml library; a manifest has no business using them.
+  const problems = [...doc.errors, ...doc.warnings];
+  if (problems.length) {
+    throw new MiniKubeletError(
+      'BadRequest',
+      `error converting YAML to JSON: ${problems[0]?.message ?? 'invalid YAML'}`,
+    );
   }
   try {
     return doc.toJS({ maxAliasCount: 100 });
   } catch (err) {
-    throw new MiniKubeletError('BadRequest', `error converting YAML to JSON: ${err instanceof Error ? err.message : String(err)}`);
+    throw new MiniKubeletError(
+      'BadRequest',
+      `error converting YAML to JSON: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
 }
 
@@ -34,7 +44,10 @@ export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new MiniKubeletError('BadRequest', `error decoding JSON: ${err instanceof Error ? err.message : String(err)}`);
+    throw new MiniKubeletError(
+      'BadRequest',
+      `error decoding JSON: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
 }
 
@@ -55,6 +68,19 @@ export function registerBodyParsers(app: FastifyInstance): void {
     }
   };
   const opts = { parseAs: 'string' as const, bodyLimit: BODY_LIMIT };
-  app.addContentTypeParser(['application/json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/json-patch+json'], opts, json);
-  app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml', 'application/apply-patch+yaml'], opts, yaml);
+  app.addContentTypeParser(
+    [
+      'application/json',
+      'application/merge-patch+json',
+      'application/strategic-merge-patch+json',
+      'application/json-patch+json',
+    ],
+    opts,
+    json,
+  );
+  app.addContentTypeParser(
+    ['application/yaml', 'application/x-yaml', 'text/yaml', 'application/apply-patch+yaml'],
+    opts,
+    yaml,
+  );
 }

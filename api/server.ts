@@ -8,21 +8,43 @@ import { podRoutes } from './routes/pods';
 import { HTTP_STATUS, fromFrameworkError, statusOf } from './status';
 
 export function buildServer(deps: ApiDeps): FastifyInstance {
-  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, routerOptions: { maxParamLength: 300 }, return503OnClosing: true });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: BODY_LIMIT,
+    routerOptions: { maxParamLength: 300 },
+    return503OnClosing: true,
+  });
   registerBodyParsers(app);
   app.setErrorHandler((err, req, reply) => {
     const e = fromFrameworkError(err);
     const status = statusOf(e);
-    if (HTTP_STATUS[e.code] >= 500) deps.logger.error('request failed', { method: req.method, url: req.url, error: e.message });
-    else deps.logger.debug('request rejected', { method: req.method, url: req.url, code: status.code, reason: status.reason });
+    if (HTTP_STATUS[e.code] >= 500)
+      deps.logger.error('request failed', { method: req.method, url: req.url, error: e.message });
+    else
+      deps.logger.debug('request rejected', {
+        method: req.method,
+        url: req.url,
+        code: status.code,
+        reason: status.reason,
+      });
     void reply.code(status.code).type('application/json').send(status);
   });
   app.setNotFoundHandler((req, reply) => {
-    const status = statusOf(new MiniKubeletError('NotFound', `the server could not find the requested resource (${req.method} ${req.url.split('?')[0]})`));
+    const status = statusOf(
+      new MiniKubeletError(
+        'NotFound',
+        `the server could not find the requested resource (${req.method} ${req.url.split('?')[0]})`,
+      ),
+    );
     void reply.code(404).send(status);
   });
   app.addHook('onResponse', (req, reply, done) => {
-    deps.logger.debug('request', { method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) });
+    deps.logger.debug('request', {
+      method: req.method,
+      url: req.url,
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime),
+    });
     done();
   });
   healthRoutes(app, deps.ready);

@@ -52,7 +52,14 @@ export interface KubeStatus {
 export function statusOf(err: MiniKubeletError): KubeStatus {
   const d = err.details;
   const kind = d.kind ? d.kind.toLowerCase() + (d.kind.endsWith('s') ? '' : 's') : undefined;
-  const details = d.name !== undefined || d.causes ? { ...(d.name !== undefined ? { name: d.name } : {}), ...(kind ? { kind } : {}), ...(d.causes ? { causes: d.causes } : {}) } : undefined;
+  const details =
+    d.name !== undefined || d.causes
+      ? {
+          ...(d.name !== undefined ? { name: d.name } : {}),
+          ...(kind ? { kind } : {}),
+          ...(d.causes ? { causes: d.causes } : {}),
+        }
+      : undefined;
   return {
     kind: 'Status',
     apiVersion: 'v1',
@@ -73,13 +80,24 @@ export function fromFrameworkError(err: unknown): MiniKubeletError {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new MiniKubeletError('RequestEntityTooLarge', 'Request entity too large: limit is 3145728');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new MiniKubeletError('UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
+      return new MiniKubeletError(
+        'UnsupportedMediaType',
+        `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,
+      );
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new MiniKubeletError('BadRequest', errorMessage(err));
+    default:
+      break;
   }
-  if (e.statusCode === 400 || err instanceof SyntaxError) return new MiniKubeletError('BadRequest', errorMessage(err));
+  if (e.statusCode === 400 || err instanceof SyntaxError)
+    return new MiniKubeletError('BadRequest', errorMessage(err));
   if (e.statusCode === 404) return new MiniKubeletError('NotFound', errorMessage(err));
   if (e.statusCode === 405) return new MiniKubeletError('MethodNotAllowed', errorMessage(err));
-  return new MiniKubeletError('InternalError', `Internal error occurred: ${errorMessage(err)}`, {}, { cause: err });
+  return new MiniKubeletError(
+    'InternalError',
+    `Internal error occurred: ${errorMessage(err)}`,
+    {},
+    { cause: err },
+  );
 }

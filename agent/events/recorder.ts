@@ -16,7 +16,13 @@ export interface InvolvedObject {
 export interface KubeEvent {
   apiVersion: 'v1';
   kind: 'Event';
-  metadata: { name: string; namespace: string; uid: string; creationTimestamp: string; resourceVersion: string };
+  metadata: {
+    name: string;
+    namespace: string;
+    uid: string;
+    creationTimestamp: string;
+    resourceVersion: string;
+  };
   involvedObject: InvolvedObject & { apiVersion: 'v1' };
   reason: string;
   message: string;
@@ -33,18 +39,26 @@ export class EventRecorder {
   private readonly events: KubeEvent[] = [];
   private seq = 0;
 
-  constructor(
-    private readonly deps: { clock: Clock; logger: Logger; host: string; max?: number },
-  ) {}
+  constructor(private readonly deps: { clock: Clock; logger: Logger; host: string; max?: number }) {}
 
   record(obj: InvolvedObject, type: 'Normal' | 'Warning', reason: string, message: string): KubeEvent {
     const now = isoTime(this.deps.clock.now());
     const same = this.events.find(
-      (e) => e.involvedObject.uid === obj.uid && e.reason === reason && e.message === message && e.involvedObject.fieldPath === obj.fieldPath,
+      (e) =>
+        e.involvedObject.uid === obj.uid &&
+        e.reason === reason &&
+        e.message === message &&
+        e.involvedObject.fieldPath === obj.fieldPath,
     );
     this.seq++;
-    const log = type === 'Warning' ? this.deps.logger.warn : this.deps.logger.info;
-    log.call(this.deps.logger, 'event', { object: `${obj.kind}/${obj.namespace}/${obj.name}`, fieldPath: obj.fieldPath, reason, detail: message });
+    const fields = {
+      object: `${obj.kind}/${obj.namespace}/${obj.name}`,
+      fieldPath: obj.fieldPath,
+      reason,
+      detail: message,
+    };
+    if (type === 'Warning') this.deps.logger.warn('event', fields);
+    else this.deps.logger.info('event', fields);
     if (same) {
       same.count++;
       same.lastTimestamp = now;
@@ -80,7 +94,9 @@ export class EventRecorder {
 
   list(filter: { namespace?: string; uid?: string } = {}): KubeEvent[] {
     return this.events.filter(
-      (e) => (!filter.namespace || e.metadata.namespace === filter.namespace) && (!filter.uid || e.involvedObject.uid === filter.uid),
+      (e) =>
+        (!filter.namespace || e.metadata.namespace === filter.namespace) &&
+        (!filter.uid || e.involvedObject.uid === filter.uid),
     );
   }
 

@@ -1,7 +1,8 @@
 // Kubernetes field errors (apimachinery field.Error) and the 422 Invalid error built from them.
 import { MiniKubeletError, type FieldCause } from '../errors';
 
-export type FieldErrorType = 'Required' | 'Invalid' | 'Duplicate' | 'NotSupported' | 'Forbidden' | 'NotFound' | 'TooLong' | 'TooMany';
+export type FieldErrorType =
+  'Required' | 'Invalid' | 'Duplicate' | 'NotSupported' | 'Forbidden' | 'NotFound' | 'TooLong' | 'TooMany';
 
 const TEXT: Record<FieldErrorType, string> = {
   Required: 'Required value',
@@ -24,7 +25,12 @@ export interface FieldError {
   detail?: string;
 }
 
-export const fieldError = (type: FieldErrorType, field: string, value?: unknown, detail?: string): FieldError => ({
+export const fieldError = (
+  type: FieldErrorType,
+  field: string,
+  value?: unknown,
+  detail?: string,
+): FieldError => ({
   type,
   field,
   value,
@@ -35,7 +41,7 @@ function renderValue(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v);
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'object') return JSON.stringify(v);
-  return String(v as number | boolean);
+  return typeof v === 'number' || typeof v === 'boolean' ? String(v) : (JSON.stringify(v) ?? 'null');
 }
 
 /** The text after `<field>: `, as apimachinery's ErrorBody renders it. */
@@ -47,7 +53,11 @@ export function errorBody(e: FieldError): string {
 }
 
 export function toCause(e: FieldError): FieldCause {
-  return { reason: `FieldValue${e.type === 'NotSupported' ? 'NotSupported' : e.type}`, message: errorBody(e), field: e.field };
+  return {
+    reason: `FieldValue${e.type === 'NotSupported' ? 'NotSupported' : e.type}`,
+    message: errorBody(e),
+    field: e.field,
+  };
 }
 
 /** `Pod "p" is invalid: [a, b]` with duplicates removed; brackets only for several. */

@@ -8,17 +8,31 @@ import { validatePod } from './pod-validation';
 import { POD_SHAPE, checkShape, isObject } from './shape';
 
 /** Checks kind/apiVersion and the namespace against the request's; fills generateName. */
-export function decodeObject(raw: unknown, kind: string, namespace: string): Record<string, unknown> & { metadata: Record<string, unknown> } {
-  if (!isObject(raw)) throw new MiniKubeletError('BadRequest', `the body of the request must be a ${kind} object`);
+export function decodeObject(
+  raw: unknown,
+  kind: string,
+  namespace: string,
+): Record<string, unknown> & { metadata: Record<string, unknown> } {
+  if (!isObject(raw))
+    throw new MiniKubeletError('BadRequest', `the body of the request must be a ${kind} object`);
   if (raw.kind !== undefined && raw.kind !== kind) {
-    throw new MiniKubeletError('BadRequest', `the object provided is unrecognized (wrong kind "${String(raw.kind)}", expected ${kind})`);
+    throw new MiniKubeletError(
+      'BadRequest',
+      `the object provided is unrecognized (wrong kind ${JSON.stringify(raw.kind)}, expected ${kind})`,
+    );
   }
   if (raw.apiVersion !== undefined && raw.apiVersion !== 'v1') {
-    throw new MiniKubeletError('BadRequest', `the API version in the data (${String(raw.apiVersion)}) does not match the expected API version (v1)`);
+    throw new MiniKubeletError(
+      'BadRequest',
+      `the API version in the data (${JSON.stringify(raw.apiVersion)}) does not match the expected API version (v1)`,
+    );
   }
   const metadata = isObject(raw.metadata) ? { ...raw.metadata } : {};
   if (metadata.namespace !== undefined && metadata.namespace !== namespace) {
-    throw new MiniKubeletError('BadRequest', 'the namespace of the provided object does not match the namespace sent on the request');
+    throw new MiniKubeletError(
+      'BadRequest',
+      'the namespace of the provided object does not match the namespace sent on the request',
+    );
   }
   metadata.namespace = namespace;
   if (!metadata.name && typeof metadata.generateName === 'string' && metadata.generateName) {

@@ -9,7 +9,12 @@ const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'];
 const DNS_POLICIES = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'];
 const NOT_FOR_INIT = ['lifecycle', 'livenessProbe', 'readinessProbe', 'startupProbe'] as const;
 
-function validateName(value: unknown, field: string, problems: (v: string) => string[], out: FieldError[]): void {
+function validateName(
+  value: unknown,
+  field: string,
+  problems: (v: string) => string[],
+  out: FieldError[],
+): void {
   if (value === undefined || value === '') {
     out.push(fieldError('Required', field));
     return;
@@ -24,8 +29,15 @@ function validateName(value: unknown, field: string, problems: (v: string) => st
 function validateProbe(p: Probe, field: string, isLivenessOrStartup: boolean, out: FieldError[]): void {
   const handlers = [p.exec, p.httpGet, p.tcpSocket].filter((h) => h !== undefined).length;
   if (handlers === 0) out.push(fieldError('Required', field, undefined, 'must specify a handler type'));
-  if (handlers > 1) out.push(fieldError('Forbidden', field, undefined, 'may not specify more than 1 handler type'));
-  for (const k of ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold'] as const) {
+  if (handlers > 1)
+    out.push(fieldError('Forbidden', field, undefined, 'may not specify more than 1 handler type'));
+  for (const k of [
+    'initialDelaySeconds',
+    'timeoutSeconds',
+    'periodSeconds',
+    'successThreshold',
+    'failureThreshold',
+  ] as const) {
     const v = p[k];
     if (v !== undefined && (!Number.isInteger(v) || v < 0)) {
       out.push(fieldError('Invalid', `${field}.${k}`, v, 'must be greater than or equal to 0'));
@@ -36,14 +48,29 @@ function validateProbe(p: Probe, field: string, isLivenessOrStartup: boolean, ou
   }
 }
 
-function validateContainer(c: Container, field: string, isInit: boolean, volumes: Set<string>, out: FieldError[]): void {
+function validateContainer(
+  c: Container,
+  field: string,
+  isInit: boolean,
+  volumes: Set<string>,
+  out: FieldError[],
+): void {
   validateName(c.name, `${field}.name`, dns1123LabelProblems, out);
   if (typeof c.image !== 'string' || c.image === '') out.push(fieldError('Required', `${field}.image`));
   else if (c.image.trim() !== c.image) {
-    out.push(fieldError('Invalid', `${field}.image`, c.image, 'must not have leading or trailing whitespace'));
+    out.push(
+      fieldError('Invalid', `${field}.image`, c.image, 'must not have leading or trailing whitespace'),
+    );
   }
   if (c.imagePullPolicy !== undefined && !PULL_POLICIES.includes(c.imagePullPolicy)) {
-    out.push(fieldError('NotSupported', `${field}.imagePullPolicy`, c.imagePullPolicy, 'supported values: "Always", "IfNotPresent", "Never"'));
+    out.push(
+      fieldError(
+        'NotSupported',
+        `${field}.imagePullPolicy`,
+        c.imagePullPolicy,
+        'supported values: "Always", "IfNotPresent", "Never"',
+      ),
+    );
   }
   for (const k of ['command', 'args'] as const) {
     const v = c[k];
@@ -53,15 +80,26 @@ function validateContainer(c: Container, field: string, isInit: boolean, volumes
   }
   const sidecar = isInit && c.restartPolicy === 'Always';
   if (isInit && c.restartPolicy !== undefined && c.restartPolicy !== 'Always') {
-    out.push(fieldError('NotSupported', `${field}.restartPolicy`, c.restartPolicy, 'supported values: "Always"'));
+    out.push(
+      fieldError('NotSupported', `${field}.restartPolicy`, c.restartPolicy, 'supported values: "Always"'),
+    );
   }
   if (!isInit && c.restartPolicy !== undefined) {
-    out.push(fieldError('Forbidden', `${field}.restartPolicy`, undefined, 'may not be set for non-init containers'));
+    out.push(
+      fieldError('Forbidden', `${field}.restartPolicy`, undefined, 'may not be set for non-init containers'),
+    );
   }
   if (isInit && !sidecar) {
     for (const k of NOT_FOR_INIT) {
       if (c[k] !== undefined) {
-        out.push(fieldError('Forbidden', `${field}.${k}`, undefined, 'may not be set for init containers without restartPolicy=Always'));
+        out.push(
+          fieldError(
+            'Forbidden',
+            `${field}.${k}`,
+            undefined,
+            'may not be set for init containers without restartPolicy=Always',
+          ),
+        );
       }
     }
   } else {
@@ -70,12 +108,20 @@ function validateContainer(c: Container, field: string, isInit: boolean, volumes
     if (c.startupProbe) validateProbe(c.startupProbe, `${field}.startupProbe`, true, out);
   }
   (c.env ?? []).forEach((e, i) => {
-    if (!e || typeof e.name !== 'string' || e.name === '') out.push(fieldError('Required', `${field}.env[${i}].name`));
+    if (!e || typeof e.name !== 'string' || e.name === '')
+      out.push(fieldError('Required', `${field}.env[${i}].name`));
   });
   (c.ports ?? []).forEach((p, i) => {
     const port = p?.containerPort;
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      out.push(fieldError('Invalid', `${field}.ports[${i}].containerPort`, port, 'must be between 1 and 65535, inclusive'));
+      out.push(
+        fieldError(
+          'Invalid',
+          `${field}.ports[${i}].containerPort`,
+          port,
+          'must be between 1 and 65535, inclusive',
+        ),
+      );
     }
   });
   (c.volumeMounts ?? []).forEach((m, i) => {
@@ -126,14 +172,27 @@ function validateVolumes(pod: Pod, out: FieldError[]): void {
     if (v?.name && names.has(v.name)) out.push(fieldError('Duplicate', `${field}.name`, v.name));
     if (v?.name) names.add(v.name);
     const sources = [v?.emptyDir, v?.hostPath].filter((s) => s !== undefined).length;
-    if (sources === 0) out.push(fieldError('Required', field, undefined, 'must specify a volume type (emptyDir or hostPath are supported)'));
-    if (sources > 1) out.push(fieldError('Forbidden', `${field}.hostPath`, undefined, 'may not specify more than 1 volume type'));
+    if (sources === 0)
+      out.push(
+        fieldError(
+          'Required',
+          field,
+          undefined,
+          'must specify a volume type (emptyDir or hostPath are supported)',
+        ),
+      );
+    if (sources > 1)
+      out.push(
+        fieldError('Forbidden', `${field}.hostPath`, undefined, 'may not specify more than 1 volume type'),
+      );
     if (v?.hostPath && (typeof v.hostPath.path !== 'string' || !v.hostPath.path.startsWith('/'))) {
       out.push(fieldError('Invalid', `${field}.hostPath.path`, v.hostPath.path, 'must be an absolute path'));
     }
     const medium = v?.emptyDir?.medium;
     if (medium !== undefined && medium !== '' && medium !== 'Memory') {
-      out.push(fieldError('NotSupported', `${field}.emptyDir.medium`, medium, 'supported values: "", "Memory"'));
+      out.push(
+        fieldError('NotSupported', `${field}.emptyDir.medium`, medium, 'supported values: "", "Memory"'),
+      );
     }
   });
 }
@@ -147,19 +206,47 @@ export function validatePod(pod: Pod): FieldError[] {
   validateContainers(pod, out);
   const spec = pod.spec;
   if (!RESTART_POLICIES.includes(spec.restartPolicy)) {
-    out.push(fieldError('NotSupported', 'spec.restartPolicy', spec.restartPolicy, 'supported values: "Always", "OnFailure", "Never"'));
+    out.push(
+      fieldError(
+        'NotSupported',
+        'spec.restartPolicy',
+        spec.restartPolicy,
+        'supported values: "Always", "OnFailure", "Never"',
+      ),
+    );
   }
   if (!DNS_POLICIES.includes(spec.dnsPolicy)) {
-    out.push(fieldError('NotSupported', 'spec.dnsPolicy', spec.dnsPolicy, 'supported values: "ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"'));
+    out.push(
+      fieldError(
+        'NotSupported',
+        'spec.dnsPolicy',
+        spec.dnsPolicy,
+        'supported values: "ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"',
+      ),
+    );
   }
   const grace = spec.terminationGracePeriodSeconds;
   if (!Number.isInteger(grace) || grace < 0) {
-    out.push(fieldError('Invalid', 'spec.terminationGracePeriodSeconds', grace, 'must be greater than or equal to 0'));
+    out.push(
+      fieldError(
+        'Invalid',
+        'spec.terminationGracePeriodSeconds',
+        grace,
+        'must be greater than or equal to 0',
+      ),
+    );
   }
   if (spec.hostname !== undefined) validateName(spec.hostname, 'spec.hostname', dns1123LabelProblems, out);
   if (spec.subdomain !== undefined) validateName(spec.subdomain, 'spec.subdomain', dns1123LabelProblems, out);
   if (spec.dnsPolicy === 'None' && !spec.dnsConfig?.nameservers?.length) {
-    out.push(fieldError('Required', 'spec.dnsConfig.nameservers', undefined, 'must provide at least one DNS nameserver when `dnsPolicy` is None'));
+    out.push(
+      fieldError(
+        'Required',
+        'spec.dnsConfig.nameservers',
+        undefined,
+        'must provide at least one DNS nameserver when `dnsPolicy` is None',
+      ),
+    );
   }
   return out;
 }

@@ -2,7 +2,8 @@
 // errors instead of exceptions deep inside the agent.
 import { fieldError, type FieldError } from './field-errors';
 
-export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export interface Shape {
   type: 'object' | 'array' | 'string' | 'number' | 'boolean' | 'stringMap' | 'intOrString' | 'any';
@@ -29,7 +30,8 @@ export function checkShape(value: unknown, shape: Shape, path: string, out: Fiel
   switch (shape.type) {
     case 'object':
       if (!isObject(value)) return bad();
-      for (const [k, s] of Object.entries(shape.fields ?? {})) checkShape(value[k], s, path ? `${path}.${k}` : k, out);
+      for (const [k, s] of Object.entries(shape.fields ?? {}))
+        checkShape(value[k], s, path ? `${path}.${k}` : k, out);
       return;
     case 'array':
       if (!Array.isArray(value)) return bad();
@@ -61,7 +63,13 @@ const list = (items: Shape): Shape => ({ type: 'array', items });
 
 const handler = obj({
   exec: obj({ command: strings }),
-  httpGet: obj({ path: str, port: { type: 'intOrString' }, host: str, scheme: str, httpHeaders: list(obj({ name: str, value: str })) }),
+  httpGet: obj({
+    path: str,
+    port: { type: 'intOrString' },
+    host: str,
+    scheme: str,
+    httpHeaders: list(obj({ name: str, value: str })),
+  }),
   tcpSocket: obj({ port: { type: 'intOrString' }, host: str }),
 });
 const probe: Shape = {
@@ -83,7 +91,9 @@ const container = obj({
   command: strings,
   args: strings,
   workingDir: str,
-  env: list(obj({ name: str, value: str, valueFrom: obj({ fieldRef: obj({ fieldPath: str, apiVersion: str }) }) })),
+  env: list(
+    obj({ name: str, value: str, valueFrom: obj({ fieldRef: obj({ fieldPath: str, apiVersion: str }) }) }),
+  ),
   ports: list(obj({ name: str, containerPort: num, protocol: str, hostPort: num, hostIP: str })),
   volumeMounts: list(obj({ name: str, mountPath: str, readOnly: bool, subPath: str })),
   resources: obj({ limits: obj({}), requests: obj({}) }),
@@ -122,12 +132,22 @@ export const POD_SHAPE = obj({
   spec: obj({
     containers: list(container),
     initContainers: list(container),
-    volumes: list(obj({ name: str, emptyDir: obj({ medium: str, sizeLimit: { type: 'intOrString' } }), hostPath: obj({ path: str, type: str }) })),
+    volumes: list(
+      obj({
+        name: str,
+        emptyDir: obj({ medium: str, sizeLimit: { type: 'intOrString' } }),
+        hostPath: obj({ path: str, type: str }),
+      }),
+    ),
     restartPolicy: str,
     terminationGracePeriodSeconds: num,
     activeDeadlineSeconds: num,
     dnsPolicy: str,
-    dnsConfig: obj({ nameservers: strings, searches: strings, options: list(obj({ name: str, value: str })) }),
+    dnsConfig: obj({
+      nameservers: strings,
+      searches: strings,
+      options: list(obj({ name: str, value: str })),
+    }),
     hostname: str,
     subdomain: str,
     nodeName: str,

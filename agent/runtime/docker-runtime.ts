@@ -41,9 +41,15 @@ function engineMessage(err: unknown): string {
 function wrap(err: unknown, what: string): MiniKubeletError {
   const code = (err as DockerError | undefined)?.code;
   if (code === 'ECONNREFUSED' || code === 'ENOENT' || code === 'EACCES') {
-    return new MiniKubeletError('RuntimeUnavailable', `Docker engine not reachable: ${errorMessage(err)}`, {}, { cause: err });
+    return new MiniKubeletError(
+      'RuntimeUnavailable',
+      `Docker engine not reachable: ${errorMessage(err)}`,
+      {},
+      { cause: err },
+    );
   }
-  if (statusOf(err) === 404) return new MiniKubeletError('NotFound', `${what}: ${engineMessage(err)}`, {}, { cause: err });
+  if (statusOf(err) === 404)
+    return new MiniKubeletError('NotFound', `${what}: ${engineMessage(err)}`, {}, { cause: err });
   return new MiniKubeletError('RuntimeError', `${what}: ${engineMessage(err)}`, {}, { cause: err });
 }
 
@@ -173,7 +179,9 @@ export class DockerRuntime implements ContainerRuntime {
       imageId: info.Image,
       ...(info.State?.Error ? { error: info.State.Error } : {}),
       ...(time(info.State?.StartedAt) ? { startedAt: time(info.State?.StartedAt) } : {}),
-      ...(time(info.State?.FinishedAt) && state === 'exited' ? { finishedAt: time(info.State?.FinishedAt) } : {}),
+      ...(time(info.State?.FinishedAt) && state === 'exited'
+        ? { finishedAt: time(info.State?.FinishedAt) }
+        : {}),
       ...(ip ? { ip } : {}),
     };
     if (state === 'exited') {
@@ -190,7 +198,10 @@ export class DockerRuntime implements ContainerRuntime {
       } catch (err) {
         if (statusOf(err) !== 404) throw wrap(err, `inspect image ${ref}`);
         if (pull === 'never') {
-          throw new MiniKubeletError('ImagePullError', `Container image "${ref}" is not present with pull policy of Never`);
+          throw new MiniKubeletError(
+            'ImagePullError',
+            `Container image "${ref}" is not present with pull policy of Never`,
+          );
         }
       }
     }
@@ -201,7 +212,12 @@ export class DockerRuntime implements ContainerRuntime {
       });
       return { id: (await this.docker.getImage(ref).inspect()).Id };
     } catch (err) {
-      throw new MiniKubeletError('ImagePullError', `Failed to pull image "${ref}": ${engineMessage(err)}`, {}, { cause: err });
+      throw new MiniKubeletError(
+        'ImagePullError',
+        `Failed to pull image "${ref}": ${engineMessage(err)}`,
+        {},
+        { cause: err },
+      );
     }
   }
 
@@ -324,20 +340,29 @@ export class DockerRuntime implements ContainerRuntime {
       stderr: true,
       timestamps: options.timestamps ?? false,
       ...(options.tailLines !== undefined ? { tail: options.tailLines } : {}),
-      ...(options.sinceSeconds !== undefined ? { since: Math.floor(Date.now() / 1000) - options.sinceSeconds } : {}),
+      ...(options.sinceSeconds !== undefined
+        ? { since: Math.floor(Date.now() / 1000) - options.sinceSeconds }
+        : {}),
     };
     try {
       const container = this.docker.getContainer(id);
-      if (options.follow) return demuxStream((await container.logs({ ...base, follow: true })) as unknown as Readable);
+      if (options.follow)
+        return demuxStream((await container.logs({ ...base, follow: true })) as unknown as Readable);
       return Readable.from([demuxFrames(await container.logs({ ...base, follow: false }))]);
     } catch (err) {
       throw wrap(err, `logs of ${id.slice(0, 12)}`);
     }
   }
 
-  async exec(id: string, command: string[], timeoutMs: number): Promise<{ exitCode: number; output: string }> {
+  async exec(
+    id: string,
+    command: string[],
+    timeoutMs: number,
+  ): Promise<{ exitCode: number; output: string }> {
     try {
-      const exec = await this.docker.getContainer(id).exec({ Cmd: command, AttachStdout: true, AttachStderr: true });
+      const exec = await this.docker
+        .getContainer(id)
+        .exec({ Cmd: command, AttachStdout: true, AttachStderr: true });
       const stream = await exec.start({ hijack: true, stdin: false });
       const chunks: Buffer[] = [];
       await new Promise<void>((resolve, reject) => {
@@ -363,12 +388,16 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
-  async watchEvents(onEvent: (e: RuntimeEvent) => void, onError: (err: Error) => void, signal: AbortSignal): Promise<void> {
+  async watchEvents(
+    onEvent: (e: RuntimeEvent) => void,
+    onError: (err: Error) => void,
+    signal: AbortSignal,
+  ): Promise<void> {
     let stream: NodeJS.ReadableStream;
     try {
-      stream = (await this.docker.getEvents({
+      stream = await this.docker.getEvents({
         filters: { type: ['container'], label: [`${MANAGED_LABEL}=true`], event: EVENT_TYPES },
-      })) as NodeJS.ReadableStream;
+      });
     } catch (err) {
       throw wrap(err, 'subscribe to events');
     }
@@ -388,7 +417,8 @@ export class DockerRuntime implements ContainerRuntime {
     });
     const ended = (err?: Error): void => {
       signal.removeEventListener('abort', destroy);
-      if (!signal.aborted) onError(err ?? new MiniKubeletError('RuntimeUnavailable', 'Docker events stream ended'));
+      if (!signal.aborted)
+        onError(err ?? new MiniKubeletError('RuntimeUnavailable', 'Docker events stream ended'));
     };
     stream.on('error', ended);
     stream.on('end', () => ended());
@@ -396,7 +426,11 @@ export class DockerRuntime implements ContainerRuntime {
 
   private dispatchEvent(line: string, onEvent: (e: RuntimeEvent) => void): void {
     try {
-      const msg = JSON.parse(line) as { Action?: string; id?: string; Actor?: { Attributes?: Record<string, string> } };
+      const msg = JSON.parse(line) as {
+        Action?: string;
+        id?: string;
+        Actor?: { Attributes?: Record<string, string> };
+      };
       const action = (msg.Action ?? '').split(':')[0] as RuntimeEventType;
       const podUid = msg.Actor?.Attributes?.[L.podUid];
       if (!msg.id || !podUid || !EVENT_TYPES.includes(action)) return;

@@ -48,7 +48,9 @@ export function identityLabels(id: ContainerIdentity): Record<string, string> {
 }
 
 /** Reads identity back; undefined for containers that are not ours or are damaged. */
-export function identityFromLabels(labels: Record<string, string | undefined>): ContainerIdentity | undefined {
+export function identityFromLabels(
+  labels: Record<string, string | undefined>,
+): ContainerIdentity | undefined {
   const podUid = labels[L.podUid];
   const podName = labels[L.podName];
   const podNamespace = labels[L.podNamespace];

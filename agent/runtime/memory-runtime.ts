@@ -97,13 +97,20 @@ export class MemoryRuntime implements ContainerRuntime {
     await Promise.resolve();
     this.call('ensureImage', ref);
     if (!this.images.has(ref)) {
-      const msg = pull === 'never' ? `Container image "${ref}" is not present with pull policy of Never` : `Failed to pull image "${ref}": not found`;
+      const msg =
+        pull === 'never'
+          ? `Container image "${ref}" is not present with pull policy of Never`
+          : `Failed to pull image "${ref}": not found`;
       throw new MiniKubeletError('ImagePullError', msg);
     }
     return { id: `sha256:${ref}` };
   }
 
-  private add(identity: ContainerIdentity, image: string, spec?: ContainerSpec): ObservedContainer & { logs: string[] } {
+  private add(
+    identity: ContainerIdentity,
+    image: string,
+    spec?: ContainerSpec,
+  ): ObservedContainer & { logs: string[] } {
     const id = `c${++this.seq}`.padEnd(12, '0');
     const c = {
       ...identity,
@@ -198,13 +205,21 @@ export class MemoryRuntime implements ContainerRuntime {
     return Readable.from(lines.map((l) => `${l}\n`));
   }
 
-  async exec(id: string, command: string[], _timeoutMs: number): Promise<{ exitCode: number; output: string }> {
+  async exec(
+    id: string,
+    command: string[],
+    _timeoutMs: number,
+  ): Promise<{ exitCode: number; output: string }> {
     await Promise.resolve();
     this.call('exec', `${id} ${command.join(' ')}`);
     return { exitCode: 0, output: '' };
   }
 
-  async watchEvents(onEvent: (e: RuntimeEvent) => void, _onError: (err: Error) => void, signal: AbortSignal): Promise<void> {
+  async watchEvents(
+    onEvent: (e: RuntimeEvent) => void,
+    _onError: (err: Error) => void,
+    signal: AbortSignal,
+  ): Promise<void> {
     await Promise.resolve();
     this.listeners.add(onEvent);
     signal.addEventListener('abort', () => this.listeners.delete(onEvent), { once: true });

@@ -122,5 +122,9 @@ export interface ContainerRuntime {
   /** Runs a command in a running container; resolves with exit code and output. */
   exec(id: string, command: string[], timeoutMs: number): Promise<{ exitCode: number; output: string }>;
   /** Calls onEvent for managed containers until the signal aborts; onError when the stream breaks. */
-  watchEvents(onEvent: (e: RuntimeEvent) => void, onError: (err: Error) => void, signal: AbortSignal): Promise<void>;
+  watchEvents(
+    onEvent: (e: RuntimeEvent) => void,
+    onError: (err: Error) => void,
+    signal: AbortSignal,
+  ): Promise<void>;
 }

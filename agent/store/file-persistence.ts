@@ -1,6 +1,16 @@
 // One JSON file per object under <data-dir>/objects/<kind>/, written atomically (temp file, fsync, rename),
 // so an acknowledged write survives a crash.
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../log';
 import type { Persistence, StoredObject } from './object-store';

@@ -76,7 +76,11 @@ export class ObjectStore<T extends StoredObject> {
   list(namespace?: string): T[] {
     const all = [...this.objects.values()];
     const out = namespace ? all.filter((o) => o.metadata.namespace === namespace) : all;
-    return out.sort((a, b) => a.metadata.namespace.localeCompare(b.metadata.namespace) || a.metadata.name.localeCompare(b.metadata.name));
+    return out.sort(
+      (a, b) =>
+        a.metadata.namespace.localeCompare(b.metadata.namespace) ||
+        a.metadata.name.localeCompare(b.metadata.name),
+    );
   }
 
   /** Stores a new object: fills uid, creationTimestamp, resourceVersion and generation. */

@@ -34,7 +34,9 @@ function fieldRef(path: string, ctx: ContainerContext): string {
     case 'spec.nodeName':
       return ctx.pod.spec.nodeName ?? '';
     case 'spec.serviceAccountName':
-      return String(ctx.pod.spec['serviceAccountName'] ?? 'default');
+      return typeof ctx.pod.spec['serviceAccountName'] === 'string'
+        ? ctx.pod.spec['serviceAccountName']
+        : 'default';
   }
   const label = /^metadata\.(labels|annotations)\['(.+)'\]$/.exec(path);
   if (label) return (label[1] === 'labels' ? m.labels : m.annotations)?.[label[2] ?? ''] ?? '';
@@ -69,7 +71,10 @@ export function containerSpec(c: Container, ctx: ContainerContext): ContainerSpe
   const memory = limits.memory !== undefined ? parseQuantity(limits.memory) : undefined;
   const cpu = limits.cpu !== undefined ? parseQuantity(limits.cpu) : undefined;
   const sc = c.securityContext;
-  const user = sc?.runAsUser !== undefined ? `${sc.runAsUser}${sc.runAsGroup !== undefined ? `:${sc.runAsGroup}` : ''}` : undefined;
+  const user =
+    sc?.runAsUser !== undefined
+      ? `${sc.runAsUser}${sc.runAsGroup !== undefined ? `:${sc.runAsGroup}` : ''}`
+      : undefined;
   return {
     identity: {
       podUid: m.uid,

@@ -47,6 +47,7 @@ type Handler<K extends ActionType> = (round: Round, args: ActionArgs[K]) => Prom
 type Handlers = { [K in ActionType]: Handler<K> };
 
 const MIN_GRACE_SECONDS = 2;
+const PULL_ERROR_REPORT_MS = 1_000;
 
 export function fieldPath(kind: 'init' | 'app', name: string): string {
   return kind === 'init' ? `spec.initContainers{${name}}` : `spec.containers{${name}}`;
@@ -54,11 +55,19 @@ export function fieldPath(kind: 'init' | 'app', name: string): string {
 
 export function podRef(pod: Pod, path?: string): InvolvedObject {
   const m = pod.metadata;
-  return { kind: 'Pod', name: m.name, namespace: m.namespace, uid: m.uid, ...(path ? { fieldPath: path } : {}) };
+  return {
+    kind: 'Pod',
+    name: m.name,
+    namespace: m.namespace,
+    uid: m.uid,
+    ...(path ? { fieldPath: path } : {}),
+  };
 }
 
 export function graceSeconds(pod: Pod): number {
-  return pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? MIN_GRACE_SECONDS;
+  return (
+    pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? MIN_GRACE_SECONDS
+  );
 }
 
 export class Executor {
@@ -76,14 +85,24 @@ export class Executor {
   }
 
   /** Runs actions in order; stops at the first failure. Returns whether anything changed in the runtime. */
-  async run(pod: Pod, observed: ObservedContainer[], actions: PodAction[], state: PodRuntimeState, logger: Logger): Promise<void> {
+  async run(
+    pod: Pod,
+    observed: ObservedContainer[],
+    actions: PodAction[],
+    state: PodRuntimeState,
+    logger: Logger,
+  ): Promise<void> {
     const round: Round = { pod, observed: [...observed], state, logger };
     state.retryAt = undefined;
     for (const action of actions) {
       try {
-        await (this.handlers[action.type] as Handler<typeof action.type>)(round, action as never);
+        await this.handlers[action.type](round, action as never);
       } catch (err) {
-        logger.warn('sync action failed', { action: action.type, error: errorMessage(err), code: errorCode(err) });
+        logger.warn('sync action failed', {
+          action: action.type,
+          error: errorMessage(err),
+          code: errorCode(err),
+        });
         if (action.type === 'startContainer') continue; // recorded as a waiting reason; app starts are independent
         throw err;
       }
@@ -92,26 +111,50 @@ export class Executor {
 
   private async killPod(r: Round, reason: string): Promise<void> {
     const view = new PodView(r.observed);
-    const running = view.containers.filter((c) => c.kind !== 'sandbox' && (c.state === 'running' || c.state === 'created'));
+    const running = view.containers.filter(
+      (c) => c.kind !== 'sandbox' && (c.state === 'running' || c.state === 'created'),
+    );
     r.logger.info('killing pod', { reason });
     await Promise.all(running.map((c) => this.killContainer(r, c.id, c.name, reason)));
-    await Promise.all(view.sandboxes.filter((s) => s.state === 'running').map((s) => this.deps.runtime.stopContainer(s.id, 0)));
+    await Promise.all(
+      view.sandboxes
+        .filter((s) => s.state === 'running')
+        .map((s) => this.deps.runtime.stopContainer(s.id, 0)),
+    );
   }
 
   private async createSandbox(r: Round, attempt: number, reason: string): Promise<void> {
     const { pod } = r;
     const m = pod.metadata;
     if (attempt > 0) {
-      this.deps.events.record(podRef(pod), 'Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
+      this.deps.events.record(
+        podRef(pod),
+        'Normal',
+        'SandboxChanged',
+        'Pod sandbox changed, it will be killed and re-created.',
+      );
     }
     for (const v of pod.spec.volumes ?? []) {
-      if (v.emptyDir) await this.deps.runtime.ensureVolume({ name: v.name, podUid: m.uid, memory: v.emptyDir.medium === 'Memory' });
+      if (v.emptyDir)
+        await this.deps.runtime.ensureVolume({
+          name: v.name,
+          podUid: m.uid,
+          memory: v.emptyDir.medium === 'Memory',
+        });
     }
     const network = this.deps.network();
     const labels = { ...(m.labels ?? {}) };
     const id = await this.deps.runtime.createSandbox(
       {
-        identity: { podUid: m.uid, podName: m.name, podNamespace: m.namespace, kind: 'sandbox', name: 'POD', attempt, specHash: '' },
+        identity: {
+          podUid: m.uid,
+          podName: m.name,
+          podNamespace: m.namespace,
+          kind: 'sandbox',
+          name: 'POD',
+          attempt,
+          specHash: '',
+        },
         hostname: podHostname(pod),
         labels,
       },
@@ -158,18 +201,28 @@ export class Executor {
     r.state.retryAt = r.state.retryAt === undefined ? at : Math.min(r.state.retryAt, at);
   }
 
-  private async pullImage(r: Round, c: Container, path: string): Promise<void> {
+  /** Makes sure the image is there; false while a failed pull is in back-off (nothing to do this round). */
+  private async pullImage(r: Round, c: Container, path: string): Promise<boolean> {
     const { pod } = r;
     const now = this.deps.clock.now();
     const key = `pull_${pod.metadata.uid}_${c.image}`;
     const entry = this.deps.pullBackoff.view(key);
     if (entry && now < entry.lastUpdate + entry.delayMs) {
-      r.state.waiting.set(c.name, { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}"` });
-      this.deps.events.record(podRef(pod, path), 'Normal', 'BackOff', `Back-off pulling image "${c.image}"`);
       this.retryAt(r, entry.lastUpdate + entry.delayMs);
-      throw new Error(`image pull of ${c.image} in back-off`);
+      // ErrImagePull stays visible until the kubelet's next sync would have come; then ImagePullBackOff.
+      if (now < entry.lastUpdate + PULL_ERROR_REPORT_MS) {
+        this.retryAt(r, entry.lastUpdate + PULL_ERROR_REPORT_MS);
+        return false;
+      }
+      r.state.waiting.set(c.name, {
+        reason: 'ImagePullBackOff',
+        message: `Back-off pulling image "${c.image}"`,
+      });
+      this.deps.events.record(podRef(pod, path), 'Normal', 'BackOff', `Back-off pulling image "${c.image}"`);
+      return false;
     }
-    const policy = c.imagePullPolicy === 'Always' ? 'always' : c.imagePullPolicy === 'Never' ? 'never' : 'if-missing';
+    const policy =
+      c.imagePullPolicy === 'Always' ? 'always' : c.imagePullPolicy === 'Never' ? 'never' : 'if-missing';
     try {
       await this.deps.runtime.ensureImage(c.image, policy);
     } catch (err) {
@@ -177,11 +230,18 @@ export class Executor {
       const reason = never ? 'ErrImageNeverPull' : 'ErrImagePull';
       r.state.waiting.set(c.name, { reason, message: errorMessage(err) });
       this.deps.events.record(podRef(pod, path), 'Warning', 'Failed', errorMessage(err));
-      const next = this.deps.pullBackoff.next(key, now);
-      this.retryAt(r, now + next.delayMs);
+      this.deps.pullBackoff.next(key, now);
+      // Come back soon to report ImagePullBackOff, as the kubelet's next sync does; the retry waits for the back-off.
+      this.retryAt(r, now + PULL_ERROR_REPORT_MS);
       throw err;
     }
-    this.deps.events.record(podRef(pod, path), 'Normal', 'Pulled', `Container image "${c.image}" already present on machine`);
+    this.deps.events.record(
+      podRef(pod, path),
+      'Normal',
+      'Pulled',
+      `Container image "${c.image}" already present on machine`,
+    );
+    return true;
   }
 
   private async startContainer(r: Round, a: ActionArgs['startContainer']): Promise<void> {
@@ -193,11 +253,14 @@ export class Executor {
     const view = new PodView(r.observed);
     const sandbox = view.sandbox;
     if (!sandbox?.ip) throw new Error('no sandbox');
-    await this.pullImage(r, c, path);
+    if (!(await this.pullImage(r, c, path))) return;
     const latest = view.latest(a.kind, a.name);
     if (latest?.state === 'exited') {
       // A restart: advance the crash-loop back-off for the next exit.
-      this.deps.backoff.next(backoffKey(m.name, m.namespace, m.uid, c.name, specHash(c)), this.deps.clock.now());
+      this.deps.backoff.next(
+        backoffKey(m.name, m.namespace, m.uid, c.name, specHash(c)),
+        this.deps.clock.now(),
+      );
     }
     const network = this.deps.network();
     const files = this.deps.files.write(pod, sandbox.ip, this.deps.dns);
@@ -230,6 +293,11 @@ export class Executor {
     }
     r.state.waiting.delete(c.name);
     this.deps.events.record(podRef(pod, path), 'Normal', 'Started', `Started container ${c.name}`);
-    r.logger.info('container started', { container: c.name, kind: a.kind, restartCount: a.restartCount, reason: a.reason });
+    r.logger.info('container started', {
+      container: c.name,
+      kind: a.kind,
+      restartCount: a.restartCount,
+      reason: a.reason,
+    });
   }
 }

@@ -27,16 +27,28 @@ export function resolvConf(pod: Pod, dns: ClusterDns): string {
   let servers: string[] = [];
   let searches: string[] = [];
   let options: string[] = [];
-  const policy = pod.spec.hostNetwork && pod.spec.dnsPolicy === 'ClusterFirst' ? 'Default' : pod.spec.dnsPolicy;
+  const policy =
+    pod.spec.hostNetwork && pod.spec.dnsPolicy === 'ClusterFirst' ? 'Default' : pod.spec.dnsPolicy;
   if (policy === 'ClusterFirst' || policy === 'ClusterFirstWithHostNet') {
     servers = [dns.nameserver];
-    searches = [`${ns}.svc.${dns.domain}`, `svc.${dns.domain}`, dns.domain, ...hostSearch(dns.hostResolvConf())];
+    searches = [
+      `${ns}.svc.${dns.domain}`,
+      `svc.${dns.domain}`,
+      dns.domain,
+      ...hostSearch(dns.hostResolvConf()),
+    ];
     options = ['ndots:5'];
   } else if (policy === 'Default') {
     const text = dns.hostResolvConf();
-    servers = text.split('\n').filter((l) => /^\s*nameserver\s/.test(l)).map((l) => l.trim().split(/\s+/)[1] ?? '');
+    servers = text
+      .split('\n')
+      .filter((l) => /^\s*nameserver\s/.test(l))
+      .map((l) => l.trim().split(/\s+/)[1] ?? '');
     searches = hostSearch(text);
-    options = text.split('\n').filter((l) => /^\s*options\s/.test(l)).flatMap((l) => l.trim().split(/\s+/).slice(1));
+    options = text
+      .split('\n')
+      .filter((l) => /^\s*options\s/.test(l))
+      .flatMap((l) => l.trim().split(/\s+/).slice(1));
   }
   const cfg = pod.spec.dnsConfig;
   servers.push(...(cfg?.nameservers ?? []));
@@ -47,7 +59,9 @@ export function resolvConf(pod: Pod, dns: ClusterDns): string {
   }
   const uniq = (xs: string[]): string[] => [...new Set(xs.filter((x) => x))];
   servers = uniq(servers).slice(0, 3);
-  searches = uniq(searches).filter((s) => s.length <= 253).slice(0, 32);
+  searches = uniq(searches)
+    .filter((s) => s.length <= 253)
+    .slice(0, 32);
   const lines = servers.map((s) => `nameserver ${s}`);
   if (searches.length) lines.push(`search ${searches.join(' ')}`);
   if (options.length) lines.push(`options ${uniq(options).join(' ')}`);
@@ -56,7 +70,9 @@ export function resolvConf(pod: Pod, dns: ClusterDns): string {
 
 export function hostsFile(pod: Pod, podIP: string, domain: string): string {
   const hostname = podHostname(pod);
-  const fqdn = pod.spec.subdomain ? `${hostname}.${pod.spec.subdomain}.${pod.metadata.namespace}.svc.${domain}\t${hostname}` : hostname;
+  const fqdn = pod.spec.subdomain
+    ? `${hostname}.${pod.spec.subdomain}.${pod.metadata.namespace}.svc.${domain}\t${hostname}`
+    : hostname;
   return [
     '# Kubernetes-managed hosts file.',
     '127.0.0.1\tlocalhost',
@@ -93,10 +109,12 @@ export class PodFiles {
   }
 }
 
-export const readHostResolvConf = (path = '/etc/resolv.conf') => (): string => {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
-};
+export const readHostResolvConf =
+  (path = '/etc/resolv.conf') =>
+  (): string => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return '';
+    }
+  };

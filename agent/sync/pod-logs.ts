@@ -37,6 +37,9 @@ export function podLogs(runtime: ContainerRuntime): PodLogs {
         : `container "${name}" in pod "${m.name}" is waiting to start: ${kind === 'init' ? 'PodInitializing' : 'ContainerCreating'}`;
       throw new MiniKubeletError('BadRequest', text);
     }
-    return runtime.logs(target.id, { ...request, follow: (request.follow ?? false) && target.state === 'running' });
+    return runtime.logs(target.id, {
+      ...request,
+      follow: (request.follow ?? false) && target.state === 'running',
+    });
   };
 }

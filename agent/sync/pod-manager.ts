@@ -54,7 +54,10 @@ export class PodManager {
     const m = pod.metadata;
     let w = this.workers.get(m.uid);
     if (!w) {
-      w = new PodWorker(m.namespace, m.name, m.uid, { ...this.deps, onGone: (uid) => this.workers.delete(uid) });
+      w = new PodWorker(m.namespace, m.name, m.uid, {
+        ...this.deps,
+        onGone: (uid) => this.workers.delete(uid),
+      });
       this.workers.set(m.uid, w);
     }
     return w;

@@ -101,7 +101,12 @@ export class PodWorker {
       await this.deps.executor.run(pod, observed, actions, this.state, this.logger);
       if (changing.length) observed = await this.deps.runtime.listContainers(this.uid);
       // A round that only started containers is complete: their exits arrive as events.
-      if (changing.every((a) => a.type === 'startContainer' || a.type === 'createSandbox' || a.type === 'removeContainer')) break;
+      if (
+        changing.every(
+          (a) => a.type === 'startContainer' || a.type === 'createSandbox' || a.type === 'removeContainer',
+        )
+      )
+        break;
     }
     this.writeStatus(observed);
     this.schedule(this.state.retryAt);
@@ -110,7 +115,11 @@ export class PodWorker {
   private writeStatus(observed: readonly ObservedContainer[]): void {
     const pod = this.current();
     if (!pod) return;
-    const status = generatePodStatus(pod, observed, { now: this.deps.clock.now(), hostIP: this.deps.hostIP(), waiting: this.state.waiting });
+    const status = generatePodStatus(pod, observed, {
+      now: this.deps.clock.now(),
+      hostIP: this.deps.hostIP(),
+      waiting: this.state.waiting,
+    });
     if (JSON.stringify(status) === JSON.stringify(pod.status)) return;
     this.deps.store.update({ ...pod, status }, { specChanged: false });
   }

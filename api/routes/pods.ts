@@ -8,7 +8,10 @@ import { decodePod } from '../../agent/model/pod-decode';
 import { podTable } from '../../agent/status/print-pod';
 import type { ApiDeps } from '../deps';
 
-type Req = FastifyRequest<{ Params: Record<string, string>; Querystring: Record<string, string | undefined> }>;
+type Req = FastifyRequest<{
+  Params: Record<string, string>;
+  Querystring: Record<string, string | undefined>;
+}>;
 
 const namespaceOf = (req: Req): string => req.params.namespace ?? req.query.namespace ?? DEFAULT_NAMESPACE;
 
@@ -16,7 +19,8 @@ function intParam(req: Req, name: string): number | undefined {
   const v = req.query[name];
   if (v === undefined || v === '') return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw badRequest(`invalid ${name} "${v}": must be a non-negative integer`);
+  if (!Number.isInteger(n) || n < 0)
+    throw badRequest(`invalid ${name} "${v}": must be a non-negative integer`);
   return n;
 }
 
@@ -40,7 +44,10 @@ export function podRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const pod = decodePod(req.body, namespaceOf(req));
     pod.spec.nodeName = deps.nodeName;
     const stored = pods.create(pod);
-    deps.logger.info('pod created', { pod: `${stored.metadata.namespace}/${stored.metadata.name}`, podUid: stored.metadata.uid });
+    deps.logger.info('pod created', {
+      pod: `${stored.metadata.namespace}/${stored.metadata.name}`,
+      podUid: stored.metadata.uid,
+    });
     return reply.code(201).send(stored);
   };
 
@@ -54,7 +61,11 @@ export function podRoutes(app: FastifyInstance, deps: ApiDeps): void {
     if (pod.metadata.deletionTimestamp !== undefined) return pod;
     const deleting: Pod = {
       ...pod,
-      metadata: { ...pod.metadata, deletionTimestamp: isoTime(deps.clock.now() + grace * 1000), deletionGracePeriodSeconds: grace },
+      metadata: {
+        ...pod.metadata,
+        deletionTimestamp: isoTime(deps.clock.now() + grace * 1000),
+        deletionGracePeriodSeconds: grace,
+      },
     };
     return pods.update(deleting, { specChanged: false });
   };
@@ -77,7 +88,12 @@ export function podRoutes(app: FastifyInstance, deps: ApiDeps): void {
 
   const events = async (req: Req): Promise<unknown> => {
     const pod = pods.mustGet(namespaceOf(req), req.params.name ?? '');
-    return { kind: 'EventList', apiVersion: 'v1', metadata: {}, items: deps.events.list({ uid: pod.metadata.uid }) };
+    return {
+      kind: 'EventList',
+      apiVersion: 'v1',
+      metadata: {},
+      items: deps.events.list({ uid: pod.metadata.uid }),
+    };
   };
 
   for (const base of ['/pods', '/api/v1/namespaces/:namespace/pods']) {

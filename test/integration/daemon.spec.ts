@@ -1,0 +1,142 @@
+import { expect } from 'chai';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import type { Pod } from '../../agent/model/pod';
+
+const MAIN = join(__dirname, '..', '..', 'agent', 'main.js');
+const docker = new Docker();
+
+interface Daemon {
+  proc: ChildProcess;
+  url: string;
+  output: () => string;
+}
+
+function startDaemon(dataDir: string, port: number): Daemon {
+  let out = '';
+  const proc = spawn(process.execPath, [MAIN, '--log-format', 'json'], {
+    env: {
+      ...process.env,
+      MINIKUBELET_LISTEN: `127.0.0.1:${port}`,
+      MINIKUBELET_DATA_DIR: dataDir,
+      MINIKUBELET_DNS_LISTEN: '127.0.0.1:0',
+      MINIKUBELET_NETWORK: 'mk-test',
+      MINIKUBELET_POD_CIDR: '10.245.0.0/16',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  return { proc, url: `http://127.0.0.1:${port}`, output: () => out };
+}
+
+async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn().catch(() => undefined);
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const exited = (p: ChildProcess): Promise<number | null> =>
+  new Promise((r) => p.once('exit', (code) => r(code)));
+
+describe('the daemon (agent/main.ts, real engine)', function () {
+  this.timeout(60_000);
+  const dataDir = mkdtempSync(join(tmpdir(), 'mk-daemon-'));
+  const port = 18000 + Math.floor(Math.random() * 2000);
+  let d: Daemon;
+  let uid = '';
+
+  after(async () => {
+    if (d?.proc.exitCode === null) d.proc.kill('SIGKILL');
+    for (const c of await docker.listContainers({
+      all: true,
+      filters: { label: [`io.kubernetes.pod.uid=${uid}`] },
+    })) {
+      await docker.getContainer(c.Id).remove({ force: true });
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('prints usage for --help, with every flag and its environment variable', () => {
+    const r = spawnSync(process.execPath, [MAIN, '--help'], { encoding: 'utf8' });
+    expect(r.status).to.equal(0);
+    for (const s of [
+      '--listen',
+      'MINIKUBELET_LISTEN',
+      '--data-dir',
+      'MINIKUBELET_DATA_DIR',
+      '--dns-listen',
+      'MINIKUBELET_DNS_LISTEN',
+      '127.0.0.1:10250',
+    ]) {
+      expect(r.stdout).to.contain(s);
+    }
+  });
+
+  it('refuses a bad flag in one line, exit 2', () => {
+    const r = spawnSync(process.execPath, [MAIN, '--listen', 'nonsense'], { encoding: 'utf8' });
+    expect(r.status).to.equal(2);
+    expect(r.stderr.trim().split('\n')).to.have.length(1);
+    expect(r.stderr).to.contain('--listen');
+  });
+
+  it('serves /healthz and becomes ready once Docker answers', async () => {
+    d = startDaemon(dataDir, port);
+    await until('healthz', async () => (await fetch(`${d.url}/healthz`)).ok || undefined);
+    await until('readyz', async () => (await fetch(`${d.url}/readyz`)).status === 200 || undefined);
+    expect(d.output()).to.contain('"message":"API listening"');
+  });
+
+  it('runs a pod posted with curl-style YAML', async () => {
+    const res = await fetch(`${d.url}/pods`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/yaml' },
+      body: 'apiVersion: v1\nkind: Pod\nmetadata: {name: survivor}\nspec:\n  containers:\n  - {name: c, image: busybox, command: [sleep, "3600"]}\n',
+    });
+    expect(res.status).to.equal(201);
+    uid = ((await res.json()) as Pod).metadata.uid;
+    await until(
+      'running',
+      async () =>
+        ((await (await fetch(`${d.url}/pods/survivor`)).json()) as Pod).status.phase === 'Running' ||
+        undefined,
+    );
+  });
+
+  it('stops within 2 s on SIGTERM and leaves the pod running', async () => {
+    const t0 = Date.now();
+    d.proc.kill('SIGTERM');
+    await exited(d.proc);
+    expect(Date.now() - t0).to.be.below(2_000);
+    const running = await docker.listContainers({ filters: { label: [`io.kubernetes.pod.uid=${uid}`] } });
+    expect(running).to.have.length(2);
+  });
+
+  it('after a restart adopts the running pod: same containers, no restart', async () => {
+    const before = (await docker.listContainers({ filters: { label: [`io.kubernetes.pod.uid=${uid}`] } }))
+      .map((c) => c.Id)
+      .sort();
+    d = startDaemon(dataDir, port);
+    const pod = await until('pod running again', async () => {
+      const p = (await (await fetch(`${d.url}/pods/survivor`)).json()) as Pod;
+      return p.status?.containerStatuses?.[0]?.state.running ? p : undefined;
+    });
+    expect(pod.metadata.uid).to.equal(uid);
+    expect(pod.status.containerStatuses?.[0]?.restartCount).to.equal(0);
+    const after = (
+      await docker.listContainers({ all: true, filters: { label: [`io.kubernetes.pod.uid=${uid}`] } })
+    )
+      .map((c) => c.Id)
+      .sort();
+    expect(after).to.deep.equal(before);
+    d.proc.kill('SIGINT');
+    await exited(d.proc);
+  });
+});

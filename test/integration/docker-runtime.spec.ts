@@ -1,0 +1,148 @@
+import { expect } from 'chai';
+import Docker from 'dockerode';
+import { nopLogger } from '../../agent/log';
+import { DockerRuntime } from '../../agent/runtime/docker-runtime';
+import { containerName } from '../../agent/runtime/labels';
+import type { ContainerIdentity, RuntimeEvent } from '../../agent/runtime/runtime';
+import { errorCode } from '../../agent/errors';
+
+const NETWORK = { name: 'mk-test', subnet: '10.245.0.0/16' };
+
+const identity = (
+  uid: string,
+  kind: ContainerIdentity['kind'],
+  name: string,
+  extra: Partial<ContainerIdentity> = {},
+): ContainerIdentity => ({
+  podUid: uid,
+  podName: 'rt-test',
+  podNamespace: 'default',
+  kind,
+  name,
+  attempt: 0,
+  specHash: 'abcd1234',
+  ...extra,
+});
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  let text = '';
+  for await (const chunk of stream) text += String(chunk);
+  return text;
+}
+
+describe('agent/runtime/docker-runtime (real engine)', () => {
+  const runtime = new DockerRuntime({ logger: nopLogger });
+  const uid = `rt-${Date.now()}`;
+  const abort = new AbortController();
+  const events: RuntimeEvent[] = [];
+
+  before(async () => {
+    await runtime.watchEvents(
+      (e) => events.push(e),
+      () => undefined,
+      abort.signal,
+    );
+  });
+
+  after(async () => {
+    abort.abort();
+    for (const c of await runtime.listContainers(uid)) await runtime.removeContainer(c.id);
+    for (const v of await runtime.listVolumes(uid)) await runtime.removeVolume(v);
+  });
+
+  it('creates the pod network once and finds it again', async () => {
+    const first = await runtime.ensureNetwork(NETWORK.name, NETWORK.subnet);
+    const again = await runtime.ensureNetwork(NETWORK.name, NETWORK.subnet);
+    expect(first).to.deep.equal(again);
+    expect(first.gateway).to.equal('10.245.0.1');
+  });
+
+  it('runs a sandbox with an IP and a container in its network namespace, learning the exit from events', async () => {
+    const sandboxId = await runtime.createSandbox(
+      { identity: identity(uid, 'sandbox', 'POD'), hostname: 'rt-test', labels: { app: 'x' } },
+      NETWORK.name,
+    );
+    const [sandbox] = await runtime.listContainers(uid);
+    expect(sandbox?.kind).to.equal('sandbox');
+    expect(sandbox?.state).to.equal('running');
+    expect(sandbox?.ip).to.match(/^10\.245\./);
+
+    const id = await runtime.createContainer({
+      identity: identity(uid, 'app', 'app', { sandboxId, attempt: 3 }),
+      image: 'busybox',
+      command: [
+        'sh',
+        '-c',
+        'hostname; ip -4 addr show eth0 | grep -o "inet [0-9.]*"; echo to-stderr >&2; exit 7',
+      ],
+      env: ['A=1'],
+      mounts: [],
+    });
+    await runtime.startContainer(id);
+    const deadline = Date.now() + 10_000;
+    while (!events.some((e) => e.type === 'die' && e.containerId === id) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(events.some((e) => e.type === 'die' && e.containerId === id && e.podUid === uid)).to.equal(true);
+
+    const app = (await runtime.listContainers(uid)).find((c) => c.id === id);
+    expect(app).to.include({
+      kind: 'app',
+      name: 'app',
+      attempt: 3,
+      state: 'exited',
+      exitCode: 7,
+      sandboxId,
+      specHash: 'abcd1234',
+    });
+    expect(app?.finishedAt).to.be.a('number');
+    const logs = await readAll(await runtime.logs(id, {}));
+    expect(logs)
+      .to.contain('rt-test')
+      .and.contain(`inet ${sandbox?.ip ?? 'none'}`)
+      .and.contain('to-stderr');
+    const tail = await readAll(await runtime.logs(id, { tailLines: 1 }));
+    expect(tail.trim().split('\n')).to.have.length(1);
+  });
+
+  it('names containers the dockershim way so docker ps says which pod and container', async () => {
+    const names = (
+      await new Docker().listContainers({ all: true, filters: { label: [`io.kubernetes.pod.uid=${uid}`] } })
+    ).map((c) => c.Names[0]);
+    expect(names).to.include(`/${containerName(identity(uid, 'app', 'app', { attempt: 3 }))}`);
+    expect(names).to.include(`/k8s_POD_rt-test_default_${uid}_0`);
+  });
+
+  it('fails a pull that cannot succeed with ImagePullError and the engine message', async () => {
+    const err = await runtime.ensureImage('127.0.0.1:1/nosuch:1', 'if-missing').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(errorCode(err)).to.equal('ImagePullError');
+    expect(String(err)).to.match(/127\.0\.0\.1:1/);
+  });
+
+  it('finds a local image without pulling, and refuses a missing one under pull policy Never', async () => {
+    expect((await runtime.ensureImage('docker.io/busybox', 'if-missing')).id).to.match(/^sha256:/);
+    const err = await runtime.ensureImage('nosuch-local-image:1', 'never').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(errorCode(err)).to.equal('ImagePullError');
+  });
+
+  it('stops and removes idempotently', async () => {
+    const [c] = await runtime.listContainers(uid);
+    await runtime.stopContainer(c!.id, 1);
+    await runtime.stopContainer(c!.id, 1);
+    await runtime.removeContainer(c!.id);
+    await runtime.removeContainer(c!.id);
+    expect((await runtime.listContainers(uid)).map((x) => x.id)).not.to.include(c!.id);
+  });
+
+  it('creates labelled volumes, in memory when asked, and lists them per pod', async () => {
+    const name = await runtime.ensureVolume({ name: 'cache', podUid: uid, memory: true });
+    expect(await runtime.listVolumes(uid)).to.deep.equal([name]);
+    await runtime.removeVolume(name);
+    expect(await runtime.listVolumes(uid)).to.deep.equal([]);
+  });
+});

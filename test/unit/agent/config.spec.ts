@@ -1,0 +1,49 @@
+import { expect } from 'chai';
+import { loadConfig, usage } from '../../../agent/config';
+import { errorCode } from '../../../agent/errors';
+
+describe('agent/config', () => {
+  it('has the documented defaults', () => {
+    const c = loadConfig([], {}, false);
+    expect(c.listen).to.deep.equal({ host: '127.0.0.1', port: 10250 });
+    expect(c.dataDir).to.equal('/var/lib/minikubelet');
+    expect(c.dnsListen).to.deep.equal({ host: '127.0.0.1', port: 10053 });
+    expect(c.logFormat).to.equal('json');
+  });
+
+  it('reads environment variables, and flags win over them', () => {
+    const env = {
+      MINIKUBELET_LISTEN: '0.0.0.0:1',
+      MINIKUBELET_DATA_DIR: '/d',
+      MINIKUBELET_DNS_LISTEN: '127.0.0.2:53',
+    };
+    const c = loadConfig(['--listen', '127.0.0.1:2', '--data-dir=/e'], env, false);
+    expect(c.listen.port).to.equal(2);
+    expect(c.dataDir).to.equal('/e');
+    expect(c.dnsListen).to.deep.equal({ host: '127.0.0.2', port: 53 });
+  });
+
+  it('is pretty on a terminal unless told otherwise', () => {
+    expect(loadConfig([], {}, true).logFormat).to.equal('pretty');
+    expect(loadConfig(['--log-format', 'json'], {}, true).logFormat).to.equal('json');
+  });
+
+  it('rejects unknown flags, missing values and bad addresses with BadRequest', () => {
+    for (const argv of [
+      ['--nope'],
+      ['--listen'],
+      ['--listen', 'localhost'],
+      ['--dns-listen', 'h:99999'],
+      ['--resync-seconds', '0'],
+    ]) {
+      expect(() => loadConfig(argv, {}, false), argv.join(' '))
+        .to.throw()
+        .that.satisfies((e: unknown) => errorCode(e) === 'BadRequest');
+    }
+  });
+
+  it('sees --help and documents every flag', () => {
+    expect(loadConfig(['--help'], {}, false).help).to.equal(true);
+    expect(usage()).to.contain('--dns-listen').and.contain('MINIKUBELET_DATA_DIR');
+  });
+});

@@ -1,0 +1,91 @@
+import { expect } from 'chai';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ManualClock } from '../../../../agent/clock';
+import { errorCode } from '../../../../agent/errors';
+import { nopLogger } from '../../../../agent/log';
+import { FilePersistence } from '../../../../agent/store/file-persistence';
+import {
+  type Change,
+  ObjectStore,
+  ResourceVersions,
+  type StoredObject,
+  noPersistence,
+} from '../../../../agent/store/object-store';
+
+const obj = (name: string, namespace = 'default'): StoredObject => ({
+  kind: 'Thing',
+  apiVersion: 'v1',
+  metadata: { name, namespace, uid: '', creationTimestamp: '', resourceVersion: '' },
+});
+
+describe('agent/store/object-store', () => {
+  const clock = new ManualClock();
+
+  it('fills identity on create and bumps resourceVersion on every change', () => {
+    const s = new ObjectStore('Thing', {
+      clock,
+      versions: new ResourceVersions(),
+      persistence: noPersistence,
+    });
+    const a = s.create(obj('a'));
+    expect(a.metadata.uid).to.match(/^[0-9a-f-]{36}$/);
+    expect(a.metadata.creationTimestamp).to.equal('2026-01-01T00:00:00Z');
+    expect(a.metadata.resourceVersion).to.equal('1');
+    const b = s.update({ ...a, metadata: { ...a.metadata } }, { specChanged: true });
+    expect(b.metadata.resourceVersion).to.equal('2');
+    expect(b.metadata.generation).to.equal(2);
+    const c = s.update({ ...b, metadata: { ...b.metadata } }, { specChanged: false });
+    expect(c.metadata.generation).to.equal(2);
+  });
+
+  it('answers AlreadyExists, NotFound and Conflict by code', () => {
+    const s = new ObjectStore('Thing', {
+      clock,
+      versions: new ResourceVersions(),
+      persistence: noPersistence,
+    });
+    const a = s.create(obj('a'));
+    expect(() => s.create(obj('a')))
+      .to.throw()
+      .that.satisfies((e: unknown) => errorCode(e) === 'AlreadyExists');
+    expect(() => s.mustGet('default', 'b'))
+      .to.throw()
+      .that.satisfies((e: unknown) => errorCode(e) === 'NotFound');
+    expect(() => s.update({ ...a }, { specChanged: true, expectedVersion: '0' }))
+      .to.throw()
+      .that.satisfies((e: unknown) => errorCode(e) === 'Conflict');
+  });
+
+  it('tells listeners of ADDED, MODIFIED and DELETED', () => {
+    const s = new ObjectStore('Thing', {
+      clock,
+      versions: new ResourceVersions(),
+      persistence: noPersistence,
+    });
+    const seen: string[] = [];
+    s.onChange((c: Change<StoredObject>) => seen.push(`${c.type} ${c.object.metadata.name}`));
+    const a = s.create(obj('a'));
+    s.update({ ...a }, { specChanged: false });
+    s.remove('default', 'a');
+    expect(seen).to.deep.equal(['ADDED a', 'MODIFIED a', 'DELETED a']);
+  });
+
+  it('keeps objects across restarts in files, with the resourceVersion counter', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mk-store-'));
+    try {
+      const p = new FilePersistence(dir, nopLogger);
+      const s1 = new ObjectStore('Thing', { clock, versions: new ResourceVersions(), persistence: p });
+      s1.create(obj('a'));
+      s1.create(obj('b', 'other'));
+      s1.remove('default', 'a');
+      const versions = new ResourceVersions();
+      const s2 = new ObjectStore('Thing', { clock, versions, persistence: p });
+      expect(s2.list().map((o) => o.metadata.name)).to.deep.equal(['b']);
+      expect(Number(versions.next())).to.be.greaterThan(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,123 @@
+import { expect } from 'chai';
+import { ManualClock } from '../../../../agent/clock';
+import type { Pod } from '../../../../agent/model/pod';
+import { MemoryRuntime } from '../../../../agent/runtime/memory-runtime';
+import { Harness } from '../../../helpers/harness';
+
+const initPod = (name: string, restartPolicy = 'Always'): object => ({
+  metadata: { name },
+  spec: {
+    restartPolicy,
+    initContainers: [
+      { name: 'init1', image: 'busybox' },
+      { name: 'init2', image: 'busybox' },
+    ],
+    containers: [
+      { name: 'app1', image: 'busybox' },
+      { name: 'app2', image: 'busybox' },
+    ],
+  },
+});
+
+/** Waits for every queued sync round of the pod (the memory runtime acts at once). */
+async function settle(h: Harness, name: string): Promise<Pod> {
+  for (let i = 0; i < 5; i++) await h.manager.syncNow(h.pod(name)!);
+  return h.pod(name)!;
+}
+
+describe('agent/sync/pod-worker (memory runtime)', () => {
+  let clock: ManualClock;
+  let rt: MemoryRuntime;
+  let h: Harness;
+
+  beforeEach(async () => {
+    clock = new ManualClock();
+    rt = new MemoryRuntime(clock);
+    h = await new Harness({ runtime: rt, clock }).start();
+  });
+  afterEach(async () => h.stop());
+
+  it('runs init containers one at a time, then starts all app containers together', async () => {
+    await h.createPod(initPod('p'));
+    await settle(h, 'p');
+    expect(
+      rt.calls.filter((c) => c.startsWith('createSandbox') || c.startsWith('createContainer')),
+    ).to.deep.equal(['createSandbox p mk-test', 'createContainer init1']);
+    rt.exit(rt.find('p', 'init1')!.id, 0);
+    await settle(h, 'p');
+    expect(rt.find('p', 'init2')?.state).to.equal('running');
+    expect(rt.find('p', 'app1')).to.equal(undefined);
+    rt.exit(rt.find('p', 'init2')!.id, 0);
+    const pod = await settle(h, 'p');
+    expect(rt.find('p', 'app1')?.state).to.equal('running');
+    expect(rt.find('p', 'app2')?.state).to.equal('running');
+    expect(pod.status.phase).to.equal('Running');
+  });
+
+  it('retries a failed init container with back-off and never starts the apps meanwhile', async () => {
+    await h.createPod(initPod('p'));
+    await settle(h, 'p');
+    rt.exit(rt.find('p', 'init1')!.id, 1);
+    await settle(h, 'p');
+    expect(rt.find('p', 'init1')).to.include({ attempt: 1, state: 'running' }); // first restart: at once
+    rt.exit(rt.find('p', 'init1')!.id, 1);
+    let pod = await settle(h, 'p');
+    expect(rt.find('p', 'init1')).to.include({ attempt: 1, state: 'exited' }); // now 10 s of back-off
+    expect(pod.status.initContainerStatuses?.[0]?.state.waiting?.reason).to.equal('CrashLoopBackOff');
+    clock.advance(10_100);
+    pod = await settle(h, 'p');
+    expect(rt.find('p', 'init1')).to.include({ attempt: 2, state: 'running' });
+    expect(rt.find('p', 'app1')).to.equal(undefined);
+    expect(pod.status.initContainerStatuses?.[0]?.restartCount).to.equal(2);
+  });
+
+  it('fails the pod when an init container fails under restartPolicy Never', async () => {
+    await h.createPod(initPod('p', 'Never'));
+    await settle(h, 'p');
+    rt.exit(rt.find('p', 'init1')!.id, 3);
+    const pod = await settle(h, 'p');
+    expect(pod.status.phase).to.equal('Failed');
+    expect(rt.find('p', 'init2')).to.equal(undefined);
+    expect(rt.find('p', 'POD')?.state).to.equal('exited');
+  });
+
+  it('re-runs every init container when the sandbox is lost, keeping restart counts', async () => {
+    await h.createPod(initPod('p'));
+    await settle(h, 'p');
+    rt.exit(rt.find('p', 'init1')!.id, 0);
+    await settle(h, 'p');
+    rt.exit(rt.find('p', 'init2')!.id, 0);
+    await settle(h, 'p');
+    rt.exit(rt.find('p', 'POD')!.id, 137);
+    await settle(h, 'p');
+    expect(rt.find('p', 'POD')).to.include({ attempt: 1, state: 'running' });
+    expect(rt.find('p', 'init1')).to.include({ attempt: 1, state: 'running' });
+    expect(rt.find('p', 'app1')?.state).to.equal('exited');
+    const events = h.events.list().map((e) => e.reason);
+    expect(events).to.include('SandboxChanged');
+  });
+
+  it('records the kubelet events in order for a container start', async () => {
+    await h.createPod({ metadata: { name: 'e' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
+    await settle(h, 'e');
+    const reasons = h.events
+      .list()
+      .filter((e) => e.involvedObject.fieldPath === 'spec.containers{c}')
+      .map((e) => e.reason);
+    expect(reasons).to.deep.equal(['Pulled', 'Created', 'Started']);
+  });
+
+  it('removes everything of a deleted pod', async () => {
+    await h.createPod({
+      metadata: { name: 'd' },
+      spec: { volumes: [{ name: 'v', emptyDir: {} }], containers: [{ name: 'c', image: 'busybox' }] },
+    });
+    await settle(h, 'd');
+    expect(rt.volumes.size).to.equal(1);
+    const res = await h.api.inject({ method: 'DELETE', url: '/pods/d' });
+    expect(res.statusCode).to.equal(200);
+    await h.waitFor('pod gone', () => !h.pod('d'), 2_000);
+    expect(rt.containers.size).to.equal(0);
+    expect(rt.volumes.size).to.equal(0);
+  });
+});
