@@ -1,20 +1,25 @@
-// The composition root: the only place that builds and wires the parts.
+// The composition root: the only place that builds and wires the parts. `createAgent` is also what the
+// tests use, so they run exactly this wiring with a test runtime, clock or logger.
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
+import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../api/server';
-import { systemClock } from './clock';
+import { type Clock, systemClock } from './clock';
 import { type Config, loadConfig, usage } from './config';
 import { errorMessage } from './errors';
 import { EventRecorder } from './events/recorder';
 import type { Logger } from './log';
 import type { Pod } from './model/pod';
+import type { Endpoints, Service } from './model/service';
 import { BackoffTable } from './planner/backoff';
 import { DockerRuntime } from './runtime/docker-runtime';
-import type { NetworkInfo } from './runtime/runtime';
+import type { ContainerRuntime, NetworkInfo } from './runtime/runtime';
+import { EndpointsController, type ServiceRule } from './services/endpoints-controller';
+import { ServiceRegistry } from './services/service-registry';
 import { FilePersistence } from './store/file-persistence';
-import { ObjectStore, ResourceVersions } from './store/object-store';
+import { ObjectStore, ResourceVersions, noPersistence } from './store/object-store';
 import { Executor } from './sync/executor';
-import { PodFiles, readHostResolvConf } from './sync/pod-files';
+import { type ClusterDns, PodFiles, readHostResolvConf } from './sync/pod-files';
 import { podLogs } from './sync/pod-logs';
 import { PodManager } from './sync/pod-manager';
 import { winstonLogger } from './winston-logger';
@@ -22,7 +27,116 @@ import { winstonLogger } from './winston-logger';
 const DOCKER_RETRY_MS = 2_000;
 const STOP_DEADLINE_MS = 1_500;
 
-async function waitForDocker(runtime: DockerRuntime, logger: Logger, signal: AbortSignal): Promise<void> {
+export interface AgentOptions {
+  config: Config;
+  runtime: ContainerRuntime;
+  logger: Logger;
+  clock?: Clock;
+  nodeName?: string;
+  /** First crash-loop / image-pull back-off step (the kubelet's 10 s unless a test shortens it). */
+  backoffInitialMs?: number;
+  hostResolvConf?: () => string;
+  syncServiceRules?: (rules: ServiceRule[]) => Promise<void>;
+}
+
+export interface Agent {
+  readonly config: Config;
+  readonly api: FastifyInstance;
+  readonly pods: ObjectStore<Pod>;
+  readonly services: ObjectStore<Service>;
+  readonly endpoints: ObjectStore<Endpoints>;
+  readonly events: EventRecorder;
+  readonly manager: PodManager;
+  network(): NetworkInfo | undefined;
+  /** Pod network, sync loop and controllers; call once Docker answers. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createAgent(o: AgentOptions): Agent {
+  const { config, runtime, logger } = o;
+  const clock = o.clock ?? systemClock;
+  const nodeName = o.nodeName ?? hostname();
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const versions = new ResourceVersions();
+  const persistence = new FilePersistence(config.dataDir, logger);
+  const pods = new ObjectStore<Pod>('Pod', { clock, versions, persistence });
+  const services = new ObjectStore<Service>('Service', { clock, versions, persistence });
+  const endpoints = new ObjectStore<Endpoints>('Endpoints', { clock, versions, persistence: noPersistence });
+  const registry = new ServiceRegistry(services, config.serviceCidr);
+  const events = new EventRecorder({ clock, logger: logger.child({ component: 'events' }), host: nodeName });
+  const net: { info?: NetworkInfo } = {};
+  const network = (): NetworkInfo => {
+    if (!net.info) throw new Error('pod network not ready');
+    return net.info;
+  };
+  const files = new PodFiles(config.dataDir);
+  const backoff = new BackoffTable(o.backoffInitialMs);
+  const pullBackoff = new BackoffTable(o.backoffInitialMs);
+  const dns: ClusterDns = { nameserver: '', domain: config.clusterDomain, hostResolvConf: o.hostResolvConf ?? readHostResolvConf() };
+  const syncLogger = logger.child({ component: 'sync' });
+  const executor = new Executor({ runtime, clock, logger: syncLogger, events, files, dns, network, backoff, pullBackoff });
+  const manager = new PodManager({
+    runtime,
+    store: pods,
+    executor,
+    clock,
+    logger: syncLogger,
+    files,
+    backoff,
+    pullBackoff,
+    hostIP: () => net.info?.gateway ?? '',
+    resyncMs: config.resyncSeconds * 1000,
+  });
+  const controller = new EndpointsController({
+    pods,
+    services,
+    endpoints,
+    nodeName,
+    logger: logger.child({ component: 'endpoints' }),
+    ...(o.syncServiceRules ? { syncRules: o.syncServiceRules } : {}),
+  });
+  let started = false;
+  const api = buildServer({
+    pods,
+    services,
+    endpoints,
+    events,
+    clock,
+    logger: logger.child({ component: 'api' }),
+    nodeName,
+    versions: () => versions.current,
+    ready: async () => started && (await runtime.ping().then(() => true, () => false)),
+    podLogs: podLogs(runtime),
+    createService: (body, ns) => registry.create(body, ns),
+    deleteService: (ns, name) => registry.delete(ns, name),
+  });
+  return {
+    config,
+    api,
+    pods,
+    services,
+    endpoints,
+    events,
+    manager,
+    network: () => net.info,
+    async start() {
+      net.info = await runtime.ensureNetwork(config.networkName, config.podCidr);
+      dns.nameserver = net.info.gateway;
+      controller.start();
+      await manager.start();
+      started = true;
+    },
+    async stop() {
+      started = false;
+      manager.stop();
+      controller.stop();
+      await api.close();
+    },
+  };
+}
+
+async function waitForDocker(runtime: ContainerRuntime, logger: Logger, signal: AbortSignal): Promise<void> {
   let told = false;
   while (!signal.aborted) {
     try {
@@ -30,13 +144,10 @@ async function waitForDocker(runtime: DockerRuntime, logger: Logger, signal: Abo
       return;
     } catch (err) {
       if (!told) {
-        logger.error(
-          'Docker engine not reachable; start it with `npm start` (or `dockerd &`), waiting for it',
-          {
-            dockerHost: process.env['DOCKER_HOST'] ?? 'unix:///var/run/docker.sock',
-            error: errorMessage(err),
-          },
-        );
+        logger.error('Docker engine not reachable; start it with `npm start` (or `dockerd &`), waiting for it', {
+          dockerHost: process.env['DOCKER_HOST'] ?? 'unix:///var/run/docker.sock',
+          error: errorMessage(err),
+        });
         told = true;
       }
       await new Promise((r) => setTimeout(r, DOCKER_RETRY_MS));
@@ -45,95 +156,26 @@ async function waitForDocker(runtime: DockerRuntime, logger: Logger, signal: Abo
 }
 
 async function run(config: Config, logger: Logger): Promise<void> {
-  const clock = systemClock;
-  const nodeName = hostname();
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const runtime = new DockerRuntime({ logger: logger.child({ component: 'docker' }) });
-  const versions = new ResourceVersions();
-  const persistence = new FilePersistence(config.dataDir, logger);
-  const pods = new ObjectStore<Pod>('Pod', { clock, versions, persistence });
-  const events = new EventRecorder({ clock, logger: logger.child({ component: 'events' }), host: nodeName });
-  const pod: { network?: NetworkInfo } = {}; // the pod network, once Docker answers
-  const files = new PodFiles(config.dataDir);
-  const backoff = new BackoffTable();
-  const pullBackoff = new BackoffTable();
-  const dns = { nameserver: '', domain: config.clusterDomain, hostResolvConf: readHostResolvConf() };
-  const currentNetwork = (): NetworkInfo => {
-    if (!pod.network) throw new Error('pod network not ready');
-    return pod.network;
-  };
-  const executor = new Executor({
-    runtime,
-    clock,
-    logger,
-    events,
-    files,
-    dns,
-    network: currentNetwork,
-    backoff,
-    pullBackoff,
-  });
-  const manager = new PodManager({
-    runtime,
-    store: pods,
-    executor,
-    clock,
-    logger: logger.child({ component: 'sync' }),
-    files,
-    backoff,
-    pullBackoff,
-    hostIP: () => pod.network?.gateway ?? '',
-    resyncMs: config.resyncSeconds * 1000,
-  });
-  let dockerReady = false;
-  const app = buildServer({
-    pods,
-    events,
-    clock,
-    logger: logger.child({ component: 'api' }),
-    nodeName,
-    versions: () => versions.current,
-    ready: async () =>
-      dockerReady &&
-      (await runtime.ping().then(
-        () => true,
-        () => false,
-      )),
-    podLogs: podLogs(runtime),
-  });
-
+  const agent = createAgent({ config, runtime, logger });
   const stopping = new AbortController();
   const stop = (signal: string): void => {
     if (stopping.signal.aborted) return;
     stopping.abort();
     logger.info('stopping; pods keep running', { signal });
     setTimeout(() => process.exit(0), STOP_DEADLINE_MS).unref();
-    manager.stop();
-    void app.close().then(() => process.exit(0));
+    void agent.stop().then(() => process.exit(0));
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 
-  await app.listen({ host: config.listen.host, port: config.listen.port });
-  logger.info('API listening', {
-    url: `http://${config.listen.host}:${config.listen.port}`,
-    dataDir: config.dataDir,
-    pods: pods.list().length,
-  });
-
+  await agent.api.listen({ host: config.listen.host, port: config.listen.port });
+  logger.info('API listening', { url: `http://${config.listen.host}:${config.listen.port}`, dataDir: config.dataDir, pods: agent.pods.list().length });
   await waitForDocker(runtime, logger, stopping.signal);
   if (stopping.signal.aborted) return;
-  const network = await runtime.ensureNetwork(config.networkName, config.podCidr);
-  pod.network = network;
-  dns.nameserver = network.gateway;
-  await manager.start();
-  dockerReady = true;
-  logger.info('ready', {
-    docker: await runtime.version(),
-    network: network.name,
-    subnet: network.subnet,
-    gateway: network.gateway,
-  });
+  await agent.start();
+  const net = agent.network();
+  logger.info('ready', { docker: await runtime.version(), network: net?.name, subnet: net?.subnet, gateway: net?.gateway });
 }
 
 function main(): void {
@@ -155,4 +197,4 @@ function main(): void {
   });
 }
 
-main();
+if (require.main === module) main();

@@ -5,6 +5,7 @@ import { BODY_LIMIT, registerBodyParsers } from './body';
 import type { ApiDeps } from './deps';
 import { healthRoutes } from './routes/health';
 import { podRoutes } from './routes/pods';
+import { serviceRoutes } from './routes/services';
 import { HTTP_STATUS, fromFrameworkError, statusOf } from './status';
 
 export function buildServer(deps: ApiDeps): FastifyInstance {
@@ -49,5 +50,6 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
   });
   healthRoutes(app, deps.ready);
   podRoutes(app, deps);
+  serviceRoutes(app, deps);
   return app;
 }

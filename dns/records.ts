@@ -96,11 +96,16 @@ function withWeights(records: Omit<SrvData, 'weight'>[]): SrvData[] {
   return records.map((r) => ({ ...r, weight }));
 }
 
-function endpointHostname(ep: EndpointRecord, svc: ServiceRecord, podsByIp: ReadonlyMap<string, PodRecord>): string {
+function endpointHostname(
+  ep: EndpointRecord,
+  svc: ServiceRecord,
+  podsByIp: ReadonlyMap<string, PodRecord>,
+): string {
   if (ep.hostname) return normalizeName(ep.hostname);
   // The endpoints controller sets hostname only when the pod's subdomain names this Service in its namespace.
   const pod = podsByIp.get(ep.ip);
-  if (pod?.hostname && pod.subdomain === svc.name && pod.namespace === svc.namespace) return normalizeName(pod.hostname);
+  if (pod?.hostname && pod.subdomain === svc.name && pod.namespace === svc.namespace)
+    return normalizeName(pod.hostname);
   return dashedIp(ep.ip);
 }
 
@@ -144,7 +149,9 @@ function addHeadlessService(
     );
   }
   b.node(base).srv.push(
-    ...withWeights(svc.ports.flatMap((p) => hosts.map(({ host }) => ({ priority: 0, port: p.port, target: host })))),
+    ...withWeights(
+      svc.ports.flatMap((p) => hosts.map(({ host }) => ({ priority: 0, port: p.port, target: host }))),
+    ),
   );
 }
 

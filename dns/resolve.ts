@@ -78,7 +78,9 @@ export function soaRecord(apex: string, serial: number, ttl = RECORD_TTL): Rr {
 
 /** True when `label` names a Service in the asking pod's own namespace. */
 export function isLocalService(table: RecordTable, label: string, asker: PodRecord | undefined): boolean {
-  return asker !== undefined && (table.serviceNamespaces.get(label)?.has(normalizeName(asker.namespace)) ?? false);
+  return (
+    asker !== undefined && (table.serviceNamespaces.get(label)?.has(normalizeName(asker.namespace)) ?? false)
+  );
 }
 
 function recordsOf(name: string, type: number, data: NameData, table: RecordTable): Rr[] {
@@ -113,7 +115,12 @@ function glueFor(answers: Rr[], table: RecordTable): Rr[] {
   return glue;
 }
 
-function local(rcode: number, answers: Rr[], soa: Rr | undefined, extra: Partial<LocalAnswer> = {}): LocalAnswer {
+function local(
+  rcode: number,
+  answers: Rr[],
+  soa: Rr | undefined,
+  extra: Partial<LocalAnswer> = {},
+): LocalAnswer {
   return {
     kind: 'local',
     rcode,
@@ -160,7 +167,8 @@ export function resolve(table: RecordTable, question: Question, asker?: PodRecor
   const apex = inZone ? table.zone : isInZone(name, REVERSE_ZONE_V6) ? REVERSE_ZONE_V6 : REVERSE_ZONE_V4;
   const soa = soaRecord(apex, table.serial);
   // Zone transfers are not offered (CoreDNS refuses them without the transfer plugin).
-  if (question.type === QTYPE.AXFR || question.type === QTYPE.IXFR) return local(RCODE.REFUSED, [], undefined);
+  if (question.type === QTYPE.AXFR || question.type === QTYPE.IXFR)
+    return local(RCODE.REFUSED, [], undefined);
   if (!data) return resolveMissingInZone(table, name, asker);
   const answers = recordsOf(name, question.type, data, table);
   if (answers.length === 0) return local(RCODE.NOERROR, [], soa);

@@ -57,14 +57,15 @@ export class EventRecorder {
       reason,
       detail: message,
     };
-    if (type === 'Warning') this.deps.logger.warn('event', fields);
-    else this.deps.logger.info('event', fields);
     if (same) {
+      this.deps.logger.debug('event repeated', { ...fields, count: same.count + 1 });
       same.count++;
       same.lastTimestamp = now;
       same.metadata.resourceVersion = String(this.seq);
       return same;
     }
+    if (type === 'Warning') this.deps.logger.warn('event', fields);
+    else this.deps.logger.info('event', fields);
     const ev: KubeEvent = {
       apiVersion: 'v1',
       kind: 'Event',

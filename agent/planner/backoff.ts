@@ -33,10 +33,14 @@ export class BackoffTable {
 
   readonly view: BackoffView = (key) => this.entries.get(key);
 
-  /** Called when a container that exited before is started again. */
-  next(key: string, now: number): BackoffEntry {
+  /**
+   * Called when a container that exited before is started again. `eventTime` is that exit's finishedAt
+   * (client-go `Next(key, eventTime)`): a run that lasted more than 600 s since the last restart starts over
+   * at 10 s, however long the restart then waited.
+   */
+  next(key: string, now: number, eventTime = now): BackoffEntry {
     const e = this.entries.get(key);
-    const fresh = !e || now - e.lastUpdate > 2 * this.maxMs;
+    const fresh = !e || eventTime - e.lastUpdate > 2 * this.maxMs;
     const entry = { delayMs: fresh ? this.initialMs : Math.min(e.delayMs * 2, this.maxMs), lastUpdate: now };
     this.entries.set(key, entry);
     return entry;

@@ -1,9 +1,9 @@
 // planPod: desired pod + observed containers -> the actions of one sync round. Pure: no I/O, no clock.
-// It follows the kubelet's computePodActions / computeInitContainerActions (see docs/lifecycle.md).
+// It follows the kubelet's computePodActions / computeInitContainerActions (kubelet-semantics.md, sections 1.2-1.6).
 import type { Container, Pod } from '../model/pod';
 import { isSidecar } from '../model/pod';
 import type { ObservedContainer } from '../runtime/runtime';
-import type { PodAction } from './actions';
+import type { ActionType, PodAction } from './actions';
 import { type BackoffView, backOffUntil, backoffKey } from './backoff';
 import { PodView, exitedFailed, exitedOk } from './pod-view';
 import { specHash } from './spec-hash';
@@ -19,8 +19,11 @@ export interface PlanContext {
 
 type Kind = 'init' | 'app';
 
+/** SyncPod's step order: kill, prune, create the sandbox, then start (init containers before app containers). */
+const STEP: Record<ActionType, number> = { killPod: 0, killContainer: 0, removeContainer: 1, createSandbox: 2, startContainer: 3, backOff: 3 };
+
 class Planner {
-  readonly actions: PodAction[] = [];
+  actions: PodAction[] = [];
   readonly view: PodView;
   constructor(
     readonly pod: Pod,
@@ -47,10 +50,12 @@ class Planner {
       // Created but never started: clear it so the new instance can take its name.
       this.actions.push({ type: 'removeContainer', id: current.id, name: c.name, reason: 'never started' });
     }
-    if (latest?.state === 'exited' && latest.finishedAt !== undefined) {
+    // doBackOff reads the newest *exited* instance (a newer created one does not hide the crash).
+    const exited = this.view.instances(kind, c.name).find((i) => i.state === 'exited');
+    if (exited?.finishedAt !== undefined) {
       const meta = this.pod.metadata;
       const key = backoffKey(meta.name, meta.namespace, meta.uid, c.name, specHash(c));
-      const until = backOffUntil(this.ctx.backoff(key), latest.finishedAt, this.ctx.now);
+      const until = backOffUntil(this.ctx.backoff(key), exited.finishedAt, this.ctx.now);
       if (until !== undefined) {
         const delayMs = this.ctx.backoff(key)?.delayMs ?? 0;
         this.actions.push({ type: 'backOff', kind, name: c.name, delayMs, retryAt: until, reason });
@@ -64,19 +69,27 @@ class Planner {
     this.actions.push({ type: 'killContainer', id: c.id, name: c.name, reason });
   }
 
+  /** KillPod stops everything, so it replaces single kills and cancels planned starts (sidecars included). */
   killPod(reason: string): void {
+    this.actions = this.actions.filter((a) => a.type === 'removeContainer');
     if (this.view.anyRunning()) this.actions.push({ type: 'killPod', reason });
   }
 
-  /** Keeps the newest instance of each init container and two of each app container; old sandboxes go. */
+  /**
+   * Keeps the newest exited instance of each init container (running or created ones do not count, as in
+   * pruneInitContainersBeforeStart) and two instances of each app container; old sandboxes go.
+   */
   prune(): void {
-    const keep = (kind: Kind, name: string, n: number): void => {
-      for (const old of this.view.instances(kind, name).slice(n)) {
-        if (old.state !== 'running') this.actions.push({ type: 'removeContainer', id: old.id, name, reason: 'pruned' });
-      }
+    const remove = (name: string, old: ObservedContainer): void => {
+      this.actions.push({ type: 'removeContainer', id: old.id, name, reason: 'pruned' });
     };
-    for (const c of this.inits) keep('init', c.name, 1);
-    for (const c of this.apps) keep('app', c.name, 2);
+    for (const c of this.inits) {
+      const dead = this.view.instances('init', c.name).filter((i) => i.state === 'exited' || i.state === 'unknown');
+      for (const old of dead.slice(1)) remove(c.name, old);
+    }
+    for (const c of this.apps) {
+      for (const old of this.view.instances('app', c.name).slice(2)) if (old.state !== 'running') remove(c.name, old);
+    }
     for (const sb of this.view.sandboxes.slice(1)) {
       if (sb.state !== 'running') this.actions.push({ type: 'removeContainer', id: sb.id, name: 'POD', reason: 'pruned' });
     }
@@ -95,7 +108,11 @@ class Planner {
     const old = this.view.sandbox;
     const attempt = old ? old.attempt + 1 : 0;
     const hasStatus = this.view.containers.some((c) => c.kind !== 'sandbox');
-    const wasInitialized = this.apps.some((c) => this.view.latest('app', c.name));
+    // hasAnyRegularContainerCreated: the newest instance of some app container was created, ran or exited.
+    const wasInitialized = this.apps.some((c) => {
+      const state = this.view.latest('app', c.name)?.state;
+      return state === 'created' || state === 'running' || state === 'exited';
+    });
     if (this.pod.spec.restartPolicy === 'Never' && attempt !== 0 && hasStatus) {
       this.killPod('pod finished (restartPolicy Never)');
       return;
@@ -115,6 +132,14 @@ class Planner {
 
   /** Section 1.5: returns true when initialization is complete and app containers may be examined. */
   planInit(): boolean {
+    const mark = this.actions.length;
+    const initialized = this.walkInits();
+    // The walk runs last to first; like the kubelet, reverse so init containers start in spec order.
+    this.actions.push(...this.actions.splice(mark).reverse());
+    return initialized;
+  }
+
+  private walkInits(): boolean {
     const inits = this.inits;
     let initialized =
       inits.length === 0 ||
@@ -167,13 +192,16 @@ class Planner {
   }
 
   private planRunningSidecar(c: Container, s: ObservedContainer, advance: () => void): void {
-    const startup = c.startupProbe ? this.ctx.probe?.(s.id, 'startup') : 'success';
-    if (startup === 'failure') {
-      this.kill(s, `Init container ${c.name} failed startup probe`);
-      this.start('init', c, 'failed startup probe');
-      return;
+    if (c.startupProbe) {
+      const startup = this.ctx.probe?.(s.id, 'startup');
+      if (startup === undefined) return; // not started yet: wait for the probe
+      if (startup === 'failure') {
+        this.kill(s, `Init container ${c.name} failed startup probe`);
+        this.start('init', c, 'failed startup probe');
+        return;
+      }
     }
-    if (startup === 'success') advance();
+    advance();
     if (s.specHash !== specHash(c)) {
       this.kill(s, `Init container ${c.name} definition changed`);
       this.start('init', c, 'definition changed');
@@ -244,5 +272,5 @@ export function planPod(pod: Pod, observed: readonly ObservedContainer[], ctx: P
   p.prune();
   if (!p.view.sandboxHealthy()) p.planNewSandbox();
   else if (p.planInit()) p.planApps();
-  return p.actions;
+  return p.actions.sort((a, b) => STEP[a.type] - STEP[b.type]); // stable: keeps the order within a step
 }

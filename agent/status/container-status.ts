@@ -62,6 +62,10 @@ export function containerStatus(input: ContainerStatusInput): ContainerStatus {
     // Exited and waiting to be started again (back-off, pull error): the failure moves to lastState.
     state = { waiting: { reason: waiting.reason, ...(waiting.message ? { message: waiting.message } : {}) } };
     lastState = terminatedState(current);
+  } else if (current && current.state === 'created' && waiting) {
+    // Created but the start failed (RunContainerError...): the kubelet's reason cache names why.
+    state = { waiting: { reason: waiting.reason, ...(waiting.message ? { message: waiting.message } : {}) } };
+    if (previous && previous.state === 'exited') lastState = terminatedState(previous);
   } else if (current) {
     state = stateOf(current);
     if (previous && previous.state === 'exited') lastState = terminatedState(previous);
@@ -70,10 +74,11 @@ export function containerStatus(input: ContainerStatusInput): ContainerStatus {
     if (latest && latest.state === 'exited') lastState = terminatedState(latest);
   }
   const running = current?.state === 'running';
-  const started = running && (input.startup ?? true);
+  // A declared probe without a result yet means not started / not ready; no probe means yes (prober manager).
+  const started = running && (container.startupProbe ? input.startup === true : true);
   let ready: boolean;
   if (input.kind === 'init' && !sidecar) ready = current?.state === 'exited' && current.exitCode === 0 && !current.oomKilled && !waiting;
-  else ready = started && (input.readiness ?? true);
+  else ready = started && (container.readinessProbe ? input.readiness === true : true);
   const shown = current ?? latest;
   return {
     name: container.name,

@@ -36,6 +36,7 @@ export function podPhase(pod: Pod, inits: ContainerStatus[], apps: ContainerStat
         if (!s.started) pendingSidecar++;
       } else if (s?.state.waiting && !s.lastState.terminated) {
         pendingSidecar++;
+        waiting++;
       }
       return;
     }
@@ -83,7 +84,7 @@ function conditions(pod: Pod, phase: PodPhase, view: PodView, inits: ContainerSt
   return [
     { type: 'PodReadyToStartContainers', status: view.sandboxHealthy() ? 'True' : 'False' },
     initialized
-      ? { type: 'Initialized', status: 'True', ...(phase === 'Succeeded' && initSpecs.length ? { reason: 'PodCompleted' } : {}) }
+      ? { type: 'Initialized', status: 'True', ...(phase === 'Succeeded' ? { reason: 'PodCompleted' } : {}) }
       : { type: 'Initialized', status: 'False', reason: 'ContainersNotInitialized', message: `containers with incomplete status: ${list(incomplete.map((c) => c.name))}` },
     { type: 'Ready', ...containersReady },
     { type: 'ContainersReady', ...containersReady },
@@ -126,7 +127,8 @@ export function generatePodStatus(pod: Pod, observed: readonly ObservedContainer
   const inits = (pod.spec.initContainers ?? []).map((c) => status(c, 'init'));
   const apps = pod.spec.containers.map((c) => status(c, 'app'));
   const sb = view.sandbox;
-  const anyAppStarted = apps.some((s) => s.state.running || s.state.terminated || s.lastState.terminated);
+  // HasAnyActiveRegularContainerStarted: an app container of the *current* sandbox exists (kubernetes#127793).
+  const anyAppStarted = pod.spec.containers.some((c) => view.current('app', c.name) !== undefined);
   const prev = pod.status;
   let phase = podPhase(pod, inits, apps, anyAppStarted);
   if (prev.phase === 'Succeeded' || prev.phase === 'Failed') phase = prev.phase; // terminal phases stay

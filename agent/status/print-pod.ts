@@ -1,5 +1,5 @@
 // kubectl's printPod: the READY, STATUS, RESTARTS and AGE columns of `kubectl get pods`.
-import type { Pod } from '../model/pod';
+import type { ContainerStatus, Pod } from '../model/pod';
 import { isSidecar } from '../model/pod';
 
 export interface PodRow {
@@ -22,21 +22,27 @@ export function humanAge(ms: number): string {
   if (h < 48) return `${h}h`;
   const d = Math.floor(h / 24);
   if (d < 8) return h % 24 ? `${d}d${h % 24}h` : `${d}d`;
-  return d < 365 * 2 ? `${d}d` : `${Math.floor(d / 365)}y`;
+  if (d < 365 * 2) return `${d}d`;
+  const y = Math.floor(d / 365);
+  return y < 8 && d % 365 ? `${y}y${d % 365}d` : `${y}y`;
 }
 
 export function printPod(pod: Pod, now: number): PodRow {
   const st = pod.status;
   const specInits = pod.spec.initContainers ?? [];
   const sidecars = new Set(specInits.filter(isSidecar).map((c) => c.name));
-  let reason = st.reason ?? st.phase;
+  let reason = st.reason || st.phase; // kubectl: an empty reason falls back to the phase
   const total = pod.spec.containers.length + sidecars.size;
   let ready = 0;
   let restarts = 0;
   let lastRestart = 0;
-  const noteRestart = (finishedAt: string | undefined): void => {
-    const t = finishedAt ? Date.parse(finishedAt) : 0;
-    if (t > lastRestart) lastRestart = t;
+  // Sidecar restarts seen by the init loop (which stops at the first initializing container, as kubectl's).
+  let sidecarRestarts = 0;
+  let lastSidecarRestart = 0;
+  /** kubectl dates RESTARTS by the newest lastState.terminated.finishedAt, whatever the counts. */
+  const finishedAt = (s: ContainerStatus): number => {
+    const t = s.lastState.terminated?.finishedAt;
+    return t ? Date.parse(t) : 0;
   };
   let initializing = false;
   const inits = st.initContainerStatuses ?? [];
@@ -44,7 +50,11 @@ export function printPod(pod: Pod, now: number): PodRow {
     const s = inits[i];
     if (!s) continue;
     restarts += s.restartCount;
-    if (s.restartCount > 0) noteRestart(s.lastState.terminated?.finishedAt);
+    lastRestart = Math.max(lastRestart, finishedAt(s));
+    if (sidecars.has(s.name)) {
+      sidecarRestarts += s.restartCount;
+      lastSidecarRestart = Math.max(lastSidecarRestart, finishedAt(s));
+    }
     const t = s.state.terminated;
     const w = s.state.waiting;
     if (t && t.exitCode === 0) continue;
@@ -60,21 +70,15 @@ export function printPod(pod: Pod, now: number): PodRow {
   }
   const initializedTrue = st.conditions?.some((c) => c.type === 'Initialized' && c.status === 'True') ?? false;
   if (!initializing || initializedTrue) {
-    restarts = 0;
-    lastRestart = 0;
-    for (const s of inits) {
-      if (sidecars.has(s.name)) {
-        restarts += s.restartCount;
-        if (s.restartCount > 0) noteRestart(s.lastState.terminated?.finishedAt);
-      }
-    }
+    restarts = sidecarRestarts;
+    lastRestart = lastSidecarRestart;
     let hasRunning = false;
     const apps = st.containerStatuses ?? [];
     for (let i = apps.length - 1; i >= 0; i--) {
       const s = apps[i];
       if (!s) continue;
       restarts += s.restartCount;
-      if (s.restartCount > 0) noteRestart(s.lastState.terminated?.finishedAt);
+      lastRestart = Math.max(lastRestart, finishedAt(s));
       const t = s.state.terminated;
       if (s.state.waiting?.reason) reason = s.state.waiting.reason;
       else if (t?.reason) reason = t.reason;
@@ -93,7 +97,7 @@ export function printPod(pod: Pod, now: number): PodRow {
     if (st.reason === 'NodeLost') reason = 'Unknown';
     else if (st.phase !== 'Succeeded' && st.phase !== 'Failed') reason = 'Terminating';
   }
-  const restartText = lastRestart > 0 ? `${restarts} (${humanAge(now - lastRestart)} ago)` : String(restarts);
+  const restartText = restarts !== 0 && lastRestart > 0 ? `${restarts} (${humanAge(now - lastRestart)} ago)` : String(restarts);
   return {
     name: pod.metadata.name,
     ready: `${ready}/${total}`,

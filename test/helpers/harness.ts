@@ -1,121 +1,75 @@
-// An in-process agent (stores, sync loop, API) on a given runtime, for scenario tests: the same wiring as
-// agent/main.ts, with an injectable clock and a temporary data dir.
+// An in-process agent built by agent/main.ts's createAgent (the real wiring) on a given runtime, with a
+// temporary data dir and the test network, plus helpers to drive and wait.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { buildServer } from '../../api/server';
-import { type Clock, systemClock } from '../../agent/clock';
-import { EventRecorder } from '../../agent/events/recorder';
+import type { Clock } from '../../agent/clock';
+import { loadConfig } from '../../agent/config';
+import type { EventRecorder } from '../../agent/events/recorder';
 import { type Logger, nopLogger } from '../../agent/log';
+import { type Agent, type AgentOptions, createAgent } from '../../agent/main';
 import type { Pod } from '../../agent/model/pod';
-import { BackoffTable } from '../../agent/planner/backoff';
-import type { ContainerRuntime, NetworkInfo } from '../../agent/runtime/runtime';
-import { FilePersistence } from '../../agent/store/file-persistence';
-import { ObjectStore, ResourceVersions } from '../../agent/store/object-store';
-import { Executor } from '../../agent/sync/executor';
-import { PodFiles } from '../../agent/sync/pod-files';
-import { podLogs } from '../../agent/sync/pod-logs';
-import { PodManager } from '../../agent/sync/pod-manager';
+import type { Service } from '../../agent/model/service';
+import type { ContainerRuntime } from '../../agent/runtime/runtime';
+import type { ObjectStore } from '../../agent/store/object-store';
+import type { PodManager } from '../../agent/sync/pod-manager';
 
-export interface HarnessOptions {
+export interface HarnessOptions extends Partial<Omit<AgentOptions, 'config' | 'runtime'>> {
   runtime: ContainerRuntime;
   clock?: Clock;
   logger?: Logger;
-  network?: { name: string; subnet: string };
   dataDir?: string;
-  backoffInitialMs?: number;
+  /** Extra daemon flags. */
+  flags?: string[];
 }
 
 export class Harness {
+  readonly agent: Agent;
   readonly dataDir: string;
-  readonly pods: ObjectStore<Pod>;
-  readonly events: EventRecorder;
-  readonly manager: PodManager;
-  readonly api: FastifyInstance;
   readonly runtime: ContainerRuntime;
-  readonly clock: Clock;
-  network: NetworkInfo | undefined;
   private readonly ownsDataDir: boolean;
-  private readonly networkSpec: { name: string; subnet: string };
 
   constructor(options: HarnessOptions) {
     this.runtime = options.runtime;
-    this.clock = options.clock ?? systemClock;
-    const logger = options.logger ?? nopLogger;
     this.ownsDataDir = !options.dataDir;
     this.dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'mk-test-'));
-    this.networkSpec = options.network ?? { name: 'mk-test', subnet: '10.245.0.0/16' };
-    const versions = new ResourceVersions();
-    const clock = this.clock;
-    this.pods = new ObjectStore<Pod>('Pod', {
-      clock,
-      versions,
-      persistence: new FilePersistence(this.dataDir, logger),
-    });
-    this.events = new EventRecorder({ clock, logger, host: 'test-node' });
-    const files = new PodFiles(this.dataDir);
-    const backoff = new BackoffTable(options.backoffInitialMs);
-    const pullBackoff = new BackoffTable(options.backoffInitialMs);
-    const dns = { nameserver: '127.0.0.1', domain: 'cluster.local', hostResolvConf: () => '' };
-    const network = (): NetworkInfo => {
-      if (!this.network) throw new Error('network not ready');
-      return this.network;
-    };
-    const executor = new Executor({
-      runtime: this.runtime,
-      clock,
-      logger,
-      events: this.events,
-      files,
-      dns,
-      network,
-      backoff,
-      pullBackoff,
-    });
-    this.manager = new PodManager({
-      runtime: this.runtime,
-      store: this.pods,
-      executor,
-      clock,
-      logger,
-      files,
-      backoff,
-      pullBackoff,
-      hostIP: () => this.network?.gateway ?? '',
-      resyncMs: 60_000,
-    });
-    this.api = buildServer({
-      pods: this.pods,
-      events: this.events,
-      clock,
-      logger,
-      nodeName: 'test-node',
-      versions: () => versions.current,
-      ready: () =>
-        this.runtime.ping().then(
-          () => true,
-          () => false,
-        ),
-      podLogs: podLogs(this.runtime),
-    });
+    const config = loadConfig(
+      ['--data-dir', this.dataDir, '--network', 'mk-test', '--pod-cidr', '10.245.0.0/16', '--resync-seconds', '60', ...(options.flags ?? [])],
+      {},
+      false,
+    );
+    this.agent = createAgent({ nodeName: 'test-node', hostResolvConf: () => '', ...options, config, logger: options.logger ?? nopLogger });
+  }
+
+  get api(): FastifyInstance {
+    return this.agent.api;
+  }
+  get pods(): ObjectStore<Pod> {
+    return this.agent.pods;
+  }
+  get services(): ObjectStore<Service> {
+    return this.agent.services;
+  }
+  get events(): EventRecorder {
+    return this.agent.events;
+  }
+  get manager(): PodManager {
+    return this.agent.manager;
   }
 
   async start(): Promise<this> {
-    this.network = await this.runtime.ensureNetwork(this.networkSpec.name, this.networkSpec.subnet);
-    await this.manager.start();
+    await this.agent.start();
     return this;
   }
 
-  /** Stops the loop and removes every container and volume of the pods this harness knows. */
+  /** Stops the agent and removes every container and volume of the pods it knows. */
   async stop(): Promise<void> {
-    this.manager.stop();
+    await this.agent.stop();
     for (const pod of this.pods.list()) {
-      for (const c of await this.runtime.listContainers(pod.metadata.uid))
-        await this.runtime.removeContainer(c.id);
+      for (const c of await this.runtime.listContainers(pod.metadata.uid)) await this.runtime.removeContainer(c.id);
       for (const v of await this.runtime.listVolumes(pod.metadata.uid)) await this.runtime.removeVolume(v);
     }
-    await this.api.close();
     if (this.ownsDataDir) rmSync(this.dataDir, { recursive: true, force: true });
   }
 

@@ -1,0 +1,45 @@
+// From a decoded request body to a defaulted, validated Service (ClusterIP not yet allocated).
+import { fieldError, invalidError, type FieldError } from './field-errors';
+import { decodeObject } from './pod-decode';
+import type { Service } from './service';
+import { applyServiceDefaults, validateService } from './service-validation';
+import { METADATA_SHAPE, checkShape, isObject, type Shape } from './shape';
+
+const SERVICE_SHAPE: Shape = {
+  type: 'object',
+  fields: {
+    metadata: METADATA_SHAPE,
+    spec: {
+      type: 'object',
+      fields: {
+        type: { type: 'string' },
+        selector: { type: 'stringMap' },
+        clusterIP: { type: 'string' },
+        sessionAffinity: { type: 'string' },
+        publishNotReadyAddresses: { type: 'boolean' },
+        ports: {
+          type: 'array',
+          items: {
+            type: 'object',
+            fields: { name: { type: 'string' }, protocol: { type: 'string' }, port: { type: 'number' }, targetPort: { type: 'intOrString' } },
+          },
+        },
+      },
+    },
+  },
+};
+
+export function decodeService(raw: unknown, namespace: string): Service {
+  const obj = decodeObject(raw, 'Service', namespace);
+  const name = typeof obj.metadata.name === 'string' ? obj.metadata.name : '';
+  const errors: FieldError[] = [];
+  checkShape(obj, SERVICE_SHAPE, '', errors);
+  if (obj.spec !== undefined && !isObject(obj.spec)) errors.push(fieldError('Invalid', 'spec', obj.spec, 'must be an object'));
+  if (errors.length) throw invalidError('Service', name, errors);
+  const svc = structuredClone({ ...obj, spec: obj.spec ?? {} }) as unknown as Service;
+  delete (svc.metadata as { resourceVersion?: string }).resourceVersion;
+  applyServiceDefaults(svc);
+  const invalid = validateService(svc);
+  if (invalid.length) throw invalidError('Service', name, invalid);
+  return svc;
+}

@@ -1,0 +1,99 @@
+// Keeps Endpoints current as pods start, become ready, stop or go away, and as Services come and go;
+// then hands the ClusterIP -> ready endpoint table to the service proxy. Changes are coalesced: one
+// recompute per burst of store events.
+import { errorMessage } from '../errors';
+import type { Logger } from '../log';
+import type { Pod } from '../model/pod';
+import type { Endpoints, Protocol, Service } from '../model/service';
+import type { ObjectStore } from '../store/object-store';
+import { endpointsFor } from './endpoints';
+
+/** One ClusterIP:port and the ready addresses behind it. */
+export interface ServiceRule {
+  namespace: string;
+  name: string;
+  clusterIP: string;
+  port: number;
+  protocol: Protocol;
+  endpoints: { ip: string; port: number }[];
+}
+
+export interface EndpointsControllerDeps {
+  pods: ObjectStore<Pod>;
+  services: ObjectStore<Service>;
+  endpoints: ObjectStore<Endpoints>;
+  nodeName: string;
+  logger: Logger;
+  syncRules?: (rules: ServiceRule[]) => Promise<void>;
+}
+
+export function serviceRules(services: readonly Service[], endpoints: (svc: Service) => Endpoints | undefined): ServiceRule[] {
+  const rules: ServiceRule[] = [];
+  for (const svc of services) {
+    if (svc.spec.clusterIP === 'None') continue;
+    const subsets = endpoints(svc)?.subsets ?? [];
+    for (const p of svc.spec.ports) {
+      const eps = subsets.flatMap((s) => {
+        const port = s.ports?.find((x) => (x.name ?? '') === (p.name ?? '') && x.protocol === p.protocol)?.port;
+        return port === undefined ? [] : (s.addresses ?? []).map((a) => ({ ip: a.ip, port }));
+      });
+      rules.push({ namespace: svc.metadata.namespace, name: svc.metadata.name, clusterIP: svc.spec.clusterIP, port: p.port, protocol: p.protocol, endpoints: eps });
+    }
+  }
+  return rules;
+}
+
+export class EndpointsController {
+  private scheduled = false;
+  private lastRules = '';
+  private readonly unsubscribe: (() => void)[] = [];
+
+  constructor(private readonly deps: EndpointsControllerDeps) {}
+
+  start(): void {
+    const kick = (): void => this.schedule();
+    this.unsubscribe.push(this.deps.pods.onChange(kick), this.deps.services.onChange(kick));
+    this.recompute();
+  }
+
+  stop(): void {
+    for (const u of this.unsubscribe) u();
+    this.unsubscribe.length = 0;
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.recompute();
+    });
+  }
+
+  /** Brings the Endpoints store in line with Services and pods, then the proxy rules. */
+  recompute(): void {
+    const { pods, services, endpoints } = this.deps;
+    const allPods = pods.list();
+    const wanted = new Set<string>();
+    for (const svc of services.list()) {
+      const m = svc.metadata;
+      wanted.add(`${m.namespace}/${m.name}`);
+      const next = endpointsFor(svc, allPods, this.deps.nodeName);
+      const old = endpoints.get(m.namespace, m.name);
+      if (!old) endpoints.create(next);
+      else if (JSON.stringify(old.subsets) !== JSON.stringify(next.subsets)) {
+        endpoints.update({ ...next, metadata: { ...old.metadata } }, { specChanged: false });
+      }
+    }
+    for (const ep of endpoints.list()) {
+      if (!wanted.has(`${ep.metadata.namespace}/${ep.metadata.name}`)) endpoints.remove(ep.metadata.namespace, ep.metadata.name);
+    }
+    const sync = this.deps.syncRules;
+    if (!sync) return;
+    const rules = serviceRules(services.list(), (svc) => endpoints.get(svc.metadata.namespace, svc.metadata.name));
+    const text = JSON.stringify(rules);
+    if (text === this.lastRules) return; // pod status churn that moved no endpoint
+    this.lastRules = text;
+    sync(rules).catch((err: unknown) => this.deps.logger.error('service rules not applied', { error: errorMessage(err) }));
+  }
+}

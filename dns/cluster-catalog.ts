@@ -1,0 +1,92 @@
+// The DnsCatalog over the agent's stores: Services with their ready endpoints, and pods with IPs.
+// Rebuilt lazily, only after a store changed.
+import type { Pod } from '../agent/model/pod';
+import type { Endpoints, Service } from '../agent/model/service';
+import type { ObjectStore } from '../agent/store/object-store';
+import type { DnsCatalog, PodRecord, ServiceRecord } from './catalog';
+
+export interface ClusterStores {
+  pods: ObjectStore<Pod>;
+  services: ObjectStore<Service>;
+  endpoints: ObjectStore<Endpoints>;
+}
+
+function serviceRecord(svc: Service, ep: Endpoints | undefined): ServiceRecord {
+  const endpoints = (ep?.subsets ?? []).flatMap((s) =>
+    (s.addresses ?? []).map((a) => ({ ip: a.ip, ...(a.hostname ? { hostname: a.hostname } : {}), ...(a.targetRef ? { podName: a.targetRef.name } : {}) })),
+  );
+  return {
+    name: svc.metadata.name,
+    namespace: svc.metadata.namespace,
+    clusterIP: svc.spec.clusterIP,
+    ports: svc.spec.ports.map((p) => ({ ...(p.name ? { name: p.name } : {}), port: p.port, protocol: p.protocol })),
+    endpoints,
+  };
+}
+
+/** The init container running now, if the pod is initializing. */
+function runningInit(pod: Pod): string | undefined {
+  return pod.status.initContainerStatuses?.find((s) => s.state.running)?.name;
+}
+
+function podRecord(pod: Pod): PodRecord | undefined {
+  const ip = pod.status.podIP;
+  if (!ip) return undefined;
+  const init = runningInit(pod);
+  return {
+    name: pod.metadata.name,
+    namespace: pod.metadata.namespace,
+    ip,
+    ...(pod.spec.hostname ? { hostname: pod.spec.hostname } : {}),
+    ...(pod.spec.subdomain ? { subdomain: pod.spec.subdomain } : {}),
+    ...(init ? { initContainer: init } : {}),
+  };
+}
+
+export class ClusterCatalog implements DnsCatalog {
+  private changes = 0;
+  private builtAt = -1;
+  private serviceList: ServiceRecord[] = [];
+  private podList: PodRecord[] = [];
+  private byIp = new Map<string, PodRecord>();
+  private readonly unsubscribe: (() => void)[];
+
+  constructor(private readonly stores: ClusterStores) {
+    const bump = (): void => {
+      this.changes++;
+    };
+    this.unsubscribe = [stores.pods.onChange(bump), stores.services.onChange(bump), stores.endpoints.onChange(bump)];
+  }
+
+  close(): void {
+    for (const u of this.unsubscribe) u();
+  }
+
+  private build(): void {
+    if (this.builtAt === this.changes) return;
+    const { pods, services, endpoints } = this.stores;
+    this.serviceList = services.list().map((s) => serviceRecord(s, endpoints.get(s.metadata.namespace, s.metadata.name)));
+    this.podList = pods.list().flatMap((p) => podRecord(p) ?? []);
+    this.byIp = new Map(this.podList.map((p) => [p.ip, p]));
+    this.builtAt = this.changes;
+  }
+
+  services(): ServiceRecord[] {
+    this.build();
+    return this.serviceList;
+  }
+
+  pods(): PodRecord[] {
+    this.build();
+    return this.podList;
+  }
+
+  podByIp(ip: string): PodRecord | undefined {
+    this.build();
+    return this.byIp.get(ip);
+  }
+
+  version(): number {
+    return this.changes;
+  }
+}

@@ -1,0 +1,300 @@
+// The DNS server's sockets: UDP and TCP on the same port (clients retry over TCP after TC), any number of listen
+// addresses, forwarding for names outside the cluster. Every packet is handled inside a try/catch: no query,
+// however malformed, may throw out of a socket handler and take the agent down.
+import * as dgram from 'node:dgram';
+import * as net from 'node:net';
+import { systemClock, type Clock } from '../agent/clock';
+import { MiniKubeletError, errorMessage } from '../agent/errors';
+import type { Logger } from '../agent/log';
+import type { DnsCatalog, MissingNameListener } from './catalog';
+import { Forwarder, type Upstream } from './forwarder';
+import { normalizeName } from './names';
+import { Responder, type Reply, type Transport } from './responder';
+import { RCODE } from './resolve';
+import { headerReply, questionReply } from './wire';
+
+export interface DnsServerOptions {
+  catalog: DnsCatalog;
+  logger: Logger;
+  clock?: Clock;
+  /** Cluster domain, e.g. `cluster.local`. */
+  zone: string;
+  /** Where names outside the zone go (see upstreamsFromResolvConf); empty → such queries are REFUSED. */
+  upstreams: readonly Upstream[];
+  /** Total time for a forwarded query before SERVFAIL. Keep it under 2.5 s: busybox nslookup resends then. */
+  forwardTimeoutMs: number;
+  /** Told about each query from a pod for a Service-shaped name that does not exist. */
+  onMissingName?: MissingNameListener;
+  /** Whether a source address may use forwarding (default: everyone); otherwise REFUSED. */
+  allowForward?: (sourceIp: string) => boolean;
+  /** A TCP connection with no query for this long is closed (default 10 s). */
+  tcpIdleTimeoutMs?: number;
+  /** Forwarded queries in flight at once (default 1000). */
+  maxPendingForwards?: number;
+}
+
+export interface ListenResult {
+  udpPort: number;
+  tcpPort: number;
+}
+
+type Send = (buf: Buffer) => void;
+
+const RECV_BUFFER_BYTES = 4 * 1024 * 1024;
+const DEFAULT_TCP_IDLE_MS = 10_000;
+const MAX_TCP_BACKLOG_BYTES = 1024 * 1024;
+const PORT_RETRIES = 20;
+const ERROR_LOG_INTERVAL_MS = 10_000;
+
+// `::ffff:10.0.0.5` (an IPv4 client on a dual-stack socket) is the pod 10.0.0.5.
+const plainIp = (address: string): string => (address.startsWith('::ffff:') ? address.slice(7) : address);
+
+const isUpstream = (u: Upstream): boolean =>
+  typeof u?.host === 'string' && net.isIP(u.host.replace(/%.*$/, '')) !== 0 && u.port > 0 && u.port < 65536;
+
+function validate(opts: DnsServerOptions): void {
+  const problems: string[] = [];
+  if (!opts || typeof opts !== 'object')
+    throw new MiniKubeletError('Invalid', 'DnsServer: options are required');
+  if (!opts.catalog) problems.push('catalog is required');
+  if (!opts.logger) problems.push('logger is required');
+  if (
+    typeof opts.zone !== 'string' ||
+    !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(normalizeName(opts.zone))
+  ) {
+    problems.push(`zone "${String(opts.zone)}" is not a domain name`);
+  }
+  const upstreams: unknown = opts.upstreams;
+  if (!Array.isArray(upstreams)) problems.push('upstreams must be an array');
+  else if (!(upstreams as readonly Upstream[]).every(isUpstream))
+    problems.push('every upstream needs an IP host and a port');
+  if (!(opts.forwardTimeoutMs > 0)) problems.push('forwardTimeoutMs must be a positive number');
+  if (problems.length) throw new MiniKubeletError('Invalid', `DnsServer: ${problems.join('; ')}`);
+}
+
+export class DnsServer {
+  private readonly logger: Logger;
+  private readonly clock: Clock;
+  private readonly responder: Responder;
+  private readonly forwarder: Forwarder;
+  private readonly allowForward: (sourceIp: string) => boolean;
+  private readonly tcpIdleMs: number;
+  private readonly recursionAvailable: boolean;
+  private readonly udpSockets: dgram.Socket[] = [];
+  private readonly tcpServers: net.Server[] = [];
+  private readonly connections = new Set<net.Socket>();
+  private closed = false;
+  private lastErrorLog = -Infinity;
+  private suppressedErrors = 0;
+
+  constructor(opts: DnsServerOptions) {
+    validate(opts);
+    this.logger = opts.logger.child({ component: 'dns' });
+    this.clock = opts.clock ?? systemClock;
+    this.allowForward = opts.allowForward ?? (() => true);
+    this.tcpIdleMs = opts.tcpIdleTimeoutMs ?? DEFAULT_TCP_IDLE_MS;
+    this.recursionAvailable = opts.upstreams.length > 0;
+    const listener = opts.onMissingName;
+    this.responder = new Responder({
+      catalog: opts.catalog,
+      zone: opts.zone,
+      clock: this.clock,
+      recursionAvailable: this.recursionAvailable,
+      ...(listener && {
+        // The agent's listener must not be able to fail the query.
+        onMissingName: (pod, qname) => {
+          try {
+            listener(pod, qname);
+          } catch (err) {
+            this.reportError(err);
+          }
+        },
+      }),
+    });
+    this.forwarder = new Forwarder({
+      upstreams: opts.upstreams,
+      timeoutMs: opts.forwardTimeoutMs,
+      clock: this.clock,
+      logger: this.logger,
+      ...(opts.maxPendingForwards !== undefined && { maxPending: opts.maxPendingForwards }),
+    });
+  }
+
+  /**
+   * Serves UDP and TCP on `host:port`. Port 0 picks a free port, the same for both. May be called again for
+   * more addresses.
+   */
+  async listen(host: string, port: number): Promise<ListenResult> {
+    for (let attempt = 0; ; attempt++) {
+      if (this.closed) throw new MiniKubeletError('Invalid', 'DnsServer: listen after close');
+      const udp = await this.bindUdp(host, port);
+      const actual = udp.address().port;
+      try {
+        const tcp = await this.listenTcp(host, actual);
+        udp.on('message', (msg, rinfo) => {
+          this.handle(msg, plainIp(rinfo.address), 'udp', (buf) => this.sendUdp(udp, buf, rinfo));
+        });
+        this.udpSockets.push(udp);
+        this.tcpServers.push(tcp);
+        this.logger.info('dns listening', { host, port: actual });
+        return { udpPort: actual, tcpPort: actual };
+      } catch (err) {
+        udp.close();
+        const inUse = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
+        // Another process holds TCP on the port UDP got: with port 0, try another one.
+        if (port !== 0 || !inUse || attempt >= PORT_RETRIES) throw err;
+      }
+    }
+  }
+
+  /** Stops every listener, closes open TCP connections and fails forwarded queries in flight. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.forwarder.close();
+    for (const c of this.connections) c.destroy();
+    const waits: Promise<void>[] = [];
+    for (const s of this.udpSockets) waits.push(new Promise((resolve) => s.close(() => resolve())));
+    for (const s of this.tcpServers) waits.push(new Promise((resolve) => s.close(() => resolve())));
+    this.udpSockets.length = 0;
+    this.tcpServers.length = 0;
+    await Promise.all(waits);
+  }
+
+  private bindUdp(host: string, port: number): Promise<dgram.Socket> {
+    const socket = dgram.createSocket(net.isIPv6(host) ? 'udp6' : 'udp4');
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error): void => {
+        socket.close();
+        reject(err);
+      };
+      socket.once('error', onError);
+      socket.bind(port, host, () => {
+        socket.off('error', onError);
+        socket.on('error', (err) => this.reportError(err, 'dns socket error'));
+        try {
+          // A burst (dnsperf's first 800 queries) overflows the default ~200 KiB buffer.
+          socket.setRecvBufferSize(RECV_BUFFER_BYTES);
+        } catch (err) {
+          this.logger.debug('dns receive buffer not raised', { error: errorMessage(err) });
+        }
+        resolve(socket);
+      });
+    });
+  }
+
+  private listenTcp(host: string, port: number): Promise<net.Server> {
+    const server = net.createServer((socket) => this.onConnection(socket));
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host, port, exclusive: true }, () => {
+        server.off('error', reject);
+        server.on('error', (err) => this.reportError(err, 'dns socket error'));
+        resolve(server);
+      });
+    });
+  }
+
+  private sendUdp(socket: dgram.Socket, buf: Buffer, rinfo: dgram.RemoteInfo): void {
+    if (this.closed) return;
+    socket.send(buf, rinfo.port, rinfo.address, (err) => {
+      if (err) this.logger.debug('dns udp send failed', { error: err.message });
+    });
+  }
+
+  // DNS over TCP: each message has a 2-byte length prefix; a client may send several on one connection.
+  private onConnection(socket: net.Socket): void {
+    if (this.closed) {
+      socket.destroy();
+      return;
+    }
+    this.connections.add(socket);
+    socket.setNoDelay(true);
+    socket.setTimeout(this.tcpIdleMs, () => socket.destroy());
+    socket.on('close', () => this.connections.delete(socket));
+    socket.on('error', () => socket.destroy());
+    const source = plainIp(socket.remoteAddress ?? '');
+    const send: Send = (buf) => {
+      if (socket.destroyed || !socket.writable) return;
+      // A client that sends without reading would grow our write buffer without bound.
+      if (socket.writableLength > MAX_TCP_BACKLOG_BYTES) {
+        socket.destroy();
+        return;
+      }
+      const frame = Buffer.allocUnsafe(buf.length + 2);
+      frame.writeUInt16BE(buf.length, 0);
+      buf.copy(frame, 2);
+      socket.write(frame);
+    };
+    let rest: Buffer | undefined;
+    socket.on('data', (chunk: Buffer) => {
+      const buf = rest ? Buffer.concat([rest, chunk]) : chunk;
+      let off = 0;
+      while (buf.length - off >= 2) {
+        const len = buf.readUInt16BE(off);
+        if (buf.length - off - 2 < len) break;
+        this.handle(buf.subarray(off + 2, off + 2 + len), source, 'tcp', send);
+        off += 2 + len;
+      }
+      rest = off < buf.length ? Buffer.from(buf.subarray(off)) : undefined;
+    });
+  }
+
+  private handle(msg: Buffer, sourceIp: string, transport: Transport, send: Send): void {
+    try {
+      const reply = this.responder.respond(msg, sourceIp, transport);
+      if (reply.kind === 'reply') send(reply.buf);
+      else if (reply.kind === 'forward') this.forward(msg, sourceIp, reply, send);
+    } catch (err) {
+      this.reportError(err);
+      try {
+        // The header was readable and it was a query: say SERVFAIL rather than leave the client waiting.
+        if (msg.length >= 12 && (msg.readUInt8(2) & 0x80) === 0) send(headerReply(msg, RCODE.SERVFAIL));
+      } catch (err2) {
+        this.reportError(err2);
+      }
+    }
+  }
+
+  private forward(
+    msg: Buffer,
+    sourceIp: string,
+    reply: Extract<Reply, { kind: 'forward' }>,
+    send: Send,
+  ): void {
+    const ra = this.recursionAvailable;
+    // A local Service's busybox search expansion must not fail (busybox exits 1 on any non-zero rcode).
+    const failure = (rcode: number): number => (reply.nodataOnFailure ? RCODE.NOERROR : rcode);
+    if (!this.recursionAvailable || !this.allowForward(sourceIp)) {
+      send(questionReply(msg, reply.query, failure(RCODE.REFUSED), { ra }));
+      return;
+    }
+    this.forwarder.forward(msg, reply.query.questionEnd, (answer) => {
+      if (this.closed) return;
+      try {
+        if (!answer) {
+          send(questionReply(msg, reply.query, failure(RCODE.SERVFAIL), { ra }));
+          return;
+        }
+        const rcode = answer.readUInt8(3) & 0xf;
+        if (reply.nodataOnFailure && rcode !== RCODE.NOERROR)
+          answer.writeUInt8(answer.readUInt8(3) & 0xf0, 3);
+        send(answer);
+      } catch (err) {
+        this.reportError(err);
+      }
+    });
+  }
+
+  // At most one log line per interval: a flood of bad packets must not become a flood of log lines.
+  private reportError(err: unknown, message = 'dns query handling failed'): void {
+    const now = this.clock.now();
+    if (now - this.lastErrorLog < ERROR_LOG_INTERVAL_MS) {
+      this.suppressedErrors++;
+      return;
+    }
+    this.logger.error(message, { error: errorMessage(err), suppressed: this.suppressedErrors });
+    this.lastErrorLog = now;
+    this.suppressedErrors = 0;
+  }
+}
