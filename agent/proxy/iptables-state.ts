@@ -56,6 +56,13 @@ export function planJumps(state: IptablesState, jumps: readonly JumpRule[] = JUM
     for (const i of remove) out[j.table].push(`-D${lines[i]!.slice(2)}`);
     if (!wellPlaced) out[j.table].push(insertLine(j));
   }
+  // Jumps we no longer make (an older version's) would keep their chain from being deleted.
+  const unjump = planUnjump(state);
+  for (const table of ['nat', 'filter'] as const) {
+    const expected = (l: string): boolean =>
+      jumps.some((j) => j.table === table && l.startsWith(`-D ${j.chain} `) && jumpsTo(l, j.target));
+    out[table].unshift(...unjump[table].filter((l) => !expected(l)));
+  }
   return out;
 }
 

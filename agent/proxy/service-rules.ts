@@ -89,7 +89,7 @@ export interface RenderOptions {
   serviceCidr: string;
   /** Chains of ours that exist now (iptables-save); the ones no longer wanted are deleted. */
   existingChains?: Partial<Record<Table, readonly string[]>>;
-  /** Extra lines per table (jump fixes), placed after our chains' rules in the same transaction. */
+  /** Extra lines per table (jump fixes), after our chains' rules and before stale chains are deleted. */
   extra?: Partial<Record<Table, readonly string[]>>;
 }
 
@@ -190,15 +190,17 @@ function natLines(rules: readonly ServiceRule[]): { chains: string[]; lines: str
     const proto = r.protocol.toLowerCase();
     chains.push(svc);
     services.push(`-A ${SERVICES_CHAIN} ${matchPort(r)} -j ${svc}`);
+    const sepLines: string[] = [];
     eps.forEach((ep, i) => {
       const sep = endpointChainName(r, ep);
       chains.push(sep);
       const pick = i < eps.length - 1 ? ` -m statistic --mode random --probability ${probability(i, eps.length)}` : '';
       perService.push(`-A ${svc} ${key}${pick} -j ${sep}`);
       // The client is this very endpoint: without SNAT its reply would go to itself, not back through us.
-      perService.push(`-A ${sep} -s ${ep.ip}/32 ${key} -j MARK --or-mark ${MASQ_MARK}`);
-      perService.push(`-A ${sep} -p ${proto} ${key} -j DNAT --to-destination ${ep.ip}:${ep.port}`);
+      sepLines.push(`-A ${sep} -s ${ep.ip}/32 ${key} -j MARK --or-mark ${MASQ_MARK}`);
+      sepLines.push(`-A ${sep} -p ${proto} ${key} -j DNAT --to-destination ${ep.ip}:${ep.port}`);
     });
+    perService.push(...sepLines);
   }
   return { chains, lines: [...lines, ...services, ...perService] };
 }
@@ -230,8 +232,8 @@ function table(
     `*${name}`,
     ...[...wanted, ...stale].map((c) => `:${c} - [0:0]`),
     ...lines,
-    ...stale.map((c) => `-X ${c}`),
     ...(o.extra?.[name] ?? []),
+    ...stale.map((c) => `-X ${c}`),
     'COMMIT',
   ];
 }

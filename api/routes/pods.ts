@@ -5,6 +5,8 @@ import { badRequest } from '../../agent/errors';
 import { DEFAULT_NAMESPACE } from '../../agent/model/meta';
 import type { Pod } from '../../agent/model/pod';
 import { decodePod } from '../../agent/model/pod-decode';
+import { applyPatch } from '../../agent/model/patch';
+import { decodePodUpdate } from '../../agent/model/pod-update';
 import { podTable } from '../../agent/status/print-pod';
 import type { ApiDeps } from '../deps';
 
@@ -70,6 +72,22 @@ export function podRoutes(app: FastifyInstance, deps: ApiDeps): void {
     return pods.update(deleting, { specChanged: false });
   };
 
+  /** PUT and PATCH: only images may change; a stale resourceVersion is a Conflict. */
+  const update = (req: Req, body: unknown): Pod => {
+    const old = pods.mustGet(namespaceOf(req), req.params.name ?? '');
+    const next = decodePodUpdate(old, body);
+    const rv = (body as { metadata?: { resourceVersion?: unknown } } | null)?.metadata?.resourceVersion;
+    const specChanged = JSON.stringify(next.spec) !== JSON.stringify(old.spec);
+    return pods.update(next, { specChanged, ...(typeof rv === 'string' && rv ? { expectedVersion: rv } : {}) });
+  };
+  const put = async (req: Req): Promise<unknown> => update(req, req.body);
+  const patch = async (req: Req): Promise<unknown> => {
+    const old = pods.mustGet(namespaceOf(req), req.params.name ?? '');
+    const { status: _status, ...current } = structuredClone(old);
+    delete (current.metadata as { resourceVersion?: string }).resourceVersion;
+    return update(req, applyPatch(req.headers['content-type'] ?? '', current, req.body));
+  };
+
   const logs = async (req: Req, reply: FastifyReply): Promise<unknown> => {
     const pod = pods.mustGet(namespaceOf(req), req.params.name ?? '');
     const tailLines = intParam(req, 'tailLines');
@@ -101,6 +119,8 @@ export function podRoutes(app: FastifyInstance, deps: ApiDeps): void {
     app.post(base, create);
     app.get(`${base}/:name`, get);
     app.delete(`${base}/:name`, remove);
+    app.put(`${base}/:name`, put);
+    app.patch(`${base}/:name`, patch);
     app.get(`${base}/:name/log`, logs);
     app.get(`${base}/:name/events`, events);
   }

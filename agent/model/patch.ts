@@ -1,0 +1,159 @@
+// The three patch formats the Kubernetes API accepts: JSON merge patch (RFC 7386), JSON patch (RFC 6902)
+// and strategic merge patch (lists of named things merged by key, as kubectl sends for apply/set image).
+import { MiniKubeletError } from '../errors';
+import { isObject } from './shape';
+
+type Json = unknown;
+
+export function mergePatch(target: Json, patch: Json): Json {
+  if (!isObject(patch)) return patch;
+  const out: Record<string, unknown> = isObject(target) ? { ...target } : {};
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else out[k] = mergePatch(out[k], v);
+  }
+  return out;
+}
+
+/** Merge keys of the lists this agent's kinds contain (from the Kubernetes OpenAPI x-kubernetes-patch-merge-key). */
+const MERGE_KEYS: Record<string, string> = {
+  containers: 'name',
+  initContainers: 'name',
+  ephemeralContainers: 'name',
+  volumes: 'name',
+  env: 'name',
+  ports: 'containerPort',
+  volumeMounts: 'mountPath',
+  conditions: 'type',
+  imagePullSecrets: 'name',
+  hostAliases: 'ip',
+};
+
+function mergeList(key: string, target: unknown[], patch: unknown[]): unknown[] {
+  const out = [...target];
+  for (const item of patch) {
+    if (!isObject(item)) {
+      out.push(item);
+      continue;
+    }
+    const directive = item['$patch'];
+    const idx = out.findIndex((t) => isObject(t) && t[key] === item[key]);
+    if (directive === 'delete') {
+      if (idx >= 0) out.splice(idx, 1);
+      continue;
+    }
+    if (idx >= 0) out[idx] = strategicMergePatch(out[idx], item);
+    else out.push(strategicMergePatch({}, item));
+  }
+  return out;
+}
+
+export function strategicMergePatch(target: Json, patch: Json): Json {
+  if (!isObject(patch)) return patch;
+  if (patch['$patch'] === 'replace') {
+    const { $patch: _drop, ...rest } = patch;
+    return rest;
+  }
+  const out: Record<string, unknown> = isObject(target) ? { ...target } : {};
+  for (const [k, v] of Object.entries(patch)) {
+    if (k === '$patch' || k.startsWith('$setElementOrder/') || k.startsWith('$retainKeys')) continue;
+    if (v === null) {
+      delete out[k];
+      continue;
+    }
+    const mergeKey = MERGE_KEYS[k];
+    const current = out[k];
+    if (mergeKey && Array.isArray(v) && Array.isArray(current)) out[k] = mergeList(mergeKey, current, v);
+    else if (isObject(v)) out[k] = strategicMergePatch(current, v);
+    else out[k] = v;
+  }
+  return out;
+}
+
+function pointer(path: string): string[] {
+  if (path === '') return [];
+  if (!path.startsWith('/')) throw new MiniKubeletError('BadRequest', `invalid JSON pointer "${path}"`);
+  return path.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+function parentOf(doc: unknown, parts: string[]): { parent: Record<string, unknown> | unknown[]; key: string } {
+  let cur: unknown = doc;
+  for (const p of parts.slice(0, -1)) {
+    cur = Array.isArray(cur) ? cur[Number(p)] : isObject(cur) ? cur[p] : undefined;
+    if (cur === undefined) throw new MiniKubeletError('Invalid', `the path "/${parts.join('/')}" does not exist`);
+  }
+  if (!Array.isArray(cur) && !isObject(cur)) throw new MiniKubeletError('Invalid', `the path "/${parts.join('/')}" does not exist`);
+  return { parent: cur, key: parts[parts.length - 1] ?? '' };
+}
+
+function getAt(doc: unknown, parts: string[]): unknown {
+  let cur = doc;
+  for (const p of parts) cur = Array.isArray(cur) ? cur[Number(p)] : isObject(cur) ? cur[p] : undefined;
+  return cur;
+}
+
+function removeAt(doc: unknown, parts: string[]): unknown {
+  const { parent, key } = parentOf(doc, parts);
+  if (Array.isArray(parent)) return parent.splice(Number(key), 1)[0];
+  const v = parent[key];
+  if (v === undefined) throw new MiniKubeletError('Invalid', `the path "/${parts.join('/')}" does not exist`);
+  delete parent[key];
+  return v;
+}
+
+function addAt(doc: unknown, parts: string[], value: unknown): void {
+  const { parent, key } = parentOf(doc, parts);
+  if (Array.isArray(parent)) parent.splice(key === '-' ? parent.length : Number(key), 0, value);
+  else parent[key] = value;
+}
+
+export function jsonPatch(target: Json, ops: Json): Json {
+  if (!Array.isArray(ops)) throw new MiniKubeletError('BadRequest', 'a JSON patch must be a list of operations');
+  const doc = structuredClone(target);
+  for (const op of ops) {
+    if (!isObject(op) || typeof op.path !== 'string') throw new MiniKubeletError('BadRequest', 'each JSON patch operation needs "op" and "path"');
+    const parts = pointer(op.path);
+    switch (op.op) {
+      case 'add':
+        addAt(doc, parts, structuredClone(op.value));
+        break;
+      case 'remove':
+        removeAt(doc, parts);
+        break;
+      case 'replace':
+        removeAt(doc, parts);
+        addAt(doc, parts, structuredClone(op.value));
+        break;
+      case 'move':
+      case 'copy': {
+        if (typeof op.from !== 'string') throw new MiniKubeletError('BadRequest', `"${String(op.op)}" needs "from"`);
+        const from = pointer(op.from);
+        const v = op.op === 'move' ? removeAt(doc, from) : structuredClone(getAt(doc, from));
+        addAt(doc, parts, v);
+        break;
+      }
+      case 'test':
+        if (JSON.stringify(getAt(doc, parts)) !== JSON.stringify(op.value)) {
+          throw new MiniKubeletError('Invalid', `the test operation on "${op.path}" failed`);
+        }
+        break;
+      default:
+        throw new MiniKubeletError('BadRequest', `unknown JSON patch operation ${JSON.stringify(op.op)}`);
+    }
+  }
+  return doc;
+}
+
+export function applyPatch(contentType: string, target: Json, patch: Json): Json {
+  const type = contentType.split(';')[0]?.trim();
+  switch (type) {
+    case 'application/merge-patch+json':
+      return mergePatch(target, patch);
+    case 'application/strategic-merge-patch+json':
+      return strategicMergePatch(target, patch);
+    case 'application/json-patch+json':
+      return jsonPatch(target, patch);
+    default:
+      throw new MiniKubeletError('UnsupportedMediaType', `the server does not support the patch type ${JSON.stringify(type)}`);
+  }
+}
