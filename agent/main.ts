@@ -22,6 +22,7 @@ import { Executor } from './sync/executor';
 import { type ClusterDns, PodFiles, readHostResolvConf } from './sync/pod-files';
 import { podLogs } from './sync/pod-logs';
 import { PodManager } from './sync/pod-manager';
+import { Prober } from './sync/prober';
 import { winstonLogger } from './winston-logger';
 
 const DOCKER_RETRY_MS = 2_000;
@@ -76,6 +77,13 @@ export function createAgent(o: AgentOptions): Agent {
   const dns: ClusterDns = { nameserver: '', domain: config.clusterDomain, hostResolvConf: o.hostResolvConf ?? readHostResolvConf() };
   const syncLogger = logger.child({ component: 'sync' });
   const executor = new Executor({ runtime, clock, logger: syncLogger, events, files, dns, network, backoff, pullBackoff });
+  const prober = new Prober({
+    runtime,
+    clock,
+    logger: syncLogger,
+    events,
+    onChange: (uid) => manager.wake(uid),
+  });
   const manager = new PodManager({
     runtime,
     store: pods,
@@ -86,6 +94,7 @@ export function createAgent(o: AgentOptions): Agent {
     backoff,
     pullBackoff,
     hostIP: () => net.info?.gateway ?? '',
+    prober,
     resyncMs: config.resyncSeconds * 1000,
   });
   const controller = new EndpointsController({
@@ -130,6 +139,7 @@ export function createAgent(o: AgentOptions): Agent {
     async stop() {
       started = false;
       manager.stop();
+      prober.stop();
       controller.stop();
       await api.close();
     },

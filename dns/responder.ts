@@ -83,6 +83,11 @@ export class Responder {
     this.maxCache = opts.maxCacheEntries ?? DEFAULT_MAX_CACHE;
   }
 
+  /** Cached answers held now (name and type pairs). */
+  get cacheEntries(): number {
+    return this.cacheSize;
+  }
+
   /** The table for the catalog's current version, rebuilt (and the cache dropped) when the version moved. */
   currentTable(): RecordTable {
     const v = this.opts.catalog.version();

@@ -108,11 +108,7 @@ class Planner {
     const old = this.view.sandbox;
     const attempt = old ? old.attempt + 1 : 0;
     const hasStatus = this.view.containers.some((c) => c.kind !== 'sandbox');
-    // hasAnyRegularContainerCreated: the newest instance of some app container was created, ran or exited.
-    const wasInitialized = this.apps.some((c) => {
-      const state = this.view.latest('app', c.name)?.state;
-      return state === 'created' || state === 'running' || state === 'exited';
-    });
+    const wasInitialized = this.apps.some((c) => this.view.latest('app', c.name));
     if (this.pod.spec.restartPolicy === 'Never' && attempt !== 0 && hasStatus) {
       this.killPod('pod finished (restartPolicy Never)');
       return;

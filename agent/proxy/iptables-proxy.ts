@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { MiniKubeletError, errorMessage } from '../errors';
 import type { Logger } from '../log';
+import { type HairpinOptions, enableHairpin } from './hairpin';
 import { type IptablesState, parseIptablesSave, planJumps, planUnjump } from './iptables-state';
 import type { ServiceProxy } from './service-proxy';
 import { renderServiceRules, type ServiceRule, type Table } from './service-rules';
@@ -24,6 +25,8 @@ export interface IptablesProxyOptions {
   run?: RunCommand;
   /** `iptables` (the nft or legacy one the host uses); `-save` and `-restore` are appended for the others. */
   iptablesCmd?: string;
+  /** Hairpin mode on the endpoints' bridge ports (see hairpin.ts); `false` leaves the ports alone. */
+  hairpin?: HairpinOptions | false;
 }
 
 export const runCommand: RunCommand = (cmd, args, stdin) =>
@@ -108,13 +111,32 @@ export class IptablesProxy implements ServiceProxy {
       existingChains: state.chains,
       extra: jumps,
     });
+    const hairpinPorts = await this.hairpin(rules);
     await this.restore(text);
     this.logger.debug('service rules synced', {
       services: rules.length,
       endpoints: rules.reduce((n, r) => n + r.endpoints.length, 0),
       withoutEndpoints: rules.filter((r) => r.endpoints.length === 0).length,
       jumpChanges: count(jumps),
+      hairpinPorts,
     });
+  }
+
+  // Before the rules, so a pod's first connection to itself already finds its port in hairpin mode. A
+  // failure costs only that case, so it is logged and the rules still go in.
+  private async hairpin(rules: readonly ServiceRule[]): Promise<number> {
+    if (this.o.hairpin === false) return 0;
+    try {
+      return await enableHairpin(
+        rules.flatMap((r) => r.endpoints.map((e) => e.ip)),
+        this.o.hairpin,
+      );
+    } catch (err) {
+      this.logger.warn('hairpin mode not set; a pod cannot reach itself through its Service', {
+        error: errorMessage(err),
+      });
+      return 0;
+    }
   }
 
   private async save(): Promise<IptablesState> {

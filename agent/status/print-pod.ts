@@ -109,7 +109,8 @@ export function printPod(pod: Pod, now: number): PodRow {
 
 /** The `kubectl get pods` table as plain text, columns padded like kubectl's. */
 export function podTable(pods: Pod[], now: number): string {
-  const rows = [['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'], ...pods.map((p) => Object.values(printPod(p, now)))];
+  const cells = (r: PodRow): string[] => [r.name, r.ready, r.status, r.restarts, r.age];
+  const rows: string[][] = [['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'], ...pods.map((p) => cells(printPod(p, now)))];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd((widths[i] ?? 0) + 3))).join('')).join('\n') + '\n';
 }

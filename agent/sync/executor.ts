@@ -12,6 +12,7 @@ import { specHash } from '../planner/spec-hash';
 import type { ContainerRuntime, NetworkInfo, ObservedContainer } from '../runtime/runtime';
 import type { WaitingReason } from '../status/container-status';
 import { containerSpec } from './container-config';
+import { runHandler } from './handlers';
 import { type ClusterDns, PodFiles, podHostname } from './pod-files';
 
 /** What a worker keeps about its pod between rounds. */
@@ -48,6 +49,7 @@ type Handlers = { [K in ActionType]: Handler<K> };
 
 const MIN_GRACE_SECONDS = 2;
 const PULL_ERROR_REPORT_MS = 1_000;
+const POST_START_TIMEOUT_MS = 30_000;
 
 export function fieldPath(kind: 'init' | 'app', name: string): string {
   return kind === 'init' ? `spec.initContainers{${name}}` : `spec.containers{${name}}`;
@@ -168,12 +170,34 @@ export class Executor {
     this.deps.files.write(pod, sandbox.ip, this.deps.dns);
   }
 
-  private async killContainer(r: Round, id: string, name: string, reason: string): Promise<void> {
+  private async killContainer(r: Round, id: string, name: string, reason: string, grace = graceSeconds(r.pod)): Promise<void> {
     const c = r.observed.find((o) => o.id === id);
     const kind = c?.kind === 'init' ? 'init' : 'app';
+    const path = fieldPath(kind, name);
     const message = /^(Container|Init container) /.test(reason) ? reason : `Stopping container ${name}`;
-    this.deps.events.record(podRef(r.pod, fieldPath(kind, name)), 'Normal', 'Killing', message);
-    await this.deps.runtime.stopContainer(id, Math.max(MIN_GRACE_SECONDS, graceSeconds(r.pod)));
+    this.deps.events.record(podRef(r.pod, path), 'Normal', 'Killing', message);
+    let remaining = grace;
+    const preStop = this.specOf(r.pod, kind, name)?.lifecycle?.preStop;
+    const sandbox = new PodView(r.observed).sandbox;
+    if (preStop && grace > 0 && c?.state === 'running') {
+      const t0 = this.deps.clock.now();
+      const spec = this.specOf(r.pod, kind, name);
+      const result = spec ? await runHandler(preStop, { runtime: this.deps.runtime, containerId: id, container: spec, podIP: sandbox?.ip ?? '' }, grace * 1000) : { ok: true, message: '' };
+      if (!result.ok) this.deps.events.record(podRef(r.pod, path), 'Warning', 'FailedPreStopHook', `PreStopHook failed: ${result.message}`);
+      remaining -= (this.deps.clock.now() - t0) / 1000;
+    }
+    // A grace period of 0 (forced deletion) kills at once; otherwise at least the kubelet's minimum.
+    await this.deps.runtime.stopContainer(id, grace === 0 ? 0 : Math.max(MIN_GRACE_SECONDS, remaining));
+  }
+
+  /** Deletion: every container at once (preStop, SIGTERM, SIGKILL after the grace period), then the sandboxes. */
+  async terminatePod(pod: Pod, observed: ObservedContainer[], logger: Logger): Promise<void> {
+    const r: Round = { pod, observed, state: { waiting: new Map() }, logger };
+    const grace = graceSeconds(pod);
+    const live = observed.filter((c) => c.kind !== 'sandbox' && c.state === 'running');
+    if (live.length) logger.info('stopping pod', { gracePeriodSeconds: grace, containers: live.length });
+    await Promise.all(live.map((c) => this.killContainer(r, c.id, c.name, 'deleted', grace)));
+    await Promise.all(observed.filter((c) => c.kind === 'sandbox' && c.state === 'running').map((c) => this.deps.runtime.stopContainer(c.id, 0)));
   }
 
   private specOf(pod: Pod, kind: 'init' | 'app', name: string): Container | undefined {
@@ -291,8 +315,18 @@ export class Executor {
       this.retryAt(r, this.deps.clock.now() + 10_000);
       throw err;
     }
-    r.state.waiting.delete(c.name);
     this.deps.events.record(podRef(pod, path), 'Normal', 'Started', `Started container ${c.name}`);
+    const postStart = c.lifecycle?.postStart;
+    if (postStart) {
+      const result = await runHandler(postStart, { runtime: this.deps.runtime, containerId: id, container: c, podIP: sandbox.ip }, POST_START_TIMEOUT_MS);
+      if (!result.ok) {
+        this.deps.events.record(podRef(pod, path), 'Warning', 'FailedPostStartHook', `PostStartHook failed: ${result.message}`);
+        r.state.waiting.set(c.name, { reason: 'PostStartHookError', message: result.message });
+        await this.deps.runtime.stopContainer(id, MIN_GRACE_SECONDS);
+        throw new Error(`postStart hook of ${c.name} failed: ${result.message}`);
+      }
+    }
+    r.state.waiting.delete(c.name);
     r.logger.info('container started', {
       container: c.name,
       kind: a.kind,

@@ -45,6 +45,11 @@ export class PodManager {
     this.workers.clear();
   }
 
+  /** Asks the worker of a pod for a round (probe results, timers). */
+  wake(uid: string): void {
+    void this.workers.get(uid)?.enqueue();
+  }
+
   /** Syncs one pod now and waits for that round (tests and the API use it). */
   syncNow(pod: Pod): Promise<void> {
     return this.worker(pod).enqueue();

@@ -10,8 +10,10 @@ import { planPod } from '../planner/plan-pod';
 import type { ContainerRuntime, ObservedContainer } from '../runtime/runtime';
 import { generatePodStatus } from '../status/pod-status';
 import type { ObjectStore } from '../store/object-store';
-import { type Executor, type PodRuntimeState, graceSeconds } from './executor';
+import type { Executor, PodRuntimeState } from './executor';
 import type { PodFiles } from './pod-files';
+import type { Prober } from './prober';
+import { PodView } from '../planner/pod-view';
 
 export interface PodWorkerDeps {
   runtime: ContainerRuntime;
@@ -23,6 +25,7 @@ export interface PodWorkerDeps {
   backoff: BackoffTable;
   pullBackoff: BackoffTable;
   hostIP: () => string;
+  prober: Prober;
   /** Called once the pod is gone from the runtime and the store. */
   onGone: (uid: string) => void;
 }
@@ -95,7 +98,11 @@ export class PodWorker {
       return;
     }
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      const actions = planPod(pod, observed, { now: this.deps.clock.now(), backoff: this.deps.backoff.view });
+      const actions = planPod(pod, observed, {
+        now: this.deps.clock.now(),
+        backoff: this.deps.backoff.view,
+        probe: (id, kind) => this.deps.prober.result(id, kind),
+      });
       const changing = actions.filter((a) => a.type !== 'backOff');
       if (actions.length) this.logger.debug('plan', { actions: actions.map(describeAction) });
       await this.deps.executor.run(pod, observed, actions, this.state, this.logger);
@@ -108,17 +115,33 @@ export class PodWorker {
       )
         break;
     }
+    this.track(pod, observed);
     this.writeStatus(observed);
     this.schedule(this.state.retryAt);
+  }
+
+  /** Tells the prober which containers run now in the current sandbox. */
+  private track(pod: Pod, observed: readonly ObservedContainer[]): void {
+    const view = new PodView(observed);
+    const ip = view.sandbox?.ip ?? '';
+    const running = (kind: 'init' | 'app', list: Pod['spec']['containers']) =>
+      list.flatMap((container) => {
+        const o = view.current(kind, container.name);
+        return o?.state === 'running' ? [{ container, kind, observed: o }] : [];
+      });
+    this.deps.prober.track(pod, [...running('init', pod.spec.initContainers ?? []), ...running('app', pod.spec.containers)], ip);
   }
 
   private writeStatus(observed: readonly ObservedContainer[]): void {
     const pod = this.current();
     if (!pod) return;
+    const prober = this.deps.prober;
     const status = generatePodStatus(pod, observed, {
       now: this.deps.clock.now(),
       hostIP: this.deps.hostIP(),
       waiting: this.state.waiting,
+      readiness: (id) => prober.ready(id),
+      startup: (id) => prober.started(id),
     });
     if (JSON.stringify(status) === JSON.stringify(pod.status)) return;
     this.deps.store.update({ ...pod, status }, { specChanged: false });
@@ -127,11 +150,9 @@ export class PodWorker {
   /** Deleted pods: stop with grace, remove containers, volumes and files, then drop the object. */
   private async terminate(pod: Pod | undefined, observed: ObservedContainer[]): Promise<void> {
     const rt = this.deps.runtime;
-    const grace = pod ? graceSeconds(pod) : 2;
-    const live = observed.filter((c) => c.kind !== 'sandbox' && c.state === 'running');
-    if (live.length) this.logger.info('stopping pod', { gracePeriodSeconds: grace, containers: live.length });
-    await Promise.all(live.map((c) => rt.stopContainer(c.id, grace)));
-    await Promise.all(observed.filter((c) => c.kind === 'sandbox').map((c) => rt.stopContainer(c.id, 0)));
+    this.deps.prober.forgetPod(this.uid);
+    if (pod) await this.deps.executor.terminatePod(pod, observed, this.logger);
+    else await Promise.all(observed.filter((c) => c.state === 'running').map((c) => rt.stopContainer(c.id, 2)));
     await Promise.all(observed.map((c) => rt.removeContainer(c.id)));
     for (const v of await rt.listVolumes(this.uid)) await rt.removeVolume(v);
     this.deps.files.remove(this.uid);

@@ -84,7 +84,14 @@ export class PodRuntime {
   sandbox(o: { state?: RuntimeState; ip?: string } = {}): this {
     const attempt = this.observed.filter((c) => c.kind === 'sandbox').length;
     const state = o.state ?? 'running';
-    this.add({ kind: 'sandbox', name: 'POD', attempt, specHash: '', state, ...(state === 'running' ? { ip: o.ip ?? '10.88.0.2' } : {}) });
+    this.add({
+      kind: 'sandbox',
+      name: 'POD',
+      attempt,
+      specHash: '',
+      state,
+      ...(state === 'running' ? { ip: o.ip ?? '10.88.0.2' } : {}),
+    });
     return this;
   }
 
@@ -117,7 +124,9 @@ export class PodRuntime {
   }
 
   private container(kind: 'init' | 'app', name: string, state: RuntimeState, o: InstanceOptions): this {
-    const spec = (kind === 'init' ? (this.pod.spec.initContainers ?? []) : this.pod.spec.containers).find((c) => c.name === name);
+    const spec = (kind === 'init' ? (this.pod.spec.initContainers ?? []) : this.pod.spec.containers).find(
+      (c) => c.name === name,
+    );
     if (!spec) throw new Error(`no ${kind} container ${name} in the pod spec`);
     const sandboxId = this.newest('sandbox', 'POD').id;
     const attempt = o.attempt ?? this.observed.filter((c) => c.kind === kind && c.name === name).length;
@@ -138,7 +147,10 @@ export class PodRuntime {
     return this;
   }
 
-  private add(c: Partial<ObservedContainer> & Pick<ObservedContainer, 'kind' | 'name' | 'attempt' | 'specHash' | 'state'>): void {
+  private add(
+    c: Partial<ObservedContainer> &
+      Pick<ObservedContainer, 'kind' | 'name' | 'attempt' | 'specHash' | 'state'>,
+  ): void {
     const createdAt = this.clock();
     const id = c.id ?? `${c.name}-${c.attempt}`;
     if (this.observed.some((o) => o.id === id)) throw new Error(`duplicate id ${id}: pass { id }`);

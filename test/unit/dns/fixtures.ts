@@ -108,7 +108,13 @@ export function query(name: string, type: dnsPacket.RecordType, opts: QueryOptio
 }
 
 /** Sends one UDP packet and resolves with the first reply carrying `id` (rejects after `timeoutMs`). */
-export function udpAsk(port: number, packet: Buffer, id = packet.readUInt16BE(0), timeoutMs = 2000): Promise<Buffer> {
+export function udpAsk(
+  port: number,
+  packet: Buffer,
+  opts: { id?: number; timeoutMs?: number; host?: string } = {},
+): Promise<Buffer> {
+  const id = opts.id ?? packet.readUInt16BE(0);
+  const timeoutMs = opts.timeoutMs ?? 2000;
   const socket = dgram.createSocket('udp4');
   return new Promise<Buffer>((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -121,7 +127,7 @@ export function udpAsk(port: number, packet: Buffer, id = packet.readUInt16BE(0)
       socket.close();
       resolve(msg);
     });
-    socket.send(packet, port, '127.0.0.1');
+    socket.send(packet, port, opts.host ?? '127.0.0.1');
   });
 }
 
@@ -152,6 +158,20 @@ export function tcpAsk(port: number, packets: Buffer[], expect = packets.length,
       }
     });
     socket.write(Buffer.concat(packets.map((p) => Buffer.concat([Buffer.from([p.length >> 8, p.length & 0xff]), p]))));
+  });
+}
+
+/** Writes raw bytes on a TCP connection and resolves when the server has closed it or `waitMs` passed. */
+export function tcpWrite(port: number, bytes: Buffer, waitMs = 200): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.end(bytes));
+    const timer = setTimeout(() => socket.destroy(), waitMs);
+    socket.on('data', () => undefined);
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
   });
 }
 

@@ -1,7 +1,14 @@
 // Crash-loop back-off as client-go's flowcontrol.Backoff used by the kubelet (kubelet-semantics.md section 3):
 // 10 s doubling to 300 s, a run longer than 600 s starts over, and the first restart is immediate.
 import { expect } from 'chai';
-import { BackoffTable, INITIAL_BACKOFF_MS, MAX_BACKOFF_MS, RESET_AFTER_MS, backOffUntil, backoffKey } from '../../../../agent/planner/backoff';
+import {
+  BackoffTable,
+  INITIAL_BACKOFF_MS,
+  MAX_BACKOFF_MS,
+  RESET_AFTER_MS,
+  backOffUntil,
+  backoffKey,
+} from '../../../../agent/planner/backoff';
 import { NOW } from '../../../helpers/builders';
 
 const S = 1000;
@@ -15,7 +22,9 @@ describe('agent/planner/backoff', () => {
 
   describe('backoffKey', () => {
     it('is <pod>_<namespace>_<uid>_<container>_<hash>, so an image change gets a fresh key', () => {
-      expect(backoffKey('p', 'default', 'uid-1', 'run1', 'ab12cd34')).to.equal('p_default_uid-1_run1_ab12cd34');
+      expect(backoffKey('p', 'default', 'uid-1', 'run1', 'ab12cd34')).to.equal(
+        'p_default_uid-1_run1_ab12cd34',
+      );
     });
   });
 
@@ -49,12 +58,32 @@ describe('agent/planner/backoff', () => {
 
   describe('backOffUntil', () => {
     const entry = { delayMs: 20 * S, lastUpdate: NOW - 30 * S };
-    const cases: { situation: string; entry: typeof entry | undefined; finishedAt: number; want: number | undefined }[] = [
+    const cases: {
+      situation: string;
+      entry: typeof entry | undefined;
+      finishedAt: number;
+      want: number | undefined;
+    }[] = [
       { situation: 'no entry: start now', entry: undefined, finishedAt: NOW - S, want: undefined },
-      { situation: 'inside the delay since the exit: wait until finishedAt + delay', entry, finishedAt: NOW - 5 * S, want: NOW + 15 * S },
+      {
+        situation: 'inside the delay since the exit: wait until finishedAt + delay',
+        entry,
+        finishedAt: NOW - 5 * S,
+        want: NOW + 15 * S,
+      },
       { situation: 'delay passed: start now', entry, finishedAt: NOW - 20 * S, want: undefined },
-      { situation: 'exit 600 s after the last update: still live', entry, finishedAt: entry.lastUpdate + 600 * S, want: entry.lastUpdate + 620 * S },
-      { situation: 'exit more than 600 s after the last update: expired, start now', entry, finishedAt: entry.lastUpdate + 600 * S + 1, want: undefined },
+      {
+        situation: 'exit 600 s after the last update: still live',
+        entry,
+        finishedAt: entry.lastUpdate + 600 * S,
+        want: entry.lastUpdate + 620 * S,
+      },
+      {
+        situation: 'exit more than 600 s after the last update: expired, start now',
+        entry,
+        finishedAt: entry.lastUpdate + 600 * S + 1,
+        want: undefined,
+      },
     ];
     for (const c of cases) {
       it(c.situation, () => {
@@ -87,7 +116,10 @@ describe('agent/planner/backoff', () => {
       t.next(backoffKey('p', 'default', 'uid-1', 'run1', 'h'), NOW);
       t.next(backoffKey('q', 'default', 'uid-2', 'run1', 'h'), NOW);
       t.forget({ podUid: 'uid-1' });
-      expect([t.view('p_default_uid-1_run1_h'), t.view('q_default_uid-2_run1_h')?.delayMs]).to.deep.equal([undefined, 10 * S]);
+      expect([t.view('p_default_uid-1_run1_h'), t.view('q_default_uid-2_run1_h')?.delayMs]).to.deep.equal([
+        undefined,
+        10 * S,
+      ]);
     });
 
     it('drops entries not updated for more than 600 s', () => {

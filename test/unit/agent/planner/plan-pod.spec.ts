@@ -5,16 +5,51 @@ import { expect } from 'chai';
 import type { Pod, RestartPolicy } from '../../../../agent/model/pod';
 import type { PodAction } from '../../../../agent/planner/actions';
 import { type PlanContext, type ProbeResult, planPod } from '../../../../agent/planner/plan-pod';
-import { NOW, PodRuntime, aContainer, aPod, aSidecar, backoffWith, noBackoff } from '../../../helpers/builders';
+import {
+  NOW,
+  PodRuntime,
+  aContainer,
+  aPod,
+  aSidecar,
+  backoffWith,
+  noBackoff,
+} from '../../../helpers/builders';
 
 type Kind = 'init' | 'app';
 const nameOf = (id: string): string => id.replace(/-\d+$/, '');
 const killPod = (reason: string): PodAction => ({ type: 'killPod', reason });
-const createSandbox = (attempt: number, reason: string): PodAction => ({ type: 'createSandbox', attempt, reason });
-const kill = (id: string, reason: string): PodAction => ({ type: 'killContainer', id, name: nameOf(id), reason });
-const remove = (id: string, reason = 'pruned'): PodAction => ({ type: 'removeContainer', id, name: nameOf(id), reason });
-const start = (kind: Kind, name: string, restartCount: number, reason: string): PodAction => ({ type: 'startContainer', kind, name, restartCount, reason });
-const backOff = (kind: Kind, name: string, delayMs: number, retryAt: number, reason: string): PodAction => ({ type: 'backOff', kind, name, delayMs, retryAt, reason });
+const createSandbox = (attempt: number, reason: string): PodAction => ({
+  type: 'createSandbox',
+  attempt,
+  reason,
+});
+const kill = (id: string, reason: string): PodAction => ({
+  type: 'killContainer',
+  id,
+  name: nameOf(id),
+  reason,
+});
+const remove = (id: string, reason = 'pruned'): PodAction => ({
+  type: 'removeContainer',
+  id,
+  name: nameOf(id),
+  reason,
+});
+const start = (kind: Kind, name: string, restartCount: number, reason: string): PodAction => ({
+  type: 'startContainer',
+  kind,
+  name,
+  restartCount,
+  reason,
+});
+const backOff = (kind: Kind, name: string, delayMs: number, retryAt: number, reason: string): PodAction => ({
+  type: 'backOff',
+  kind,
+  name,
+  delayMs,
+  retryAt,
+  reason,
+});
 
 const plan = (pod: Pod, rt: PodRuntime | null, ctx: Partial<PlanContext> = {}): PodAction[] =>
   planPod(pod, rt ? rt.observed : [], { now: NOW, backoff: noBackoff, ...ctx });
@@ -26,19 +61,28 @@ const probes =
     results[`${id}/${kind}`];
 
 /** Baseline: two regular init containers and one app container, restartPolicy Always. */
-const initPod = (restartPolicy: RestartPolicy = 'Always'): Pod => aPod({ inits: ['init1', 'init2'], restartPolicy });
+const initPod = (restartPolicy: RestartPolicy = 'Always'): Pod =>
+  aPod({ inits: ['init1', 'init2'], restartPolicy });
 /** The baseline pod after a clean start: both init containers done, run1 running. */
-const initialized = (pod: Pod): PodRuntime => new PodRuntime(pod).init('init1', 'exited').init('init2', 'exited').app('run1', 'running');
+const initialized = (pod: Pod): PodRuntime =>
+  new PodRuntime(pod).init('init1', 'exited').init('init2', 'exited').app('run1', 'running');
 
 describe('agent/planner/plan-pod', () => {
   describe('a new pod', () => {
     it('creates sandbox #0 and starts every app container when there is no init container', () => {
       const pod = aPod({ apps: ['run1', 'run2'] });
-      expect(plan(pod, null)).to.deep.equal([createSandbox(0, 'new pod'), start('app', 'run1', 0, 'new pod'), start('app', 'run2', 0, 'new pod')]);
+      expect(plan(pod, null)).to.deep.equal([
+        createSandbox(0, 'new pod'),
+        start('app', 'run1', 0, 'new pod'),
+        start('app', 'run2', 0, 'new pod'),
+      ]);
     });
 
     it('creates sandbox #0 and starts only init container #0 when there are init containers', () => {
-      expect(plan(initPod(), null)).to.deep.equal([createSandbox(0, 'new pod'), start('init', 'init1', 0, 'new pod')]);
+      expect(plan(initPod(), null)).to.deep.equal([
+        createSandbox(0, 'new pod'),
+        start('init', 'init1', 0, 'new pod'),
+      ]);
     });
   });
 
@@ -47,21 +91,42 @@ describe('agent/planner/plan-pod', () => {
       const pod = initPod();
       const rt = new PodRuntime(pod);
       rt.observed[0]!.ip = '';
-      expect(plan(pod, rt)).to.deep.equal([killPod('sandbox changed'), createSandbox(1, 'sandbox changed'), start('init', 'init1', 0, 'sandbox changed')]);
+      expect(plan(pod, rt)).to.deep.equal([
+        killPod('sandbox changed'),
+        createSandbox(1, 'sandbox changed'),
+        start('init', 'init1', 0, 'sandbox changed'),
+      ]);
     });
 
     it('replaces two running sandboxes with attempt = newest + 1', () => {
       const pod = initPod();
       const rt = new PodRuntime(pod).sandbox();
-      expect(plan(pod, rt)).to.deep.equal([killPod('sandbox changed'), createSandbox(2, 'sandbox changed'), start('init', 'init1', 0, 'sandbox changed')]);
+      expect(plan(pod, rt)).to.deep.equal([
+        killPod('sandbox changed'),
+        createSandbox(2, 'sandbox changed'),
+        start('init', 'init1', 0, 'sandbox changed'),
+      ]);
     });
   });
 
   describe('initializing (sandbox healthy)', () => {
-    const cases: { situation: string; policy?: RestartPolicy; build: (rt: PodRuntime) => PodRuntime; want: PodAction[] }[] = [
+    const cases: {
+      situation: string;
+      policy?: RestartPolicy;
+      build: (rt: PodRuntime) => PodRuntime;
+      want: PodAction[];
+    }[] = [
       { situation: 'init #0 running: waits', build: (rt) => rt.init('init1', 'running'), want: [] },
-      { situation: 'init #0 exited 0: starts init #1', build: (rt) => rt.init('init1', 'exited'), want: [start('init', 'init2', 0, 'init1 done')] },
-      { situation: 'init #1 running after init #0: waits', build: (rt) => rt.init('init1', 'exited').init('init2', 'running'), want: [] },
+      {
+        situation: 'init #0 exited 0: starts init #1',
+        build: (rt) => rt.init('init1', 'exited'),
+        want: [start('init', 'init2', 0, 'init1 done')],
+      },
+      {
+        situation: 'init #1 running after init #0: waits',
+        build: (rt) => rt.init('init1', 'exited').init('init2', 'running'),
+        want: [],
+      },
       {
         situation: 'init #0 failed under Always: restarts init #0 only',
         build: (rt) => rt.init('init1', 'exited', { exitCode: 1 }),
@@ -83,7 +148,12 @@ describe('agent/planner/plan-pod', () => {
         build: (rt) => rt.init('init1', 'exited').init('init2', 'exited', { exitCode: 2, attempt: 3 }),
         want: [start('init', 'init2', 4, 'init container init2 failed')],
       },
-      { situation: 'init #0 failed under Never: kills the pod', policy: 'Never', build: (rt) => rt.init('init1', 'exited', { exitCode: 1 }), want: [killPod('init container init1 failed')] },
+      {
+        situation: 'init #0 failed under Never: kills the pod',
+        policy: 'Never',
+        build: (rt) => rt.init('init1', 'exited', { exitCode: 1 }),
+        want: [killPod('init container init1 failed')],
+      },
       {
         situation: 'init #1 failed under Never: kills the pod, never starts apps',
         policy: 'Never',
@@ -100,7 +170,12 @@ describe('agent/planner/plan-pod', () => {
         build: (rt) => rt.init('init1', 'unknown'),
         want: [kill('init1-0', 'state unknown'), start('init', 'init1', 1, 'init container init1 failed')],
       },
-      { situation: 'init #0 in unknown state under Never: kills the pod', policy: 'Never', build: (rt) => rt.init('init1', 'unknown'), want: [killPod('init container init1 failed')] },
+      {
+        situation: 'init #0 in unknown state under Never: kills the pod',
+        policy: 'Never',
+        build: (rt) => rt.init('init1', 'unknown'),
+        want: [killPod('init container init1 failed')],
+      },
       {
         situation: 'last init done: starts every app container at once',
         build: (rt) => rt.init('init1', 'exited').init('init2', 'exited'),
@@ -117,7 +192,11 @@ describe('agent/planner/plan-pod', () => {
     it('starts all app containers, in spec order, when the last init container is done', () => {
       const pod = aPod({ inits: ['init1'], apps: ['run1', 'run2', 'run3'] });
       const rt = new PodRuntime(pod).init('init1', 'exited');
-      expect(plan(pod, rt)).to.deep.equal([start('app', 'run1', 0, 'initialized'), start('app', 'run2', 0, 'initialized'), start('app', 'run3', 0, 'initialized')]);
+      expect(plan(pod, rt)).to.deep.equal([
+        start('app', 'run1', 0, 'initialized'),
+        start('app', 'run2', 0, 'initialized'),
+        start('app', 'run3', 0, 'initialized'),
+      ]);
     });
 
     it('does not look at app containers while an init container is still running', () => {
@@ -129,24 +208,35 @@ describe('agent/planner/plan-pod', () => {
 
   describe('crash-loop back-off of an init container', () => {
     const failedTwice = (pod: Pod): PodRuntime =>
-      new PodRuntime(pod).init('init1', 'exited', { exitCode: 1, finishedAt: NOW - 30_000 }).init('init1', 'exited', { exitCode: 1, finishedAt: NOW - 5_000 });
+      new PodRuntime(pod)
+        .init('init1', 'exited', { exitCode: 1, finishedAt: NOW - 30_000 })
+        .init('init1', 'exited', { exitCode: 1, finishedAt: NOW - 5_000 });
 
     it('waits with a backOff action until finishedAt + delay', () => {
       const pod = initPod('OnFailure');
       const backoff = backoffWith(pod, { init1: { delayMs: 10_000, lastUpdate: NOW - 8_000 } });
-      expect(plan(pod, failedTwice(pod), { backoff })).to.deep.equal([remove('init1-0'), backOff('init', 'init1', 10_000, NOW + 5_000, 'init container init1 failed')]);
+      expect(plan(pod, failedTwice(pod), { backoff })).to.deep.equal([
+        remove('init1-0'),
+        backOff('init', 'init1', 10_000, NOW + 5_000, 'init container init1 failed'),
+      ]);
     });
 
     it('restarts once the delay has passed', () => {
       const pod = initPod('OnFailure');
       const backoff = backoffWith(pod, { init1: { delayMs: 4_000, lastUpdate: NOW - 8_000 } });
-      expect(plan(pod, failedTwice(pod), { backoff })).to.deep.equal([remove('init1-0'), start('init', 'init1', 2, 'init container init1 failed')]);
+      expect(plan(pod, failedTwice(pod), { backoff })).to.deep.equal([
+        remove('init1-0'),
+        start('init', 'init1', 2, 'init container init1 failed'),
+      ]);
     });
 
     it('restarts at once when the entry is older than 600 s before the exit', () => {
       const pod = initPod('OnFailure');
       const backoff = backoffWith(pod, { init1: { delayMs: 300_000, lastUpdate: NOW - 5_000 - 600_001 } });
-      expect(plan(pod, failedTwice(pod), { backoff })).to.deep.equal([remove('init1-0'), start('init', 'init1', 2, 'init container init1 failed')]);
+      expect(plan(pod, failedTwice(pod), { backoff })).to.deep.equal([
+        remove('init1-0'),
+        start('init', 'init1', 2, 'init container init1 failed'),
+      ]);
     });
 
     it('starts immediately after the first failure (no entry yet)', () => {
@@ -173,7 +263,10 @@ describe('agent/planner/plan-pod', () => {
     for (const c of exits) {
       it(`${c.policy}: an app container that exited ${c.exitCode} ${c.want[0]?.type === 'killPod' ? 'is not restarted; the pod is killed' : 'is restarted'}`, () => {
         const pod = initPod(c.policy);
-        const rt = new PodRuntime(pod).init('init1', 'exited').init('init2', 'exited').app('run1', 'exited', { exitCode: c.exitCode });
+        const rt = new PodRuntime(pod)
+          .init('init1', 'exited')
+          .init('init2', 'exited')
+          .app('run1', 'exited', { exitCode: c.exitCode });
         expect(plan(pod, rt)).to.deep.equal(c.want);
       });
     }
@@ -189,7 +282,10 @@ describe('agent/planner/plan-pod', () => {
         const pod = initPod(policy);
         const rt = initialized(pod);
         pod.spec.containers[0]!.image = 'busybox:1.37';
-        expect(plan(pod, rt)).to.deep.equal([kill('run1-0', 'Container run1 definition changed'), start('app', 'run1', 1, 'definition changed')]);
+        expect(plan(pod, rt)).to.deep.equal([
+          kill('run1-0', 'Container run1 definition changed'),
+          start('app', 'run1', 1, 'definition changed'),
+        ]);
       });
     }
 
@@ -209,24 +305,36 @@ describe('agent/planner/plan-pod', () => {
     it('removes an app instance that was created but never started, then starts it with the same count', () => {
       const pod = initPod();
       const rt = new PodRuntime(pod).init('init1', 'exited').init('init2', 'exited').app('run1', 'created');
-      expect(plan(pod, rt)).to.deep.equal([remove('run1-0', 'never started'), start('app', 'run1', 0, 'container run1 exited')]);
+      expect(plan(pod, rt)).to.deep.equal([
+        remove('run1-0', 'never started'),
+        start('app', 'run1', 0, 'container run1 exited'),
+      ]);
     });
 
     it('kills an app instance in unknown state before starting it again', () => {
       const pod = initPod();
       const rt = new PodRuntime(pod).init('init1', 'exited').init('init2', 'exited').app('run1', 'unknown');
-      expect(plan(pod, rt)).to.deep.equal([kill('run1-0', 'state unknown'), start('app', 'run1', 1, 'container run1 exited')]);
+      expect(plan(pod, rt)).to.deep.equal([
+        kill('run1-0', 'state unknown'),
+        start('app', 'run1', 1, 'container run1 exited'),
+      ]);
     });
 
     it('kills and restarts an app container that failed its liveness probe (Always)', () => {
       const pod = aPod({ apps: [aContainer('run1', { livenessProbe: { exec: { command: ['true'] } } })] });
       const rt = new PodRuntime(pod).app('run1', 'running');
       const probe = probes({ 'run1-0/liveness': 'failure' });
-      expect(plan(pod, rt, { probe })).to.deep.equal([kill('run1-0', 'Container run1 failed liveness probe'), start('app', 'run1', 1, 'failed liveness probe')]);
+      expect(plan(pod, rt, { probe })).to.deep.equal([
+        kill('run1-0', 'Container run1 failed liveness probe'),
+        start('app', 'run1', 1, 'failed liveness probe'),
+      ]);
     });
 
     it('kills the pod when the only app container fails its liveness probe under Never', () => {
-      const pod = aPod({ apps: [aContainer('run1', { livenessProbe: { exec: { command: ['true'] } } })], restartPolicy: 'Never' });
+      const pod = aPod({
+        apps: [aContainer('run1', { livenessProbe: { exec: { command: ['true'] } } })],
+        restartPolicy: 'Never',
+      });
       const rt = new PodRuntime(pod).app('run1', 'running');
       const probe = probes({ 'run1-0/liveness': 'failure' });
       expect(plan(pod, rt, { probe })).to.deep.equal([killPod('all containers completed')]);
@@ -234,16 +342,25 @@ describe('agent/planner/plan-pod', () => {
 
     it('backs off a crashing app container until finishedAt + delay', () => {
       const pod = aPod();
-      const rt = new PodRuntime(pod).app('run1', 'exited', { exitCode: 1, finishedAt: NOW - 20_000 }).app('run1', 'exited', { exitCode: 1, finishedAt: NOW - 5_000 });
+      const rt = new PodRuntime(pod)
+        .app('run1', 'exited', { exitCode: 1, finishedAt: NOW - 20_000 })
+        .app('run1', 'exited', { exitCode: 1, finishedAt: NOW - 5_000 });
       const backoff = backoffWith(pod, { run1: { delayMs: 40_000, lastUpdate: NOW - 10_000 } });
-      expect(plan(pod, rt, { backoff })).to.deep.equal([backOff('app', 'run1', 40_000, NOW + 35_000, 'container run1 exited')]);
+      expect(plan(pod, rt, { backoff })).to.deep.equal([
+        backOff('app', 'run1', 40_000, NOW + 35_000, 'container run1 exited'),
+      ]);
     });
 
     it('still backs off when a newer instance was created but failed to start', () => {
       const pod = aPod();
-      const rt = new PodRuntime(pod).app('run1', 'exited', { exitCode: 1, finishedAt: NOW - 5_000 }).app('run1', 'created');
+      const rt = new PodRuntime(pod)
+        .app('run1', 'exited', { exitCode: 1, finishedAt: NOW - 5_000 })
+        .app('run1', 'created');
       const backoff = backoffWith(pod, { run1: { delayMs: 20_000, lastUpdate: NOW - 10_000 } });
-      expect(plan(pod, rt, { backoff })).to.deep.equal([remove('run1-1', 'never started'), backOff('app', 'run1', 20_000, NOW + 15_000, 'container run1 exited')]);
+      expect(plan(pod, rt, { backoff })).to.deep.equal([
+        remove('run1-1', 'never started'),
+        backOff('app', 'run1', 20_000, NOW + 15_000, 'container run1 exited'),
+      ]);
     });
 
     it('uses a fresh back-off key after an image change', () => {
@@ -279,18 +396,34 @@ describe('agent/planner/plan-pod', () => {
     it('kills the pod, creates sandbox attempt+1 and starts init #0 again', () => {
       const pod = initPod();
       const rt = initialized(pod).sandboxDies();
-      expect(plan(pod, rt)).to.deep.equal([killPod('sandbox changed'), createSandbox(1, 'sandbox changed'), start('init', 'init1', 1, 'sandbox changed')]);
+      expect(plan(pod, rt)).to.deep.equal([
+        killPod('sandbox changed'),
+        createSandbox(1, 'sandbox changed'),
+        start('init', 'init1', 1, 'sandbox changed'),
+      ]);
     });
 
     it('does not kill anything when nothing runs any more', () => {
       const pod = initPod();
-      const rt = new PodRuntime(pod).init('init1', 'exited').init('init2', 'exited').app('run1', 'exited', { exitCode: 137 }).sandboxDies();
-      expect(plan(pod, rt)).to.deep.equal([createSandbox(1, 'sandbox changed'), start('init', 'init1', 1, 'sandbox changed')]);
+      const rt = new PodRuntime(pod)
+        .init('init1', 'exited')
+        .init('init2', 'exited')
+        .app('run1', 'exited', { exitCode: 137 })
+        .sandboxDies();
+      expect(plan(pod, rt)).to.deep.equal([
+        createSandbox(1, 'sandbox changed'),
+        start('init', 'init1', 1, 'sandbox changed'),
+      ]);
     });
 
     /** After the node came back: the old sandbox is dead, a new one runs. */
     const recreated = (pod: Pod): PodRuntime =>
-      new PodRuntime(pod).init('init1', 'exited').init('init2', 'exited').app('run1', 'exited', { exitCode: 137 }).sandboxDies().sandbox();
+      new PodRuntime(pod)
+        .init('init1', 'exited')
+        .init('init2', 'exited')
+        .app('run1', 'exited', { exitCode: 137 })
+        .sandboxDies()
+        .sandbox();
 
     it('in the new sandbox, waits for init #0 although init #1 completed in the old one', () => {
       const pod = initPod();
@@ -301,18 +434,29 @@ describe('agent/planner/plan-pod', () => {
     it('in the new sandbox, runs init #1 again after init #0', () => {
       const pod = initPod();
       const rt = recreated(pod).init('init1', 'exited');
-      expect(plan(pod, rt)).to.deep.equal([remove('init1-0'), remove('POD-0'), start('init', 'init2', 1, 'init1 done')]);
+      expect(plan(pod, rt)).to.deep.equal([
+        remove('init1-0'),
+        remove('POD-0'),
+        start('init', 'init2', 1, 'init1 done'),
+      ]);
     });
 
     it('in the new sandbox, starts app containers only after every init container ran again', () => {
       const pod = initPod();
       const rt = recreated(pod).init('init1', 'exited').init('init2', 'exited');
-      expect(plan(pod, rt)).to.deep.equal([remove('init1-0'), remove('init2-0'), remove('POD-0'), start('app', 'run1', 1, 'initialized')]);
+      expect(plan(pod, rt)).to.deep.equal([
+        remove('init1-0'),
+        remove('init2-0'),
+        remove('POD-0'),
+        start('app', 'run1', 1, 'initialized'),
+      ]);
     });
 
     it('under Never with container statuses: kills what runs and creates no sandbox', () => {
       const pod = initPod('Never');
-      expect(plan(pod, initialized(pod).sandboxDies())).to.deep.equal([killPod('pod finished (restartPolicy Never)')]);
+      expect(plan(pod, initialized(pod).sandboxDies())).to.deep.equal([
+        killPod('pod finished (restartPolicy Never)'),
+      ]);
     });
 
     it('under Never with everything stopped: does nothing', () => {
@@ -324,29 +468,49 @@ describe('agent/planner/plan-pod', () => {
     it('under Never before any container existed: creates the sandbox again', () => {
       const pod = initPod('Never');
       const rt = new PodRuntime(pod).sandboxDies();
-      expect(plan(pod, rt)).to.deep.equal([createSandbox(1, 'sandbox changed'), start('init', 'init1', 0, 'sandbox changed')]);
+      expect(plan(pod, rt)).to.deep.equal([
+        createSandbox(1, 'sandbox changed'),
+        start('init', 'init1', 0, 'sandbox changed'),
+      ]);
     });
 
     it('under OnFailure: starts init #0 again when some app container has not succeeded', () => {
       const pod = aPod({ inits: ['init1'], apps: ['run1', 'run2'], restartPolicy: 'OnFailure' });
-      const rt = new PodRuntime(pod).init('init1', 'exited').app('run1', 'exited').app('run2', 'exited', { exitCode: 1 }).sandboxDies();
-      expect(plan(pod, rt)).to.deep.equal([createSandbox(1, 'sandbox changed'), start('init', 'init1', 1, 'sandbox changed')]);
+      const rt = new PodRuntime(pod)
+        .init('init1', 'exited')
+        .app('run1', 'exited')
+        .app('run2', 'exited', { exitCode: 1 })
+        .sandboxDies();
+      expect(plan(pod, rt)).to.deep.equal([
+        createSandbox(1, 'sandbox changed'),
+        start('init', 'init1', 1, 'sandbox changed'),
+      ]);
     });
 
     it('without init containers: starts the app containers that should run (OnFailure skips the succeeded)', () => {
       const pod = aPod({ apps: ['run1', 'run2'], restartPolicy: 'OnFailure' });
-      const rt = new PodRuntime(pod).app('run1', 'exited').app('run2', 'exited', { exitCode: 1 }).sandboxDies();
-      expect(plan(pod, rt)).to.deep.equal([createSandbox(1, 'sandbox changed'), start('app', 'run2', 1, 'sandbox changed')]);
+      const rt = new PodRuntime(pod)
+        .app('run1', 'exited')
+        .app('run2', 'exited', { exitCode: 1 })
+        .sandboxDies();
+      expect(plan(pod, rt)).to.deep.equal([
+        createSandbox(1, 'sandbox changed'),
+        start('app', 'run2', 1, 'sandbox changed'),
+      ]);
     });
   });
 
   describe('sidecars (init containers with restartPolicy Always)', () => {
     const startupProbe = { exec: { command: ['true'] } };
     /** A sidecar with a startup probe, then a regular init container. */
-    const sidecarPod = (restartPolicy: RestartPolicy = 'Always'): Pod => aPod({ inits: [aSidecar('sc', { startupProbe }), 'init2'], restartPolicy });
+    const sidecarPod = (restartPolicy: RestartPolicy = 'Always'): Pod =>
+      aPod({ inits: [aSidecar('sc', { startupProbe }), 'init2'], restartPolicy });
 
     it('starts the sidecar first in a new pod', () => {
-      expect(plan(sidecarPod(), null)).to.deep.equal([createSandbox(0, 'new pod'), start('init', 'sc', 0, 'new pod')]);
+      expect(plan(sidecarPod(), null)).to.deep.equal([
+        createSandbox(0, 'new pod'),
+        start('init', 'sc', 0, 'new pod'),
+      ]);
     });
 
     it('holds the next init container while the startup probe has no result', () => {
@@ -357,12 +521,16 @@ describe('agent/planner/plan-pod', () => {
     it('starts the next init container once the startup probe succeeded', () => {
       const pod = sidecarPod();
       const rt = new PodRuntime(pod).init('sc', 'running');
-      expect(plan(pod, rt, { probe: probes({ 'sc-0/startup': 'success' }) })).to.deep.equal([start('init', 'init2', 0, 'sc done')]);
+      expect(plan(pod, rt, { probe: probes({ 'sc-0/startup': 'success' }) })).to.deep.equal([
+        start('init', 'init2', 0, 'sc done'),
+      ]);
     });
 
     it('starts the next init container at once when the sidecar has no startup probe', () => {
       const pod = aPod({ inits: [aSidecar('sc'), 'init2'] });
-      expect(plan(pod, new PodRuntime(pod).init('sc', 'running'))).to.deep.equal([start('init', 'init2', 0, 'sc done')]);
+      expect(plan(pod, new PodRuntime(pod).init('sc', 'running'))).to.deep.equal([
+        start('init', 'init2', 0, 'sc done'),
+      ]);
     });
 
     it('kills and restarts a sidecar that failed its startup probe, without starting the next one', () => {
@@ -392,12 +560,17 @@ describe('agent/planner/plan-pod', () => {
     it('starts the app containers while the sidecar runs', () => {
       const pod = sidecarPod();
       const rt = new PodRuntime(pod).init('sc', 'running').init('init2', 'exited');
-      expect(plan(pod, rt, { probe: probes({ 'sc-0/startup': 'success' }) })).to.deep.equal([start('app', 'run1', 0, 'initialized')]);
+      expect(plan(pod, rt, { probe: probes({ 'sc-0/startup': 'success' }) })).to.deep.equal([
+        start('app', 'run1', 0, 'initialized'),
+      ]);
     });
 
     it('restarts a sidecar that exited after the app containers started, and keeps them', () => {
       const pod = sidecarPod();
-      const rt = new PodRuntime(pod).init('sc', 'exited', { exitCode: 1 }).init('init2', 'exited').app('run1', 'running');
+      const rt = new PodRuntime(pod)
+        .init('sc', 'exited', { exitCode: 1 })
+        .init('init2', 'exited')
+        .app('run1', 'running');
       expect(plan(pod, rt)).to.deep.equal([start('init', 'sc', 1, 'sidecar exited')]);
     });
 
@@ -423,14 +596,21 @@ describe('agent/planner/plan-pod', () => {
     it('restarts exited sidecars in spec order', () => {
       const pod = aPod({ inits: [aSidecar('sc1'), aSidecar('sc2')] });
       const rt = new PodRuntime(pod).init('sc1', 'exited').init('sc2', 'exited').app('run1', 'running');
-      expect(plan(pod, rt)).to.deep.equal([start('init', 'sc1', 1, 'sidecar exited'), start('init', 'sc2', 1, 'sidecar exited')]);
+      expect(plan(pod, rt)).to.deep.equal([
+        start('init', 'sc1', 1, 'sidecar exited'),
+        start('init', 'sc2', 1, 'sidecar exited'),
+      ]);
     });
 
     it('kills before it starts: a restarted sidecar comes before the init container it unblocks', () => {
       const pod = aPod({ inits: [aSidecar('sc'), 'init2'] });
       const rt = new PodRuntime(pod).init('sc', 'running');
       pod.spec.initContainers![0]!.image = 'busybox:1.37';
-      expect(plan(pod, rt)).to.deep.equal([kill('sc-0', 'Init container sc definition changed'), start('init', 'sc', 1, 'definition changed'), start('init', 'init2', 0, 'sc done')]);
+      expect(plan(pod, rt)).to.deep.equal([
+        kill('sc-0', 'Init container sc definition changed'),
+        start('init', 'sc', 1, 'definition changed'),
+        start('init', 'init2', 0, 'sc done'),
+      ]);
     });
 
     it('starts a sidecar that has no instance in an initialized pod', () => {
@@ -442,12 +622,17 @@ describe('agent/planner/plan-pod', () => {
     it('kills the pod when a regular init container after a sidecar fails under Never', () => {
       const pod = sidecarPod('Never');
       const rt = new PodRuntime(pod).init('sc', 'running').init('init2', 'exited', { exitCode: 1 });
-      expect(plan(pod, rt, { probe: probes({ 'sc-0/startup': 'success' }) })).to.deep.equal([killPod('init container init2 failed')]);
+      expect(plan(pod, rt, { probe: probes({ 'sc-0/startup': 'success' }) })).to.deep.equal([
+        killPod('init container init2 failed'),
+      ]);
     });
 
     it('kills the pod, and does not restart sidecars, when the app containers are done (OnFailure)', () => {
       const pod = aPod({ inits: [aSidecar('sc1'), aSidecar('sc2')], restartPolicy: 'OnFailure' });
-      const rt = new PodRuntime(pod).init('sc1', 'exited', { exitCode: 1 }).init('sc2', 'running').app('run1', 'exited');
+      const rt = new PodRuntime(pod)
+        .init('sc1', 'exited', { exitCode: 1 })
+        .init('sc2', 'running')
+        .app('run1', 'exited');
       expect(plan(pod, rt)).to.deep.equal([killPod('all containers completed')]);
     });
   });
@@ -455,13 +640,20 @@ describe('agent/planner/plan-pod', () => {
   describe('pruning', () => {
     it('keeps the newest exited instance of each init container; a running one does not count', () => {
       const pod = initPod('OnFailure');
-      const rt = new PodRuntime(pod).init('init1', 'exited', { exitCode: 1 }).init('init1', 'exited', { exitCode: 1 }).init('init1', 'running');
+      const rt = new PodRuntime(pod)
+        .init('init1', 'exited', { exitCode: 1 })
+        .init('init1', 'exited', { exitCode: 1 })
+        .init('init1', 'running');
       expect(plan(pod, rt)).to.deep.equal([remove('init1-0')]);
     });
 
     it('keeps two instances of each app container, newest first', () => {
       const pod = aPod();
-      const rt = new PodRuntime(pod).app('run1', 'exited', { exitCode: 1 }).app('run1', 'exited', { exitCode: 1 }).app('run1', 'exited', { exitCode: 1 }).app('run1', 'running');
+      const rt = new PodRuntime(pod)
+        .app('run1', 'exited', { exitCode: 1 })
+        .app('run1', 'exited', { exitCode: 1 })
+        .app('run1', 'exited', { exitCode: 1 })
+        .app('run1', 'running');
       expect(plan(pod, rt)).to.deep.equal([remove('run1-1'), remove('run1-0')]);
     });
 

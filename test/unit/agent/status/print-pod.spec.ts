@@ -1,7 +1,13 @@
 // printPod pins kubectl's printPod (READY, STATUS, RESTARTS, AGE) as in kubelet-semantics.md section 5.
 // Statuses are written by hand here, so each row shows exactly what kubectl reads.
 import { expect } from 'chai';
-import type { ContainerState, ContainerStatus, Pod, PodCondition, PodPhase } from '../../../../agent/model/pod';
+import type {
+  ContainerState,
+  ContainerStatus,
+  Pod,
+  PodCondition,
+  PodPhase,
+} from '../../../../agent/model/pod';
 import { humanAge, podTable, printPod } from '../../../../agent/status/print-pod';
 import { CREATED, NOW, aPod, aSidecar, iso } from '../../../helpers/builders';
 
@@ -24,10 +30,17 @@ const cs = (name: string, state: ContainerState, o: Partial<ContainerStatus> = {
 });
 
 /** A previous failure that finished `agoMs` before NOW. */
-const failedAgo = (agoMs: number): ContainerState => ({ terminated: { exitCode: 1, reason: 'Error', finishedAt: iso(NOW - agoMs) } });
+const failedAgo = (agoMs: number): ContainerState => ({
+  terminated: { exitCode: 1, reason: 'Error', finishedAt: iso(NOW - agoMs) },
+});
 
 const conditions = (initialized: boolean, ready = false): PodCondition[] => [
-  { type: 'Initialized', status: initialized ? 'True' : 'False', lastProbeTime: null, lastTransitionTime: iso(CREATED) },
+  {
+    type: 'Initialized',
+    status: initialized ? 'True' : 'False',
+    lastProbeTime: null,
+    lastTransitionTime: iso(CREATED),
+  },
   { type: 'Ready', status: ready ? 'True' : 'False', lastProbeTime: null, lastTransitionTime: iso(CREATED) },
 ];
 
@@ -38,13 +51,27 @@ interface Row {
 }
 
 /** The e2e pod: two init containers and one app container, with the given statuses. */
-function initPod(phase: PodPhase, inits: ContainerStatus[], apps: ContainerStatus[], o: { initialized?: boolean; ready?: boolean } = {}): Pod {
+function initPod(
+  phase: PodPhase,
+  inits: ContainerStatus[],
+  apps: ContainerStatus[],
+  o: { initialized?: boolean; ready?: boolean } = {},
+): Pod {
   const pod = aPod({ inits: ['init1', 'init2'] });
-  pod.status = { phase, conditions: conditions(o.initialized ?? false, o.ready), initContainerStatuses: inits, containerStatuses: apps };
+  pod.status = {
+    phase,
+    conditions: conditions(o.initialized ?? false, o.ready),
+    initContainerStatuses: inits,
+    containerStatuses: apps,
+  };
   return pod;
 }
 
-function plainPod(phase: PodPhase, apps: ContainerStatus[], o: { ready?: boolean; names?: string[] } = {}): Pod {
+function plainPod(
+  phase: PodPhase,
+  apps: ContainerStatus[],
+  o: { ready?: boolean; names?: string[] } = {},
+): Pod {
   const pod = aPod({ apps: o.names ?? apps.map((a) => a.name) });
   pod.status = { phase, conditions: conditions(true, o.ready), containerStatuses: apps };
   return pod;
@@ -63,7 +90,11 @@ describe('agent/status/print-pod', () => {
       },
       {
         situation: 'init #0 not reported yet (Waiting PodInitializing)',
-        pod: initPod('Pending', [podInitializing('init1'), podInitializing('init2')], [podInitializing('run1')]),
+        pod: initPod(
+          'Pending',
+          [podInitializing('init1'), podInitializing('init2')],
+          [podInitializing('run1')],
+        ),
         want: { ready: '0/1', status: 'Init:0/2', restarts: '0' },
       },
       {
@@ -73,22 +104,41 @@ describe('agent/status/print-pod', () => {
       },
       {
         situation: 'init failed under Never (phase Failed)',
-        pod: initPod('Failed', [done('init1'), cs('init2', terminated(1, 'Error'))], [podInitializing('run1')]),
+        pod: initPod(
+          'Failed',
+          [done('init1'), cs('init2', terminated(1, 'Error'))],
+          [podInitializing('run1')],
+        ),
         want: { ready: '0/1', status: 'Init:Error', restarts: '0' },
       },
       {
         situation: 'init in crash-loop back-off: RESTARTS counts init restarts',
-        pod: initPod('Pending', [cs('init1', waiting('CrashLoopBackOff'), { restartCount: 3, lastState: failedAgo(30_000) }), podInitializing('init2')], [podInitializing('run1')]),
+        pod: initPod(
+          'Pending',
+          [
+            cs('init1', waiting('CrashLoopBackOff'), { restartCount: 3, lastState: failedAgo(30_000) }),
+            podInitializing('init2'),
+          ],
+          [podInitializing('run1')],
+        ),
         want: { ready: '0/1', status: 'Init:CrashLoopBackOff', restarts: '3 (30s ago)' },
       },
       {
         situation: 'init image pull failing',
-        pod: initPod('Pending', [cs('init1', waiting('ErrImagePull')), podInitializing('init2')], [podInitializing('run1')]),
+        pod: initPod(
+          'Pending',
+          [cs('init1', waiting('ErrImagePull')), podInitializing('init2')],
+          [podInitializing('run1')],
+        ),
         want: { ready: '0/1', status: 'Init:ErrImagePull', restarts: '0' },
       },
       {
         situation: 'init image pull in back-off',
-        pod: initPod('Pending', [done('init1'), cs('init2', waiting('ImagePullBackOff'))], [podInitializing('run1')]),
+        pod: initPod(
+          'Pending',
+          [done('init1'), cs('init2', waiting('ImagePullBackOff'))],
+          [podInitializing('run1')],
+        ),
         want: { ready: '0/1', status: 'Init:ImagePullBackOff', restarts: '0' },
       },
       {
@@ -103,7 +153,9 @@ describe('agent/status/print-pod', () => {
       },
       {
         situation: 'init containers done, app still Waiting PodInitializing',
-        pod: initPod('Pending', [done('init1'), done('init2')], [podInitializing('run1')], { initialized: true }),
+        pod: initPod('Pending', [done('init1'), done('init2')], [podInitializing('run1')], {
+          initialized: true,
+        }),
         want: { ready: '0/1', status: 'PodInitializing', restarts: '0' },
       },
       {
@@ -113,7 +165,10 @@ describe('agent/status/print-pod', () => {
       },
       {
         situation: 'app running and ready',
-        pod: initPod('Running', [done('init1'), done('init2')], [cs('run1', running, { ready: true })], { initialized: true, ready: true }),
+        pod: initPod('Running', [done('init1'), done('init2')], [cs('run1', running, { ready: true })], {
+          initialized: true,
+          ready: true,
+        }),
         want: { ready: '1/1', status: 'Running', restarts: '0' },
       },
       {
@@ -123,7 +178,12 @@ describe('agent/status/print-pod', () => {
       },
       {
         situation: 'app crash looping: RESTARTS counts app restarts only, dated by the last failure',
-        pod: initPod('Running', [done('init1'), done('init2')], [cs('run1', waiting('CrashLoopBackOff'), { restartCount: 4, lastState: failedAgo(150_000) })], { initialized: true }),
+        pod: initPod(
+          'Running',
+          [done('init1'), done('init2')],
+          [cs('run1', waiting('CrashLoopBackOff'), { restartCount: 4, lastState: failedAgo(150_000) })],
+          { initialized: true },
+        ),
         want: { ready: '0/1', status: 'CrashLoopBackOff', restarts: '4 (2m30s ago)' },
       },
       {
@@ -143,7 +203,9 @@ describe('agent/status/print-pod', () => {
       },
       {
         situation: 'one container completed, another running and ready, pod Ready: Running',
-        pod: plainPod('Running', [cs('a', terminated(0, 'Completed')), cs('b', running, { ready: true })], { ready: true }),
+        pod: plainPod('Running', [cs('a', terminated(0, 'Completed')), cs('b', running, { ready: true })], {
+          ready: true,
+        }),
         want: { ready: '1/2', status: 'Running', restarts: '0' },
       },
       {
@@ -177,10 +239,26 @@ describe('agent/status/print-pod', () => {
       expect(printPod(pod, NOW).status).to.equal('DeadlineExceeded');
     });
 
+    it('falls back to the phase when status.reason is empty', () => {
+      const pod = plainPod('Running', [cs('run1', running)]);
+      pod.status.reason = '';
+      expect(printPod(pod, NOW).status).to.equal('Running');
+    });
+
     describe('with sidecars', () => {
-      const sidecarPod = (sc: ContainerStatus, apps: ContainerStatus[], initialized: boolean, ready = false): Pod => {
+      const sidecarPod = (
+        sc: ContainerStatus,
+        apps: ContainerStatus[],
+        initialized: boolean,
+        ready = false,
+      ): Pod => {
         const pod = aPod({ inits: [aSidecar('sc'), 'init2'] });
-        pod.status = { phase: initialized ? 'Running' : 'Pending', conditions: conditions(initialized, ready), initContainerStatuses: [sc, apps.length ? done('init2') : cs('init2', running)], containerStatuses: apps };
+        pod.status = {
+          phase: initialized ? 'Running' : 'Pending',
+          conditions: conditions(initialized, ready),
+          initContainerStatuses: [sc, apps.length ? done('init2') : cs('init2', running)],
+          containerStatuses: apps,
+        };
         return pod;
       };
 
@@ -190,15 +268,43 @@ describe('agent/status/print-pod', () => {
       });
 
       it('counts sidecars and app containers in READY once running', () => {
-        const row = printPod(sidecarPod(cs('sc', running, { ready: true }), [cs('run1', running, { ready: true })], true, true), NOW);
+        const row = printPod(
+          sidecarPod(cs('sc', running, { ready: true }), [cs('run1', running, { ready: true })], true, true),
+          NOW,
+        );
         expect([row.ready, row.status]).to.deep.equal(['2/2', 'Running']);
       });
 
       it('shows a crash-looping sidecar as Init:CrashLoopBackOff, but counts sidecar + app restarts once initialized', () => {
         const sc = cs('sc', waiting('CrashLoopBackOff'), { restartCount: 2, lastState: failedAgo(40_000) });
-        const row = printPod(sidecarPod(sc, [cs('run1', running, { ready: true, restartCount: 1, lastState: failedAgo(300_000) })], true), NOW);
-        expect([row.ready, row.status, row.restarts]).to.deep.equal(['1/2', 'Init:CrashLoopBackOff', '3 (40s ago)']);
+        const row = printPod(
+          sidecarPod(
+            sc,
+            [cs('run1', running, { ready: true, restartCount: 1, lastState: failedAgo(300_000) })],
+            true,
+          ),
+          NOW,
+        );
+        expect([row.ready, row.status, row.restarts]).to.deep.equal([
+          '1/2',
+          'Init:CrashLoopBackOff',
+          '3 (40s ago)',
+        ]);
       });
+    });
+
+    it('counts only the sidecars up to the first initializing init container once initialized', () => {
+      const pod = aPod({ inits: [aSidecar('sc1'), aSidecar('sc2')] });
+      pod.status = {
+        phase: 'Running',
+        conditions: conditions(true),
+        initContainerStatuses: [
+          cs('sc1', waiting('CrashLoopBackOff'), { restartCount: 2 }),
+          cs('sc2', running, { ready: true, restartCount: 5 }),
+        ],
+        containerStatuses: [cs('run1', running, { ready: true })],
+      };
+      expect(printPod(pod, NOW).restarts).to.equal('2');
     });
 
     it('dates RESTARTS by the newest lastState, even of a container with no restarts', () => {
@@ -244,7 +350,9 @@ describe('agent/status/print-pod', () => {
   describe('podTable', () => {
     it('prints kubectl columns padded to the widest cell plus three spaces', () => {
       const pod = plainPod('Running', [cs('run1', running, { ready: true })], { ready: true });
-      expect(podTable([pod], NOW)).to.equal('NAME   READY   STATUS    RESTARTS   AGE\np      1/1     Running   0          60m\n');
+      expect(podTable([pod], NOW)).to.equal(
+        'NAME   READY   STATUS    RESTARTS   AGE\np      1/1     Running   0          60m\n',
+      );
     });
   });
 });
