@@ -53,6 +53,7 @@ export class IptablesProxy implements ServiceProxy {
   private readonly cmd: string;
   private tail: Promise<unknown> = Promise.resolve();
   private queued: QueuedSync | undefined;
+  private hairpinWarned = false;
 
   constructor(private readonly o: IptablesProxyOptions) {
     this.logger = o.logger;
@@ -93,7 +94,9 @@ export class IptablesProxy implements ServiceProxy {
           'COMMIT',
         ]);
       if (input.length > 0) await this.restore(input.join('\n') + '\n');
-      this.logger.debug('service rules removed', { chains: state.chains.nat.length + state.chains.filter.length });
+      this.logger.debug('service rules removed', {
+        chains: state.chains.nat.length + state.chains.filter.length,
+      });
     });
   }
 
@@ -132,9 +135,12 @@ export class IptablesProxy implements ServiceProxy {
         this.o.hairpin,
       );
     } catch (err) {
-      this.logger.warn('hairpin mode not set; a pod cannot reach itself through its Service', {
+      // Warn once (a read-only sysfs fails every time), then keep it at debug.
+      const level = this.hairpinWarned ? 'debug' : 'warn';
+      this.logger[level]('hairpin mode not set; a pod cannot reach itself through its Service', {
         error: errorMessage(err),
       });
+      this.hairpinWarned = true;
       return 0;
     }
   }

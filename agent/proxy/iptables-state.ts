@@ -45,7 +45,10 @@ const insertLine = (j: JumpRule): string => `-I ${j.chain} 1 ${jumpArgs(j).map(q
  * rule: missing -> insert at the top; behind a verdict -> delete and insert at the top; duplicates -> delete.
  * Deletes use the saved rule text (never a rule number, which a concurrent Docker change could shift).
  */
-export function planJumps(state: IptablesState, jumps: readonly JumpRule[] = JUMP_RULES): Record<Table, string[]> {
+export function planJumps(
+  state: IptablesState,
+  jumps: readonly JumpRule[] = JUMP_RULES,
+): Record<Table, string[]> {
   const out: Record<Table, string[]> = { nat: [], filter: [] };
   for (const j of jumps) {
     const lines = state.rules[j.table][j.chain] ?? [];

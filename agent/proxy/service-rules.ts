@@ -103,15 +103,18 @@ function invalid(r: ServiceRule, what: string): MiniKubeletError {
 // Rules reach here after API validation; a bad one is a bug upstream, and rendering it would make
 // iptables-restore refuse the whole batch, so fail loudly with the Service's name instead.
 function checkRule(r: ServiceRule): void {
-  if (!LABEL.test(r.namespace) || !LABEL.test(r.name)) throw invalid(r, 'namespace and name must be DNS names');
-  if (ipToInt(r.clusterIP) === undefined) throw invalid(r, `clusterIP "${r.clusterIP}" is not an IPv4 address`);
+  if (!LABEL.test(r.namespace) || !LABEL.test(r.name))
+    throw invalid(r, 'namespace and name must be DNS names');
+  if (ipToInt(r.clusterIP) === undefined)
+    throw invalid(r, `clusterIP "${r.clusterIP}" is not an IPv4 address`);
   if (!validPort(r.port)) throw invalid(r, `port ${r.port} is out of range`);
   if (!['TCP', 'UDP', 'SCTP'].includes(r.protocol)) throw invalid(r, `protocol "${String(r.protocol)}"`);
   for (const ep of r.endpoints) {
     const ip = ipToInt(ep.ip);
     if (ip === undefined) throw invalid(r, `endpoint "${ep.ip}" is not an IPv4 address`);
     // DNAT from a pod to 127/8 needs route_localnet=1, which would expose the host's loopback services.
-    if (ip >>> 24 === 127) throw invalid(r, `endpoint ${ep.ip} is a loopback address; use the bridge gateway`);
+    if (ip >>> 24 === 127)
+      throw invalid(r, `endpoint ${ep.ip} is a loopback address; use the bridge gateway`);
     if (!validPort(ep.port)) throw invalid(r, `endpoint port ${ep.port} is out of range`);
   }
 }
@@ -194,7 +197,8 @@ function natLines(rules: readonly ServiceRule[]): { chains: string[]; lines: str
     eps.forEach((ep, i) => {
       const sep = endpointChainName(r, ep);
       chains.push(sep);
-      const pick = i < eps.length - 1 ? ` -m statistic --mode random --probability ${probability(i, eps.length)}` : '';
+      const pick =
+        i < eps.length - 1 ? ` -m statistic --mode random --probability ${probability(i, eps.length)}` : '';
       perService.push(`-A ${svc} ${key}${pick} -j ${sep}`);
       // The client is this very endpoint: without SNAT its reply would go to itself, not back through us.
       sepLines.push(`-A ${sep} -s ${ep.ip}/32 ${key} -j MARK --or-mark ${MASQ_MARK}`);
@@ -211,7 +215,9 @@ function filterChain(chain: string, rules: readonly ServiceRule[], cidr: string)
     if (r.endpoints.length > 0) continue;
     const p = r.protocol.toLowerCase();
     const c = comment(`${serviceKey(r)} has no endpoints`);
-    lines.push(`-A ${chain} -d ${r.clusterIP}/32 -p ${p} ${c} -m ${p} --dport ${r.port} -j ${rejectWith(r.protocol)}`);
+    lines.push(
+      `-A ${chain} -d ${r.clusterIP}/32 -p ${p} ${c} -m ${p} --dport ${r.port} -j ${rejectWith(r.protocol)}`,
+    );
   }
   // Whatever DNAT did not take is refused here, so nothing addressed to the service range leaves the host.
   const range = comment('service range: no endpoint');
@@ -220,13 +226,10 @@ function filterChain(chain: string, rules: readonly ServiceRule[], cidr: string)
   return lines;
 }
 
-function table(
-  name: Table,
-  wanted: readonly string[],
-  lines: readonly string[],
-  o: RenderOptions,
-): string[] {
-  const stale = (o.existingChains?.[name] ?? []).filter((c) => c.startsWith(CHAIN_PREFIX) && !wanted.includes(c));
+function table(name: Table, wanted: readonly string[], lines: readonly string[], o: RenderOptions): string[] {
+  const stale = (o.existingChains?.[name] ?? []).filter(
+    (c) => c.startsWith(CHAIN_PREFIX) && !wanted.includes(c),
+  );
   // Declaring a chain flushes it under --noflush; stale ones are declared (emptied) then deleted.
   return [
     `*${name}`,
@@ -244,10 +247,7 @@ export function renderServiceRules(rules: readonly ServiceRule[], o: RenderOptio
   const cidr = canonicalCidr(o.serviceCidr);
   const sorted = sortRules(rules);
   const nat = natLines(sorted);
-  const filter = [
-    ...filterChain(FORWARD_CHAIN, sorted, cidr),
-    ...filterChain(OUTPUT_CHAIN, sorted, cidr),
-  ];
+  const filter = [...filterChain(FORWARD_CHAIN, sorted, cidr), ...filterChain(OUTPUT_CHAIN, sorted, cidr)];
   return (
     [
       ...table('nat', nat.chains, nat.lines, o),

@@ -228,7 +228,12 @@ export class DockerRuntime implements ContainerRuntime {
         Image: this.pauseImage,
         Hostname: spec.hostname,
         Labels: { ...spec.labels, ...identityLabels(spec.identity) },
-        HostConfig: { NetworkMode: network, RestartPolicy: { Name: 'no' }, IpcMode: 'shareable' },
+        HostConfig: {
+          NetworkMode: network,
+          RestartPolicy: { Name: 'no' },
+          IpcMode: 'shareable',
+          Binds: spec.mounts.map((m) => `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`),
+        },
       });
       await c.start();
       return c.id;

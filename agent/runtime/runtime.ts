@@ -48,6 +48,8 @@ export interface SandboxSpec {
   identity: ContainerIdentity;
   hostname: string;
   labels: Record<string, string>;
+  /** Volumes the sandbox holds open for the pod's life (a tmpfs volume lives only while mounted). */
+  mounts: Mount[];
 }
 
 export interface ContainerSpec {

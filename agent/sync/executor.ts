@@ -9,7 +9,7 @@ import type { ActionArgs, ActionType, PodAction } from '../planner/actions';
 import { BackoffTable, backoffKey } from '../planner/backoff';
 import { PodView } from '../planner/pod-view';
 import { specHash } from '../planner/spec-hash';
-import type { ContainerRuntime, NetworkInfo, ObservedContainer } from '../runtime/runtime';
+import type { ContainerRuntime, Mount, NetworkInfo, ObservedContainer } from '../runtime/runtime';
 import type { WaitingReason } from '../status/container-status';
 import { containerSpec } from './container-config';
 import { runHandler } from './handlers';
@@ -105,10 +105,16 @@ export class Executor {
           error: errorMessage(err),
           code: errorCode(err),
         });
-        if (action.type === 'startContainer') continue; // recorded as a waiting reason; app starts are independent
+        // Recorded as a waiting reason. App containers and sidecars start independently of each other; a
+        // regular init container that did not start ends the round, as in the kubelet's SyncPod.
+        if (action.type === 'startContainer' && !this.isRegularInit(pod, action.kind, action.name)) continue;
         throw err;
       }
     }
+  }
+
+  private isRegularInit(pod: Pod, kind: 'init' | 'app', name: string): boolean {
+    return kind === 'init' && this.specOf(pod, kind, name)?.restartPolicy !== 'Always';
   }
 
   private async killPod(r: Round, reason: string): Promise<void> {
@@ -136,13 +142,13 @@ export class Executor {
         'Pod sandbox changed, it will be killed and re-created.',
       );
     }
+    const held: Mount[] = [];
     for (const v of pod.spec.volumes ?? []) {
-      if (v.emptyDir)
-        await this.deps.runtime.ensureVolume({
-          name: v.name,
-          podUid: m.uid,
-          memory: v.emptyDir.medium === 'Memory',
-        });
+      if (!v.emptyDir) continue;
+      const memory = v.emptyDir.medium === 'Memory';
+      const name = await this.deps.runtime.ensureVolume({ name: v.name, podUid: m.uid, memory });
+      // A tmpfs volume is unmounted (and emptied) when no container uses it: the sandbox keeps it mounted.
+      if (memory) held.push({ source: name, target: `/run/minikubelet/volumes/${v.name}`, volume: true });
     }
     const network = this.deps.network();
     const labels = { ...(m.labels ?? {}) };
@@ -159,6 +165,7 @@ export class Executor {
         },
         hostname: podHostname(pod),
         labels,
+        mounts: held,
       },
       network.name,
     );
@@ -278,13 +285,11 @@ export class Executor {
     const sandbox = view.sandbox;
     if (!sandbox?.ip) throw new Error('no sandbox');
     if (!(await this.pullImage(r, c, path))) return;
-    const latest = view.latest(a.kind, a.name);
-    if (latest?.state === 'exited') {
-      // A restart: advance the crash-loop back-off for the next exit.
-      this.deps.backoff.next(
-        backoffKey(m.name, m.namespace, m.uid, c.name, specHash(c)),
-        this.deps.clock.now(),
-      );
+    const exited = view.instances(a.kind, a.name).find((i) => i.state === 'exited');
+    if (exited) {
+      // A restart: advance the crash-loop back-off for the next exit, measured from this exit.
+      const key = backoffKey(m.name, m.namespace, m.uid, c.name, specHash(c));
+      this.deps.backoff.next(key, this.deps.clock.now(), exited.finishedAt);
     }
     const network = this.deps.network();
     const files = this.deps.files.write(pod, sandbox.ip, this.deps.dns);

@@ -97,27 +97,34 @@ export class PodWorker {
       await this.terminate(pod, observed);
       return;
     }
+    let failure: unknown;
+    try {
+      await this.rounds(pod, observed);
+    } catch (err) {
+      failure = err; // the status still tells what happened; the round is retried below
+    }
+    observed = await this.deps.runtime.listContainers(this.uid);
+    this.track(pod, observed);
+    this.writeStatus(observed);
+    this.schedule(this.state.retryAt);
+    if (failure !== undefined) throw failure;
+  }
+
+  /** Plans and executes until a round only started things (their exits arrive as events). */
+  private async rounds(pod: Pod, first: ObservedContainer[]): Promise<void> {
+    let observed = first;
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const actions = planPod(pod, observed, {
         now: this.deps.clock.now(),
         backoff: this.deps.backoff.view,
         probe: (id, kind) => this.deps.prober.result(id, kind),
       });
-      const changing = actions.filter((a) => a.type !== 'backOff');
       if (actions.length) this.logger.debug('plan', { actions: actions.map(describeAction) });
       await this.deps.executor.run(pod, observed, actions, this.state, this.logger);
-      if (changing.length) observed = await this.deps.runtime.listContainers(this.uid);
-      // A round that only started containers is complete: their exits arrive as events.
-      if (
-        changing.every(
-          (a) => a.type === 'startContainer' || a.type === 'createSandbox' || a.type === 'removeContainer',
-        )
-      )
-        break;
+      const onlyStarts = actions.every((a) => ['startContainer', 'createSandbox', 'removeContainer', 'backOff'].includes(a.type));
+      if (onlyStarts) return;
+      observed = await this.deps.runtime.listContainers(this.uid);
     }
-    this.track(pod, observed);
-    this.writeStatus(observed);
-    this.schedule(this.state.retryAt);
   }
 
   /** Tells the prober which containers run now in the current sandbox. */

@@ -59,7 +59,7 @@ describe('agent/runtime/docker-runtime (real engine)', () => {
 
   it('runs a sandbox with an IP and a container in its network namespace, learning the exit from events', async () => {
     const sandboxId = await runtime.createSandbox(
-      { identity: identity(uid, 'sandbox', 'POD'), hostname: 'rt-test', labels: { app: 'x' } },
+      { identity: identity(uid, 'sandbox', 'POD'), hostname: 'rt-test', labels: { app: 'x' }, mounts: [] },
       NETWORK.name,
     );
     const [sandbox] = await runtime.listContainers(uid);

@@ -82,8 +82,19 @@ export const prodApi: ServiceRecord = {
   endpoints: [],
 };
 
-export const initPod: PodRecord = { name: 'initc-demo', namespace: 'default', ip: '10.244.0.3', initContainer: 'init-mydb' };
-export const alphaPod: PodRecord = { name: 'alpha', namespace: 'default', ip: '10.244.0.9', hostname: 'alpha', subdomain: 'peers' };
+export const initPod: PodRecord = {
+  name: 'initc-demo',
+  namespace: 'default',
+  ip: '10.244.0.3',
+  initContainer: 'init-mydb',
+};
+export const alphaPod: PodRecord = {
+  name: 'alpha',
+  namespace: 'default',
+  ip: '10.244.0.9',
+  hostname: 'alpha',
+  subdomain: 'peers',
+};
 export const prodPod: PodRecord = { name: 'worker', namespace: 'prod', ip: '10.244.1.4' };
 
 export function cluster(): TestCatalog {
@@ -103,7 +114,20 @@ export function query(name: string, type: dnsPacket.RecordType, opts: QueryOptio
     flags: dnsPacket.RECURSION_DESIRED,
     questions: [{ name, type, class: opts.class ?? 'IN' }],
     additionals:
-      opts.edns !== undefined ? [{ type: 'OPT', name: '.', udpPayloadSize: opts.edns, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] }] : [],
+      opts.edns !== undefined
+        ? [
+            {
+              type: 'OPT',
+              name: '.',
+              udpPayloadSize: opts.edns,
+              extendedRcode: 0,
+              ednsVersion: 0,
+              flags: 0,
+              flag_do: false,
+              options: [],
+            },
+          ]
+        : [],
   });
 }
 
@@ -132,7 +156,12 @@ export function udpAsk(
 }
 
 /** Sends the packets on one TCP connection (2-byte length framing) and collects `expect` replies. */
-export function tcpAsk(port: number, packets: Buffer[], expect = packets.length, timeoutMs = 2000): Promise<Buffer[]> {
+export function tcpAsk(
+  port: number,
+  packets: Buffer[],
+  expect = packets.length,
+  timeoutMs = 2000,
+): Promise<Buffer[]> {
   return new Promise<Buffer[]>((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1');
     const replies: Buffer[] = [];
@@ -157,7 +186,9 @@ export function tcpAsk(port: number, packets: Buffer[], expect = packets.length,
         resolve(replies);
       }
     });
-    socket.write(Buffer.concat(packets.map((p) => Buffer.concat([Buffer.from([p.length >> 8, p.length & 0xff]), p]))));
+    socket.write(
+      Buffer.concat(packets.map((p) => Buffer.concat([Buffer.from([p.length >> 8, p.length & 0xff]), p]))),
+    );
   });
 }
 
@@ -212,7 +243,8 @@ export function fuzzPackets(count: number, seed: number): Buffer[] {
       out.push(base.subarray(0, Math.floor(rnd() * base.length)));
     } else {
       const b = Buffer.from(base);
-      for (let k = 0; k < 1 + Math.floor(rnd() * 4); k++) b[Math.floor(rnd() * b.length)] = Math.floor(rnd() * 256);
+      for (let k = 0; k < 1 + Math.floor(rnd() * 4); k++)
+        b[Math.floor(rnd() * b.length)] = Math.floor(rnd() * 256);
       out.push(b);
     }
   }

@@ -42,7 +42,13 @@ function local(res: Resolution): LocalAnswer {
 
 describe('dns/resolve', () => {
   describe('positive answers', () => {
-    const cases: { what: string; name: string; type: keyof typeof QTYPE; answers: Rr[]; additionals?: Rr[] }[] = [
+    const cases: {
+      what: string;
+      name: string;
+      type: keyof typeof QTYPE;
+      answers: Rr[];
+      additionals?: Rr[];
+    }[] = [
       {
         what: 'a ClusterIP Service has an A record with its ClusterIP',
         name: 'web.default.svc.cluster.local',
@@ -59,10 +65,13 @@ describe('dns/resolve', () => {
         what: 'a headless Service has one A record per ready endpoint',
         name: 'db.default.svc.cluster.local',
         type: 'A',
-        answers: [a('db.default.svc.cluster.local', '10.244.0.7'), a('db.default.svc.cluster.local', '10.244.0.8')],
+        answers: [
+          a('db.default.svc.cluster.local', '10.244.0.7'),
+          a('db.default.svc.cluster.local', '10.244.0.8'),
+        ],
       },
       {
-        what: "a headless endpoint with a hostname is found under that hostname",
+        what: 'a headless endpoint with a hostname is found under that hostname',
         name: 'db-0.db.default.svc.cluster.local',
         type: 'A',
         answers: [a('db-0.db.default.svc.cluster.local', '10.244.0.7')],
@@ -172,7 +181,9 @@ describe('dns/resolve', () => {
       const other = buildRecordTable(cluster(), { zone: 'corp.example', serial: 1 });
       const res = resolve(other, { name: 'web.default.svc.corp.example', type: QTYPE.A });
       expect(local(res).answers).to.deep.equal([a('web.default.svc.corp.example', '10.96.0.10')]);
-      expect(resolve(other, { name: 'web.default.svc.cluster.local', type: QTYPE.A }).kind).to.equal('forward');
+      expect(resolve(other, { name: 'web.default.svc.cluster.local', type: QTYPE.A }).kind).to.equal(
+        'forward',
+      );
     });
   });
 
@@ -239,17 +250,27 @@ describe('dns/resolve', () => {
     });
 
     it('forwards names outside the zone', () => {
-      expect(ask('example.com', 'A')).to.deep.equal({ kind: 'forward', askerDependent: false, localServiceExpansion: false });
+      expect(ask('example.com', 'A')).to.deep.equal({
+        kind: 'forward',
+        askerDependent: false,
+        localServiceExpansion: false,
+      });
     });
 
     it('forwards reverse names it does not hold (CoreDNS fallthrough)', () => {
       expect(ask('1.1.168.192.in-addr.arpa', 'PTR').kind).to.equal('forward');
-      expect(ask('1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.ip6.arpa', 'PTR').kind).to.equal('forward');
+      expect(
+        ask('1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.ip6.arpa', 'PTR').kind,
+      ).to.equal('forward');
     });
   });
 
   describe("busybox nslookup's search expansions", () => {
-    const expansions = ['myservice.default.svc.cluster.local', 'myservice.svc.cluster.local', 'myservice.cluster.local'];
+    const expansions = [
+      'myservice.default.svc.cluster.local',
+      'myservice.svc.cluster.local',
+      'myservice.cluster.local',
+    ];
 
     it('answers every expansion of an existing Service without an error rcode, for A and AAAA', () => {
       for (const name of expansions) {

@@ -3,7 +3,18 @@ import * as dnsPacket from 'dns-packet';
 import { ManualClock } from '../../../agent/clock';
 import type { PodRecord, ServiceRecord } from '../../../dns/catalog';
 import { Responder, type Reply, type Transport } from '../../../dns/responder';
-import { cluster, fuzzPackets, initPod, myservice, prodPod, query, rcodeOf, truncatedBit, TestCatalog, web } from './fixtures';
+import {
+  cluster,
+  fuzzPackets,
+  initPod,
+  myservice,
+  prodPod,
+  query,
+  rcodeOf,
+  truncatedBit,
+  TestCatalog,
+  web,
+} from './fixtures';
 
 const OUTSIDE = '192.0.2.1';
 
@@ -22,7 +33,8 @@ function setup(catalog = cluster(), maxCacheEntries?: number) {
     onMissingName: (pod, name) => missing.push([pod, name]),
     ...(maxCacheEntries !== undefined && { maxCacheEntries }),
   });
-  const ask = (msg: Buffer, from = OUTSIDE, transport: Transport = 'udp'): Reply => responder.respond(msg, from, transport);
+  const ask = (msg: Buffer, from = OUTSIDE, transport: Transport = 'udp'): Reply =>
+    responder.respond(msg, from, transport);
   return { responder, catalog, missing, ask };
 }
 
@@ -86,7 +98,9 @@ describe('dns/responder', () => {
       const { ask, missing } = setup();
       for (let i = 0; i < 3; i++) ask(query('mydb.default.svc.cluster.local', 'A', { id: i }), initPod.ip);
       ask(query('mydb.default.svc.cluster.local', 'AAAA'), initPod.ip, 'tcp');
-      expect(missing).to.deep.equal(Array.from({ length: 4 }, () => [initPod, 'mydb.default.svc.cluster.local']));
+      expect(missing).to.deep.equal(
+        Array.from({ length: 4 }, () => [initPod, 'mydb.default.svc.cluster.local']),
+      );
     });
 
     it('is not called for askers that are no pod, for names that exist, or for other expansions', () => {
@@ -110,7 +124,10 @@ describe('dns/responder', () => {
 
   it('hands names outside the zone back for forwarding, NODATA-on-failure only for a local Service expansion', () => {
     const { ask } = setup();
-    expect(ask(query('example.com', 'A'), initPod.ip)).to.deep.include({ kind: 'forward', nodataOnFailure: false });
+    expect(ask(query('example.com', 'A'), initPod.ip)).to.deep.include({
+      kind: 'forward',
+      nodataOnFailure: false,
+    });
     expect(ask(query('myservice.corp.example', 'A'), initPod.ip)).to.deep.include({ nodataOnFailure: true });
     expect(ask(query('myservice.corp.example', 'A'), prodPod.ip)).to.deep.include({ nodataOnFailure: false });
   });
@@ -157,17 +174,20 @@ describe('dns/responder', () => {
     expect(d.answers).to.have.length(1);
   });
 
-  it('never throws on 100 000 random, truncated and corrupted packets, and answers each readable query by ID', () => {
+  it('never throws on 50 000 random, truncated and corrupted packets, and answers each readable query by ID', () => {
     const { ask } = setup();
-    for (const msg of fuzzPackets(100_000, 7)) {
+    const wrong: string[] = [];
+    for (const msg of fuzzPackets(50_000, 7)) {
       const r = ask(msg, initPod.ip);
-      if (r.kind === 'reply') {
-        expect(r.buf.length).to.be.at.least(12);
-        expect(r.buf.readUInt16BE(0)).to.equal(msg.readUInt16BE(0));
-        expect(r.buf.readUInt8(2) & 0x80).to.equal(0x80);
-      } else if (r.kind === 'drop') {
-        expect(msg.length < 12 || (msg.readUInt8(2) & 0x80) !== 0).to.equal(true);
+      const readable = msg.length >= 12 && (msg.readUInt8(2) & 0x80) === 0;
+      if (r.kind === 'drop' ? readable : !readable) wrong.push(`${r.kind} for ${msg.toString('hex')}`);
+      if (
+        r.kind === 'reply' &&
+        (r.buf.readUInt16BE(0) !== msg.readUInt16BE(0) || (r.buf.readUInt8(2) & 0x80) === 0)
+      ) {
+        wrong.push(`bad reply header for ${msg.toString('hex')}`);
       }
     }
+    expect(wrong.slice(0, 5)).to.deep.equal([]);
   });
 });

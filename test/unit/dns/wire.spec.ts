@@ -37,7 +37,12 @@ function spec(name: string, answers: Rr[], extra: Partial<ResponseSpec> = {}): R
 }
 
 const aRecords = (name: string, n: number): Rr[] =>
-  Array.from({ length: n }, (_, i) => ({ name, type: 'A' as const, ttl: 5, data: `10.244.${i >> 8}.${i & 255}` }));
+  Array.from({ length: n }, (_, i) => ({
+    name,
+    type: 'A' as const,
+    ttl: 5,
+    data: `10.244.${i >> 8}.${i & 255}`,
+  }));
 
 describe('dns/wire', () => {
   describe('parseQuery', () => {
@@ -48,11 +53,27 @@ describe('dns/wire', () => {
         id: 1,
         questions: [{ name: 'web.default.svc.cluster.local', type: 'SRV' }],
         additionals: [
-          { type: 'OPT', name: '.', udpPayloadSize: 4096, extendedRcode: 0, ednsVersion: 0, flags: dnsPacket.DNSSEC_OK, flag_do: true, options: [] },
+          {
+            type: 'OPT',
+            name: '.',
+            udpPayloadSize: 4096,
+            extendedRcode: 0,
+            ednsVersion: 0,
+            flags: dnsPacket.DNSSEC_OK,
+            flag_do: true,
+            options: [],
+          },
         ],
       });
       expect(parseQuery(msg, q)).to.equal('ok');
-      expect(q).to.include({ qtype: 33, qclass: 1, edns: true, ednsSize: 4096, ednsDo: true, ednsVersion: 0 });
+      expect(q).to.include({
+        qtype: 33,
+        qclass: 1,
+        edns: true,
+        ednsSize: 4096,
+        ednsDo: true,
+        ednsVersion: 0,
+      });
       expect(q.questionEnd).to.equal(12 + 'web.default.svc.cluster.local'.length + 2 + 4);
     });
 
@@ -83,7 +104,10 @@ describe('dns/wire', () => {
       ['a name cut short', query('web.default.svc.cluster.local', 'A').subarray(0, 20)],
       ['a question without type and class', query('a.cluster.local', 'A').subarray(0, 12 + 17 + 2)],
       ['a compression pointer in the question', Buffer.from('000101000001000000000000c00c00010001', 'hex')],
-      ['a name longer than 255 octets', query(Array.from({ length: 5 }, () => 'x'.repeat(60)).join('.'), 'A')],
+      [
+        'a name longer than 255 octets',
+        query(Array.from({ length: 5 }, () => 'x'.repeat(60)).join('.'), 'A'),
+      ],
     ];
     for (const [what, msg] of formerr) {
       it(`answers FORMERR for ${what}`, () => {
@@ -103,7 +127,10 @@ describe('dns/wire', () => {
 
   describe('questionName', () => {
     it('lowercases and escapes a dot inside a label', () => {
-      const msg = Buffer.from('000001000001000000000000' + '03612e42' + '03574542' + '00' + '00010001', 'hex');
+      const msg = Buffer.from(
+        '000001000001000000000000' + '03612e42' + '03574542' + '00' + '00010001',
+        'hex',
+      );
       expect(questionName(msg)).to.equal('a\\.b.web');
     });
   });
@@ -113,14 +140,27 @@ describe('dns/wire', () => {
       const answers: Rr[] = [
         { name: 'x.cluster.local', type: 'A', ttl: 5, data: '10.96.0.10' },
         { name: 'x.cluster.local', type: 'PTR', ttl: 5, data: 'web.default.svc.cluster.local' },
-        { name: 'x.cluster.local', type: 'SRV', ttl: 5, data: { priority: 0, weight: 50, port: 80, target: 'web.default.svc.cluster.local' } },
+        {
+          name: 'x.cluster.local',
+          type: 'SRV',
+          ttl: 5,
+          data: { priority: 0, weight: 50, port: 80, target: 'web.default.svc.cluster.local' },
+        },
         { name: 'x.cluster.local', type: 'TXT', ttl: 28800, data: ['1.1.0'] },
       ];
       const soa: Rr = {
         name: 'cluster.local',
         type: 'SOA',
         ttl: 5,
-        data: { mname: 'ns.dns.cluster.local', rname: 'hostmaster.cluster.local', serial: 42, refresh: 7200, retry: 1800, expire: 86400, minimum: 5 },
+        data: {
+          mname: 'ns.dns.cluster.local',
+          rname: 'hostmaster.cluster.local',
+          serial: 42,
+          refresh: 7200,
+          retry: 1800,
+          expire: 86400,
+          minimum: 5,
+        },
       };
       const buf = encodeResponse(spec('x.cluster.local', answers, { authorities: [soa], rcode: 3 }), 65535);
       const d = dnsPacket.decode(buf);
@@ -128,18 +168,35 @@ describe('dns/wire', () => {
       expect(d.flag_aa).to.equal(true);
       expect(d.flag_qr).to.equal(true);
       expect(d.flag_tc).to.equal(false);
-      expect(d.answers?.map((r) => ({ name: r.name, type: r.type, data: 'data' in r ? r.data : undefined }))).to.deep.equal([
+      expect(
+        d.answers?.map((r) => ({ name: r.name, type: r.type, data: 'data' in r ? r.data : undefined })),
+      ).to.deep.equal([
         { name: 'x.cluster.local', type: 'A', data: '10.96.0.10' },
         { name: 'x.cluster.local', type: 'PTR', data: 'web.default.svc.cluster.local' },
-        { name: 'x.cluster.local', type: 'SRV', data: { priority: 0, weight: 50, port: 80, target: 'web.default.svc.cluster.local' } },
+        {
+          name: 'x.cluster.local',
+          type: 'SRV',
+          data: { priority: 0, weight: 50, port: 80, target: 'web.default.svc.cluster.local' },
+        },
         { name: 'x.cluster.local', type: 'TXT', data: [Buffer.from('1.1.0')] },
       ]);
-      expect(d.authorities?.[0]).to.deep.include({ name: 'cluster.local', type: 'SOA', ttl: 5, data: soa.data });
+      expect(d.authorities?.[0]).to.deep.include({
+        name: 'cluster.local',
+        type: 'SOA',
+        ttl: 5,
+        data: soa.data,
+      });
     });
 
     it('compresses owner names to a pointer at the question', () => {
-      const one = encodeResponse(spec('headless.default.svc.cluster.local', aRecords('headless.default.svc.cluster.local', 1)), 65535);
-      const two = encodeResponse(spec('headless.default.svc.cluster.local', aRecords('headless.default.svc.cluster.local', 2)), 65535);
+      const one = encodeResponse(
+        spec('headless.default.svc.cluster.local', aRecords('headless.default.svc.cluster.local', 1)),
+        65535,
+      );
+      const two = encodeResponse(
+        spec('headless.default.svc.cluster.local', aRecords('headless.default.svc.cluster.local', 2)),
+        65535,
+      );
       // pointer (2) + type, class, ttl, rdlength (10) + address (4)
       expect(two.length - one.length).to.equal(16);
     });
@@ -147,10 +204,15 @@ describe('dns/wire', () => {
     it('writes SRV targets uncompressed (RFC 2782)', () => {
       const target = 'web.default.svc.cluster.local';
       const buf = encodeResponse(
-        spec(target, [{ name: target, type: 'SRV', ttl: 5, data: { priority: 0, weight: 100, port: 80, target } }]),
+        spec(target, [
+          { name: target, type: 'SRV', ttl: 5, data: { priority: 0, weight: 100, port: 80, target } },
+        ]),
         65535,
       );
-      const wireTarget = Buffer.from('03web07default03svc07cluster05local00'.replace(/[a-z]+/g, (s) => Buffer.from(s).toString('hex')), 'hex');
+      const wireTarget = Buffer.from(
+        '03web07default03svc07cluster05local00'.replace(/[a-z]+/g, (s) => Buffer.from(s).toString('hex')),
+        'hex',
+      );
       expect(buf.subarray(buf.length - wireTarget.length).equals(wireTarget)).to.equal(true);
     });
 
@@ -165,7 +227,10 @@ describe('dns/wire', () => {
 
     it('drops additional records past the limit without setting TC', () => {
       const name = 'headless.default.svc.cluster.local';
-      const buf = encodeResponse(spec(name, aRecords(name, 1), { additionals: aRecords('glue.cluster.local', 60) }), 512);
+      const buf = encodeResponse(
+        spec(name, aRecords(name, 1), { additionals: aRecords('glue.cluster.local', 60) }),
+        512,
+      );
       const d = dnsPacket.decode(buf);
       expect(d.flag_tc).to.equal(false);
       expect(d.answers).to.have.length(1);
@@ -181,7 +246,18 @@ describe('dns/wire', () => {
         id: 0xbeef,
         flags: dnsPacket.RECURSION_DESIRED | dnsPacket.CHECKING_DISABLED,
         questions: [{ name: 'WeB.ClUsTeR.lOcAl', type: 'A' }],
-        additionals: [{ type: 'OPT', name: '.', udpPayloadSize: 4096, extendedRcode: 0, ednsVersion: 0, flags: dnsPacket.DNSSEC_OK, flag_do: true, options: [] }],
+        additionals: [
+          {
+            type: 'OPT',
+            name: '.',
+            udpPayloadSize: 4096,
+            extendedRcode: 0,
+            ednsVersion: 0,
+            flags: dnsPacket.DNSSEC_OK,
+            flag_do: true,
+            options: [],
+          },
+        ],
       });
       const q = newParsedQuery();
       expect(parseQuery(msg, q)).to.equal('ok');

@@ -215,7 +215,7 @@ describe('agent/status/print-pod', () => {
       },
     ];
     for (const r of rows) {
-      it(`${r.situation}: ${r.want.status}`, () => {
+      it(`shows ${r.want.status} when ${r.situation}`, () => {
         const { ready, status, restarts } = printPod(r.pod, NOW);
         expect({ ready, status, restarts }).to.deep.equal(r.want);
       });
