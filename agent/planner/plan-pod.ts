@@ -126,6 +126,19 @@ class Planner {
     else for (const c of apps) this.start('app', c, reason);
   }
 
+  /**
+   * Seed rule 5: a regular init container that ran in this sandbox with another image restarts the pod
+   * (killPod; the next round makes a new sandbox and runs every init container again). Not under Never,
+   * where a killed pod stays down.
+   */
+  changedInit(): Container | undefined {
+    if (this.pod.spec.restartPolicy === 'Never') return undefined;
+    return this.inits.find((c) => {
+      const s = this.view.current('init', c.name);
+      return !isSidecar(c) && s !== undefined && s.specHash !== specHash(c);
+    });
+  }
+
   /** Section 1.5: returns true when initialization is complete and app containers may be examined. */
   planInit(): boolean {
     const mark = this.actions.length;
@@ -266,7 +279,9 @@ class Planner {
 export function planPod(pod: Pod, observed: readonly ObservedContainer[], ctx: PlanContext): PodAction[] {
   const p = new Planner(pod, observed, ctx);
   p.prune();
+  const changed = p.view.sandboxHealthy() ? p.changedInit() : undefined;
   if (!p.view.sandboxHealthy()) p.planNewSandbox();
+  else if (changed) p.killPod(`init container ${changed.name} image changed`);
   else if (p.planInit()) p.planApps();
   return p.actions.sort((a, b) => STEP[a.type] - STEP[b.type]); // stable: keeps the order within a step
 }

@@ -183,6 +183,28 @@ describe('init containers and restart policies (real engine)', function () {
       expect(h.events.list({ uid }).map((e) => e.reason)).to.include('SandboxChanged');
     });
 
+    it("5: changing an init container's image restarts the pod: every init container runs again", async () => {
+      await docker.getImage('busybox:latest').tag({ repo: 'busybox', tag: 'rule5' });
+      await create('r5', { terminationGracePeriodSeconds: 2, initContainers: [c('i1', TRUE), c('i2', TRUE)], containers: [c('x', SLEEP)] });
+      await h.waitFor('Running', () => pod('r5').status.phase === 'Running');
+      const res = await h.api.inject({
+        method: 'PATCH',
+        url: '/pods/r5',
+        headers: { 'content-type': 'application/strategic-merge-patch+json' },
+        payload: { spec: { initContainers: [{ name: 'i1', image: 'busybox:rule5' }] } },
+      });
+      expect(res.statusCode, res.body).to.equal(200);
+      await h.waitFor('pod restarted with the new init image', () => {
+        const [i1, i2] = [init('r5', 0), init('r5', 1)];
+        return pod('r5').status.phase === 'Running' && i1?.restartCount === 1 && i1.image === 'busybox:rule5' && i2?.restartCount === 1;
+      });
+      const uid = pod('r5').metadata.uid;
+      const names = (await docker.listContainers({ filters: { label: [`io.kubernetes.pod.uid=${uid}`] } })).map((x) => x.Names[0]);
+      expect(names).to.include(`/k8s_POD_r5_default_${uid}_1`);
+      expect(h.events.list({ uid }).map((e) => e.reason)).to.include('SandboxChanged');
+      await docker.getImage('busybox:rule5').remove().catch(() => undefined);
+    });
+
     it('6: an init container with a readinessProbe is refused (422)', async () => {
       const res = await h.api.inject({ method: 'POST', url: '/pods', payload: { metadata: { name: 'r6' }, spec: { initContainers: [c('i', TRUE, { readinessProbe: { exec: { command: TRUE } } })], containers: [c('x', SLEEP)] } } });
       expect(res.statusCode).to.equal(422);

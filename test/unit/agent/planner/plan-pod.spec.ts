@@ -289,8 +289,19 @@ describe('agent/planner/plan-pod', () => {
       });
     }
 
-    it('ignores an image change of a completed init container', () => {
-      const pod = initPod();
+    // Seed rule 5 (the product's contract, where today's kubelet differs): changing an init container's image
+    // restarts the pod, so every init container runs again with the new image.
+    for (const policy of ['Always', 'OnFailure'] as const) {
+      it(`${policy}: restarts the pod when a completed init container's image changed`, () => {
+        const pod = initPod(policy);
+        const rt = initialized(pod);
+        pod.spec.initContainers![0]!.image = 'busybox:1.37';
+        expect(plan(pod, rt)).to.deep.equal([killPod('init container init1 image changed')]);
+      });
+    }
+
+    it('Never: ignores an image change of a completed init container (the pod could not restart)', () => {
+      const pod = initPod('Never');
       const rt = initialized(pod);
       pod.spec.initContainers![0]!.image = 'busybox:1.37';
       expect(plan(pod, rt)).to.deep.equal([]);
