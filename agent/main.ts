@@ -14,7 +14,9 @@ import type { Endpoints, Service } from './model/service';
 import { BackoffTable } from './planner/backoff';
 import { DockerRuntime } from './runtime/docker-runtime';
 import type { ContainerRuntime, NetworkInfo } from './runtime/runtime';
-import { EndpointsController, type ServiceRule } from './services/endpoints-controller';
+import { IptablesProxy } from './proxy/iptables-proxy';
+import type { ServiceRule } from './proxy/service-rules';
+import { EndpointsController } from './services/endpoints-controller';
 import { ServiceRegistry } from './services/service-registry';
 import { FilePersistence } from './store/file-persistence';
 import { ObjectStore, ResourceVersions, noPersistence } from './store/object-store';
@@ -167,7 +169,8 @@ async function waitForDocker(runtime: ContainerRuntime, logger: Logger, signal: 
 
 async function run(config: Config, logger: Logger): Promise<void> {
   const runtime = new DockerRuntime({ logger: logger.child({ component: 'docker' }) });
-  const agent = createAgent({ config, runtime, logger });
+  const proxy = new IptablesProxy({ logger: logger.child({ component: 'proxy' }), serviceCidr: config.serviceCidr });
+  const agent = createAgent({ config, runtime, logger, syncServiceRules: (rules) => proxy.sync(rules) });
   const stopping = new AbortController();
   const stop = (signal: string): void => {
     if (stopping.signal.aborted) return;

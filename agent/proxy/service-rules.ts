@@ -4,7 +4,9 @@ import { createHash } from 'node:crypto';
 import { MiniKubeletError } from '../errors';
 import { intToIp, ipToInt, parseCidr } from '../model/cidr';
 
-export type Protocol = 'TCP' | 'UDP' | 'SCTP';
+import type { Protocol } from '../model/service';
+
+export type { Protocol };
 
 export interface ServiceEndpoint {
   ip: string;

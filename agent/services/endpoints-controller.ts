@@ -4,19 +4,10 @@
 import { errorMessage } from '../errors';
 import type { Logger } from '../log';
 import type { Pod } from '../model/pod';
-import type { Endpoints, Protocol, Service } from '../model/service';
+import type { Endpoints, Service } from '../model/service';
+import type { ServiceRule } from '../proxy/service-rules';
 import type { ObjectStore } from '../store/object-store';
 import { endpointsFor } from './endpoints';
-
-/** One ClusterIP:port and the ready addresses behind it. */
-export interface ServiceRule {
-  namespace: string;
-  name: string;
-  clusterIP: string;
-  port: number;
-  protocol: Protocol;
-  endpoints: { ip: string; port: number }[];
-}
 
 export interface EndpointsControllerDeps {
   pods: ObjectStore<Pod>;
