@@ -44,11 +44,23 @@ export class MiniKubeletError extends Error {
   }
 }
 
+/** The API resource of a kind (`Pod` -> `pods`, `Endpoints` -> `endpoints`): what upstream messages name. */
+export const resourceOf = (kind: string): string => kind.toLowerCase() + (kind.endsWith('s') ? '' : 's');
+
 export const notFound = (kind: string, name: string): MiniKubeletError =>
-  new MiniKubeletError('NotFound', `${kind} "${name}" not found`, { name, kind });
+  new MiniKubeletError('NotFound', `${resourceOf(kind)} "${name}" not found`, { name, kind });
 
 export const alreadyExists = (kind: string, name: string): MiniKubeletError =>
-  new MiniKubeletError('AlreadyExists', `${kind} "${name}" already exists`, { name, kind });
+  new MiniKubeletError('AlreadyExists', `${resourceOf(kind)} "${name}" already exists`, { name, kind });
+
+export const conflict = (kind: string, name: string, why: string): MiniKubeletError =>
+  new MiniKubeletError('Conflict', `Operation cannot be fulfilled on ${resourceOf(kind)} "${name}": ${why}`, {
+    name,
+    kind,
+  });
+
+export const forbidden = (kind: string, name: string, why: string): MiniKubeletError =>
+  new MiniKubeletError('Forbidden', `${resourceOf(kind)} "${name}" is forbidden: ${why}`, { name, kind });
 
 export const badRequest = (message: string): MiniKubeletError => new MiniKubeletError('BadRequest', message);
 

@@ -76,9 +76,23 @@ export function createAgent(o: AgentOptions): Agent {
   const files = new PodFiles(config.dataDir);
   const backoff = new BackoffTable(o.backoffInitialMs);
   const pullBackoff = new BackoffTable(o.backoffInitialMs);
-  const dns: ClusterDns = { nameserver: '', domain: config.clusterDomain, hostResolvConf: o.hostResolvConf ?? readHostResolvConf() };
+  const dns: ClusterDns = {
+    nameserver: '',
+    domain: config.clusterDomain,
+    hostResolvConf: o.hostResolvConf ?? readHostResolvConf(),
+  };
   const syncLogger = logger.child({ component: 'sync' });
-  const executor = new Executor({ runtime, clock, logger: syncLogger, events, files, dns, network, backoff, pullBackoff });
+  const executor = new Executor({
+    runtime,
+    clock,
+    logger: syncLogger,
+    events,
+    files,
+    dns,
+    network,
+    backoff,
+    pullBackoff,
+  });
   const prober = new Prober({
     runtime,
     clock,
@@ -117,7 +131,12 @@ export function createAgent(o: AgentOptions): Agent {
     logger: logger.child({ component: 'api' }),
     nodeName,
     versions: () => versions.current,
-    ready: async () => started && (await runtime.ping().then(() => true, () => false)),
+    ready: async () =>
+      started &&
+      (await runtime.ping().then(
+        () => true,
+        () => false,
+      )),
     podLogs: podLogs(runtime),
     createService: (body, ns) => registry.create(body, ns),
     deleteService: (ns, name) => registry.delete(ns, name),
@@ -156,10 +175,13 @@ async function waitForDocker(runtime: ContainerRuntime, logger: Logger, signal: 
       return;
     } catch (err) {
       if (!told) {
-        logger.error('Docker engine not reachable; start it with `npm start` (or `dockerd &`), waiting for it', {
-          dockerHost: process.env['DOCKER_HOST'] ?? 'unix:///var/run/docker.sock',
-          error: errorMessage(err),
-        });
+        logger.error(
+          'Docker engine not reachable; start it with `npm start` (or `dockerd &`), waiting for it',
+          {
+            dockerHost: process.env['DOCKER_HOST'] ?? 'unix:///var/run/docker.sock',
+            error: errorMessage(err),
+          },
+        );
         told = true;
       }
       await new Promise((r) => setTimeout(r, DOCKER_RETRY_MS));
@@ -169,7 +191,10 @@ async function waitForDocker(runtime: ContainerRuntime, logger: Logger, signal: 
 
 async function run(config: Config, logger: Logger): Promise<void> {
   const runtime = new DockerRuntime({ logger: logger.child({ component: 'docker' }) });
-  const proxy = new IptablesProxy({ logger: logger.child({ component: 'proxy' }), serviceCidr: config.serviceCidr });
+  const proxy = new IptablesProxy({
+    logger: logger.child({ component: 'proxy' }),
+    serviceCidr: config.serviceCidr,
+  });
   const agent = createAgent({ config, runtime, logger, syncServiceRules: (rules) => proxy.sync(rules) });
   const stopping = new AbortController();
   const stop = (signal: string): void => {
@@ -183,12 +208,21 @@ async function run(config: Config, logger: Logger): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 
   await agent.api.listen({ host: config.listen.host, port: config.listen.port });
-  logger.info('API listening', { url: `http://${config.listen.host}:${config.listen.port}`, dataDir: config.dataDir, pods: agent.pods.list().length });
+  logger.info('API listening', {
+    url: `http://${config.listen.host}:${config.listen.port}`,
+    dataDir: config.dataDir,
+    pods: agent.pods.list().length,
+  });
   await waitForDocker(runtime, logger, stopping.signal);
   if (stopping.signal.aborted) return;
   await agent.start();
   const net = agent.network();
-  logger.info('ready', { docker: await runtime.version(), network: net?.name, subnet: net?.subnet, gateway: net?.gateway });
+  logger.info('ready', {
+    docker: await runtime.version(),
+    network: net?.name,
+    subnet: net?.subnet,
+    gateway: net?.gateway,
+  });
 }
 
 function main(): void {

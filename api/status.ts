@@ -1,5 +1,5 @@
 // The single table from error codes to HTTP answers: Kubernetes `Status` objects kubectl prints verbatim.
-import { type ErrorCode, MiniKubeletError, errorMessage } from '../agent/errors';
+import { type ErrorCode, MiniKubeletError, errorMessage, resourceOf } from '../agent/errors';
 
 export const HTTP_STATUS: Record<ErrorCode, number> = {
   BadRequest: 400,
@@ -51,7 +51,7 @@ export interface KubeStatus {
 
 export function statusOf(err: MiniKubeletError): KubeStatus {
   const d = err.details;
-  const kind = d.kind ? d.kind.toLowerCase() + (d.kind.endsWith('s') ? '' : 's') : undefined;
+  const kind = d.kind ? resourceOf(d.kind) : undefined;
   const details =
     d.name !== undefined || d.causes
       ? {

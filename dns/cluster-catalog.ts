@@ -13,13 +13,21 @@ export interface ClusterStores {
 
 function serviceRecord(svc: Service, ep: Endpoints | undefined): ServiceRecord {
   const endpoints = (ep?.subsets ?? []).flatMap((s) =>
-    (s.addresses ?? []).map((a) => ({ ip: a.ip, ...(a.hostname ? { hostname: a.hostname } : {}), ...(a.targetRef ? { podName: a.targetRef.name } : {}) })),
+    (s.addresses ?? []).map((a) => ({
+      ip: a.ip,
+      ...(a.hostname ? { hostname: a.hostname } : {}),
+      ...(a.targetRef ? { podName: a.targetRef.name } : {}),
+    })),
   );
   return {
     name: svc.metadata.name,
     namespace: svc.metadata.namespace,
     clusterIP: svc.spec.clusterIP,
-    ports: svc.spec.ports.map((p) => ({ ...(p.name ? { name: p.name } : {}), port: p.port, protocol: p.protocol })),
+    ports: svc.spec.ports.map((p) => ({
+      ...(p.name ? { name: p.name } : {}),
+      port: p.port,
+      protocol: p.protocol,
+    })),
     endpoints,
   };
 }
@@ -55,7 +63,11 @@ export class ClusterCatalog implements DnsCatalog {
     const bump = (): void => {
       this.changes++;
     };
-    this.unsubscribe = [stores.pods.onChange(bump), stores.services.onChange(bump), stores.endpoints.onChange(bump)];
+    this.unsubscribe = [
+      stores.pods.onChange(bump),
+      stores.services.onChange(bump),
+      stores.endpoints.onChange(bump),
+    ];
   }
 
   close(): void {
@@ -65,7 +77,9 @@ export class ClusterCatalog implements DnsCatalog {
   private build(): void {
     if (this.builtAt === this.changes) return;
     const { pods, services, endpoints } = this.stores;
-    this.serviceList = services.list().map((s) => serviceRecord(s, endpoints.get(s.metadata.namespace, s.metadata.name)));
+    this.serviceList = services
+      .list()
+      .map((s) => serviceRecord(s, endpoints.get(s.metadata.namespace, s.metadata.name)));
     this.podList = pods.list().flatMap((p) => podRecord(p) ?? []);
     this.byIp = new Map(this.podList.map((p) => [p.ip, p]));
     this.builtAt = this.changes;

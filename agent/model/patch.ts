@@ -73,16 +73,24 @@ export function strategicMergePatch(target: Json, patch: Json): Json {
 function pointer(path: string): string[] {
   if (path === '') return [];
   if (!path.startsWith('/')) throw new MiniKubeletError('BadRequest', `invalid JSON pointer "${path}"`);
-  return path.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return path
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
-function parentOf(doc: unknown, parts: string[]): { parent: Record<string, unknown> | unknown[]; key: string } {
+function parentOf(
+  doc: unknown,
+  parts: string[],
+): { parent: Record<string, unknown> | unknown[]; key: string } {
   let cur: unknown = doc;
   for (const p of parts.slice(0, -1)) {
     cur = Array.isArray(cur) ? cur[Number(p)] : isObject(cur) ? cur[p] : undefined;
-    if (cur === undefined) throw new MiniKubeletError('Invalid', `the path "/${parts.join('/')}" does not exist`);
+    if (cur === undefined)
+      throw new MiniKubeletError('Invalid', `the path "/${parts.join('/')}" does not exist`);
   }
-  if (!Array.isArray(cur) && !isObject(cur)) throw new MiniKubeletError('Invalid', `the path "/${parts.join('/')}" does not exist`);
+  if (!Array.isArray(cur) && !isObject(cur))
+    throw new MiniKubeletError('Invalid', `the path "/${parts.join('/')}" does not exist`);
   return { parent: cur, key: parts[parts.length - 1] ?? '' };
 }
 
@@ -108,10 +116,12 @@ function addAt(doc: unknown, parts: string[], value: unknown): void {
 }
 
 export function jsonPatch(target: Json, ops: Json): Json {
-  if (!Array.isArray(ops)) throw new MiniKubeletError('BadRequest', 'a JSON patch must be a list of operations');
+  if (!Array.isArray(ops))
+    throw new MiniKubeletError('BadRequest', 'a JSON patch must be a list of operations');
   const doc = structuredClone(target);
   for (const op of ops) {
-    if (!isObject(op) || typeof op.path !== 'string') throw new MiniKubeletError('BadRequest', 'each JSON patch operation needs "op" and "path"');
+    if (!isObject(op) || typeof op.path !== 'string')
+      throw new MiniKubeletError('BadRequest', 'each JSON patch operation needs "op" and "path"');
     const parts = pointer(op.path);
     switch (op.op) {
       case 'add':
@@ -126,7 +136,8 @@ export function jsonPatch(target: Json, ops: Json): Json {
         break;
       case 'move':
       case 'copy': {
-        if (typeof op.from !== 'string') throw new MiniKubeletError('BadRequest', `"${String(op.op)}" needs "from"`);
+        if (typeof op.from !== 'string')
+          throw new MiniKubeletError('BadRequest', `"${String(op.op)}" needs "from"`);
         const from = pointer(op.from);
         const v = op.op === 'move' ? removeAt(doc, from) : structuredClone(getAt(doc, from));
         addAt(doc, parts, v);
@@ -154,6 +165,9 @@ export function applyPatch(contentType: string, target: Json, patch: Json): Json
     case 'application/json-patch+json':
       return jsonPatch(target, patch);
     default:
-      throw new MiniKubeletError('UnsupportedMediaType', `the server does not support the patch type ${JSON.stringify(type)}`);
+      throw new MiniKubeletError(
+        'UnsupportedMediaType',
+        `the server does not support the patch type ${JSON.stringify(type)}`,
+      );
   }
 }

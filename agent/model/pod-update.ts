@@ -14,7 +14,11 @@ const ALLOWED =
 function frozenPart(spec: PodSpec): string {
   const blank = (list: PodSpec['containers'] | undefined): unknown => list?.map((c) => ({ ...c, image: '' }));
   const { activeDeadlineSeconds: _a, tolerations: _t, ...rest } = spec;
-  return JSON.stringify({ ...rest, containers: blank(spec.containers), initContainers: blank(spec.initContainers) });
+  return JSON.stringify({
+    ...rest,
+    containers: blank(spec.containers),
+    initContainers: blank(spec.initContainers),
+  });
 }
 
 export function validatePodUpdate(old: Pod, next: Pod): FieldError[] {
@@ -24,10 +28,13 @@ export function validatePodUpdate(old: Pod, next: Pod): FieldError[] {
   }
   const count = (p: Pod): string => `${p.spec.containers.length}/${p.spec.initContainers?.length ?? 0}`;
   if (count(old) !== count(next)) {
-    out.push(fieldError('Forbidden', 'spec.containers', undefined, 'pod updates may not add or remove containers'));
+    out.push(
+      fieldError('Forbidden', 'spec.containers', undefined, 'pod updates may not add or remove containers'),
+    );
     return out;
   }
-  if (frozenPart(old.spec) !== frozenPart(next.spec)) out.push(fieldError('Forbidden', 'spec', undefined, ALLOWED));
+  if (frozenPart(old.spec) !== frozenPart(next.spec))
+    out.push(fieldError('Forbidden', 'spec', undefined, ALLOWED));
   return out;
 }
 
@@ -39,11 +46,21 @@ export function decodePodUpdate(old: Pod, raw: unknown): Pod {
   checkShape(obj, POD_SHAPE, '', shapeErrors);
   if (shapeErrors.length) throw invalidError('Pod', m.name, shapeErrors);
   if (obj.metadata.name !== undefined && obj.metadata.name !== m.name) {
-    throw invalidError('Pod', m.name, [fieldError('Invalid', 'metadata.name', obj.metadata.name, 'field is immutable')]);
+    throw invalidError('Pod', m.name, [
+      fieldError('Invalid', 'metadata.name', obj.metadata.name, 'field is immutable'),
+    ]);
   }
   const next = structuredClone(obj) as unknown as Pod;
-  const keep = { name: m.name, namespace: m.namespace, uid: m.uid, creationTimestamp: m.creationTimestamp, resourceVersion: m.resourceVersion };
-  const deleting = m.deletionTimestamp ? { deletionTimestamp: m.deletionTimestamp, deletionGracePeriodSeconds: m.deletionGracePeriodSeconds } : {};
+  const keep = {
+    name: m.name,
+    namespace: m.namespace,
+    uid: m.uid,
+    creationTimestamp: m.creationTimestamp,
+    resourceVersion: m.resourceVersion,
+  };
+  const deleting = m.deletionTimestamp
+    ? { deletionTimestamp: m.deletionTimestamp, deletionGracePeriodSeconds: m.deletionGracePeriodSeconds }
+    : {};
   next.metadata = { ...next.metadata, ...keep, ...deleting };
   next.spec.nodeName = old.spec.nodeName;
   applyPodDefaults(next);

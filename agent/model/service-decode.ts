@@ -21,7 +21,12 @@ const SERVICE_SHAPE: Shape = {
           type: 'array',
           items: {
             type: 'object',
-            fields: { name: { type: 'string' }, protocol: { type: 'string' }, port: { type: 'number' }, targetPort: { type: 'intOrString' } },
+            fields: {
+              name: { type: 'string' },
+              protocol: { type: 'string' },
+              port: { type: 'number' },
+              targetPort: { type: 'intOrString' },
+            },
           },
         },
       },
@@ -34,7 +39,8 @@ export function decodeService(raw: unknown, namespace: string): Service {
   const name = typeof obj.metadata.name === 'string' ? obj.metadata.name : '';
   const errors: FieldError[] = [];
   checkShape(obj, SERVICE_SHAPE, '', errors);
-  if (obj.spec !== undefined && !isObject(obj.spec)) errors.push(fieldError('Invalid', 'spec', obj.spec, 'must be an object'));
+  if (obj.spec !== undefined && !isObject(obj.spec))
+    errors.push(fieldError('Invalid', 'spec', obj.spec, 'must be an object'));
   if (errors.length) throw invalidError('Service', name, errors);
   const svc = structuredClone({ ...obj, spec: obj.spec ?? {} }) as unknown as Service;
   delete (svc.metadata as { resourceVersion?: string }).resourceVersion;

@@ -20,13 +20,16 @@ function dns1035Problems(v: string): string[] {
 /** IANA_SVC_NAME: what a named targetPort must look like. */
 function portNameProblems(v: string): string[] {
   if (v.length > 15) return ['must be no more than 15 characters'];
-  if (!/^[-a-z0-9]+$/.test(v)) return ["must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)"];
+  if (!/^[-a-z0-9]+$/.test(v))
+    return ['must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)'];
   if (!/[a-z]/.test(v)) return ['must contain at least one letter (a-z)'];
-  if (v.startsWith('-') || v.endsWith('-') || v.includes('--')) return ['must not begin or end with a hyphen, or contain adjacent hyphens'];
+  if (v.startsWith('-') || v.endsWith('-') || v.includes('--'))
+    return ['must not begin or end with a hyphen, or contain adjacent hyphens'];
   return [];
 }
 
-const validPort = (p: unknown): p is number => Number.isInteger(p) && (p as number) >= 1 && (p as number) <= 65535;
+const validPort = (p: unknown): p is number =>
+  Number.isInteger(p) && (p as number) >= 1 && (p as number) <= 65535;
 
 export function applyServiceDefaults(svc: Service): Service {
   const spec = svc.spec;
@@ -45,20 +48,32 @@ export function applyServiceDefaults(svc: Service): Service {
   return svc;
 }
 
-function validatePort(p: ServicePort, i: number, out: FieldError[], names: Set<string>, multi: boolean): void {
+function validatePort(
+  p: ServicePort,
+  i: number,
+  out: FieldError[],
+  names: Set<string>,
+  multi: boolean,
+): void {
   const f = `spec.ports[${i}]`;
   if (p.name !== undefined && p.name !== '') {
-    for (const problem of dns1123LabelProblems(p.name)) out.push(fieldError('Invalid', `${f}.name`, p.name, problem));
+    for (const problem of dns1123LabelProblems(p.name))
+      out.push(fieldError('Invalid', `${f}.name`, p.name, problem));
     if (names.has(p.name)) out.push(fieldError('Duplicate', `${f}.name`, p.name));
     names.add(p.name);
   } else if (multi) {
     out.push(fieldError('Required', `${f}.name`));
   }
-  if (!validPort(p.port)) out.push(fieldError('Invalid', `${f}.port`, p.port, 'must be between 1 and 65535, inclusive'));
-  if (!PROTOCOLS.includes(p.protocol)) out.push(fieldError('NotSupported', `${f}.protocol`, p.protocol, 'supported values: "SCTP", "TCP", "UDP"'));
+  if (!validPort(p.port))
+    out.push(fieldError('Invalid', `${f}.port`, p.port, 'must be between 1 and 65535, inclusive'));
+  if (!PROTOCOLS.includes(p.protocol))
+    out.push(
+      fieldError('NotSupported', `${f}.protocol`, p.protocol, 'supported values: "SCTP", "TCP", "UDP"'),
+    );
   const t = p.targetPort;
   if (typeof t === 'number') {
-    if (!validPort(t)) out.push(fieldError('Invalid', `${f}.targetPort`, t, 'must be between 1 and 65535, inclusive'));
+    if (!validPort(t))
+      out.push(fieldError('Invalid', `${f}.targetPort`, t, 'must be between 1 and 65535, inclusive'));
   } else if (typeof t === 'string') {
     for (const problem of portNameProblems(t)) out.push(fieldError('Invalid', `${f}.targetPort`, t, problem));
   } else {
@@ -69,11 +84,14 @@ function validatePort(p: ServicePort, i: number, out: FieldError[], names: Set<s
 export function validateService(svc: Service): FieldError[] {
   const out: FieldError[] = [];
   const m = svc.metadata;
-  if (!m.name) out.push(fieldError('Required', 'metadata.name', undefined, 'name or generateName is required'));
+  if (!m.name)
+    out.push(fieldError('Required', 'metadata.name', undefined, 'name or generateName is required'));
   else for (const p of dns1035Problems(m.name)) out.push(fieldError('Invalid', 'metadata.name', m.name, p));
-  for (const p of dns1123LabelProblems(m.namespace)) out.push(fieldError('Invalid', 'metadata.namespace', m.namespace, p));
+  for (const p of dns1123LabelProblems(m.namespace))
+    out.push(fieldError('Invalid', 'metadata.namespace', m.namespace, p));
   const spec = svc.spec;
-  if (spec.type !== 'ClusterIP') out.push(fieldError('NotSupported', 'spec.type', spec.type, 'supported values: "ClusterIP"'));
+  if (spec.type !== 'ClusterIP')
+    out.push(fieldError('NotSupported', 'spec.type', spec.type, 'supported values: "ClusterIP"'));
   const headless = spec.clusterIP === 'None';
   if (!Array.isArray(spec.ports)) {
     out.push(fieldError('Invalid', 'spec.ports', spec.ports, 'must be a list'));
@@ -85,15 +103,30 @@ export function validateService(svc: Service): FieldError[] {
   spec.ports.forEach((p, i) => {
     validatePort(p, i, out, names, spec.ports.length > 1);
     const key = `${p.port}/${p.protocol}`;
-    if (seen.has(key)) out.push(fieldError('Duplicate', `spec.ports[${i}]`, { port: p.port, protocol: p.protocol }));
+    if (seen.has(key))
+      out.push(fieldError('Duplicate', `spec.ports[${i}]`, { port: p.port, protocol: p.protocol }));
     seen.add(key);
   });
   if (!['None', 'ClientIP'].includes(spec.sessionAffinity)) {
-    out.push(fieldError('NotSupported', 'spec.sessionAffinity', spec.sessionAffinity, 'supported values: "ClientIP", "None"'));
+    out.push(
+      fieldError(
+        'NotSupported',
+        'spec.sessionAffinity',
+        spec.sessionAffinity,
+        'supported values: "ClientIP", "None"',
+      ),
+    );
   }
   const ip = spec.clusterIP;
   if (ip !== undefined && ip !== '' && ip !== 'None' && !/^(\d{1,3})(\.\d{1,3}){3}$/.test(ip)) {
-    out.push(fieldError('Invalid', 'spec.clusterIP', ip, 'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)'));
+    out.push(
+      fieldError(
+        'Invalid',
+        'spec.clusterIP',
+        ip,
+        'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)',
+      ),
+    );
   }
   for (const [k, v] of Object.entries(spec.selector ?? {})) {
     if (typeof v !== 'string') out.push(fieldError('Invalid', `spec.selector[${k}]`, v, 'must be a string'));

@@ -9,9 +9,20 @@ export interface ActionArgs {
   killContainer: { id: string; name: string; reason: string };
   /** Delete an instance: pruning old ones, or clearing one that was created but never started. */
   removeContainer: { id: string; name: string; reason: string };
-  startContainer: { kind: Exclude<ContainerKind, 'sandbox'>; name: string; restartCount: number; reason: string };
+  startContainer: {
+    kind: Exclude<ContainerKind, 'sandbox'>;
+    name: string;
+    restartCount: number;
+    reason: string;
+  };
   /** Not yet: the container is in crash-loop back-off until retryAt. */
-  backOff: { kind: Exclude<ContainerKind, 'sandbox'>; name: string; delayMs: number; retryAt: number; reason: string };
+  backOff: {
+    kind: Exclude<ContainerKind, 'sandbox'>;
+    name: string;
+    delayMs: number;
+    retryAt: number;
+    reason: string;
+  };
 }
 
 export type ActionType = keyof ActionArgs;

@@ -12,12 +12,22 @@ export interface BackoffEntry {
 
 export type BackoffView = (key: string) => BackoffEntry | undefined;
 
-export function backoffKey(podName: string, namespace: string, uid: string, container: string, hash: string): string {
+export function backoffKey(
+  podName: string,
+  namespace: string,
+  uid: string,
+  container: string,
+  hash: string,
+): string {
   return `${podName}_${namespace}_${uid}_${container}_${hash}`;
 }
 
 /** Still waiting: the entry is live for this exit, and its delay since the exit has not passed. */
-export function backOffUntil(entry: BackoffEntry | undefined, finishedAt: number, now: number): number | undefined {
+export function backOffUntil(
+  entry: BackoffEntry | undefined,
+  finishedAt: number,
+  now: number,
+): number | undefined {
   if (!entry) return undefined;
   if (finishedAt - entry.lastUpdate > RESET_AFTER_MS) return undefined;
   const until = finishedAt + entry.delayMs;

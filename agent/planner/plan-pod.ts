@@ -20,7 +20,14 @@ export interface PlanContext {
 type Kind = 'init' | 'app';
 
 /** SyncPod's step order: kill, prune, create the sandbox, then start (init containers before app containers). */
-const STEP: Record<ActionType, number> = { killPod: 0, killContainer: 0, removeContainer: 1, createSandbox: 2, startContainer: 3, backOff: 3 };
+const STEP: Record<ActionType, number> = {
+  killPod: 0,
+  killContainer: 0,
+  removeContainer: 1,
+  createSandbox: 2,
+  startContainer: 3,
+  backOff: 3,
+};
 
 class Planner {
   actions: PodAction[] = [];
@@ -62,7 +69,13 @@ class Planner {
         return;
       }
     }
-    this.actions.push({ type: 'startContainer', kind, name: c.name, restartCount: current?.state === 'created' ? current.attempt : restartCount, reason });
+    this.actions.push({
+      type: 'startContainer',
+      kind,
+      name: c.name,
+      restartCount: current?.state === 'created' ? current.attempt : restartCount,
+      reason,
+    });
   }
 
   kill(c: ObservedContainer, reason: string): void {
@@ -84,14 +97,18 @@ class Planner {
       this.actions.push({ type: 'removeContainer', id: old.id, name, reason: 'pruned' });
     };
     for (const c of this.inits) {
-      const dead = this.view.instances('init', c.name).filter((i) => i.state === 'exited' || i.state === 'unknown');
+      const dead = this.view
+        .instances('init', c.name)
+        .filter((i) => i.state === 'exited' || i.state === 'unknown');
       for (const old of dead.slice(1)) remove(c.name, old);
     }
     for (const c of this.apps) {
-      for (const old of this.view.instances('app', c.name).slice(2)) if (old.state !== 'running') remove(c.name, old);
+      for (const old of this.view.instances('app', c.name).slice(2))
+        if (old.state !== 'running') remove(c.name, old);
     }
     for (const sb of this.view.sandboxes.slice(1)) {
-      if (sb.state !== 'running') this.actions.push({ type: 'removeContainer', id: sb.id, name: 'POD', reason: 'pruned' });
+      if (sb.state !== 'running')
+        this.actions.push({ type: 'removeContainer', id: sb.id, name: 'POD', reason: 'pruned' });
     }
   }
 
@@ -263,7 +280,10 @@ class Planner {
     if (l.state === 'unknown' || l.state === 'created') return true;
     if (l.sandboxId !== this.view.sandbox?.id) {
       // From an earlier sandbox: it ran before this pod restart.
-      return this.pod.spec.restartPolicy !== 'Never' && !(this.pod.spec.restartPolicy === 'OnFailure' && exitedOk(l));
+      return (
+        this.pod.spec.restartPolicy !== 'Never' &&
+        !(this.pod.spec.restartPolicy === 'OnFailure' && exitedOk(l))
+      );
     }
     switch (this.pod.spec.restartPolicy) {
       case 'Never':

@@ -39,7 +39,12 @@ export class PodView {
   /** The sandbox is usable: newest one running with an IP, and no second one running. */
   sandboxHealthy(): boolean {
     const sb = this.sandbox;
-    return !!sb && sb.state === 'running' && !!sb.ip && this.sandboxes.filter((s) => s.state === 'running').length === 1;
+    return (
+      !!sb &&
+      sb.state === 'running' &&
+      !!sb.ip &&
+      this.sandboxes.filter((s) => s.state === 'running').length === 1
+    );
   }
 
   anyRunning(): boolean {
@@ -49,4 +54,5 @@ export class PodView {
 
 export const exitedFailed = (c: ObservedContainer): boolean =>
   c.state === 'unknown' || (c.state === 'exited' && (c.exitCode !== 0 || c.oomKilled));
-export const exitedOk = (c: ObservedContainer): boolean => c.state === 'exited' && c.exitCode === 0 && !c.oomKilled;
+export const exitedOk = (c: ObservedContainer): boolean =>
+  c.state === 'exited' && c.exitCode === 0 && !c.oomKilled;

@@ -11,7 +11,11 @@ export class ClusterIpAllocator {
 
   constructor(readonly cidr: string) {
     const range = parseCidr(cidr);
-    if (!range) throw new MiniKubeletError('BadRequest', `--service-cidr: "${cidr}" is not an IPv4 CIDR between /8 and /30`);
+    if (!range)
+      throw new MiniKubeletError(
+        'BadRequest',
+        `--service-cidr: "${cidr}" is not an IPv4 CIDR between /8 and /30`,
+      );
     this.range = range;
   }
 
@@ -30,14 +34,29 @@ export class ClusterIpAllocator {
   allocate(serviceName: string, requested?: string): string {
     if (requested) {
       const n = ipToInt(requested);
-      if (n === undefined || !inCidr(this.range, n) || n === this.range.base || n === this.range.base + this.range.size - 1) {
+      if (
+        n === undefined ||
+        !inCidr(this.range, n) ||
+        n === this.range.base ||
+        n === this.range.base + this.range.size - 1
+      ) {
         throw invalidError('Service', serviceName, [
-          fieldError('Invalid', 'spec.clusterIPs', [requested], `failed to allocate IP ${requested}: the provided IP (${requested}) is not in the valid range. The range of valid IPs is ${this.cidr}`),
+          fieldError(
+            'Invalid',
+            'spec.clusterIPs',
+            [requested],
+            `failed to allocate IP ${requested}: the provided IP (${requested}) is not in the valid range. The range of valid IPs is ${this.cidr}`,
+          ),
         ]);
       }
       if (this.used.has(n)) {
         throw invalidError('Service', serviceName, [
-          fieldError('Invalid', 'spec.clusterIPs', [requested], `failed to allocate IP ${requested}: provided IP is already allocated`),
+          fieldError(
+            'Invalid',
+            'spec.clusterIPs',
+            [requested],
+            `failed to allocate IP ${requested}: provided IP is already allocated`,
+          ),
         ]);
       }
       this.used.add(n);
@@ -52,6 +71,9 @@ export class ClusterIpAllocator {
       this.next = offset + 1;
       return intToIp(n);
     }
-    throw new MiniKubeletError('InternalError', `Internal error occurred: failed to allocate a serviceIP: range is full`);
+    throw new MiniKubeletError(
+      'InternalError',
+      `Internal error occurred: failed to allocate a serviceIP: range is full`,
+    );
   }
 }

@@ -18,17 +18,29 @@ export interface EndpointsControllerDeps {
   syncRules?: (rules: ServiceRule[]) => Promise<void>;
 }
 
-export function serviceRules(services: readonly Service[], endpoints: (svc: Service) => Endpoints | undefined): ServiceRule[] {
+export function serviceRules(
+  services: readonly Service[],
+  endpoints: (svc: Service) => Endpoints | undefined,
+): ServiceRule[] {
   const rules: ServiceRule[] = [];
   for (const svc of services) {
     if (svc.spec.clusterIP === 'None') continue;
     const subsets = endpoints(svc)?.subsets ?? [];
     for (const p of svc.spec.ports) {
       const eps = subsets.flatMap((s) => {
-        const port = s.ports?.find((x) => (x.name ?? '') === (p.name ?? '') && x.protocol === p.protocol)?.port;
+        const port = s.ports?.find(
+          (x) => (x.name ?? '') === (p.name ?? '') && x.protocol === p.protocol,
+        )?.port;
         return port === undefined ? [] : (s.addresses ?? []).map((a) => ({ ip: a.ip, port }));
       });
-      rules.push({ namespace: svc.metadata.namespace, name: svc.metadata.name, clusterIP: svc.spec.clusterIP, port: p.port, protocol: p.protocol, endpoints: eps });
+      rules.push({
+        namespace: svc.metadata.namespace,
+        name: svc.metadata.name,
+        clusterIP: svc.spec.clusterIP,
+        port: p.port,
+        protocol: p.protocol,
+        endpoints: eps,
+      });
     }
   }
   return rules;
@@ -77,14 +89,19 @@ export class EndpointsController {
       }
     }
     for (const ep of endpoints.list()) {
-      if (!wanted.has(`${ep.metadata.namespace}/${ep.metadata.name}`)) endpoints.remove(ep.metadata.namespace, ep.metadata.name);
+      if (!wanted.has(`${ep.metadata.namespace}/${ep.metadata.name}`))
+        endpoints.remove(ep.metadata.namespace, ep.metadata.name);
     }
     const sync = this.deps.syncRules;
     if (!sync) return;
-    const rules = serviceRules(services.list(), (svc) => endpoints.get(svc.metadata.namespace, svc.metadata.name));
+    const rules = serviceRules(services.list(), (svc) =>
+      endpoints.get(svc.metadata.namespace, svc.metadata.name),
+    );
     const text = JSON.stringify(rules);
     if (text === this.lastRules) return; // pod status churn that moved no endpoint
     this.lastRules = text;
-    sync(rules).catch((err: unknown) => this.deps.logger.error('service rules not applied', { error: errorMessage(err) }));
+    sync(rules).catch((err: unknown) =>
+      this.deps.logger.error('service rules not applied', { error: errorMessage(err) }),
+    );
   }
 }

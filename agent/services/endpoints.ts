@@ -3,10 +3,13 @@
 import type { Pod } from '../model/pod';
 import type { EndpointAddress, EndpointPort, EndpointSubset, Endpoints, Service } from '../model/service';
 
-export const selects = (selector: Record<string, string>, labels: Record<string, string> | undefined): boolean =>
-  Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+export const selects = (
+  selector: Record<string, string>,
+  labels: Record<string, string> | undefined,
+): boolean => Object.entries(selector).every(([k, v]) => labels?.[k] === v);
 
-const isReady = (pod: Pod): boolean => pod.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+const isReady = (pod: Pod): boolean =>
+  pod.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 
 /** targetPort by number, or by the name of a container port of the pod. */
 function resolvePort(pod: Pod, target: number | string): number | undefined {
@@ -20,7 +23,8 @@ function resolvePort(pod: Pod, target: number | string): number | undefined {
 
 function address(pod: Pod, svc: Service, nodeName: string): EndpointAddress {
   const m = pod.metadata;
-  const hostname = pod.spec.hostname && pod.spec.subdomain === svc.metadata.name ? pod.spec.hostname : undefined;
+  const hostname =
+    pod.spec.hostname && pod.spec.subdomain === svc.metadata.name ? pod.spec.hostname : undefined;
   return {
     ip: pod.status.podIP ?? '',
     ...(hostname ? { hostname } : {}),
@@ -33,9 +37,13 @@ function address(pod: Pod, svc: Service, nodeName: string): EndpointAddress {
 export function computeSubsets(svc: Service, pods: readonly Pod[], nodeName: string): EndpointSubset[] {
   const selector = svc.spec.selector;
   if (!selector || Object.keys(selector).length === 0) return [];
-  const groups = new Map<string, { ports: EndpointPort[]; ready: EndpointAddress[]; notReady: EndpointAddress[] }>();
+  const groups = new Map<
+    string,
+    { ports: EndpointPort[]; ready: EndpointAddress[]; notReady: EndpointAddress[] }
+  >();
   for (const pod of pods) {
-    if (pod.metadata.namespace !== svc.metadata.namespace || !selects(selector, pod.metadata.labels)) continue;
+    if (pod.metadata.namespace !== svc.metadata.namespace || !selects(selector, pod.metadata.labels))
+      continue;
     if (!pod.status.podIP || pod.metadata.deletionTimestamp !== undefined) continue;
     if (pod.status.phase === 'Succeeded' || pod.status.phase === 'Failed') continue;
     const ports: EndpointPort[] = [];
@@ -49,7 +57,8 @@ export function computeSubsets(svc: Service, pods: readonly Pod[], nodeName: str
     (ready ? g.ready : g.notReady).push(address(pod, svc, nodeName));
     groups.set(key, g);
   }
-  const byIp = (a: EndpointAddress, b: EndpointAddress): number => a.ip.localeCompare(b.ip, 'en', { numeric: true });
+  const byIp = (a: EndpointAddress, b: EndpointAddress): number =>
+    a.ip.localeCompare(b.ip, 'en', { numeric: true });
   return [...groups.values()].map((g) => ({
     ...(g.ready.length ? { addresses: g.ready.sort(byIp) } : {}),
     ...(g.notReady.length ? { notReadyAddresses: g.notReady.sort(byIp) } : {}),

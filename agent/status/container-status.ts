@@ -26,7 +26,13 @@ export interface ContainerStatusInput {
 }
 
 export function terminatedState(c: ObservedContainer): ContainerState {
-  const reason = c.oomKilled ? 'OOMKilled' : c.exitCode === 0 ? 'Completed' : c.startedAt === undefined ? 'ContainerCannotRun' : 'Error';
+  const reason = c.oomKilled
+    ? 'OOMKilled'
+    : c.exitCode === 0
+      ? 'Completed'
+      : c.startedAt === undefined
+        ? 'ContainerCannotRun'
+        : 'Error';
   const started = c.startedAt ?? c.createdAt;
   return {
     terminated: {
@@ -49,7 +55,14 @@ function stateOf(c: ObservedContainer): ContainerState {
     case 'created':
       return { waiting: { reason: 'ContainerCreating' } };
     case 'unknown':
-      return { terminated: { exitCode: 137, reason: 'ContainerStatusUnknown', message: 'The container could not be located when the pod was terminated', containerID: `docker://${c.id}` } };
+      return {
+        terminated: {
+          exitCode: 137,
+          reason: 'ContainerStatusUnknown',
+          message: 'The container could not be located when the pod was terminated',
+          containerID: `docker://${c.id}`,
+        },
+      };
   }
 }
 
@@ -70,14 +83,20 @@ export function containerStatus(input: ContainerStatusInput): ContainerStatus {
     state = stateOf(current);
     if (previous && previous.state === 'exited') lastState = terminatedState(previous);
   } else {
-    state = { waiting: { reason: waiting?.reason ?? input.defaultWaiting, ...(waiting?.message ? { message: waiting.message } : {}) } };
+    state = {
+      waiting: {
+        reason: waiting?.reason ?? input.defaultWaiting,
+        ...(waiting?.message ? { message: waiting.message } : {}),
+      },
+    };
     if (latest && latest.state === 'exited') lastState = terminatedState(latest);
   }
   const running = current?.state === 'running';
   // A declared probe without a result yet means not started / not ready; no probe means yes (prober manager).
   const started = running && (container.startupProbe ? input.startup === true : true);
   let ready: boolean;
-  if (input.kind === 'init' && !sidecar) ready = current?.state === 'exited' && current.exitCode === 0 && !current.oomKilled && !waiting;
+  if (input.kind === 'init' && !sidecar)
+    ready = current?.state === 'exited' && current.exitCode === 0 && !current.oomKilled && !waiting;
   else ready = started && (container.readinessProbe ? input.readiness === true : true);
   const shown = current ?? latest;
   return {

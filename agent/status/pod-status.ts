@@ -16,11 +16,18 @@ export interface StatusContext {
 }
 
 const isTerminated = (s: ContainerStatus): boolean => s.state.terminated !== undefined;
-const exitedZero = (s: ContainerStatus): boolean => s.state.terminated?.exitCode === 0 && s.state.terminated.reason !== 'OOMKilled';
-const lastFailed = (s: ContainerStatus): boolean => s.state.waiting !== undefined && (s.lastState.terminated?.exitCode ?? 0) !== 0;
+const exitedZero = (s: ContainerStatus): boolean =>
+  s.state.terminated?.exitCode === 0 && s.state.terminated.reason !== 'OOMKilled';
+const lastFailed = (s: ContainerStatus): boolean =>
+  s.state.waiting !== undefined && (s.lastState.terminated?.exitCode ?? 0) !== 0;
 
 /** getPhase: counts init, sidecar and app states and decides in the kubelet's order. */
-export function podPhase(pod: Pod, inits: ContainerStatus[], apps: ContainerStatus[], anyAppStarted: boolean): PodPhase {
+export function podPhase(
+  pod: Pod,
+  inits: ContainerStatus[],
+  apps: ContainerStatus[],
+  anyAppStarted: boolean,
+): PodPhase {
   let pendingInit = 0;
   let failedInit = 0;
   let pendingSidecar = 0;
@@ -66,26 +73,43 @@ export function podPhase(pod: Pod, inits: ContainerStatus[], apps: ContainerStat
 
 const list = (names: string[]): string => `[${names.join(' ')}]`;
 
-function conditions(pod: Pod, phase: PodPhase, view: PodView, inits: ContainerStatus[], apps: ContainerStatus[]): Omit<PodCondition, 'lastTransitionTime' | 'lastProbeTime'>[] {
+function conditions(
+  pod: Pod,
+  phase: PodPhase,
+  view: PodView,
+  inits: ContainerStatus[],
+  apps: ContainerStatus[],
+): Omit<PodCondition, 'lastTransitionTime' | 'lastProbeTime'>[] {
   const initSpecs = pod.spec.initContainers ?? [];
   const incomplete = initSpecs.filter((c, i) => {
     const s = inits[i];
     return isSidecar(c) ? !s?.started : !s?.ready;
   });
   const appStarted = apps.some((s) => s.state.running || s.state.terminated);
-  const initialized = initSpecs.length === 0 || incomplete.length === 0 || appStarted || phase === 'Succeeded';
+  const initialized =
+    initSpecs.length === 0 || incomplete.length === 0 || appStarted || phase === 'Succeeded';
   const readyParts = [...initSpecs.filter(isSidecar).map((c) => inits[initSpecs.indexOf(c)]), ...apps];
   const unready = readyParts.filter((s) => !s?.ready).map((s) => s?.name ?? '');
-  const terminalReason = phase === 'Succeeded' ? 'PodCompleted' : phase === 'Failed' ? 'PodFailed' : undefined;
+  const terminalReason =
+    phase === 'Succeeded' ? 'PodCompleted' : phase === 'Failed' ? 'PodFailed' : undefined;
   const containersReady =
     unready.length === 0 && !terminalReason
       ? { status: 'True' as const }
-      : { status: 'False' as const, reason: terminalReason ?? 'ContainersNotReady', ...(terminalReason ? {} : { message: `containers with unready status: ${list(unready)}` }) };
+      : {
+          status: 'False' as const,
+          reason: terminalReason ?? 'ContainersNotReady',
+          ...(terminalReason ? {} : { message: `containers with unready status: ${list(unready)}` }),
+        };
   return [
     { type: 'PodReadyToStartContainers', status: view.sandboxHealthy() ? 'True' : 'False' },
     initialized
       ? { type: 'Initialized', status: 'True', ...(phase === 'Succeeded' ? { reason: 'PodCompleted' } : {}) }
-      : { type: 'Initialized', status: 'False', reason: 'ContainersNotInitialized', message: `containers with incomplete status: ${list(incomplete.map((c) => c.name))}` },
+      : {
+          type: 'Initialized',
+          status: 'False',
+          reason: 'ContainersNotInitialized',
+          message: `containers with incomplete status: ${list(incomplete.map((c) => c.name))}`,
+        },
     { type: 'Ready', ...containersReady },
     { type: 'ContainersReady', ...containersReady },
     { type: 'PodScheduled', status: 'True' },
@@ -94,17 +118,28 @@ function conditions(pod: Pod, phase: PodPhase, view: PodView, inits: ContainerSt
 
 function qosClass(pod: Pod): string {
   const all = [...pod.spec.containers, ...(pod.spec.initContainers ?? [])];
-  const has = all.some((c) => Object.keys(c.resources?.limits ?? {}).length || Object.keys(c.resources?.requests ?? {}).length);
+  const has = all.some(
+    (c) => Object.keys(c.resources?.limits ?? {}).length || Object.keys(c.resources?.requests ?? {}).length,
+  );
   if (!has) return 'BestEffort';
   const guaranteed = all.every((c) => {
     const l = c.resources?.limits ?? {};
     const r = c.resources?.requests ?? l;
-    return l.cpu !== undefined && l.memory !== undefined && String(r.cpu) === String(l.cpu) && String(r.memory) === String(l.memory);
+    return (
+      l.cpu !== undefined &&
+      l.memory !== undefined &&
+      String(r.cpu) === String(l.cpu) &&
+      String(r.memory) === String(l.memory)
+    );
   });
   return guaranteed ? 'Guaranteed' : 'Burstable';
 }
 
-export function generatePodStatus(pod: Pod, observed: readonly ObservedContainer[], ctx: StatusContext): PodStatus {
+export function generatePodStatus(
+  pod: Pod,
+  observed: readonly ObservedContainer[],
+  ctx: StatusContext,
+): PodStatus {
   const view = new PodView(observed);
   const hasInit = (pod.spec.initContainers ?? []).length > 0;
   const defaultWaiting = hasInit ? 'PodInitializing' : 'ContainerCreating';
@@ -136,7 +171,11 @@ export function generatePodStatus(pod: Pod, observed: readonly ObservedContainer
   const conds: PodCondition[] = conditions(pod, phase, view, inits, apps).map((c) => {
     const old = prev.conditions?.find((o) => o.type === c.type);
     const same = old && old.status === c.status;
-    const lastTransitionTime = same ? old.lastTransitionTime : c.type === 'PodScheduled' ? pod.metadata.creationTimestamp : at;
+    const lastTransitionTime = same
+      ? old.lastTransitionTime
+      : c.type === 'PodScheduled'
+        ? pod.metadata.creationTimestamp
+        : at;
     return { ...c, lastProbeTime: null, lastTransitionTime };
   });
   const podIP = sb?.state === 'running' ? sb.ip : undefined;

@@ -63,12 +63,18 @@ export function printPod(pod: Pod, now: number): PodRow {
       continue;
     }
     initializing = true;
-    if (t) reason = t.reason ? `Init:${t.reason}` : t.signal ? `Init:Signal:${t.signal}` : `Init:ExitCode:${t.exitCode}`;
+    if (t)
+      reason = t.reason
+        ? `Init:${t.reason}`
+        : t.signal
+          ? `Init:Signal:${t.signal}`
+          : `Init:ExitCode:${t.exitCode}`;
     else if (w && w.reason && w.reason !== 'PodInitializing') reason = `Init:${w.reason}`;
     else reason = `Init:${i}/${specInits.length}`;
     break;
   }
-  const initializedTrue = st.conditions?.some((c) => c.type === 'Initialized' && c.status === 'True') ?? false;
+  const initializedTrue =
+    st.conditions?.some((c) => c.type === 'Initialized' && c.status === 'True') ?? false;
   if (!initializing || initializedTrue) {
     restarts = sidecarRestarts;
     lastRestart = lastSidecarRestart;
@@ -97,7 +103,8 @@ export function printPod(pod: Pod, now: number): PodRow {
     if (st.reason === 'NodeLost') reason = 'Unknown';
     else if (st.phase !== 'Succeeded' && st.phase !== 'Failed') reason = 'Terminating';
   }
-  const restartText = restarts !== 0 && lastRestart > 0 ? `${restarts} (${humanAge(now - lastRestart)} ago)` : String(restarts);
+  const restartText =
+    restarts !== 0 && lastRestart > 0 ? `${restarts} (${humanAge(now - lastRestart)} ago)` : String(restarts);
   return {
     name: pod.metadata.name,
     ready: `${ready}/${total}`,
@@ -110,7 +117,16 @@ export function printPod(pod: Pod, now: number): PodRow {
 /** The `kubectl get pods` table as plain text, columns padded like kubectl's. */
 export function podTable(pods: Pod[], now: number): string {
   const cells = (r: PodRow): string[] => [r.name, r.ready, r.status, r.restarts, r.age];
-  const rows: string[][] = [['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'], ...pods.map((p) => cells(printPod(p, now)))];
+  const rows: string[][] = [
+    ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'],
+    ...pods.map((p) => cells(printPod(p, now))),
+  ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd((widths[i] ?? 0) + 3))).join('')).join('\n') + '\n';
+  return (
+    rows
+      .map((r) =>
+        r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd((widths[i] ?? 0) + 3))).join(''),
+      )
+      .join('\n') + '\n'
+  );
 }

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
 import { isoTime } from '../clock';
-import { alreadyExists, MiniKubeletError, notFound } from '../errors';
+import { alreadyExists, conflict, notFound } from '../errors';
 import type { ObjectMeta } from '../model/meta';
 
 export interface StoredObject {
@@ -83,15 +83,19 @@ export class ObjectStore<T extends StoredObject> {
     );
   }
 
-  /** Stores a new object: fills uid, creationTimestamp, resourceVersion and generation. */
-  create(obj: T): T {
+  /**
+   * Stores a new object: fills uid, creationTimestamp, resourceVersion and generation. A dry run fills the
+   * same fields except resourceVersion (as the API server's dry run does) and stores nothing.
+   */
+  create(obj: T, opts: { dryRun?: boolean } = {}): T {
     const m = obj.metadata;
     const k = key(m.namespace, m.name);
     if (this.objects.has(k)) throw alreadyExists(this.kind, m.name);
     m.uid = randomUUID();
     m.creationTimestamp = isoTime(this.deps.clock.now());
-    m.resourceVersion = this.deps.versions.next();
     m.generation = 1;
+    if (opts.dryRun) return obj;
+    m.resourceVersion = this.deps.versions.next();
     this.deps.persistence.save(this.kind, obj);
     this.objects.set(k, obj);
     this.emit('ADDED', obj);
@@ -102,19 +106,23 @@ export class ObjectStore<T extends StoredObject> {
    * Replaces a stored object. `specChanged` bumps generation and is persisted; status-only updates stay
    * in memory (status is rebuilt from the engine after a restart). A stale resourceVersion is a Conflict.
    */
-  update(obj: T, opts: { specChanged: boolean; expectedVersion?: string }): T {
+  update(obj: T, opts: { specChanged: boolean; expectedVersion?: string; dryRun?: boolean }): T {
     const m = obj.metadata;
     const old = this.mustGet(m.namespace, m.name);
     if (opts.expectedVersion !== undefined && opts.expectedVersion !== old.metadata.resourceVersion) {
-      throw new MiniKubeletError(
-        'Conflict',
-        `Operation cannot be fulfilled on ${this.kind} "${m.name}": the object has been modified; please apply your changes to the latest version and try again`,
-        { name: m.name, kind: this.kind },
+      throw conflict(
+        this.kind,
+        m.name,
+        'the object has been modified; please apply your changes to the latest version and try again',
       );
     }
     m.uid = old.metadata.uid;
     m.creationTimestamp = old.metadata.creationTimestamp;
     m.generation = (old.metadata.generation ?? 1) + (opts.specChanged ? 1 : 0);
+    if (opts.dryRun) {
+      m.resourceVersion = old.metadata.resourceVersion;
+      return obj;
+    }
     m.resourceVersion = this.deps.versions.next();
     if (opts.specChanged) this.deps.persistence.save(this.kind, obj);
     this.objects.set(key(m.namespace, m.name), obj);

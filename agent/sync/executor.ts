@@ -177,7 +177,13 @@ export class Executor {
     this.deps.files.write(pod, sandbox.ip, this.deps.dns);
   }
 
-  private async killContainer(r: Round, id: string, name: string, reason: string, grace = graceSeconds(r.pod)): Promise<void> {
+  private async killContainer(
+    r: Round,
+    id: string,
+    name: string,
+    reason: string,
+    grace = graceSeconds(r.pod),
+  ): Promise<void> {
     const c = r.observed.find((o) => o.id === id);
     const kind = c?.kind === 'init' ? 'init' : 'app';
     const path = fieldPath(kind, name);
@@ -189,8 +195,20 @@ export class Executor {
     if (preStop && grace > 0 && c?.state === 'running') {
       const t0 = this.deps.clock.now();
       const spec = this.specOf(r.pod, kind, name);
-      const result = spec ? await runHandler(preStop, { runtime: this.deps.runtime, containerId: id, container: spec, podIP: sandbox?.ip ?? '' }, grace * 1000) : { ok: true, message: '' };
-      if (!result.ok) this.deps.events.record(podRef(r.pod, path), 'Warning', 'FailedPreStopHook', `PreStopHook failed: ${result.message}`);
+      const result = spec
+        ? await runHandler(
+            preStop,
+            { runtime: this.deps.runtime, containerId: id, container: spec, podIP: sandbox?.ip ?? '' },
+            grace * 1000,
+          )
+        : { ok: true, message: '' };
+      if (!result.ok)
+        this.deps.events.record(
+          podRef(r.pod, path),
+          'Warning',
+          'FailedPreStopHook',
+          `PreStopHook failed: ${result.message}`,
+        );
       remaining -= (this.deps.clock.now() - t0) / 1000;
     }
     // A grace period of 0 (forced deletion) kills at once; otherwise at least the kubelet's minimum.
@@ -204,7 +222,11 @@ export class Executor {
     const live = observed.filter((c) => c.kind !== 'sandbox' && c.state === 'running');
     if (live.length) logger.info('stopping pod', { gracePeriodSeconds: grace, containers: live.length });
     await Promise.all(live.map((c) => this.killContainer(r, c.id, c.name, 'deleted', grace)));
-    await Promise.all(observed.filter((c) => c.kind === 'sandbox' && c.state === 'running').map((c) => this.deps.runtime.stopContainer(c.id, 0)));
+    await Promise.all(
+      observed
+        .filter((c) => c.kind === 'sandbox' && c.state === 'running')
+        .map((c) => this.deps.runtime.stopContainer(c.id, 0)),
+    );
   }
 
   private specOf(pod: Pod, kind: 'init' | 'app', name: string): Container | undefined {
@@ -323,9 +345,18 @@ export class Executor {
     this.deps.events.record(podRef(pod, path), 'Normal', 'Started', `Started container ${c.name}`);
     const postStart = c.lifecycle?.postStart;
     if (postStart) {
-      const result = await runHandler(postStart, { runtime: this.deps.runtime, containerId: id, container: c, podIP: sandbox.ip }, POST_START_TIMEOUT_MS);
+      const result = await runHandler(
+        postStart,
+        { runtime: this.deps.runtime, containerId: id, container: c, podIP: sandbox.ip },
+        POST_START_TIMEOUT_MS,
+      );
       if (!result.ok) {
-        this.deps.events.record(podRef(pod, path), 'Warning', 'FailedPostStartHook', `PostStartHook failed: ${result.message}`);
+        this.deps.events.record(
+          podRef(pod, path),
+          'Warning',
+          'FailedPostStartHook',
+          `PostStartHook failed: ${result.message}`,
+        );
         r.state.waiting.set(c.name, { reason: 'PostStartHookError', message: result.message });
         await this.deps.runtime.stopContainer(id, MIN_GRACE_SECONDS);
         throw new Error(`postStart hook of ${c.name} failed: ${result.message}`);

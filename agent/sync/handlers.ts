@@ -22,7 +22,11 @@ function portOf(c: Container, port: number | string): number | undefined {
   return c.ports?.find((p) => p.name === port)?.containerPort;
 }
 
-async function httpGet(h: NonNullable<Handler['httpGet']>, t: HandlerTarget, timeoutMs: number): Promise<HandlerResult> {
+async function httpGet(
+  h: NonNullable<Handler['httpGet']>,
+  t: HandlerTarget,
+  timeoutMs: number,
+): Promise<HandlerResult> {
   const port = portOf(t.container, h.port);
   if (port === undefined) return { ok: false, message: `unknown port ${String(h.port)}` };
   const scheme = (h.scheme ?? 'HTTP').toLowerCase();
@@ -41,7 +45,11 @@ async function httpGet(h: NonNullable<Handler['httpGet']>, t: HandlerTarget, tim
   }
 }
 
-function tcpSocket(h: NonNullable<Handler['tcpSocket']>, t: HandlerTarget, timeoutMs: number): Promise<HandlerResult> {
+function tcpSocket(
+  h: NonNullable<Handler['tcpSocket']>,
+  t: HandlerTarget,
+  timeoutMs: number,
+): Promise<HandlerResult> {
   const port = portOf(t.container, h.port);
   if (port === undefined) return Promise.resolve({ ok: false, message: `unknown port ${String(h.port)}` });
   const host = h.host ?? t.podIP;
@@ -61,7 +69,13 @@ export async function runHandler(h: Handler, t: HandlerTarget, timeoutMs: number
   if (h.exec?.command) {
     try {
       const r = await t.runtime.exec(t.containerId, h.exec.command, timeoutMs);
-      return { ok: r.exitCode === 0, message: r.exitCode === 0 ? '' : `command ${JSON.stringify(h.exec.command)} exited with ${r.exitCode}: ${r.output.trim()}` };
+      return {
+        ok: r.exitCode === 0,
+        message:
+          r.exitCode === 0
+            ? ''
+            : `command ${JSON.stringify(h.exec.command)} exited with ${r.exitCode}: ${r.output.trim()}`,
+      };
     } catch (err) {
       return { ok: false, message: errorMessage(err) };
     }

@@ -97,11 +97,11 @@ export class PodWorker {
       await this.terminate(pod, observed);
       return;
     }
-    let failure: unknown;
+    let failure: Error | undefined;
     try {
       await this.rounds(pod, observed);
     } catch (err) {
-      failure = err; // the status still tells what happened; the round is retried below
+      failure = err instanceof Error ? err : new Error(String(err)); // the status still tells; retried below
     }
     observed = await this.deps.runtime.listContainers(this.uid);
     this.track(pod, observed);
@@ -121,7 +121,9 @@ export class PodWorker {
       });
       if (actions.length) this.logger.debug('plan', { actions: actions.map(describeAction) });
       await this.deps.executor.run(pod, observed, actions, this.state, this.logger);
-      const onlyStarts = actions.every((a) => ['startContainer', 'createSandbox', 'removeContainer', 'backOff'].includes(a.type));
+      const onlyStarts = actions.every((a) =>
+        ['startContainer', 'createSandbox', 'removeContainer', 'backOff'].includes(a.type),
+      );
       if (onlyStarts) return;
       observed = await this.deps.runtime.listContainers(this.uid);
     }
@@ -136,7 +138,11 @@ export class PodWorker {
         const o = view.current(kind, container.name);
         return o?.state === 'running' ? [{ container, kind, observed: o }] : [];
       });
-    this.deps.prober.track(pod, [...running('init', pod.spec.initContainers ?? []), ...running('app', pod.spec.containers)], ip);
+    this.deps.prober.track(
+      pod,
+      [...running('init', pod.spec.initContainers ?? []), ...running('app', pod.spec.containers)],
+      ip,
+    );
   }
 
   private writeStatus(observed: readonly ObservedContainer[]): void {
@@ -159,7 +165,8 @@ export class PodWorker {
     const rt = this.deps.runtime;
     this.deps.prober.forgetPod(this.uid);
     if (pod) await this.deps.executor.terminatePod(pod, observed, this.logger);
-    else await Promise.all(observed.filter((c) => c.state === 'running').map((c) => rt.stopContainer(c.id, 2)));
+    else
+      await Promise.all(observed.filter((c) => c.state === 'running').map((c) => rt.stopContainer(c.id, 2)));
     await Promise.all(observed.map((c) => rt.removeContainer(c.id)));
     for (const v of await rt.listVolumes(this.uid)) await rt.removeVolume(v);
     this.deps.files.remove(this.uid);

@@ -66,7 +66,11 @@ export class Prober {
   }
 
   /** Called after each sync round with what runs: starts probing new containers, stops gone ones. */
-  track(pod: Pod, running: { container: Container; kind: 'init' | 'app'; observed: ObservedContainer }[], podIP: string): void {
+  track(
+    pod: Pod,
+    running: { container: Container; kind: 'init' | 'app'; observed: ObservedContainer }[],
+    podIP: string,
+  ): void {
     const uid = pod.metadata.uid;
     const keep = new Set<string>();
     for (const r of running) {
@@ -88,7 +92,14 @@ export class Prober {
         ...r,
         pod,
         podIP,
-        probes: probes.map(([kind, probe]) => ({ kind, probe, result: kind === 'liveness' ? 'success' : undefined, successes: 0, failures: 0, running: false })),
+        probes: probes.map(([kind, probe]) => ({
+          kind,
+          probe,
+          result: kind === 'liveness' ? 'success' : undefined,
+          successes: 0,
+          failures: 0,
+          running: false,
+        })),
       };
       this.targets.set(r.observed.id, target);
       for (const p of target.probes) this.schedule(target, p, (p.probe.initialDelaySeconds ?? 0) * 1000);
@@ -133,7 +144,11 @@ export class Prober {
     const run = this.deps.run ?? runHandler;
     let r: HandlerResult;
     try {
-      r = await run(p.probe, { runtime: this.deps.runtime, containerId: t.observed.id, container: t.container, podIP: t.podIP }, (p.probe.timeoutSeconds ?? 1) * 1000);
+      r = await run(
+        p.probe,
+        { runtime: this.deps.runtime, containerId: t.observed.id, container: t.container, podIP: t.podIP },
+        (p.probe.timeoutSeconds ?? 1) * 1000,
+      );
     } finally {
       p.running = false;
     }
@@ -152,11 +167,21 @@ export class Prober {
       p.failures++;
       p.successes = 0;
       const kindName = p.kind[0]?.toUpperCase() + p.kind.slice(1);
-      this.deps.events.record(podRef(t.pod, fieldPath(t.kind, t.container.name)), 'Warning', 'Unhealthy', `${kindName} probe failed: ${r.message}`);
+      this.deps.events.record(
+        podRef(t.pod, fieldPath(t.kind, t.container.name)),
+        'Warning',
+        'Unhealthy',
+        `${kindName} probe failed: ${r.message}`,
+      );
       if (p.failures >= (p.probe.failureThreshold ?? 3)) p.result = 'failure';
     }
     if (p.result !== before) {
-      this.deps.logger.info('probe result changed', { pod: t.pod.metadata.name, container: t.container.name, probe: p.kind, result: p.result });
+      this.deps.logger.info('probe result changed', {
+        pod: t.pod.metadata.name,
+        container: t.container.name,
+        probe: p.kind,
+        result: p.result,
+      });
       this.deps.onChange(t.pod.metadata.uid);
     }
   }

@@ -35,11 +35,27 @@ export class Harness {
     this.ownsDataDir = !options.dataDir;
     this.dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'mk-test-'));
     const config = loadConfig(
-      ['--data-dir', this.dataDir, '--network', 'mk-test', '--pod-cidr', '10.245.0.0/16', '--resync-seconds', '60', ...(options.flags ?? [])],
+      [
+        '--data-dir',
+        this.dataDir,
+        '--network',
+        'mk-test',
+        '--pod-cidr',
+        '10.245.0.0/16',
+        '--resync-seconds',
+        '60',
+        ...(options.flags ?? []),
+      ],
       {},
       false,
     );
-    this.agent = createAgent({ nodeName: 'test-node', hostResolvConf: () => '', ...options, config, logger: options.logger ?? nopLogger });
+    this.agent = createAgent({
+      nodeName: 'test-node',
+      hostResolvConf: () => '',
+      ...options,
+      config,
+      logger: options.logger ?? nopLogger,
+    });
   }
 
   get api(): FastifyInstance {
@@ -67,7 +83,8 @@ export class Harness {
   async stop(): Promise<void> {
     await this.agent.stop();
     for (const pod of this.pods.list()) {
-      for (const c of await this.runtime.listContainers(pod.metadata.uid)) await this.runtime.removeContainer(c.id);
+      for (const c of await this.runtime.listContainers(pod.metadata.uid))
+        await this.runtime.removeContainer(c.id);
       for (const v of await this.runtime.listVolumes(pod.metadata.uid)) await this.runtime.removeVolume(v);
     }
     if (this.ownsDataDir) rmSync(this.dataDir, { recursive: true, force: true });

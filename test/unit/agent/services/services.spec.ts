@@ -1,15 +1,12 @@
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ManualClock } from '../../../../agent/clock';
 import { errorCode } from '../../../../agent/errors';
 import type { Endpoints, Service } from '../../../../agent/model/service';
 import { MemoryRuntime } from '../../../../agent/runtime/memory-runtime';
 import { ClusterIpAllocator } from '../../../../agent/services/cluster-ip-allocator';
 import { serviceRules } from '../../../../agent/services/endpoints-controller';
+import { fixture } from '../../../helpers/fixtures';
 import { Harness } from '../../../helpers/harness';
-
-const FIXTURES = join(__dirname, '..', '..', '..', '..', '..', '..', 'shared', 'fixtures');
 
 describe('agent/services/cluster-ip-allocator', () => {
   it('hands out addresses from the range, never twice while in use, again after release', () => {
@@ -32,7 +29,9 @@ describe('agent/services/cluster-ip-allocator', () => {
   it('says so when the range is full', () => {
     const a = new ClusterIpAllocator('10.96.0.0/30'); // .1 reserved, .2 usable
     a.allocate('a');
-    expect(() => a.allocate('b')).to.throw().that.satisfies((e: unknown) => errorCode(e) === 'InternalError');
+    expect(() => a.allocate('b'))
+      .to.throw()
+      .that.satisfies((e: unknown) => errorCode(e) === 'InternalError');
   });
 });
 
@@ -44,11 +43,12 @@ describe('api/routes/services', () => {
   });
   afterEach(async () => h.stop());
 
-  const post = (payload: string, type = 'application/yaml') => h.api.inject({ method: 'POST', url: '/services', headers: { 'content-type': type }, payload });
+  const post = (payload: string, type = 'application/yaml') =>
+    h.api.inject({ method: 'POST', url: '/services', headers: { 'content-type': type }, payload });
 
   it('takes the tutorial manifests verbatim and allocates ClusterIPs', async () => {
     for (const f of ['myservice.yaml', 'mydb.yaml']) {
-      const res = await post(readFileSync(join(FIXTURES, f), 'utf8'));
+      const res = await post(fixture(f));
       expect(res.statusCode, res.body).to.equal(201);
     }
     const list = (await h.api.inject({ url: '/services' })).json<{ kind: string; items: Service[] }>();
@@ -63,48 +63,104 @@ describe('api/routes/services', () => {
   });
 
   it('keeps headless Services headless', async () => {
-    const res = await post(JSON.stringify({ kind: 'Service', metadata: { name: 'h' }, spec: { clusterIP: 'None', selector: { app: 'x' } } }), 'application/json');
+    const res = await post(
+      JSON.stringify({
+        kind: 'Service',
+        metadata: { name: 'h' },
+        spec: { clusterIP: 'None', selector: { app: 'x' } },
+      }),
+      'application/json',
+    );
     expect(res.statusCode).to.equal(201);
     expect(res.json<Service>().spec.clusterIP).to.equal('None');
   });
 
   it('answers 422 with causes for invalid Services, and 409 for a second one of the same name', async () => {
-    const bad = await post(JSON.stringify({ kind: 'Service', metadata: { name: '1bad' }, spec: { ports: [{ port: 70000 }, { port: 80, targetPort: 'Not_A_Name' }] } }), 'application/json');
+    const bad = await post(
+      JSON.stringify({
+        kind: 'Service',
+        metadata: { name: '1bad' },
+        spec: { ports: [{ port: 70000 }, { port: 80, targetPort: 'Not_A_Name' }] },
+      }),
+      'application/json',
+    );
     expect(bad.statusCode).to.equal(422);
-    const fields = bad.json<{ details: { causes: { field: string }[] } }>().details.causes.map((c) => c.field);
-    expect(fields).to.include.members(['metadata.name', 'spec.ports[0].port', 'spec.ports[0].name', 'spec.ports[1].targetPort']);
-    const ok = readFileSync(join(FIXTURES, 'mydb.yaml'), 'utf8');
+    const fields = bad
+      .json<{ details: { causes: { field: string }[] } }>()
+      .details.causes.map((c) => c.field);
+    expect(fields).to.include.members([
+      'metadata.name',
+      'spec.ports[0].port',
+      'spec.ports[0].name',
+      'spec.ports[1].targetPort',
+    ]);
+    const ok = fixture('mydb.yaml');
     expect((await post(ok)).statusCode).to.equal(201);
     expect((await post(ok)).statusCode).to.equal(409);
   });
 
   it('releases the ClusterIP on delete and answers 404 afterwards', async () => {
-    const ok = readFileSync(join(FIXTURES, 'mydb.yaml'), 'utf8');
+    const ok = fixture('mydb.yaml');
     const ip = (await post(ok)).json<Service>().spec.clusterIP;
     expect((await h.api.inject({ method: 'DELETE', url: '/services/mydb' })).statusCode).to.equal(200);
     expect((await h.api.inject({ url: '/services/mydb' })).statusCode).to.equal(404);
     expect((await h.api.inject({ url: '/endpoints/mydb' })).statusCode).to.equal(404);
-    await post(JSON.stringify({ kind: 'Service', metadata: { name: 'other' }, spec: { clusterIP: ip, ports: [{ port: 1 }] } }), 'application/json').then((r) => {
+    await post(
+      JSON.stringify({
+        kind: 'Service',
+        metadata: { name: 'other' },
+        spec: { clusterIP: ip, ports: [{ port: 1 }] },
+      }),
+      'application/json',
+    ).then((r) => {
       expect(r.statusCode, r.body).to.equal(201);
     });
   });
 
   it('lists the ready pods a selector matches as endpoints, and not pods still initializing', async () => {
-    const res = await post(JSON.stringify({ kind: 'Service', metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] } }), 'application/json');
+    const res = await post(
+      JSON.stringify({
+        kind: 'Service',
+        metadata: { name: 'web' },
+        spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] },
+      }),
+      'application/json',
+    );
     expect(res.statusCode).to.equal(201);
     const container = { name: 'c', image: 'busybox', ports: [{ name: 'http', containerPort: 8080 }] };
     await h.createPod({ metadata: { name: 'a', labels: { app: 'web' } }, spec: { containers: [container] } });
-    await h.createPod({ metadata: { name: 'b', labels: { app: 'web' } }, spec: { initContainers: [{ name: 'wait', image: 'busybox' }], containers: [container] } });
-    await h.createPod({ metadata: { name: 'c', labels: { app: 'other' } }, spec: { containers: [container] } });
+    await h.createPod({
+      metadata: { name: 'b', labels: { app: 'web' } },
+      spec: { initContainers: [{ name: 'wait', image: 'busybox' }], containers: [container] },
+    });
+    await h.createPod({
+      metadata: { name: 'c', labels: { app: 'other' } },
+      spec: { containers: [container] },
+    });
     const ipOf = (n: string): string | undefined => h.pod(n)?.status.podIP;
-    await h.waitFor('pods synced', () => ipOf('a') && ipOf('b') && ipOf('c') && h.pod('a')?.status.phase === 'Running', 2_000);
+    await h.waitFor(
+      'pods synced',
+      () => ipOf('a') && ipOf('b') && ipOf('c') && h.pod('a')?.status.phase === 'Running',
+      2_000,
+    );
     await new Promise((r) => setImmediate(r));
     const ep = (await h.api.inject({ url: '/endpoints/web' })).json<Endpoints>();
     expect(ep.subsets).to.have.length(1);
     expect(ep.subsets?.[0]?.addresses?.map((a) => a.ip)).to.deep.equal([ipOf('a')]);
     expect(ep.subsets?.[0]?.notReadyAddresses?.map((a) => a.ip)).to.deep.equal([ipOf('b')]);
     expect(ep.subsets?.[0]?.ports).to.deep.equal([{ name: 'http', port: 8080, protocol: 'TCP' }]);
-    const rules = serviceRules(h.services.list(), (s) => h.agent.endpoints.get(s.metadata.namespace, s.metadata.name));
-    expect(rules).to.deep.equal([{ namespace: 'default', name: 'web', clusterIP: '10.96.0.10', port: 80, protocol: 'TCP', endpoints: [{ ip: ipOf('a'), port: 8080 }] }]);
+    const rules = serviceRules(h.services.list(), (s) =>
+      h.agent.endpoints.get(s.metadata.namespace, s.metadata.name),
+    );
+    expect(rules).to.deep.equal([
+      {
+        namespace: 'default',
+        name: 'web',
+        clusterIP: '10.96.0.10',
+        port: 80,
+        protocol: 'TCP',
+        endpoints: [{ ip: ipOf('a'), port: 8080 }],
+      },
+    ]);
   });
 });

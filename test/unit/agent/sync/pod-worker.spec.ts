@@ -131,7 +131,15 @@ describe('api/routes/pods (updates)', () => {
     rt = new MemoryRuntime(clock);
     rt.images.add('busybox:v2');
     h = await new Harness({ runtime: rt, clock }).start();
-    await h.createPod({ metadata: { name: 'u', labels: { a: '1' } }, spec: { containers: [{ name: 'c', image: 'busybox' }, { name: 'd', image: 'busybox' }] } });
+    await h.createPod({
+      metadata: { name: 'u', labels: { a: '1' } },
+      spec: {
+        containers: [
+          { name: 'c', image: 'busybox' },
+          { name: 'd', image: 'busybox' },
+        ],
+      },
+    });
     await settle(h, 'u');
   });
   afterEach(async () => h.stop());
@@ -149,7 +157,9 @@ describe('api/routes/pods (updates)', () => {
     await settle(h, 'u');
     expect(rt.find('u', 'c')).to.include({ image: 'busybox:v2', attempt: 1, state: 'running' });
     expect(rt.find('u', 'd')!.id).to.equal(before);
-    expect(h.events.list().some((e) => e.reason === 'Killing' && e.message === 'Container c definition changed')).to.equal(true);
+    expect(
+      h.events.list().some((e) => e.reason === 'Killing' && e.message === 'Container c definition changed'),
+    ).to.equal(true);
   });
 
   it('refuses any other spec change with 422 naming the field, and keeps the pod', async () => {
@@ -162,7 +172,9 @@ describe('api/routes/pods (updates)', () => {
     expect(res.statusCode).to.equal(422);
     const body = res.json<{ details: { causes: { field: string; message: string }[] } }>();
     expect(body.details.causes[0]?.field).to.equal('spec');
-    expect(body.details.causes[0]?.message).to.match(/^Forbidden: pod updates may not change fields other than `spec.containers\[\*\].image`/);
+    expect(body.details.causes[0]?.message).to.match(
+      /^Forbidden: pod updates may not change fields other than `spec.containers\[\*\].image`/,
+    );
     expect(h.pod('u')?.spec.restartPolicy).to.equal('Always');
   });
 
