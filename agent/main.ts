@@ -2,13 +2,17 @@
 // tests use, so they run exactly this wiring with a test runtime, clock or logger.
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../api/server';
 import { type Clock, systemClock } from './clock';
 import { type Config, loadConfig, usage } from './config';
 import { errorMessage } from './errors';
 import { EventRecorder } from './events/recorder';
+import { apiUrl, writeKubeconfig } from './kubeconfig';
 import type { Logger } from './log';
+import { BUILTIN_NAMESPACES, type Namespace } from './model/namespace';
+import { NamespaceController } from './namespaces/namespace-controller';
 import type { Pod } from './model/pod';
 import type { Endpoints, Service } from './model/service';
 import { BackoffTable } from './planner/backoff';
@@ -19,7 +23,9 @@ import type { ServiceRule } from './proxy/service-rules';
 import { EndpointsController } from './services/endpoints-controller';
 import { ServiceRegistry } from './services/service-registry';
 import { FilePersistence } from './store/file-persistence';
+import { ensureNamespaces } from './store/namespaces';
 import { ObjectStore, ResourceVersions, noPersistence } from './store/object-store';
+import { WatchHub } from './store/watch-hub';
 import { Executor } from './sync/executor';
 import { type ClusterDns, PodFiles, readHostResolvConf } from './sync/pod-files';
 import { podLogs } from './sync/pod-logs';
@@ -48,7 +54,9 @@ export interface Agent {
   readonly pods: ObjectStore<Pod>;
   readonly services: ObjectStore<Service>;
   readonly endpoints: ObjectStore<Endpoints>;
+  readonly namespaces: ObjectStore<Namespace>;
   readonly events: EventRecorder;
+  readonly watches: WatchHub;
   readonly manager: PodManager;
   network(): NetworkInfo | undefined;
   /** Pod network, sync loop and controllers; call once Docker answers. */
@@ -66,8 +74,31 @@ export function createAgent(o: AgentOptions): Agent {
   const pods = new ObjectStore<Pod>('Pod', { clock, versions, persistence });
   const services = new ObjectStore<Service>('Service', { clock, versions, persistence });
   const endpoints = new ObjectStore<Endpoints>('Endpoints', { clock, versions, persistence: noPersistence });
+  const namespaces = new ObjectStore<Namespace>('Namespace', { clock, versions, persistence });
+  const used = [...pods.list(), ...services.list()].map((x) => x.metadata.namespace);
+  ensureNamespaces(namespaces, [...BUILTIN_NAMESPACES, ...used]);
   const registry = new ServiceRegistry(services, config.serviceCidr);
-  const events = new EventRecorder({ clock, logger: logger.child({ component: 'events' }), host: nodeName });
+  const events = new EventRecorder({
+    clock,
+    logger: logger.child({ component: 'events' }),
+    host: nodeName,
+    nextVersion: () => versions.next(),
+  });
+  // One fan-out point for every watch, so many watchers cost the sync loop one snapshot per change.
+  const watches = new WatchHub({ versions, clock, logger: logger.child({ component: 'watch' }) });
+  watches.track(pods);
+  watches.track(services);
+  watches.track(endpoints);
+  watches.track(namespaces);
+  events.onRecord((type, ev) => watches.publish(type, ev));
+  const namespaceController = new NamespaceController({
+    namespaces,
+    pods,
+    services,
+    deleteService: (ns, name) => registry.delete(ns, name),
+    clock,
+    logger: logger.child({ component: 'namespaces' }),
+  });
   const net: { info?: NetworkInfo } = {};
   const network = (): NetworkInfo => {
     if (!net.info) throw new Error('pod network not ready');
@@ -138,8 +169,12 @@ export function createAgent(o: AgentOptions): Agent {
         () => false,
       )),
     podLogs: podLogs(runtime),
-    createService: (body, ns) => registry.create(body, ns),
-    deleteService: (ns, name) => registry.delete(ns, name),
+    namespaces,
+    watches,
+    createService: (body, ns, opts) => registry.create(body, ns, opts),
+    updateService: (body, ns, name, opts) => registry.update(body, ns, name, opts),
+    deleteService: (ns, name, opts) => registry.delete(ns, name, opts),
+    deleteNamespace: (name, opts) => namespaceController.delete(name, opts),
   });
   return {
     config,
@@ -147,13 +182,17 @@ export function createAgent(o: AgentOptions): Agent {
     pods,
     services,
     endpoints,
+    namespaces,
     events,
+    watches,
     manager,
     network: () => net.info,
     async start() {
       net.info = await runtime.ensureNetwork(config.networkName, config.podCidr);
       dns.nameserver = net.info.gateway;
       controller.start();
+      namespaceController.start();
+      watches.start();
       await manager.start();
       started = true;
     },
@@ -162,6 +201,8 @@ export function createAgent(o: AgentOptions): Agent {
       manager.stop();
       prober.stop();
       controller.stop();
+      namespaceController.stop();
+      watches.stop();
       await api.close();
     },
   };
@@ -208,8 +249,16 @@ async function run(config: Config, logger: Logger): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 
   await agent.api.listen({ host: config.listen.host, port: config.listen.port });
+  const bound = agent.api.server.address();
+  const url = apiUrl(
+    config.listen.host,
+    typeof bound === 'object' && bound ? bound.port : config.listen.port,
+  );
+  const kubeconfig = join(config.dataDir, 'kubeconfig');
+  writeKubeconfig(kubeconfig, url); // KUBECONFIG=<data-dir>/kubeconfig kubectl get pods
   logger.info('API listening', {
-    url: `http://${config.listen.host}:${config.listen.port}`,
+    url,
+    kubeconfig,
     dataDir: config.dataDir,
     pods: agent.pods.list().length,
   });

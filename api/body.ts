@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { parseDocument } from 'yaml';
 import { MiniKubeletError } from '../agent/errors';
+import { decodeProtobuf } from './protobuf';
 
 export const BODY_LIMIT = 3 * 1024 * 1024;
 const MAX_DEPTH = 100;
@@ -55,7 +56,8 @@ export function registerBodyParsers(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
   const json = (_req: unknown, body: string, done: (err: Error | null, v?: unknown) => void): void => {
     try {
-      done(null, guard(parseJson(body)));
+      // client-node sends DELETE with Content-Type application/json and no body
+      done(null, body.trim() === '' ? undefined : guard(parseJson(body)));
     } catch (err) {
       done(err as Error);
     }
@@ -82,5 +84,16 @@ export function registerBodyParsers(app: FastifyInstance): void {
     ['application/yaml', 'application/x-yaml', 'text/yaml', 'application/apply-patch+yaml'],
     opts,
     yaml,
+  );
+  app.addContentTypeParser(
+    'application/vnd.kubernetes.protobuf',
+    { parseAs: 'buffer', bodyLimit: BODY_LIMIT },
+    (_req: unknown, body: Buffer, done: (err: Error | null, v?: unknown) => void): void => {
+      try {
+        done(null, decodeProtobuf(body));
+      } catch (err) {
+        done(err as Error);
+      }
+    },
   );
 }

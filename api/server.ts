@@ -3,7 +3,10 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { MiniKubeletError } from '../agent/errors';
 import { BODY_LIMIT, registerBodyParsers } from './body';
 import type { ApiDeps } from './deps';
+import { discoveryRoutes } from './routes/discovery';
+import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
+import { namespaceRoutes } from './routes/namespaces';
 import { podRoutes } from './routes/pods';
 import { serviceRoutes } from './routes/services';
 import { HTTP_STATUS, fromFrameworkError, statusOf } from './status';
@@ -14,6 +17,8 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
     bodyLimit: BODY_LIMIT,
     routerOptions: { maxParamLength: 300 },
     return503OnClosing: true,
+    // watches and followed logs stay open; closing the server must not wait for them
+    forceCloseConnections: true,
   });
   registerBodyParsers(app);
   app.setErrorHandler((err, req, reply) => {
@@ -49,7 +54,10 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
     done();
   });
   healthRoutes(app, deps.ready);
+  discoveryRoutes(app);
   podRoutes(app, deps);
   serviceRoutes(app, deps);
+  eventRoutes(app, deps);
+  namespaceRoutes(app, deps);
   return app;
 }

@@ -2,7 +2,7 @@
 // version so that answering a query is a Map lookup. Pure: no I/O, no clock (the SOA serial is passed in).
 import { isIPv4 } from 'node:net';
 import type { DnsCatalog, EndpointRecord, PodRecord, ServiceRecord } from './catalog';
-import { dashedIp, normalizeName, reverseName } from './names';
+import { DEFAULT_ZONE, dashedIp, normalizeName, reverseName } from './names';
 
 /** CoreDNS's default TTL for cluster records (plugin/kubernetes defaultTTL). */
 export const RECORD_TTL = 5;
@@ -52,7 +52,8 @@ export interface RecordTable {
 }
 
 export interface TableOptions {
-  zone: string;
+  /** The cluster domain; default `cluster.local`. */
+  zone?: string;
   /** SOA serial; CoreDNS uses the Unix time of the last API change. */
   serial: number;
 }
@@ -157,7 +158,7 @@ function addHeadlessService(
 
 /** Compiles the catalog into the table the resolver reads. */
 export function buildRecordTable(catalog: DnsCatalog, opts: TableOptions): RecordTable {
-  const zone = normalizeName(opts.zone);
+  const zone = normalizeName(opts.zone ?? DEFAULT_ZONE);
   const b = new TableBuilder(zone);
   const pods = [...catalog.pods()];
   const podsByIp = new Map<string, PodRecord>();

@@ -1,7 +1,7 @@
 // One question → one answer, from the compiled table and the asking pod. Pure: the caller does the I/O.
 // Rules follow the Kubernetes DNS spec and CoreDNS's kubernetes plugin (see docs/dns.md), plus the busybox rule.
 import type { PodRecord } from './catalog';
-import { REVERSE_ZONE_V4, REVERSE_ZONE_V6, isInZone, labelsBefore, normalizeName } from './names';
+import { REVERSE_ZONE_V4, isInZone, labelsBefore, normalizeName } from './names';
 import { RECORD_TTL, VERSION_TTL, type NameData, type RecordTable, type Rr } from './records';
 
 export const QTYPE = {
@@ -164,11 +164,12 @@ export function resolve(table: RecordTable, question: Question, asker?: PodRecor
       localServiceExpansion: isLocalService(table, first, asker),
     };
   }
-  const apex = inZone ? table.zone : isInZone(name, REVERSE_ZONE_V6) ? REVERSE_ZONE_V6 : REVERSE_ZONE_V4;
-  const soa = soaRecord(apex, table.serial);
+  // Outside the zone the table holds only IPv4 reverse names.
+  const soa = soaRecord(inZone ? table.zone : REVERSE_ZONE_V4, table.serial);
   // Zone transfers are not offered (CoreDNS refuses them without the transfer plugin).
-  if (question.type === QTYPE.AXFR || question.type === QTYPE.IXFR)
+  if (question.type === QTYPE.AXFR || question.type === QTYPE.IXFR) {
     return local(RCODE.REFUSED, [], undefined);
+  }
   if (!data) return resolveMissingInZone(table, name, asker);
   const answers = recordsOf(name, question.type, data, table);
   if (answers.length === 0) return local(RCODE.NOERROR, [], soa);

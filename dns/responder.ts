@@ -118,44 +118,48 @@ export class Responder {
     const ra = this.opts.recursionAvailable;
     if (q.qclass !== 1) return { kind: 'reply', buf: questionReply(msg, q, RCODE.REFUSED, { ra }) };
     // BADVERS is extended rcode 16: 0 in the header, 1 in the OPT record.
-    if (q.edns && q.ednsVersion !== 0)
+    if (q.edns && q.ednsVersion !== 0) {
       return { kind: 'reply', buf: questionReply(msg, q, 0, { ra, extRcode: 1 }) };
-
-    const table = this.currentTable();
-    const key = msg.toString('latin1', 12, q.nameEnd).toLowerCase();
-    let byType = this.cache.get(key);
-    let entry = byType?.get(q.qtype);
-    let asker: PodRecord | undefined;
-    let cached: Cached | undefined;
-    if (entry?.shared) {
-      cached = entry.shared;
-    } else {
-      asker = this.opts.catalog.podByIp(sourceIp);
-      const ns = asker ? normalizeName(asker.namespace) : '';
-      cached = entry?.perNamespace?.get(ns);
-      if (!cached) {
-        const res = this.build(table, msg, q, asker);
-        cached = res.cached;
-        if (!entry) {
-          if (this.cacheSize >= this.maxCache) {
-            this.cache.clear();
-            this.cacheSize = 0;
-            byType = undefined;
-          }
-          entry = {};
-          if (!byType) this.cache.set(key, (byType = new Map<number, Entry>()));
-          byType.set(q.qtype, entry);
-          this.cacheSize++;
-        }
-        if (res.askerDependent) (entry.perNamespace ??= new Map()).set(ns, cached);
-        else entry.shared = cached;
-      }
     }
 
-    if (cached.kind === 'forward')
+    const table = this.currentTable();
+    const { cached, asker } = this.lookup(table, msg, q, sourceIp);
+    if (cached.kind === 'forward') {
       return { kind: 'forward', query: { ...q }, nodataOnFailure: cached.nodataOnFailure };
+    }
     if (cached.missingName !== undefined) this.notifyMissing(cached.missingName, asker, sourceIp);
     return { kind: 'reply', buf: this.fit(cached, msg, q, transport) };
+  }
+
+  // The cached answer for this question (and asker, if it matters), made and stored on a miss. The asker is
+  // looked up only when the answer may depend on it.
+  private lookup(
+    table: RecordTable,
+    msg: Buffer,
+    q: ParsedQuery,
+    sourceIp: string,
+  ): { cached: Cached; asker: PodRecord | undefined } {
+    const key = msg.toString('latin1', 12, q.nameEnd).toLowerCase();
+    let entry = this.cache.get(key)?.get(q.qtype);
+    if (entry?.shared) return { cached: entry.shared, asker: undefined };
+    const asker = this.opts.catalog.podByIp(sourceIp);
+    const ns = asker ? normalizeName(asker.namespace) : '';
+    const hit = entry?.perNamespace?.get(ns);
+    if (hit) return { cached: hit, asker };
+    const { cached, askerDependent } = this.build(table, msg, q, asker);
+    if (!entry) {
+      if (this.cacheSize >= this.maxCache) {
+        this.cache.clear();
+        this.cacheSize = 0;
+      }
+      let byType = this.cache.get(key);
+      if (!byType) this.cache.set(key, (byType = new Map<number, Entry>()));
+      byType.set(q.qtype, (entry = {}));
+      this.cacheSize++;
+    }
+    if (askerDependent) (entry.perNamespace ??= new Map<string, Cached>()).set(ns, cached);
+    else entry.shared = cached;
+    return { cached, asker };
   }
 
   private build(

@@ -38,8 +38,28 @@ export interface KubeEvent {
 export class EventRecorder {
   private readonly events: KubeEvent[] = [];
   private seq = 0;
+  private readonly listeners = new Set<(type: 'ADDED' | 'MODIFIED', ev: KubeEvent) => void>();
 
-  constructor(private readonly deps: { clock: Clock; logger: Logger; host: string; max?: number }) {}
+  constructor(
+    private readonly deps: {
+      clock: Clock;
+      logger: Logger;
+      host: string;
+      max?: number;
+      /** The shared resourceVersion counter, so events can be listed and watched like stored objects. */
+      nextVersion?: () => string;
+    },
+  ) {}
+
+  /** Follows new and repeated events (the API's event watch). */
+  onRecord(fn: (type: 'ADDED' | 'MODIFIED', ev: KubeEvent) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private version(): string {
+    return this.deps.nextVersion?.() ?? String(this.seq);
+  }
 
   record(obj: InvolvedObject, type: 'Normal' | 'Warning', reason: string, message: string): KubeEvent {
     const now = isoTime(this.deps.clock.now());
@@ -61,7 +81,8 @@ export class EventRecorder {
       this.deps.logger.debug('event repeated', { ...fields, count: same.count + 1 });
       same.count++;
       same.lastTimestamp = now;
-      same.metadata.resourceVersion = String(this.seq);
+      same.metadata.resourceVersion = this.version();
+      for (const fn of this.listeners) fn('MODIFIED', same);
       return same;
     }
     if (type === 'Warning') this.deps.logger.warn('event', fields);
@@ -74,7 +95,7 @@ export class EventRecorder {
         namespace: obj.namespace,
         uid: randomUUID(),
         creationTimestamp: now,
-        resourceVersion: String(this.seq),
+        resourceVersion: this.version(),
       },
       involvedObject: { apiVersion: 'v1', ...obj },
       reason,
@@ -90,6 +111,7 @@ export class EventRecorder {
     this.events.push(ev);
     const max = this.deps.max ?? 2000;
     if (this.events.length > max) this.events.splice(0, this.events.length - max);
+    for (const fn of this.listeners) fn('ADDED', ev);
     return ev;
   }
 

@@ -24,7 +24,14 @@ export function newNamespace(name: string, labels: Record<string, string> = {}):
   return {
     apiVersion: 'v1',
     kind: 'Namespace',
-    metadata: { name, namespace: '', uid: '', creationTimestamp: '', resourceVersion: '', labels: { ...labels, [NAME_LABEL]: name } },
+    metadata: {
+      name,
+      namespace: '',
+      uid: '',
+      creationTimestamp: '',
+      resourceVersion: '',
+      labels: { ...labels, [NAME_LABEL]: name },
+    },
     spec: { finalizers: ['kubernetes'] },
     status: { phase: 'Active' },
   };
@@ -32,16 +39,33 @@ export function newNamespace(name: string, labels: Record<string, string> = {}):
 
 /** From a request body to a valid new Namespace, or a Status-ready error. */
 export function decodeNamespace(raw: unknown): Namespace {
-  if (!isObject(raw)) throw new MiniKubeletError('BadRequest', 'the body of the request must be a Namespace object');
+  if (!isObject(raw))
+    throw new MiniKubeletError('BadRequest', 'the body of the request must be a Namespace object');
   if (raw.kind !== undefined && raw.kind !== 'Namespace') {
-    throw new MiniKubeletError('BadRequest', `the object provided is unrecognized (wrong kind ${JSON.stringify(raw.kind)}, expected Namespace)`);
+    throw new MiniKubeletError(
+      'BadRequest',
+      `the object provided is unrecognized (wrong kind ${JSON.stringify(raw.kind)}, expected Namespace)`,
+    );
   }
   const m = isObject(raw.metadata) ? raw.metadata : {};
   const generate = typeof m.generateName === 'string' ? m.generateName : '';
-  const name = typeof m.name === 'string' && m.name ? m.name : generate ? `${generate}${Math.random().toString(36).slice(2, 7)}` : '';
-  if (!name) throw invalidError('Namespace', '', [fieldError('Required', 'metadata.name', undefined, 'name or generateName is required')]);
+  const name =
+    typeof m.name === 'string' && m.name
+      ? m.name
+      : generate
+        ? `${generate}${Math.random().toString(36).slice(2, 7)}`
+        : '';
+  if (!name)
+    throw invalidError('Namespace', '', [
+      fieldError('Required', 'metadata.name', undefined, 'name or generateName is required'),
+    ]);
   const problems = dns1123LabelProblems(name);
-  if (problems.length) throw invalidError('Namespace', name, problems.map((p) => fieldError('Invalid', 'metadata.name', name, p)));
+  if (problems.length)
+    throw invalidError(
+      'Namespace',
+      name,
+      problems.map((p) => fieldError('Invalid', 'metadata.name', name, p)),
+    );
   const labels = isObject(m.labels) ? (m.labels as Record<string, string>) : {};
   const ns = newNamespace(name, labels);
   if (isObject(m.annotations)) ns.metadata.annotations = m.annotations as Record<string, string>;

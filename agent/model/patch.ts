@@ -16,7 +16,7 @@ export function mergePatch(target: Json, patch: Json): Json {
 }
 
 /** Merge keys of the lists this agent's kinds contain (from the Kubernetes OpenAPI x-kubernetes-patch-merge-key). */
-const MERGE_KEYS: Record<string, string> = {
+export const MERGE_KEYS: Record<string, string> = {
   containers: 'name',
   initContainers: 'name',
   ephemeralContainers: 'name',
@@ -27,9 +27,18 @@ const MERGE_KEYS: Record<string, string> = {
   conditions: 'type',
   imagePullSecrets: 'name',
   hostAliases: 'ip',
+  ownerReferences: 'uid',
 };
 
-function mergeList(key: string, target: unknown[], patch: unknown[]): unknown[] {
+/** A Service's `spec.ports` merge by `port` (a container's by `containerPort`). */
+export const SERVICE_MERGE_KEYS: Record<string, string> = { ...MERGE_KEYS, ports: 'port' };
+
+function mergeList(
+  key: string,
+  target: unknown[],
+  patch: unknown[],
+  keys: Record<string, string>,
+): unknown[] {
   const out = [...target];
   for (const item of patch) {
     if (!isObject(item)) {
@@ -42,13 +51,17 @@ function mergeList(key: string, target: unknown[], patch: unknown[]): unknown[] 
       if (idx >= 0) out.splice(idx, 1);
       continue;
     }
-    if (idx >= 0) out[idx] = strategicMergePatch(out[idx], item);
-    else out.push(strategicMergePatch({}, item));
+    if (idx >= 0) out[idx] = strategicMergePatch(out[idx], item, keys);
+    else out.push(strategicMergePatch({}, item, keys));
   }
   return out;
 }
 
-export function strategicMergePatch(target: Json, patch: Json): Json {
+export function strategicMergePatch(
+  target: Json,
+  patch: Json,
+  keys: Record<string, string> = MERGE_KEYS,
+): Json {
   if (!isObject(patch)) return patch;
   if (patch['$patch'] === 'replace') {
     const { $patch: _drop, ...rest } = patch;
@@ -57,14 +70,21 @@ export function strategicMergePatch(target: Json, patch: Json): Json {
   const out: Record<string, unknown> = isObject(target) ? { ...target } : {};
   for (const [k, v] of Object.entries(patch)) {
     if (k === '$patch' || k.startsWith('$setElementOrder/') || k.startsWith('$retainKeys')) continue;
+    if (k.startsWith('$deleteFromPrimitiveList/')) {
+      const list = k.slice('$deleteFromPrimitiveList/'.length);
+      const gone = Array.isArray(v) ? v : [];
+      if (Array.isArray(out[list])) out[list] = (out[list] as unknown[]).filter((x) => !gone.includes(x));
+      continue;
+    }
     if (v === null) {
       delete out[k];
       continue;
     }
-    const mergeKey = MERGE_KEYS[k];
+    const mergeKey = keys[k];
     const current = out[k];
-    if (mergeKey && Array.isArray(v) && Array.isArray(current)) out[k] = mergeList(mergeKey, current, v);
-    else if (isObject(v)) out[k] = strategicMergePatch(current, v);
+    if (mergeKey && Array.isArray(v) && Array.isArray(current))
+      out[k] = mergeList(mergeKey, current, v, keys);
+    else if (isObject(v)) out[k] = strategicMergePatch(current, v, keys);
     else out[k] = v;
   }
   return out;
@@ -155,13 +175,19 @@ export function jsonPatch(target: Json, ops: Json): Json {
   return doc;
 }
 
-export function applyPatch(contentType: string, target: Json, patch: Json): Json {
+export function applyPatch(
+  contentType: string,
+  target: Json,
+  patch: Json,
+  keys: Record<string, string> = MERGE_KEYS,
+): Json {
   const type = contentType.split(';')[0]?.trim();
   switch (type) {
     case 'application/merge-patch+json':
       return mergePatch(target, patch);
     case 'application/strategic-merge-patch+json':
-      return strategicMergePatch(target, patch);
+    case 'application/apply-patch+yaml': // server-side apply, simplified: the applied object merged in
+      return strategicMergePatch(target, patch, keys);
     case 'application/json-patch+json':
       return jsonPatch(target, patch);
     default:

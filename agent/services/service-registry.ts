@@ -1,6 +1,7 @@
 // Creating and deleting Services: validation, ClusterIP allocation and release, kept consistent with the store.
 import type { Service } from '../model/service';
 import { decodeService } from '../model/service-decode';
+import { decodeServiceUpdate } from '../model/service-update';
 import type { ObjectStore } from '../store/object-store';
 import { ClusterIpAllocator } from './cluster-ip-allocator';
 
@@ -15,9 +16,9 @@ export class ServiceRegistry {
     for (const s of store.list()) if (s.spec.clusterIP !== 'None') this.ips.claim(s.spec.clusterIP);
   }
 
-  create(raw: unknown, namespace: string): Service {
+  create(raw: unknown, namespace: string, opts: { dryRun?: boolean } = {}): Service {
     const svc = decodeService(raw, namespace);
-    if (this.store.get(namespace, svc.metadata.name)) return this.store.create(svc); // AlreadyExists, before allocating
+    if (this.store.get(namespace, svc.metadata.name) || opts.dryRun) return this.store.create(svc, opts); // AlreadyExists, before allocating
     const requested = svc.spec.clusterIP;
     const headless = requested === 'None';
     const ip = headless ? 'None' : this.ips.allocate(svc.metadata.name, requested || undefined);
@@ -31,7 +32,21 @@ export class ServiceRegistry {
     }
   }
 
-  delete(namespace: string, name: string): Service {
+  /** PUT and PATCH results: validated against the stored Service, ClusterIP kept. */
+  update(
+    raw: unknown,
+    namespace: string,
+    name: string,
+    opts: { dryRun?: boolean; expectedVersion?: string } = {},
+  ): Service {
+    const old = this.store.mustGet(namespace, name);
+    const next = decodeServiceUpdate(old, raw);
+    const specChanged = JSON.stringify(next.spec) !== JSON.stringify(old.spec);
+    return this.store.update(next, { specChanged, ...opts });
+  }
+
+  delete(namespace: string, name: string, opts: { dryRun?: boolean } = {}): Service {
+    if (opts.dryRun) return this.store.mustGet(namespace, name);
     const svc = this.store.remove(namespace, name);
     if (svc.spec.clusterIP !== 'None') this.ips.release(svc.spec.clusterIP);
     return svc;

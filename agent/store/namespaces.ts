@@ -9,10 +9,19 @@ export function ensureNamespaces(store: ObjectStore<Namespace>, names: Iterable<
 }
 
 /** Throws NotFound `namespaces "x" not found`, or Forbidden while the namespace is being deleted. */
-export function requireNamespace(store: ObjectStore<Namespace>, namespace: string, kind: string, name: string): void {
+export function requireNamespace(
+  store: ObjectStore<Namespace>,
+  namespace: string,
+  kind: string,
+  name: string,
+): void {
   const ns = store.get('', namespace);
   if (!ns) throw notFound('Namespace', namespace);
   if (isTerminating(ns)) {
-    throw forbidden(kind, name, `unable to create new content in namespace ${namespace} because it is being terminated`);
+    throw forbidden(
+      kind,
+      name,
+      `unable to create new content in namespace ${namespace} because it is being terminated`,
+    );
   }
 }

@@ -239,7 +239,8 @@ export class WatchHub {
 
   private drop(w: Watcher, reason: string): void {
     this.byKind.get(w.request.kind)?.delete(w);
-    if (reason === 'overflow') this.deps.logger.warn('dropped a watcher that did not keep up', { kind: w.request.kind });
+    if (reason === 'overflow')
+      this.deps.logger.warn('dropped a watcher that did not keep up', { kind: w.request.kind });
   }
 
   private wake(w: Watcher): void {

@@ -1,117 +1,110 @@
-// Pods: create, list, get, delete, logs and events, under /pods (curl) and /api/v1/namespaces/{ns}/pods.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isoTime } from '../../agent/clock';
-import { badRequest } from '../../agent/errors';
-import { DEFAULT_NAMESPACE } from '../../agent/model/meta';
+// Pods: create, list/watch, get, update, patch (incl. server-side apply) and delete, under /pods (curl)
+// and /api/v1/namespaces/{ns}/pods (kubectl, client libraries).
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { MiniKubeletError, conflict } from '../../agent/errors';
+import { markDeleting } from '../../agent/model/deletion';
+import { MERGE_KEYS, applyPatch } from '../../agent/model/patch';
 import type { Pod } from '../../agent/model/pod';
 import { decodePod } from '../../agent/model/pod-decode';
-import { applyPatch } from '../../agent/model/patch';
 import { decodePodUpdate } from '../../agent/model/pod-update';
 import { podTable } from '../../agent/status/print-pod';
+import { requireNamespace } from '../../agent/store/namespaces';
+import { collectionHandler, objectReply, selectorOf, watchRoutes } from '../collection';
 import type { ApiDeps } from '../deps';
-
-type Req = FastifyRequest<{
-  Params: Record<string, string>;
-  Querystring: Record<string, string | undefined>;
-}>;
-
-const namespaceOf = (req: Req): string => req.params.namespace ?? req.query.namespace ?? DEFAULT_NAMESPACE;
-
-function intParam(req: Req, name: string): number | undefined {
-  const v = req.query[name];
-  if (v === undefined || v === '') return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0)
-    throw badRequest(`invalid ${name} "${v}": must be a non-negative integer`);
-  return n;
-}
-
-const boolParam = (req: Req, name: string): boolean => req.query[name] === 'true' || req.query[name] === '1';
-
-function podList(pods: Pod[], resourceVersion: string): object {
-  return { kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion }, items: pods };
-}
+import { validateFields } from '../field-validation';
+import { bodyName, checkApplyName, expectedVersion, isApply, patchBase } from '../patching';
+import { type Req, deleteOptions, isDryRun, listNamespace, namespaceOf } from '../request';
+import { pods as podsInfo } from '../resources';
+import { podSubresourceRoutes } from './pod-subresources';
 
 export function podRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const { pods } = deps;
-  const wantsTable = (req: Req): boolean => (req.headers.accept ?? '').startsWith('text/plain');
+  const key = (req: Req): [string, string] => [namespaceOf(req), req.params.name ?? ''];
+  const collection = collectionHandler(deps, podsInfo, (ns) => pods.list(ns));
 
+  /** `curl -H 'Accept: text/plain' /pods`: the kubectl-style table as text. */
   const list = async (req: Req, reply: FastifyReply): Promise<unknown> => {
-    const items = pods.list(req.params.namespace ?? req.query.namespace);
-    if (wantsTable(req)) return reply.type('text/plain').send(podTable(items, deps.clock.now()));
-    return podList(items, deps.versions());
+    if (!(req.headers.accept ?? '').startsWith('text/plain')) return collection(req, reply);
+    const items = pods.list(listNamespace(req)).filter(selectorOf(req, podsInfo));
+    return reply.type('text/plain').send(podTable(items, deps.clock.now()));
   };
 
-  const create = async (req: Req, reply: FastifyReply): Promise<unknown> => {
-    const pod = decodePod(req.body, namespaceOf(req));
+  const createFrom = (req: Req, reply: FastifyReply, body: unknown): Pod => {
+    const namespace = namespaceOf(req);
+    validateFields(req, reply, 'Pod', body);
+    requireNamespace(deps.namespaces, namespace, 'Pod', bodyName(body));
+    const pod = decodePod(body, namespace);
     pod.spec.nodeName = deps.nodeName;
-    const stored = pods.create(pod);
-    deps.logger.info('pod created', {
-      pod: `${stored.metadata.namespace}/${stored.metadata.name}`,
-      podUid: stored.metadata.uid,
-    });
-    return reply.code(201).send(stored);
+    const dryRun = isDryRun(req);
+    const stored = pods.create(pod, { dryRun });
+    if (!dryRun) {
+      deps.logger.info('pod created', {
+        pod: `${namespace}/${stored.metadata.name}`,
+        podUid: stored.metadata.uid,
+      });
+    }
+    return stored;
   };
+  const create = async (req: Req, reply: FastifyReply): Promise<unknown> =>
+    reply.code(201).send(createFrom(req, reply, req.body));
 
-  const get = async (req: Req): Promise<unknown> => pods.mustGet(namespaceOf(req), req.params.name ?? '');
+  const get = async (req: Req): Promise<unknown> =>
+    objectReply(req, deps, podsInfo, pods.mustGet(...key(req)));
 
-  const remove = async (req: Req): Promise<unknown> => {
-    const pod = pods.mustGet(namespaceOf(req), req.params.name ?? '');
-    const body = (req.body ?? {}) as { gracePeriodSeconds?: unknown };
-    const fromBody = typeof body.gracePeriodSeconds === 'number' ? body.gracePeriodSeconds : undefined;
-    const grace = intParam(req, 'gracePeriodSeconds') ?? fromBody ?? pod.spec.terminationGracePeriodSeconds;
-    if (pod.metadata.deletionTimestamp !== undefined) return pod;
-    const deleting: Pod = {
-      ...pod,
-      metadata: {
-        ...pod.metadata,
-        deletionTimestamp: isoTime(deps.clock.now() + grace * 1000),
-        deletionGracePeriodSeconds: grace,
-      },
-    };
-    return pods.update(deleting, { specChanged: false });
-  };
-
-  /** PUT and PATCH: only images may change; a stale resourceVersion is a Conflict. */
-  const update = (req: Req, body: unknown): Pod => {
-    const old = pods.mustGet(namespaceOf(req), req.params.name ?? '');
+  /** PUT and PATCH results: only images may change; a stale resourceVersion is a Conflict. */
+  const update = (req: Req, reply: FastifyReply, body: unknown): Pod => {
+    const old = pods.mustGet(...key(req));
+    validateFields(req, reply, 'Pod', body);
     const next = decodePodUpdate(old, body);
-    const rv = (body as { metadata?: { resourceVersion?: unknown } } | null)?.metadata?.resourceVersion;
     const specChanged = JSON.stringify(next.spec) !== JSON.stringify(old.spec);
-    return pods.update(next, { specChanged, ...(typeof rv === 'string' && rv ? { expectedVersion: rv } : {}) });
+    return pods.update(next, { specChanged, dryRun: isDryRun(req), ...expectedVersion(body) });
   };
-  const put = async (req: Req): Promise<unknown> => update(req, req.body);
-  const patch = async (req: Req): Promise<unknown> => {
-    const old = pods.mustGet(namespaceOf(req), req.params.name ?? '');
-    const { status: _status, ...current } = structuredClone(old);
-    delete (current.metadata as { resourceVersion?: string }).resourceVersion;
-    return update(req, applyPatch(req.headers['content-type'] ?? '', current, req.body));
-  };
-
-  const logs = async (req: Req, reply: FastifyReply): Promise<unknown> => {
-    const pod = pods.mustGet(namespaceOf(req), req.params.name ?? '');
-    const tailLines = intParam(req, 'tailLines');
-    const sinceSeconds = intParam(req, 'sinceSeconds');
-    const stream = await deps.podLogs(pod, {
-      ...(req.query.container ? { container: req.query.container } : {}),
-      previous: boolParam(req, 'previous'),
-      follow: boolParam(req, 'follow'),
-      timestamps: boolParam(req, 'timestamps'),
-      ...(tailLines !== undefined ? { tailLines } : {}),
-      ...(sinceSeconds !== undefined ? { sinceSeconds } : {}),
-    });
-    req.raw.on('close', () => stream.destroy());
-    return reply.type('text/plain').send(stream);
+  const put = async (req: Req, reply: FastifyReply): Promise<unknown> => update(req, reply, req.body);
+  const patch = async (req: Req, reply: FastifyReply): Promise<unknown> => {
+    const old = pods.get(...key(req));
+    if (isApply(req)) {
+      checkApplyName(req);
+      if (!old) return reply.code(201).send(createFrom(req, reply, req.body));
+      validateFields(req, reply, 'Pod', req.body);
+    }
+    if (!old) return pods.mustGet(...key(req));
+    return update(
+      req,
+      reply,
+      applyPatch(req.headers['content-type'] ?? '', patchBase(old), req.body, MERGE_KEYS),
+    );
   };
 
-  const events = async (req: Req): Promise<unknown> => {
-    const pod = pods.mustGet(namespaceOf(req), req.params.name ?? '');
-    return {
-      kind: 'EventList',
-      apiVersion: 'v1',
-      metadata: {},
-      items: deps.events.list({ uid: pod.metadata.uid }),
-    };
+  /** Graceful: the pod shows Terminating until the sync loop has removed its containers, then goes. */
+  const remove = async (req: Req): Promise<unknown> => {
+    const pod = pods.mustGet(...key(req));
+    const o = deleteOptions(req);
+    const m = pod.metadata;
+    if (o.uid !== undefined && o.uid !== m.uid) {
+      throw conflict(
+        'Pod',
+        m.name,
+        `Precondition failed: UID in precondition: ${o.uid}, UID in object meta: ${m.uid}`,
+      );
+    }
+    if (o.resourceVersion !== undefined && o.resourceVersion !== m.resourceVersion) {
+      throw conflict(
+        'Pod',
+        m.name,
+        `Precondition failed: ResourceVersion in precondition: ${o.resourceVersion}, ResourceVersion in object meta: ${m.resourceVersion}`,
+      );
+    }
+    if (o.gracePeriodSeconds !== undefined && o.gracePeriodSeconds < 0) {
+      throw new MiniKubeletError('BadRequest', 'gracePeriodSeconds must be non-negative');
+    }
+    const dryRun = isDryRun(req);
+    if (m.deletionTimestamp !== undefined) return pod;
+    const deleting = markDeleting(
+      pod,
+      deps.clock.now(),
+      o.gracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds,
+    );
+    return dryRun ? deleting : pods.update(deleting, { specChanged: false });
   };
 
   for (const base of ['/pods', '/api/v1/namespaces/:namespace/pods']) {
@@ -121,8 +114,8 @@ export function podRoutes(app: FastifyInstance, deps: ApiDeps): void {
     app.delete(`${base}/:name`, remove);
     app.put(`${base}/:name`, put);
     app.patch(`${base}/:name`, patch);
-    app.get(`${base}/:name/log`, logs);
-    app.get(`${base}/:name/events`, events);
   }
   app.get('/api/v1/pods', list);
+  watchRoutes(app, 'pods', collection);
+  podSubresourceRoutes(app, deps);
 }

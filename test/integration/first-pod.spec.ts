@@ -158,7 +158,7 @@ describe('first pod end to end (real engine)', function () {
     expect(get.json()).to.include({
       kind: 'Status',
       reason: 'NotFound',
-      message: 'Pod "yaml-pod" not found',
+      message: 'pods "yaml-pod" not found',
     });
   });
 });

@@ -105,7 +105,7 @@ describe('api/routes/pods (bad input)', () => {
   it('201 once, then 409 AlreadyExists for the same name', async () => {
     expect((await post(good)).statusCode).to.equal(201);
     const s = expectStatus(await post(good), 409, 'AlreadyExists');
-    expect(s.message).to.equal('Pod "ok" already exists');
+    expect(s.message).to.equal('pods "ok" already exists');
   });
 
   it('404 Status for an unknown pod on GET, DELETE and log, and for unknown paths', async () => {

@@ -177,6 +177,13 @@ describe('dns/resolve', () => {
       expect(res.answers).to.deep.equal([a('web.default.svc.cluster.local', '10.96.0.10')]);
     });
 
+    it('uses cluster.local when no zone is given', () => {
+      const dflt = buildRecordTable(cluster(), { serial: 1 });
+      expect(
+        local(resolve(dflt, { name: 'web.default.svc.cluster.local', type: QTYPE.A })).answers,
+      ).to.have.length(1);
+    });
+
     it('serves another zone when built for it', () => {
       const other = buildRecordTable(cluster(), { zone: 'corp.example', serial: 1 });
       const res = resolve(other, { name: 'web.default.svc.corp.example', type: QTYPE.A });

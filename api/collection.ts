@@ -1,0 +1,89 @@
+// GET on a collection: a List (or a Table for kubectl), filtered by namespace, label and field selectors
+// and paged; with ?watch=true, a watch stream instead.
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { StoredObject } from '../agent/store/object-store';
+import type { ApiDeps } from './deps';
+import { paginate } from './paging';
+import { type Req, intParam, listNamespace } from './request';
+import type { ResourceInfo } from './resources';
+import { parseFieldSelector, parseLabelSelector } from './selectors';
+import { includeObjectOf, toTable, wantsTable } from './table';
+import { serveWatch } from './routes/watch';
+
+type Labeled = { metadata: { namespace: string; labels?: Record<string, string> } };
+
+/** The request's namespace, labelSelector and fieldSelector as one predicate. */
+export function selectorOf<T extends Labeled>(req: Req, info: ResourceInfo<T>): (obj: T) => boolean {
+  const namespace = info.namespaced ? listNamespace(req) : undefined;
+  const labels = parseLabelSelector(req.query.labelSelector);
+  const fields = parseFieldSelector(req.query.fieldSelector, info.fields);
+  return (obj) =>
+    (!namespace || obj.metadata.namespace === namespace) && labels(obj.metadata.labels) && fields(obj);
+}
+
+export const isWatch = (req: Req): boolean => req.query.watch === 'true' || req.query.watch === '1';
+
+/** A fastify handler for GET on the collection of `info`, read from `source`. */
+export function collectionHandler<T extends StoredObject>(
+  deps: ApiDeps,
+  info: ResourceInfo<T>,
+  source: (namespace?: string) => T[],
+): (req: Req, reply: FastifyReply) => Promise<unknown> {
+  return async (req, reply) => {
+    const match = selectorOf(req, info);
+    if (isWatch(req)) {
+      serveWatch(
+        req,
+        reply,
+        deps,
+        info as unknown as ResourceInfo,
+        () => source(),
+        match as (o: StoredObject) => boolean,
+      );
+      return reply;
+    }
+    const resourceVersion = deps.versions();
+    const all = source(info.namespaced ? listNamespace(req) : undefined).filter(match);
+    const page = paginate(all, intParam(req, 'limit'), req.query.continue, resourceVersion);
+    const metadata = {
+      resourceVersion,
+      ...(page.continue ? { continue: page.continue, remainingItemCount: page.remainingItemCount } : {}),
+    };
+    if (wantsTable(req.headers.accept)) {
+      return toTable(info, page.items, deps.clock.now(), {
+        metadata,
+        include: includeObjectOf(req.query.includeObject),
+      });
+    }
+    return { kind: info.listKind, apiVersion: 'v1', metadata, items: page.items };
+  };
+}
+
+/** A single object, as a one-row Table when kubectl asks for one (`kubectl get pod X`). */
+export function objectReply<T extends StoredObject>(
+  req: Req,
+  deps: ApiDeps,
+  info: ResourceInfo<T>,
+  obj: T,
+): unknown {
+  if (!wantsTable(req.headers.accept)) return obj;
+  return toTable(info, [obj], deps.clock.now(), {
+    metadata: { resourceVersion: obj.metadata.resourceVersion },
+    include: includeObjectOf(req.query.includeObject),
+  });
+}
+
+/** The legacy /api/v1/watch/... paths: the same as ?watch=true on the collection. */
+export function watchRoutes(
+  app: FastifyInstance,
+  resource: string,
+  collection: (req: Req, reply: FastifyReply) => Promise<unknown>,
+  namespaced = true,
+): void {
+  const handler = async (req: Req, reply: FastifyReply): Promise<unknown> => {
+    req.query.watch = 'true';
+    return collection(req, reply);
+  };
+  app.get(`/api/v1/watch/${resource}`, handler);
+  if (namespaced) app.get(`/api/v1/watch/namespaces/:namespace/${resource}`, handler);
+}

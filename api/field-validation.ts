@@ -1,0 +1,36 @@
+// fieldValidation (Strict, Warn, Ignore) for unknown fields, as the API server applies it: Strict is a
+// 400; Warn drops the field and says so in a `Warning: 299` header (kubectl prints it); Ignore drops it.
+// Upstream's default, when the client does not say, is Warn.
+import type { FastifyReply } from 'fastify';
+import { badRequest } from '../agent/errors';
+import { dropUnknownFields, unknownFields } from '../agent/model/known-fields';
+import type { Req } from './request';
+
+type Mode = 'Strict' | 'Warn' | 'Ignore';
+
+function modeOf(req: Req): Mode {
+  const v = req.query.fieldValidation;
+  if (v === undefined || v === '') return 'Warn';
+  if (v === 'Strict' || v === 'Warn' || v === 'Ignore') return v;
+  throw badRequest(`fieldValidation parameter unsupported: ${v}; must be one of Ignore, Warn, Strict`);
+}
+
+/** Checks (and, unless Strict, cleans in place) a body or a patch result of `kind`. */
+export function validateFields(req: Req, reply: FastifyReply, kind: string, obj: unknown): void {
+  const mode = modeOf(req);
+  if (mode === 'Strict') {
+    const unknown = unknownFields(kind, obj);
+    if (unknown.length) {
+      const list = unknown.map((f) => `unknown field "${f}"`).join(', ');
+      throw badRequest(
+        `${kind} in version "v1" cannot be handled as a ${kind}: strict decoding error: ${list}`,
+      );
+    }
+    return;
+  }
+  const dropped = dropUnknownFields(kind, obj);
+  if (mode === 'Warn' && dropped.length) {
+    const text = (f: string): string => `299 - ${JSON.stringify(`unknown field "${f}"`)}`;
+    void reply.header('Warning', dropped.map(text));
+  }
+}

@@ -1,0 +1,55 @@
+// Request helpers shared by the routes: the namespace, typed query parameters, dryRun.
+import type { FastifyRequest } from 'fastify';
+import { badRequest } from '../agent/errors';
+import { DEFAULT_NAMESPACE } from '../agent/model/meta';
+import { isObject } from '../agent/model/shape';
+
+export type Req = FastifyRequest<{
+  Params: Record<string, string>;
+  Querystring: Record<string, string | undefined>;
+}>;
+
+/** The path's namespace, or `?namespace=` on the short curl forms, or `default`. */
+export const namespaceOf = (req: Req): string =>
+  req.params.namespace ?? req.query.namespace ?? DEFAULT_NAMESPACE;
+
+/** The namespace a list is limited to: none for /api/v1/pods and the short forms without `?namespace=`. */
+export const listNamespace = (req: Req): string | undefined => req.params.namespace ?? req.query.namespace;
+
+export function intParam(req: Req, name: string): number | undefined {
+  const v = req.query[name];
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0)
+    throw badRequest(`invalid ${name} "${v}": must be a non-negative integer`);
+  return n;
+}
+
+export const boolParam = (req: Req, name: string): boolean =>
+  req.query[name] === 'true' || req.query[name] === '1';
+
+/** `dryRun=All` in the query (POST, PUT, PATCH, DELETE) or `"dryRun":["All"]` in DeleteOptions. */
+export function isDryRun(req: Req): boolean {
+  const fromBody = isObject(req.body) && Array.isArray(req.body.dryRun) ? (req.body.dryRun as unknown[]) : [];
+  const values = [...(req.query.dryRun ? [req.query.dryRun] : []), ...fromBody];
+  for (const v of values)
+    if (v !== 'All') throw badRequest(`Invalid dryRun value: ${String(v)}; the only supported value is All`);
+  return values.length > 0;
+}
+
+/** DeleteOptions (body) with the query's gracePeriodSeconds taking precedence, as the API server reads them. */
+export function deleteOptions(req: Req): {
+  gracePeriodSeconds?: number;
+  uid?: string;
+  resourceVersion?: string;
+} {
+  const body = isObject(req.body) ? req.body : {};
+  const pre = isObject(body.preconditions) ? body.preconditions : {};
+  const fromBody = typeof body.gracePeriodSeconds === 'number' ? body.gracePeriodSeconds : undefined;
+  const grace = intParam(req, 'gracePeriodSeconds') ?? fromBody;
+  return {
+    ...(grace !== undefined ? { gracePeriodSeconds: grace } : {}),
+    ...(typeof pre.uid === 'string' ? { uid: pre.uid } : {}),
+    ...(typeof pre.resourceVersion === 'string' ? { resourceVersion: pre.resourceVersion } : {}),
+  };
+}

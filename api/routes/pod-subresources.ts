@@ -1,0 +1,82 @@
+// A pod's subresources: /log (plain text, streamed: with follow=true it stays open while the container
+// runs), /status, and /events (the curl form; kubectl lists events with a field selector instead).
+import { Transform, type Readable } from 'node:stream';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { badRequest } from '../../agent/errors';
+import { objectReply } from '../collection';
+import type { ApiDeps } from '../deps';
+import { type Req, boolParam, intParam, namespaceOf } from '../request';
+import { pods as podsInfo } from '../resources';
+
+/** Passes the first `limit` bytes, then ends (limitBytes). */
+function firstBytes(source: Readable, limit: number): Readable {
+  let left = limit;
+  const out = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      if (left <= 0) return done();
+      const part = chunk.subarray(0, left);
+      left -= part.length;
+      this.push(part);
+      if (left <= 0) {
+        this.push(null);
+        source.destroy();
+      }
+      done();
+    },
+  });
+  source.on('error', (err) => out.destroy(err));
+  out.on('close', () => source.destroy());
+  return source.pipe(out);
+}
+
+function sinceSecondsOf(req: Req, now: number): number | undefined {
+  const seconds = intParam(req, 'sinceSeconds');
+  if (seconds !== undefined || !req.query.sinceTime) return seconds;
+  const t = Date.parse(req.query.sinceTime);
+  if (Number.isNaN(t)) throw badRequest(`invalid sinceTime "${req.query.sinceTime}": must be RFC 3339`);
+  return Math.max(0, Math.ceil((now - t) / 1000));
+}
+
+export function podSubresourceRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  const { pods } = deps;
+  const podOf = (req: Req) => pods.mustGet(namespaceOf(req), req.params.name ?? '');
+
+  const logs = async (req: Req, reply: FastifyReply): Promise<unknown> => {
+    const pod = podOf(req);
+    const tailLines = intParam(req, 'tailLines');
+    const sinceSeconds = sinceSecondsOf(req, deps.clock.now());
+    const limitBytes = intParam(req, 'limitBytes');
+    let stream = await deps.podLogs(pod, {
+      ...(req.query.container ? { container: req.query.container } : {}),
+      previous: boolParam(req, 'previous'),
+      follow: boolParam(req, 'follow'),
+      timestamps: boolParam(req, 'timestamps'),
+      ...(tailLines !== undefined ? { tailLines } : {}),
+      ...(sinceSeconds !== undefined ? { sinceSeconds } : {}),
+    });
+    if (limitBytes) stream = firstBytes(stream, limitBytes);
+    // Streamed as it comes: headers at once (clients wait for them), each chunk as Docker hands it over.
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-cache, private' });
+    res.flushHeaders();
+    stream.on('error', () => res.destroy());
+    // res, not req: on Node 20 the request's 'close' fires once its (empty) body is read
+    res.on('close', () => stream.destroy());
+    stream.pipe(res);
+    return reply;
+  };
+
+  const events = async (req: Req): Promise<unknown> => ({
+    kind: 'EventList',
+    apiVersion: 'v1',
+    metadata: { resourceVersion: deps.versions() },
+    items: deps.events.list({ uid: podOf(req).metadata.uid }),
+  });
+
+  for (const base of ['/pods', '/api/v1/namespaces/:namespace/pods']) {
+    app.get(`${base}/:name/log`, logs);
+    app.get(`${base}/:name/status`, async (req: Req) => objectReply(req, deps, podsInfo, podOf(req)));
+    app.get(`${base}/:name/events`, events);
+  }
+}

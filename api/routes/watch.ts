@@ -1,0 +1,83 @@
+// A watch stream: 200 with headers flushed at once, then one JSON object per line ({"type","object"}),
+// written as the hub hands events over and only while the socket keeps up (the hub drops a watcher
+// that falls too far behind). Ends at timeoutSeconds, when the client goes away, or when the agent stops.
+import type { FastifyReply } from 'fastify';
+import type { StoredObject } from '../../agent/store/object-store';
+import type { WatchEvent } from '../../agent/store/watch-hub';
+import type { ApiDeps } from '../deps';
+import { type Req, boolParam, intParam } from '../request';
+import type { ResourceInfo } from '../resources';
+import { includeObjectOf, toTable, wantsTable } from '../table';
+
+/** Upstream picks 30-60 min when the client sets no timeout. */
+const DEFAULT_TIMEOUT_S = 1800;
+
+export function serveWatch(
+  req: Req,
+  reply: FastifyReply,
+  deps: ApiDeps,
+  info: ResourceInfo,
+  current: () => StoredObject[],
+  match: (obj: StoredObject) => boolean,
+): void {
+  const bookmarks = boolParam(req, 'allowWatchBookmarks');
+  const timeoutSeconds = intParam(req, 'timeoutSeconds') ?? DEFAULT_TIMEOUT_S;
+  // Before the response starts, so a too-old version is a plain 410 Status.
+  const watcher = deps.watches.watch({
+    kind: info.kind,
+    ...(req.query.resourceVersion !== undefined ? { resourceVersion: req.query.resourceVersion } : {}),
+    match,
+    current,
+    bookmarks,
+    sendInitialEvents: boolParam(req, 'sendInitialEvents'),
+  });
+  const table = wantsTable(req.headers.accept);
+  const include = includeObjectOf(req.query.includeObject);
+  let sentColumns = false;
+  const line = (e: WatchEvent): string => {
+    if (!table || e.type === 'BOOKMARK') return `{"type":"${e.type}","object":${e.json()}}\n`;
+    const object = toTable(info, [e.object], deps.clock.now(), {
+      metadata: { resourceVersion: e.object.metadata.resourceVersion },
+      include,
+      withColumns: !sentColumns,
+    });
+    sentColumns = true;
+    return `${JSON.stringify({ type: e.type, object })}\n`;
+  };
+
+  reply.hijack();
+  const res = reply.raw;
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+  res.flushHeaders();
+  let blocked = false;
+  const finish = (): void => {
+    cancelTimeout();
+    watcher.close();
+    if (!res.writableEnded) res.end();
+  };
+  const pump = (): void => {
+    if (watcher.ended === 'overflow') {
+      res.destroy(); // the client is not reading; a clean end could wait forever
+      return;
+    }
+    if (watcher.ended) return finish();
+    if (blocked) return;
+    for (const e of watcher.take()) if (!res.write(line(e))) blocked = true;
+  };
+  watcher.onReady = pump;
+  res.on('drain', () => {
+    blocked = false;
+    pump();
+  });
+  // res, not req: on Node 20 the request's 'close' fires once its (empty) body is read
+  res.on('close', () => {
+    cancelTimeout();
+    watcher.close();
+  });
+  const cancelTimeout = deps.clock.setTimer(() => {
+    pump();
+    if (bookmarks && !watcher.ended) res.write(line(deps.watches.bookmarkEvent(info.kind)));
+    finish();
+  }, timeoutSeconds * 1000);
+  pump();
+}
