@@ -5,6 +5,10 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../api/server';
+import { ClusterCatalog } from '../dns/cluster-catalog';
+import { DnsServer } from '../dns/server';
+import { upstreamsFromResolvConf } from '../dns/upstreams';
+import { inCidr, ipToInt, parseCidr } from './model/cidr';
 import { type Clock, systemClock } from './clock';
 import { type Config, loadConfig, usage } from './config';
 import { errorMessage } from './errors';
@@ -26,7 +30,7 @@ import { FilePersistence } from './store/file-persistence';
 import { ensureNamespaces } from './store/namespaces';
 import { ObjectStore, ResourceVersions, noPersistence } from './store/object-store';
 import { WatchHub } from './store/watch-hub';
-import { Executor } from './sync/executor';
+import { Executor, fieldPath, podRef } from './sync/executor';
 import { type ClusterDns, PodFiles, readHostResolvConf } from './sync/pod-files';
 import { podLogs } from './sync/pod-logs';
 import { PodManager } from './sync/pod-manager';
@@ -45,6 +49,8 @@ export interface AgentOptions {
   /** First crash-loop / image-pull back-off step (the kubelet's 10 s unless a test shortens it). */
   backoffInitialMs?: number;
   hostResolvConf?: () => string;
+  /** Serve DNS on the pod network's gateway (default); off for in-memory runtimes, whose gateway is not real. */
+  podDns?: boolean;
   syncServiceRules?: (rules: ServiceRule[]) => Promise<void>;
 }
 
@@ -58,6 +64,7 @@ export interface Agent {
   readonly events: EventRecorder;
   readonly watches: WatchHub;
   readonly manager: PodManager;
+  readonly dns: DnsServer;
   network(): NetworkInfo | undefined;
   /** Pod network, sync loop and controllers; call once Docker answers. */
   start(): Promise<void>;
@@ -107,11 +114,8 @@ export function createAgent(o: AgentOptions): Agent {
   const files = new PodFiles(config.dataDir);
   const backoff = new BackoffTable(o.backoffInitialMs);
   const pullBackoff = new BackoffTable(o.backoffInitialMs);
-  const dns: ClusterDns = {
-    nameserver: '',
-    domain: config.clusterDomain,
-    hostResolvConf: o.hostResolvConf ?? readHostResolvConf(),
-  };
+  const hostResolvConf = o.hostResolvConf ?? readHostResolvConf();
+  const dns: ClusterDns = { nameserver: '', domain: config.clusterDomain, hostResolvConf };
   const syncLogger = logger.child({ component: 'sync' });
   const executor = new Executor({
     runtime,
@@ -152,6 +156,27 @@ export function createAgent(o: AgentOptions): Agent {
     logger: logger.child({ component: 'endpoints' }),
     ...(o.syncServiceRules ? { syncRules: o.syncServiceRules } : {}),
   });
+  const podCidr = parseCidr(config.podCidr);
+  const dnsServer = new DnsServer({
+    catalog: new ClusterCatalog({ pods, services, endpoints }),
+    logger,
+    clock,
+    zone: config.clusterDomain,
+    upstreams: upstreamsFromResolvConf(hostResolvConf(), [config.dnsListen]),
+    forwardTimeoutMs: 2_000, // under busybox's 2.5 s resend
+    // Never an open resolver: only pods get names outside the zone forwarded.
+    allowForward: (ip) => podCidr !== undefined && inCidr(podCidr, ipToInt(ip) ?? -1),
+    // "Why is my pod stuck?": a pod keeps asking for a Service that does not exist.
+    onMissingName: (who, qname) => {
+      const pod = pods.get(who.namespace, who.name);
+      if (!pod) return;
+      const [svc, ns] = qname.split('.');
+      const actor = who.initContainer ? `init container ${who.initContainer}` : `pod ${who.name}`;
+      const path = who.initContainer ? fieldPath('init', who.initContainer) : undefined;
+      const message = `${actor}: lookups of ${qname} fail: no Service ${svc} in namespace ${ns}`;
+      events.record(podRef(pod, path), 'Warning', 'ServiceNotFound', message);
+    },
+  });
   let started = false;
   const api = buildServer({
     pods,
@@ -186,10 +211,14 @@ export function createAgent(o: AgentOptions): Agent {
     events,
     watches,
     manager,
+    dns: dnsServer,
     network: () => net.info,
     async start() {
       net.info = await runtime.ensureNetwork(config.networkName, config.podCidr);
       dns.nameserver = net.info.gateway;
+      // The host asks on --dns-listen; pods on the gateway of their network, a local address.
+      await dnsServer.listen(config.dnsListen.host, config.dnsListen.port);
+      if (o.podDns !== false) await dnsServer.listen(net.info.gateway, 53);
       controller.start();
       namespaceController.start();
       watches.start();
@@ -203,7 +232,7 @@ export function createAgent(o: AgentOptions): Agent {
       controller.stop();
       namespaceController.stop();
       watches.stop();
-      await api.close();
+      await Promise.all([api.close(), dnsServer.close()]);
     },
   };
 }

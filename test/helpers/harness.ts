@@ -12,6 +12,7 @@ import { type Agent, type AgentOptions, createAgent } from '../../agent/main';
 import type { Pod } from '../../agent/model/pod';
 import type { Service } from '../../agent/model/service';
 import type { ContainerRuntime } from '../../agent/runtime/runtime';
+import { DockerRuntime } from '../../agent/runtime/docker-runtime';
 import type { ObjectStore } from '../../agent/store/object-store';
 import type { PodManager } from '../../agent/sync/pod-manager';
 
@@ -44,6 +45,8 @@ export class Harness {
         '10.245.0.0/16',
         '--resync-seconds',
         '60',
+        '--dns-listen',
+        '127.0.0.1:0',
         ...(options.flags ?? []),
       ],
       {},
@@ -52,6 +55,7 @@ export class Harness {
     this.agent = createAgent({
       nodeName: 'test-node',
       hostResolvConf: () => '',
+      podDns: options.runtime instanceof DockerRuntime,
       ...options,
       config,
       logger: options.logger ?? nopLogger,
