@@ -147,6 +147,11 @@ export class DnsServer {
     }
   }
 
+  /** Where it listens now (host and port, UDP and TCP alike), in the order listen() was called. */
+  addresses(): { host: string; port: number }[] {
+    return this.udpSockets.map((s) => ({ host: s.address().address, port: s.address().port }));
+  }
+
   /** Stops every listener, closes open TCP connections and fails forwarded queries in flight. */
   async close(): Promise<void> {
     if (this.closed) return;

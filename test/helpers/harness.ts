@@ -13,6 +13,8 @@ import type { Pod } from '../../agent/model/pod';
 import type { Service } from '../../agent/model/service';
 import type { ContainerRuntime } from '../../agent/runtime/runtime';
 import { DockerRuntime } from '../../agent/runtime/docker-runtime';
+import { IptablesProxy } from '../../agent/proxy/iptables-proxy';
+import type { ServiceRule } from '../../agent/proxy/service-rules';
 import type { ObjectStore } from '../../agent/store/object-store';
 import type { PodManager } from '../../agent/sync/pod-manager';
 
@@ -23,12 +25,15 @@ export interface HarnessOptions extends Partial<Omit<AgentOptions, 'config' | 'r
   dataDir?: string;
   /** Extra daemon flags. */
   flags?: string[];
+  /** Install the real iptables service proxy (host-wide chains: one such harness at a time). */
+  proxy?: boolean;
 }
 
 export class Harness {
   readonly agent: Agent;
   readonly dataDir: string;
   readonly runtime: ContainerRuntime;
+  readonly proxy: IptablesProxy | undefined;
   private readonly ownsDataDir: boolean;
 
   constructor(options: HarnessOptions) {
@@ -52,7 +57,10 @@ export class Harness {
       {},
       false,
     );
+    this.proxy = options.proxy ? new IptablesProxy({ logger: nopLogger, serviceCidr: config.serviceCidr }) : undefined;
+    const proxy = this.proxy;
     this.agent = createAgent({
+      ...(proxy ? { syncServiceRules: (rules: readonly ServiceRule[]) => proxy.sync(rules) } : {}),
       nodeName: 'test-node',
       hostResolvConf: () => '',
       podDns: options.runtime instanceof DockerRuntime,
@@ -86,6 +94,7 @@ export class Harness {
   /** Stops the agent and removes every container and volume of the pods it knows. */
   async stop(): Promise<void> {
     await this.agent.stop();
+    await this.proxy?.cleanup();
     for (const pod of this.pods.list()) {
       for (const c of await this.runtime.listContainers(pod.metadata.uid))
         await this.runtime.removeContainer(c.id);
