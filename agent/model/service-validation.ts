@@ -1,21 +1,9 @@
 // Service defaults and validation (pkg/apis/core/validation ValidateService), for ClusterIP Services.
 import { fieldError, type FieldError } from './field-errors';
-import { dns1123LabelProblems } from './names';
+import { dns1035LabelProblems, dns1123LabelProblems } from './names';
 import type { Service, ServicePort } from './service';
 
-const DNS1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const PROTOCOLS = ['TCP', 'UDP', 'SCTP'];
-
-function dns1035Problems(v: string): string[] {
-  const out: string[] = [];
-  if (v.length > 63) out.push('must be no more than 63 characters');
-  if (!DNS1035.test(v)) {
-    out.push(
-      "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')",
-    );
-  }
-  return out;
-}
 
 /** IANA_SVC_NAME: what a named targetPort must look like. */
 function portNameProblems(v: string): string[] {
@@ -86,7 +74,7 @@ export function validateService(svc: Service): FieldError[] {
   const m = svc.metadata;
   if (!m.name)
     out.push(fieldError('Required', 'metadata.name', undefined, 'name or generateName is required'));
-  else for (const p of dns1035Problems(m.name)) out.push(fieldError('Invalid', 'metadata.name', m.name, p));
+  else for (const p of dns1035LabelProblems(m.name)) out.push(fieldError('Invalid', 'metadata.name', m.name, p));
   for (const p of dns1123LabelProblems(m.namespace))
     out.push(fieldError('Invalid', 'metadata.namespace', m.namespace, p));
   const spec = svc.spec;
