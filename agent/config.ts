@@ -14,6 +14,9 @@ export interface Config {
   networkName: string;
   clusterDomain: string;
   serviceCidr: string;
+  /** Where pods send DNS queries; empty: the pod network's gateway (the host). */
+  podDnsAddress: string;
+  proxy: 'iptables' | 'none';
   resyncSeconds: number;
   logFormat: 'json' | 'pretty';
   logLevel: string;
@@ -77,6 +80,20 @@ export const FLAGS: readonly FlagSpec[] = [
     env: 'MINIKUBELET_SERVICE_CIDR',
     default: '10.96.0.0/12',
     help: 'range ClusterIPs are allocated from',
+  },
+  {
+    key: 'podDnsAddress',
+    flag: '--pod-dns-address',
+    env: 'MINIKUBELET_POD_DNS_ADDRESS',
+    default: '',
+    help: 'address pods send DNS to, served on port 53 (default: the pod network gateway)',
+  },
+  {
+    key: 'proxy',
+    flag: '--proxy',
+    env: 'MINIKUBELET_PROXY',
+    default: 'iptables',
+    help: 'ClusterIP traffic: iptables (own chains) or none',
   },
   {
     key: 'resyncSeconds',
@@ -143,6 +160,8 @@ export function loadConfig(
   const get = (k: keyof Config): string => raw.get(k) ?? '';
   const resync = Number(get('resyncSeconds'));
   if (!(resync > 0)) throw new MiniKubeletError('BadRequest', `--resync-seconds must be a positive number`);
+  const proxy = get('proxy');
+  if (proxy !== 'iptables' && proxy !== 'none') throw new MiniKubeletError('BadRequest', `--proxy must be iptables or none`);
   const format = get('logFormat') || (isTty ? 'pretty' : 'json');
   if (format !== 'json' && format !== 'pretty')
     throw new MiniKubeletError('BadRequest', `--log-format must be json or pretty`);
@@ -154,6 +173,8 @@ export function loadConfig(
     networkName: get('networkName'),
     clusterDomain: get('clusterDomain').replace(/\.$/, '').toLowerCase(),
     serviceCidr: get('serviceCidr'),
+    podDnsAddress: get('podDnsAddress'),
+    proxy,
     resyncSeconds: resync,
     logFormat: format,
     logLevel: get('logLevel'),

@@ -26,9 +26,9 @@ import { IptablesProxy } from './proxy/iptables-proxy';
 import type { ServiceRule } from './proxy/service-rules';
 import { EndpointsController } from './services/endpoints-controller';
 import { ServiceRegistry } from './services/service-registry';
-import { FilePersistence } from './store/file-persistence';
 import { ensureNamespaces } from './store/namespaces';
 import { ObjectStore, ResourceVersions, noPersistence } from './store/object-store';
+import { SqlitePersistence } from './store/sqlite-persistence';
 import { WatchHub } from './store/watch-hub';
 import { Executor, fieldPath, podRef } from './sync/executor';
 import { type ClusterDns, PodFiles, readHostResolvConf } from './sync/pod-files';
@@ -76,8 +76,12 @@ export function createAgent(o: AgentOptions): Agent {
   const clock = o.clock ?? systemClock;
   const nodeName = o.nodeName ?? hostname();
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const versions = new ResourceVersions();
-  const persistence = new FilePersistence(config.dataDir, logger);
+  // <data-dir>/minikubelet.db: objects, the resourceVersion counter, events (docs/storage.md)
+  const persistence = new SqlitePersistence({
+    dataDir: config.dataDir,
+    logger: logger.child({ component: 'store' }),
+  });
+  const versions = new ResourceVersions(0, persistence);
   const pods = new ObjectStore<Pod>('Pod', { clock, versions, persistence });
   const services = new ObjectStore<Service>('Service', { clock, versions, persistence });
   const endpoints = new ObjectStore<Endpoints>('Endpoints', { clock, versions, persistence: noPersistence });
@@ -90,6 +94,7 @@ export function createAgent(o: AgentOptions): Agent {
     logger: logger.child({ component: 'events' }),
     host: nodeName,
     nextVersion: () => versions.next(),
+    sink: persistence,
   });
   // One fan-out point for every watch, so many watchers cost the sync loop one snapshot per change.
   const watches = new WatchHub({ versions, clock, logger: logger.child({ component: 'watch' }) });
@@ -215,10 +220,12 @@ export function createAgent(o: AgentOptions): Agent {
     network: () => net.info,
     async start() {
       net.info = await runtime.ensureNetwork(config.networkName, config.podCidr);
-      dns.nameserver = net.info.gateway;
-      // The host asks on --dns-listen; pods on the gateway of their network, a local address.
+      files.hostDataDir = await runtime.hostPath(config.dataDir);
+      // The host asks on --dns-listen; pods on a local address they reach: the gateway of their network
+      // (the host), or the agent's own address there when it runs in a container (--pod-dns-address).
+      dns.nameserver = config.podDnsAddress || net.info.gateway;
       await dnsServer.listen(config.dnsListen.host, config.dnsListen.port);
-      if (o.podDns !== false) await dnsServer.listen(net.info.gateway, 53);
+      if (o.podDns !== false) await dnsServer.listen(dns.nameserver, 53);
       controller.start();
       namespaceController.start();
       watches.start();
@@ -232,7 +239,12 @@ export function createAgent(o: AgentOptions): Agent {
       controller.stop();
       namespaceController.stop();
       watches.stop();
-      await Promise.all([api.close(), dnsServer.close()]);
+      try {
+        await Promise.all([api.close(), dnsServer.close()]);
+      } finally {
+        events.flush();
+        persistence.close();
+      }
     },
   };
 }
@@ -261,11 +273,16 @@ async function waitForDocker(runtime: ContainerRuntime, logger: Logger, signal: 
 
 async function run(config: Config, logger: Logger): Promise<void> {
   const runtime = new DockerRuntime({ logger: logger.child({ component: 'docker' }) });
-  const proxy = new IptablesProxy({
-    logger: logger.child({ component: 'proxy' }),
-    serviceCidr: config.serviceCidr,
+  const proxy =
+    config.proxy === 'iptables'
+      ? new IptablesProxy({ logger: logger.child({ component: 'proxy' }), serviceCidr: config.serviceCidr })
+      : undefined;
+  const agent = createAgent({
+    config,
+    runtime,
+    logger,
+    ...(proxy ? { syncServiceRules: (rules: readonly ServiceRule[]) => proxy.sync(rules) } : {}),
   });
-  const agent = createAgent({ config, runtime, logger, syncServiceRules: (rules) => proxy.sync(rules) });
   const stopping = new AbortController();
   const stop = (signal: string): void => {
     if (stopping.signal.aborted) return;

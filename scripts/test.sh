@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: prepare the machine as `npm start` does, then lint and run every suite: unit (in-memory
-# runtime, no Docker) and integration (the real engine). Ends with one line: "tests: N passed, N failed".
+# runtime, no Docker), integration (the real engine) and compose (the agent in a container). Ends with one
+# line: "tests: N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/prepare.sh
@@ -30,6 +31,7 @@ suite() { # suite "name" command...
 suite "lint (eslint, prettier)" npm run --silent lint
 suite "unit tests" npx --no-install mocha --config test/.mocharc.unit.json
 suite "integration tests (real Docker engine)" npx --no-install mocha --config test/.mocharc.integration.json
+suite "compose (the agent in docker-compose)" bash scripts/test-compose.sh
 
 echo
 echo "tests: $passed passed, $failed failed, $pending skipped"

@@ -1,5 +1,6 @@
 // The Docker adapter: the only module that talks to dockerode.
 import Docker from 'dockerode';
+import { existsSync, readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { MiniKubeletError, errorMessage } from '../errors';
 import type { Logger } from '../log';
@@ -20,6 +21,16 @@ import type {
 } from './runtime';
 
 export const PAUSE_IMAGE = 'minikubelet/pause:local';
+
+/** Our container's id when the agent runs inside Docker (read from the engine's own mounts), else undefined. */
+function ownContainerId(): string | undefined {
+  if (!existsSync('/.dockerenv')) return undefined;
+  try {
+    return /\/containers\/([0-9a-f]{64})\//.exec(readFileSync('/proc/self/mountinfo', 'utf8'))?.[1];
+  } catch {
+    return undefined;
+  }
+}
 const EVENT_TYPES: RuntimeEventType[] = ['create', 'start', 'die', 'oom', 'destroy', 'stop'];
 
 interface DockerError {
@@ -391,6 +402,24 @@ export class DockerRuntime implements ContainerRuntime {
       if (err instanceof MiniKubeletError) throw err;
       throw wrap(err, `exec in ${id.slice(0, 12)}`);
     }
+  }
+
+  async hostPath(path: string): Promise<string> {
+    const self = ownContainerId();
+    if (!self) return path;
+    let mounts: { Source: string; Destination: string }[];
+    try {
+      mounts = (await this.docker.getContainer(self).inspect()).Mounts;
+    } catch (err) {
+      throw wrap(err, `inspect own container ${self.slice(0, 12)}`);
+    }
+    const m = mounts
+      .filter((x) => path === x.Destination || path.startsWith(`${x.Destination}/`))
+      .sort((a, b) => b.Destination.length - a.Destination.length)[0];
+    if (!m) {
+      throw new MiniKubeletError('RuntimeError', `${path} is not on a volume or bind mount: pods could not mount files from it`);
+    }
+    return m.Source + path.slice(m.Destination.length);
   }
 
   async watchEvents(

@@ -215,6 +215,11 @@ export class MemoryRuntime implements ContainerRuntime {
     return { exitCode: 0, output: '' };
   }
 
+  async hostPath(path: string): Promise<string> {
+    await Promise.resolve();
+    return path;
+  }
+
   async watchEvents(
     onEvent: (e: RuntimeEvent) => void,
     _onError: (err: Error) => void,

@@ -123,6 +123,11 @@ export interface ContainerRuntime {
   logs(id: string, options: LogOptions): Promise<Readable>;
   /** Runs a command in a running container; resolves with exit code and output. */
   exec(id: string, command: string[], timeoutMs: number): Promise<{ exitCode: number; output: string }>;
+  /**
+   * The path the engine sees for a path of ours: the same on the host; when the agent itself runs in a
+   * container, the source of the mount that holds it (bind mounts are resolved by the engine, on the host).
+   */
+  hostPath(path: string): Promise<string>;
   /** Calls onEvent for managed containers until the signal aborts; onError when the stream breaks. */
   watchEvents(
     onEvent: (e: RuntimeEvent) => void,

@@ -87,23 +87,27 @@ export function hostsFile(pod: Pod, podIP: string, domain: string): string {
 }
 
 export class PodFiles {
-  constructor(private readonly dataDir: string) {}
+  /** The data dir as the engine sees it (differs when the agent runs in a container). */
+  hostDataDir: string;
+
+  constructor(private readonly dataDir: string) {
+    this.hostDataDir = dataDir;
+  }
 
   dir(uid: string): string {
     return join(this.dataDir, 'pods', uid);
   }
 
-  /** Writes resolv.conf and hosts; returns their paths. */
+  /** Writes resolv.conf and hosts; returns the paths to bind-mount them from. */
   write(pod: Pod, podIP: string, dns: ClusterDns): { resolvConf: string; hosts: string } {
     const dir = this.dir(pod.metadata.uid);
     mkdirSync(dir, { recursive: true });
-    const paths = { resolvConf: join(dir, 'resolv.conf'), hosts: join(dir, 'hosts') };
-    writeFileSync(paths.resolvConf, resolvConf(pod, dns), { mode: 0o644 });
-    writeFileSync(paths.hosts, hostsFile(pod, podIP, dns.domain), { mode: 0o644 });
-    return paths;
+    writeFileSync(join(dir, 'resolv.conf'), resolvConf(pod, dns), { mode: 0o644 });
+    writeFileSync(join(dir, 'hosts'), hostsFile(pod, podIP, dns.domain), { mode: 0o644 });
+    const hostDir = join(this.hostDataDir, 'pods', pod.metadata.uid);
+    return { resolvConf: join(hostDir, 'resolv.conf'), hosts: join(hostDir, 'hosts') };
   }
 
-  /** A directory of the pod's, for hostPath-less scratch (termination logs and the like). */
   remove(uid: string): void {
     rmSync(this.dir(uid), { recursive: true, force: true });
   }
