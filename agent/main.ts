@@ -151,6 +151,7 @@ export function createAgent(o: AgentOptions): Agent {
     pullBackoff,
     hostIP: () => net.info?.gateway ?? '',
     prober,
+    events,
     resyncMs: config.resyncSeconds * 1000,
   });
   const controller = new EndpointsController({

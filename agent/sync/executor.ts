@@ -13,6 +13,7 @@ import type { ContainerRuntime, Mount, NetworkInfo, ObservedContainer } from '..
 import type { WaitingReason } from '../status/container-status';
 import { containerSpec } from './container-config';
 import { runHandler } from './handlers';
+import { prepareHostPath } from './host-path';
 import { type ClusterDns, PodFiles, podHostname } from './pod-files';
 
 /** What a worker keeps about its pod between rounds. */
@@ -144,6 +145,15 @@ export class Executor {
     }
     const held: Mount[] = [];
     for (const v of pod.spec.volumes ?? []) {
+      if (v.hostPath) {
+        try {
+          prepareHostPath(v.hostPath.path, v.hostPath.type);
+        } catch (err) {
+          const message = `MountVolume.SetUp failed for volume "${v.name}" : ${errorMessage(err)}`;
+          this.deps.events.record(podRef(pod), 'Warning', 'FailedMount', message);
+          throw err;
+        }
+      }
       if (!v.emptyDir) continue;
       const memory = v.emptyDir.medium === 'Memory';
       const name = await this.deps.runtime.ensureVolume({ name: v.name, podUid: m.uid, memory });

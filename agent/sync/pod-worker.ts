@@ -13,6 +13,7 @@ import type { ObjectStore } from '../store/object-store';
 import type { Executor, PodRuntimeState } from './executor';
 import type { PodFiles } from './pod-files';
 import type { Prober } from './prober';
+import type { EventRecorder } from '../events/recorder';
 import { PodView } from '../planner/pod-view';
 
 export interface PodWorkerDeps {
@@ -26,6 +27,7 @@ export interface PodWorkerDeps {
   pullBackoff: BackoffTable;
   hostIP: () => string;
   prober: Prober;
+  events: EventRecorder;
   /** Called once the pod is gone from the runtime and the store. */
   onGone: (uid: string) => void;
 }
@@ -41,6 +43,7 @@ export class PodWorker {
   private readonly state: PodRuntimeState = { waiting: new Map() };
   private readonly logger: Logger;
   private stopped = false;
+  private scheduled = false;
 
   constructor(
     readonly namespace: string,
@@ -97,6 +100,13 @@ export class PodWorker {
       await this.terminate(pod, observed);
       return;
     }
+    if (observed.length === 0 && !this.scheduled) {
+      // A pod that never ran here: the scheduler's event, as kubectl describe shows it first.
+      const m = pod.metadata;
+      const message = `Successfully assigned ${m.namespace}/${m.name} to ${pod.spec.nodeName ?? 'localhost'}`;
+      this.deps.events.record({ kind: 'Pod', name: m.name, namespace: m.namespace, uid: m.uid }, 'Normal', 'Scheduled', message);
+    }
+    this.scheduled = true;
     let failure: Error | undefined;
     try {
       await this.rounds(pod, observed);

@@ -102,9 +102,10 @@ describe('agent/sync/pod-worker (memory runtime)', () => {
     await settle(h, 'e');
     const reasons = h.events
       .list()
-      .filter((e) => e.involvedObject.fieldPath === 'spec.containers{c}')
+      .filter((e) => !e.involvedObject.fieldPath || e.involvedObject.fieldPath === 'spec.containers{c}')
       .map((e) => e.reason);
-    expect(reasons).to.deep.equal(['Pulled', 'Created', 'Started']);
+    expect(reasons).to.deep.equal(['Scheduled', 'Pulled', 'Created', 'Started']);
+    expect(h.events.list()[0]?.message).to.equal('Successfully assigned default/e to test-node');
   });
 
   it('removes everything of a deleted pod', async () => {
