@@ -1,6 +1,6 @@
 // The Docker adapter: the only module that talks to dockerode.
 import Docker from 'dockerode';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { MiniKubeletError, errorMessage } from '../errors';
 import type { Logger } from '../log';
@@ -22,11 +22,16 @@ import type {
 
 export const PAUSE_IMAGE = 'minikubelet/pause:local';
 
-/** Our container's id when the agent runs inside Docker (read from the engine's own mounts), else undefined. */
+/**
+ * Our container's id when the agent runs in a container: Docker bind-mounts /etc/hostname from
+ * <data-root>/containers/<id>/hostname. Undefined elsewhere (the engine is then asked nothing).
+ */
 function ownContainerId(): string | undefined {
-  if (!existsSync('/.dockerenv')) return undefined;
   try {
-    return /\/containers\/([0-9a-f]{64})\//.exec(readFileSync('/proc/self/mountinfo', 'utf8'))?.[1];
+    const line = readFileSync('/proc/self/mountinfo', 'utf8')
+      .split('\n')
+      .find((l) => l.split(' ')[4] === '/etc/hostname');
+    return line ? /\/containers\/([0-9a-f]{64})\/hostname/.exec(line)?.[1] : undefined;
   } catch {
     return undefined;
   }
@@ -411,6 +416,7 @@ export class DockerRuntime implements ContainerRuntime {
     try {
       mounts = (await this.docker.getContainer(self).inspect()).Mounts;
     } catch (err) {
+      if (statusOf(err) === 404) return path; // a container of another engine: paths are the engine's own
       throw wrap(err, `inspect own container ${self.slice(0, 12)}`);
     }
     const m = mounts
