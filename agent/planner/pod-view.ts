@@ -42,7 +42,7 @@ export class PodView {
     return (
       !!sb &&
       sb.state === 'running' &&
-      !!sb.ip &&
+      (!!sb.ip || sb.hostNetwork === true) &&
       this.sandboxes.filter((s) => s.state === 'running').length === 1
     );
   }

@@ -199,6 +199,7 @@ export class DockerRuntime implements ContainerRuntime {
         ? { finishedAt: time(info.State?.FinishedAt) }
         : {}),
       ...(ip ? { ip } : {}),
+      ...(info.HostConfig?.NetworkMode === 'host' ? { hostNetwork: true } : {}),
     };
     if (state === 'exited') {
       if (this.exitedCache.size > 5000) this.exitedCache.clear();
@@ -245,7 +246,7 @@ export class DockerRuntime implements ContainerRuntime {
         Hostname: spec.hostname,
         Labels: { ...spec.labels, ...identityLabels(spec.identity) },
         HostConfig: {
-          NetworkMode: network,
+          NetworkMode: spec.hostNetwork ? 'host' : network,
           RestartPolicy: { Name: 'no' },
           IpcMode: 'shareable',
           Binds: spec.mounts.map((m) => `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`),
@@ -275,11 +276,14 @@ export class DockerRuntime implements ContainerRuntime {
         OpenStdin: spec.stdin ?? false,
         HostConfig: {
           NetworkMode: `container:${sandbox}`,
-          IpcMode: `container:${sandbox}`,
+          IpcMode: spec.hostIpc ? 'host' : `container:${sandbox}`,
           RestartPolicy: { Name: 'no' },
           Binds: spec.mounts.map((m) => `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`),
           ReadonlyRootfs: spec.readOnlyRootfs ?? false,
           Privileged: spec.privileged ?? false,
+          ...(spec.capAdd?.length ? { CapAdd: spec.capAdd } : {}),
+          ...(spec.capDrop?.length ? { CapDrop: spec.capDrop } : {}),
+          ...(spec.hostPid ? { PidMode: 'host' } : {}),
           ...(spec.memoryBytes ? { Memory: spec.memoryBytes } : {}),
           ...(spec.nanoCpus ? { NanoCpus: spec.nanoCpus } : {}),
         },
@@ -423,7 +427,10 @@ export class DockerRuntime implements ContainerRuntime {
       .filter((x) => path === x.Destination || path.startsWith(`${x.Destination}/`))
       .sort((a, b) => b.Destination.length - a.Destination.length)[0];
     if (!m) {
-      throw new MiniKubeletError('RuntimeError', `${path} is not on a volume or bind mount: pods could not mount files from it`);
+      throw new MiniKubeletError(
+        'RuntimeError',
+        `${path} is not on a volume or bind mount: pods could not mount files from it`,
+      );
     }
     return m.Source + path.slice(m.Destination.length);
   }

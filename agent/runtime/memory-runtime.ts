@@ -134,7 +134,8 @@ export class MemoryRuntime implements ContainerRuntime {
     const c = this.add(spec.identity, 'pause');
     c.state = 'running';
     c.startedAt = this.clock.now();
-    c.ip = `10.244.0.${this.nextIp++}`;
+    if (spec.hostNetwork) c.hostNetwork = true;
+    else c.ip = `10.244.0.${this.nextIp++}`;
     this.emit('start', c);
     return c.id;
   }

@@ -34,6 +34,8 @@ export interface ObservedContainer extends ContainerIdentity {
   imageId: string;
   /** Pod IP, on sandboxes. */
   ip?: string;
+  /** A sandbox in the host's network namespace (it has no IP of its own). */
+  hostNetwork?: boolean;
 }
 
 export interface Mount {
@@ -50,6 +52,8 @@ export interface SandboxSpec {
   labels: Record<string, string>;
   /** Volumes the sandbox holds open for the pod's life (a tmpfs volume lives only while mounted). */
   mounts: Mount[];
+  /** In the host's network namespace (hostNetwork) instead of the pod network. */
+  hostNetwork?: boolean;
 }
 
 export interface ContainerSpec {
@@ -63,6 +67,11 @@ export interface ContainerSpec {
   mounts: Mount[];
   readOnlyRootfs?: boolean;
   privileged?: boolean;
+  capAdd?: string[];
+  capDrop?: string[];
+  /** Share the host's PID / IPC namespace (hostPID, hostIPC). */
+  hostPid?: boolean;
+  hostIpc?: boolean;
   memoryBytes?: number;
   nanoCpus?: number;
   tty?: boolean;

@@ -178,7 +178,7 @@ export function generatePodStatus(
         : at;
     return { ...c, lastProbeTime: null, lastTransitionTime };
   });
-  const podIP = sb?.state === 'running' ? sb.ip : undefined;
+  const podIP = sb?.state === 'running' ? (sb.hostNetwork ? ctx.hostIP : sb.ip) : undefined;
   const result: PodStatus = {
     phase,
     conditions: conds,

@@ -114,6 +114,11 @@ export class Executor {
     }
   }
 
+  /** The pod's address: the sandbox's own, or the host's for hostNetwork pods. */
+  private podIP(sandbox: ObservedContainer): string | undefined {
+    return sandbox.hostNetwork ? this.deps.network().gateway : sandbox.ip;
+  }
+
   private isRegularInit(pod: Pod, kind: 'init' | 'app', name: string): boolean {
     return kind === 'init' && this.specOf(pod, kind, name)?.restartPolicy !== 'Always';
   }
@@ -176,6 +181,7 @@ export class Executor {
         hostname: podHostname(pod),
         labels,
         mounts: held,
+        ...(pod.spec.hostNetwork ? { hostNetwork: true } : {}),
       },
       network.name,
     );
@@ -183,8 +189,9 @@ export class Executor {
     const fresh = await this.deps.runtime.listContainers(m.uid);
     r.observed = fresh;
     const sandbox = fresh.find((c) => c.id === id);
-    if (!sandbox?.ip) throw new Error(`sandbox ${id.slice(0, 12)} has no IP`);
-    this.deps.files.write(pod, sandbox.ip, this.deps.dns);
+    const ip = sandbox ? this.podIP(sandbox) : undefined;
+    if (!ip) throw new Error(`sandbox ${id.slice(0, 12)} has no IP`);
+    this.deps.files.write(pod, ip, this.deps.dns);
   }
 
   private async killContainer(
@@ -194,44 +201,73 @@ export class Executor {
     reason: string,
     grace = graceSeconds(r.pod),
   ): Promise<void> {
-    const c = r.observed.find((o) => o.id === id);
-    const kind = c?.kind === 'init' ? 'init' : 'app';
-    const path = fieldPath(kind, name);
-    const message = /^(Container|Init container) /.test(reason) ? reason : `Stopping container ${name}`;
-    this.deps.events.record(podRef(r.pod, path), 'Normal', 'Killing', message);
-    let remaining = grace;
-    const preStop = this.specOf(r.pod, kind, name)?.lifecycle?.preStop;
-    const sandbox = new PodView(r.observed).sandbox;
-    if (preStop && grace > 0 && c?.state === 'running') {
-      const t0 = this.deps.clock.now();
-      const spec = this.specOf(r.pod, kind, name);
-      const result = spec
-        ? await runHandler(
-            preStop,
-            { runtime: this.deps.runtime, containerId: id, container: spec, podIP: sandbox?.ip ?? '' },
-            grace * 1000,
-          )
-        : { ok: true, message: '' };
-      if (!result.ok)
-        this.deps.events.record(
-          podRef(r.pod, path),
-          'Warning',
-          'FailedPreStopHook',
-          `PreStopHook failed: ${result.message}`,
-        );
-      remaining -= (this.deps.clock.now() - t0) / 1000;
-    }
-    // A grace period of 0 (forced deletion) kills at once; otherwise at least the kubelet's minimum.
-    await this.deps.runtime.stopContainer(id, grace === 0 ? 0 : Math.max(MIN_GRACE_SECONDS, remaining));
+    const t0 = this.deps.clock.now();
+    this.recordKilling(r, id, name, reason);
+    await this.preStop(r, id, grace);
+    await this.stopWithin(id, grace, t0);
   }
 
-  /** Deletion: every container at once (preStop, SIGTERM, SIGKILL after the grace period), then the sandboxes. */
+  private recordKilling(r: Round, id: string, name: string, reason: string): void {
+    const kind = r.observed.find((o) => o.id === id)?.kind === 'init' ? 'init' : 'app';
+    const message = /^(Container|Init container) /.test(reason) ? reason : `Stopping container ${name}`;
+    this.deps.events.record(podRef(r.pod, fieldPath(kind, name)), 'Normal', 'Killing', message);
+  }
+
+  /** Runs the container's preStop hook, if any, within the grace period. */
+  private async preStop(r: Round, id: string, grace: number): Promise<void> {
+    const c = r.observed.find((o) => o.id === id);
+    if (!c || c.kind === 'sandbox' || c.state !== 'running' || grace <= 0) return;
+    const spec = this.specOf(r.pod, c.kind, c.name);
+    const hook = spec?.lifecycle?.preStop;
+    if (!spec || !hook) return;
+    const sandbox = new PodView(r.observed).sandbox;
+    const target = {
+      runtime: this.deps.runtime,
+      containerId: id,
+      container: spec,
+      podIP: sandbox ? (this.podIP(sandbox) ?? '') : '',
+    };
+    const result = await runHandler(hook, target, grace * 1000);
+    if (!result.ok) {
+      const path = fieldPath(c.kind, c.name);
+      this.deps.events.record(
+        podRef(r.pod, path),
+        'Warning',
+        'FailedPreStopHook',
+        `PreStopHook failed: ${result.message}`,
+      );
+    }
+  }
+
+  /** SIGTERM, then SIGKILL when what is left of the grace period (counted from t0) runs out. */
+  private stopWithin(id: string, grace: number, t0: number): Promise<void> {
+    // A grace period of 0 (forced deletion) kills at once; otherwise at least the kubelet's minimum.
+    const left = grace - (this.deps.clock.now() - t0) / 1000;
+    return this.deps.runtime.stopContainer(id, grace === 0 ? 0 : Math.max(MIN_GRACE_SECONDS, left));
+  }
+
+  /**
+   * Deletion, in the kubelet's order: every preStop hook at once; then SIGTERM to the app containers;
+   * once they are gone, the sidecars one by one in reverse spec order; SIGKILL for whatever outlives the
+   * grace period; last the sandboxes.
+   */
   async terminatePod(pod: Pod, observed: ObservedContainer[], logger: Logger): Promise<void> {
     const r: Round = { pod, observed, state: { waiting: new Map() }, logger };
     const grace = graceSeconds(pod);
+    const t0 = this.deps.clock.now();
     const live = observed.filter((c) => c.kind !== 'sandbox' && c.state === 'running');
     if (live.length) logger.info('stopping pod', { gracePeriodSeconds: grace, containers: live.length });
-    await Promise.all(live.map((c) => this.killContainer(r, c.id, c.name, 'deleted', grace)));
+    const sidecarOrder = (pod.spec.initContainers ?? [])
+      .filter((c) => c.restartPolicy === 'Always')
+      .map((c) => c.name);
+    const isSidecar = (c: ObservedContainer): boolean => c.kind === 'init' && sidecarOrder.includes(c.name);
+    for (const c of live) this.recordKilling(r, c.id, c.name, 'deleted');
+    await Promise.all(live.map((c) => this.preStop(r, c.id, grace)));
+    await Promise.all(live.filter((c) => !isSidecar(c)).map((c) => this.stopWithin(c.id, grace, t0)));
+    const sidecars = live
+      .filter(isSidecar)
+      .sort((a, b) => sidecarOrder.indexOf(b.name) - sidecarOrder.indexOf(a.name));
+    for (const c of sidecars) await this.stopWithin(c.id, grace, t0);
     await Promise.all(
       observed
         .filter((c) => c.kind === 'sandbox' && c.state === 'running')
@@ -315,7 +351,8 @@ export class Executor {
     const path = fieldPath(a.kind, a.name);
     const view = new PodView(r.observed);
     const sandbox = view.sandbox;
-    if (!sandbox?.ip) throw new Error('no sandbox');
+    const podIP = sandbox ? this.podIP(sandbox) : undefined;
+    if (!sandbox || !podIP) throw new Error('no sandbox');
     if (!(await this.pullImage(r, c, path))) return;
     const exited = view.instances(a.kind, a.name).find((i) => i.state === 'exited');
     if (exited) {
@@ -324,13 +361,13 @@ export class Executor {
       this.deps.backoff.next(key, this.deps.clock.now(), exited.finishedAt);
     }
     const network = this.deps.network();
-    const files = this.deps.files.write(pod, sandbox.ip, this.deps.dns);
+    const files = this.deps.files.write(pod, podIP, this.deps.dns);
     const spec = containerSpec(c, {
       pod,
       kind: a.kind,
       restartCount: a.restartCount,
       sandboxId: sandbox.id,
-      podIP: sandbox.ip,
+      podIP,
       hostIP: network.gateway,
       files,
     });
@@ -357,7 +394,7 @@ export class Executor {
     if (postStart) {
       const result = await runHandler(
         postStart,
-        { runtime: this.deps.runtime, containerId: id, container: c, podIP: sandbox.ip },
+        { runtime: this.deps.runtime, containerId: id, container: c, podIP },
         POST_START_TIMEOUT_MS,
       );
       if (!result.ok) {

@@ -32,17 +32,20 @@ export function prepareHostPath(path: string, type = ''): void {
   if (type === '') return; // no check, as Kubernetes
   if (type === 'DirectoryOrCreate') {
     if (kind === 'missing') mkdirSync(path, { recursive: true, mode: 0o755 });
-    else if (kind !== 'dir') throw new MiniKubeletError('RuntimeError', `hostPath type check failed: ${path} is not a directory`);
+    else if (kind !== 'dir')
+      throw new MiniKubeletError('RuntimeError', `hostPath type check failed: ${path} is not a directory`);
     return;
   }
   if (type === 'FileOrCreate') {
     if (kind === 'missing') closeSync(openSync(path, 'a', 0o644));
-    else if (kind !== 'file') throw new MiniKubeletError('RuntimeError', `hostPath type check failed: ${path} is not a file`);
+    else if (kind !== 'file')
+      throw new MiniKubeletError('RuntimeError', `hostPath type check failed: ${path} is not a file`);
     return;
   }
   const want = EXPECTED[type];
   if (!want) throw new MiniKubeletError('RuntimeError', `hostPath type ${type} is not supported`);
-  if (kind === 'missing') throw new MiniKubeletError('RuntimeError', `hostPath type check failed: ${path} does not exist`);
+  if (kind === 'missing')
+    throw new MiniKubeletError('RuntimeError', `hostPath type check failed: ${path} does not exist`);
   if (kind !== want) {
     const names: Record<Kind, string> = {
       dir: 'a directory',

@@ -104,7 +104,12 @@ export class PodWorker {
       // A pod that never ran here: the scheduler's event, as kubectl describe shows it first.
       const m = pod.metadata;
       const message = `Successfully assigned ${m.namespace}/${m.name} to ${pod.spec.nodeName ?? 'localhost'}`;
-      this.deps.events.record({ kind: 'Pod', name: m.name, namespace: m.namespace, uid: m.uid }, 'Normal', 'Scheduled', message);
+      this.deps.events.record(
+        { kind: 'Pod', name: m.name, namespace: m.namespace, uid: m.uid },
+        'Normal',
+        'Scheduled',
+        message,
+      );
     }
     this.scheduled = true;
     let failure: Error | undefined;
@@ -142,7 +147,7 @@ export class PodWorker {
   /** Tells the prober which containers run now in the current sandbox. */
   private track(pod: Pod, observed: readonly ObservedContainer[]): void {
     const view = new PodView(observed);
-    const ip = view.sandbox?.ip ?? '';
+    const ip = view.sandbox?.hostNetwork ? this.deps.hostIP() : (view.sandbox?.ip ?? '');
     const running = (kind: 'init' | 'app', list: Pod['spec']['containers']) =>
       list.flatMap((container) => {
         const o = view.current(kind, container.name);

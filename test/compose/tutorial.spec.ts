@@ -8,7 +8,11 @@ import { fixture } from '../helpers/fixtures';
 const AGENT = process.env['AGENT_URL'] ?? 'http://agent:10250';
 
 async function post(path: string, yaml: string): Promise<void> {
-  const res = await fetch(`${AGENT}${path}`, { method: 'POST', headers: { 'content-type': 'application/yaml' }, body: yaml });
+  const res = await fetch(`${AGENT}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/yaml' },
+    body: yaml,
+  });
   expect(res.status, await res.clone().text()).to.equal(201);
 }
 

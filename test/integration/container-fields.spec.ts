@@ -13,13 +13,17 @@ describe('container fields and logs (real engine)', function () {
   this.timeout(60_000);
   let h: Harness;
   before(async () => {
-    h = await new Harness({ runtime: new DockerRuntime({ logger: nopLogger }), backoffInitialMs: 500 }).start();
+    h = await new Harness({
+      runtime: new DockerRuntime({ logger: nopLogger }),
+      backoffInitialMs: 500,
+    }).start();
   });
   after(async () => h.stop());
 
   const pod = (name: string): Pod => h.pod(name)!;
   const log = async (query: string): Promise<string> => (await h.api.inject({ url: `/pods/${query}` })).body;
-  const idOf = (name: string, i = 0): string => pod(name).status.containerStatuses![i]!.containerID!.slice('docker://'.length);
+  const idOf = (name: string, i = 0): string =>
+    pod(name).status.containerStatuses![i]!.containerID!.slice('docker://'.length);
 
   it('passes command, args, env (with fieldRefs) and workingDir, and applies limits and securityContext', async () => {
     await h.createPod({
@@ -31,7 +35,9 @@ describe('container fields and logs (real engine)', function () {
             name: 'c',
             image: 'busybox',
             command: ['sh', '-c'],
-            args: ['echo "$GREETING $POD_NAME $POD_NS $POD_IP $TIER $(pwd) $(id -u)"; touch /rofs 2>/dev/null || echo read-only; sleep 3600'],
+            args: [
+              'echo "$GREETING $POD_NAME $POD_NS $POD_IP $TIER $(pwd) $(id -u)"; touch /rofs 2>/dev/null || echo read-only; sleep 3600',
+            ],
             workingDir: '/tmp',
             env: [
               { name: 'GREETING', value: 'hello' },
@@ -63,21 +69,55 @@ describe('container fields and logs (real engine)', function () {
   it('keeps the previous instance for --previous, and honours tailLines and timestamps', async () => {
     await h.createPod({
       metadata: { name: 'crashy' },
-      spec: { volumes: [{ name: 'd', emptyDir: {} }], containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'n=$(cat /d/n 2>/dev/null || echo 0); echo $((n+1)) > /d/n; echo one; echo two; echo run $n; [ $n = 0 ] && exit 3; sleep 3600'], volumeMounts: [{ name: 'd', mountPath: '/d' }] }] },
+      spec: {
+        volumes: [{ name: 'd', emptyDir: {} }],
+        containers: [
+          {
+            name: 'c',
+            image: 'busybox',
+            command: [
+              'sh',
+              '-c',
+              'n=$(cat /d/n 2>/dev/null || echo 0); echo $((n+1)) > /d/n; echo one; echo two; echo run $n; [ $n = 0 ] && exit 3; sleep 3600',
+            ],
+            volumeMounts: [{ name: 'd', mountPath: '/d' }],
+          },
+        ],
+      },
     });
-    await h.waitFor('second run', () => pod('crashy').status.containerStatuses?.[0]?.restartCount === 1 && pod('crashy').status.containerStatuses?.[0]?.state.running);
-    for (let i = 0; i < 40 && !(await log('crashy/log')).includes('run 1'); i++) await new Promise((r) => setTimeout(r, 50));
+    await h.waitFor(
+      'second run',
+      () =>
+        pod('crashy').status.containerStatuses?.[0]?.restartCount === 1 &&
+        pod('crashy').status.containerStatuses?.[0]?.state.running,
+    );
+    for (let i = 0; i < 40 && !(await log('crashy/log')).includes('run 1'); i++)
+      await new Promise((r) => setTimeout(r, 50));
     expect(await log('crashy/log')).to.equal('one\ntwo\nrun 1\n');
     expect(await log('crashy/log?previous=true')).to.equal('one\ntwo\nrun 0\n');
     expect(await log('crashy/log?tailLines=1')).to.equal('run 1\n');
-    expect(await log('crashy/log?timestamps=true&tailLines=1')).to.match(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z run 1\n$/);
-    expect(pod('crashy').status.containerStatuses?.[0]?.lastState.terminated).to.include({ exitCode: 3, reason: 'Error' });
+    expect(await log('crashy/log?timestamps=true&tailLines=1')).to.match(
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z run 1\n$/,
+    );
+    expect(pod('crashy').status.containerStatuses?.[0]?.lastState.terminated).to.include({
+      exitCode: 3,
+      reason: 'Error',
+    });
   });
 
   it('follows a log until the container stops', async () => {
     await h.createPod({
       metadata: { name: 'ticker' },
-      spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'for i in 1 2 3; do echo tick $i; sleep 0.3; done'] }] },
+      spec: {
+        restartPolicy: 'Never',
+        containers: [
+          {
+            name: 'c',
+            image: 'busybox',
+            command: ['sh', '-c', 'for i in 1 2 3; do echo tick $i; sleep 0.3; done'],
+          },
+        ],
+      },
     });
     await h.waitFor('running', () => pod('ticker').status.containerStatuses?.[0]?.state.running);
     const address = await h.api.listen({ host: '127.0.0.1', port: 0 });

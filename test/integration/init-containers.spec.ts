@@ -453,4 +453,28 @@ describe('init containers and restart policies (real engine)', function () {
       Date.parse(init('side', 0)!.state.running!.startedAt),
     );
   });
+
+  it('stops sidecars after the app containers, in reverse order, when the pod is deleted', async () => {
+    const hostDir = mkdtempSync(join(tmpdir(), 'mk-order-'));
+    const note = (who: string): string[] =>
+      sh(`trap 'echo ${who} >> /h/order; exit 0' TERM; while :; do sleep 0.1; done`);
+    const mount = { volumeMounts: [{ name: 'h', mountPath: '/h' }] };
+    try {
+      await create('order', {
+        terminationGracePeriodSeconds: 10,
+        volumes: [{ name: 'h', hostPath: { path: hostDir, type: 'Directory' } }],
+        initContainers: [
+          c('sc1', note('sc1'), { restartPolicy: 'Always', ...mount }),
+          c('sc2', note('sc2'), { restartPolicy: 'Always', ...mount }),
+        ],
+        containers: [c('app', note('app'), mount)],
+      });
+      await h.waitFor('Running 3/3', () => printPod(pod('order'), Date.now()).ready === '3/3');
+      await h.api.inject({ method: 'DELETE', url: '/pods/order' });
+      await h.waitFor('gone', () => !h.pod('order'), 30_000);
+      expect(readFileSync(join(hostDir, 'order'), 'utf8')).to.equal('app\nsc2\nsc1\n');
+    } finally {
+      rmSync(hostDir, { recursive: true, force: true });
+    }
+  });
 });

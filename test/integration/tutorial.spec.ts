@@ -24,15 +24,24 @@ describe('the tutorial scenario (real engine, the agent DNS)', function () {
   after(async () => h.stop());
 
   const post = async (url: string, yaml: string): Promise<void> => {
-    const res = await h.api.inject({ method: 'POST', url, headers: { 'content-type': 'application/yaml' }, payload: yaml });
+    const res = await h.api.inject({
+      method: 'POST',
+      url,
+      headers: { 'content-type': 'application/yaml' },
+      payload: yaml,
+    });
     expect(res.statusCode, res.body).to.equal(201);
   };
   const status = (): string => printPod(h.pod('initc-demo')!, Date.now()).status;
-  const log = async (container: string): Promise<string> => (await h.api.inject({ url: `/pods/initc-demo/log?container=${container}` })).body;
+  const log = async (container: string): Promise<string> =>
+    (await h.api.inject({ url: `/pods/initc-demo/log?container=${container}` })).body;
 
   it('stays Init:0/2 while Service myservice does not exist (10 s), saying why', async () => {
     await post('/pods', fixture('initc-demo.yaml'));
-    await h.waitFor('init-myservice running', () => h.pod('initc-demo')?.status.initContainerStatuses?.[0]?.state.running);
+    await h.waitFor(
+      'init-myservice running',
+      () => h.pod('initc-demo')?.status.initContainerStatuses?.[0]?.state.running,
+    );
     const until = Date.now() + 10_000;
     while (Date.now() < until) {
       expect(status()).to.equal('Init:0/2');
@@ -40,7 +49,9 @@ describe('the tutorial scenario (real engine, the agent DNS)', function () {
     }
     expect(await log('init-myservice')).to.contain('waiting for myservice');
     const uid = h.pod('initc-demo')!.metadata.uid;
-    const stuck = h.events.list({ uid }).find((e) => e.type === 'Warning' && e.message.includes('no Service myservice'));
+    const stuck = h.events
+      .list({ uid })
+      .find((e) => e.type === 'Warning' && e.message.includes('no Service myservice'));
     expect(stuck?.message).to.equal(
       'init container init-myservice: lookups of myservice.default.svc.cluster.local fail: no Service myservice in namespace default',
     );
@@ -62,7 +73,8 @@ describe('the tutorial scenario (real engine, the agent DNS)', function () {
     expect(shown).to.deep.equal(['Init:0/2', 'Init:1/2', 'Running']);
     const pod: Pod = h.pod('initc-demo')!;
     expect(pod.status.conditions?.find((c) => c.type === 'Initialized')?.status).to.equal('True');
-    for (let i = 0; i < 20 && !(await log('myapp-container')).includes('The app is running!'); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 20 && !(await log('myapp-container')).includes('The app is running!'); i++)
+      await new Promise((r) => setTimeout(r, 100));
     expect(await log('myapp-container')).to.equal('The app is running!\n');
   });
 });

@@ -20,7 +20,9 @@ describe('agent/sync/host-path', () => {
 
   it('checks Directory and File, naming what is wrong', () => {
     writeFileSync(join(dir, 'file'), 'x');
-    expect(() => prepareHostPath(join(dir, 'nope'), 'Directory')).to.throw(`hostPath type check failed: ${dir}/nope does not exist`);
+    expect(() => prepareHostPath(join(dir, 'nope'), 'Directory')).to.throw(
+      `hostPath type check failed: ${dir}/nope does not exist`,
+    );
     expect(() => prepareHostPath(join(dir, 'file'), 'Directory')).to.throw('is not a directory');
     expect(() => prepareHostPath(dir, 'File')).to.throw('is not a file');
     expect(() => prepareHostPath(join(dir, 'file'), 'Socket')).to.throw('is not a socket');

@@ -7,7 +7,13 @@ const pod = (spec: Partial<Pod['spec']> = {}, name = 'web'): Pod =>
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name, namespace: 'shop', uid: 'u', creationTimestamp: '', resourceVersion: '' },
-    spec: { containers: [], restartPolicy: 'Always', terminationGracePeriodSeconds: 30, dnsPolicy: 'ClusterFirst', ...spec },
+    spec: {
+      containers: [],
+      restartPolicy: 'Always',
+      terminationGracePeriodSeconds: 30,
+      dnsPolicy: 'ClusterFirst',
+      ...spec,
+    },
     status: { phase: 'Pending' },
   }) as Pod;
 
@@ -28,20 +34,33 @@ describe('agent/sync/pod-files', () => {
   });
 
   it('None: only dnsConfig', () => {
-    const spec = { dnsPolicy: 'None' as const, dnsConfig: { nameservers: ['1.2.3.4'], searches: ['a.b'], options: [{ name: 'ndots', value: '2' }] } };
+    const spec = {
+      dnsPolicy: 'None' as const,
+      dnsConfig: { nameservers: ['1.2.3.4'], searches: ['a.b'], options: [{ name: 'ndots', value: '2' }] },
+    };
     expect(resolvConf(pod(spec), dns)).to.equal('nameserver 1.2.3.4\nsearch a.b\noptions ndots:2\n');
   });
 
   it('merges dnsConfig into ClusterFirst: servers and searches appended, options overridden by name, 3 servers at most', () => {
-    const spec = { dnsConfig: { nameservers: ['1.1.1.1', '2.2.2.2', '3.3.3.3'], searches: ['extra.local'], options: [{ name: 'ndots', value: '1' }, { name: 'edns0' }] } };
+    const spec = {
+      dnsConfig: {
+        nameservers: ['1.1.1.1', '2.2.2.2', '3.3.3.3'],
+        searches: ['extra.local'],
+        options: [{ name: 'ndots', value: '1' }, { name: 'edns0' }],
+      },
+    };
     expect(resolvConf(pod(spec), dns)).to.equal(
       'nameserver 10.244.0.1\nnameserver 1.1.1.1\nnameserver 2.2.2.2\nsearch shop.svc.cluster.local svc.cluster.local cluster.local corp.example extra.local\noptions ndots:1 edns0\n',
     );
   });
 
   it('writes the Kubernetes-managed hosts file, with the subdomain FQDN when set', () => {
-    expect(hostsFile(pod(), '10.244.0.7', 'cluster.local')).to.contain('10.244.0.7\tweb\n').and.match(/^# Kubernetes-managed hosts file\.\n127\.0\.0\.1\tlocalhost\n/);
-    expect(hostsFile(pod({ hostname: 'h', subdomain: 's' }), '10.244.0.7', 'cluster.local')).to.contain('10.244.0.7\th.s.shop.svc.cluster.local\th\n');
+    expect(hostsFile(pod(), '10.244.0.7', 'cluster.local'))
+      .to.contain('10.244.0.7\tweb\n')
+      .and.match(/^# Kubernetes-managed hosts file\.\n127\.0\.0\.1\tlocalhost\n/);
+    expect(hostsFile(pod({ hostname: 'h', subdomain: 's' }), '10.244.0.7', 'cluster.local')).to.contain(
+      '10.244.0.7\th.s.shop.svc.cluster.local\th\n',
+    );
   });
 
   it('cuts the hostname to 63 characters without a trailing dash', () => {
