@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
 import { isoTime } from '../clock';
+import { errorMessage } from '../errors';
 import type { Logger } from '../log';
 
 export interface InvolvedObject {
@@ -35,9 +36,21 @@ export interface KubeEvent {
   reportingInstance: string;
 }
 
+/** Where events outlive the process (SQLite in the daemon), bounded by its own retention. */
+export interface EventSink {
+  /** The newest `limit` events, oldest first. */
+  loadEvents(limit: number): KubeEvent[];
+  /** New and repeated events (a repeat replaces the stored one with the same uid). */
+  saveEvents(events: KubeEvent[]): void;
+  forgetEvents(involvedUid: string): void;
+}
+
 export class EventRecorder {
   private readonly events: KubeEvent[] = [];
   private seq = 0;
+  /** Recorded but not yet in the sink: written together once the current task is done. */
+  private readonly pending = new Map<string, KubeEvent>();
+  private flushing: NodeJS.Immediate | undefined;
   private readonly listeners = new Set<(type: 'ADDED' | 'MODIFIED', ev: KubeEvent) => void>();
 
   constructor(
@@ -48,8 +61,31 @@ export class EventRecorder {
       max?: number;
       /** The shared resourceVersion counter, so events can be listed and watched like stored objects. */
       nextVersion?: () => string;
+      sink?: EventSink;
     },
-  ) {}
+  ) {
+    if (deps.sink) this.events.push(...deps.sink.loadEvents(deps.max ?? 2000));
+  }
+
+  private persist(ev: KubeEvent): void {
+    if (!this.deps.sink) return;
+    this.pending.set(ev.metadata.uid, ev);
+    this.flushing ??= setImmediate(() => this.flush());
+  }
+
+  /** Writes the events waiting for the sink (one transaction); `stop` calls it before the database closes. */
+  flush(): void {
+    if (this.flushing) clearImmediate(this.flushing);
+    this.flushing = undefined;
+    if (!this.deps.sink || this.pending.size === 0) return;
+    const batch = [...this.pending.values()];
+    this.pending.clear();
+    try {
+      this.deps.sink.saveEvents(batch);
+    } catch (err) {
+      this.deps.logger.warn('could not store events', { events: batch.length, error: errorMessage(err) });
+    }
+  }
 
   /** Follows new and repeated events (the API's event watch). */
   onRecord(fn: (type: 'ADDED' | 'MODIFIED', ev: KubeEvent) => void): () => void {
@@ -82,6 +118,7 @@ export class EventRecorder {
       same.count++;
       same.lastTimestamp = now;
       same.metadata.resourceVersion = this.version();
+      this.persist(same);
       for (const fn of this.listeners) fn('MODIFIED', same);
       return same;
     }
@@ -111,6 +148,7 @@ export class EventRecorder {
     this.events.push(ev);
     const max = this.deps.max ?? 2000;
     if (this.events.length > max) this.events.splice(0, this.events.length - max);
+    this.persist(ev);
     for (const fn of this.listeners) fn('ADDED', ev);
     return ev;
   }
@@ -127,5 +165,7 @@ export class EventRecorder {
     for (let i = this.events.length - 1; i >= 0; i--) {
       if (this.events[i]?.involvedObject.uid === uid) this.events.splice(i, 1);
     }
+    for (const [key, ev] of this.pending) if (ev.involvedObject.uid === uid) this.pending.delete(key);
+    this.deps.sink?.forgetEvents(uid);
   }
 }

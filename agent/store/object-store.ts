@@ -1,5 +1,5 @@
 // Desired state: API objects by kind and namespace/name, with a monotonic resourceVersion and change
-// notifications. Persistence is pluggable (file-backed in the daemon, none in unit tests).
+// notifications. Persistence is pluggable (SQLite in the daemon, none in unit tests).
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
 import { isoTime } from '../clock';
@@ -18,18 +18,34 @@ export interface Change<T> {
   object: T;
 }
 
+/** `counter` is the resourceVersion counter after the change, kept in the same transaction as the object. */
 export interface Persistence {
   load(kind: string): StoredObject[];
-  save(kind: string, obj: StoredObject): void;
-  remove(kind: string, obj: StoredObject): void;
+  save(kind: string, obj: StoredObject, counter?: number): void;
+  remove(kind: string, obj: StoredObject, counter?: number): void;
 }
 
 export const noPersistence: Persistence = { load: () => [], save: () => undefined, remove: () => undefined };
 
+/** Keeps the resourceVersion counter across restarts, so it never goes backwards. */
+export interface CounterStore {
+  loadCounter(): number;
+  /** Told every new value (also those no object write carries, such as status updates and events). */
+  saveCounter(value: number): void;
+}
+
 export class ResourceVersions {
-  constructor(private value = 0) {}
+  private value: number;
+  constructor(
+    start = 0,
+    private readonly durable?: CounterStore,
+  ) {
+    this.value = Math.max(start, durable?.loadCounter() ?? 0);
+  }
   next(): string {
-    return String(++this.value);
+    this.value++;
+    this.durable?.saveCounter(this.value);
+    return String(this.value);
   }
   bump(seen: string): void {
     const n = Number(seen);
@@ -96,7 +112,7 @@ export class ObjectStore<T extends StoredObject> {
     m.generation = 1;
     if (opts.dryRun) return obj;
     m.resourceVersion = this.deps.versions.next();
-    this.deps.persistence.save(this.kind, obj);
+    this.deps.persistence.save(this.kind, obj, Number(m.resourceVersion));
     this.objects.set(k, obj);
     this.emit('ADDED', obj);
     return obj;
@@ -124,7 +140,7 @@ export class ObjectStore<T extends StoredObject> {
       return obj;
     }
     m.resourceVersion = this.deps.versions.next();
-    if (opts.specChanged) this.deps.persistence.save(this.kind, obj);
+    if (opts.specChanged) this.deps.persistence.save(this.kind, obj, Number(m.resourceVersion));
     this.objects.set(key(m.namespace, m.name), obj);
     this.emit('MODIFIED', obj);
     return obj;
@@ -132,9 +148,10 @@ export class ObjectStore<T extends StoredObject> {
 
   remove(namespace: string, name: string): T {
     const obj = this.mustGet(namespace, name);
+    const version = this.deps.versions.next();
+    this.deps.persistence.remove(this.kind, obj, Number(version)); // first: a failed write changes nothing
     this.objects.delete(key(namespace, name));
-    this.deps.persistence.remove(this.kind, obj);
-    obj.metadata.resourceVersion = this.deps.versions.next();
+    obj.metadata.resourceVersion = version;
     this.emit('DELETED', obj);
     return obj;
   }

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { ManualClock } from '../../../../agent/clock';
 import { errorCode } from '../../../../agent/errors';
 import { nopLogger } from '../../../../agent/log';
-import { FilePersistence } from '../../../../agent/store/file-persistence';
 import {
   type Change,
   ObjectStore,
@@ -13,6 +12,7 @@ import {
   type StoredObject,
   noPersistence,
 } from '../../../../agent/store/object-store';
+import { SqlitePersistence } from '../../../../agent/store/sqlite-persistence';
 
 const obj = (name: string, namespace = 'default'): StoredObject => ({
   kind: 'Thing',
@@ -72,18 +72,21 @@ describe('agent/store/object-store', () => {
     expect(seen).to.deep.equal(['ADDED a', 'MODIFIED a', 'DELETED a']);
   });
 
-  it('keeps objects across restarts in files, with the resourceVersion counter', () => {
+  it('keeps objects across restarts in SQLite, with the resourceVersion counter', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mk-store-'));
     try {
-      const p = new FilePersistence(dir, nopLogger);
+      const p = new SqlitePersistence({ dataDir: dir, logger: nopLogger });
       const s1 = new ObjectStore('Thing', { clock, versions: new ResourceVersions(), persistence: p });
       s1.create(obj('a'));
       s1.create(obj('b', 'other'));
       s1.remove('default', 'a');
-      const versions = new ResourceVersions();
-      const s2 = new ObjectStore('Thing', { clock, versions, persistence: p });
+      p.close();
+      const p2 = new SqlitePersistence({ dataDir: dir, logger: nopLogger });
+      const versions = new ResourceVersions(0, p2);
+      const s2 = new ObjectStore('Thing', { clock, versions, persistence: p2 });
       expect(s2.list().map((o) => o.metadata.name)).to.deep.equal(['b']);
-      expect(Number(versions.next())).to.be.greaterThan(2);
+      expect(versions.next()).to.equal('4'); // 3 went to the deletion of a
+      p2.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
