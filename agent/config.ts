@@ -192,15 +192,21 @@ export function loadConfig(
   if (!(resync > 0)) throw new MiniKubeletError('BadRequest', `--resync-seconds must be a positive number`);
   const bool = (k: keyof Config, flag: string): boolean => {
     const v = get(k);
-    if (v !== 'true' && v !== 'false') throw new MiniKubeletError('BadRequest', `${flag} must be true or false, got "${v}"`);
+    if (v !== 'true' && v !== 'false')
+      throw new MiniKubeletError('BadRequest', `${flag} must be true or false, got "${v}"`);
     return v === 'true';
   };
-  const hostPaths = get('allowHostPaths').split(',').map((p) => p.trim()).filter((p) => p);
+  const hostPaths = get('allowHostPaths')
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p);
   for (const p of hostPaths) {
-    if (!p.startsWith('/')) throw new MiniKubeletError('BadRequest', `--allow-host-path: "${p}" is not an absolute path`);
+    if (!p.startsWith('/'))
+      throw new MiniKubeletError('BadRequest', `--allow-host-path: "${p}" is not an absolute path`);
   }
   const proxy = get('proxy');
-  if (proxy !== 'iptables' && proxy !== 'none') throw new MiniKubeletError('BadRequest', `--proxy must be iptables or none`);
+  if (proxy !== 'iptables' && proxy !== 'none')
+    throw new MiniKubeletError('BadRequest', `--proxy must be iptables or none`);
   const given = get('logFormat');
   const format = given === 'pretty on a TTY, else json' || given === '' ? (isTty ? 'pretty' : 'json') : given;
   if (format !== 'json' && format !== 'pretty')

@@ -1,6 +1,6 @@
 // The composition root: the only place that builds and wires the parts. `createAgent` is also what the
 // tests use, so they run exactly this wiring with a test runtime, clock or logger.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -9,6 +9,7 @@ import { ClusterCatalog } from '../dns/cluster-catalog';
 import { DnsServer } from '../dns/server';
 import { upstreamsFromResolvConf } from '../dns/upstreams';
 import { inCidr, ipToInt, parseCidr } from './model/cidr';
+import { resolveHostPath } from './model/pod-policy';
 import { type Clock, systemClock } from './clock';
 import { type Config, loadConfig, usage } from './config';
 import { errorMessage } from './errors';
@@ -38,6 +39,8 @@ import { Prober } from './sync/prober';
 import { winstonLogger } from './winston-logger';
 
 const DOCKER_RETRY_MS = 2_000;
+/** Where engine sockets live; a pod may see them only with --allow-docker-socket. */
+const DOCKER_SOCKETS = ['/var/run/docker.sock', '/run/docker.sock', '/run/containerd/containerd.sock'];
 const STOP_DEADLINE_MS = 1_500;
 
 export interface AgentOptions {
@@ -200,6 +203,12 @@ export function createAgent(o: AgentOptions): Agent {
         () => false,
       )),
     podLogs: podLogs(runtime),
+    podPolicy: {
+      allowPrivileged: config.allowPrivileged,
+      allowHostPaths: config.allowHostPaths.map(resolveHostPath),
+      allowDockerSocket: config.allowDockerSocket,
+      dockerSockets: DOCKER_SOCKETS.filter((s) => existsSync(s)).map(resolveHostPath),
+    },
     namespaces,
     watches,
     createService: (body, ns, opts) => registry.create(body, ns, opts),

@@ -1,4 +1,5 @@
 // What the HTTP layer needs from the agent: stores and plain functions, no runtime.
+import type { PodPolicy } from '../agent/model/pod-policy';
 import type { Clock } from '../agent/clock';
 import type { EventRecorder } from '../agent/events/recorder';
 import type { Logger } from '../agent/log';
@@ -39,4 +40,6 @@ export interface ApiDeps {
   versions: () => string;
   ready: () => Promise<boolean>;
   podLogs: PodLogs;
+  /** What pods may do on this host (the allow-flags). */
+  podPolicy: PodPolicy;
 }

@@ -4,6 +4,7 @@ import { MiniKubeletError } from '../errors';
 import { fieldError, invalidError, type FieldError } from './field-errors';
 import type { Pod } from './pod';
 import { applyPodDefaults } from './pod-defaults';
+import { type PodPolicy, checkPodPolicy } from './pod-policy';
 import { validatePod } from './pod-validation';
 import { POD_SHAPE, checkShape, isObject } from './shape';
 
@@ -41,7 +42,8 @@ export function decodeObject(
   return { ...raw, apiVersion: 'v1', kind, metadata };
 }
 
-export function decodePod(raw: unknown, namespace: string): Pod {
+/** A pod as it may be stored: valid, and within what the daemon's allow-flags permit. */
+export function decodePod(raw: unknown, namespace: string, policy?: PodPolicy): Pod {
   const obj = decodeObject(raw, 'Pod', namespace);
   const name = typeof obj.metadata.name === 'string' ? obj.metadata.name : '';
   const shapeErrors: FieldError[] = [];
@@ -52,6 +54,7 @@ export function decodePod(raw: unknown, namespace: string): Pod {
   delete (pod.metadata as { resourceVersion?: string }).resourceVersion;
   applyPodDefaults(pod);
   const errors = validatePod(pod);
+  if (errors.length === 0 && policy) errors.push(...checkPodPolicy(pod, policy));
   if (errors.length) throw invalidError('Pod', name, errors);
   return pod;
 }

@@ -33,7 +33,7 @@ export function podRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const namespace = namespaceOf(req);
     validateFields(req, reply, 'Pod', body);
     requireNamespace(deps.namespaces, namespace, 'Pod', bodyName(body));
-    const pod = decodePod(body, namespace);
+    const pod = decodePod(body, namespace, deps.podPolicy);
     pod.spec.nodeName = deps.nodeName;
     const dryRun = isDryRun(req);
     const stored = pods.create(pod, { dryRun });

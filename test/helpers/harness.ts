@@ -52,12 +52,16 @@ export class Harness {
         '60',
         '--dns-listen',
         '127.0.0.1:0',
+        '--allow-host-path',
+        tmpdir(),
         ...(options.flags ?? []),
       ],
       {},
       false,
     );
-    this.proxy = options.proxy ? new IptablesProxy({ logger: nopLogger, serviceCidr: config.serviceCidr }) : undefined;
+    this.proxy = options.proxy
+      ? new IptablesProxy({ logger: nopLogger, serviceCidr: config.serviceCidr })
+      : undefined;
     const proxy = this.proxy;
     this.agent = createAgent({
       ...(proxy ? { syncServiceRules: (rules: readonly ServiceRule[]) => proxy.sync(rules) } : {}),

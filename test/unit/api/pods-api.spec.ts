@@ -143,3 +143,56 @@ describe('api/routes/pods (bad input)', () => {
     expect(other.statusCode).to.equal(404);
   });
 });
+
+describe('api/routes/pods (what pods may do)', () => {
+  const privileged = {
+    kind: 'Pod',
+    metadata: { name: 'root' },
+    spec: { containers: [{ name: 'c', image: 'busybox', securityContext: { privileged: true } }] },
+  };
+  const socket = {
+    kind: 'Pod',
+    metadata: { name: 'sock' },
+    spec: {
+      volumes: [{ name: 's', hostPath: { path: '/var/run/docker.sock' } }],
+      containers: [{ name: 'c', image: 'busybox' }],
+    },
+  };
+
+  async function withHarness(flags: string[], fn: (h: Harness) => Promise<void>): Promise<void> {
+    const clock = new ManualClock();
+    const h = await new Harness({ runtime: new MemoryRuntime(clock), clock, flags }).start();
+    try {
+      await fn(h);
+    } finally {
+      await h.stop();
+    }
+  }
+
+  it('refuses a privileged pod by default, saying which flag allows it, and creates nothing', async () => {
+    await withHarness([], async (h) => {
+      const res = await h.api.inject({ method: 'POST', url: '/pods', payload: privileged });
+      expect(res.statusCode).to.equal(422);
+      expect(res.json<Status>().message)
+        .to.contain('securityContext.privileged: Forbidden')
+        .and.contain('--allow-privileged');
+      expect(h.pods.list()).to.have.length(0);
+    });
+  });
+
+  it('accepts it when the daemon runs with --allow-privileged', async () => {
+    await withHarness(['--allow-privileged'], async (h) => {
+      expect((await h.api.inject({ method: 'POST', url: '/pods', payload: privileged })).statusCode).to.equal(
+        201,
+      );
+    });
+  });
+
+  it('never mounts the engine socket, even with privileges, unless --allow-docker-socket', async () => {
+    await withHarness(['--allow-privileged', '--allow-host-path', '/var/run,/run'], async (h) => {
+      const res = await h.api.inject({ method: 'POST', url: '/pods', payload: socket });
+      expect(res.statusCode, res.body).to.equal(422);
+      expect(res.json<Status>().message).to.contain('--allow-docker-socket');
+    });
+  });
+});

@@ -15,7 +15,7 @@ const pod = (spec: Partial<Pod['spec']> = {}, name = 'web'): Pod =>
       ...spec,
     },
     status: { phase: 'Pending' },
-  }) as Pod;
+  });
 
 const host = 'nameserver 10.0.0.2\nnameserver 10.0.0.3\nsearch corp.example\noptions edns0 timeout:2\n';
 const dns = { nameserver: '10.244.0.1', domain: 'cluster.local', hostResolvConf: () => host };
