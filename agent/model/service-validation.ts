@@ -74,7 +74,8 @@ export function validateService(svc: Service): FieldError[] {
   const m = svc.metadata;
   if (!m.name)
     out.push(fieldError('Required', 'metadata.name', undefined, 'name or generateName is required'));
-  else for (const p of dns1035LabelProblems(m.name)) out.push(fieldError('Invalid', 'metadata.name', m.name, p));
+  else
+    for (const p of dns1035LabelProblems(m.name)) out.push(fieldError('Invalid', 'metadata.name', m.name, p));
   for (const p of dns1123LabelProblems(m.namespace))
     out.push(fieldError('Invalid', 'metadata.namespace', m.namespace, p));
   const spec = svc.spec;

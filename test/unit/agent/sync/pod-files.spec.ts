@@ -2,20 +2,19 @@ import { expect } from 'chai';
 import type { Pod } from '../../../../agent/model/pod';
 import { hostsFile, podHostname, resolvConf } from '../../../../agent/sync/pod-files';
 
-const pod = (spec: Partial<Pod['spec']> = {}, name = 'web'): Pod =>
-  ({
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name, namespace: 'shop', uid: 'u', creationTimestamp: '', resourceVersion: '' },
-    spec: {
-      containers: [],
-      restartPolicy: 'Always',
-      terminationGracePeriodSeconds: 30,
-      dnsPolicy: 'ClusterFirst',
-      ...spec,
-    },
-    status: { phase: 'Pending' },
-  });
+const pod = (spec: Partial<Pod['spec']> = {}, name = 'web'): Pod => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, namespace: 'shop', uid: 'u', creationTimestamp: '', resourceVersion: '' },
+  spec: {
+    containers: [],
+    restartPolicy: 'Always',
+    terminationGracePeriodSeconds: 30,
+    dnsPolicy: 'ClusterFirst',
+    ...spec,
+  },
+  status: { phase: 'Pending' },
+});
 
 const host = 'nameserver 10.0.0.2\nnameserver 10.0.0.3\nsearch corp.example\noptions edns0 timeout:2\n';
 const dns = { nameserver: '10.244.0.1', domain: 'cluster.local', hostResolvConf: () => host };
