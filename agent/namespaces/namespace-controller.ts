@@ -57,6 +57,7 @@ export class NamespaceController {
       if (pod.metadata.deletionTimestamp !== undefined) continue;
       pods.update(markDeleting(pod, clock.now(), pod.spec.terminationGracePeriodSeconds), {
         specChanged: false,
+        persist: true,
       });
     }
     this.finish(name);

@@ -122,7 +122,15 @@ export class ObjectStore<T extends StoredObject> {
    * Replaces a stored object. `specChanged` bumps generation and is persisted; status-only updates stay
    * in memory (status is rebuilt from the engine after a restart). A stale resourceVersion is a Conflict.
    */
-  update(obj: T, opts: { specChanged: boolean; expectedVersion?: string; dryRun?: boolean }): T {
+  update(
+    obj: T,
+    opts: {
+      specChanged: boolean;
+      expectedVersion?: string;
+      dryRun?: boolean;
+      /** metadata that must survive a restart */ persist?: boolean;
+    },
+  ): T {
     const m = obj.metadata;
     const old = this.mustGet(m.namespace, m.name);
     if (opts.expectedVersion !== undefined && opts.expectedVersion !== old.metadata.resourceVersion) {
@@ -140,7 +148,8 @@ export class ObjectStore<T extends StoredObject> {
       return obj;
     }
     m.resourceVersion = this.deps.versions.next();
-    if (opts.specChanged) this.deps.persistence.save(this.kind, obj, Number(m.resourceVersion));
+    if (opts.specChanged || opts.persist)
+      this.deps.persistence.save(this.kind, obj, Number(m.resourceVersion));
     this.objects.set(key(m.namespace, m.name), obj);
     this.emit('MODIFIED', obj);
     return obj;

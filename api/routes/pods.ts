@@ -104,7 +104,8 @@ export function podRoutes(app: FastifyInstance, deps: ApiDeps): void {
       deps.clock.now(),
       o.gracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds,
     );
-    return dryRun ? deleting : pods.update(deleting, { specChanged: false });
+    // The deletion mark is persisted: a restart during the grace period must not bring the pod back.
+    return dryRun ? deleting : pods.update(deleting, { specChanged: false, persist: true });
   };
 
   for (const base of ['/pods', '/api/v1/namespaces/:namespace/pods']) {

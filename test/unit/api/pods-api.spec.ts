@@ -1,4 +1,7 @@
 import { expect } from 'chai';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ManualClock } from '../../../agent/clock';
 import { MemoryRuntime } from '../../../agent/runtime/memory-runtime';
 import { Harness } from '../../helpers/harness';
@@ -194,5 +197,35 @@ describe('api/routes/pods (what pods may do)', () => {
       expect(res.statusCode, res.body).to.equal(422);
       expect(res.json<Status>().message).to.contain('--allow-docker-socket');
     });
+  });
+});
+
+describe('api/routes/pods (deletion across restarts)', () => {
+  it('keeps the deletion mark when the agent restarts during the grace period', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'mk-delete-'));
+    try {
+      const clock = new ManualClock();
+      // Not started: no sync loop, so the deletion stays pending, as during a long grace period.
+      const first = new Harness({ runtime: new MemoryRuntime(clock), clock, dataDir });
+      await first.api.inject({
+        method: 'POST',
+        url: '/pods',
+        payload: {
+          kind: 'Pod',
+          metadata: { name: 'p' },
+          spec: { containers: [{ name: 'c', image: 'busybox' }] },
+        },
+      });
+      expect(
+        (await first.api.inject({ method: 'DELETE', url: '/pods/p?gracePeriodSeconds=60' })).statusCode,
+      ).to.equal(200);
+      await first.stop();
+      const second = new Harness({ runtime: new MemoryRuntime(clock), clock, dataDir });
+      expect(second.pod('p')?.metadata.deletionTimestamp).to.be.a('string');
+      expect(second.pod('p')?.metadata.deletionGracePeriodSeconds).to.equal(60);
+      await second.stop();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
