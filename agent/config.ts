@@ -21,6 +21,8 @@ export interface Config {
   /** Host directories hostPath volumes may use (as given; resolved at start). */
   allowHostPaths: string[];
   allowDockerSocket: boolean;
+  /** Test only: SIGKILL around one runtime call, e.g. `after:createContainer:app` (docs/recovery.md). */
+  fault: string;
   resyncSeconds: number;
   logFormat: 'json' | 'pretty';
   logLevel: string;
@@ -125,6 +127,13 @@ export const FLAGS: readonly FlagSpec[] = [
     help: 'let a hostPath volume expose the Docker engine socket (root on the host)',
   },
   {
+    key: 'fault',
+    flag: '--fault',
+    env: 'MINIKUBELET_FAULT',
+    default: '',
+    help: 'recovery tests only: kill -9 the daemon before|after a runtime call (docs/recovery.md)',
+  },
+  {
     key: 'resyncSeconds',
     flag: '--resync-seconds',
     env: 'MINIKUBELET_RESYNC_SECONDS',
@@ -224,6 +233,7 @@ export function loadConfig(
     allowPrivileged: bool('allowPrivileged', '--allow-privileged'),
     allowHostPaths: hostPaths,
     allowDockerSocket: bool('allowDockerSocket', '--allow-docker-socket'),
+    fault: get('fault'),
     resyncSeconds: resync,
     logFormat: format,
     logLevel: get('logLevel'),

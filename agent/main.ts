@@ -1,6 +1,7 @@
 // The composition root: the only place that builds and wires the parts. `createAgent` is also what the
 // tests use, so they run exactly this wiring with a test runtime, clock or logger.
-import { existsSync, mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -22,6 +23,7 @@ import type { Pod } from './model/pod';
 import type { Endpoints, Service } from './model/service';
 import { BackoffTable } from './planner/backoff';
 import { DockerRuntime } from './runtime/docker-runtime';
+import { parseFault, withFault } from './runtime/faulty-runtime';
 import type { ContainerRuntime, NetworkInfo } from './runtime/runtime';
 import { IptablesProxy } from './proxy/iptables-proxy';
 import type { ServiceRule } from './proxy/service-rules';
@@ -281,8 +283,23 @@ async function waitForDocker(runtime: ContainerRuntime, logger: Logger, signal: 
   }
 }
 
+/** This agent's id, kept in its data dir: what it made on the engine carries it (INSTANCE_LABEL). */
+function instanceId(dataDir: string): string {
+  const file = join(dataDir, 'instance-id');
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  if (!existsSync(file)) writeFileSync(file, `${randomBytes(6).toString('hex')}\n`, { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
 async function run(config: Config, logger: Logger): Promise<void> {
-  const runtime = new DockerRuntime({ logger: logger.child({ component: 'docker' }) });
+  const docker = new DockerRuntime({
+    logger: logger.child({ component: 'docker' }),
+    instance: instanceId(config.dataDir),
+  });
+  const fault = config.fault ? parseFault(config.fault) : undefined;
+  if (config.fault && !fault) throw new Error(`--fault: cannot read "${config.fault}"`);
+  if (fault) logger.warn('fault injection on: this process will kill itself', { fault: config.fault });
+  const runtime = fault ? withFault(docker, fault) : docker;
   const proxy =
     config.proxy === 'iptables'
       ? new IptablesProxy({ logger: logger.child({ component: 'proxy' }), serviceCidr: config.serviceCidr })

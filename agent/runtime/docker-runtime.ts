@@ -5,7 +5,15 @@ import { Readable } from 'node:stream';
 import { MiniKubeletError, errorMessage } from '../errors';
 import type { Logger } from '../log';
 import { demuxFrames, demuxStream } from './docker-logs';
-import { MANAGED_LABEL, L, containerName, identityFromLabels, identityLabels, volumeName } from './labels';
+import {
+  INSTANCE_LABEL,
+  MANAGED_LABEL,
+  L,
+  containerName,
+  identityFromLabels,
+  identityLabels,
+  volumeName,
+} from './labels';
 import type {
   ContainerRuntime,
   ContainerSpec,
@@ -96,12 +104,15 @@ export interface DockerRuntimeOptions {
   /** Defaults to the DOCKER_HOST / local socket. */
   docker?: Docker;
   pauseImage?: string;
+  /** This agent's id (INSTANCE_LABEL): it lists, watches and removes only what it made. Default `default`. */
+  instance?: string;
 }
 
 export class DockerRuntime implements ContainerRuntime {
   private readonly docker: Docker;
   private readonly logger: Logger;
   private readonly pauseImage: string;
+  private readonly instance: string;
   /** Exited containers never change again (we never restart a container), so their inspect is kept. */
   private readonly exitedCache = new Map<string, ObservedContainer>();
 
@@ -109,6 +120,11 @@ export class DockerRuntime implements ContainerRuntime {
     this.docker = options.docker ?? new Docker();
     this.logger = options.logger;
     this.pauseImage = options.pauseImage ?? PAUSE_IMAGE;
+    this.instance = options.instance ?? 'default';
+  }
+
+  private ownLabels(): string[] {
+    return [`${MANAGED_LABEL}=true`, `${INSTANCE_LABEL}=${this.instance}`];
   }
 
   async ping(): Promise<void> {
@@ -145,7 +161,7 @@ export class DockerRuntime implements ContainerRuntime {
         Driver: 'bridge',
         CheckDuplicate: true,
         IPAM: { Driver: 'default', Config: [{ Subnet: subnet }] },
-        Labels: { [MANAGED_LABEL]: 'true' },
+        Labels: { [MANAGED_LABEL]: 'true', [INSTANCE_LABEL]: this.instance },
       });
       this.logger.info('created pod network', { network: name, subnet });
       return describe(await this.docker.getNetwork(name).inspect());
@@ -155,7 +171,7 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async listContainers(podUid?: string): Promise<ObservedContainer[]> {
-    const label = [`${MANAGED_LABEL}=true`];
+    const label = this.ownLabels();
     if (podUid) label.push(`${L.podUid}=${podUid}`);
     let summaries: Docker.ContainerInfo[];
     try {
@@ -244,7 +260,7 @@ export class DockerRuntime implements ContainerRuntime {
         name: containerName(spec.identity),
         Image: this.pauseImage,
         Hostname: spec.hostname,
-        Labels: { ...spec.labels, ...identityLabels(spec.identity) },
+        Labels: { ...spec.labels, ...identityLabels(spec.identity), [INSTANCE_LABEL]: this.instance },
         HostConfig: {
           NetworkMode: spec.hostNetwork ? 'host' : network,
           RestartPolicy: { Name: 'no' },
@@ -271,7 +287,7 @@ export class DockerRuntime implements ContainerRuntime {
         Env: spec.env,
         ...(spec.workingDir ? { WorkingDir: spec.workingDir } : {}),
         ...(spec.user ? { User: spec.user } : {}),
-        Labels: identityLabels(id),
+        Labels: { ...identityLabels(id), [INSTANCE_LABEL]: this.instance },
         Tty: spec.tty ?? false,
         OpenStdin: spec.stdin ?? false,
         HostConfig: {
@@ -330,7 +346,7 @@ export class DockerRuntime implements ContainerRuntime {
     try {
       await this.docker.createVolume({
         Name: name,
-        Labels: { [MANAGED_LABEL]: 'true', [L.podUid]: spec.podUid },
+        Labels: { [MANAGED_LABEL]: 'true', [INSTANCE_LABEL]: this.instance, [L.podUid]: spec.podUid },
         ...(spec.memory ? { DriverOpts: { type: 'tmpfs', device: 'tmpfs', o: 'mode=1777' } } : {}),
       });
       return name;
@@ -340,7 +356,7 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async listVolumes(podUid?: string): Promise<string[]> {
-    const label = [`${MANAGED_LABEL}=true`];
+    const label = this.ownLabels();
     if (podUid) label.push(`${L.podUid}=${podUid}`);
     try {
       const res = await this.docker.listVolumes({ filters: { label } });
@@ -443,7 +459,7 @@ export class DockerRuntime implements ContainerRuntime {
     let stream: NodeJS.ReadableStream;
     try {
       stream = await this.docker.getEvents({
-        filters: { type: ['container'], label: [`${MANAGED_LABEL}=true`], event: EVENT_TYPES },
+        filters: { type: ['container'], label: this.ownLabels(), event: EVENT_TYPES },
       });
     } catch (err) {
       throw wrap(err, 'subscribe to events');

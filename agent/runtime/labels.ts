@@ -3,6 +3,8 @@
 import type { ContainerIdentity, ContainerKind } from './runtime';
 
 export const MANAGED_LABEL = 'io.minikubelet.managed';
+/** Which agent made it: two agents on one engine (the host's and a compose one) never touch each other's. */
+export const INSTANCE_LABEL = 'io.minikubelet.instance';
 export const L = {
   podName: 'io.kubernetes.pod.name',
   podNamespace: 'io.kubernetes.pod.namespace',

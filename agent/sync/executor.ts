@@ -101,11 +101,12 @@ export class Executor {
       try {
         await this.handlers[action.type](round, action as never);
       } catch (err) {
-        logger.warn('sync action failed', {
-          action: action.type,
-          error: errorMessage(err),
-          code: errorCode(err),
-        });
+        // Pruning old instances is housekeeping: it never holds the pod back (the engine may refuse for a while).
+        const housekeeping = action.type === 'removeContainer' && action.reason === 'pruned';
+        const fields = { action: action.type, error: errorMessage(err), code: errorCode(err) };
+        if (housekeeping) logger.debug('pruning failed; will try again', fields);
+        else logger.warn('sync action failed', fields);
+        if (housekeeping) continue;
         // Recorded as a waiting reason. App containers and sidecars start independently of each other; a
         // regular init container that did not start ends the round, as in the kubelet's SyncPod.
         if (action.type === 'startContainer' && !this.isRegularInit(pod, action.kind, action.name)) continue;

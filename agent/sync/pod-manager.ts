@@ -12,7 +12,7 @@ export interface PodManagerDeps extends Omit<PodWorkerDeps, 'onGone'> {
 }
 
 const RECONNECT_MIN_MS = 500;
-const RECONNECT_MAX_MS = 10_000;
+const RECONNECT_MAX_MS = 2_000; // exits are missed while disconnected: come back soon
 
 export class PodManager {
   private readonly workers = new Map<string, PodWorker>();

@@ -32,7 +32,8 @@ export interface PodWorkerDeps {
   onGone: (uid: string) => void;
 }
 
-const ERROR_RETRY_MS = 2_000;
+const ERROR_RETRY_MS = 1_000;
+const ERROR_RETRY_MAX_MS = 8_000;
 /** Rounds in a row that may follow one trigger, so a plan that keeps changing cannot spin. */
 const MAX_ROUNDS = 5;
 
@@ -44,6 +45,9 @@ export class PodWorker {
   private readonly logger: Logger;
   private stopped = false;
   private scheduled = false;
+  /** Failed rounds in a row, and the time before which no round runs (retry back-off). */
+  private failures = 0;
+  private holdUntil = 0;
 
   constructor(
     readonly namespace: string,
@@ -70,12 +74,24 @@ export class PodWorker {
 
   private async loop(): Promise<void> {
     while (this.dirty && !this.stopped) {
+      // After a failed round, wait out the retry delay even if events keep coming (an engine going down
+      // sends a burst of them); the timer brings the pending request back.
+      if (this.deps.clock.now() < this.holdUntil) {
+        this.schedule(this.holdUntil);
+        return;
+      }
       this.dirty = false;
       try {
         await this.sync();
+        this.failures = 0;
       } catch (err) {
-        this.logger.warn('sync failed; will retry', { error: errorMessage(err) });
-        this.schedule(this.deps.clock.now() + ERROR_RETRY_MS);
+        this.failures++;
+        const delay = Math.min(ERROR_RETRY_MAX_MS, ERROR_RETRY_MS * 2 ** (this.failures - 1));
+        this.holdUntil = this.deps.clock.now() + delay;
+        const fields = { error: errorMessage(err), failures: this.failures, retryInMs: delay };
+        if (this.failures === 1) this.logger.warn('sync failed; will retry', fields);
+        else this.logger.debug('sync failed again', fields);
+        this.schedule(this.holdUntil);
       }
     }
   }

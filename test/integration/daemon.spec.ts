@@ -1,55 +1,18 @@
 import { expect } from 'chai';
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import type { Pod } from '../../agent/model/pod';
+import { type Daemon, MAIN, randomPort, startDaemon, until } from '../helpers/daemon';
 
-const MAIN = join(__dirname, '..', '..', 'agent', 'main.js');
 const docker = new Docker();
-
-interface Daemon {
-  proc: ChildProcess;
-  url: string;
-  output: () => string;
-}
-
-function startDaemon(dataDir: string, port: number): Daemon {
-  let out = '';
-  const proc = spawn(process.execPath, [MAIN, '--log-format', 'json'], {
-    env: {
-      ...process.env,
-      MINIKUBELET_LISTEN: `127.0.0.1:${port}`,
-      MINIKUBELET_DATA_DIR: dataDir,
-      MINIKUBELET_DNS_LISTEN: '127.0.0.1:0',
-      MINIKUBELET_NETWORK: 'mk-test',
-      MINIKUBELET_POD_CIDR: '10.245.0.0/16',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  return { proc, url: `http://127.0.0.1:${port}`, output: () => out };
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-const exited = (p: ChildProcess): Promise<number | null> =>
-  new Promise((r) => p.once('exit', (code) => r(code)));
 
 describe('the daemon (agent/main.ts, real engine)', function () {
   this.timeout(60_000);
   const dataDir = mkdtempSync(join(tmpdir(), 'mk-daemon-'));
-  const port = 18000 + Math.floor(Math.random() * 2000);
+  const port = randomPort();
   let d: Daemon;
   let uid = '';
 
@@ -113,7 +76,7 @@ describe('the daemon (agent/main.ts, real engine)', function () {
   it('stops within 2 s on SIGTERM and leaves the pod running', async () => {
     const t0 = Date.now();
     d.proc.kill('SIGTERM');
-    await exited(d.proc);
+    await d.exited;
     expect(Date.now() - t0).to.be.below(2_000);
     const running = await docker.listContainers({ filters: { label: [`io.kubernetes.pod.uid=${uid}`] } });
     expect(running).to.have.length(2);
@@ -137,6 +100,6 @@ describe('the daemon (agent/main.ts, real engine)', function () {
       .sort();
     expect(after).to.deep.equal(before);
     d.proc.kill('SIGINT');
-    await exited(d.proc);
+    await d.exited;
   });
 });

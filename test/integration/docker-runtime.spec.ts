@@ -145,4 +145,19 @@ describe('agent/runtime/docker-runtime (real engine)', () => {
     await runtime.removeVolume(name);
     expect(await runtime.listVolumes(uid)).to.deep.equal([]);
   });
+
+  it('sees only what its own instance made: two agents on one engine leave each other alone', async () => {
+    const other = new DockerRuntime({ logger: nopLogger, instance: 'someone-else' });
+    const sandbox = await other.createSandbox(
+      { identity: identity(uid, 'sandbox', 'POD', { attempt: 9 }), hostname: 'x', labels: {}, mounts: [] },
+      NETWORK.name,
+    );
+    try {
+      expect((await runtime.listContainers(uid)).map((c) => c.id)).not.to.include(sandbox);
+      expect((await runtime.listContainers()).map((c) => c.id)).not.to.include(sandbox);
+      expect((await other.listContainers(uid)).map((c) => c.id)).to.deep.equal([sandbox]);
+    } finally {
+      await other.removeContainer(sandbox);
+    }
+  });
 });
