@@ -203,6 +203,7 @@ export class PodWorker {
     this.deps.files.remove(this.uid);
     this.deps.backoff.forget({ podUid: this.uid });
     this.deps.pullBackoff.forget({ podUid: this.uid });
+    this.deps.events.forget(this.uid); // a deleted pod leaves nothing behind, its events included
     if (pod) {
       this.deps.store.remove(pod.metadata.namespace, pod.metadata.name);
       this.logger.info('pod deleted');
