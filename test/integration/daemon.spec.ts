@@ -50,6 +50,29 @@ describe('the daemon (agent/main.ts, real engine)', function () {
     expect(r.stderr).to.contain('--listen');
   });
 
+  it('says in one line that Docker is not reachable, with what to run, and keeps serving /healthz', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mk-nodocker-'));
+    const lonely = startDaemon(dir, randomPort(), { DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
+    try {
+      await until('healthz', async () => (await fetch(`${lonely.url}/healthz`)).ok || undefined);
+      expect((await fetch(`${lonely.url}/readyz`)).status).to.equal(503);
+      await until(
+        'the line',
+        async () => lonely.output().includes('Docker engine not reachable') || undefined,
+      );
+      const lines = lonely
+        .output()
+        .split('\n')
+        .filter((l) => l.includes('Docker engine not reachable'));
+      expect(lines).to.have.length(1);
+      expect(lines[0]).to.contain('npm start');
+    } finally {
+      lonely.proc.kill('SIGTERM');
+      await lonely.exited;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('serves /healthz and becomes ready once Docker answers', async () => {
     d = startDaemon(dataDir, port);
     await until('healthz', async () => (await fetch(`${d.url}/healthz`)).ok || undefined);
