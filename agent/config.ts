@@ -6,8 +6,17 @@ export interface HostPort {
   port: number;
 }
 
+export type AuthMode = 'auto' | 'token' | 'none';
+
 export interface Config {
+  /** The API's TCP address; host '' when it listens on a unix socket (listenSocket). */
   listen: HostPort;
+  /** `--listen unix:/path`: the API's unix socket (mode 0660); '' for TCP. */
+  listenSocket: string;
+  /** Bearer tokens: auto = required unless the API listens on loopback or a unix socket. */
+  auth: AuthMode;
+  /** HTTPS with a certificate the daemon makes under <data-dir>/pki (the kubeconfig carries its CA). */
+  tls: boolean;
   dataDir: string;
   dnsListen: HostPort;
   podCidr: string;
@@ -21,6 +30,8 @@ export interface Config {
   /** Host directories hostPath volumes may use (as given; resolved at start). */
   allowHostPaths: string[];
   allowDockerSocket: boolean;
+  /** DNS queries a second one source address may send (token bucket; 0 = no limit; loopback exempt). */
+  dnsQpsPerSource: number;
   /** Test only: SIGKILL around one runtime call, e.g. `after:createContainer:app` (docs/recovery.md). */
   fault: string;
   resyncSeconds: number;
@@ -45,7 +56,22 @@ export const FLAGS: readonly FlagSpec[] = [
     flag: '--listen',
     env: 'MINIKUBELET_LISTEN',
     default: '127.0.0.1:10250',
-    help: 'API address (host:port)',
+    help: 'API address (host:port, or unix:/path for a unix socket of mode 0660)',
+  },
+  {
+    key: 'auth',
+    flag: '--auth',
+    env: 'MINIKUBELET_AUTH',
+    default: 'auto',
+    help: 'bearer tokens: auto (required unless on loopback or a unix socket), token or none',
+  },
+  {
+    key: 'tls',
+    flag: '--tls',
+    env: 'MINIKUBELET_TLS',
+    default: 'false',
+    boolean: true,
+    help: 'serve HTTPS with a certificate made under <data-dir>/pki (needs the openssl command)',
   },
   {
     key: 'dataDir',
@@ -125,6 +151,13 @@ export const FLAGS: readonly FlagSpec[] = [
     default: 'false',
     boolean: true,
     help: 'let a hostPath volume expose the Docker engine socket (root on the host)',
+  },
+  {
+    key: 'dnsQpsPerSource',
+    flag: '--dns-qps-per-source',
+    env: 'MINIKUBELET_DNS_QPS_PER_SOURCE',
+    default: '5000',
+    help: 'DNS queries per second one address may send, loopback exempt (0: no limit)',
   },
   {
     key: 'fault',
@@ -213,6 +246,16 @@ export function loadConfig(
     if (!p.startsWith('/'))
       throw new MiniKubeletError('BadRequest', `--allow-host-path: "${p}" is not an absolute path`);
   }
+  const dnsQps = Number(get('dnsQpsPerSource'));
+  if (!Number.isInteger(dnsQps) || dnsQps < 0)
+    throw new MiniKubeletError('BadRequest', `--dns-qps-per-source must be a whole number, 0 or more`);
+  const auth = get('auth');
+  if (auth !== 'auto' && auth !== 'token' && auth !== 'none')
+    throw new MiniKubeletError('BadRequest', `--auth must be auto, token or none`);
+  const listen = get('listen');
+  const socket = listen.startsWith('unix:') ? listen.slice('unix:'.length) : '';
+  if (listen.startsWith('unix:') && !socket.startsWith('/'))
+    throw new MiniKubeletError('BadRequest', `--listen: expected unix:/absolute/path, got "${listen}"`);
   const proxy = get('proxy');
   if (proxy !== 'iptables' && proxy !== 'none')
     throw new MiniKubeletError('BadRequest', `--proxy must be iptables or none`);
@@ -221,7 +264,10 @@ export function loadConfig(
   if (format !== 'json' && format !== 'pretty')
     throw new MiniKubeletError('BadRequest', `--log-format must be json or pretty`);
   return Object.freeze({
-    listen: parseHostPort(get('listen'), '--listen'),
+    listen: socket ? { host: '', port: 0 } : parseHostPort(listen, '--listen'),
+    listenSocket: socket,
+    auth,
+    tls: bool('tls', '--tls'),
     dataDir: get('dataDir'),
     dnsListen: parseHostPort(get('dnsListen'), '--dns-listen'),
     podCidr: get('podCidr'),
@@ -233,6 +279,7 @@ export function loadConfig(
     allowPrivileged: bool('allowPrivileged', '--allow-privileged'),
     allowHostPaths: hostPaths,
     allowDockerSocket: bool('allowDockerSocket', '--allow-docker-socket'),
+    dnsQpsPerSource: dnsQps,
     fault: get('fault'),
     resyncSeconds: resync,
     logFormat: format,

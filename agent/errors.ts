@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'Unauthorized'
   | 'Forbidden'
   | 'Gone'
+  | 'TooManyRequests'
   | 'RuntimeUnavailable'
   | 'RuntimeError'
   | 'ImagePullError'

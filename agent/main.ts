@@ -1,16 +1,25 @@
 // The composition root: the only place that builds and wires the parts. `createAgent` is also what the
 // tests use, so they run exactly this wiring with a test runtime, clock or logger.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../api/server';
 import { ClusterCatalog } from '../dns/cluster-catalog';
+import { dnsSourcePolicy } from '../dns/policy';
 import { DnsServer } from '../dns/server';
 import { upstreamsFromResolvConf } from '../dns/upstreams';
-import { inCidr, ipToInt, parseCidr } from './model/cidr';
 import { resolveHostPath } from './model/pod-policy';
+import { type ApiAccess, isLoopback, prepareApiAccess } from './api-access';
 import { type Clock, systemClock } from './clock';
 import { type Config, loadConfig, usage } from './config';
 import { errorMessage } from './errors';
@@ -70,6 +79,8 @@ export interface Agent {
   readonly watches: WatchHub;
   readonly manager: PodManager;
   readonly dns: DnsServer;
+  /** The API's token and TLS material (agent/api-access.ts), for the kubeconfig. */
+  readonly access: ApiAccess;
   network(): NetworkInfo | undefined;
   /** Pod network, sync loop and controllers; call once Docker answers. */
   start(): Promise<void>;
@@ -167,7 +178,11 @@ export function createAgent(o: AgentOptions): Agent {
     logger: logger.child({ component: 'endpoints' }),
     ...(o.syncServiceRules ? { syncRules: o.syncServiceRules } : {}),
   });
-  const podCidr = parseCidr(config.podCidr);
+  // Pods, loopback and this host's own addresses are answered; pods alone get forwarding (dns/policy.ts).
+  const dnsSources = dnsSourcePolicy(
+    config.podCidr,
+    Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((a) => a.address)),
+  );
   const dnsServer = new DnsServer({
     catalog: new ClusterCatalog({ pods, services, endpoints }),
     logger,
@@ -176,7 +191,10 @@ export function createAgent(o: AgentOptions): Agent {
     upstreams: upstreamsFromResolvConf(hostResolvConf(), [config.dnsListen]),
     forwardTimeoutMs: 2_000, // under busybox's 2.5 s resend
     // Never an open resolver: only pods get names outside the zone forwarded.
-    allowForward: (ip) => podCidr !== undefined && inCidr(podCidr, ipToInt(ip) ?? -1),
+    allowForward: (ip) => dnsSources.allowForward(ip),
+    allowQuery: (ip) => dnsSources.allowQuery(ip),
+    // Loopback is exempt, so a benchmark or a host resolver on 127.0.0.1 is never limited.
+    rateLimit: { qpsPerSource: config.dnsQpsPerSource, exempt: (ip) => dnsSources.exempt(ip) },
     // "Why is my pod stuck?": a pod keeps asking for a Service that does not exist.
     onMissingName: (who, qname) => {
       const pod = pods.get(who.namespace, who.name);
@@ -189,7 +207,11 @@ export function createAgent(o: AgentOptions): Agent {
     },
   });
   let started = false;
+  // The token (when the listen address asks for one) and TLS material, made at first start and kept.
+  const access = prepareApiAccess(config, logger.child({ component: 'api' }));
   const api = buildServer({
+    ...(access.token ? { apiToken: access.token } : {}),
+    ...(access.tls ? { tls: access.tls } : {}),
     pods,
     services,
     endpoints,
@@ -229,6 +251,7 @@ export function createAgent(o: AgentOptions): Agent {
     watches,
     manager,
     dns: dnsServer,
+    access,
     network: () => net.info,
     async start() {
       net.info = await runtime.ensureNetwork(config.networkName, config.podCidr);
@@ -291,6 +314,25 @@ function instanceId(dataDir: string): string {
   return readFileSync(file, 'utf8').trim();
 }
 
+/**
+ * The API on a unix socket of mode 0660 (owner and group). Made under a umask that leaves it 0600 until the
+ * chmod, so it is never open wider; a stale socket of an earlier run is removed first, anything else is not.
+ */
+async function listenOnSocket(api: FastifyInstance, path: string): Promise<void> {
+  if (existsSync(path)) {
+    if (!lstatSync(path).isSocket())
+      throw new Error(`--listen unix:${path}: the path exists and is not a socket; not removing it`);
+    unlinkSync(path);
+  }
+  const umask = process.umask(0o177);
+  try {
+    await api.listen({ path });
+  } finally {
+    process.umask(umask);
+  }
+  chmodSync(path, 0o660);
+}
+
 async function run(config: Config, logger: Logger): Promise<void> {
   const docker = new DockerRuntime({
     logger: logger.child({ component: 'docker' }),
@@ -321,17 +363,35 @@ async function run(config: Config, logger: Logger): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 
-  await agent.api.listen({ host: config.listen.host, port: config.listen.port });
-  const bound = agent.api.server.address();
-  const url = apiUrl(
-    config.listen.host,
-    typeof bound === 'object' && bound ? bound.port : config.listen.port,
-  );
+  const { access } = agent;
   const kubeconfig = join(config.dataDir, 'kubeconfig');
-  writeKubeconfig(kubeconfig, url); // KUBECONFIG=<data-dir>/kubeconfig kubectl get pods
+  let url: string;
+  if (config.listenSocket) {
+    await listenOnSocket(agent.api, config.listenSocket);
+    url = `unix:${config.listenSocket}`; // kubectl cannot use a socket: curl --unix-socket can
+  } else {
+    await agent.api.listen({ host: config.listen.host, port: config.listen.port });
+    const bound = agent.api.server.address();
+    url = apiUrl(
+      config.listen.host,
+      typeof bound === 'object' && bound ? bound.port : config.listen.port,
+      access.tls !== undefined,
+    );
+    // KUBECONFIG=<data-dir>/kubeconfig kubectl get pods: with the token and the CA when there are.
+    writeKubeconfig(kubeconfig, url, {
+      ...(access.token ? { token: access.token } : {}),
+      ...(access.tls ? { ca: access.tls.ca } : {}),
+    });
+    if (!access.token && !isLoopback(config.listen.host))
+      logger.warn('API open to anyone who reaches it: --auth=none on a non-loopback address', {
+        listen: config.listen.host,
+      });
+  }
   logger.info('API listening', {
     url,
-    kubeconfig,
+    ...(config.listenSocket ? {} : { kubeconfig }),
+    auth: access.token ? 'token' : 'none',
+    tls: access.tls !== undefined,
     dataDir: config.dataDir,
     pods: agent.pods.list().length,
   });

@@ -1,15 +1,29 @@
-// Request bodies: JSON and YAML (one document, safe schema, alias expansion capped), nesting depth capped.
+// Request bodies: JSON and YAML (one document, safe schema, alias expansion capped), nesting depth capped,
+// no `__proto__` keys. YAML bodies over a few KiB are parsed on a worker thread with a time limit
+// (api/yaml-worker.ts): the yaml library needs seconds for a few MiB of hostile YAML.
 import type { FastifyInstance } from 'fastify';
-import { parseDocument } from 'yaml';
+import { type Document, isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
 import { MiniKubeletError } from '../agent/errors';
 import { decodeProtobuf } from './protobuf';
+import { YamlWorker } from './yaml-worker-client';
 
 export const BODY_LIMIT = 3 * 1024 * 1024;
 const MAX_DEPTH = 100;
+/** Brackets open at once, counted before parsing (twice the depth limit: a string may hold some). */
+const MAX_FLOW_DEPTH = 2 * MAX_DEPTH;
+/** Compact nested block collections on one line (`- - - x`). */
+const COMPACT_NESTING = new RegExp(`^[ \\t]*(?:[-?:][ \\t]+){${MAX_DEPTH},}`, 'm');
+/** YAML bodies up to this size are parsed inline (a few ms at worst); bigger ones on the worker. */
+export const INLINE_YAML_BYTES = 16 * 1024;
 
 function depthOk(v: unknown, depth = 0): boolean {
   if (depth > MAX_DEPTH) return false;
   if (typeof v !== 'object' || v === null) return true;
+  if (!Array.isArray(v) && Object.prototype.hasOwnProperty.call(v, '__proto__')) {
+    // An own `__proto__` (JSON.parse and the yaml library make one) would become a prototype in a
+    // spread or merge later on; no Kubernetes object has such a field.
+    throw new MiniKubeletError('BadRequest', 'the request body has a field named "__proto__"');
+  }
   for (const child of Object.values(v as Record<string, unknown>))
     if (!depthOk(child, depth + 1)) return false;
   return true;
@@ -21,25 +35,69 @@ function guard(v: unknown): unknown {
   return v;
 }
 
+const yamlError = (why: string): MiniKubeletError =>
+  new MiniKubeletError('BadRequest', `error converting YAML to JSON: ${why}`);
+
+/** Refuses, before the parser sees it, nesting the parser would spend seconds or its stack on. */
+function precheckYaml(text: string): void {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) {
+      if (++depth > MAX_FLOW_DEPTH) throw yamlError(`more than ${MAX_FLOW_DEPTH} nested brackets`);
+    } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
+  }
+  if (COMPACT_NESTING.test(text))
+    throw yamlError(`collections nested more than ${MAX_DEPTH} deep on one line`);
+}
+
+/**
+ * Map keys must be plain scalars and unique. The yaml library's own check (uniqueKeys) compares every pair
+ * of keys: quadratic, minutes for a map of 200 000 keys; this one is a Set per map.
+ */
+function checkKeys(doc: Document): void {
+  const stack: unknown[] = [doc.contents];
+  while (stack.length) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const key = pair.key;
+        if (isAlias(key) || (key !== null && !isScalar(key)))
+          throw yamlError('complex mapping keys are not supported');
+        const text = String(isScalar(key) ? key.value : null);
+        if (seen.has(text)) throw yamlError(`Map keys must be unique: "${text.slice(0, 100)}" is repeated`);
+        seen.add(text);
+        stack.push(pair.value);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) stack.push(item);
+    }
+  }
+}
+
 export function parseYaml(text: string): unknown {
-  const doc = parseDocument(text, { schema: 'core', customTags: [], uniqueKeys: true, prettyErrors: false });
+  precheckYaml(text);
+  let doc: Document;
+  try {
+    doc = parseDocument(text, { schema: 'core', customTags: [], uniqueKeys: false, prettyErrors: false });
+  } catch (err) {
+    throw yamlError(err instanceof Error ? err.message : String(err));
+  }
   // Unknown tags only warn in the yaml library; a manifest has no business using them.
   const problems = [...doc.errors, ...doc.warnings];
-  if (problems.length) {
-    throw new MiniKubeletError(
-      'BadRequest',
-      `error converting YAML to JSON: ${problems[0]?.message ?? 'invalid YAML'}`,
-    );
-  }
+  if (problems.length) throw yamlError(problems[0]?.message ?? 'invalid YAML');
+  checkKeys(doc);
   try {
     return doc.toJS({ maxAliasCount: 100 });
   } catch (err) {
-    throw new MiniKubeletError(
-      'BadRequest',
-      `error converting YAML to JSON: ${err instanceof Error ? err.message : String(err)}`,
-    );
+    throw yamlError(err instanceof Error ? err.message : String(err));
   }
 }
+
+/** A YAML request body as the routes get it: parsed and guarded (depth, `__proto__`). */
+export const decodeYaml = (text: string): unknown => guard(parseYaml(text));
 
 export function parseJson(text: string): unknown {
   try {
@@ -54,6 +112,8 @@ export function parseJson(text: string): unknown {
 
 export function registerBodyParsers(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
+  const worker = new YamlWorker();
+  app.addHook('onClose', async () => worker.close());
   const json = (_req: unknown, body: string, done: (err: Error | null, v?: unknown) => void): void => {
     try {
       // client-node sends DELETE with Content-Type application/json and no body
@@ -63,8 +123,15 @@ export function registerBodyParsers(app: FastifyInstance): void {
     }
   };
   const yaml = (_req: unknown, body: string, done: (err: Error | null, v?: unknown) => void): void => {
+    if (body.length > INLINE_YAML_BYTES) {
+      worker.parse(body).then(
+        (v) => done(null, v),
+        (err: Error) => done(err),
+      );
+      return;
+    }
     try {
-      done(null, guard(parseYaml(body)));
+      done(null, decodeYaml(body));
     } catch (err) {
       done(err as Error);
     }

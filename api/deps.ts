@@ -42,4 +42,8 @@ export interface ApiDeps {
   podLogs: PodLogs;
   /** What pods may do on this host (the allow-flags). */
   podPolicy: PodPolicy;
+  /** The bearer token every request but the health probes must carry (api/auth.ts); none: no check. */
+  apiToken?: string;
+  /** Serve HTTPS with this key and certificate (PEM). */
+  tls?: { key: string; cert: string };
 }

@@ -1,8 +1,10 @@
 // Builds the HTTP API (no listen): body parsers, routes, and one error path that answers Status objects.
-import Fastify, { type FastifyInstance } from 'fastify';
-import { MiniKubeletError } from '../agent/errors';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { MiniKubeletError, errorMessage } from '../agent/errors';
+import { registerAuth } from './auth';
 import { BODY_LIMIT, registerBodyParsers } from './body';
 import type { ApiDeps } from './deps';
+import { registerParamChecks } from './params';
 import { discoveryRoutes } from './routes/discovery';
 import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
@@ -13,13 +15,25 @@ import { HTTP_STATUS, fromFrameworkError, statusOf } from './status';
 
 export function buildServer(deps: ApiDeps): FastifyInstance {
   const app = Fastify({
+    ...(deps.tls ? { https: { key: deps.tls.key, cert: deps.tls.cert } } : {}),
     logger: false,
     bodyLimit: BODY_LIMIT,
     routerOptions: { maxParamLength: 300 },
     return503OnClosing: true,
     // watches and followed logs stay open; closing the server must not wait for them
     forceCloseConnections: true,
+    // URLs the router cannot read (bad percent-encoding, a parameter over maxParamLength): a Status too
+    frameworkErrors: (err, _req, reply: FastifyReply) => {
+      const text = errorMessage(err);
+      const status = statusOf(
+        new MiniKubeletError('BadRequest', text.length > 300 ? `${text.slice(0, 300)}...` : text),
+      );
+      void reply.code(status.code).type('application/json').send(status);
+    },
   });
+  // First the token (api/auth.ts), then the URL's names (api/params.ts), then body parsing and routes.
+  if (deps.apiToken) registerAuth(app, { token: deps.apiToken, logger: deps.logger });
+  registerParamChecks(app);
   registerBodyParsers(app);
   app.setErrorHandler((err, req, reply) => {
     const e = fromFrameworkError(err);

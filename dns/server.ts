@@ -9,6 +9,7 @@ import type { Logger } from '../agent/log';
 import type { DnsCatalog, MissingNameListener } from './catalog';
 import { Forwarder, type Upstream } from './forwarder';
 import { normalizeName } from './names';
+import { RateLimiter } from './rate-limit';
 import { Responder, type Reply, type Transport } from './responder';
 import { RCODE } from './resolve';
 import { headerReply, questionReply } from './wire';
@@ -27,6 +28,13 @@ export interface DnsServerOptions {
   onMissingName?: MissingNameListener;
   /** Whether a source address may use forwarding (default: everyone); otherwise REFUSED. */
   allowForward?: (sourceIp: string) => boolean;
+  /**
+   * Whether a source address may ask at all (default: everyone). Others get nothing over UDP (a reply to
+   * a spoofed address would reflect traffic at it) and REFUSED over TCP.
+   */
+  allowQuery?: (sourceIp: string) => boolean;
+  /** Queries a second one source may send (token bucket, burst of one second); beyond, they are dropped. */
+  rateLimit?: { qpsPerSource: number; exempt?: (sourceIp: string) => boolean };
   /** A TCP connection with no query for this long is closed (default 10 s). */
   tcpIdleTimeoutMs?: number;
   /** Forwarded queries in flight at once (default 1000). */
@@ -78,6 +86,11 @@ export class DnsServer {
   private readonly responder: Responder;
   private readonly forwarder: Forwarder;
   private readonly allowForward: (sourceIp: string) => boolean;
+  private readonly allowQuery: ((sourceIp: string) => boolean) | undefined;
+  private readonly limiter: RateLimiter | undefined;
+  private readonly exempt: (sourceIp: string) => boolean;
+  /** Packets dropped or refused by source (allowQuery) and by rate (rateLimit), since start. */
+  readonly refused = { source: 0, rate: 0 };
   private readonly tcpIdleMs: number;
   private readonly recursionAvailable: boolean;
   private readonly udpSockets: dgram.Socket[] = [];
@@ -92,6 +105,10 @@ export class DnsServer {
     this.logger = opts.logger.child({ component: 'dns' });
     this.clock = opts.clock ?? systemClock;
     this.allowForward = opts.allowForward ?? (() => true);
+    this.allowQuery = opts.allowQuery;
+    const qps = opts.rateLimit?.qpsPerSource ?? 0;
+    this.limiter = qps > 0 ? new RateLimiter({ ratePerSecond: qps, clock: this.clock }) : undefined;
+    this.exempt = opts.rateLimit?.exempt ?? (() => false);
     this.tcpIdleMs = opts.tcpIdleTimeoutMs ?? DEFAULT_TCP_IDLE_MS;
     this.recursionAvailable = opts.upstreams.length > 0;
     const listener = opts.onMissingName;
@@ -145,6 +162,11 @@ export class DnsServer {
         if (port !== 0 || !inUse || attempt >= PORT_RETRIES) throw err;
       }
     }
+  }
+
+  /** Answers in the cache now (bounded: see Responder). */
+  get cacheEntries(): number {
+    return this.responder.cacheEntries;
   }
 
   /** Where it listens now (host and port, UDP and TCP alike), in the order listen() was called. */
@@ -247,6 +269,16 @@ export class DnsServer {
 
   private handle(msg: Buffer, sourceIp: string, transport: Transport, send: Send): void {
     try {
+      if (this.allowQuery && !this.allowQuery(sourceIp)) {
+        this.refused.source++;
+        if (transport === 'tcp' && msg.length >= 12 && (msg.readUInt8(2) & 0x80) === 0)
+          send(headerReply(msg, RCODE.REFUSED));
+        return;
+      }
+      if (this.limiter && !this.exempt(sourceIp) && !this.limiter.allow(sourceIp)) {
+        this.refused.rate++;
+        return;
+      }
       const reply = this.responder.respond(msg, sourceIp, transport);
       if (reply.kind === 'reply') send(reply.buf);
       else if (reply.kind === 'forward') this.forward(msg, sourceIp, reply, send);

@@ -8,6 +8,7 @@ ensure_docker_tools() {   # installs only what is missing
   command -v dockerd >/dev/null 2>&1 || pkgs+=(docker.io)
   command -v docker-init >/dev/null 2>&1 || pkgs+=(tini)
   dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'ok installed' || pkgs+=(busybox-static)
+  command -v openssl >/dev/null 2>&1 || pkgs+=(openssl) # --tls makes its certificates with it (SECURITY.md)
   if [ "${MINIKUBELET_NEED_COMPOSE:-0}" = 1 ]; then
     command -v docker-compose >/dev/null 2>&1 || pkgs+=(docker-compose)
   fi

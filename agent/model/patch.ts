@@ -93,10 +93,20 @@ export function strategicMergePatch(
 function pointer(path: string): string[] {
   if (path === '') return [];
   if (!path.startsWith('/')) throw new MiniKubeletError('BadRequest', `invalid JSON pointer "${path}"`);
-  return path
+  const parts = path
     .slice(1)
     .split('/')
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  // `/__proto__/x` would reach Object.prototype and change every object in the process.
+  if (parts.includes('__proto__'))
+    throw new MiniKubeletError('BadRequest', `invalid JSON pointer "${path}": __proto__ is not a field`);
+  return parts;
+}
+
+/** A child by pointer segment: own properties only, array indexes only where they exist. */
+function child(cur: unknown, p: string): unknown {
+  if (Array.isArray(cur)) return /^(0|[1-9][0-9]*)$/.test(p) ? cur[Number(p)] : undefined;
+  return isObject(cur) && Object.prototype.hasOwnProperty.call(cur, p) ? cur[p] : undefined;
 }
 
 function parentOf(
@@ -105,7 +115,7 @@ function parentOf(
 ): { parent: Record<string, unknown> | unknown[]; key: string } {
   let cur: unknown = doc;
   for (const p of parts.slice(0, -1)) {
-    cur = Array.isArray(cur) ? cur[Number(p)] : isObject(cur) ? cur[p] : undefined;
+    cur = child(cur, p);
     if (cur === undefined)
       throw new MiniKubeletError('Invalid', `the path "/${parts.join('/')}" does not exist`);
   }
@@ -116,13 +126,21 @@ function parentOf(
 
 function getAt(doc: unknown, parts: string[]): unknown {
   let cur = doc;
-  for (const p of parts) cur = Array.isArray(cur) ? cur[Number(p)] : isObject(cur) ? cur[p] : undefined;
+  for (const p of parts) cur = child(cur, p);
   return cur;
+}
+
+/** An array index of a pointer: a number within the array (or one past its end, to add). */
+function arrayIndex(list: unknown[], key: string, parts: string[], adding: boolean): number {
+  const i = /^(0|[1-9][0-9]*)$/.test(key) ? Number(key) : -1;
+  if (i < 0 || i > list.length || (i === list.length && !adding))
+    throw new MiniKubeletError('Invalid', `the path "/${parts.join('/')}" does not exist`);
+  return i;
 }
 
 function removeAt(doc: unknown, parts: string[]): unknown {
   const { parent, key } = parentOf(doc, parts);
-  if (Array.isArray(parent)) return parent.splice(Number(key), 1)[0];
+  if (Array.isArray(parent)) return parent.splice(arrayIndex(parent, key, parts, false), 1)[0];
   const v = parent[key];
   if (v === undefined) throw new MiniKubeletError('Invalid', `the path "/${parts.join('/')}" does not exist`);
   delete parent[key];
@@ -131,14 +149,15 @@ function removeAt(doc: unknown, parts: string[]): unknown {
 
 function addAt(doc: unknown, parts: string[], value: unknown): void {
   const { parent, key } = parentOf(doc, parts);
-  if (Array.isArray(parent)) parent.splice(key === '-' ? parent.length : Number(key), 0, value);
+  if (Array.isArray(parent))
+    parent.splice(key === '-' ? parent.length : arrayIndex(parent, key, parts, true), 0, value);
   else parent[key] = value;
 }
 
 export function jsonPatch(target: Json, ops: Json): Json {
   if (!Array.isArray(ops))
     throw new MiniKubeletError('BadRequest', 'a JSON patch must be a list of operations');
-  const doc = structuredClone(target);
+  let doc = structuredClone(target);
   for (const op of ops) {
     if (!isObject(op) || typeof op.path !== 'string')
       throw new MiniKubeletError('BadRequest', 'each JSON patch operation needs "op" and "path"');
@@ -150,16 +169,26 @@ export function jsonPatch(target: Json, ops: Json): Json {
       case 'remove':
         removeAt(doc, parts);
         break;
-      case 'replace':
-        removeAt(doc, parts);
-        addAt(doc, parts, structuredClone(op.value));
+      case 'replace': {
+        // In place, so the field keeps its position (remove + add would move it to the end).
+        if (parts.length === 0) {
+          doc = structuredClone(op.value);
+          break;
+        }
+        const { parent, key } = parentOf(doc, parts);
+        if (Array.isArray(parent)) parent[arrayIndex(parent, key, parts, false)] = structuredClone(op.value);
+        else if (Object.prototype.hasOwnProperty.call(parent, key)) parent[key] = structuredClone(op.value);
+        else throw new MiniKubeletError('Invalid', `the path "${op.path}" does not exist`);
         break;
+      }
       case 'move':
       case 'copy': {
         if (typeof op.from !== 'string')
           throw new MiniKubeletError('BadRequest', `"${String(op.op)}" needs "from"`);
         const from = pointer(op.from);
         const v = op.op === 'move' ? removeAt(doc, from) : structuredClone(getAt(doc, from));
+        if (v === undefined)
+          throw new MiniKubeletError('Invalid', `the "from" path "${op.from}" does not exist`);
         addAt(doc, parts, v);
         break;
       }

@@ -1,6 +1,7 @@
 // Defaults the API server fills in before validation (pkg/apis/core/v1/defaults.go), with one documented
 // difference: an unset imagePullPolicy is IfNotPresent even for :latest, because this node is offline.
 import type { Container, Pod } from './pod';
+import { isObject } from './shape';
 
 function defaultContainer(c: Container): void {
   c.imagePullPolicy ??= 'IfNotPresent';
@@ -28,9 +29,11 @@ export function applyPodDefaults(pod: Pod): Pod {
   spec.terminationGracePeriodSeconds ??= 30;
   spec.enableServiceLinks ??= true;
   spec.schedulerName ??= 'default-scheduler';
-  for (const c of spec.containers ?? []) defaultContainer(c);
-  for (const c of spec.initContainers ?? []) defaultContainer(c);
+  // A null or other non-object entry is left for validation to name (`must be an object`).
+  for (const c of spec.containers ?? []) if (isObject(c)) defaultContainer(c);
+  for (const c of spec.initContainers ?? []) if (isObject(c)) defaultContainer(c);
   for (const v of spec.volumes ?? []) {
+    if (!isObject(v)) continue;
     if (!v.hostPath && !v.emptyDir && Object.keys(v).length === 1) v.emptyDir = {};
   }
   return pod;

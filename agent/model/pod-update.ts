@@ -4,8 +4,9 @@ import { fieldError, invalidError, type FieldError } from './field-errors';
 import type { Pod, PodSpec } from './pod';
 import { applyPodDefaults } from './pod-defaults';
 import { decodeObject } from './pod-decode';
+import { type PodPolicy, checkPodPolicy } from './pod-policy';
 import { validatePod } from './pod-validation';
-import { POD_SHAPE, checkShape } from './shape';
+import { POD_SHAPE, checkShape, isObject } from './shape';
 
 const ALLOWED =
   'pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)';
@@ -38,12 +39,19 @@ export function validatePodUpdate(old: Pod, next: Pod): FieldError[] {
   return out;
 }
 
-/** From a PUT/PATCH body to the updated pod (status kept from the stored one), or a 4xx error. */
-export function decodePodUpdate(old: Pod, raw: unknown): Pod {
+/**
+ * From a PUT/PATCH body to the updated pod (status kept from the stored one), or a 4xx error. A change of
+ * the spec (an image) is checked against the allow-flags as a new pod is, as PodSecurity admission does:
+ * a pod stored under wider flags keeps running but cannot be changed until they are given again.
+ */
+export function decodePodUpdate(old: Pod, raw: unknown, policy?: PodPolicy): Pod {
   const m = old.metadata;
   const obj = decodeObject(raw, 'Pod', m.namespace);
   const shapeErrors: FieldError[] = [];
   checkShape(obj, POD_SHAPE, '', shapeErrors);
+  // A patch may have removed what the comparison below reads.
+  if (!isObject(obj.spec)) shapeErrors.push(fieldError('Required', 'spec'));
+  else if (!Array.isArray(obj.spec.containers)) shapeErrors.push(fieldError('Required', 'spec.containers'));
   if (shapeErrors.length) throw invalidError('Pod', m.name, shapeErrors);
   if (obj.metadata.name !== undefined && obj.metadata.name !== m.name) {
     throw invalidError('Pod', m.name, [
@@ -65,6 +73,8 @@ export function decodePodUpdate(old: Pod, raw: unknown): Pod {
   next.spec.nodeName = old.spec.nodeName;
   applyPodDefaults(next);
   const errors = [...validatePodUpdate(old, next), ...validatePod(next)];
+  if (errors.length === 0 && policy && JSON.stringify(next.spec) !== JSON.stringify(old.spec))
+    errors.push(...checkPodPolicy(next, policy));
   if (errors.length) throw invalidError('Pod', m.name, errors);
   next.status = old.status;
   return next;

@@ -1,13 +1,30 @@
 // Pod validation as the API server does it (pkg/apis/core/validation), for the fields this agent supports.
 // Returns every problem found, with the field path and the message kubectl users know.
+import { isIP } from 'node:net';
 import { dns1123LabelProblems, dns1123SubdomainProblems } from './names';
 import { fieldError, type FieldError } from './field-errors';
+import { validateMetadataMaps } from './meta-validation';
 import type { Container, Pod, Probe } from './pod';
 
 const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
 const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'];
 const DNS_POLICIES = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'];
 const NOT_FOR_INIT = ['lifecycle', 'livenessProbe', 'readinessProbe', 'startupProbe'] as const;
+/** RelaxedEnvironmentVariableValidation (GA in 1.34): printable ASCII except '='. */
+const ENV_NAME = /^[\x20-\x3c\x3e-\x7e]+$/;
+const ENV_NAME_TEXT =
+  "a valid environment variable name must consist only of printable ASCII characters other than '='";
+/** Linux's MAX_ARG_STRLEN (128 KiB with the terminating NUL): exec fails with one longer `NAME=value`. */
+export const MAX_ENV_ENTRY_BYTES = 128 * 1024 - 1;
+/** A container's whole environment, well under ARG_MAX (2 MiB), which it shares with the command line. */
+export const MAX_ENV_TOTAL_BYTES = 1024 * 1024;
+const MAX_ID = 2147483647;
+/** pkg/apis/core/validation: MaxDNSNameservers, MaxDNSSearchPaths, MaxDNSSearchListChars. */
+const MAX_NAMESERVERS = 3;
+const MAX_SEARCHES = 32;
+const MAX_SEARCH_CHARS = 2048;
+/** What resolv.conf cannot carry: a space, tab or control character would start another option or line. */
+const RESOLV_TOKEN = /^[\x21-\x7e]+$/;
 
 function validateName(
   value: unknown,
@@ -107,10 +124,52 @@ function validateContainer(
     if (c.livenessProbe) validateProbe(c.livenessProbe, `${field}.livenessProbe`, true, out);
     if (c.startupProbe) validateProbe(c.startupProbe, `${field}.startupProbe`, true, out);
   }
+  let envBytes = 0;
   (c.env ?? []).forEach((e, i) => {
-    if (!e || typeof e.name !== 'string' || e.name === '')
-      out.push(fieldError('Required', `${field}.env[${i}].name`));
+    const f = `${field}.env[${i}]`;
+    if (!e || typeof e.name !== 'string' || e.name === '') {
+      out.push(fieldError('Required', `${f}.name`));
+      return;
+    }
+    if (!ENV_NAME.test(e.name)) out.push(fieldError('Invalid', `${f}.name`, e.name, ENV_NAME_TEXT));
+    const bytes =
+      Buffer.byteLength(e.name) + 1 + (typeof e.value === 'string' ? Buffer.byteLength(e.value) : 0);
+    envBytes += bytes;
+    if (bytes > MAX_ENV_ENTRY_BYTES) {
+      out.push(
+        fieldError(
+          'TooLong',
+          `${f}.value`,
+          undefined,
+          `may not be more than ${MAX_ENV_ENTRY_BYTES} bytes with its name (the kernel's limit for one environment string)`,
+        ),
+      );
+    }
   });
+  if (envBytes > MAX_ENV_TOTAL_BYTES) {
+    out.push(
+      fieldError(
+        'TooLong',
+        `${field}.env`,
+        undefined,
+        `may not be more than ${MAX_ENV_TOTAL_BYTES} bytes in all`,
+      ),
+    );
+  }
+  const sc = c.securityContext;
+  for (const k of ['runAsUser', 'runAsGroup'] as const) {
+    const v = sc?.[k];
+    if (v !== undefined && (!Number.isInteger(v) || v < 0 || v > MAX_ID)) {
+      out.push(
+        fieldError(
+          'Invalid',
+          `${field}.securityContext.${k}`,
+          v,
+          `must be between 0 and ${MAX_ID}, inclusive`,
+        ),
+      );
+    }
+  }
   (c.ports ?? []).forEach((p, i) => {
     const port = p?.containerPort;
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
@@ -124,11 +183,20 @@ function validateContainer(
       );
     }
   });
+  const mountPaths = new Set<string>();
   (c.volumeMounts ?? []).forEach((m, i) => {
     const f = `${field}.volumeMounts[${i}]`;
     if (!m?.name) out.push(fieldError('Required', `${f}.name`));
     else if (!volumes.has(m.name)) out.push(fieldError('NotFound', `${f}.name`, m.name));
     if (!m?.mountPath) out.push(fieldError('Required', `${f}.mountPath`));
+    else {
+      if (mountPaths.has(m.mountPath))
+        out.push(fieldError('Invalid', `${f}.mountPath`, m.mountPath, 'must be unique'));
+      mountPaths.add(m.mountPath);
+      // The engine's bind syntax is source:target[:options]: a ':' would smuggle in options.
+      if (m.mountPath.includes(':'))
+        out.push(fieldError('Invalid', `${f}.mountPath`, m.mountPath, "must not contain ':'"));
+    }
   });
 }
 
@@ -187,6 +255,8 @@ function validateVolumes(pod: Pod, out: FieldError[]): void {
       );
     if (v?.hostPath && (typeof v.hostPath.path !== 'string' || !v.hostPath.path.startsWith('/'))) {
       out.push(fieldError('Invalid', `${field}.hostPath.path`, v.hostPath.path, 'must be an absolute path'));
+    } else if (v?.hostPath?.path.includes(':')) {
+      out.push(fieldError('Invalid', `${field}.hostPath.path`, v.hostPath.path, "must not contain ':'"));
     }
     const medium = v?.emptyDir?.medium;
     if (medium !== undefined && medium !== '' && medium !== 'Memory') {
@@ -197,11 +267,92 @@ function validateVolumes(pod: Pod, out: FieldError[]): void {
   });
 }
 
+/** validatePodDNSConfig, plus what resolv.conf (a file the agent writes) cannot carry in an option. */
+function validateDnsConfig(pod: Pod, out: FieldError[]): void {
+  const cfg = pod.spec.dnsConfig;
+  if (!cfg) return;
+  const f = 'spec.dnsConfig';
+  const servers = cfg.nameservers ?? [];
+  if (servers.length > MAX_NAMESERVERS) {
+    out.push(
+      fieldError(
+        'Invalid',
+        `${f}.nameservers`,
+        servers,
+        `must not have more than ${MAX_NAMESERVERS} nameservers`,
+      ),
+    );
+  }
+  servers.forEach((ns, i) => {
+    if (isIP(ns) === 0)
+      out.push(
+        fieldError(
+          'Invalid',
+          `${f}.nameservers[${i}]`,
+          ns,
+          'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)',
+        ),
+      );
+  });
+  const searches = cfg.searches ?? [];
+  if (searches.length > MAX_SEARCHES) {
+    out.push(
+      fieldError(
+        'Invalid',
+        `${f}.searches`,
+        searches,
+        `must not have more than ${MAX_SEARCHES} search paths`,
+      ),
+    );
+  }
+  if (searches.join(' ').length > MAX_SEARCH_CHARS) {
+    out.push(
+      fieldError(
+        'Invalid',
+        `${f}.searches`,
+        searches,
+        `must not have more than ${MAX_SEARCH_CHARS} characters (including spaces) in the search list`,
+      ),
+    );
+  }
+  searches.forEach((s, i) => {
+    if (s === '.') return;
+    for (const p of dns1123SubdomainProblems(s.replace(/\.$/, '')))
+      out.push(fieldError('Invalid', `${f}.searches[${i}]`, s, p));
+  });
+  (cfg.options ?? []).forEach((o, i) => {
+    if (!o?.name) {
+      out.push(fieldError('Required', `${f}.options[${i}]`, undefined, 'Option.Name must not be empty'));
+      return;
+    }
+    if (!RESOLV_TOKEN.test(o.name))
+      out.push(
+        fieldError(
+          'Invalid',
+          `${f}.options[${i}].name`,
+          o.name,
+          'must not contain spaces or control characters',
+        ),
+      );
+    if (o.value !== undefined && o.value !== '' && !RESOLV_TOKEN.test(o.value))
+      out.push(
+        fieldError(
+          'Invalid',
+          `${f}.options[${i}].value`,
+          o.value,
+          'must not contain spaces or control characters',
+        ),
+      );
+  });
+}
+
 export function validatePod(pod: Pod): FieldError[] {
   const out: FieldError[] = [];
   const meta = pod.metadata;
   validateName(meta.name, 'metadata.name', dns1123SubdomainProblems, out);
   validateName(meta.namespace, 'metadata.namespace', dns1123LabelProblems, out);
+  validateMetadataMaps(meta, out);
+  validateDnsConfig(pod, out);
   validateVolumes(pod, out);
   validateContainers(pod, out);
   const spec = pod.spec;

@@ -1,5 +1,6 @@
 // Service defaults and validation (pkg/apis/core/validation ValidateService), for ClusterIP Services.
 import { fieldError, type FieldError } from './field-errors';
+import { validateLabels, validateMetadataMaps } from './meta-validation';
 import { dns1035LabelProblems, dns1123LabelProblems } from './names';
 import type { Service, ServicePort } from './service';
 
@@ -78,6 +79,7 @@ export function validateService(svc: Service): FieldError[] {
     for (const p of dns1035LabelProblems(m.name)) out.push(fieldError('Invalid', 'metadata.name', m.name, p));
   for (const p of dns1123LabelProblems(m.namespace))
     out.push(fieldError('Invalid', 'metadata.namespace', m.namespace, p));
+  validateMetadataMaps(m, out);
   const spec = svc.spec;
   if (spec.type !== 'ClusterIP')
     out.push(fieldError('NotSupported', 'spec.type', spec.type, 'supported values: "ClusterIP"'));
@@ -120,5 +122,6 @@ export function validateService(svc: Service): FieldError[] {
   for (const [k, v] of Object.entries(spec.selector ?? {})) {
     if (typeof v !== 'string') out.push(fieldError('Invalid', `spec.selector[${k}]`, v, 'must be a string'));
   }
+  validateLabels(spec.selector, 'spec.selector', out);
   return out;
 }

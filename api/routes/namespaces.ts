@@ -2,7 +2,7 @@
 // (Terminating, then gone once its pods are).
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { badRequest } from '../../agent/errors';
-import { type Namespace, decodeNamespace } from '../../agent/model/namespace';
+import { type Namespace, checkNamespaceMetadata, decodeNamespace } from '../../agent/model/namespace';
 import { applyPatch } from '../../agent/model/patch';
 import { isObject } from '../../agent/model/shape';
 import { collectionHandler, objectReply, watchRoutes } from '../collection';
@@ -30,6 +30,7 @@ export function namespaceRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const m = isObject(body) && isObject(body.metadata) ? body.metadata : {};
     if (m.name !== undefined && m.name !== old.metadata.name)
       throw badRequest('metadata.name: field is immutable');
+    checkNamespaceMetadata(old.metadata.name, m);
     const labels = isObject(m.labels) ? (m.labels as Record<string, string>) : {};
     const annotations = isObject(m.annotations) ? (m.annotations as Record<string, string>) : undefined;
     const next: Namespace = {

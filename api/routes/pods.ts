@@ -55,7 +55,7 @@ export function podRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const update = (req: Req, reply: FastifyReply, body: unknown): Pod => {
     const old = pods.mustGet(...key(req));
     validateFields(req, reply, 'Pod', body);
-    const next = decodePodUpdate(old, body);
+    const next = decodePodUpdate(old, body, deps.podPolicy);
     const specChanged = JSON.stringify(next.spec) !== JSON.stringify(old.spec);
     return pods.update(next, { specChanged, dryRun: isDryRun(req), ...expectedVersion(body) });
   };

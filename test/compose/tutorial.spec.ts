@@ -1,11 +1,21 @@
 // Runs inside the compose network (the `tests` service): the agent runs in its own container, creates
 // the pods on the host engine, and the pods resolve Services through the agent's DNS.
 import { expect } from 'chai';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Pod } from '../../agent/model/pod';
 import { printPod } from '../../agent/status/print-pod';
 import { fixture } from '../helpers/fixtures';
 
 const AGENT = process.env['AGENT_URL'] ?? 'http://agent:10250';
+// The agent listens on 0.0.0.0 there, so every request but the health probes carries its token.
+const TOKEN_FILE = process.env['AGENT_TOKEN_FILE'] ?? '/var/lib/minikubelet/token';
+const TOKEN = existsSync(TOKEN_FILE) ? readFileSync(TOKEN_FILE, 'utf8').trim() : '';
+
+function fetch(url: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (TOKEN) headers.set('authorization', `Bearer ${TOKEN}`);
+  return globalThis.fetch(url, { ...init, headers });
+}
 
 async function post(path: string, yaml: string): Promise<void> {
   const res = await fetch(`${AGENT}${path}`, {

@@ -1,0 +1,77 @@
+// Labels, annotations and selectors as apimachinery validates them (IsQualifiedName, IsValidLabelValue,
+// ValidateAnnotations): hostile metadata is refused with the messages kubectl users know.
+import { fieldError, type FieldError } from './field-errors';
+import { dns1123SubdomainProblems } from './names';
+
+const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const NAME_MAX = 63;
+const LABEL_VALUE_MAX = 63;
+/** TotalAnnotationSizeLimitB: keys and values of all annotations together. */
+export const TOTAL_ANNOTATION_BYTES = 256 * 1024;
+
+const QUALIFIED_TEXT =
+  "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+const LABEL_VALUE_TEXT =
+  "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
+
+/** IsQualifiedName: `[prefix/]name`, the prefix a DNS subdomain, the name at most 63 characters. */
+export function qualifiedNameProblems(value: string): string[] {
+  const parts = value.split('/');
+  const out: string[] = [];
+  if (parts.length > 2) {
+    return [
+      `a qualified name ${QUALIFIED_TEXT} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`,
+    ];
+  }
+  const name = parts[parts.length - 1] ?? '';
+  if (parts.length === 2) {
+    const prefix = parts[0] ?? '';
+    if (prefix === '') out.push('prefix part must be non-empty');
+    else for (const p of dns1123SubdomainProblems(prefix)) out.push(`prefix part ${p}`);
+  }
+  if (name === '') out.push('name part must be non-empty');
+  else if (name.length > NAME_MAX) out.push(`name part must be no more than ${NAME_MAX} characters`);
+  if (!QUALIFIED_NAME.test(name)) out.push(`name part ${QUALIFIED_TEXT}`);
+  return out;
+}
+
+/** IsValidLabelValue: empty, or at most 63 characters of the qualified-name alphabet. */
+export function labelValueProblems(value: string): string[] {
+  const out: string[] = [];
+  if (value.length > LABEL_VALUE_MAX) out.push(`must be no more than ${LABEL_VALUE_MAX} characters`);
+  if (!LABEL_VALUE.test(value)) out.push(LABEL_VALUE_TEXT);
+  return out;
+}
+
+const entries = (map: unknown): [string, unknown][] =>
+  typeof map === 'object' && map !== null && !Array.isArray(map) ? Object.entries(map) : [];
+
+/** ValidateLabels (also used for Service selectors): every error names the map's path, as upstream does. */
+export function validateLabels(labels: unknown, field: string, out: FieldError[]): void {
+  for (const [k, v] of entries(labels)) {
+    for (const p of qualifiedNameProblems(k)) out.push(fieldError('Invalid', field, k, p));
+    if (typeof v !== 'string') continue; // the shape check reports it
+    for (const p of labelValueProblems(v)) out.push(fieldError('Invalid', field, v, p));
+  }
+}
+
+/** ValidateAnnotations: keys are qualified names (any case), keys and values together at most 256 KiB. */
+export function validateAnnotations(annotations: unknown, field: string, out: FieldError[]): void {
+  let total = 0;
+  for (const [k, v] of entries(annotations)) {
+    for (const p of qualifiedNameProblems(k.toLowerCase())) out.push(fieldError('Invalid', field, k, p));
+    total += Buffer.byteLength(k) + (typeof v === 'string' ? Buffer.byteLength(v) : 0);
+  }
+  if (total > TOTAL_ANNOTATION_BYTES)
+    out.push(fieldError('TooLong', field, undefined, `may not be more than ${TOTAL_ANNOTATION_BYTES} bytes`));
+}
+
+/** The parts of ValidateObjectMeta the name checks do not cover: labels and annotations. */
+export function validateMetadataMaps(
+  meta: { labels?: unknown; annotations?: unknown },
+  out: FieldError[],
+): void {
+  validateLabels(meta.labels, 'metadata.labels', out);
+  validateAnnotations(meta.annotations, 'metadata.annotations', out);
+}

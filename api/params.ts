@@ -1,0 +1,60 @@
+// Path and query parameters are checked before any handler sees them: a namespace is a DNS-1123 label, an
+// object name a DNS-1123 subdomain, a container name a DNS-1123 label, and no parameter is given twice. So
+// nothing a client puts in a URL reaches the stores, the engine or a file path unchecked.
+import type { FastifyInstance } from 'fastify';
+import { MiniKubeletError, badRequest } from '../agent/errors';
+import { dns1123LabelProblems, dns1123SubdomainProblems } from '../agent/model/names';
+import type { Req } from './request';
+
+type Rule = (v: string) => string[];
+
+/** Parameters (in the path or the query) that name things, with the rule each must follow. */
+const PATH_RULES: Record<string, Rule> = { namespace: dns1123LabelProblems, name: dns1123SubdomainProblems };
+const QUERY_RULES: Record<string, Rule> = {
+  namespace: dns1123LabelProblems,
+  container: dns1123LabelProblems,
+};
+
+function check(what: string, value: string, rule: Rule): void {
+  const problems = rule(value);
+  if (problems.length) {
+    const shown = value.length > 300 ? `${value.slice(0, 300)}...` : value;
+    throw badRequest(`${what} parameter invalid: ${JSON.stringify(shown)}: ${problems.join('; ')}`);
+  }
+}
+
+const cap = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** Throws BadRequest for a path or query parameter that may not reach the agent. */
+export function checkParams(req: Req): void {
+  const params = (req.params ?? {}) as Record<string, unknown>;
+  const name = params['name'];
+  if (typeof name === 'string' && dns1123SubdomainProblems(name).length) {
+    // No object can have such a name: upstream answers NotFound, and kubectl prints that.
+    const route = (req.routeOptions.url ?? '').split('/');
+    const resource = route[route.indexOf(':name') - 1] ?? 'objects';
+    const shown = name.length > 300 ? `${name.slice(0, 300)}...` : name;
+    throw new MiniKubeletError('NotFound', `${resource} "${shown}" not found`, {
+      name: shown,
+      kind: resource,
+    });
+  }
+  for (const [k, rule] of Object.entries(PATH_RULES)) {
+    const v = params[k];
+    if (v !== undefined) check(cap(k), typeof v === 'string' ? v : JSON.stringify(v), rule);
+  }
+  const query = (req.query ?? {}) as Record<string, unknown>;
+  for (const [k, v] of Object.entries(query)) {
+    if (Array.isArray(v)) throw badRequest(`query parameter ${JSON.stringify(k)} is given more than once`);
+  }
+  for (const [k, rule] of Object.entries(QUERY_RULES)) {
+    const v = query[k];
+    // `?namespace=` (empty) means every namespace on the list forms, as kubectl's --all-namespaces does.
+    if (typeof v === 'string' && v !== '') check(cap(k), v, rule);
+  }
+}
+
+/** Runs checkParams on every request, after authentication and before body parsing. */
+export function registerParamChecks(app: FastifyInstance): void {
+  app.addHook('onRequest', async (req) => checkParams(req as Req));
+}

@@ -1,0 +1,74 @@
+// The short fuzz CI runs: 1 000 generated hostile manifests, bodies and requests (fuzz/cases.ts) at the
+// in-process API on the memory runtime. `npm run fuzz` runs the long one over real HTTP on the real engine.
+import { expect } from 'chai';
+import { systemClock } from '../../../agent/clock';
+import { MemoryRuntime } from '../../../agent/runtime/memory-runtime';
+import { type FuzzCase, fuzzCases } from '../../../fuzz/cases';
+import { type Send, runCases } from '../../../fuzz/engine';
+import { Harness } from '../../helpers/harness';
+
+const EXISTING = ['fz-a', 'fz-b', 'fz-c'];
+
+describe('fuzz (1 000 hostile cases, in process)', function () {
+  this.timeout(180_000);
+  let h: Harness;
+  let runtime: MemoryRuntime;
+  before(async () => {
+    // The system clock: a generated watch ends at its timeoutSeconds only when time passes.
+    runtime = new MemoryRuntime(systemClock);
+    h = await new Harness({ runtime, clock: systemClock }).start();
+    for (const name of EXISTING) {
+      await h.createPod({
+        kind: 'Pod',
+        metadata: { name },
+        spec: { containers: [{ name: 'c', image: 'busybox' }] },
+      });
+    }
+  });
+  after(async () => h.stop());
+
+  const send: Send = async (c: FuzzCase) => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<{ status: number; error: string }>((resolve) => {
+      timer = setTimeout(() => resolve({ status: 0, error: 'no answer in 20 s' }), 20_000);
+    });
+    try {
+      const res = h.api
+        .inject({
+          method: c.method,
+          url: c.path,
+          headers: c.headers,
+          ...(c.body !== undefined ? { payload: c.body } : {}),
+        })
+        .then((r) => ({ status: r.statusCode }));
+      return await Promise.race([res, timeout]);
+    } catch (err) {
+      return { status: -1, error: String(err) };
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  it('generates the same cases for a seed, of every family', () => {
+    const a = [...fuzzCases(3, 300, { existingPods: EXISTING })];
+    const b = [...fuzzCases(3, 300, { existingPods: EXISTING })];
+    expect(a).to.deep.equal(b);
+    expect(new Set(a.map((c) => c.family))).to.deep.equal(new Set(['manifest', 'body', 'request']));
+  });
+
+  it('answers every case with a 4xx or a 2xx, never a 5xx; refuses every invalid manifest; creates nothing', async () => {
+    const containersBefore = (await runtime.listContainers()).length;
+    const stats = await runCases(fuzzCases(20261126, 1_000, { existingPods: EXISTING }), send);
+    expect(stats.cases).to.equal(1_000);
+    expect(stats.serverErrors, JSON.stringify(stats.serverErrors.slice(0, 3), null, 1)).to.deep.equal([]);
+    expect(stats.accepted, JSON.stringify(stats.accepted.slice(0, 3), null, 1)).to.deep.equal([]);
+    expect(stats.noAnswerCount).to.equal(0);
+    // Only the pods made above (fewer if a generated DELETE hit one), and no new container.
+    expect(h.pods.list().every((p) => EXISTING.includes(p.metadata.name))).to.equal(true);
+    expect((await runtime.listContainers()).length).to.be.at.most(containersBefore);
+    expect(({} as Record<string, unknown>)['polluted']).to.equal(undefined);
+    expect(Object.keys(Object.prototype)).to.deep.equal([]);
+    // Still serving.
+    expect((await h.api.inject({ url: '/healthz' })).statusCode).to.equal(200);
+  });
+});
