@@ -29,6 +29,8 @@ import type {
 } from './runtime';
 
 export const PAUSE_IMAGE = 'minikubelet/pause:local';
+/** How long a local image, once found, is taken as present without asking the engine again. */
+const IMAGE_CACHE_MS = 30_000;
 
 /**
  * Our container's id when the agent runs in a container: Docker bind-mounts /etc/hostname from
@@ -114,7 +116,14 @@ export class DockerRuntime implements ContainerRuntime {
   private readonly pauseImage: string;
   private readonly instance: string;
   /** Exited containers never change again (we never restart a container), so their inspect is kept. */
-  private readonly exitedCache = new Map<string, ObservedContainer>();
+  /**
+   * The last inspect of each container. A listing reuses it while the container's state in the listing is
+   * unchanged (an exited container never changes again; a running one changes only by exiting), so a
+   * relist costs one API call, not one per container. Events and our own calls drop entries.
+   */
+  private readonly inspected = new Map<string, ObservedContainer>();
+  /** Local images found recently (if-missing pulls): the hot path skips one inspect per start. */
+  private readonly images = new Map<string, { id: string; at: number }>();
 
   constructor(options: DockerRuntimeOptions) {
     this.docker = options.docker ?? new Docker();
@@ -179,15 +188,18 @@ export class DockerRuntime implements ContainerRuntime {
     } catch (err) {
       throw wrap(err, 'list containers');
     }
-    const observed = await Promise.all(summaries.map((s) => this.observe(s.Id)));
+    const observed = await Promise.all(
+      summaries.map((s) => {
+        const known = this.inspected.get(s.Id);
+        return known && known.state === stateOf(s.State) ? Promise.resolve(known) : this.observe(s.Id);
+      }),
+    );
     return observed
       .filter((c): c is ObservedContainer => c !== undefined)
       .sort((a, b) => b.createdAt - a.createdAt || b.attempt - a.attempt);
   }
 
   private async observe(id: string): Promise<ObservedContainer | undefined> {
-    const cached = this.exitedCache.get(id);
-    if (cached) return cached;
     let info: Docker.ContainerInspectInfo;
     try {
       info = await this.docker.getContainer(id).inspect();
@@ -217,17 +229,19 @@ export class DockerRuntime implements ContainerRuntime {
       ...(ip ? { ip } : {}),
       ...(info.HostConfig?.NetworkMode === 'host' ? { hostNetwork: true } : {}),
     };
-    if (state === 'exited') {
-      if (this.exitedCache.size > 5000) this.exitedCache.clear();
-      this.exitedCache.set(id, c);
-    }
+    if (this.inspected.size > 5000) this.inspected.clear();
+    this.inspected.set(id, c);
     return c;
   }
 
   async ensureImage(ref: string, pull: 'always' | 'if-missing' | 'never'): Promise<ImageInfo> {
     if (pull !== 'always') {
+      const known = this.images.get(ref);
+      if (known && Date.now() - known.at < IMAGE_CACHE_MS) return { id: known.id };
       try {
-        return { id: (await this.docker.getImage(ref).inspect()).Id };
+        const id = (await this.docker.getImage(ref).inspect()).Id;
+        this.images.set(ref, { id, at: Date.now() });
+        return { id };
       } catch (err) {
         if (statusOf(err) !== 404) throw wrap(err, `inspect image ${ref}`);
         if (pull === 'never') {
@@ -306,11 +320,13 @@ export class DockerRuntime implements ContainerRuntime {
       });
       return c.id;
     } catch (err) {
+      if (statusOf(err) === 404) this.images.delete(spec.image); // the image went away meanwhile
       throw wrap(err, `create container ${id.name}`);
     }
   }
 
   async startContainer(id: string): Promise<void> {
+    this.inspected.delete(id);
     try {
       await this.docker.getContainer(id).start();
     } catch (err) {
@@ -330,7 +346,7 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async removeContainer(id: string): Promise<void> {
-    this.exitedCache.delete(id);
+    this.inspected.delete(id);
     try {
       await this.docker.getContainer(id).remove({ force: true, v: false });
     } catch (err) {
@@ -497,7 +513,7 @@ export class DockerRuntime implements ContainerRuntime {
       const action = (msg.Action ?? '').split(':')[0] as RuntimeEventType;
       const podUid = msg.Actor?.Attributes?.[L.podUid];
       if (!msg.id || !podUid || !EVENT_TYPES.includes(action)) return;
-      if (action === 'destroy') this.exitedCache.delete(msg.id);
+      this.inspected.delete(msg.id); // its state moved: the next listing inspects it again
       onEvent({ type: action, containerId: msg.id, podUid });
     } catch (err) {
       this.logger.warn('unreadable Docker event', { error: errorMessage(err) });

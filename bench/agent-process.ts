@@ -1,0 +1,282 @@
+// The agent under test as a child process: the real daemon (dist/agent/main.js) with its own data dir,
+// an ephemeral API port, the bench network and a loopback DNS port, so its RSS and CPU are its own. Also a
+// small API client and a pod watch that timestamps each pod's first Running and its removal.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BENCH_NETWORK, BENCH_POD_CIDR, removeBenchNetwork, removeBenchPodContainers } from './engine';
+import { waitClear } from './guard';
+import { alive, children, sleep, stopPid } from './system';
+
+const MAIN = join(__dirname, '..', 'agent', 'main.js');
+
+export interface AgentStartOptions {
+  /** Write a V8 CPU profile (node --cpu-prof) into this folder when the agent exits. */
+  cpuProfDir?: string;
+  resyncSeconds?: number;
+  log: (s: string) => void;
+}
+
+interface LogLine {
+  message?: string;
+  url?: string;
+  host?: string;
+  port?: number;
+  level?: string;
+}
+
+export class AgentProcess {
+  readonly pid: number;
+  url = '';
+  dnsPort = 0;
+  private tail: string[] = [];
+  private exited = false;
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly dataDir: string,
+    private readonly log: (s: string) => void,
+  ) {
+    if (child.pid === undefined) throw new Error('agent did not start');
+    this.pid = child.pid;
+    children.add(this.pid);
+    child.once('exit', () => {
+      this.exited = true;
+      children.delete(this.pid);
+    });
+  }
+
+  static async start(o: AgentStartOptions): Promise<AgentProcess> {
+    await waitClear(o.log); // its start would remove other agents' pods
+    await removeBenchPodContainers(); // left over by an interrupted run
+    const dataDir = mkdtempSync(join(tmpdir(), 'mkb-agent-'));
+    const args = [
+      ...(o.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', o.cpuProfDir] : []),
+      MAIN,
+      '--data-dir',
+      dataDir,
+      '--listen',
+      '127.0.0.1:0',
+      '--network',
+      BENCH_NETWORK,
+      '--pod-cidr',
+      BENCH_POD_CIDR,
+      '--dns-listen',
+      '127.0.0.1:0',
+      '--proxy',
+      'none', // the iptables chains are host-wide; the benchmarks do not need ClusterIP traffic
+      '--log-format',
+      'json',
+      ...(o.resyncSeconds ? ['--resync-seconds', String(o.resyncSeconds)] : []),
+    ];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const agent = new AgentProcess(child, dataDir, o.log);
+    await agent.untilReady();
+    return agent;
+  }
+
+  private untilReady(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let pending = '';
+      const timer = setTimeout(() => fail(new Error('agent not ready within 30 s')), 30_000);
+      const fail = (err: Error): void => {
+        clearTimeout(timer);
+        reject(new Error(`${err.message}\n${this.tail.join('\n')}`));
+      };
+      const onLine = (line: string): void => {
+        this.tail.push(line);
+        if (this.tail.length > 40) this.tail.shift();
+        let msg: LogLine;
+        try {
+          msg = JSON.parse(line) as LogLine;
+        } catch {
+          return;
+        }
+        if (msg.message === 'API listening' && msg.url) this.url = msg.url;
+        if (msg.message === 'dns listening' && msg.host === '127.0.0.1' && msg.port) this.dnsPort = msg.port;
+        if (msg.message === 'ready') {
+          clearTimeout(timer);
+          resolve();
+        }
+        if (msg.message === 'start-up failed') fail(new Error('agent start-up failed'));
+      };
+      const onData = (c: Buffer): void => {
+        pending += c.toString('utf8');
+        let nl: number;
+        while ((nl = pending.indexOf('\n')) >= 0) {
+          onLine(pending.slice(0, nl));
+          pending = pending.slice(nl + 1);
+        }
+      };
+      this.child.stdout?.on('data', onData);
+      this.child.stderr?.on('data', onData);
+      this.child.once('exit', (code) => fail(new Error(`agent exited (${code})`)));
+    });
+  }
+
+  /** The last lines the agent logged (for error messages). */
+  output(): string {
+    return this.tail.join('\n');
+  }
+
+  /** Stops the daemon by its PID (pods keep running), removes the bench pods' containers and its files. */
+  async stop(): Promise<void> {
+    try {
+      if (!this.exited && alive(this.pid)) await stopPid(this.pid, 5_000);
+      await removeBenchPodContainers();
+      const left = await removeBenchNetwork();
+      if (left) this.log(`  note: network ${BENCH_NETWORK} not removed: ${left}`);
+    } finally {
+      rmSync(this.dataDir, { recursive: true, force: true });
+    }
+  }
+
+  async request(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+    const res = await fetch(this.url + path, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    let json: unknown = undefined;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = text;
+    }
+    return { status: res.status, json };
+  }
+
+  async createPod(pod: object, namespace = 'default'): Promise<string> {
+    const r = await this.request('POST', `/api/v1/namespaces/${namespace}/pods`, pod);
+    if (r.status !== 201) throw new Error(`create pod: ${r.status} ${JSON.stringify(r.json)}`);
+    return (r.json as { metadata: { uid: string } }).metadata.uid;
+  }
+
+  /** Deletes at once (grace 0: busybox `sleep` as PID 1 ignores SIGTERM). */
+  async deletePod(name: string, namespace = 'default'): Promise<void> {
+    const r = await this.request(
+      'DELETE',
+      `/api/v1/namespaces/${namespace}/pods/${name}?gracePeriodSeconds=0`,
+    );
+    if (r.status !== 200 && r.status !== 404) throw new Error(`delete pod ${name}: ${r.status}`);
+  }
+
+  /** Opens a watch on the pods of a namespace. */
+  watch(namespace = 'default'): Promise<PodWatch> {
+    return PodWatch.open(`${this.url}/api/v1/namespaces/${namespace}/pods?watch=true`);
+  }
+}
+
+interface WatchPod {
+  metadata: { name: string; uid: string };
+  status?: { phase?: string };
+}
+
+/** First-Running and removal times (performance.now()) of each pod, from one watch stream. */
+export class PodWatch {
+  readonly runningAt = new Map<string, number>();
+  readonly goneAt = new Map<string, number>();
+  readonly uids = new Map<string, string>();
+  private readonly checks = new Set<() => void>();
+  private req: http.ClientRequest | undefined;
+  private ended = false;
+
+  static open(url: string): Promise<PodWatch> {
+    const w = new PodWatch();
+    return new Promise((resolve, reject) => {
+      w.req = http.get(url, (res) => {
+        if (res.statusCode !== 200) {
+          reject(new Error(`watch: HTTP ${res.statusCode}`));
+          res.resume();
+          return;
+        }
+        let pending = '';
+        res.on('data', (c: Buffer) => {
+          const now = performance.now();
+          pending += c.toString('utf8');
+          let nl: number;
+          while ((nl = pending.indexOf('\n')) >= 0) {
+            w.onLine(pending.slice(0, nl), now);
+            pending = pending.slice(nl + 1);
+          }
+          for (const check of [...w.checks]) check();
+        });
+        res.on('end', () => {
+          w.ended = true;
+          for (const check of [...w.checks]) check();
+        });
+        resolve(w);
+      });
+      w.req.on('error', (err) => {
+        w.ended = true;
+        reject(err);
+      });
+    });
+  }
+
+  private onLine(line: string, now: number): void {
+    if (!line.trim()) return;
+    const e = JSON.parse(line) as { type: string; object: WatchPod };
+    const name = e.object.metadata?.name;
+    if (!name) return;
+    if (e.type === 'DELETED') {
+      this.goneAt.set(name, now);
+      return;
+    }
+    this.uids.set(name, e.object.metadata.uid);
+    if (e.object.status?.phase === 'Running' && !this.runningAt.has(name)) this.runningAt.set(name, now);
+  }
+
+  /** Resolves when pred() holds (checked on every watch chunk); rejects after timeoutMs. */
+  until(what: string, pred: () => boolean, timeoutMs: number): Promise<void> {
+    if (pred()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.checks.delete(check);
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+      }, timeoutMs);
+      const check = (): void => {
+        if (pred()) {
+          clearTimeout(timer);
+          this.checks.delete(check);
+          resolve();
+        } else if (this.ended) {
+          clearTimeout(timer);
+          this.checks.delete(check);
+          reject(new Error(`watch ended while waiting for ${what}`));
+        }
+      };
+      this.checks.add(check);
+    });
+  }
+
+  allRunning(names: readonly string[], timeoutMs: number): Promise<void> {
+    return this.until(
+      `${names.length} pods Running`,
+      () => names.every((n) => this.runningAt.has(n)),
+      timeoutMs,
+    );
+  }
+
+  allGone(names: readonly string[], timeoutMs: number): Promise<void> {
+    return this.until(
+      `${names.length} pods removed`,
+      () => names.every((n) => this.goneAt.has(n)),
+      timeoutMs,
+    );
+  }
+
+  close(): void {
+    this.req?.destroy();
+  }
+}
+
+/** Deletes pods through the agent and waits until the agent has removed them (not timed). */
+export async function deletePods(agent: AgentProcess, w: PodWatch, names: readonly string[]): Promise<void> {
+  await Promise.all(names.map((n) => agent.deletePod(n)));
+  await w.allGone(names, 120_000);
+  await sleep(200);
+}

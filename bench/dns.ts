@@ -1,0 +1,410 @@
+// Part 4: DNS. dnsperf against the agent's DNS (its --dns-listen port on 127.0.0.1) and against dnsmasq run
+// here on a loopback port with a hosts file of the same names, the same query file, one run each alternated,
+// 3 rounds: throughput (`-c 4 -q 200 -b 4096 -l 10`) and per-query latency at 30k qps offered
+// (`-Q 30000 -c 1 -q 1000 -b 4096 -v`). As in /work/shared/docs/dns-spec-and-measurements.md, dnsperf is
+// pinned to CPU 0 and the server to CPU 1, and server CPU comes from /proc/<pid>/stat.
+import { spawn } from 'node:child_process';
+import dgram from 'node:dgram';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as dnsPacket from 'dns-packet';
+import { AgentProcess } from './agent-process';
+import { guarded } from './guard';
+import { summarizeProfiles } from './profile';
+import type { Context, PartResult, Row } from './report';
+import { fmt, fmtRatio, median, num, percentile, summarize } from './stats';
+import {
+  children,
+  cpuTicks,
+  freePort,
+  run,
+  sleep,
+  stopPid,
+  ticksPerSecond,
+  waitQuiet,
+  which,
+} from './system';
+
+const ROUNDS = 3;
+const SECONDS = 10;
+/** Latency runs are shorter: 150,000 queries at 30k qps already give 1,500 beyond the p99. */
+const LATENCY_SECONDS = 5;
+const LATENCY_QPS = 30_000;
+const SERVICES: { ns: string; name: string }[] = [
+  { ns: 'default', name: 'web' },
+  { ns: 'default', name: 'api' },
+  { ns: 'default', name: 'cache' },
+  { ns: 'default', name: 'auth' },
+  { ns: 'prod', name: 'db' },
+];
+
+interface Throughput {
+  qps: number;
+  lost: number;
+  perCpuSecond: number;
+}
+
+interface Latency {
+  p50: number;
+  p99: number;
+  p999: number;
+  lost: number;
+  sent: number;
+}
+
+const field = (text: string, label: string): number =>
+  Number(new RegExp(`${label}:\\s+([\\d.]+)`).exec(text)?.[1] ?? NaN);
+
+async function throughput(port: number, pid: number, file: string): Promise<Throughput> {
+  const hz = await ticksPerSecond();
+  const c0 = cpuTicks(pid);
+  const args = ['-c', '0', 'dnsperf', '-s', '127.0.0.1', '-p', String(port), '-d', file];
+  const r = await run('taskset', [...args, '-l', String(SECONDS), '-c', '4', '-q', '200', '-b', '4096'], {
+    timeoutMs: (SECONDS + 30) * 1000,
+  });
+  const cpuS = (cpuTicks(pid) - c0) / hz;
+  const completed = field(r.stdout, 'Queries completed');
+  if (r.code !== 0 || !Number.isFinite(completed)) throw new Error(`dnsperf failed: ${r.stderr || r.stdout}`);
+  return {
+    qps: field(r.stdout, 'Queries per second'),
+    lost: field(r.stdout, 'Queries lost'),
+    perCpuSecond: completed / cpuS,
+  };
+}
+
+async function latency(port: number, file: string): Promise<Latency> {
+  const ms: number[] = [];
+  const summary: string[] = [];
+  let pending = '';
+  const r = await run(
+    'taskset',
+    [
+      '-c',
+      '0',
+      'dnsperf',
+      '-s',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      '-d',
+      file,
+      '-l',
+      String(LATENCY_SECONDS),
+    ].concat(['-Q', String(LATENCY_QPS), '-c', '1', '-q', '1000', '-b', '4096', '-v']),
+    {
+      timeoutMs: (SECONDS + 30) * 1000,
+      keepStdout: false,
+      onStdout: (c) => {
+        pending += c.toString('latin1');
+        const lines = pending.split('\n');
+        pending = lines.pop() ?? '';
+        for (const l of lines) {
+          // "> NOERROR web.default.svc.cluster.local A 0.000071" (seconds)
+          if (l.startsWith('> ')) {
+            const v = Number(l.slice(l.lastIndexOf(' ') + 1)) * 1000;
+            if (Number.isFinite(v)) ms.push(v); // lost queries are counted apart
+          } else if (/^\s*Queries (sent|lost):/.test(l)) summary.push(l);
+        }
+      },
+    },
+  );
+  const text = summary.join('\n');
+  if (r.code !== 0) throw new Error(`dnsperf failed: ${r.stderr}`);
+  return {
+    p50: percentile(ms, 50),
+    p99: percentile(ms, 99),
+    p999: percentile(ms, 99.9),
+    lost: field(text, 'Queries lost'),
+    sent: field(text, 'Queries sent'),
+  };
+}
+/** One A query over UDP; the addresses answered, sorted. */
+function queryA(port: number, name: string): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const s = dgram.createSocket('udp4');
+    const timer = setTimeout(() => {
+      s.close();
+      reject(new Error(`no answer for ${name} on port ${port}`));
+    }, 2_000);
+    s.on('message', (msg) => {
+      clearTimeout(timer);
+      s.close();
+      const answers = dnsPacket.decode(msg).answers ?? [];
+      resolve(answers.flatMap((a) => (a.type === 'A' ? [a.data] : [])).sort());
+    });
+    const q = dnsPacket.encode({
+      type: 'query',
+      id: 1,
+      flags: dnsPacket.RECURSION_DESIRED,
+      questions: [{ type: 'A', name }],
+    });
+    s.send(q, port, '127.0.0.1');
+  });
+}
+
+/** A Node UDP echo (sets QR, no DNS work): the floor of Node's socket path on this machine, for the tail. */
+const ECHO_JS = [
+  "const d = require('dgram').createSocket('udp4');",
+  'd.on("message", (m, r) => { m[2] |= 0x80; d.send(m, r.port, r.address); });',
+  "d.bind(Number(process.argv[1]), '127.0.0.1', () => d.setRecvBufferSize(4 << 20));",
+  'setTimeout(() => process.exit(0), 1800000);',
+].join(' ');
+
+async function startEcho(port: number): Promise<number> {
+  const child = spawn('taskset', ['-c', '1', process.execPath, '-e', ECHO_JS, String(port)], {
+    stdio: 'ignore',
+  });
+  const pid = child.pid;
+  if (pid === undefined) throw new Error('echo server did not start');
+  children.add(pid);
+  child.once('exit', () => children.delete(pid));
+  await sleep(500);
+  return pid;
+}
+
+async function startDnsmasq(port: number, hosts: string): Promise<number> {
+  const args = ['-c', '1', 'dnsmasq', '--no-daemon', '--conf-file=/dev/null', `--port=${port}`]
+    .concat(['--listen-address=127.0.0.1', '--bind-interfaces', '--no-resolv', '--no-hosts', '--no-poll'])
+    .concat([
+      '--pid-file=',
+      '--user=root',
+      '--local-ttl=5',
+      '--local=/cluster.local/',
+      `--addn-hosts=${hosts}`,
+    ]);
+  const child = spawn('taskset', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const pid = child.pid;
+  if (pid === undefined) throw new Error('dnsmasq did not start');
+  children.add(pid); // taskset execs dnsmasq: the same PID
+  child.once('exit', () => children.delete(pid));
+  let err = '';
+  child.stderr?.on('data', (c: Buffer) => (err += c.toString()));
+  await sleep(500);
+  if (child.exitCode !== null) throw new Error(`dnsmasq exited: ${err.trim()}`);
+  return pid;
+}
+
+export async function dns(ctx: Context): Promise<PartResult> {
+  for (const tool of ['dnsperf', 'dnsmasq', 'taskset']) {
+    if (!(await which(tool))) throw new Error(`${tool} is not installed (apt-get install dnsperf dnsmasq)`);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'mkb-dns-'));
+  const profDir = ctx.profile ? mkdtempSync(join(tmpdir(), 'mkb-prof-')) : undefined;
+  const agent = await AgentProcess.start({ log: ctx.log, ...(profDir ? { cpuProfDir: profDir } : {}) });
+  let dnsmasqPid: number | undefined;
+  let echoPid: number | undefined;
+  const res = {
+    agent: { tp: [] as Throughput[], lat: [] as Latency[] },
+    dnsmasq: { tp: [] as Throughput[], lat: [] as Latency[] },
+    echo: { tp: [] as Throughput[], lat: [] as Latency[] },
+  };
+  try {
+    const ns = await agent.request('POST', '/api/v1/namespaces', { metadata: { name: 'prod' } });
+    if (ns.status !== 201) throw new Error(`create namespace: ${ns.status}`);
+    const hosts: string[] = [];
+    const queries: string[] = [];
+    for (const s of SERVICES) {
+      const body = { metadata: { name: s.name }, spec: { ports: [{ port: 80 }], selector: { app: s.name } } };
+      const r = await agent.request('POST', `/api/v1/namespaces/${s.ns}/services`, body);
+      if (r.status !== 201) throw new Error(`create service: ${r.status} ${JSON.stringify(r.json)}`);
+      const fqdn = `${s.name}.${s.ns}.svc.cluster.local`;
+      hosts.push(`${(r.json as { spec: { clusterIP: string } }).spec.clusterIP} ${fqdn}`);
+      queries.push(`${fqdn} A`);
+    }
+    const hostsFile = join(dir, 'hosts');
+    const queryFile = join(dir, 'queries.txt');
+    writeFileSync(hostsFile, hosts.join('\n') + '\n');
+    writeFileSync(queryFile, queries.join('\n') + '\n');
+    const dnsmasqPort = await freePort();
+    dnsmasqPid = await startDnsmasq(dnsmasqPort, hostsFile);
+    await run('taskset', ['-a', '-cp', '1', String(agent.pid)], { timeoutMs: 5_000 });
+    const echoPort = await freePort();
+    echoPid = await startEcho(echoPort);
+    for (const q of queries) {
+      const name = q.split(' ')[0] ?? '';
+      const [a, b] = await Promise.all([queryA(agent.dnsPort, name), queryA(dnsmasqPort, name)]);
+      if (a.join() !== b.join() || a.length !== 1)
+        throw new Error(`answers differ for ${name}: ${a.join()} vs ${b.join()}`);
+    }
+    const servers = {
+      agent: { port: agent.dnsPort, pid: agent.pid },
+      dnsmasq: { port: dnsmasqPort, pid: dnsmasqPid },
+      echo: { port: echoPort, pid: echoPid },
+    };
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = round % 2 === 0 ? (['agent', 'dnsmasq'] as const) : (['dnsmasq', 'agent'] as const);
+      for (const who of [...order, 'echo'] as const) {
+        const { port, pid } = servers[who];
+        res[who].tp.push(
+          await guarded(`${who} throughput`, ctx.log, async () => {
+            await waitQuiet(5_000);
+            return throughput(port, pid, queryFile);
+          }),
+        );
+      }
+      for (const who of [...order, 'echo'] as const) {
+        const { port } = servers[who];
+        res[who].lat.push(
+          await guarded(`${who} latency`, ctx.log, async () => {
+            await waitQuiet(5_000);
+            return latency(port, queryFile);
+          }),
+        );
+      }
+      const t = (who: 'agent' | 'dnsmasq'): string => {
+        const tp = res[who].tp[round];
+        const l = res[who].lat[round];
+        return `${who} ${num((tp?.qps ?? NaN) / 1000)}k qps, p99 ${num(l?.p99 ?? NaN)} ms, lost ${l?.lost}`;
+      };
+      const echo = res.echo.lat[round];
+      ctx.log(
+        `  round ${round + 1}/${ROUNDS}: ${t('agent')}; ${t('dnsmasq')}; echo p99 ${num(echo?.p99 ?? NaN)} ms`,
+      );
+    }
+  } finally {
+    if (dnsmasqPid !== undefined) await stopPid(dnsmasqPid);
+    if (echoPid !== undefined) await stopPid(echoPid);
+    await agent.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const profile = profDir ? summarizeProfiles(profDir, 20) : [];
+  if (profDir) rmSync(profDir, { recursive: true, force: true });
+  type Who = 'agent' | 'dnsmasq' | 'echo';
+  const qps = (who: Who): number[] => res[who].tp.map((t) => t.qps);
+  const perCpu = (who: Who): number[] => res[who].tp.map((t) => t.perCpuSecond);
+  const lat = (who: 'agent' | 'dnsmasq' | 'echo', k: keyof Latency): number[] =>
+    res[who].lat.map((l) => l[k]);
+  const qpsRatio = median(qps('agent')) / median(qps('dnsmasq'));
+  const k = (xs: number[]): number[] => xs.map((x) => x / 1000);
+  const agentLost = [...lat('agent', 'lost'), ...res.agent.tp.map((t) => t.lost)];
+  const rows: Row[] = [
+    {
+      metric: 'throughput (qps)',
+      agent: fmt(summarize(k(qps('agent'))), 'k'),
+      baseline: fmt(summarize(k(qps('dnsmasq'))), 'k'),
+      ratio: fmtRatio(qpsRatio),
+      target: '>= 0.85x',
+      met: qpsRatio >= 0.85,
+    },
+    {
+      metric: 'throughput, Node UDP echo floor (no DNS work)',
+      agent: '',
+      baseline: fmt(summarize(k(qps('echo'))), 'k'),
+      ratio: `${fmtRatio(median(qps('agent')) / median(qps('echo')))} (agent/echo)`,
+      target: '',
+    },
+    {
+      metric: 'queries per server CPU-second',
+      agent: fmt(summarize(k(perCpu('agent'))), 'k'),
+      baseline: fmt(summarize(k(perCpu('dnsmasq'))), 'k'),
+      ratio: `${fmtRatio(median(perCpu('agent')) / median(perCpu('dnsmasq')))} (echo floor ${fmt(summarize(k(perCpu('echo'))), 'k')})`,
+      target: '',
+    },
+    {
+      metric: `p50 at ${LATENCY_QPS / 1000}k qps`,
+      agent: fmt(summarize(lat('agent', 'p50')), 'ms', 3),
+      baseline: fmt(summarize(lat('dnsmasq', 'p50')), 'ms', 3),
+      ratio: fmtRatio(median(lat('agent', 'p50')) / median(lat('dnsmasq', 'p50'))),
+      target: '',
+    },
+    {
+      metric: `p99 at ${LATENCY_QPS / 1000}k qps`,
+      agent: fmt(summarize(lat('agent', 'p99')), 'ms', 2),
+      baseline: fmt(summarize(lat('dnsmasq', 'p99')), 'ms', 2),
+      ratio: fmtRatio(median(lat('agent', 'p99')) / median(lat('dnsmasq', 'p99'))),
+      target: '<= 1 ms',
+      met: median(lat('agent', 'p99')) <= 1,
+    },
+    {
+      metric: `p99 at ${LATENCY_QPS / 1000}k qps, Node UDP echo floor (no DNS work)`,
+      agent: '',
+      baseline: fmt(summarize(lat('echo', 'p99')), 'ms', 2),
+      ratio: fmtRatio(median(lat('agent', 'p99')) / median(lat('echo', 'p99'))),
+      target: '',
+    },
+    {
+      metric: `p99.9 at ${LATENCY_QPS / 1000}k qps`,
+      agent: fmt(summarize(lat('agent', 'p999')), 'ms', 2),
+      baseline: fmt(summarize(lat('dnsmasq', 'p999')), 'ms', 2),
+      ratio: '',
+      target: '',
+    },
+    {
+      metric: 'queries lost (all runs)',
+      agent: String(agentLost.reduce((a, b) => a + b, 0)),
+      baseline: String(
+        [...lat('dnsmasq', 'lost'), ...res.dnsmasq.tp.map((t) => t.lost)].reduce((a, b) => a + b, 0),
+      ),
+      ratio: '',
+      target: '0',
+      met: agentLost.every((x) => x === 0),
+    },
+  ];
+  return {
+    id: 'dns',
+    title: 'DNS',
+    baselineName: 'dnsmasq',
+    rows,
+    body: [
+      `Method: ${SERVICES.length} ClusterIP Services (${SERVICES.map((s) => `${s.name}.${s.ns}`).join(', ')}) created`,
+      "through the agent's API; dnsmasq (`--no-daemon --local=/cluster.local/ --local-ttl=5 --addn-hosts=FILE`)",
+      'gets a hosts file with the same names and the ClusterIPs the agent assigned, on a free loopback port,',
+      'and is stopped by its PID. Both answers are checked equal before measuring. The query file asks A for',
+      'the five names. Servers pinned to CPU 1 (`taskset -a -cp 1` for the agent), dnsperf to CPU 0.',
+      `${ROUNDS} rounds; in each, one throughput run per server (\`dnsperf -c 4 -q 200 -b 4096 -l ${SECONDS}\`)`,
+      `then one latency run per server (\`-Q ${LATENCY_QPS} -c 1 -q 1000 -b 4096 -v -l ${LATENCY_SECONDS}\`, percentiles`,
+      'of the per-query latencies; lost queries are counted apart), the first server alternating, then each',
+      'run for a Node UDP echo server on the same CPU (it sets QR and sends the query back) as the',
+      'floor of the machine and Node\'s socket path. "median [min–max]" is over the rounds.',
+      ...(profile.length ? ['', ...profile] : []),
+      ...dnsNotes(
+        median(lat('agent', 'p99')),
+        median(lat('echo', 'p99')),
+        qpsRatio,
+        median(qps('agent')) / median(qps('echo')),
+      ),
+    ],
+  };
+}
+
+/** What the numbers say about a missed target (kept with the code that measures them). */
+function dnsNotes(agentP99: number, echoP99: number, qpsRatio: number, ofEcho: number): string[] {
+  const out: string[] = [];
+  if (agentP99 > 1) {
+    const machine =
+      `a Node UDP echo server that does no DNS work had a p99 of ${num(echoP99)} ms in the same rounds on the ` +
+      'same CPU, so this shared 2-vCPU VM (other sessions run tests and builds on it) sets a floor above the ' +
+      'target by itself';
+    out.push(
+      '',
+      echoP99 > 1 && agentP99 <= 2 * echoP99
+        ? `**p99 over 1 ms:** ${machine}; the agent stays within 2x of it, and its median near 0.1 ms. The ` +
+            'target can only be confirmed in a quiet window.'
+        : echoP99 > 1
+          ? `**p99 over 1 ms:** ${machine}, but the agent's tail is ${fmtRatio(agentP99 / echoP99)} of that ` +
+            "floor: its own pauses add to the machine's. Its event loop also runs the sync loop, the API and " +
+            'logging, and the garbage collector took 6 % of its time under dnsperf (profile of 2026-11-26); the ' +
+            'source of the longer pauses was not pinned down here.'
+          : `**p99 over 1 ms while the echo floor stayed at ${num(echoP99)} ms:** the tail is the agent's own ` +
+            '(its event loop also runs the sync loop, the API and logging); profile with ' +
+            '`npm run bench -- dns --profile`.',
+    );
+  }
+  if (qpsRatio < 0.85) {
+    out.push(
+      '',
+      `**Throughput under 0.85x:** the agent reached ${fmtRatio(ofEcho)} of a Node UDP echo server that does no ` +
+        'DNS work at all, on the same CPU in the same rounds. A profile of the agent under dnsperf ' +
+        '(`npm run bench -- dns --profile`, 2026-11-26) has 76 % of its time in `doSend` (the `sendmsg` ' +
+        'system call, where loopback delivery to dnsperf happens), 6 % in the garbage collector, and the DNS ' +
+        'code itself (`Responder.respond`, the cache lookup, the patched copy, the source policy) at about 5 %. ' +
+        'One Node process answers from one event loop with one `recvmsg` and one `sendmsg` per query, and ' +
+        'each `send` to an address also goes through `dns.lookup` and a `nextTick` (Node 20 has no ' +
+        "`recvmmsg`/`sendmmsg` batching and no `reusePort`). dnsmasq's C loop does the same work for less, " +
+        "so the gap is Node's socket path, not the DNS code; no change inside one file closes it. Ways " +
+        'out: several sockets or worker threads, or a small native helper.',
+    );
+  }
+  return out;
+}
