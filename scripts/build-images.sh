@@ -8,14 +8,8 @@ have busybox:latest && have minikubelet/pause:local && exit 0
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
-mkdir -p "$root/bin" "$root/etc" "$root/tmp" "$root/root"
-chmod 1777 "$root/tmp"
-cp /bin/busybox "$root/bin/busybox"
-for applet in $(/bin/busybox --list); do
-  [ "$applet" = busybox ] || ln -s busybox "$root/bin/$applet"
-done
-printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$root/etc/passwd"
-printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
+source "$(dirname "$0")/busybox-rootfs.sh"
+busybox_rootfs "$root"
 
 have busybox:latest ||
   tar -C "$root" -c . | docker import -c 'ENV PATH=/bin' -c 'CMD ["sh"]' - busybox:latest >/dev/null

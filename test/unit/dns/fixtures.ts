@@ -3,6 +3,9 @@ import * as dgram from 'node:dgram';
 import * as net from 'node:net';
 import * as dnsPacket from 'dns-packet';
 import type { DnsCatalog, PodRecord, ServiceRecord } from '../../../dns/catalog';
+import { prng } from '../../../fuzz/prng';
+
+export { prng };
 
 /** A catalog whose contents the test sets; every change bumps the version, as the agent's does. */
 export class TestCatalog implements DnsCatalog {
@@ -209,18 +212,6 @@ export function tcpWrite(port: number, bytes: Buffer, waitMs = 200): Promise<voi
 /** rcode and TC of a raw reply (works for replies dns-packet refuses to decode). */
 export const rcodeOf = (reply: Buffer): number => (reply.readUInt8(3) & 0x0f) | 0;
 export const truncatedBit = (reply: Buffer): boolean => (reply.readUInt8(2) & 0x02) !== 0;
-
-/** A deterministic PRNG (mulberry32), so a failing fuzz case can be replayed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Random packets: pure noise, valid queries cut short, and valid queries with flipped bytes. */
 export function fuzzPackets(count: number, seed: number): Buffer[] {
