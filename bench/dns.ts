@@ -3,7 +3,7 @@
 // 3 rounds: throughput (`-c 4 -q 200 -b 4096 -l 10`) and per-query latency at 30k qps offered
 // (`-Q 30000 -c 1 -q 1000 -b 4096 -v`). As in /work/shared/docs/dns-spec-and-measurements.md, dnsperf is
 // pinned to CPU 0 and the server to CPU 1, and server CPU comes from /proc/<pid>/stat.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -186,6 +186,18 @@ async function startDnsmasq(port: number, hosts: string): Promise<number> {
 }
 
 export async function dns(ctx: Context): Promise<PartResult> {
+  if (!(await which('dnsperf')) || !(await which('dnsmasq'))) {
+    // Debian's packages; nothing starts the dnsmasq service here (policy-rc.d), the bench runs its own.
+    ctx.log('installing dnsperf and dnsmasq with apt');
+    execFileSync(
+      'bash',
+      [
+        '-c',
+        'DEBIAN_FRONTEND=noninteractive apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends dnsperf dnsmasq',
+      ],
+      { stdio: 'ignore' },
+    );
+  }
   for (const tool of ['dnsperf', 'dnsmasq', 'taskset']) {
     if (!(await which(tool))) throw new Error(`${tool} is not installed (apt-get install dnsperf dnsmasq)`);
   }
