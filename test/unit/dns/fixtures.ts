@@ -4,6 +4,8 @@ import * as net from 'node:net';
 import * as dnsPacket from 'dns-packet';
 import type { DnsCatalog, PodRecord, ServiceRecord } from '../../../dns/catalog';
 import { prng } from '../../../fuzz/prng';
+import { capturingLogger, type LogRecord } from '../../../agent/log';
+import { DnsServer, type DnsServerOptions, type ListenResult } from '../../../dns/server';
 
 export { prng };
 
@@ -240,4 +242,24 @@ export function fuzzPackets(count: number, seed: number): Buffer[] {
     }
   }
   return out;
+}
+
+/** A DNS server on 127.0.0.1 with a free port, its log kept; `cleanup` gets its close. */
+export async function startServer(
+  cleanup: (() => Promise<void>)[],
+  opts: Partial<DnsServerOptions> = {},
+  catalog: DnsCatalog = cluster(),
+): Promise<{ server: DnsServer; port: number; ports: ListenResult; records: LogRecord[] }> {
+  const records: LogRecord[] = [];
+  const server = new DnsServer({
+    catalog,
+    logger: capturingLogger(records),
+    zone: 'cluster.local',
+    upstreams: [],
+    forwardTimeoutMs: 500,
+    ...opts,
+  });
+  cleanup.push(() => server.close());
+  const ports = await server.listen('127.0.0.1', 0);
+  return { server, port: ports.udpPort, ports, records };
 }

@@ -5,13 +5,13 @@ import * as dgram from 'node:dgram';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { ManualClock, systemClock } from '../../../agent/clock';
-import { capturingLogger, type LogRecord } from '../../../agent/log';
+
 import { dnsSourcePolicy } from '../../../dns/policy';
 import { RateLimiter } from '../../../dns/rate-limit';
 import { Responder } from '../../../dns/responder';
-import { DnsServer, type DnsServerOptions } from '../../../dns/server';
+import type { DnsServerOptions } from '../../../dns/server';
 import { DNS_FUZZ_KINDS, dnsFuzzPackets, wireQuery } from '../../../fuzz/dns-packets';
-import { cluster, rcodeOf, tcpAsk, tcpWrite, udpAsk } from './fixtures';
+import { cluster, rcodeOf, startServer, tcpAsk, tcpWrite, udpAsk } from './fixtures';
 
 const REFUSED = 5;
 
@@ -24,20 +24,7 @@ describe('dns hostile input', () => {
     for (const c of cleanup.splice(0).reverse()) await c();
   });
 
-  async function start(opts: Partial<DnsServerOptions> = {}) {
-    const records: LogRecord[] = [];
-    const server = new DnsServer({
-      catalog: cluster(),
-      logger: capturingLogger(records),
-      zone: 'cluster.local',
-      upstreams: [],
-      forwardTimeoutMs: 500,
-      ...opts,
-    });
-    cleanup.push(() => server.close());
-    const { udpPort } = await server.listen('127.0.0.1', 0);
-    return { server, port: udpPort, records };
-  }
+  const start = (opts: Partial<DnsServerOptions> = {}) => startServer(cleanup, opts);
 
   /** Sends every packet at once from one socket and counts the replies that come within ms. */
   async function burst(port: number, packets: Buffer[], ms = 400): Promise<number> {

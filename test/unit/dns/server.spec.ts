@@ -4,7 +4,7 @@ import * as net from 'node:net';
 import * as dnsPacket from 'dns-packet';
 import { ManualClock } from '../../../agent/clock';
 import { errorCode } from '../../../agent/errors';
-import { capturingLogger, type LogRecord } from '../../../agent/log';
+import { capturingLogger } from '../../../agent/log';
 import type { DnsCatalog, PodRecord } from '../../../dns/catalog';
 import { DnsServer, type DnsServerOptions } from '../../../dns/server';
 import {
@@ -21,6 +21,7 @@ import {
   db,
   myservice,
   web,
+  startServer,
 } from './fixtures';
 
 /** The test client is 127.0.0.1; this pod owns that address, so the server sees a pod in `default` asking. */
@@ -74,20 +75,8 @@ describe('dns/server', () => {
     for (const c of cleanup.splice(0).reverse()) await c();
   });
 
-  async function start(opts: Partial<DnsServerOptions> = {}, catalog: DnsCatalog = cluster()) {
-    const records: LogRecord[] = [];
-    const server = new DnsServer({
-      catalog,
-      logger: capturingLogger(records),
-      zone: 'cluster.local',
-      upstreams: [],
-      forwardTimeoutMs: 500,
-      ...opts,
-    });
-    cleanup.push(() => server.close());
-    const ports = await server.listen('127.0.0.1', 0);
-    return { server, port: ports.udpPort, ports, records };
-  }
+  const start = (opts: Partial<DnsServerOptions> = {}, catalog: DnsCatalog = cluster()) =>
+    startServer(cleanup, opts, catalog);
 
   async function stub(answer: Parameters<typeof stubUpstream>[0]): Promise<Stub> {
     const s = await stubUpstream(answer);
