@@ -110,8 +110,9 @@ export function writeBenchmarks(path: string, parts: PartResult[], ctx: Context)
   const text = [
     '# Benchmarks',
     '',
-    'Written by `npm run bench` (bench/run.ts; `npm run bench -- PART` runs one part and rewrites only its',
-    'section). Comparisons are ratios against a baseline measured in the same run, alternating with it',
+    'Written by `npm run bench` (scripts/bench.sh prepares the machine as `npm start` does, then bench/run.ts;',
+    '`npm run bench -- PART` runs one part and rewrites only its section; `--reps N`, `--profile`, `--no-write`).',
+    'Comparisons are ratios against a baseline measured in the same run, alternating with it',
     'repetition by repetition: "median [min–max]" over the repetitions. The agent is the real daemon',
     '(`node dist/agent/main.js`) as a child process with its own data dir, on the network `mk-bench`',
     '(10.248.0.0/16), with `--proxy none`; the raw baselines use dockerode on the same network and images.',

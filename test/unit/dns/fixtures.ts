@@ -144,7 +144,7 @@ export function udpAsk(
 ): Promise<Buffer> {
   const id = opts.id ?? packet.readUInt16BE(0);
   const timeoutMs = opts.timeoutMs ?? 2000;
-  const socket = dgram.createSocket('udp4');
+  const socket = dgram.createSocket(net.isIPv6(opts.host ?? '') ? 'udp6' : 'udp4');
   return new Promise<Buffer>((resolve, reject) => {
     const timer = setTimeout(() => {
       socket.close();

@@ -116,6 +116,16 @@ describe('dns/server', () => {
       }
     });
 
+    it('replies over IPv6 as over IPv4 (UDP replies go to the literal source address, no lookup)', async () => {
+      const { server } = await start();
+      const { udpPort } = await server.listen('::1', 0);
+      const reply = dnsPacket.decode(
+        await udp(udpPort, query('web.default.svc.cluster.local', 'A', { id: 21 }), '::1'),
+      );
+      expect(reply.id).to.equal(21);
+      expect(reply.answers?.map((a) => (a.type === 'A' ? a.data : a.type))).to.deep.equal(['10.96.0.10']);
+    });
+
     it('answers several queries on one TCP connection, in one write or byte by byte', async () => {
       const { port } = await start();
       const replies = await tcpAsk(port, [
