@@ -3,6 +3,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { StoredObject } from '../agent/store/object-store';
 import type { ApiDeps } from './deps';
+import { ListCache } from './list-cache';
 import { paginate } from './paging';
 import { type Req, intParam, listNamespace } from './request';
 import type { ResourceInfo } from './resources';
@@ -21,6 +22,8 @@ export function selectorOf<T extends Labeled>(req: Req, info: ResourceInfo<T>): 
     (!namespace || obj.metadata.namespace === namespace) && labels(obj.metadata.labels) && fields(obj);
 }
 
+const JSON_TYPE = 'application/json; charset=utf-8';
+
 export const isWatch = (req: Req): boolean => req.query.watch === 'true' || req.query.watch === '1';
 
 /** A fastify handler for GET on the collection of `info`, read from `source`. */
@@ -29,6 +32,7 @@ export function collectionHandler<T extends StoredObject>(
   info: ResourceInfo<T>,
   source: (namespace?: string) => T[],
 ): (req: Req, reply: FastifyReply) => Promise<unknown> {
+  const lists = new ListCache();
   return async (req, reply) => {
     const match = selectorOf(req, info);
     if (isWatch(req)) {
@@ -43,19 +47,24 @@ export function collectionHandler<T extends StoredObject>(
       return reply;
     }
     const resourceVersion = deps.versions();
+    // Tables carry ages (they change with the clock), so only Lists are cached.
+    const table = wantsTable(req.headers.accept);
+    const cached = table ? undefined : lists.get(req.url, resourceVersion);
+    if (cached !== undefined) return reply.type(JSON_TYPE).send(cached);
     const all = source(info.namespaced ? listNamespace(req) : undefined).filter(match);
     const page = paginate(all, intParam(req, 'limit'), req.query.continue, resourceVersion);
     const metadata = {
       resourceVersion,
       ...(page.continue ? { continue: page.continue, remainingItemCount: page.remainingItemCount } : {}),
     };
-    if (wantsTable(req.headers.accept)) {
+    if (table) {
       return toTable(info, page.items, deps.clock.now(), {
         metadata,
         include: includeObjectOf(req.query.includeObject),
       });
     }
-    return { kind: info.listKind, apiVersion: 'v1', metadata, items: page.items };
+    const list = { kind: info.listKind, apiVersion: 'v1', metadata, items: page.items };
+    return reply.type(JSON_TYPE).send(lists.put(req.url, resourceVersion, list));
   };
 }
 

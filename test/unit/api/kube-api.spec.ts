@@ -231,6 +231,26 @@ describe('api: the Kubernetes surface (memory runtime)', () => {
       expect(ev.rows.map((r) => `${String(r.cells[2])} ${String(r.cells[3])}`)).to.include('Started pod/web');
     });
 
+    it('serves a List again from its serialized body only while nothing changed', async () => {
+      await create(pod('a'));
+      await settle('a');
+      const first = await req('GET', `${NS}/pods`);
+      // Changed behind the store's back (no new resourceVersion): only a fresh serialization would show it.
+      h.agent.pods.get('default', 'a')!.metadata.labels = { seen: 'fresh' };
+      const again = await req('GET', `${NS}/pods`);
+      expect(again.headers['content-type']).to.equal('application/json; charset=utf-8');
+      expect(again.body).to.equal(first.body);
+      await create(pod('b')); // any change moves the resourceVersion: the list is made anew
+      const after = (await req('GET', `${NS}/pods`)).json<{ items: Pod[] }>();
+      expect(after.items.map((p) => [p.metadata.name, p.metadata.labels?.seen])).to.deep.equal([
+        ['a', 'fresh'],
+        ['b', undefined],
+      ]);
+      expect(names((await req('GET', `${NS}/pods?fieldSelector=metadata.name%3Db`)).json())).to.deep.equal([
+        'b',
+      ]);
+    });
+
     it('filters by label selector (=, !=, in, notin, exists, !key) and field selector', async () => {
       await create(pod('a', { app: 'myapp', tier: 'fe' }));
       await create(pod('b', { app: 'other' }));
