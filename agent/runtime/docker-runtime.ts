@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { MiniKubeletError, errorMessage } from '../errors';
 import type { Logger } from '../log';
+import { ContainerFacts } from './docker-container-facts';
 import { demuxFrames, demuxStream } from './docker-logs';
 import {
   INSTANCE_LABEL,
@@ -115,13 +116,14 @@ export class DockerRuntime implements ContainerRuntime {
   private readonly logger: Logger;
   private readonly pauseImage: string;
   private readonly instance: string;
-  /** Exited containers never change again (we never restart a container), so their inspect is kept. */
   /**
    * The last inspect of each container. A listing reuses it while the container's state in the listing is
    * unchanged (an exited container never changes again; a running one changes only by exiting), so a
    * relist costs one API call, not one per container. Events and our own calls drop entries.
    */
   private readonly inspected = new Map<string, ObservedContainer>();
+  /** Exits learned from the events stream: an exited container is described without an inspect. */
+  private readonly facts = new ContainerFacts();
   /** Local images found recently (if-missing pulls): the hot path skips one inspect per start. */
   private readonly images = new Map<string, { id: string; at: number }>();
 
@@ -190,8 +192,11 @@ export class DockerRuntime implements ContainerRuntime {
     }
     const observed = await Promise.all(
       summaries.map((s) => {
+        const state = stateOf(s.State);
         const known = this.inspected.get(s.Id);
-        return known && known.state === stateOf(s.State) ? Promise.resolve(known) : this.observe(s.Id);
+        if (known && known.state === state) return Promise.resolve(known);
+        const told = state === 'exited' ? this.facts.exited(s) : undefined;
+        return told ? Promise.resolve(this.remember(told)) : this.observe(s.Id);
       }),
     );
     return observed
@@ -229,8 +234,12 @@ export class DockerRuntime implements ContainerRuntime {
       ...(ip ? { ip } : {}),
       ...(info.HostConfig?.NetworkMode === 'host' ? { hostNetwork: true } : {}),
     };
+    return this.remember(c);
+  }
+
+  private remember(c: ObservedContainer): ObservedContainer {
     if (this.inspected.size > 5000) this.inspected.clear();
-    this.inspected.set(id, c);
+    this.inspected.set(c.id, c);
     return c;
   }
 
@@ -508,12 +517,16 @@ export class DockerRuntime implements ContainerRuntime {
       const msg = JSON.parse(line) as {
         Action?: string;
         id?: string;
+        timeNano?: number;
         Actor?: { Attributes?: Record<string, string> };
       };
       const action = (msg.Action ?? '').split(':')[0] as RuntimeEventType;
-      const podUid = msg.Actor?.Attributes?.[L.podUid];
+      const attributes = msg.Actor?.Attributes ?? {};
+      const podUid = attributes[L.podUid];
       if (!msg.id || !podUid || !EVENT_TYPES.includes(action)) return;
-      this.inspected.delete(msg.id); // its state moved: the next listing inspects it again
+      this.inspected.delete(msg.id); // its state moved: the next listing looks again
+      if (typeof msg.timeNano === 'number')
+        this.facts.record(action, msg.id, Math.floor(msg.timeNano / 1e6), attributes);
       onEvent({ type: action, containerId: msg.id, podUid });
     } catch (err) {
       this.logger.warn('unreadable Docker event', { error: errorMessage(err) });

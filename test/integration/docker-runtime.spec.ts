@@ -104,6 +104,78 @@ describe('agent/runtime/docker-runtime (real engine)', () => {
     expect(tail.trim().split('\n')).to.have.length(1);
   });
 
+  it('describes an exited container from its events, without an inspect, as an inspect would', async () => {
+    // Right after `die` an inspect waits for Docker's cleanup of the container: the exit code, the times and
+    // an OOM kill come from the events stream instead.
+    const docker = new Docker();
+    const inspected: string[] = [];
+    const getContainer = docker.getContainer.bind(docker);
+    docker.getContainer = (id: string) => {
+      const c = getContainer(id);
+      const inspect = c.inspect.bind(c) as () => Promise<Docker.ContainerInspectInfo>;
+      c.inspect = (() => {
+        inspected.push(id);
+        return inspect();
+      }) as typeof c.inspect;
+      return c;
+    };
+    const told = new DockerRuntime({ logger: nopLogger, docker });
+    const seen: RuntimeEvent[] = [];
+    const stop = new AbortController();
+    await told.watchEvents(
+      (e) => seen.push(e),
+      () => undefined,
+      stop.signal,
+    );
+    const podUid = `${uid}-facts`;
+    try {
+      const sandboxId = await told.createSandbox(
+        { identity: identity(podUid, 'sandbox', 'POD'), hostname: 'facts', labels: {}, mounts: [] },
+        NETWORK.name,
+      );
+      const run = async (name: string, script: string, memoryBytes?: number): Promise<string> => {
+        const id = await told.createContainer({
+          identity: identity(podUid, 'init', name, { sandboxId }),
+          image: 'busybox',
+          command: ['sh', '-c', script],
+          env: [],
+          mounts: [],
+          ...(memoryBytes ? { memoryBytes } : {}),
+        });
+        await told.startContainer(id);
+        const deadline = Date.now() + 10_000;
+        while (!seen.some((e) => e.type === 'die' && e.containerId === id) && Date.now() < deadline)
+          await new Promise((r) => setTimeout(r, 20));
+        return id;
+      };
+      const failed = await run('exit3', 'exit 3');
+      const oom = await run('oom', 'a=$(head -c 64000000 /dev/zero | tr "\\0" x)', 16 * 1024 * 1024);
+
+      const byEvents = await told.listContainers(podUid);
+      expect(inspected.filter((id) => id === failed || id === oom)).to.deep.equal([]);
+      const byInspect = await new DockerRuntime({ logger: nopLogger }).listContainers(podUid);
+      for (const id of [failed, oom]) {
+        const a = byEvents.find((c) => c.id === id);
+        const b = byInspect.find((c) => c.id === id);
+        const { createdAt, startedAt, finishedAt, ...rest } = a ?? { createdAt: NaN };
+        const { createdAt: bc, startedAt: bs, finishedAt: bf, ...restB } = b ?? { createdAt: NaN };
+        expect(rest).to.deep.equal(restB);
+        // The events' times are the engine's, taken a moment after its own timestamps.
+        for (const [x, y] of [
+          [createdAt, bc],
+          [startedAt, bs],
+          [finishedAt, bf],
+        ])
+          expect(Math.abs((x ?? NaN) - (y ?? NaN)), `${id} times`).to.be.below(250);
+      }
+      expect(byEvents.find((c) => c.id === failed)).to.include({ exitCode: 3, oomKilled: false });
+      expect(byEvents.find((c) => c.id === oom)).to.include({ exitCode: 137, oomKilled: true });
+    } finally {
+      stop.abort();
+      for (const c of await runtime.listContainers(podUid)) await runtime.removeContainer(c.id);
+    }
+  });
+
   it('names containers the dockershim way so docker ps says which pod and container', async () => {
     const names = (
       await new Docker().listContainers({ all: true, filters: { label: [`io.kubernetes.pod.uid=${uid}`] } })
