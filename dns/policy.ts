@@ -12,7 +12,9 @@ export interface DnsSourcePolicy {
   exempt(ip: string): boolean;
 }
 
-export const isLoopbackIp = (ip: string): boolean => ip === '::1' || /^127\.\d+\.\d+\.\d+$/.test(ip);
+// Runs twice a packet on a socket's source address, always a literal: a prefix test is enough (a regular
+// expression here was 1.3 % of the agent's CPU under dnsperf).
+export const isLoopbackIp = (ip: string): boolean => ip.startsWith('127.') || ip === '::1';
 
 export function dnsSourcePolicy(podCidr: string, ownAddresses: Iterable<string>): DnsSourcePolicy {
   const cidr = parseCidr(podCidr);
