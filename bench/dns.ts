@@ -399,8 +399,9 @@ function dnsNotes(
       '',
       echoP99 > 1 && agentP99 <= 2 * echoP99
         ? `**p99 over 1 ms:** ${machine}; the agent stays within 2x of it, and its median near 0.1 ms. The ` +
-            'collector is not the tail: young-generation collections under this load take 0.1–0.2 ms ' +
-            '(`node --trace-gc`, 2026-11-26). The target can only be confirmed in a quiet window.'
+            'collector is not the tail: young-generation collections under this load take 0.1–0.4 ms ' +
+            "(`node --trace-gc`), and neither `--single-threaded-gc` nor a 64 MB semi-space moved the echo's p99 " +
+            'beyond the noise (2026-11-26). The target can only be confirmed in a quiet window.'
         : echoP99 > 1
           ? `**p99 over 1 ms:** ${machine}, but the agent's tail is ${fmtRatio(agentP99 / echoP99)} of that ` +
             "floor: its own pauses add to the machine's (its event loop also runs the sync loop, the API and " +
