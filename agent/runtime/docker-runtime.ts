@@ -122,7 +122,7 @@ export class DockerRuntime implements ContainerRuntime {
    * relist costs one API call, not one per container. Events and our own calls drop entries.
    */
   private readonly inspected = new Map<string, ObservedContainer>();
-  /** Exits learned from the events stream: an exited container is described without an inspect. */
+  /** Starts and exits learned from the events stream: such containers are described without an inspect. */
   private readonly facts = new ContainerFacts();
   /** Local images found recently (if-missing pulls): the hot path skips one inspect per start. */
   private readonly images = new Map<string, { id: string; at: number }>();
@@ -192,11 +192,11 @@ export class DockerRuntime implements ContainerRuntime {
     }
     const observed = await Promise.all(
       summaries.map((s) => {
-        const state = stateOf(s.State);
         const known = this.inspected.get(s.Id);
-        if (known && known.state === state) return Promise.resolve(known);
-        const told = state === 'exited' ? this.facts.exited(s) : undefined;
-        return told ? Promise.resolve(this.remember(told)) : this.observe(s.Id);
+        if (known?.state === 'exited') return Promise.resolve(known); // final (a `start` event drops it)
+        const told = this.facts.observed(s);
+        if (told) return Promise.resolve(this.remember(told));
+        return known && known.state === stateOf(s.State) ? Promise.resolve(known) : this.observe(s.Id);
       }),
     );
     return observed

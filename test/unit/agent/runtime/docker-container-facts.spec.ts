@@ -3,7 +3,7 @@ import { ContainerFacts } from '../../../../agent/runtime/docker-container-facts
 import { identityLabels } from '../../../../agent/runtime/labels';
 import type { ContainerIdentity } from '../../../../agent/runtime/runtime';
 
-type Summary = Parameters<ContainerFacts['exited']>[0];
+type Summary = Parameters<ContainerFacts['observed']>[0];
 
 const identity: ContainerIdentity = {
   podUid: 'u1',
@@ -16,8 +16,14 @@ const identity: ContainerIdentity = {
   sandboxId: 'sb',
 };
 const labels = identityLabels(identity);
-const summary = (id: string): Summary =>
-  ({ Id: id, Image: 'sha256:ffff', ImageID: 'sha256:ffff', Labels: labels, State: 'exited' }) as Summary;
+const summary = (id: string, State = 'exited', extra: Record<string, string> = {}): Summary =>
+  ({
+    Id: id,
+    Image: 'sha256:ffff',
+    ImageID: 'sha256:ffff',
+    Labels: { ...labels, ...extra },
+    State,
+  }) as Summary;
 
 describe('agent/runtime/docker-container-facts', () => {
   it('describes an exit from create, start, oom and die events', () => {
@@ -26,7 +32,9 @@ describe('agent/runtime/docker-container-facts', () => {
     facts.record('start', 'c1', 1100, {});
     facts.record('oom', 'c1', 1190, {});
     facts.record('die', 'c1', 1200, { exitCode: '137' });
-    expect(facts.exited(summary('c1'))).to.deep.equal({
+    // Also while the listing still says `running`: it lags the `die` event.
+    expect(facts.observed(summary('c1', 'running'))).to.deep.equal(facts.observed(summary('c1')));
+    expect(facts.observed(summary('c1'))).to.deep.equal({
       ...identity,
       id: 'c1',
       state: 'exited',
@@ -40,6 +48,19 @@ describe('agent/runtime/docker-container-facts', () => {
     });
   });
 
+  it('describes a started container as running while the listing agrees, but not a sandbox (its IP)', () => {
+    const facts = new ContainerFacts();
+    facts.record('create', 'c2', 1000, { image: 'busybox' });
+    facts.record('start', 'c2', 1100, {});
+    const running = facts.observed(summary('c2', 'running'));
+    expect(running).to.include({ state: 'running', exitCode: 0, startedAt: 1100 });
+    expect(running).to.not.have.property('finishedAt');
+    // The listing knows of an exit whose event has not come yet: inspect.
+    expect(facts.observed(summary('c2', 'exited'))).to.equal(undefined);
+    const sandbox = { 'io.kubernetes.docker.type': 'podsandbox' };
+    expect(facts.observed(summary('c2', 'running', sandbox))).to.equal(undefined);
+  });
+
   it('tells nothing when an event is missing or unreadable: the adapter inspects then', () => {
     const facts = new ContainerFacts();
     facts.record('start', 'seen-late', 1100, {}); // created before the stream was watched
@@ -51,8 +72,12 @@ describe('agent/runtime/docker-container-facts', () => {
     facts.record('start', 'gone', 1100, {});
     facts.record('die', 'gone', 1200, { exitCode: '1' });
     facts.record('destroy', 'gone', 1300, {});
-    for (const id of ['seen-late', 'no-code', 'gone', 'never'])
-      expect(facts.exited(summary(id)), id).to.equal(undefined);
+    facts.record('create', 'restarted', 1000, {});
+    facts.record('start', 'restarted', 1100, {});
+    facts.record('die', 'restarted', 1200, { exitCode: '1' });
+    facts.record('start', 'restarted', 1300, {}); // `docker start` by hand: running again
+    for (const id of ['seen-late', 'no-code', 'gone', 'restarted', 'never'])
+      expect(facts.observed(summary(id)), id).to.equal(undefined);
   });
 
   it('forgets everything past its bound rather than grow', () => {
@@ -62,7 +87,7 @@ describe('agent/runtime/docker-container-facts', () => {
       facts.record('start', id, 1100, {});
       facts.record('die', id, 1200, { exitCode: '0' });
     }
-    expect(['a', 'b', 'c'].map((id) => facts.exited(summary(id))?.id)).to.deep.equal([
+    expect(['a', 'b', 'c'].map((id) => facts.observed(summary(id))?.id)).to.deep.equal([
       undefined,
       undefined,
       'c',
