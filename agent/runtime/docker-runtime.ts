@@ -117,9 +117,10 @@ export class DockerRuntime implements ContainerRuntime {
   private readonly pauseImage: string;
   private readonly instance: string;
   /**
-   * The last inspect of each container. A listing reuses it while the container's state in the listing is
-   * unchanged (an exited container never changes again; a running one changes only by exiting), so a
-   * relist costs one API call, not one per container. Events and our own calls drop entries.
+   * The last description of each container (an inspect, or what its events told). A listing reuses it while
+   * the container's state in the listing is unchanged (an exited container never changes again; a running
+   * one changes only by exiting), so a relist costs one API call, not one per container. Events and our own
+   * calls drop entries.
    */
   private readonly inspected = new Map<string, ObservedContainer>();
   /** Starts and exits learned from the events stream: such containers are described without an inspect. */

@@ -10,6 +10,7 @@ import * as https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { until } from '../helpers/daemon';
 
 const MAIN = join(__dirname, '..', '..', 'agent', 'main.js');
 const REPO = resolve(__dirname, '..', '..', '..');
@@ -76,16 +77,6 @@ function request(
     req.on('error', reject);
     req.end();
   });
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 const mode = (path: string): number => statSync(path).mode & 0o777;

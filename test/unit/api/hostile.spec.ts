@@ -47,6 +47,9 @@ describe('hostile requests (api, memory runtime)', () => {
     expect(s).to.include({ kind: 'Status', code, reason });
     return s;
   };
+  /** A POST /pods body the parser must refuse: 400 BadRequest. */
+  const badBody = (type: string, payload: string): Promise<Status> =>
+    refused({ method: 'POST', url: '/pods', headers: { 'content-type': type }, payload }, 400, 'BadRequest');
   const invalid = async (body: object, field: string, text: string): Promise<void> => {
     const s = await refused({ method: 'POST', url: '/pods', payload: body }, 422, 'Invalid');
     const cause = s.details?.causes?.find((c) => c.field === field);
@@ -305,26 +308,8 @@ describe('hostile requests (api, memory runtime)', () => {
 
   describe('bodies', () => {
     it('refuses __proto__ fields in JSON and YAML, and JSON patch paths through __proto__', async () => {
-      await refused(
-        {
-          method: 'POST',
-          url: '/pods',
-          headers: { 'content-type': 'application/json' },
-          payload: '{"kind":"Pod","metadata":{"name":"p","__proto__":{"x":1}}}',
-        },
-        400,
-        'BadRequest',
-      );
-      await refused(
-        {
-          method: 'POST',
-          url: '/pods',
-          headers: { 'content-type': 'application/yaml' },
-          payload: 'kind: Pod\n__proto__: {privileged: true}\n',
-        },
-        400,
-        'BadRequest',
-      );
+      await badBody('application/json', '{"kind":"Pod","metadata":{"name":"p","__proto__":{"x":1}}}');
+      await badBody('application/yaml', 'kind: Pod\n__proto__: {privileged: true}\n');
       const created = await h.api.inject({
         method: 'POST',
         url: '/pods',
@@ -351,36 +336,9 @@ describe('hostile requests (api, memory runtime)', () => {
     });
 
     it('refuses deep nesting in JSON and YAML at once', async () => {
-      await refused(
-        {
-          method: 'POST',
-          url: '/pods',
-          headers: { 'content-type': 'application/json' },
-          payload: `${'['.repeat(100_000)}${']'.repeat(100_000)}`,
-        },
-        400,
-        'BadRequest',
-      );
-      await refused(
-        {
-          method: 'POST',
-          url: '/pods',
-          headers: { 'content-type': 'application/yaml' },
-          payload: '['.repeat(3_000),
-        },
-        400,
-        'BadRequest',
-      );
-      await refused(
-        {
-          method: 'POST',
-          url: '/pods',
-          headers: { 'content-type': 'application/yaml' },
-          payload: `${'- '.repeat(500)}x`,
-        },
-        400,
-        'BadRequest',
-      );
+      await badBody('application/json', `${'['.repeat(100_000)}${']'.repeat(100_000)}`);
+      await badBody('application/yaml', '['.repeat(3_000));
+      await badBody('application/yaml', `${'- '.repeat(500)}x`);
     });
 
     it('refuses a billion-laughs document over HTTP', async () => {
@@ -393,16 +351,7 @@ describe('hostile requests (api, memory runtime)', () => {
             .join(',')}]`,
         );
       }
-      const s = await refused(
-        {
-          method: 'POST',
-          url: '/pods',
-          headers: { 'content-type': 'application/yaml' },
-          payload: lines.join('\n'),
-        },
-        400,
-        'BadRequest',
-      );
+      const s = await badBody('application/yaml', lines.join('\n'));
       expect(s.message).to.contain('YAML');
     });
 
