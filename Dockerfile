@@ -8,4 +8,4 @@ COPY dist ./dist
 COPY test/fixtures ./test/fixtures
 ENV NODE_ENV=production
 EXPOSE 10250 53/udp 53/tcp
-CMD ["node", "dist/agent/main.js"]
+CMD ["node", "dist/daemon/main.js"]

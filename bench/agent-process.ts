@@ -1,4 +1,4 @@
-// The agent under test as a child process: the real daemon (dist/agent/main.js) with its own data dir,
+// The agent under test as a child process: the real daemon (dist/daemon/main.js) with its own data dir,
 // an ephemeral API port, the bench network and a loopback DNS port, so its RSS and CPU are its own. Also a
 // small API client and a pod watch that timestamps each pod's first Running and its removal.
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -10,7 +10,7 @@ import { BENCH_NETWORK, BENCH_POD_CIDR, removeBenchNetwork, removeBenchPodContai
 import { waitClear } from './guard';
 import { alive, children, sleep, stopPid } from './system';
 
-const MAIN = join(__dirname, '..', 'agent', 'main.js');
+const MAIN = join(__dirname, '..', 'daemon', 'main.js');
 
 export interface AgentStartOptions {
   /** Write a V8 CPU profile (node --cpu-prof) into this folder when the agent exits. */

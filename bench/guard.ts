@@ -6,7 +6,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { docker, foreignPods } from './engine';
 import { children, sleep } from './system';
 
-const FOREIGN = /dist\/agent\/main\.js|node_modules\/\.bin\/mocha|dist\/test\/|docker-compose/;
+const FOREIGN = /dist\/(daemon|agent)\/main\.js|node_modules\/\.bin\/mocha|dist\/test\/|docker-compose/;
 
 /** Command lines of processes that are not this run's and look like an agent or a test run. */
 export function foreignProcesses(): string[] {

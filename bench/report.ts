@@ -114,7 +114,7 @@ export function writeBenchmarks(path: string, parts: PartResult[], ctx: Context)
     '`npm run bench -- PART` runs one part and rewrites only its section; `--reps N`, `--profile`, `--no-write`).',
     'Comparisons are ratios against a baseline measured in the same run, alternating with it',
     'repetition by repetition: "median [min–max]" over the repetitions. The agent is the real daemon',
-    '(`node dist/agent/main.js`) as a child process with its own data dir, on the network `mk-bench`',
+    '(`node dist/daemon/main.js`) as a child process with its own data dir, on the network `mk-bench`',
     '(10.248.0.0/16), with `--proxy none`; the raw baselines use dockerode on the same network and images.',
     '',
     '## Summary',

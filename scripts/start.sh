@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 source scripts/prepare.sh
 prepare
 echo "==> starting minikubelet (Ctrl-C stops it; pods keep running)"
-exec node dist/agent/main.js "$@"
+exec node dist/daemon/main.js "$@"

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 
-const MAIN = join(__dirname, '..', 'agent', 'main.js');
+const MAIN = join(__dirname, '..', 'daemon', 'main.js');
 const CYCLES = Number(process.argv[2] ?? 200);
 const PORT = 18600 + Math.floor(Math.random() * 300);
 const URL = `http://127.0.0.1:${PORT}`;

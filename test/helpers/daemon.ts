@@ -1,10 +1,10 @@
-// The real daemon as a child process (node dist/agent/main.js) on the test network, for tests of start,
+// The real daemon as a child process (node dist/daemon/main.js) on the test network, for tests of start,
 // stop, restart and crashes.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { Pod } from '../../agent/model/pod';
 
-export const MAIN = join(__dirname, '..', '..', 'agent', 'main.js');
+export const MAIN = join(__dirname, '..', '..', 'daemon', 'main.js');
 
 export interface Daemon {
   proc: ChildProcess;

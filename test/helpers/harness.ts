@@ -1,14 +1,14 @@
-// An in-process agent built by agent/main.ts's createAgent (the real wiring) on a given runtime, with a
+// An in-process agent built by daemon/create-agent.ts's createAgent (the real wiring) on a given runtime, with a
 // temporary data dir and the test network, plus helpers to drive and wait.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../../agent/clock';
-import { loadConfig } from '../../agent/config';
+import { loadConfig } from '../../daemon/config';
 import type { EventRecorder } from '../../agent/events/recorder';
 import { type Logger, nopLogger } from '../../agent/log';
-import { type Agent, type AgentOptions, createAgent } from '../../agent/main';
+import { type Agent, type AgentOptions, createAgent } from '../../daemon/main';
 import type { Pod } from '../../agent/model/pod';
 import type { Service } from '../../agent/model/service';
 import type { ContainerRuntime } from '../../agent/runtime/runtime';

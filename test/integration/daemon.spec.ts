@@ -9,7 +9,7 @@ import { type Daemon, MAIN, randomPort, startDaemon, until } from '../helpers/da
 
 const docker = new Docker();
 
-describe('the daemon (agent/main.ts, real engine)', function () {
+describe('the daemon (daemon/main.ts, real engine)', function () {
   this.timeout(60_000);
   const dataDir = mkdtempSync(join(tmpdir(), 'mk-daemon-'));
   const port = randomPort();

@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import Docker from 'dockerode';
-import { apiUrl, writeKubeconfig } from '../../agent/kubeconfig';
+import { apiUrl, writeKubeconfig } from '../../daemon/kubeconfig';
 import { nopLogger } from '../../agent/log';
 import { DockerRuntime } from '../../agent/runtime/docker-runtime';
 import { fixturePath } from '../helpers/fixtures';

@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { until } from '../helpers/daemon';
 
-const MAIN = join(__dirname, '..', '..', 'agent', 'main.js');
+const MAIN = join(__dirname, '..', '..', 'daemon', 'main.js');
 const REPO = resolve(__dirname, '..', '..', '..');
 
 interface Daemon {

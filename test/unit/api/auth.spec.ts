@@ -4,11 +4,11 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { ensurePki, ensureToken, isLoopback, serverNames, tokenRequired } from '../../../agent/api-access';
+import { ensurePki, ensureToken, isLoopback, serverNames, tokenRequired } from '../../../daemon/api-access';
 import { ManualClock } from '../../../agent/clock';
-import { loadConfig } from '../../../agent/config';
+import { loadConfig } from '../../../daemon/config';
 import { errorCode } from '../../../agent/errors';
-import { kubeconfigText } from '../../../agent/kubeconfig';
+import { kubeconfigText } from '../../../daemon/kubeconfig';
 import { type LogRecord, capturingLogger } from '../../../agent/log';
 import { MemoryRuntime } from '../../../agent/runtime/memory-runtime';
 import { checkBearer } from '../../../api/auth';
@@ -174,7 +174,7 @@ describe('checkBearer', () => {
   });
 });
 
-describe('agent/api-access (token file and certificates)', () => {
+describe('daemon/api-access (token file and certificates)', () => {
   let dir: string;
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'mk-access-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));

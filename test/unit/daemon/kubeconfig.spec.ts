@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { apiUrl, writeKubeconfig } from '../../../agent/kubeconfig';
+import { apiUrl, writeKubeconfig } from '../../../daemon/kubeconfig';
 
-describe('agent/kubeconfig', () => {
+describe('daemon/kubeconfig', () => {
   it('writes a kubeconfig kubectl and client-node accept: the API URL, context minikubelet, namespace default', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mk-kubeconfig-'));
     try {

@@ -18,8 +18,8 @@ import { isIP } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from './config';
-import { MiniKubeletError, errorMessage } from './errors';
-import type { Logger } from './log';
+import { MiniKubeletError, errorMessage } from '../agent/errors';
+import type { Logger } from '../agent/log';
 
 export interface ApiAccess {
   /** The token every request but the health probes must carry; undefined: no authentication. */

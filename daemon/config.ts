@@ -1,5 +1,5 @@
 // Flags and environment are read once, here, into a frozen Config. Nothing else reads process.env.
-import { MiniKubeletError } from './errors';
+import { MiniKubeletError } from '../agent/errors';
 
 export interface HostPort {
   host: string;

@@ -1,6 +1,6 @@
 // The winston adapter behind the Logger interface: JSON lines, or readable lines on a terminal.
 import winston from 'winston';
-import type { LogFields, Logger } from './log';
+import type { LogFields, Logger } from '../agent/log';
 
 function wrap(w: winston.Logger): Logger {
   return {

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { loadConfig, usage } from '../../../agent/config';
+import { loadConfig, usage } from '../../../daemon/config';
 import { errorCode } from '../../../agent/errors';
 
-describe('agent/config', () => {
+describe('daemon/config', () => {
   it('has the documented defaults', () => {
     const c = loadConfig([], {}, false);
     expect(c.listen).to.deep.equal({ host: '127.0.0.1', port: 10250 });
