@@ -6,9 +6,9 @@ import type { Logger } from '../agent/log';
 import type { Namespace } from '../agent/model/namespace';
 import type { Pod } from '../agent/model/pod';
 import type { Endpoints, Service } from '../agent/model/service';
+import type { PodLogs } from '../agent/ports/pod-logs';
 import type { ObjectStore } from '../agent/store/object-store';
 import type { WatchHub } from '../agent/store/watch-hub';
-import type { PodLogs } from '../agent/sync/pod-logs';
 
 export interface WriteOptions {
   dryRun?: boolean;

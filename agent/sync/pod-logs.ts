@@ -1,16 +1,9 @@
-// Logs of a pod's container: the current instance, or the previous one, of an app or init container.
-import type { Readable } from 'node:stream';
+// Logs of a pod's container: the current instance, or the previous one, of an app or init container
+// (the PodLogs port of agent/ports/pod-logs.ts, on the container runtime).
 import { MiniKubeletError, badRequest } from '../errors';
-import type { Pod } from '../model/pod';
 import { PodView } from '../planner/pod-view';
-import type { ContainerRuntime, LogOptions } from '../runtime/runtime';
-
-export interface PodLogRequest extends LogOptions {
-  container?: string;
-  previous?: boolean;
-}
-
-export type PodLogs = (pod: Pod, request: PodLogRequest) => Promise<Readable>;
+import type { PodLogs } from '../ports/pod-logs';
+import type { ContainerRuntime } from '../runtime/runtime';
 
 export function podLogs(runtime: ContainerRuntime): PodLogs {
   return async (pod, request) => {
