@@ -1,58 +1,41 @@
-// The composition root: the only place that builds and wires the parts. `createAgent` is also what the
-// tests use, so they run exactly this wiring with a test runtime, clock or logger.
-import { randomBytes } from 'node:crypto';
-import {
-  chmodSync,
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  readFileSync,
-  unlinkSync,
-  writeFileSync,
-} from 'node:fs';
+// The wiring: the only place that builds the parts and connects them. The daemon (daemon/main.ts) runs it
+// on the Docker runtime; the tests run exactly this wiring with a test runtime, clock, logger or proxy.
+import { existsSync, mkdirSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { type Clock, systemClock } from '../agent/clock';
+import { EventRecorder } from '../agent/events/recorder';
+import type { Logger } from '../agent/log';
+import { BUILTIN_NAMESPACES, type Namespace } from '../agent/model/namespace';
+import type { Pod } from '../agent/model/pod';
+import { resolveHostPath } from '../agent/model/pod-policy';
+import type { Endpoints, Service } from '../agent/model/service';
+import { NamespaceController } from '../agent/namespaces/namespace-controller';
+import { BackoffTable } from '../agent/planner/backoff';
+import type { ServiceProxy } from '../agent/proxy/service-proxy';
+import type { ContainerRuntime, NetworkInfo } from '../agent/runtime/runtime';
+import { EndpointsController } from '../agent/services/endpoints-controller';
+import { ServiceRegistry } from '../agent/services/service-registry';
+import { serviceNotFoundReporter } from '../agent/services/service-not-found';
+import { ensureNamespaces } from '../agent/store/namespaces';
+import { ObjectStore, ResourceVersions, noPersistence } from '../agent/store/object-store';
+import { SqlitePersistence } from '../agent/store/sqlite-persistence';
+import { WatchHub } from '../agent/store/watch-hub';
+import { Executor } from '../agent/sync/executor';
+import { type ClusterDns, PodFiles, readHostResolvConf } from '../agent/sync/pod-files';
+import { podLogs } from '../agent/sync/pod-logs';
+import { PodManager } from '../agent/sync/pod-manager';
+import { Prober } from '../agent/sync/prober';
 import { buildServer } from '../api/server';
 import { ClusterCatalog } from '../dns/cluster-catalog';
 import { dnsSourcePolicy } from '../dns/policy';
 import { DnsServer } from '../dns/server';
 import { upstreamsFromResolvConf } from '../dns/upstreams';
-import { resolveHostPath } from '../agent/model/pod-policy';
-import { type ApiAccess, isLoopback, prepareApiAccess } from './api-access';
-import { type Clock, systemClock } from '../agent/clock';
-import { type Config, loadConfig, usage } from './config';
-import { errorMessage } from '../agent/errors';
-import { EventRecorder } from '../agent/events/recorder';
-import { apiUrl, writeKubeconfig } from './kubeconfig';
-import type { Logger } from '../agent/log';
-import { BUILTIN_NAMESPACES, type Namespace } from '../agent/model/namespace';
-import { NamespaceController } from '../agent/namespaces/namespace-controller';
-import type { Pod } from '../agent/model/pod';
-import type { Endpoints, Service } from '../agent/model/service';
-import { BackoffTable } from '../agent/planner/backoff';
-import { DockerRuntime } from '../agent/runtime/docker-runtime';
-import { parseFault, withFault } from '../agent/runtime/faulty-runtime';
-import type { ContainerRuntime, NetworkInfo } from '../agent/runtime/runtime';
-import { IptablesProxy } from '../agent/proxy/iptables-proxy';
-import type { ServiceRule } from '../agent/proxy/service-rules';
-import { EndpointsController } from '../agent/services/endpoints-controller';
-import { ServiceRegistry } from '../agent/services/service-registry';
-import { ensureNamespaces } from '../agent/store/namespaces';
-import { ObjectStore, ResourceVersions, noPersistence } from '../agent/store/object-store';
-import { SqlitePersistence } from '../agent/store/sqlite-persistence';
-import { WatchHub } from '../agent/store/watch-hub';
-import { Executor, fieldPath, podRef } from '../agent/sync/executor';
-import { type ClusterDns, PodFiles, readHostResolvConf } from '../agent/sync/pod-files';
-import { podLogs } from '../agent/sync/pod-logs';
-import { PodManager } from '../agent/sync/pod-manager';
-import { Prober } from '../agent/sync/prober';
-import { winstonLogger } from './winston-logger';
+import { type ApiAccess, prepareApiAccess } from './api-access';
+import type { Config } from './config';
 
-const DOCKER_RETRY_MS = 2_000;
 /** Where engine sockets live; a pod may see them only with --allow-docker-socket. */
 const DOCKER_SOCKETS = ['/var/run/docker.sock', '/run/docker.sock', '/run/containerd/containerd.sock'];
-const STOP_DEADLINE_MS = 1_500;
 
 export interface AgentOptions {
   config: Config;
@@ -65,7 +48,8 @@ export interface AgentOptions {
   hostResolvConf?: () => string;
   /** Serve DNS on the pod network's gateway (default); off for in-memory runtimes, whose gateway is not real. */
   podDns?: boolean;
-  syncServiceRules?: (rules: ServiceRule[]) => Promise<void>;
+  /** Where the ClusterIP -> endpoint table goes (the daemon's IptablesProxy); none: Services are not proxied. */
+  serviceProxy?: ServiceProxy;
 }
 
 export interface Agent {
@@ -176,7 +160,7 @@ export function createAgent(o: AgentOptions): Agent {
     endpoints,
     nodeName,
     logger: logger.child({ component: 'endpoints' }),
-    ...(o.syncServiceRules ? { syncRules: o.syncServiceRules } : {}),
+    ...(o.serviceProxy ? { proxy: o.serviceProxy } : {}),
   });
   // Pods, loopback and this host's own addresses are answered; pods alone get forwarding (dns/policy.ts).
   const dnsSources = dnsSourcePolicy(
@@ -196,15 +180,7 @@ export function createAgent(o: AgentOptions): Agent {
     // Loopback is exempt, so a benchmark or a host resolver on 127.0.0.1 is never limited.
     rateLimit: { qpsPerSource: config.dnsQpsPerSource, exempt: (ip) => dnsSources.exempt(ip) },
     // "Why is my pod stuck?": a pod keeps asking for a Service that does not exist.
-    onMissingName: (who, qname) => {
-      const pod = pods.get(who.namespace, who.name);
-      if (!pod) return;
-      const [svc, ns] = qname.split('.');
-      const actor = who.initContainer ? `init container ${who.initContainer}` : `pod ${who.name}`;
-      const path = who.initContainer ? fieldPath('init', who.initContainer) : undefined;
-      const message = `${actor}: lookups of ${qname} fail: no Service ${svc} in namespace ${ns}`;
-      events.record(podRef(pod, path), 'Warning', 'ServiceNotFound', message);
-    },
+    onMissingName: serviceNotFoundReporter({ pods, events }),
   });
   let started = false;
   // The token (when the listen address asks for one) and TLS material, made at first start and kept.
@@ -283,147 +259,3 @@ export function createAgent(o: AgentOptions): Agent {
     },
   };
 }
-
-async function waitForDocker(runtime: ContainerRuntime, logger: Logger, signal: AbortSignal): Promise<void> {
-  let told = false;
-  while (!signal.aborted) {
-    try {
-      await runtime.ping();
-      return;
-    } catch (err) {
-      if (!told) {
-        logger.error(
-          'Docker engine not reachable; start it with `npm start` (or `dockerd &`), waiting for it',
-          {
-            dockerHost: process.env['DOCKER_HOST'] ?? 'unix:///var/run/docker.sock',
-            error: errorMessage(err),
-          },
-        );
-        told = true;
-      }
-      await new Promise((r) => setTimeout(r, DOCKER_RETRY_MS));
-    }
-  }
-}
-
-/** This agent's id, kept in its data dir: what it made on the engine carries it (INSTANCE_LABEL). */
-function instanceId(dataDir: string): string {
-  const file = join(dataDir, 'instance-id');
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  if (!existsSync(file)) writeFileSync(file, `${randomBytes(6).toString('hex')}\n`, { mode: 0o600 });
-  return readFileSync(file, 'utf8').trim();
-}
-
-/**
- * The API on a unix socket of mode 0660 (owner and group). Made under a umask that leaves it 0600 until the
- * chmod, so it is never open wider; a stale socket of an earlier run is removed first, anything else is not.
- */
-async function listenOnSocket(api: FastifyInstance, path: string): Promise<void> {
-  if (existsSync(path)) {
-    if (!lstatSync(path).isSocket())
-      throw new Error(`--listen unix:${path}: the path exists and is not a socket; not removing it`);
-    unlinkSync(path);
-  }
-  const umask = process.umask(0o177);
-  try {
-    await api.listen({ path });
-  } finally {
-    process.umask(umask);
-  }
-  chmodSync(path, 0o660);
-}
-
-async function run(config: Config, logger: Logger): Promise<void> {
-  const docker = new DockerRuntime({
-    logger: logger.child({ component: 'docker' }),
-    instance: instanceId(config.dataDir),
-  });
-  const fault = config.fault ? parseFault(config.fault) : undefined;
-  if (config.fault && !fault) throw new Error(`--fault: cannot read "${config.fault}"`);
-  if (fault) logger.warn('fault injection on: this process will kill itself', { fault: config.fault });
-  const runtime = fault ? withFault(docker, fault) : docker;
-  const proxy =
-    config.proxy === 'iptables'
-      ? new IptablesProxy({ logger: logger.child({ component: 'proxy' }), serviceCidr: config.serviceCidr })
-      : undefined;
-  const agent = createAgent({
-    config,
-    runtime,
-    logger,
-    ...(proxy ? { syncServiceRules: (rules: readonly ServiceRule[]) => proxy.sync(rules) } : {}),
-  });
-  const stopping = new AbortController();
-  const stop = (signal: string): void => {
-    if (stopping.signal.aborted) return;
-    stopping.abort();
-    logger.info('stopping; pods keep running', { signal });
-    setTimeout(() => process.exit(0), STOP_DEADLINE_MS).unref();
-    void agent.stop().then(() => process.exit(0));
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
-
-  const { access } = agent;
-  const kubeconfig = join(config.dataDir, 'kubeconfig');
-  let url: string;
-  if (config.listenSocket) {
-    await listenOnSocket(agent.api, config.listenSocket);
-    url = `unix:${config.listenSocket}`; // kubectl cannot use a socket: curl --unix-socket can
-  } else {
-    await agent.api.listen({ host: config.listen.host, port: config.listen.port });
-    const bound = agent.api.server.address();
-    url = apiUrl(
-      config.listen.host,
-      typeof bound === 'object' && bound ? bound.port : config.listen.port,
-      access.tls !== undefined,
-    );
-    // KUBECONFIG=<data-dir>/kubeconfig kubectl get pods: with the token and the CA when there are.
-    writeKubeconfig(kubeconfig, url, {
-      ...(access.token ? { token: access.token } : {}),
-      ...(access.tls ? { ca: access.tls.ca } : {}),
-    });
-    if (!access.token && !isLoopback(config.listen.host))
-      logger.warn('API open to anyone who reaches it: --auth=none on a non-loopback address', {
-        listen: config.listen.host,
-      });
-  }
-  logger.info('API listening', {
-    url,
-    ...(config.listenSocket ? {} : { kubeconfig }),
-    auth: access.token ? 'token' : 'none',
-    tls: access.tls !== undefined,
-    dataDir: config.dataDir,
-    pods: agent.pods.list().length,
-  });
-  await waitForDocker(runtime, logger, stopping.signal);
-  if (stopping.signal.aborted) return;
-  await agent.start();
-  const net = agent.network();
-  logger.info('ready', {
-    docker: await runtime.version(),
-    network: net?.name,
-    subnet: net?.subnet,
-    gateway: net?.gateway,
-  });
-}
-
-function main(): void {
-  let config: Config;
-  try {
-    config = loadConfig(process.argv.slice(2), process.env, process.stdout.isTTY === true);
-  } catch (err) {
-    process.stderr.write(`minikubelet: ${errorMessage(err)}\n`);
-    process.exit(2);
-  }
-  if (config.help) {
-    process.stdout.write(usage());
-    return;
-  }
-  const logger = winstonLogger(config.logFormat, config.logLevel);
-  run(config, logger).catch((err: unknown) => {
-    logger.error('start-up failed', { error: errorMessage(err) });
-    process.exit(1);
-  });
-}
-
-if (require.main === module) main();

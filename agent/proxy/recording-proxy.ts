@@ -36,9 +36,3 @@ export class RecordingProxy implements ServiceProxy {
     if (err) throw err;
   }
 }
-
-/** A proxy that installs nothing, for wiring where service traffic is not under test. */
-export const noopProxy: ServiceProxy = {
-  sync: async () => undefined,
-  cleanup: async () => undefined,
-};

@@ -5,6 +5,7 @@ import { errorMessage } from '../errors';
 import type { Logger } from '../log';
 import type { Pod } from '../model/pod';
 import type { Endpoints, Service } from '../model/service';
+import type { ServiceProxy } from '../proxy/service-proxy';
 import type { ServiceRule } from '../proxy/service-rules';
 import type { ObjectStore } from '../store/object-store';
 import { endpointsFor } from './endpoints';
@@ -15,7 +16,8 @@ export interface EndpointsControllerDeps {
   endpoints: ObjectStore<Endpoints>;
   nodeName: string;
   logger: Logger;
-  syncRules?: (rules: ServiceRule[]) => Promise<void>;
+  /** Absent when Services are not proxied (--proxy=none): Endpoints are still kept. */
+  proxy?: ServiceProxy;
 }
 
 export function serviceRules(
@@ -92,16 +94,18 @@ export class EndpointsController {
       if (!wanted.has(`${ep.metadata.namespace}/${ep.metadata.name}`))
         endpoints.remove(ep.metadata.namespace, ep.metadata.name);
     }
-    const sync = this.deps.syncRules;
-    if (!sync) return;
+    const proxy = this.deps.proxy;
+    if (!proxy) return;
     const rules = serviceRules(services.list(), (svc) =>
       endpoints.get(svc.metadata.namespace, svc.metadata.name),
     );
     const text = JSON.stringify(rules);
     if (text === this.lastRules) return; // pod status churn that moved no endpoint
     this.lastRules = text;
-    sync(rules).catch((err: unknown) =>
-      this.deps.logger.error('service rules not applied', { error: errorMessage(err) }),
-    );
+    proxy
+      .sync(rules)
+      .catch((err: unknown) =>
+        this.deps.logger.error('service rules not applied', { error: errorMessage(err) }),
+      );
   }
 }

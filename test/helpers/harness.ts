@@ -5,18 +5,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../../agent/clock';
-import { loadConfig } from '../../daemon/config';
 import type { EventRecorder } from '../../agent/events/recorder';
 import { type Logger, nopLogger } from '../../agent/log';
-import { type Agent, type AgentOptions, createAgent } from '../../daemon/main';
+import { type Agent, type AgentOptions, createAgent } from '../../daemon/create-agent';
 import type { Pod } from '../../agent/model/pod';
 import type { Service } from '../../agent/model/service';
 import type { ContainerRuntime } from '../../agent/runtime/runtime';
 import { DockerRuntime } from '../../agent/runtime/docker-runtime';
 import { IptablesProxy } from '../../agent/proxy/iptables-proxy';
-import type { ServiceRule } from '../../agent/proxy/service-rules';
 import type { ObjectStore } from '../../agent/store/object-store';
 import type { PodManager } from '../../agent/sync/pod-manager';
+import { scratchConfig } from '../../tools/scratch-config';
 
 export interface HarnessOptions extends Partial<Omit<AgentOptions, 'config' | 'runtime'>> {
   runtime: ContainerRuntime;
@@ -40,31 +39,12 @@ export class Harness {
     this.runtime = options.runtime;
     this.ownsDataDir = !options.dataDir;
     this.dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'mk-test-'));
-    const config = loadConfig(
-      [
-        '--data-dir',
-        this.dataDir,
-        '--network',
-        'mk-test',
-        '--pod-cidr',
-        '10.245.0.0/16',
-        '--resync-seconds',
-        '60',
-        '--dns-listen',
-        '127.0.0.1:0',
-        '--allow-host-path',
-        tmpdir(),
-        ...(options.flags ?? []),
-      ],
-      {},
-      false,
-    );
+    const config = scratchConfig(this.dataDir, options.flags);
     this.proxy = options.proxy
       ? new IptablesProxy({ logger: nopLogger, serviceCidr: config.serviceCidr })
       : undefined;
-    const proxy = this.proxy;
     this.agent = createAgent({
-      ...(proxy ? { syncServiceRules: (rules: readonly ServiceRule[]) => proxy.sync(rules) } : {}),
+      ...(this.proxy ? { serviceProxy: this.proxy } : {}),
       nodeName: 'test-node',
       hostResolvConf: () => '',
       podDns: options.runtime instanceof DockerRuntime,

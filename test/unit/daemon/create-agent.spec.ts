@@ -1,0 +1,39 @@
+import { expect } from 'chai';
+import { ManualClock } from '../../../agent/clock';
+import { RecordingProxy } from '../../../agent/proxy/recording-proxy';
+import { MemoryRuntime } from '../../../agent/runtime/memory-runtime';
+import { Harness } from '../../helpers/harness';
+
+describe('daemon/create-agent', () => {
+  let h: Harness;
+  let proxy: RecordingProxy;
+  beforeEach(async () => {
+    const clock = new ManualClock();
+    proxy = new RecordingProxy();
+    h = await new Harness({ runtime: new MemoryRuntime(clock), clock, serviceProxy: proxy }).start();
+  });
+  afterEach(async () => h.stop());
+
+  it('hands the service proxy the whole ClusterIP table as pods become ready and Services go', async () => {
+    const svc = {
+      kind: 'Service',
+      metadata: { name: 'web' },
+      spec: { selector: { app: 'web' }, ports: [{ port: 80 }] },
+    };
+    expect((await h.api.inject({ method: 'POST', url: '/services', payload: svc })).statusCode).to.equal(201);
+    await h.createPod({
+      metadata: { name: 'a', labels: { app: 'web' } },
+      spec: { containers: [{ name: 'c', image: 'busybox' }] },
+    });
+    const ip = await h.waitFor(
+      'pod a running',
+      () => h.pod('a')?.status.phase === 'Running' && h.pod('a')?.status.podIP,
+      2_000,
+    );
+    const rule = { namespace: 'default', name: 'web', clusterIP: '10.96.0.10', port: 80, protocol: 'TCP' };
+    await h.waitFor('rules with pod a', () => proxy.current?.[0]?.endpoints.length, 2_000);
+    expect(proxy.current).to.deep.equal([{ ...rule, endpoints: [{ ip, port: 80 }] }]);
+    expect((await h.api.inject({ method: 'DELETE', url: '/services/web' })).statusCode).to.equal(200);
+    await h.waitFor('empty table', () => proxy.current?.length === 0, 2_000);
+  });
+});
