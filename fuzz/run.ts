@@ -20,7 +20,7 @@ import { type LogFields, type Logger, nopLogger } from '../agent/log';
 import { DockerRuntime } from '../agent/runtime/docker-runtime';
 import { MemoryRuntime } from '../agent/runtime/memory-runtime';
 import { DnsServer } from '../dns/server';
-import { Harness } from '../test/helpers/harness';
+import { type FuzzTarget, startFuzzTarget } from './agent';
 import { fuzzCases } from './cases';
 import { dnsFuzzPackets, wireQuery } from './dns-packets';
 import { type FuzzStats, httpSender, runCases } from './engine';
@@ -117,21 +117,19 @@ function report(name: string, stats: FuzzStats, took: number): void {
   if (stats.noAnswerCount) failures.push(`${name}: ${stats.noAnswerCount} requests got no answer`);
 }
 
-async function listen(h: Harness): Promise<number> {
-  await h.api.listen({ host: '127.0.0.1', port: 0 });
-  return (h.api.server.address() as AddressInfo).port;
+async function listen(h: FuzzTarget): Promise<number> {
+  await h.agent.api.listen({ host: '127.0.0.1', port: 0 });
+  return (h.agent.api.server.address() as AddressInfo).port;
 }
 
-async function engineRun(log: ErrorLog): Promise<Harness> {
+async function engineRun(log: ErrorLog): Promise<FuzzTarget> {
   const runtime = new DockerRuntime({ logger: log.logger(), instance: INSTANCE });
   await runtime.ping();
-  const h = await new Harness({
+  const h = await startFuzzTarget({
     runtime,
-    clock: systemClock,
-    podDns: false,
     logger: log.logger(),
     flags: ['--network', NETWORK, '--pod-cidr', '10.249.0.0/16'],
-  }).start();
+  });
   const before = fuzzContainers();
   const port = await listen(h);
   const client = httpSender({ host: '127.0.0.1', port, timeoutMs: 30_000 });
@@ -160,7 +158,7 @@ async function engineRun(log: ErrorLog): Promise<Harness> {
     );
     if (created.length)
       failures.push(`engine: ${created.length} containers were created: ${created.join(', ')}`);
-    if (h.pods.list().length) failures.push(`engine: ${h.pods.list().length} pods were stored`);
+    if (h.agent.pods.list().length) failures.push(`engine: ${h.agent.pods.list().length} pods were stored`);
     console.log(`engine: memory ${memText(m0, m1)}`);
     if (m1.heapMb - m0.heapMb > 32)
       failures.push(`engine: heap grew ${(m1.heapMb - m0.heapMb).toFixed(1)} MB`);
@@ -174,14 +172,17 @@ async function engineRun(log: ErrorLog): Promise<Harness> {
 
 async function memoryRun(): Promise<void> {
   const runtime = new MemoryRuntime(systemClock);
-  const h = await new Harness({ runtime, clock: systemClock }).start();
+  const h = await startFuzzTarget({ runtime, logger: nopLogger });
   const existing = ['fz-a', 'fz-b', 'fz-c', 'fz-d'];
-  for (const name of existing)
-    await h.createPod({
+  for (const name of existing) {
+    const payload = {
       kind: 'Pod',
       metadata: { name },
       spec: { containers: [{ name: 'c', image: 'busybox' }] },
-    });
+    };
+    const res = await h.agent.api.inject({ method: 'POST', url: '/pods', payload });
+    if (res.statusCode !== 201) throw new Error(`create ${name} failed: ${res.statusCode} ${res.body}`);
+  }
   const port = await listen(h);
   const client = httpSender({ host: '127.0.0.1', port, timeoutMs: 30_000 });
   try {
@@ -195,11 +196,11 @@ async function memoryRun(): Promise<void> {
     );
     const m1 = memory();
     report('memory', stats, Date.now() - t0);
-    const extra = h.pods.list().filter((p) => !existing.includes(p.metadata.name));
+    const extra = h.agent.pods.list().filter((p) => !existing.includes(p.metadata.name));
     if (extra.length) failures.push(`memory: ${extra.length} pods were stored from invalid manifests`);
     const now = (await runtime.listContainers()).length;
     console.log(
-      `memory: pods kept ${h.pods.list().length}/${existing.length}, runtime containers ${containers} -> ${now}; ${memText(m0, m1)}`,
+      `memory: pods kept ${h.agent.pods.list().length}/${existing.length}, runtime containers ${containers} -> ${now}; ${memText(m0, m1)}`,
     );
     if (now > containers) failures.push(`memory: ${now - containers} containers were created`);
   } finally {
@@ -208,7 +209,7 @@ async function memoryRun(): Promise<void> {
   }
 }
 
-async function dnsRun(h: Harness, log: ErrorLog): Promise<void> {
+async function dnsRun(h: FuzzTarget, log: ErrorLog): Promise<void> {
   const addr = h.agent.dns.addresses()[0];
   if (!addr) throw new Error('the agent serves no DNS');
   const { port } = addr;
