@@ -45,6 +45,8 @@ interface FlagSpec {
   flag: string;
   env: string;
   default: string;
+  /** What the default does, for --help, when the value alone does not say. */
+  defaultMeans?: string;
   help: string;
   /** A switch: `--flag` alone means true (`--flag=false` to say no). */
   boolean?: boolean;
@@ -177,8 +179,9 @@ export const FLAGS: readonly FlagSpec[] = [
     key: 'logFormat',
     flag: '--log-format',
     env: 'MINIKUBELET_LOG_FORMAT',
-    default: 'pretty on a TTY, else json',
-    help: 'json or pretty',
+    default: 'auto',
+    defaultMeans: 'pretty on a TTY, else json',
+    help: 'json, pretty or auto',
   },
   {
     key: 'logLevel',
@@ -192,7 +195,7 @@ export const FLAGS: readonly FlagSpec[] = [
 export function usage(): string {
   const lines = FLAGS.map(
     (f) =>
-      `  ${(f.boolean ? f.flag : `${f.flag}=VALUE`).padEnd(26)} ${f.help} (env ${f.env}, default ${f.default || 'none'})`,
+      `  ${(f.boolean ? f.flag : `${f.flag}=VALUE`).padEnd(26)} ${f.help} (env ${f.env}, default ${f.default || 'none'}${f.defaultMeans ? `: ${f.defaultMeans}` : ''})`,
   );
   return ['Usage: minikubelet [flags]', '', ...lines, `  ${'--help'.padEnd(26)} print this text`, ''].join(
     '\n',
@@ -260,9 +263,10 @@ export function loadConfig(
   if (proxy !== 'iptables' && proxy !== 'none')
     throw new MiniKubeletError('BadRequest', `--proxy must be iptables or none`);
   const given = get('logFormat');
-  const format = given === 'pretty on a TTY, else json' || given === '' ? (isTty ? 'pretty' : 'json') : given;
+  // An empty MINIKUBELET_LOG_FORMAT means the default too.
+  const format = given === 'auto' || given === '' ? (isTty ? 'pretty' : 'json') : given;
   if (format !== 'json' && format !== 'pretty')
-    throw new MiniKubeletError('BadRequest', `--log-format must be json or pretty`);
+    throw new MiniKubeletError('BadRequest', `--log-format must be json, pretty or auto`);
   return Object.freeze({
     listen: socket ? { host: '', port: 0 } : parseHostPort(listen, '--listen'),
     listenSocket: socket,

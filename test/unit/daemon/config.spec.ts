@@ -28,6 +28,17 @@ describe('daemon/config', () => {
     expect(loadConfig(['--log-format', 'json'], {}, true).logFormat).to.equal('json');
   });
 
+  it('has auto as the --log-format default, a value like any other; its help sentence is no value', () => {
+    expect(loadConfig(['--log-format', 'auto'], {}, true).logFormat).to.equal('pretty');
+    expect(loadConfig([], { MINIKUBELET_LOG_FORMAT: 'auto' }, false).logFormat).to.equal('json');
+    expect(() => loadConfig(['--log-format', 'pretty on a TTY, else json'], {}, true)).to.throw(
+      '--log-format must be json, pretty or auto',
+    );
+    expect(usage()).to.match(
+      /--log-format=VALUE +json, pretty or auto \(env MINIKUBELET_LOG_FORMAT, default auto: pretty on a TTY, else json\)/,
+    );
+  });
+
   it('rejects unknown flags, missing values and bad addresses with BadRequest', () => {
     for (const argv of [
       ['--nope'],
