@@ -2,6 +2,7 @@
 import Docker from 'dockerode';
 import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
+import { type Clock, systemClock } from '../clock';
 import { MiniKubeletError, errorMessage } from '../errors';
 import type { Logger } from '../log';
 import { ContainerFacts } from './docker-container-facts';
@@ -109,6 +110,8 @@ export interface DockerRuntimeOptions {
   pauseImage?: string;
   /** This agent's id (INSTANCE_LABEL): it lists, watches and removes only what it made. Default `default`. */
   instance?: string;
+  /** Ages the image cache and turns `sinceSeconds` into a time. Default the system clock. */
+  clock?: Clock;
 }
 
 export class DockerRuntime implements ContainerRuntime {
@@ -116,6 +119,7 @@ export class DockerRuntime implements ContainerRuntime {
   private readonly logger: Logger;
   private readonly pauseImage: string;
   private readonly instance: string;
+  private readonly clock: Clock;
   /**
    * The last description of each container (an inspect, or what its events told). A listing reuses it while
    * the container's state in the listing is unchanged (an exited container never changes again; a running
@@ -133,6 +137,7 @@ export class DockerRuntime implements ContainerRuntime {
     this.logger = options.logger;
     this.pauseImage = options.pauseImage ?? PAUSE_IMAGE;
     this.instance = options.instance ?? 'default';
+    this.clock = options.clock ?? systemClock;
   }
 
   private ownLabels(): string[] {
@@ -247,10 +252,10 @@ export class DockerRuntime implements ContainerRuntime {
   async ensureImage(ref: string, pull: 'always' | 'if-missing' | 'never'): Promise<ImageInfo> {
     if (pull !== 'always') {
       const known = this.images.get(ref);
-      if (known && Date.now() - known.at < IMAGE_CACHE_MS) return { id: known.id };
+      if (known && this.clock.now() - known.at < IMAGE_CACHE_MS) return { id: known.id };
       try {
         const id = (await this.docker.getImage(ref).inspect()).Id;
-        this.images.set(ref, { id, at: Date.now() });
+        this.images.set(ref, { id, at: this.clock.now() });
         return { id };
       } catch (err) {
         if (statusOf(err) !== 404) throw wrap(err, `inspect image ${ref}`);
@@ -408,7 +413,7 @@ export class DockerRuntime implements ContainerRuntime {
       timestamps: options.timestamps ?? false,
       ...(options.tailLines !== undefined ? { tail: options.tailLines } : {}),
       ...(options.sinceSeconds !== undefined
-        ? { since: Math.floor(Date.now() / 1000) - options.sinceSeconds }
+        ? { since: Math.floor(this.clock.now() / 1000) - options.sinceSeconds }
         : {}),
     };
     try {

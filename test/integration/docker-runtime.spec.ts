@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import Docker from 'dockerode';
+import { ManualClock } from '../../agent/clock';
 import { nopLogger } from '../../agent/log';
 import { DockerRuntime } from '../../agent/runtime/docker-runtime';
 import { containerName } from '../../agent/runtime/labels';
@@ -214,6 +215,22 @@ describe('agent/runtime/docker-runtime (real engine)', () => {
   it('finds a local image without pulling, and refuses a missing one under pull policy Never', async () => {
     expect((await runtime.ensureImage('docker.io/busybox', 'if-missing')).id).to.match(/^sha256:/);
     const err = await runtime.ensureImage('nosuch-local-image:1', 'never').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(errorCode(err)).to.equal('ImagePullError');
+  });
+
+  it('ages its image cache by the injected clock: a removed image is missed once 30 s passed on that clock', async () => {
+    const clock = new ManualClock();
+    const timed = new DockerRuntime({ logger: nopLogger, clock });
+    const docker = new Docker();
+    await docker.getImage('busybox:latest').tag({ repo: 'busybox', tag: 'clock-test' });
+    await timed.ensureImage('busybox:clock-test', 'never');
+    await docker.getImage('busybox:clock-test').remove();
+    await timed.ensureImage('busybox:clock-test', 'never'); // still cached
+    clock.advance(31_000);
+    const err = await timed.ensureImage('busybox:clock-test', 'never').then(
       () => undefined,
       (e: unknown) => e,
     );
