@@ -16,10 +16,20 @@ import type {
   SandboxSpec,
   VolumeSpec,
 } from './runtime';
-import { volumeName } from './labels';
+import { containerName, volumeName } from './labels';
+
+/** The n-th address of an IPv4 subnet (`10.245.0.0/16`, 2 -> `10.245.0.2`). */
+function podIp(subnet: string, n: number): string {
+  const base = subnet.split('/')[0]!.split('.').map(Number);
+  const value = ((base[0]! << 24) | (base[1]! << 16) | (base[2]! << 8) | base[3]!) + n;
+  return [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255].join('.');
+}
 
 /** What a started container does: run until told otherwise, or exit with a code. */
 export type Behaviour = (spec: ContainerSpec) => { exitCode: number; oomKilled?: boolean } | 'run';
+/** What a command exec'd in a running container answers. */
+export type ExecBehaviour = (spec: ContainerSpec | undefined, command: string[]) => ExecResult;
+type ExecResult = { exitCode: number; output: string };
 
 export class MemoryRuntime implements ContainerRuntime {
   readonly calls: string[] = [];
@@ -27,10 +37,13 @@ export class MemoryRuntime implements ContainerRuntime {
   readonly images = new Set<string>(['busybox', 'busybox:latest', 'docker.io/busybox']);
   readonly volumes = new Set<string>();
   behaviour: Behaviour = () => 'run';
+  execBehaviour: ExecBehaviour = () => ({ exitCode: 0, output: '' });
   private readonly errors = new Map<string, Error[]>();
   private readonly listeners = new Set<(e: RuntimeEvent) => void>();
   private seq = 0;
   private nextIp = 2;
+  /** Networks ensured, by name: sandboxes get their IPs from these subnets, as the engine's IPAM does. */
+  private readonly networks = new Map<string, NetworkInfo>();
 
   constructor(private readonly clock: Clock) {}
 
@@ -81,7 +94,11 @@ export class MemoryRuntime implements ContainerRuntime {
   async ensureNetwork(name: string, subnet: string): Promise<NetworkInfo> {
     await Promise.resolve();
     this.call('ensureNetwork', name);
-    return { name, subnet, gateway: subnet.replace(/\.\d+\/\d+$/, '.1') };
+    const known = this.networks.get(name);
+    if (known) return { ...known };
+    const info = { name, subnet, gateway: subnet.replace(/\.\d+\/\d+$/, '.1') };
+    this.networks.set(name, info);
+    return { ...info };
   }
 
   async listContainers(podUid?: string): Promise<ObservedContainer[]> {
@@ -111,7 +128,13 @@ export class MemoryRuntime implements ContainerRuntime {
     image: string,
     spec?: ContainerSpec,
   ): ObservedContainer & { logs: string[] } {
-    const id = `c${++this.seq}`.padEnd(12, '0');
+    const id = `c${String(++this.seq).padStart(11, '0')}`;
+    const name = containerName(identity);
+    if ([...this.containers.values()].some((x) => containerName(x) === name))
+      throw new MiniKubeletError(
+        'RuntimeError',
+        `create container: the container name "/${name}" is already in use`,
+      );
     const c = {
       ...identity,
       id,
@@ -125,17 +148,20 @@ export class MemoryRuntime implements ContainerRuntime {
       ...(spec ? { spec } : {}),
     };
     this.containers.set(id, c);
+    this.emit('create', c);
     return c;
   }
 
   async createSandbox(spec: SandboxSpec, network: string): Promise<string> {
     await Promise.resolve();
     this.call('createSandbox', `${spec.identity.podName} ${network}`);
+    const net = this.networks.get(network);
+    if (!spec.hostNetwork && !net) throw new MiniKubeletError('NotFound', `network ${network} not found`);
     const c = this.add(spec.identity, 'pause');
     c.state = 'running';
     c.startedAt = this.clock.now();
     if (spec.hostNetwork) c.hostNetwork = true;
-    else c.ip = `10.244.0.${this.nextIp++}`;
+    else c.ip = podIp(net!.subnet, this.nextIp++);
     this.emit('start', c);
     return c.id;
   }
@@ -163,8 +189,10 @@ export class MemoryRuntime implements ContainerRuntime {
     await Promise.resolve();
     const c = this.containers.get(id);
     this.call('stopContainer', c?.name ?? id);
-    if (c?.state === 'running') this.exit(id, 137);
-    else if (c?.state === 'created') {
+    if (c?.state === 'running') {
+      this.exit(id, 137);
+      this.emit('stop', c);
+    } else if (c?.state === 'created') {
       c.state = 'exited';
       c.exitCode = 128;
     }
@@ -213,7 +241,10 @@ export class MemoryRuntime implements ContainerRuntime {
   ): Promise<{ exitCode: number; output: string }> {
     await Promise.resolve();
     this.call('exec', `${id} ${command.join(' ')}`);
-    return { exitCode: 0, output: '' };
+    const c = this.containers.get(id);
+    if (!c) throw new MiniKubeletError('NotFound', `no container ${id}`);
+    if (c.state !== 'running') throw new MiniKubeletError('RuntimeError', `container ${id} is not running`);
+    return this.execBehaviour(c.spec, command);
   }
 
   async hostPath(path: string): Promise<string> {
