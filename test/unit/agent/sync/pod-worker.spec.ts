@@ -25,6 +25,8 @@ async function settle(h: Harness, name: string): Promise<Pod> {
   return h.pod(name)!;
 }
 
+// Init order, restart policies, a lost sandbox and deletion are shared scenarios (test/scenarios), run on
+// this runtime and on Docker; what stays here needs the manual clock or the worker's own rounds.
 describe('agent/sync/pod-worker (memory runtime)', () => {
   let clock: ManualClock;
   let rt: MemoryRuntime;
@@ -36,23 +38,6 @@ describe('agent/sync/pod-worker (memory runtime)', () => {
     h = await new Harness({ runtime: rt, clock }).start();
   });
   afterEach(async () => h.stop());
-
-  it('runs init containers one at a time, then starts all app containers together', async () => {
-    await h.createPod(initPod('p'));
-    await settle(h, 'p');
-    expect(
-      rt.calls.filter((c) => c.startsWith('createSandbox') || c.startsWith('createContainer')),
-    ).to.deep.equal(['createSandbox p mk-test', 'createContainer init1']);
-    rt.exit(rt.find('p', 'init1')!.id, 0);
-    await settle(h, 'p');
-    expect(rt.find('p', 'init2')?.state).to.equal('running');
-    expect(rt.find('p', 'app1')).to.equal(undefined);
-    rt.exit(rt.find('p', 'init2')!.id, 0);
-    const pod = await settle(h, 'p');
-    expect(rt.find('p', 'app1')?.state).to.equal('running');
-    expect(rt.find('p', 'app2')?.state).to.equal('running');
-    expect(pod.status.phase).to.equal('Running');
-  });
 
   it('retries a failed init container with back-off and never starts the apps meanwhile', async () => {
     await h.createPod(initPod('p'));
@@ -71,32 +56,6 @@ describe('agent/sync/pod-worker (memory runtime)', () => {
     expect(pod.status.initContainerStatuses?.[0]?.restartCount).to.equal(2);
   });
 
-  it('fails the pod when an init container fails under restartPolicy Never', async () => {
-    await h.createPod(initPod('p', 'Never'));
-    await settle(h, 'p');
-    rt.exit(rt.find('p', 'init1')!.id, 3);
-    const pod = await settle(h, 'p');
-    expect(pod.status.phase).to.equal('Failed');
-    expect(rt.find('p', 'init2')).to.equal(undefined);
-    expect(rt.find('p', 'POD')?.state).to.equal('exited');
-  });
-
-  it('re-runs every init container when the sandbox is lost, keeping restart counts', async () => {
-    await h.createPod(initPod('p'));
-    await settle(h, 'p');
-    rt.exit(rt.find('p', 'init1')!.id, 0);
-    await settle(h, 'p');
-    rt.exit(rt.find('p', 'init2')!.id, 0);
-    await settle(h, 'p');
-    rt.exit(rt.find('p', 'POD')!.id, 137);
-    await settle(h, 'p');
-    expect(rt.find('p', 'POD')).to.include({ attempt: 1, state: 'running' });
-    expect(rt.find('p', 'init1')).to.include({ attempt: 1, state: 'running' });
-    expect(rt.find('p', 'app1')?.state).to.equal('exited');
-    const events = h.events.list().map((e) => e.reason);
-    expect(events).to.include('SandboxChanged');
-  });
-
   it('records the kubelet events in order for a container start', async () => {
     await h.createPod({ metadata: { name: 'e' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
     await settle(h, 'e');
@@ -106,20 +65,6 @@ describe('agent/sync/pod-worker (memory runtime)', () => {
       .map((e) => e.reason);
     expect(reasons).to.deep.equal(['Scheduled', 'Pulled', 'Created', 'Started']);
     expect(h.events.list()[0]?.message).to.equal('Successfully assigned default/e to test-node');
-  });
-
-  it('removes everything of a deleted pod', async () => {
-    await h.createPod({
-      metadata: { name: 'd' },
-      spec: { volumes: [{ name: 'v', emptyDir: {} }], containers: [{ name: 'c', image: 'busybox' }] },
-    });
-    await settle(h, 'd');
-    expect(rt.volumes.size).to.equal(1);
-    const res = await h.api.inject({ method: 'DELETE', url: '/pods/d' });
-    expect(res.statusCode).to.equal(200);
-    await h.waitFor('pod gone', () => !h.pod('d'), 2_000);
-    expect(rt.containers.size).to.equal(0);
-    expect(rt.volumes.size).to.equal(0);
   });
 });
 
