@@ -24,12 +24,26 @@ spec:
     command: ['sh', '-c', '${command}']
 `;
 
+// Each test stands alone (`--grep` runs any one): `before` posts yaml-pod, which most of them read; a test
+// that changes a pod makes its own.
 describe('first pod end to end (real engine)', function () {
   this.timeout(60_000);
   let h: Harness;
+  let created: { statusCode: number; pod: Pod };
+
+  const postYaml = async (name: string): Promise<{ statusCode: number; pod: Pod }> => {
+    const res = await h.api.inject({
+      method: 'POST',
+      url: '/pods',
+      headers: { 'content-type': 'application/yaml' },
+      payload: podYaml(name),
+    });
+    return { statusCode: res.statusCode, pod: res.json<Pod>() };
+  };
 
   before(async () => {
     h = await new Harness({ runtime: new DockerRuntime({ logger: nopLogger }) }).start();
+    created = await postYaml('yaml-pod');
   });
   after(async () => h.stop());
 
@@ -38,15 +52,9 @@ describe('first pod end to end (real engine)', function () {
     return p?.status.phase === 'Running' && p.status.containerStatuses?.[0]?.state.running ? p : undefined;
   };
 
-  it('stores a YAML pod with defaults and answers 201', async () => {
-    const res = await h.api.inject({
-      method: 'POST',
-      url: '/pods',
-      headers: { 'content-type': 'application/yaml' },
-      payload: podYaml('yaml-pod'),
-    });
-    expect(res.statusCode).to.equal(201);
-    const pod = res.json<Pod>();
+  it('stores a YAML pod with defaults and answers 201', () => {
+    expect(created.statusCode).to.equal(201);
+    const pod = created.pod;
     expect(pod.metadata.uid).to.match(/^[0-9a-f-]{36}$/);
     expect(pod.metadata.namespace).to.equal('default');
     expect(pod.metadata.creationTimestamp).to.match(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
@@ -81,6 +89,7 @@ describe('first pod end to end (real engine)', function () {
   });
 
   it('lists pods as a PodList and as kubectl-style text', async () => {
+    await h.waitFor('yaml-pod running', running('yaml-pod'));
     const list = (await h.api.inject({ url: '/pods' })).json<{ kind: string; items: Pod[] }>();
     expect(list.kind).to.equal('PodList');
     expect(list.items.map((p) => p.metadata.name)).to.include('yaml-pod');
@@ -90,7 +99,10 @@ describe('first pod end to end (real engine)', function () {
   });
 
   it('serves the container log', async () => {
-    const res = await h.api.inject({ url: '/pods/yaml-pod/log?container=main' });
+    await h.waitFor('yaml-pod running', running('yaml-pod'));
+    const log = () => h.api.inject({ url: '/pods/yaml-pod/log?container=main' });
+    for (let i = 0; i < 40 && (await log()).body === ''; i++) await new Promise((r) => setTimeout(r, 50));
+    const res = await log();
     expect(res.statusCode).to.equal(200);
     expect(res.body).to.equal('hello from yaml-pod\n');
   });
@@ -141,24 +153,25 @@ describe('first pod end to end (real engine)', function () {
     expect(h.pod('bad-image')?.status.phase).to.equal('Pending');
     const text = (await h.api.inject({ url: '/pods', headers: { accept: 'text/plain' } })).body;
     expect(text).to.match(/bad-image\s+0\/1\s+ImagePullBackOff/);
-    expect(h.pod('yaml-pod')?.status.phase).to.equal('Running');
+    await h.waitFor('yaml-pod running', running('yaml-pod'));
   });
 
   it('deletes a pod: containers and files removed, then 404', async () => {
-    const uid = h.pod('yaml-pod')!.metadata.uid;
-    const res = await h.api.inject({ method: 'DELETE', url: '/pods/yaml-pod?gracePeriodSeconds=1' });
+    expect((await postYaml('doomed-pod')).statusCode).to.equal(201);
+    const uid = (await h.waitFor('doomed-pod running', running('doomed-pod'))).metadata.uid;
+    const res = await h.api.inject({ method: 'DELETE', url: '/pods/doomed-pod?gracePeriodSeconds=1' });
     expect(res.statusCode).to.equal(200);
     expect(res.json<Pod>().metadata.deletionTimestamp).to.be.a('string');
-    await h.waitFor('yaml-pod gone', () => !h.pod('yaml-pod'));
+    await h.waitFor('doomed-pod gone', () => !h.pod('doomed-pod'));
     expect(
       await docker.listContainers({ all: true, filters: { label: [`io.kubernetes.pod.uid=${uid}`] } }),
     ).to.deep.equal([]);
-    const get = await h.api.inject({ url: '/pods/yaml-pod' });
+    const get = await h.api.inject({ url: '/pods/doomed-pod' });
     expect(get.statusCode).to.equal(404);
     expect(get.json()).to.include({
       kind: 'Status',
       reason: 'NotFound',
-      message: 'pods "yaml-pod" not found',
+      message: 'pods "doomed-pod" not found',
     });
   });
 });
