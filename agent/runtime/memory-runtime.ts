@@ -189,13 +189,9 @@ export class MemoryRuntime implements ContainerRuntime {
     await Promise.resolve();
     const c = this.containers.get(id);
     this.call('stopContainer', c?.name ?? id);
-    if (c?.state === 'running') {
-      this.exit(id, 137);
-      this.emit('stop', c);
-    } else if (c?.state === 'created') {
-      c.state = 'exited';
-      c.exitCode = 128;
-    }
+    if (c?.state !== 'running') return; // stopped already, or never started: stays created, as on the engine
+    this.exit(id, 137);
+    this.emit('stop', c);
   }
 
   async removeContainer(id: string): Promise<void> {
@@ -231,7 +227,9 @@ export class MemoryRuntime implements ContainerRuntime {
     const c = this.containers.get(id);
     if (!c) throw new MiniKubeletError('NotFound', `no container ${id}`);
     const lines = options.tailLines !== undefined ? c.logs.slice(-options.tailLines) : c.logs;
-    return Readable.from(lines.map((l) => `${l}\n`));
+    // The engine stamps each line when written; the fake has one time per container, its start.
+    const stamp = options.timestamps ? `${new Date(c.startedAt ?? c.createdAt).toISOString()} ` : '';
+    return Readable.from(lines.map((l) => `${stamp}${l}\n`));
   }
 
   async exec(

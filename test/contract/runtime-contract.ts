@@ -266,6 +266,25 @@ export function runtimeContract(factory: RuntimeFactory): void {
       expect(await readAll(await rt.logs(id, { tailLines: 1 }))).to.equal('three\n');
     });
 
+    test('logs with timestamps put an RFC 3339 time before each line', async () => {
+      const id = await container('app', echoThenExit('one\ntwo', 0));
+      await rt.startContainer(id);
+      await until('exited', async () => (await observed(id)).state === 'exited');
+      const lines = (await readAll(await rt.logs(id, { timestamps: true }))).split('\n');
+      expect(lines.pop()).to.equal('');
+      for (const l of lines) expect(l).to.match(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z /);
+      expect(lines.map((l) => l.replace(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z /, ''))).to.deep.equal([
+        'one',
+        'two',
+      ]);
+    });
+
+    test('stopping a container that never started is fine and leaves it created', async () => {
+      const id = await container('app', sleepForever);
+      await rt.stopContainer(id, 0);
+      expect((await observed(id)).state).to.equal('created');
+    });
+
     test('exec runs a command in a running container and gives its exit code and output', async () => {
       const id = await container('app', sleepForever);
       await rt.startContainer(id);
