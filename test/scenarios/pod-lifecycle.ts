@@ -13,7 +13,7 @@ export function podLifecycleScenarios(world: WorldFactory): void {
   scenarioGroup(world, 'pod lifecycle scenarios', (s, scenario) => {
     scenario('init containers run one at a time, in spec order, then the apps together', async () => {
       await s.create('init-order', {
-        initContainers: [c('init1', sleepThenExit(0.3)), c('init2', succeed)],
+        initContainers: [c('init1', sleepThenExit(1)), c('init2', succeed)],
         containers: [c('app1', sleepForever), c('app2', sleepForever)],
       });
       await s.waitFor(

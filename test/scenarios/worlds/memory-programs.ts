@@ -5,7 +5,7 @@ import type { ContainerSpec } from '../../../agent/runtime/runtime';
 import { modelOf } from '../programs';
 
 /** Model time runs this much faster than the commands' own sleeps. */
-const TIME_SCALE = 0.1;
+const TIME_SCALE = 0.5;
 /** How often a waiting nslookup loop asks again (the real loop sleeps 2 s). */
 const LOOKUP_EVERY_MS = 50;
 
