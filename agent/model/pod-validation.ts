@@ -4,21 +4,16 @@ import { isIP } from 'node:net';
 import { dns1123LabelProblems, dns1123SubdomainProblems } from './names';
 import { fieldError, type FieldError } from './field-errors';
 import { validateMetadataMaps } from './meta-validation';
-import type { Container, Pod, Probe } from './pod';
+import { validateEnv } from './validation/env';
+import { validateContainerPorts } from './validation/ports';
+import { validateRestartPolicyAndProbes } from './validation/probes';
+import { validateSecurityContext } from './validation/security-context';
+import { validateVolumeMounts } from './validation/volume-mounts';
+import type { Container, Pod } from './pod';
 
 const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
 const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'];
 const DNS_POLICIES = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'];
-const NOT_FOR_INIT = ['lifecycle', 'livenessProbe', 'readinessProbe', 'startupProbe'] as const;
-/** RelaxedEnvironmentVariableValidation (GA in 1.34): printable ASCII except '='. */
-const ENV_NAME = /^[\x20-\x3c\x3e-\x7e]+$/;
-const ENV_NAME_TEXT =
-  "a valid environment variable name must consist only of printable ASCII characters other than '='";
-/** Linux's MAX_ARG_STRLEN (128 KiB with the terminating NUL): exec fails with one longer `NAME=value`. */
-export const MAX_ENV_ENTRY_BYTES = 128 * 1024 - 1;
-/** A container's whole environment, well under ARG_MAX (2 MiB), which it shares with the command line. */
-export const MAX_ENV_TOTAL_BYTES = 1024 * 1024;
-const MAX_ID = 2147483647;
 /** pkg/apis/core/validation: MaxDNSNameservers, MaxDNSSearchPaths, MaxDNSSearchListChars. */
 const MAX_NAMESERVERS = 3;
 const MAX_SEARCHES = 32;
@@ -41,28 +36,6 @@ function validateName(
     return;
   }
   for (const p of problems(value)) out.push(fieldError('Invalid', field, value, p));
-}
-
-function validateProbe(p: Probe, field: string, isLivenessOrStartup: boolean, out: FieldError[]): void {
-  const handlers = [p.exec, p.httpGet, p.tcpSocket].filter((h) => h !== undefined).length;
-  if (handlers === 0) out.push(fieldError('Required', field, undefined, 'must specify a handler type'));
-  if (handlers > 1)
-    out.push(fieldError('Forbidden', field, undefined, 'may not specify more than 1 handler type'));
-  for (const k of [
-    'initialDelaySeconds',
-    'timeoutSeconds',
-    'periodSeconds',
-    'successThreshold',
-    'failureThreshold',
-  ] as const) {
-    const v = p[k];
-    if (v !== undefined && (!Number.isInteger(v) || v < 0)) {
-      out.push(fieldError('Invalid', `${field}.${k}`, v, 'must be greater than or equal to 0'));
-    }
-  }
-  if (isLivenessOrStartup && p.successThreshold !== undefined && p.successThreshold !== 1) {
-    out.push(fieldError('Invalid', `${field}.successThreshold`, p.successThreshold, 'must be 1'));
-  }
 }
 
 function validateContainer(
@@ -95,109 +68,11 @@ function validateContainer(
       out.push(fieldError('Invalid', `${field}.${k}`, v, 'must be a list of strings'));
     }
   }
-  const sidecar = isInit && c.restartPolicy === 'Always';
-  if (isInit && c.restartPolicy !== undefined && c.restartPolicy !== 'Always') {
-    out.push(
-      fieldError('NotSupported', `${field}.restartPolicy`, c.restartPolicy, 'supported values: "Always"'),
-    );
-  }
-  if (!isInit && c.restartPolicy !== undefined) {
-    out.push(
-      fieldError('Forbidden', `${field}.restartPolicy`, undefined, 'may not be set for non-init containers'),
-    );
-  }
-  if (isInit && !sidecar) {
-    for (const k of NOT_FOR_INIT) {
-      if (c[k] !== undefined) {
-        out.push(
-          fieldError(
-            'Forbidden',
-            `${field}.${k}`,
-            undefined,
-            'may not be set for init containers without restartPolicy=Always',
-          ),
-        );
-      }
-    }
-  } else {
-    if (c.readinessProbe) validateProbe(c.readinessProbe, `${field}.readinessProbe`, false, out);
-    if (c.livenessProbe) validateProbe(c.livenessProbe, `${field}.livenessProbe`, true, out);
-    if (c.startupProbe) validateProbe(c.startupProbe, `${field}.startupProbe`, true, out);
-  }
-  let envBytes = 0;
-  (c.env ?? []).forEach((e, i) => {
-    const f = `${field}.env[${i}]`;
-    if (!e || typeof e.name !== 'string' || e.name === '') {
-      out.push(fieldError('Required', `${f}.name`));
-      return;
-    }
-    if (!ENV_NAME.test(e.name)) out.push(fieldError('Invalid', `${f}.name`, e.name, ENV_NAME_TEXT));
-    const bytes =
-      Buffer.byteLength(e.name) + 1 + (typeof e.value === 'string' ? Buffer.byteLength(e.value) : 0);
-    envBytes += bytes;
-    if (bytes > MAX_ENV_ENTRY_BYTES) {
-      out.push(
-        fieldError(
-          'TooLong',
-          `${f}.value`,
-          undefined,
-          `may not be more than ${MAX_ENV_ENTRY_BYTES} bytes with its name (the kernel's limit for one environment string)`,
-        ),
-      );
-    }
-  });
-  if (envBytes > MAX_ENV_TOTAL_BYTES) {
-    out.push(
-      fieldError(
-        'TooLong',
-        `${field}.env`,
-        undefined,
-        `may not be more than ${MAX_ENV_TOTAL_BYTES} bytes in all`,
-      ),
-    );
-  }
-  const sc = c.securityContext;
-  for (const k of ['runAsUser', 'runAsGroup'] as const) {
-    const v = sc?.[k];
-    if (v !== undefined && (!Number.isInteger(v) || v < 0 || v > MAX_ID)) {
-      out.push(
-        fieldError(
-          'Invalid',
-          `${field}.securityContext.${k}`,
-          v,
-          `must be between 0 and ${MAX_ID}, inclusive`,
-        ),
-      );
-    }
-  }
-  (c.ports ?? []).forEach((p, i) => {
-    const port = p?.containerPort;
-    if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      out.push(
-        fieldError(
-          'Invalid',
-          `${field}.ports[${i}].containerPort`,
-          port,
-          'must be between 1 and 65535, inclusive',
-        ),
-      );
-    }
-  });
-  const mountPaths = new Set<string>();
-  (c.volumeMounts ?? []).forEach((m, i) => {
-    const f = `${field}.volumeMounts[${i}]`;
-    if (!m?.name) out.push(fieldError('Required', `${f}.name`));
-    else if (!volumes.has(m.name)) out.push(fieldError('NotFound', `${f}.name`, m.name));
-    if (!m?.mountPath) out.push(fieldError('Required', `${f}.mountPath`));
-    else {
-      if (mountPaths.has(m.mountPath))
-        out.push(fieldError('Invalid', `${f}.mountPath`, m.mountPath, 'must be unique'));
-      mountPaths.add(m.mountPath);
-      // The engine's bind syntax is source:target[:options]: a ':' would smuggle in options.
-      if (m.mountPath.includes(':'))
-        out.push(fieldError('Invalid', `${f}.mountPath`, m.mountPath, "must not contain ':'"));
-    }
-  });
+  validateRestartPolicyAndProbes(c, field, isInit, out);
+  validateEnv(c.env, field, out);
+  validateSecurityContext(c.securityContext, field, out);
+  validateContainerPorts(c.ports, field, out);
+  validateVolumeMounts(c.volumeMounts, field, volumes, out);
 }
 
 function validateContainers(pod: Pod, out: FieldError[]): void {
