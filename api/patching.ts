@@ -1,5 +1,7 @@
-// What PATCH and PUT share: the base a patch applies to, server-side apply detection, preconditions.
-import { badRequest } from '../agent/errors';
+// What PATCH and PUT share: the patch function a media type selects, the base a patch applies to, server-side
+// apply detection, preconditions.
+import { MiniKubeletError, badRequest } from '../agent/errors';
+import { MERGE_KEYS, jsonPatch, mergePatch, strategicMergePatch } from '../agent/model/patch';
 import { isObject } from '../agent/model/shape';
 import type { Req } from './request';
 
@@ -39,5 +41,29 @@ export function checkApplyName(req: Req): void {
     throw badRequest(
       `the name of the object (${name}) does not match the name on the URL (${req.params.name ?? ''})`,
     );
+  }
+}
+
+/** The patch a Content-Type names, applied to `target` (list fields of a strategic merge by `keys`). */
+export function applyPatch(
+  contentType: string,
+  target: unknown,
+  patch: unknown,
+  keys: Record<string, string> = MERGE_KEYS,
+): unknown {
+  const type = contentType.split(';')[0]?.trim();
+  switch (type) {
+    case 'application/merge-patch+json':
+      return mergePatch(target, patch);
+    case 'application/strategic-merge-patch+json':
+    case 'application/apply-patch+yaml': // server-side apply, simplified: the applied object merged in
+      return strategicMergePatch(target, patch, keys);
+    case 'application/json-patch+json':
+      return jsonPatch(target, patch);
+    default:
+      throw new MiniKubeletError(
+        'UnsupportedMediaType',
+        `the server does not support the patch type ${JSON.stringify(type)}`,
+      );
   }
 }

@@ -4,14 +4,12 @@ import { MiniKubeletError, errorMessage } from '../agent/errors';
 import { registerAuth } from './auth';
 import { BODY_LIMIT, registerBodyParsers } from './body';
 import type { ApiDeps } from './deps';
+import { resourceDefinitions } from './kinds';
 import { registerParamChecks } from './params';
 import { discoveryRoutes } from './routes/discovery';
-import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
-import { namespaceRoutes } from './routes/namespaces';
-import { podRoutes } from './routes/pods';
-import { serviceRoutes } from './routes/services';
 import { HTTP_STATUS, fromFrameworkError, statusOf } from './status';
+import { registerResource } from './verbs';
 
 export function buildServer(deps: ApiDeps): FastifyInstance {
   const app = Fastify({
@@ -68,10 +66,8 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
     done();
   });
   healthRoutes(app, deps.ready);
-  discoveryRoutes(app);
-  podRoutes(app, deps);
-  serviceRoutes(app, deps);
-  eventRoutes(app, deps);
-  namespaceRoutes(app, deps);
+  const kinds = resourceDefinitions(deps);
+  discoveryRoutes(app, kinds);
+  for (const kind of kinds) registerResource(app, deps, kind);
   return app;
 }

@@ -11,7 +11,9 @@ import type { Pod } from '../agent/model/pod';
 import { resolveHostPath } from '../agent/model/pod-policy';
 import type { Endpoints, Service } from '../agent/model/service';
 import { NamespaceController } from '../agent/namespaces/namespace-controller';
+import { NamespaceRegistry } from '../agent/namespaces/namespace-registry';
 import { BackoffTable } from '../agent/planner/backoff';
+import { PodRegistry } from '../agent/pods/pod-registry';
 import type { ServiceProxy } from '../agent/proxy/service-proxy';
 import type { ContainerRuntime, NetworkInfo } from '../agent/runtime/runtime';
 import { EndpointsController } from '../agent/services/endpoints-controller';
@@ -194,7 +196,6 @@ export function createAgent(o: AgentOptions): Agent {
     events,
     clock,
     logger: logger.child({ component: 'api' }),
-    nodeName,
     versions: () => versions.current,
     ready: async () =>
       started &&
@@ -203,18 +204,24 @@ export function createAgent(o: AgentOptions): Agent {
         () => false,
       )),
     podLogs: podLogs(runtime),
-    podPolicy: {
-      allowPrivileged: config.allowPrivileged,
-      allowHostPaths: config.allowHostPaths.map(resolveHostPath),
-      allowDockerSocket: config.allowDockerSocket,
-      dockerSockets: DOCKER_SOCKETS.filter((s) => existsSync(s)).map(resolveHostPath),
-    },
     namespaces,
     watches,
-    createService: (body, ns, opts) => registry.create(body, ns, opts),
-    updateService: (body, ns, name, opts) => registry.update(body, ns, name, opts),
-    deleteService: (ns, name, opts) => registry.delete(ns, name, opts),
-    deleteNamespace: (name, opts) => namespaceController.delete(name, opts),
+    // Each writable kind's registry: what the API's generic verbs write through.
+    registries: {
+      pods: new PodRegistry({
+        store: pods,
+        clock,
+        nodeName,
+        policy: {
+          allowPrivileged: config.allowPrivileged,
+          allowHostPaths: config.allowHostPaths.map(resolveHostPath),
+          allowDockerSocket: config.allowDockerSocket,
+          dockerSockets: DOCKER_SOCKETS.filter((s) => existsSync(s)).map(resolveHostPath),
+        },
+      }),
+      services: registry,
+      namespaces: new NamespaceRegistry(namespaces, namespaceController),
+    },
   });
   return {
     config,

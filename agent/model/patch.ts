@@ -1,5 +1,6 @@
 // The three patch formats the Kubernetes API accepts: JSON merge patch (RFC 7386), JSON patch (RFC 6902)
 // and strategic merge patch (lists of named things merged by key, as kubectl sends for apply/set image).
+// Pure functions; which one a request gets (its media type) is the API's choice (api/patching.ts).
 import { MiniKubeletError } from '../errors';
 import { isObject } from './shape';
 
@@ -202,27 +203,4 @@ export function jsonPatch(target: Json, ops: Json): Json {
     }
   }
   return doc;
-}
-
-export function applyPatch(
-  contentType: string,
-  target: Json,
-  patch: Json,
-  keys: Record<string, string> = MERGE_KEYS,
-): Json {
-  const type = contentType.split(';')[0]?.trim();
-  switch (type) {
-    case 'application/merge-patch+json':
-      return mergePatch(target, patch);
-    case 'application/strategic-merge-patch+json':
-    case 'application/apply-patch+yaml': // server-side apply, simplified: the applied object merged in
-      return strategicMergePatch(target, patch, keys);
-    case 'application/json-patch+json':
-      return jsonPatch(target, patch);
-    default:
-      throw new MiniKubeletError(
-        'UnsupportedMediaType',
-        `the server does not support the patch type ${JSON.stringify(type)}`,
-      );
-  }
 }

@@ -3,9 +3,10 @@ import type { Service } from '../model/service';
 import { decodeService } from '../model/service-decode';
 import { decodeServiceUpdate } from '../model/service-update';
 import type { ObjectStore } from '../store/object-store';
+import type { Registry } from '../store/registry';
 import { ClusterIpAllocator } from './cluster-ip-allocator';
 
-export class ServiceRegistry {
+export class ServiceRegistry implements Registry<Service> {
   private readonly ips: ClusterIpAllocator;
 
   constructor(

@@ -1,10 +1,8 @@
-// Discovery in its legacy form (every kubectl from 1.27 reads it), and the smallest OpenAPI v3 document
-// that makes kubectl validate on the server: a PATCH operation per kind with its group-version-kind and
-// a `fieldValidation` parameter, so kubectl sends fieldValidation=Strict instead of validating itself.
-import { createHash } from 'node:crypto';
+// Discovery in its legacy form (every kubectl from 1.27 reads it), and the OpenAPI v3 document
+// (api/openapi.ts), both built from the kinds' definitions.
 import type { FastifyInstance } from 'fastify';
-import type { ResourceInfo } from '../resources';
-import * as resources from '../resources';
+import { openApiV1, openApiHash } from '../openapi';
+import type { ResourceDefinition } from '../resources';
 
 export const SERVER_VERSION = {
   major: '1',
@@ -18,16 +16,8 @@ export const SERVER_VERSION = {
   platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
 };
 
-const ALL: ResourceInfo<never>[] = [
-  resources.pods,
-  resources.services,
-  resources.endpoints,
-  resources.events,
-  resources.namespaces,
-];
-
-export function apiResourceList(): object {
-  const entry = (r: ResourceInfo<never>): object => ({
+export function apiResourceList(defs: readonly ResourceDefinition[]): object {
+  const entry = (r: ResourceDefinition): object => ({
     name: r.name,
     singularName: r.singularName,
     namespaced: r.namespaced,
@@ -36,48 +26,34 @@ export function apiResourceList(): object {
     ...(r.shortNames ? { shortNames: r.shortNames } : {}),
     ...(r.categories ? { categories: r.categories } : {}),
   });
-  const sub = (name: string, kind: string, verbs: string[]): object => ({
-    name,
-    singularName: '',
-    namespaced: true,
-    kind,
-    verbs,
-  });
+  const subresources = defs.flatMap((r) =>
+    (r.subresources ?? []).map((s) => ({
+      name: `${r.name}/${s.name}`,
+      singularName: '',
+      namespaced: r.namespaced,
+      kind: r.kind,
+      verbs: s.verbs,
+    })),
+  );
   return {
     kind: 'APIResourceList',
     apiVersion: 'v1',
     groupVersion: 'v1',
-    resources: [...ALL.map(entry), sub('pods/log', 'Pod', ['get']), sub('pods/status', 'Pod', ['get'])],
+    resources: [...defs.map(entry), ...subresources],
   };
 }
 
-const patchOp = (kind: string): object => ({
-  patch: {
-    'x-kubernetes-group-version-kind': { group: '', version: 'v1', kind },
-    parameters: [{ name: 'fieldValidation', in: 'query', schema: { type: 'string', uniqueItems: true } }],
-  },
-});
-
-export const OPENAPI_V1 = {
-  openapi: '3.0.0',
-  info: { title: 'Kubernetes', version: SERVER_VERSION.gitVersion },
-  paths: {
-    '/api/v1/namespaces/{namespace}/pods/{name}': patchOp('Pod'),
-    '/api/v1/namespaces/{namespace}/services/{name}': patchOp('Service'),
-    '/api/v1/namespaces/{name}': patchOp('Namespace'),
-  },
-};
-
-// kubectl caches the document by this hash: it changes whenever the document does.
-const HASH = createHash('sha256').update(JSON.stringify(OPENAPI_V1)).digest('hex').slice(0, 32).toUpperCase();
-
-export function discoveryRoutes(app: FastifyInstance): void {
+export function discoveryRoutes(app: FastifyInstance, defs: readonly ResourceDefinition[]): void {
+  const resources = apiResourceList(defs);
+  const openapi = openApiV1(defs, SERVER_VERSION.gitVersion);
+  // kubectl caches the document by this hash: it changes whenever the document does.
+  const hash = openApiHash(openapi);
   app.get('/version', async () => SERVER_VERSION);
   app.get('/api', async () => ({ kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] }));
   app.get('/apis', async () => ({ kind: 'APIGroupList', apiVersion: 'v1', groups: [] }));
-  app.get('/api/v1', async () => apiResourceList());
+  app.get('/api/v1', async () => resources);
   app.get('/openapi/v3', async () => ({
-    paths: { 'api/v1': { serverRelativeURL: `/openapi/v3/api/v1?hash=${HASH}` } },
+    paths: { 'api/v1': { serverRelativeURL: `/openapi/v3/api/v1?hash=${hash}` } },
   }));
-  app.get('/openapi/v3/api/v1', async () => OPENAPI_V1);
+  app.get('/openapi/v3/api/v1', async () => openapi);
 }

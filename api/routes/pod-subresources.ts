@@ -6,7 +6,8 @@ import { badRequest } from '../../agent/errors';
 import { objectReply } from '../collection';
 import type { ApiDeps } from '../deps';
 import { type Req, boolParam, intParam, namespaceOf } from '../request';
-import { pods as podsInfo } from '../resources';
+import type { Pod } from '../../agent/model/pod';
+import type { ResourceInfo } from '../resources';
 
 /** Passes the first `limit` bytes, then ends (limitBytes). */
 function firstBytes(source: Readable, limit: number): Readable {
@@ -37,7 +38,13 @@ function sinceSecondsOf(req: Req, now: number): number | undefined {
   return Math.max(0, Math.ceil((now - t) / 1000));
 }
 
-export function podSubresourceRoutes(app: FastifyInstance, deps: ApiDeps): void {
+/** Under each of `paths` (the pod collections: `/pods`, `/api/v1/namespaces/:namespace/pods`). */
+export function podSubresourceRoutes(
+  app: FastifyInstance,
+  deps: ApiDeps,
+  podsInfo: ResourceInfo<Pod>,
+  paths: string[],
+): void {
   const { pods } = deps;
   const podOf = (req: Req) => pods.mustGet(namespaceOf(req), req.params.name ?? '');
 
@@ -74,7 +81,7 @@ export function podSubresourceRoutes(app: FastifyInstance, deps: ApiDeps): void 
     items: deps.events.list({ uid: podOf(req).metadata.uid }),
   });
 
-  for (const base of ['/pods', '/api/v1/namespaces/:namespace/pods']) {
+  for (const base of paths) {
     app.get(`${base}/:name/log`, logs);
     app.get(`${base}/:name/status`, async (req: Req) => objectReply(req, deps, podsInfo, podOf(req)));
     app.get(`${base}/:name/events`, events);

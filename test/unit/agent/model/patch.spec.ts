@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { errorCode } from '../../../../agent/errors';
-import { applyPatch, jsonPatch, mergePatch, strategicMergePatch } from '../../../../agent/model/patch';
+import { jsonPatch, mergePatch, strategicMergePatch } from '../../../../agent/model/patch';
+import { applyPatch } from '../../../../api/patching';
 
 describe('agent/model/patch', () => {
   const pod = {

@@ -1,0 +1,70 @@
+// Creating, updating and deleting Pods: decoding with defaults and validation, the allow-flags, the node
+// they run on, and graceful deletion (the sync loop removes a pod marked for deletion).
+import type { Clock } from '../clock';
+import { MiniKubeletError, conflict } from '../errors';
+import { markDeleting } from '../model/deletion';
+import type { Pod } from '../model/pod';
+import { decodePod } from '../model/pod-decode';
+import type { PodPolicy } from '../model/pod-policy';
+import { decodePodUpdate } from '../model/pod-update';
+import type { ObjectStore } from '../store/object-store';
+import type { DeleteOptions, Registry, UpdateOptions, WriteOptions } from '../store/registry';
+
+export interface PodRegistryDeps {
+  store: ObjectStore<Pod>;
+  clock: Clock;
+  /** The node every pod is bound to (spec.nodeName). */
+  nodeName: string;
+  /** What pods may do on this host (the allow-flags). */
+  policy: PodPolicy;
+}
+
+export class PodRegistry implements Registry<Pod> {
+  constructor(private readonly deps: PodRegistryDeps) {}
+
+  create(raw: unknown, namespace: string, opts: WriteOptions = {}): Pod {
+    const pod = decodePod(raw, namespace, this.deps.policy);
+    pod.spec.nodeName = this.deps.nodeName;
+    return this.deps.store.create(pod, opts);
+  }
+
+  /** PUT and PATCH results: only images may change; a stale resourceVersion is a Conflict. */
+  update(raw: unknown, namespace: string, name: string, opts: UpdateOptions = {}): Pod {
+    const old = this.deps.store.mustGet(namespace, name);
+    const next = decodePodUpdate(old, raw, this.deps.policy);
+    const specChanged = JSON.stringify(next.spec) !== JSON.stringify(old.spec);
+    return this.deps.store.update(next, { specChanged, ...opts });
+  }
+
+  /** Graceful: the pod shows Terminating until the sync loop has removed its containers, then goes. */
+  delete(namespace: string, name: string, o: DeleteOptions = {}): Pod {
+    const { store, clock } = this.deps;
+    const pod = store.mustGet(namespace, name);
+    const m = pod.metadata;
+    if (o.uid !== undefined && o.uid !== m.uid) {
+      throw conflict(
+        'Pod',
+        m.name,
+        `Precondition failed: UID in precondition: ${o.uid}, UID in object meta: ${m.uid}`,
+      );
+    }
+    if (o.resourceVersion !== undefined && o.resourceVersion !== m.resourceVersion) {
+      throw conflict(
+        'Pod',
+        m.name,
+        `Precondition failed: ResourceVersion in precondition: ${o.resourceVersion}, ResourceVersion in object meta: ${m.resourceVersion}`,
+      );
+    }
+    if (o.gracePeriodSeconds !== undefined && o.gracePeriodSeconds < 0) {
+      throw new MiniKubeletError('BadRequest', 'gracePeriodSeconds must be non-negative');
+    }
+    if (m.deletionTimestamp !== undefined) return pod;
+    const deleting = markDeleting(
+      pod,
+      clock.now(),
+      o.gracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds,
+    );
+    // The deletion mark is persisted: a restart during the grace period must not bring the pod back.
+    return o.dryRun ? deleting : store.update(deleting, { specChanged: false, persist: true });
+  }
+}

@@ -1,0 +1,30 @@
+// What a kind's write path offers the API: one object per kind that decodes a request body, fills the
+// defaults, validates and stores (Pods: agent/pods/pod-registry.ts; Services: agent/services/service-registry.ts;
+// Namespaces: agent/namespaces/namespace-registry.ts). The API's generic verbs call only this.
+
+export interface WriteOptions {
+  /** `dryRun=All`: everything but the write. */
+  dryRun?: boolean;
+}
+
+export interface UpdateOptions extends WriteOptions {
+  /** metadata.resourceVersion of the body: a stale one is a Conflict. */
+  expectedVersion?: string;
+}
+
+/** DeleteOptions as the API server reads them (body and query); kinds without grace ignore the rest. */
+export interface DeleteOptions extends WriteOptions {
+  gracePeriodSeconds?: number;
+  /** Preconditions. */
+  uid?: string;
+  resourceVersion?: string;
+}
+
+export interface Registry<T> {
+  /** A new object from a request body, or a Status-ready error (Invalid, AlreadyExists, ...). */
+  create(raw: unknown, namespace: string, opts?: WriteOptions): T;
+  /** PUT bodies and patch results, checked against the stored object. */
+  update(raw: unknown, namespace: string, name: string, opts?: UpdateOptions): T;
+  /** The deleted object, or the object marked for deletion when it goes gracefully. */
+  delete(namespace: string, name: string, opts?: DeleteOptions): T;
+}

@@ -1,0 +1,23 @@
+// The kinds this API serves, in discovery's order. A new kind is a file beside these (its definition: the
+// store it reads, its registry, columns, field selectors) and one line here; the verbs, discovery and the
+// OpenAPI document follow from the definition.
+import type { StoredObject } from '../../agent/store/object-store';
+import type { ApiDeps } from '../deps';
+import type { ResourceDefinition } from '../resources';
+import { endpointsResource } from './endpoints';
+import { eventResource } from './events';
+import { namespaceResource } from './namespaces';
+import { podResource } from './pods';
+import { serviceResource } from './services';
+
+/** A definition whose object type is forgotten: the generic code only hands objects back to its own functions. */
+const erase = <T extends StoredObject>(def: ResourceDefinition<T>): ResourceDefinition =>
+  def as unknown as ResourceDefinition;
+
+export const resourceDefinitions = (deps: ApiDeps): ResourceDefinition[] => [
+  erase(podResource(deps)),
+  erase(serviceResource(deps)),
+  erase(endpointsResource(deps)),
+  erase(eventResource(deps)),
+  erase(namespaceResource(deps)),
+];

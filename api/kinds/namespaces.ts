@@ -1,0 +1,24 @@
+// Namespaces (cluster-scoped): created and labelled through the NamespaceRegistry; an update changes only
+// labels and annotations; a delete turns the namespace Terminating until its contents are gone.
+import type { Namespace } from '../../agent/model/namespace';
+import type { ApiDeps } from '../deps';
+import { ALL_VERBS, type ResourceDefinition, age, ageColumn, nameColumn } from '../resources';
+import { column } from '../table';
+
+export function namespaceResource(deps: ApiDeps): ResourceDefinition<Namespace> {
+  return {
+    name: 'namespaces',
+    singularName: 'namespace',
+    kind: 'Namespace',
+    listKind: 'NamespaceList',
+    namespaced: false,
+    verbs: ALL_VERBS,
+    shortNames: ['ns'],
+    fields: { 'metadata.name': (n) => n.metadata.name, 'status.phase': (n) => n.status.phase },
+    columns: [nameColumn, column('Status', 'The status of the namespace.'), ageColumn],
+    cells: (n, now) => [n.metadata.name, n.status.phase, age(n, now)],
+    source: { list: () => deps.namespaces.list(), get: (_ns, name) => deps.namespaces.get('', name) },
+    registry: deps.registries.namespaces,
+    logCreated: (n) => ['namespace created', { namespace: n.metadata.name }],
+  };
+}

@@ -1,0 +1,104 @@
+// The REST verbs of a kind, registered from its definition (api/resources.ts): list and watch (also across
+// namespaces and under the legacy /watch/ paths), get, create, update, patch (every patch type, server-side
+// apply included) and delete. A verb is served when the definition names it; writes go to the kind's
+// registry, which decodes, defaults, validates and stores.
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { notFound } from '../agent/errors';
+import { MERGE_KEYS } from '../agent/model/patch';
+import type { StoredObject } from '../agent/store/object-store';
+import { requireNamespace } from '../agent/store/namespaces';
+import type { Registry } from '../agent/store/registry';
+import { collectionHandler, objectReply, selectorOf, watchRoutes } from './collection';
+import type { ApiDeps } from './deps';
+import { validateFields } from './field-validation';
+import { applyPatch, bodyName, checkApplyName, expectedVersion, isApply, patchBase } from './patching';
+import { type Req, deleteOptions, isDryRun, listNamespace, namespaceOf } from './request';
+import type { ResourceDefinition } from './resources';
+
+const WRITE_VERBS = ['create', 'update', 'patch', 'delete'];
+
+export function registerResource<T extends StoredObject>(
+  app: FastifyInstance,
+  deps: ApiDeps,
+  def: ResourceDefinition<T>,
+): void {
+  const has = (verb: string): boolean => def.verbs.includes(verb);
+  const registry = def.registry;
+  if (!registry && WRITE_VERBS.some(has)) throw new Error(`${def.kind}: write verbs need a registry`);
+  const writes = registry as Registry<T>;
+  const namespace = (req: Req): string => (def.namespaced ? namespaceOf(req) : '');
+  const name = (req: Req): string => req.params.name ?? '';
+  const current = (req: Req): T => {
+    const obj = def.source.get(namespace(req), name(req));
+    if (!obj) throw notFound(def.kind, name(req));
+    return obj;
+  };
+  const log = (line: [string, Record<string, unknown>] | undefined): void => {
+    if (line) deps.logger.info(...line);
+  };
+
+  const collection = collectionHandler(deps, def, (ns) => def.source.list(ns));
+  const plainText = def.plainText;
+  /** `curl -H 'Accept: text/plain'`: the kubectl-style table as text, for kinds that print one. */
+  const list = async (req: Req, reply: FastifyReply): Promise<unknown> => {
+    if (!plainText || !(req.headers.accept ?? '').startsWith('text/plain')) return collection(req, reply);
+    const items = def.source.list(listNamespace(req)).filter(selectorOf(req, def));
+    return reply.type('text/plain').send(plainText(items, deps.clock.now()));
+  };
+
+  const create = (req: Req, reply: FastifyReply, body: unknown): T => {
+    validateFields(req, reply, def.kind, body);
+    const ns = namespace(req);
+    if (def.namespaced) requireNamespace(deps.namespaces, ns, def.kind, bodyName(body));
+    const dryRun = isDryRun(req);
+    const stored = writes.create(body, ns, { dryRun });
+    if (!dryRun) log(def.logCreated?.(stored));
+    return stored;
+  };
+
+  /** PUT bodies and patch results; a stale metadata.resourceVersion is a Conflict. */
+  const update = (req: Req, reply: FastifyReply, body: unknown): T => {
+    validateFields(req, reply, def.kind, body);
+    return writes.update(body, namespace(req), name(req), {
+      dryRun: isDryRun(req),
+      ...expectedVersion(body),
+    });
+  };
+
+  const patch = async (req: Req, reply: FastifyReply): Promise<unknown> => {
+    const old = def.source.get(namespace(req), name(req));
+    if (isApply(req)) {
+      checkApplyName(req);
+      if (!old) return reply.code(201).send(create(req, reply, req.body));
+      validateFields(req, reply, def.kind, req.body);
+    }
+    if (!old) return current(req);
+    const ct = req.headers['content-type'] ?? '';
+    return update(req, reply, applyPatch(ct, patchBase(old), req.body, def.mergeKeys ?? MERGE_KEYS));
+  };
+
+  const remove = async (req: Req): Promise<unknown> => {
+    const options = deleteOptions(req);
+    const dryRun = isDryRun(req);
+    const gone = writes.delete(namespace(req), name(req), { ...options, dryRun });
+    if (!dryRun) log(def.logDeleted?.(gone));
+    return def.deleteResponse ? def.deleteResponse(gone) : gone;
+  };
+
+  const collectionPaths = def.namespaced
+    ? [...(def.shortPath ? [`/${def.name}`] : []), `/api/v1/namespaces/:namespace/${def.name}`]
+    : [`/api/v1/${def.name}`];
+  for (const base of collectionPaths) {
+    const item = `${base}/:name`;
+    if (has('list')) app.get(base, list);
+    if (has('create'))
+      app.post(base, async (req: Req, reply) => reply.code(201).send(create(req, reply, req.body)));
+    if (has('get')) app.get(item, async (req: Req) => objectReply(req, deps, def, current(req)));
+    if (has('update')) app.put(item, async (req: Req, reply) => update(req, reply, req.body));
+    if (has('patch')) app.patch(item, patch);
+    if (has('delete')) app.delete(item, remove);
+  }
+  if (def.namespaced && has('list')) app.get(`/api/v1/${def.name}`, list);
+  if (has('watch')) watchRoutes(app, def.name, collection, def.namespaced);
+  def.routes?.(app, collectionPaths);
+}
