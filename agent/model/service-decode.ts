@@ -5,7 +5,7 @@ import type { Service } from './service';
 import { applyServiceDefaults, validateService } from './service-validation';
 import { METADATA_SHAPE, checkShape, isObject, type Shape } from './shape';
 
-const SERVICE_SHAPE: Shape = {
+export const SERVICE_SHAPE: Shape = {
   type: 'object',
   fields: {
     metadata: METADATA_SHAPE,
@@ -16,6 +16,7 @@ const SERVICE_SHAPE: Shape = {
         selector: { type: 'stringMap' },
         clusterIP: { type: 'string' },
         sessionAffinity: { type: 'string' },
+        internalTrafficPolicy: { type: 'string' },
         publishNotReadyAddresses: { type: 'boolean' },
         ports: {
           type: 'array',

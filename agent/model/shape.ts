@@ -151,6 +151,7 @@ export const POD_SHAPE = obj({
     hostname: str,
     subdomain: str,
     nodeName: str,
+    schedulerName: str,
     hostNetwork: bool,
     hostPID: bool,
     hostIPC: bool,

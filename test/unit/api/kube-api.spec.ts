@@ -126,6 +126,33 @@ describe('api: the Kubernetes surface (memory runtime)', () => {
       for (const p of Object.values(doc.paths))
         expect(p.patch.parameters.map((x) => x.name)).to.include('fieldValidation');
     });
+
+    it('serves the upstream schemas (Kubernetes 1.34) in the OpenAPI v3 document, each kind with its group-version-kind', async () => {
+      const url = (await req('GET', '/openapi/v3')).json<{
+        paths: Record<string, { serverRelativeURL: string }>;
+      }>().paths['api/v1']?.serverRelativeURL;
+      const doc = (await req('GET', url ?? '')).json<{
+        components: {
+          schemas: Record<
+            string,
+            { properties?: Record<string, { $ref?: string }> } & Record<string, unknown>
+          >;
+        };
+      }>();
+      const schemas = doc.components.schemas;
+      for (const kind of ['Pod', 'Service', 'Endpoints', 'Event', 'Namespace'])
+        expect(schemas[`io.k8s.api.core.v1.${kind}`]?.['x-kubernetes-group-version-kind']).to.deep.equal([
+          { group: '', version: 'v1', kind },
+        ]);
+      expect(schemas['io.k8s.api.core.v1.Pod']?.properties?.['spec']?.$ref).to.equal(
+        '#/components/schemas/io.k8s.api.core.v1.PodSpec',
+      );
+      expect(Object.keys(schemas['io.k8s.api.core.v1.Container']?.properties ?? {})).to.include.members([
+        'name',
+        'image',
+        'restartPolicyRules', // new in 1.34
+      ]);
+    });
   });
 
   describe('errors kubectl prints verbatim', () => {

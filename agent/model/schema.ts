@@ -1,0 +1,34 @@
+// The upstream schemas of the kinds this agent serves (Kubernetes 1.34, as /version reports), as OpenAPI v3
+// component schemas in schema/core-v1.json. That file is generated from @kubernetes/client-node's models
+// (`npm run schemas`, scripts/generate-schemas.ts) and never edited by hand: strict decoding
+// (known-fields.ts) and the served OpenAPI document read it; a test holds the hand-written shapes to it.
+import document from './schema/core-v1.json';
+
+export interface Schema {
+  type?: string;
+  format?: string;
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  additionalProperties?: Schema;
+  $ref?: string;
+  'x-kubernetes-int-or-string'?: boolean;
+  'x-kubernetes-preserve-unknown-fields'?: boolean;
+}
+
+/** Definition name -> schema, as in an OpenAPI document's components.schemas. */
+export const SCHEMAS: Readonly<Record<string, Schema>> = document.schemas;
+/** Where the schemas come from (package and Kubernetes version). */
+export const SCHEMA_SOURCE: string = document.source;
+
+const REF_PREFIX = '#/components/schemas/';
+
+/** The definition a schema refers to, or the schema itself. */
+export function resolve(s: Schema): Schema {
+  if (s.$ref === undefined) return s;
+  const target = SCHEMAS[s.$ref.slice(REF_PREFIX.length)];
+  if (!target) throw new Error(`schema ${s.$ref} is missing from schema/core-v1.json`);
+  return target;
+}
+
+/** The schema of a core/v1 kind (`Pod`), or undefined for a kind without one. */
+export const kindSchema = (kind: string): Schema | undefined => SCHEMAS[`io.k8s.api.core.v1.${kind}`];

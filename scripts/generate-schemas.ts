@@ -1,0 +1,117 @@
+// Writes agent/model/schema/core-v1.json: the OpenAPI v3 schemas of the kinds this agent serves (and of
+// every type they contain), derived from the models of @kubernetes/client-node, which are generated from
+// upstream's OpenAPI document. The package is pinned to 1.4.0 = Kubernetes 1.34, the version /version
+// reports. `npm run schemas` regenerates; test/unit/agent/model/schema.spec.ts fails when the file and the
+// package disagree.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The kinds served, as client-node names their models. */
+const ROOTS = ['V1Pod', 'V1Service', 'V1Namespace', 'V1Endpoints', 'CoreV1Event'];
+/** Models of apimachinery's meta/v1 package among those the kinds reach; the rest are core/v1. */
+const META = new Set([
+  'Condition',
+  'LabelSelector',
+  'LabelSelectorRequirement',
+  'ManagedFieldsEntry',
+  'ObjectMeta',
+  'OwnerReference',
+]);
+const META_PREFIX = 'io.k8s.apimachinery.pkg.apis.meta.v1.';
+const QUANTITY = 'io.k8s.apimachinery.pkg.api.resource.Quantity';
+const INT_OR_STRING = 'io.k8s.apimachinery.pkg.util.intstr.IntOrString';
+/**
+ * Fields upstream types as a resource.Quantity (a string or a number in JSON), which client-node's models
+ * flatten to `string`: `Model.field`.
+ */
+const QUANTITY_FIELDS = new Set([
+  'V1ResourceRequirements.limits',
+  'V1ResourceRequirements.requests',
+  'V1VolumeResourceRequirements.limits',
+  'V1VolumeResourceRequirements.requests',
+  'V1EmptyDirVolumeSource.sizeLimit',
+  'V1PodSpec.overhead',
+  'V1ContainerStatus.allocatedResources',
+  'V1ResourceFieldSelector.divisor',
+]);
+
+interface Attribute {
+  name: string;
+  baseName: string;
+  type: string;
+  format: string;
+}
+type Models = Record<string, { getAttributeTypeMap?: () => Attribute[] } | undefined>;
+export type JsonSchema = Record<string, unknown>;
+
+/** `V1Pod` -> `io.k8s.api.core.v1.Pod`; `CoreV1Event` -> `io.k8s.api.core.v1.Event`. */
+function definitionName(model: string): string {
+  const short = model.replace(/^(CoreV1|V1)/, '');
+  return META.has(short) || short === 'MicroTime' ? `${META_PREFIX}${short}` : `io.k8s.api.core.v1.${short}`;
+}
+const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
+
+export interface SchemaDocument {
+  source: string;
+  schemas: Record<string, JsonSchema>;
+}
+
+export async function generateSchemas(): Promise<SchemaDocument> {
+  const models = (await import('@kubernetes/client-node')) as unknown as Models;
+  const schemas: Record<string, JsonSchema> = {
+    [QUANTITY]: { type: 'string', 'x-kubernetes-int-or-string': true },
+    [INT_OR_STRING]: { type: 'string', 'x-kubernetes-int-or-string': true, format: 'int-or-string' },
+    [`${META_PREFIX}Time`]: { type: 'string', format: 'date-time' },
+    [`${META_PREFIX}MicroTime`]: { type: 'string', format: 'date-time' },
+  };
+  const pending: string[] = [...ROOTS];
+  const typeOf = (t: string, format: string, quantity: boolean): JsonSchema => {
+    const list = /^Array<(.*)>$/.exec(t);
+    if (list) return { type: 'array', items: typeOf(list[1] ?? '', format, quantity) };
+    const map = /^\{ \[key: string\]: (.*); \}$/.exec(t);
+    if (map) return { type: 'object', additionalProperties: typeOf(map[1] ?? '', format, quantity) };
+    if (quantity) return ref(QUANTITY);
+    switch (t) {
+      case 'string':
+        return format ? { type: 'string', format } : { type: 'string' };
+      case 'number':
+        return format === 'double' ? { type: 'number', format } : { type: 'integer', format };
+      case 'boolean':
+        return { type: 'boolean' };
+      case 'Date':
+        return ref(`${META_PREFIX}Time`);
+      case 'IntOrString':
+        return ref(INT_OR_STRING);
+      case 'any':
+        return { 'x-kubernetes-preserve-unknown-fields': true };
+      default:
+        pending.push(t);
+        return ref(definitionName(t));
+    }
+  };
+  while (pending.length) {
+    const model = pending.pop() ?? '';
+    const name = definitionName(model);
+    if (schemas[name]) continue;
+    const attributes = models[model]?.getAttributeTypeMap?.();
+    if (!attributes) throw new Error(`@kubernetes/client-node has no model ${model}`);
+    const properties: Record<string, JsonSchema> = {};
+    schemas[name] = { type: 'object', properties };
+    for (const a of attributes)
+      properties[a.baseName] = typeOf(a.type, a.format, QUANTITY_FIELDS.has(`${model}.${a.name}`));
+  }
+  const sorted = Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => (a < b ? -1 : 1)));
+  return { source: '@kubernetes/client-node 1.4.0 (Kubernetes 1.34)', schemas: sorted };
+}
+
+export const SCHEMA_FILE = join(__dirname, '..', '..', 'agent', 'model', 'schema', 'core-v1.json');
+
+if (require.main === module) {
+  generateSchemas().then(
+    (doc) => writeFileSync(SCHEMA_FILE, `${JSON.stringify(doc, null, 1)}\n`),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}
