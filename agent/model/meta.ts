@@ -2,6 +2,8 @@
 
 export interface ObjectMeta {
   name: string;
+  /** A prefix the server completes into `name` when the body has none. */
+  generateName?: string;
   namespace: string;
   uid: string;
   creationTimestamp: string;

@@ -3,37 +3,7 @@ import { fieldError, invalidError, type FieldError } from './field-errors';
 import { decodeObject } from './pod-decode';
 import type { Service } from './service';
 import { applyServiceDefaults, validateService } from './service-validation';
-import { METADATA_SHAPE, checkShape, isObject, type Shape } from './shape';
-
-export const SERVICE_SHAPE: Shape = {
-  type: 'object',
-  fields: {
-    metadata: METADATA_SHAPE,
-    spec: {
-      type: 'object',
-      fields: {
-        type: { type: 'string' },
-        selector: { type: 'stringMap' },
-        clusterIP: { type: 'string' },
-        sessionAffinity: { type: 'string' },
-        internalTrafficPolicy: { type: 'string' },
-        publishNotReadyAddresses: { type: 'boolean' },
-        ports: {
-          type: 'array',
-          items: {
-            type: 'object',
-            fields: {
-              name: { type: 'string' },
-              protocol: { type: 'string' },
-              port: { type: 'number' },
-              targetPort: { type: 'intOrString' },
-            },
-          },
-        },
-      },
-    },
-  },
-};
+import { SERVICE_SHAPE, checkShape, isObject } from './shape';
 
 export function decodeService(raw: unknown, namespace: string): Service {
   const obj = decodeObject(raw, 'Service', namespace);

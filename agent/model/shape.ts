@@ -1,14 +1,19 @@
 // Structural checks on decoded JSON before defaults and validation touch it: wrong types become field
-// errors instead of exceptions deep inside the agent.
+// errors instead of exceptions deep inside the agent. The shapes are derived from the upstream schemas
+// (schema.ts), so every field Kubernetes knows is type-checked, whether or not the agent acts on it.
 import { fieldError, type FieldError } from './field-errors';
+import { type Schema, kindSchema, resolve } from './schema';
 
 export const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export interface Shape {
-  type: 'object' | 'array' | 'string' | 'number' | 'boolean' | 'stringMap' | 'intOrString' | 'any';
+  type:
+    'object' | 'array' | 'string' | 'number' | 'boolean' | 'stringMap' | 'intOrString' | 'quantity' | 'any';
   fields?: Record<string, Shape>;
   items?: Shape;
+  /** A map: every value has this shape. */
+  values?: Shape;
 }
 
 const typeName: Record<Shape['type'], string> = {
@@ -19,6 +24,7 @@ const typeName: Record<Shape['type'], string> = {
   boolean: 'boolean',
   stringMap: 'map of strings',
   intOrString: 'integer or string',
+  quantity: 'quantity (a string or a number)',
   any: 'value',
 };
 
@@ -32,6 +38,8 @@ export function checkShape(value: unknown, shape: Shape, path: string, out: Fiel
       if (!isObject(value)) return bad();
       for (const [k, s] of Object.entries(shape.fields ?? {}))
         checkShape(value[k], s, path ? `${path}.${k}` : k, out);
+      if (shape.values)
+        for (const [k, v] of Object.entries(value)) checkShape(v, shape.values, `${path}[${k}]`, out);
       return;
     case 'array':
       if (!Array.isArray(value)) return bad();
@@ -46,6 +54,9 @@ export function checkShape(value: unknown, shape: Shape, path: string, out: Fiel
     case 'intOrString':
       if (typeof value !== 'string' && !Number.isInteger(value)) bad();
       return;
+    case 'quantity':
+      if (typeof value !== 'string' && !Number.isFinite(value)) bad();
+      return;
     case 'string':
     case 'number':
     case 'boolean':
@@ -54,107 +65,53 @@ export function checkShape(value: unknown, shape: Shape, path: string, out: Fiel
   }
 }
 
-const str: Shape = { type: 'string' };
-const num: Shape = { type: 'number' };
-const bool: Shape = { type: 'boolean' };
-const strings: Shape = { type: 'array', items: str };
-const obj = (fields: Record<string, Shape>): Shape => ({ type: 'object', fields });
-const list = (items: Shape): Shape => ({ type: 'array', items });
+const QUANTITY_REF = '#/components/schemas/io.k8s.apimachinery.pkg.api.resource.Quantity';
+const ANY: Shape = { type: 'any' };
+/** Shapes of definitions already made (one per $ref), so shared types are made once. */
+const made = new Map<string, Shape>();
 
-const handler = obj({
-  exec: obj({ command: strings }),
-  httpGet: obj({
-    path: str,
-    port: { type: 'intOrString' },
-    host: str,
-    scheme: str,
-    httpHeaders: list(obj({ name: str, value: str })),
-  }),
-  tcpSocket: obj({ port: { type: 'intOrString' }, host: str }),
-});
-const probe: Shape = {
-  type: 'object',
-  fields: {
-    ...handler.fields,
-    initialDelaySeconds: num,
-    timeoutSeconds: num,
-    periodSeconds: num,
-    successThreshold: num,
-    failureThreshold: num,
-    terminationGracePeriodSeconds: num,
-  },
-};
+/** The shape an upstream schema describes. */
+export function shapeOf(schema: Schema): Shape {
+  const ref = schema.$ref;
+  if (ref === QUANTITY_REF) return { type: 'quantity' };
+  if (ref !== undefined) {
+    const known = made.get(ref);
+    if (known) return known;
+    const shape: Shape = { type: 'object' };
+    made.set(ref, shape); // before the fields: a type that contains itself ends here
+    Object.assign(shape, shapeOf(resolve(schema)));
+    return shape;
+  }
+  if (schema['x-kubernetes-int-or-string']) return { type: 'intOrString' };
+  switch (schema.type) {
+    case 'string':
+      return { type: 'string' };
+    case 'integer':
+    case 'number':
+      return { type: 'number' };
+    case 'boolean':
+      return { type: 'boolean' };
+    case 'array':
+      return { type: 'array', items: schema.items ? shapeOf(schema.items) : ANY };
+    case 'object': {
+      const values = schema.additionalProperties ? shapeOf(schema.additionalProperties) : undefined;
+      if (values?.type === 'string') return { type: 'stringMap' };
+      if (values) return { type: 'object', values };
+      const fields = Object.entries(schema.properties ?? {}).map(([k, s]) => [k, shapeOf(s)] as const);
+      return { type: 'object', fields: Object.fromEntries(fields) };
+    }
+    default:
+      return ANY; // x-kubernetes-preserve-unknown-fields
+  }
+}
 
-const container = obj({
-  name: str,
-  image: str,
-  command: strings,
-  args: strings,
-  workingDir: str,
-  env: list(
-    obj({ name: str, value: str, valueFrom: obj({ fieldRef: obj({ fieldPath: str, apiVersion: str }) }) }),
-  ),
-  ports: list(obj({ name: str, containerPort: num, protocol: str, hostPort: num, hostIP: str })),
-  volumeMounts: list(obj({ name: str, mountPath: str, readOnly: bool, subPath: str })),
-  resources: obj({ limits: obj({}), requests: obj({}) }),
-  imagePullPolicy: str,
-  securityContext: obj({
-    runAsUser: num,
-    runAsGroup: num,
-    runAsNonRoot: bool,
-    readOnlyRootFilesystem: bool,
-    privileged: bool,
-    allowPrivilegeEscalation: bool,
-    capabilities: obj({ add: strings, drop: strings }),
-  }),
-  readinessProbe: probe,
-  livenessProbe: probe,
-  startupProbe: probe,
-  lifecycle: obj({ postStart: handler, preStop: handler }),
-  restartPolicy: str,
-  terminationMessagePath: str,
-  terminationMessagePolicy: str,
-  stdin: bool,
-  tty: bool,
-});
+/** A kind's shape for a request body: everything but status, which the server owns and replaces. */
+function kindShape(kind: string): Shape {
+  const schema = kindSchema(kind);
+  if (!schema) throw new Error(`no upstream schema for ${kind}`);
+  const { status: _status, ...fields } = shapeOf(schema).fields ?? {};
+  return { type: 'object', fields };
+}
 
-export const METADATA_SHAPE = obj({
-  name: str,
-  generateName: str,
-  namespace: str,
-  labels: { type: 'stringMap' },
-  annotations: { type: 'stringMap' },
-  resourceVersion: str,
-});
-
-export const POD_SHAPE = obj({
-  metadata: METADATA_SHAPE,
-  spec: obj({
-    containers: list(container),
-    initContainers: list(container),
-    volumes: list(
-      obj({
-        name: str,
-        emptyDir: obj({ medium: str, sizeLimit: { type: 'intOrString' } }),
-        hostPath: obj({ path: str, type: str }),
-      }),
-    ),
-    restartPolicy: str,
-    terminationGracePeriodSeconds: num,
-    activeDeadlineSeconds: num,
-    dnsPolicy: str,
-    dnsConfig: obj({
-      nameservers: strings,
-      searches: strings,
-      options: list(obj({ name: str, value: str })),
-    }),
-    hostname: str,
-    subdomain: str,
-    nodeName: str,
-    schedulerName: str,
-    hostNetwork: bool,
-    hostPID: bool,
-    hostIPC: bool,
-    enableServiceLinks: bool,
-  }),
-});
+export const POD_SHAPE = kindShape('Pod');
+export const SERVICE_SHAPE = kindShape('Service');

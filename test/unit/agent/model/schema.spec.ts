@@ -1,5 +1,8 @@
 // One schema source: the upstream schemas (agent/model/schema/core-v1.json, generated from the pinned
-// @kubernetes/client-node) against the hand-written decoding (shape.ts) and types (pod.ts, service.ts, ...).
+// @kubernetes/client-node) against the decoding derived from them (shape.ts, known-fields.ts) and the
+// hand-written types (pod.ts, service.ts, meta.ts: what the agent understands), checked when this file
+// compiles: each field they name is upstream's with a compatible type, and each upstream field of the
+// writable types is either named there or listed in agent/model/unsupported-fields.ts with a reason.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as Upstream from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
@@ -11,8 +14,8 @@ import type { Namespace } from '../../../../agent/model/namespace';
 import type * as Hand from '../../../../agent/model/pod';
 import { SCHEMAS, SCHEMA_SOURCE, type Schema, kindSchema } from '../../../../agent/model/schema';
 import type * as HandService from '../../../../agent/model/service';
-import { SERVICE_SHAPE } from '../../../../agent/model/service-decode';
-import { POD_SHAPE, type Shape } from '../../../../agent/model/shape';
+import { decodePod } from '../../../../agent/model/pod-decode';
+import { POD_SHAPE, SERVICE_SHAPE, type Shape } from '../../../../agent/model/shape';
 import { UNSUPPORTED_FIELDS } from '../../../../agent/model/unsupported-fields';
 import { SERVER_VERSION } from '../../../../api/routes/discovery';
 import { generateSchemas } from '../../../../scripts/generate-schemas';
@@ -42,6 +45,7 @@ function compatible(shape: Shape, s: Schema): boolean {
     case 'boolean':
       return s.type === 'boolean';
     case 'intOrString':
+    case 'quantity':
       return intOrString;
     case 'stringMap':
       return (
@@ -54,6 +58,7 @@ function compatible(shape: Shape, s: Schema): boolean {
     case 'object':
       return s.type === 'object';
   }
+  return false;
 }
 
 interface Findings {
@@ -70,6 +75,8 @@ function compare(schema: Schema, shape: Shape, path: string, f: Findings): void 
     return;
   }
   if (shape.type === 'array' && shape.items && s.items) return compare(s.items, shape.items, `${path}[]`, f);
+  if (shape.values && s.additionalProperties)
+    return compare(s.additionalProperties, shape.values, `${path}[]`, f);
   const fields = shape.type === 'object' ? (shape.fields ?? {}) : {};
   // An object shape without fields (resources.limits) checks only that it is an object.
   if (Object.keys(fields).length === 0) return;
@@ -96,7 +103,7 @@ function findings(roots: [string, Shape][]): Findings {
   return f;
 }
 
-const HAND_SHAPES: [string, Shape][] = [
+const DERIVED_SHAPES: [string, Shape][] = [
   ['Pod', POD_SHAPE],
   ['Service', SERVICE_SHAPE],
 ];
@@ -119,15 +126,38 @@ describe('one schema source (agent/model/schema/core-v1.json)', () => {
     );
   });
 
-  it('knows every field the decoding type-checks, with the same type', () => {
-    expect(findings(HAND_SHAPES).disagreements).to.deep.equal([]);
+  it('decoding type-checks every upstream field of Pods and Services (status aside), with its upstream type', () => {
+    const f = findings(DERIVED_SHAPES);
+    expect(f.disagreements).to.deep.equal([]);
+    expect([...f.unchecked]).to.deep.equal([]);
   });
 
-  it('lists every field the decoding does not type-check as unsupported, with a reason; no stale entries', () => {
-    const listed = Object.values(UNSUPPORTED_FIELDS).flat();
+  it('type-checks a field the agent ignores as upstream types it', () => {
+    const pod = (spec: object): unknown => ({
+      metadata: { name: 'p' },
+      spec: { containers: [{ name: 'c', image: 'i' }], ...spec },
+    });
+    expect(() => decodePod(pod({ nodeSelector: { disk: 5 } }), 'default')).to.throw(
+      'Pod "p" is invalid: spec.nodeSelector[disk]: Invalid value: 5: must be a string',
+    );
+    expect(() => decodePod(pod({ priority: 'high' }), 'default')).to.throw(
+      'spec.priority: Invalid value: "high": must be a number',
+    );
+    const limits = { resources: { limits: { cpu: 0.5, memory: '1Gi' }, requests: { cpu: true } } };
+    expect(() => decodePod(pod({ containers: [{ name: 'c', image: 'i', ...limits }] }), 'default')).to.throw(
+      'Pod "p" is invalid: spec.containers[0].resources.requests[cpu]: Invalid value: true: must be a quantity (a string or a number)',
+    );
+  });
+
+  it('lists as unsupported only upstream fields, each once, each under a reason', () => {
+    const listed: string[] = Object.values(UNSUPPORTED_FIELDS).flat();
     expect(listed.length).to.equal(new Set(listed).size, 'each field once');
-    const unchecked = [...findings(HAND_SHAPES).unchecked].sort();
-    expect(unchecked).to.deep.equal([...listed].sort());
+    const upstream = (entry: string): boolean => {
+      const [definition, field] = entry.split('.');
+      const full = Object.keys(SCHEMAS).find((n) => n.endsWith(`.${definition ?? ''}`));
+      return Object.hasOwn(SCHEMAS[full ?? '']?.properties ?? {}, field ?? '');
+    };
+    expect(listed.filter((e) => !upstream(e))).to.deep.equal([]);
     for (const reason of Object.keys(UNSUPPORTED_FIELDS)) expect(reason.length).to.be.greaterThan(20);
   });
 
@@ -171,17 +201,45 @@ describe('one schema source (agent/model/schema/core-v1.json)', () => {
 
 /** The named fields of a type (index signatures left out). */
 type Named<T> = keyof { [K in keyof T as string extends K ? never : number extends K ? never : K]: T[K] };
-/** Compiles only when every named field of the hand-written type is a field of the upstream model. */
-type Agrees<HandType, UpstreamModel> =
-  Exclude<Named<HandType>, keyof UpstreamModel> extends never ? true : never;
+/** A field's type as the hand-written types hold it: client-node turns timestamps into Dates. */
+type AsStored<U> = U extends Date ? string : U;
+type Primitive = string | number | boolean | Date;
+/** Fields of the hand-written type that upstream does not have, or whose primitive type differs. */
+type Disagreeing<H, U> =
+  | Exclude<Named<H>, keyof U>
+  | {
+      [K in Named<H> & keyof U]: NonNullable<U[K]> extends Primitive
+        ? NonNullable<H[K]> extends AsStored<NonNullable<U[K]>>
+          ? never
+          : K
+        : never;
+    }[Named<H> & keyof U];
+/** Compiles only when every named field of the hand-written type is upstream's, with a compatible type. */
+type Agrees<H, U> = Disagreeing<H, U> extends never ? true : Disagreeing<H, U>;
 
-/** Compile-time proof that the hand-written types name only upstream fields (`tsc` fails otherwise). */
+type Listed = (typeof UNSUPPORTED_FIELDS)[keyof typeof UNSUPPORTED_FIELDS][number];
+/** The fields listed as unsupported for one upstream definition (`PodSpec`). */
+type UnsupportedOf<D extends string> = Listed extends infer L
+  ? L extends `${D}.${infer F}`
+    ? F
+    : never
+  : never;
+/** Upstream fields the hand-written type neither names nor lists as unsupported, or both names and lists. */
+type Uncovered<H, U, D extends string> =
+  Exclude<Named<U>, Named<H> | UnsupportedOf<D>> | Extract<Named<H>, UnsupportedOf<D>>;
+/** Compiles only when every upstream field is understood (named) or listed as unsupported, not both. */
+type Covers<H, U, D extends string> = Uncovered<H, U, D> extends never ? true : Uncovered<H, U, D>;
+
+type HandEnvSource = NonNullable<Hand.EnvVar['valueFrom']>;
+
+/** Compile-time proof (`tsc` fails otherwise); a failing line names the fields that disagree. */
 export const TYPES_AGREE: true[] = [
   true satisfies Agrees<Hand.Pod, Upstream.V1Pod>,
   true satisfies Agrees<Hand.PodSpec, Upstream.V1PodSpec>,
   true satisfies Agrees<Hand.Container, Upstream.V1Container>,
   true satisfies Agrees<Hand.ContainerPort, Upstream.V1ContainerPort>,
   true satisfies Agrees<Hand.EnvVar, Upstream.V1EnvVar>,
+  true satisfies Agrees<HandEnvSource, Upstream.V1EnvVarSource>,
   true satisfies Agrees<Hand.VolumeMount, Upstream.V1VolumeMount>,
   true satisfies Agrees<Hand.SecurityContext, Upstream.V1SecurityContext>,
   true satisfies Agrees<Hand.ResourceRequirements, Upstream.V1ResourceRequirements>,
@@ -210,4 +268,26 @@ export const TYPES_AGREE: true[] = [
   true satisfies Agrees<HandService.EndpointPort, Upstream.CoreV1EndpointPort>,
   true satisfies Agrees<Namespace, Upstream.V1Namespace>,
   true satisfies Agrees<KubeEvent, Upstream.CoreV1Event>,
+];
+
+/** The writable types: every upstream field is understood or listed as unsupported (status is the server's). */
+export const FIELDS_COVERED: true[] = [
+  true satisfies Covers<Hand.PodSpec, Upstream.V1PodSpec, 'PodSpec'>,
+  true satisfies Covers<Hand.Container, Upstream.V1Container, 'Container'>,
+  true satisfies Covers<Hand.ContainerPort, Upstream.V1ContainerPort, 'ContainerPort'>,
+  true satisfies Covers<Hand.EnvVar, Upstream.V1EnvVar, 'EnvVar'>,
+  true satisfies Covers<HandEnvSource, Upstream.V1EnvVarSource, 'EnvVarSource'>,
+  true satisfies Covers<Hand.VolumeMount, Upstream.V1VolumeMount, 'VolumeMount'>,
+  true satisfies Covers<Hand.SecurityContext, Upstream.V1SecurityContext, 'SecurityContext'>,
+  true satisfies Covers<Hand.ResourceRequirements, Upstream.V1ResourceRequirements, 'ResourceRequirements'>,
+  true satisfies Covers<Hand.Probe, Upstream.V1Probe, 'Probe'>,
+  true satisfies Covers<Hand.Handler, Upstream.V1LifecycleHandler, 'LifecycleHandler'>,
+  true satisfies Covers<Hand.Lifecycle, Upstream.V1Lifecycle, 'Lifecycle'>,
+  true satisfies Covers<Hand.HttpGetAction, Upstream.V1HTTPGetAction, 'HTTPGetAction'>,
+  true satisfies Covers<Hand.TcpSocketAction, Upstream.V1TCPSocketAction, 'TCPSocketAction'>,
+  true satisfies Covers<Hand.Volume, Upstream.V1Volume, 'Volume'>,
+  true satisfies Covers<Hand.PodDnsConfig, Upstream.V1PodDNSConfig, 'PodDNSConfig'>,
+  true satisfies Covers<ObjectMeta, Upstream.V1ObjectMeta, 'ObjectMeta'>,
+  true satisfies Covers<HandService.ServiceSpec, Upstream.V1ServiceSpec, 'ServiceSpec'>,
+  true satisfies Covers<HandService.ServicePort, Upstream.V1ServicePort, 'ServicePort'>,
 ];
