@@ -67,11 +67,9 @@ export function checkShape(value: unknown, shape: Shape, path: string, out: Fiel
 
 const QUANTITY_REF = '#/components/schemas/io.k8s.apimachinery.pkg.api.resource.Quantity';
 const ANY: Shape = { type: 'any' };
-/** Shapes of definitions already made (one per $ref), so shared types are made once. */
-const made = new Map<string, Shape>();
 
-/** The shape an upstream schema describes. */
-export function shapeOf(schema: Schema): Shape {
+/** The shape an upstream schema describes; `made` holds the definitions' shapes made so far (one per $ref). */
+export function shapeOf(schema: Schema, made = new Map<string, Shape>()): Shape {
   const ref = schema.$ref;
   if (ref === QUANTITY_REF) return { type: 'quantity' };
   if (ref !== undefined) {
@@ -79,7 +77,7 @@ export function shapeOf(schema: Schema): Shape {
     if (known) return known;
     const shape: Shape = { type: 'object' };
     made.set(ref, shape); // before the fields: a type that contains itself ends here
-    Object.assign(shape, shapeOf(resolve(schema)));
+    Object.assign(shape, shapeOf(resolve(schema), made));
     return shape;
   }
   if (schema['x-kubernetes-int-or-string']) return { type: 'intOrString' };
@@ -92,12 +90,12 @@ export function shapeOf(schema: Schema): Shape {
     case 'boolean':
       return { type: 'boolean' };
     case 'array':
-      return { type: 'array', items: schema.items ? shapeOf(schema.items) : ANY };
+      return { type: 'array', items: schema.items ? shapeOf(schema.items, made) : ANY };
     case 'object': {
-      const values = schema.additionalProperties ? shapeOf(schema.additionalProperties) : undefined;
+      const values = schema.additionalProperties ? shapeOf(schema.additionalProperties, made) : undefined;
       if (values?.type === 'string') return { type: 'stringMap' };
       if (values) return { type: 'object', values };
-      const fields = Object.entries(schema.properties ?? {}).map(([k, s]) => [k, shapeOf(s)] as const);
+      const fields = Object.entries(schema.properties ?? {}).map(([k, s]) => [k, shapeOf(s, made)] as const);
       return { type: 'object', fields: Object.fromEntries(fields) };
     }
     default:
