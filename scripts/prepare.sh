@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Source this file. Prepares a machine from nothing for the daemon and the tests, one progress line per
-# step with its time: node_modules, the Docker engine, the local images, the TypeScript build.
+# step, shown when the step starts (its elapsed seconds counting on a terminal) and ended with its time:
+# node_modules, the Docker engine, the local images, the TypeScript build.
 # Idempotent: each step that is already done takes a few milliseconds.
 
 _mk_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -8,16 +9,40 @@ _mk_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$_mk_root/scripts/ensure-docker.sh"
 
 _mk_ms() { date +%s%3N; }
-step() { # step "what" command...: runs it, prints one line with the time, stops on failure
-  local what="$1" t0 rc
+_mk_ticker() { # _mk_ticker "what" t0: on a terminal, rewrites the step's line with its elapsed seconds
+  local s=""
+  trap 'kill "$s" 2>/dev/null; exit 0' TERM
+  while :; do
+    sleep 1 &
+    s=$!
+    wait "$s"
+    kill -0 $$ 2>/dev/null || exit 0 # the script was interrupted (a background job ignores SIGINT)
+    printf '\r==> %-38s %ds' "$1" $((($(_mk_ms) - $2) / 1000))
+  done
+}
+step() { # step "what" command...: says it started, runs it, ends with its time; stops on failure
+  local what="$1" t0 rc ticker="" end
   shift
   t0=$(_mk_ms)
+  if [ -t 1 ]; then # one line, updated in place every second, ended on the same line
+    printf '==> %-38s 0s' "$what"
+    _mk_ticker "$what" "$t0" &
+    ticker=$!
+    end='\r==> %-38s '
+  else # a log: a start line and an end line
+    printf '==> %-38s ...\n' "$what"
+    end='==> %-38s '
+  fi
   if "$@"; then rc=0; else rc=$?; fi
+  if [ -n "$ticker" ]; then
+    kill "$ticker" 2>/dev/null
+    wait "$ticker" 2>/dev/null
+  fi
   local dt=$(($(_mk_ms) - t0))
   if [ "$rc" -eq 0 ]; then
-    printf '==> %-38s ok (%d.%02ds)\n' "$what" $((dt / 1000)) $(((dt % 1000) / 10))
+    printf "${end}ok (%d.%02ds)\n" "$what" $((dt / 1000)) $(((dt % 1000) / 10))
   else
-    printf '==> %-38s FAILED (exit %d)\n' "$what" "$rc" >&2
+    printf "${end}FAILED (exit %d)\n" "$what" "$rc" >&2
     return "$rc"
   fi
 }

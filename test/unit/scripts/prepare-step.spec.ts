@@ -1,0 +1,45 @@
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+// scripts/prepare.sh's `step`: what `npm start` and `npm test` print for each set-up step.
+const PREPARE = join(__dirname, '..', '..', '..', '..', 'scripts', 'prepare.sh');
+
+function bash(script: string): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync('bash', ['-c', `source '${PREPARE}'; ${script}`], { encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function hasScript(): boolean {
+  return spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
+}
+
+describe('scripts/prepare.sh step', () => {
+  it('in a log: a line when the step starts and one with its time when it ends, no carriage returns', () => {
+    const r = bash('step "fake step" sleep 0.05');
+    expect(r.status).to.equal(0);
+    expect(r.stdout).to.not.include('\r');
+    const lines = r.stdout.split('\n');
+    expect(lines).to.have.length(3);
+    expect(lines[0]).to.equal(`==> ${'fake step'.padEnd(38)} ...`);
+    expect(lines[1]).to.match(/^==> fake step {30}ok \(\d+\.\d\ds\)$/);
+    expect(lines[2]).to.equal('');
+  });
+
+  it('a failing step ends with FAILED and its exit status, and stops the steps after it', () => {
+    const r = bash('step "bad step" bash -c "exit 3" && step "never" true');
+    expect(r.status).to.equal(3);
+    expect(r.stdout).to.equal(`==> ${'bad step'.padEnd(38)} ...\n`);
+    expect(r.stderr).to.equal(`==> ${'bad step'.padEnd(38)} FAILED (exit 3)\n`);
+  });
+
+  it('on a terminal: one line, started with its elapsed seconds and ended in place', function () {
+    if (!hasScript()) this.skip(); // util-linux `script` gives the step a terminal
+    const r = spawnSync('script', ['-qc', `bash -c 'source ${PREPARE}; step fast true'`, '/dev/null'], {
+      encoding: 'utf8',
+    });
+    expect(r.status).to.equal(0);
+    const pad = 'fast'.padEnd(38);
+    expect(r.stdout).to.match(new RegExp(`^==> ${pad} 0s\\r==> ${pad} ok \\(\\d+\\.\\d\\ds\\)\\r\\n$`));
+  });
+});
