@@ -47,10 +47,16 @@ step() { # step "what" command...: says it started, runs it, ends with its time;
   fi
 }
 
+native_deps_load() { # true when the node on PATH loads ./node_modules' native module (better-sqlite3)
+  node -e "new (require('better-sqlite3'))(':memory:').close()" 2>/dev/null
+}
+
 _mk_deps() {
   cd "$_mk_root" || return 1
-  # node_modules is current when it was installed after the last change of package-lock.json
-  if [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ]; then return 0; fi
+  # node_modules is current when it was installed after the last change of package-lock.json, and for
+  # this node: better-sqlite3 is native, built for one Node ABI (another system node needs a new build)
+  if [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] &&
+    native_deps_load; then return 0; fi
   npm ci --no-audit --no-fund --loglevel=error >/dev/null
 }
 
