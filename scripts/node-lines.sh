@@ -7,8 +7,8 @@
 #   ${XDG_CACHE_HOME:-$HOME/.cache}/minikubelet/node/<version>/package/bin/node
 #   ${XDG_CACHE_HOME:-$HOME/.cache}/minikubelet/node/<version>/modules-<package-lock.json hash>/node_modules
 # A suite runs under such a Node from a run directory of its own: a copy of dist/ (3 MB) next to a link to
-# that node_modules, so every require() from dist/ finds the build for that ABI; test/ and scripts/ are
-# linked for the fixtures and helper scripts the tests reach through their own path.
+# that node_modules, so every require() from dist/ finds the build for that ABI; every other entry of the
+# repository is linked, for the fixtures, scripts and configs the tests reach through their own path.
 
 NODE_TEST_VERSIONS=(20.20.2 22.23.5 24.22.3) # the latest of each LTS line when last updated
 NODE_INTEGRATION_LINES=(20 24)               # the oldest supported line and the recommended one
@@ -70,11 +70,12 @@ node_run_dir() { # node_run_dir VERSION: makes a fresh run directory for that No
   run=$(mktemp -d "$dir/run.XXXXXX")/repo || return 1
   mkdir "$run" || return 1
   [ -d "$_nl_root/../shared" ] && ln -s "$(cd "$_nl_root/../shared" && pwd)" "$run/../shared"
-  cp -a "$_nl_root/dist" "$run/dist" &&
-    ln -s "$(_nl_modules "$1")/node_modules" "$run/node_modules" &&
-    ln -s "$_nl_root/test" "$run/test" &&
-    ln -s "$_nl_root/scripts" "$run/scripts" &&
-    ln -s "$_nl_root/package.json" "$run/package.json" || return 1
+  cp -a "$_nl_root/dist" "$run/dist" && ln -s "$(_nl_modules "$1")/node_modules" "$run/node_modules" || return 1
+  local entry
+  for entry in "$_nl_root"/* "$_nl_root"/.[!.]*; do # everything else as it is in the repository
+    [ -e "$entry" ] || continue
+    case "${entry##*/}" in dist | node_modules) ;; *) ln -s "$entry" "$run/" || return 1 ;; esac
+  done
   # the kubectl the integration tests use lives under node_modules/.cache: share the one already fetched
   if [ -x "$_nl_root/node_modules/.cache/kubectl/kubectl" ] && [ ! -e "$run/node_modules/.cache/kubectl" ]; then
     mkdir -p "$run/node_modules/.cache" && cp -a "$_nl_root/node_modules/.cache/kubectl" "$run/node_modules/.cache/"
