@@ -60,8 +60,20 @@ _mk_deps() {
   npm ci --no-audit --no-fund --loglevel=error >/dev/null
 }
 
+# tsc never deletes: a compiled file whose source was moved or deleted (a spec above all, which mocha's
+# glob would still run) goes, as do its source maps. Data files (JSON) have no .ts and are left alone.
+prune_stale_dist() { # prune_stale_dist ROOT
+  local root="$1" f src
+  [ -d "$root/dist" ] || return 0
+  while IFS= read -r -d '' f; do
+    src="${f#"$root/dist/"}"
+    src="${src%.map}"
+    [ -f "$root/${src%.js}.ts" ] || rm -f "$f"
+  done < <(find "$root/dist" -type f \( -name '*.js' -o -name '*.js.map' \) -print0)
+}
+
 _mk_build() {
-  cd "$_mk_root" && npx --no-install tsc -p .
+  cd "$_mk_root" && npx --no-install tsc -p . && prune_stale_dist "$_mk_root"
 }
 
 prepare() {

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 // scripts/prepare.sh's `step`: what `npm start` and `npm test` print for each set-up step.
@@ -41,5 +43,28 @@ describe('scripts/prepare.sh step', () => {
     expect(r.status).to.equal(0);
     const pad = 'fast'.padEnd(38);
     expect(r.stdout).to.match(new RegExp(`^==> ${pad} 0s\\r==> ${pad} ok \\(\\d+\\.\\d\\ds\\)\\r\\n$`));
+  });
+});
+
+describe('scripts/prepare.sh prune_stale_dist', () => {
+  it('removes compiled files whose source is gone (mocha would still run a deleted spec), keeps the rest', () => {
+    const root = mkdtempSync(join(tmpdir(), 'mk-prune-'));
+    try {
+      mkdirSync(join(root, 'test', 'unit'), { recursive: true });
+      mkdirSync(join(root, 'dist', 'test', 'unit'), { recursive: true });
+      writeFileSync(join(root, 'test', 'unit', 'kept.spec.ts'), '');
+      for (const f of ['kept.spec.js', 'kept.spec.js.map', 'gone.spec.js', 'gone.spec.js.map'])
+        writeFileSync(join(root, 'dist', 'test', 'unit', f), '');
+      writeFileSync(join(root, 'dist', 'data.json'), '{}');
+      const r = bash(`prune_stale_dist '${root}'`);
+      expect(r.status, r.stderr).to.equal(0);
+      expect(readdirSync(join(root, 'dist', 'test', 'unit')).sort()).to.deep.equal([
+        'kept.spec.js',
+        'kept.spec.js.map',
+      ]);
+      expect(existsSync(join(root, 'dist', 'data.json'))).to.equal(true);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
