@@ -192,5 +192,3 @@ export interface Pod {
   spec: PodSpec;
   status: PodStatus;
 }
-
-export const isSidecar = (c: Container): boolean => c.restartPolicy === 'Always';

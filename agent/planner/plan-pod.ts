@@ -1,7 +1,7 @@
 // planPod: desired pod + observed containers -> the actions of one sync round. Pure: no I/O, no clock.
 // It follows the kubelet's computePodActions / computeInitContainerActions (kubelet-semantics.md, sections 1.2-1.6).
 import type { Container, Pod } from '../model/pod';
-import { isSidecar } from '../model/pod';
+import { isSidecar, shouldRestartOnFailure } from '../model/pod-predicates';
 import type { ObservedContainer } from '../runtime/runtime';
 import type { ActionType, PodAction } from './actions';
 import { type BackoffView, backOffUntil, backoffKey } from './backoff';
@@ -126,7 +126,7 @@ class Planner {
     const attempt = old ? old.attempt + 1 : 0;
     const hasStatus = this.view.containers.some((c) => c.kind !== 'sandbox');
     const wasInitialized = this.apps.some((c) => this.view.latest('app', c.name));
-    if (this.pod.spec.restartPolicy === 'Never' && attempt !== 0 && hasStatus) {
+    if (!shouldRestartOnFailure(this.pod) && attempt !== 0 && hasStatus) {
       this.killPod('pod finished (restartPolicy Never)');
       return;
     }
@@ -149,7 +149,7 @@ class Planner {
    * where a killed pod stays down.
    */
   changedInit(): Container | undefined {
-    if (this.pod.spec.restartPolicy === 'Never') return undefined;
+    if (!shouldRestartOnFailure(this.pod)) return undefined;
     return this.inits.find((c) => {
       const s = this.view.current('init', c.name);
       return !isSidecar(c) && s !== undefined && s.specHash !== specHash(c);
@@ -198,7 +198,7 @@ class Planner {
       } else if (s.state === 'exited' && sidecar) {
         this.start('init', c, 'sidecar exited');
       } else if (exitedFailed(s) && !sidecar) {
-        if (this.pod.spec.restartPolicy === 'Never') {
+        if (!shouldRestartOnFailure(this.pod)) {
           this.killPod(`init container ${c.name} failed`);
           return false;
         }
@@ -251,13 +251,13 @@ class Planner {
           pending++;
         } else if (c.livenessProbe && this.ctx.probe?.(s.id, 'liveness') === 'failure') {
           this.kill(s, `Container ${c.name} failed liveness probe`);
-          if (this.pod.spec.restartPolicy !== 'Never') {
+          if (shouldRestartOnFailure(this.pod)) {
             this.start('app', c, 'failed liveness probe');
             pending++;
           }
         } else if (c.startupProbe && this.ctx.probe?.(s.id, 'startup') === 'failure') {
           this.kill(s, `Container ${c.name} failed startup probe`);
-          if (this.pod.spec.restartPolicy !== 'Never') {
+          if (shouldRestartOnFailure(this.pod)) {
             this.start('app', c, 'failed startup probe');
             pending++;
           }
@@ -281,8 +281,7 @@ class Planner {
     if (l.sandboxId !== this.view.sandbox?.id) {
       // From an earlier sandbox: it ran before this pod restart.
       return (
-        this.pod.spec.restartPolicy !== 'Never' &&
-        !(this.pod.spec.restartPolicy === 'OnFailure' && exitedOk(l))
+        shouldRestartOnFailure(this.pod) && !(this.pod.spec.restartPolicy === 'OnFailure' && exitedOk(l))
       );
     }
     switch (this.pod.spec.restartPolicy) {

@@ -1,7 +1,7 @@
 // One container's API status from its observed instances (kubelet convertToAPIContainerStatuses, dockershim reasons).
 import { isoTime } from '../clock';
 import type { Container, ContainerState, ContainerStatus } from '../model/pod';
-import { isSidecar } from '../model/pod';
+import { isSidecar } from '../model/pod-predicates';
 import type { ObservedContainer } from '../runtime/runtime';
 
 export interface WaitingReason {

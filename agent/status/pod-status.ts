@@ -1,7 +1,7 @@
 // The Pod's API status from what runs (kubelet generateAPIPodStatus, getPhase and the pod conditions).
 import { isoTime } from '../clock';
 import type { ContainerStatus, Pod, PodCondition, PodPhase, PodStatus } from '../model/pod';
-import { isSidecar } from '../model/pod';
+import { isSidecar, shouldRestartOnFailure } from '../model/pod-predicates';
 import { PodView } from '../planner/pod-view';
 import type { ObservedContainer } from '../runtime/runtime';
 import { containerStatus, type WaitingReason } from './container-status';
@@ -59,14 +59,14 @@ export function podPhase(
     else waiting++;
   }
   const policy = pod.spec.restartPolicy;
-  if (failedInit > 0 && policy === 'Never') return 'Failed';
+  if (failedInit > 0 && !shouldRestartOnFailure(pod)) return 'Failed';
   if (pendingInit > 0 || (pendingSidecar > 0 && !anyAppStarted) || waiting > 0) return 'Pending';
   if (running > 0) return 'Running';
   if (stopped > 0) {
     if (pod.metadata.deletionTimestamp !== undefined) return succeeded === stopped ? 'Succeeded' : 'Failed';
     if (policy === 'Always') return 'Running';
     if (succeeded === stopped) return 'Succeeded';
-    return policy === 'Never' ? 'Failed' : 'Running';
+    return shouldRestartOnFailure(pod) ? 'Running' : 'Failed';
   }
   return 'Pending';
 }

@@ -1,6 +1,6 @@
 // kubectl's printPod: the READY, STATUS, RESTARTS and AGE columns of `kubectl get pods`.
 import type { ContainerStatus, Pod } from '../model/pod';
-import { isSidecar } from '../model/pod';
+import { isSidecar } from '../model/pod-predicates';
 
 export interface PodRow {
   name: string;

@@ -5,6 +5,7 @@ import { errorCode, errorMessage } from '../errors';
 import type { EventRecorder, InvolvedObject } from '../events/recorder';
 import type { Logger } from '../log';
 import type { Container, Pod } from '../model/pod';
+import { isSidecar } from '../model/pod-predicates';
 import type { ActionArgs, ActionType, PodAction } from '../planner/actions';
 import { BackoffTable, backoffKey } from '../planner/backoff';
 import { PodView } from '../planner/pod-view';
@@ -121,7 +122,8 @@ export class Executor {
   }
 
   private isRegularInit(pod: Pod, kind: 'init' | 'app', name: string): boolean {
-    return kind === 'init' && this.specOf(pod, kind, name)?.restartPolicy !== 'Always';
+    const spec = this.specOf(pod, kind, name);
+    return kind === 'init' && !(spec && isSidecar(spec));
   }
 
   private async killPod(r: Round, reason: string): Promise<void> {
@@ -258,15 +260,14 @@ export class Executor {
     const t0 = this.deps.clock.now();
     const live = observed.filter((c) => c.kind !== 'sandbox' && c.state === 'running');
     if (live.length) logger.info('stopping pod', { gracePeriodSeconds: grace, containers: live.length });
-    const sidecarOrder = (pod.spec.initContainers ?? [])
-      .filter((c) => c.restartPolicy === 'Always')
-      .map((c) => c.name);
-    const isSidecar = (c: ObservedContainer): boolean => c.kind === 'init' && sidecarOrder.includes(c.name);
+    const sidecarOrder = (pod.spec.initContainers ?? []).filter(isSidecar).map((c) => c.name);
+    const runsAsSidecar = (c: ObservedContainer): boolean =>
+      c.kind === 'init' && sidecarOrder.includes(c.name);
     for (const c of live) this.recordKilling(r, c.id, c.name, 'deleted');
     await Promise.all(live.map((c) => this.preStop(r, c.id, grace)));
-    await Promise.all(live.filter((c) => !isSidecar(c)).map((c) => this.stopWithin(c.id, grace, t0)));
+    await Promise.all(live.filter((c) => !runsAsSidecar(c)).map((c) => this.stopWithin(c.id, grace, t0)));
     const sidecars = live
-      .filter(isSidecar)
+      .filter(runsAsSidecar)
       .sort((a, b) => sidecarOrder.indexOf(b.name) - sidecarOrder.indexOf(a.name));
     for (const c of sidecars) await this.stopWithin(c.id, grace, t0);
     await Promise.all(

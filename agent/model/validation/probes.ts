@@ -3,6 +3,7 @@
 // (restartPolicy: Always) takes them as an app container does.
 import { fieldError, type FieldError } from '../field-errors';
 import type { Container, Probe } from '../pod';
+import { isSidecar } from '../pod-predicates';
 
 const NOT_FOR_INIT = ['lifecycle', 'livenessProbe', 'readinessProbe', 'startupProbe'] as const;
 
@@ -35,7 +36,7 @@ export function validateRestartPolicyAndProbes(
   isInit: boolean,
   out: FieldError[],
 ): void {
-  const sidecar = isInit && c.restartPolicy === 'Always';
+  const sidecar = isInit && isSidecar(c);
   if (isInit && c.restartPolicy !== undefined && c.restartPolicy !== 'Always') {
     out.push(
       fieldError('NotSupported', `${field}.restartPolicy`, c.restartPolicy, 'supported values: "Always"'),
