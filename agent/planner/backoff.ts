@@ -12,6 +12,14 @@ export interface BackoffEntry {
 
 export type BackoffView = (key: string) => BackoffEntry | undefined;
 
+/** How long ErrImagePull stays shown before ImagePullBackOff: until the kubelet's next sync would come. */
+export const PULL_ERROR_REPORT_MS = 1_000;
+
+/** Image pulls back off per pod and image. */
+export function pullBackoffKey(podUid: string, image: string): string {
+  return `pull_${podUid}_${image}`;
+}
+
 export function backoffKey(
   podName: string,
   namespace: string,
@@ -31,6 +39,13 @@ export function backOffUntil(
   if (!entry) return undefined;
   if (finishedAt - entry.lastUpdate > RESET_AFTER_MS) return undefined;
   const until = finishedAt + entry.delayMs;
+  return now < until ? until : undefined;
+}
+
+/** A failed pull is retried once its delay since the failure has passed. */
+export function pullBackOffUntil(entry: BackoffEntry | undefined, now: number): number | undefined {
+  if (!entry) return undefined;
+  const until = entry.lastUpdate + entry.delayMs;
   return now < until ? until : undefined;
 }
 

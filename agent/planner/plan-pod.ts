@@ -3,8 +3,16 @@
 import type { Container, Pod } from '../model/pod';
 import { isSidecar, shouldRestartOnFailure } from '../model/pod-predicates';
 import type { ObservedContainer } from '../runtime/runtime';
-import type { ActionType, PodAction } from './actions';
-import { type BackoffView, backOffUntil, backoffKey } from './backoff';
+import { type ActionType, type PodAction, together } from './actions';
+import {
+  type BackoffView,
+  PULL_ERROR_REPORT_MS,
+  backOffUntil,
+  backoffKey,
+  pullBackOffUntil,
+  pullBackoffKey,
+} from './backoff';
+import { type PodContainer, graceSeconds, isPodContainer, killTarget, stopSandboxes } from './kill';
 import { PodView, exitedFailed, exitedOk } from './pod-view';
 import { specHash } from './spec-hash';
 
@@ -12,7 +20,10 @@ export type ProbeResult = 'success' | 'failure' | undefined;
 
 export interface PlanContext {
   now: number;
+  /** Crash-loop back-off of containers. */
   backoff: BackoffView;
+  /** Image pull back-off, by pullBackoffKey. */
+  pullBackoff: BackoffView;
   /** Startup and liveness results by container id (absent: no result yet). */
   probe?: (containerId: string, kind: 'startup' | 'liveness') => ProbeResult;
 }
@@ -21,16 +32,24 @@ type Kind = 'init' | 'app';
 
 /** SyncPod's step order: kill, prune, create the sandbox, then start (init containers before app containers). */
 const STEP: Record<ActionType, number> = {
-  killPod: 0,
+  parallel: 0,
   killContainer: 0,
+  recordKilling: 0,
+  preStop: 0,
+  stopContainer: 0,
   removeContainer: 1,
+  pruneContainer: 1,
+  removeVolume: 1,
   createSandbox: 2,
   startContainer: 3,
   backOff: 3,
+  pullBackOff: 3,
+  requeue: 3,
 };
 
 class Planner {
   actions: PodAction[] = [];
+  private podKilled = false;
   readonly view: PodView;
   constructor(
     readonly pod: Pod,
@@ -69,6 +88,7 @@ class Planner {
         return;
       }
     }
+    if (this.pullInBackOff(kind, c, reason)) return;
     this.actions.push({
       type: 'startContainer',
       kind,
@@ -78,14 +98,57 @@ class Planner {
     });
   }
 
-  kill(c: ObservedContainer, reason: string): void {
-    this.actions.push({ type: 'killContainer', id: c.id, name: c.name, reason });
+  /**
+   * A failed pull in back-off: ErrImagePull stays shown for PULL_ERROR_REPORT_MS after the failure (the
+   * kubelet's next sync), then ImagePullBackOff until the back-off ends. Returns whether it waits.
+   */
+  private pullInBackOff(kind: Kind, c: Container, reason: string): boolean {
+    const entry = this.ctx.pullBackoff(pullBackoffKey(this.pod.metadata.uid, c.image));
+    const until = pullBackOffUntil(entry, this.ctx.now);
+    if (!entry || until === undefined) return false;
+    const reported = entry.lastUpdate + PULL_ERROR_REPORT_MS;
+    if (this.ctx.now < reported) {
+      const at = Math.min(until, reported);
+      this.actions.push({
+        type: 'requeue',
+        name: c.name,
+        at,
+        reason: 'image pull failed: ErrImagePull shown',
+      });
+    } else {
+      this.actions.push({ type: 'pullBackOff', kind, name: c.name, image: c.image, retryAt: until, reason });
+    }
+    return true;
   }
 
-  /** KillPod stops everything, so it replaces single kills and cancels planned starts (sidecars included). */
+  /** The kubelet's killContainer; `message` is the Killing event's text. */
+  private killAction(c: PodContainer, reason: string, message = `Stopping container ${c.name}`): PodAction {
+    const gracePeriodSeconds = graceSeconds(this.pod);
+    return { type: 'killContainer', ...killTarget(this.pod, c, message), gracePeriodSeconds, reason };
+  }
+
+  kill(c: ObservedContainer, reason: string, message?: string): void {
+    if (isPodContainer(c)) this.actions.push(this.killAction(c, reason, message));
+  }
+
+  /** A kill whose Killing event names its cause: the message is the reason. */
+  killFor(c: ObservedContainer, cause: string): void {
+    this.kill(c, cause, cause);
+  }
+
+  /**
+   * KillPod stops everything, so it replaces single kills and cancels planned starts (sidecars included):
+   * every container that runs or was created is killed at once, then the running sandboxes are stopped.
+   */
   killPod(reason: string): void {
-    this.actions = this.actions.filter((a) => a.type === 'removeContainer');
-    if (this.view.anyRunning()) this.actions.push({ type: 'killPod', reason });
+    this.podKilled = true;
+    this.actions = this.actions.filter((a) => a.type === 'removeContainer' || a.type === 'pruneContainer');
+    if (!this.view.anyRunning()) return;
+    const kills = this.view.containers
+      .filter(isPodContainer)
+      .filter((c) => c.state === 'running' || c.state === 'created')
+      .map((c) => this.killAction(c, reason));
+    this.actions.push(...together(kills), ...stopSandboxes(this.view.containers, reason));
   }
 
   /**
@@ -94,7 +157,7 @@ class Planner {
    */
   prune(): void {
     const remove = (name: string, old: ObservedContainer): void => {
-      this.actions.push({ type: 'removeContainer', id: old.id, name, reason: 'pruned' });
+      this.actions.push({ type: 'pruneContainer', id: old.id, name, reason: 'pruned' });
     };
     for (const c of this.inits) {
       const dead = this.view
@@ -108,7 +171,7 @@ class Planner {
     }
     for (const sb of this.view.sandboxes.slice(1)) {
       if (sb.state !== 'running')
-        this.actions.push({ type: 'removeContainer', id: sb.id, name: 'POD', reason: 'pruned' });
+        this.actions.push({ type: 'pruneContainer', id: sb.id, name: 'POD', reason: 'pruned' });
     }
   }
 
@@ -160,8 +223,9 @@ class Planner {
   planInit(): boolean {
     const mark = this.actions.length;
     const initialized = this.walkInits();
-    // The walk runs last to first; like the kubelet, reverse so init containers start in spec order.
-    this.actions.push(...this.actions.splice(mark).reverse());
+    // The walk runs last to first; like the kubelet, reverse so init containers start in spec order. A
+    // killed pod's actions replaced the walk's and keep their order (kills before the sandbox stops).
+    if (!this.podKilled) this.actions.push(...this.actions.splice(mark).reverse());
     return initialized;
   }
 
@@ -222,17 +286,17 @@ class Planner {
       const startup = this.ctx.probe?.(s.id, 'startup');
       if (startup === undefined) return; // not started yet: wait for the probe
       if (startup === 'failure') {
-        this.kill(s, `Init container ${c.name} failed startup probe`);
+        this.killFor(s, `Init container ${c.name} failed startup probe`);
         this.start('init', c, 'failed startup probe');
         return;
       }
     }
     advance();
     if (s.specHash !== specHash(c)) {
-      this.kill(s, `Init container ${c.name} definition changed`);
+      this.killFor(s, `Init container ${c.name} definition changed`);
       this.start('init', c, 'definition changed');
     } else if (c.livenessProbe && this.ctx.probe?.(s.id, 'liveness') === 'failure') {
-      this.kill(s, `Init container ${c.name} failed liveness probe`);
+      this.killFor(s, `Init container ${c.name} failed liveness probe`);
       this.start('init', c, 'failed liveness probe');
     }
   }
@@ -246,17 +310,17 @@ class Planner {
       const s = this.view.current('app', c.name);
       if (s?.state === 'running') {
         if (s.specHash !== specHash(c)) {
-          this.kill(s, `Container ${c.name} definition changed`);
+          this.killFor(s, `Container ${c.name} definition changed`);
           this.start('app', c, 'definition changed');
           pending++;
         } else if (c.livenessProbe && this.ctx.probe?.(s.id, 'liveness') === 'failure') {
-          this.kill(s, `Container ${c.name} failed liveness probe`);
+          this.killFor(s, `Container ${c.name} failed liveness probe`);
           if (shouldRestartOnFailure(this.pod)) {
             this.start('app', c, 'failed liveness probe');
             pending++;
           }
         } else if (c.startupProbe && this.ctx.probe?.(s.id, 'startup') === 'failure') {
-          this.kill(s, `Container ${c.name} failed startup probe`);
+          this.killFor(s, `Container ${c.name} failed startup probe`);
           if (shouldRestartOnFailure(this.pod)) {
             this.start('app', c, 'failed startup probe');
             pending++;

@@ -1,29 +1,23 @@
-// Carries out a plan against the runtime, one action at a time, with the kubelet's events. A failed
-// action ends the round (the next round plans afresh); failures of starts become waiting reasons.
+// Carries out a plan against the runtime, one step at a time, with the kubelet's events; it decides
+// nothing (the planner did). Each step returns a result (a failed start names its waiting reason); a failed
+// step ends the run (the next round plans afresh), except pruning and starts that do not block the pod.
 import type { Clock } from '../clock';
-import { errorCode, errorMessage } from '../errors';
+import { MiniKubeletError, errorCode, errorMessage } from '../errors';
 import type { EventRecorder, InvolvedObject } from '../events/recorder';
 import type { Logger } from '../log';
 import type { Container, Pod } from '../model/pod';
 import { isSidecar } from '../model/pod-predicates';
 import type { ActionArgs, ActionType, PodAction } from '../planner/actions';
-import { BackoffTable, backoffKey } from '../planner/backoff';
+import { BackoffTable, PULL_ERROR_REPORT_MS, backoffKey, pullBackoffKey } from '../planner/backoff';
+import { MIN_GRACE_SECONDS, specOf } from '../planner/kill';
 import { PodView } from '../planner/pod-view';
 import { specHash } from '../planner/spec-hash';
 import type { ContainerRuntime, Mount, NetworkInfo, ObservedContainer } from '../runtime/runtime';
-import type { WaitingReason } from '../status/container-status';
 import { containerSpec } from './container-config';
 import { runHandler } from './handlers';
 import { prepareHostPath } from './host-path';
 import { type ClusterDns, PodFiles, podHostname } from './pod-files';
-
-/** What a worker keeps about its pod between rounds. */
-export interface PodRuntimeState {
-  /** Last start failure per container name (cleared on a successful start). */
-  waiting: Map<string, WaitingReason>;
-  /** Earliest time a round should run again (back-off expiry); undefined: only on events. */
-  retryAt?: number;
-}
+import type { RunResult, StepResult } from './step-result';
 
 export interface ExecutorDeps {
   runtime: ContainerRuntime;
@@ -39,19 +33,34 @@ export interface ExecutorDeps {
   pullBackoff: BackoffTable;
 }
 
+/** One run's context. `observed` is refreshed once a sandbox is created, so starts see it. */
 interface Round {
-  pod: Pod;
+  pod: Pod | undefined;
   observed: ObservedContainer[];
-  state: PodRuntimeState;
   logger: Logger;
 }
 
-type Handler<K extends ActionType> = (round: Round, args: ActionArgs[K]) => Promise<void>;
+type Action<K extends ActionType> = { type: K } & ActionArgs[K];
+type Handler<K extends ActionType> = (round: Round, action: Action<K>) => Promise<StepResult[]>;
 type Handlers = { [K in ActionType]: Handler<K> };
 
-const MIN_GRACE_SECONDS = 2;
-const PULL_ERROR_REPORT_MS = 1_000;
 const POST_START_TIMEOUT_MS = 30_000;
+const START_ERROR_RETRY_MS = 10_000;
+
+/** What a step found: a waiting reason, a retry time, an error. */
+type Outcome = Omit<StepResult, 'action' | 'target' | 'ok'>;
+
+/** The step's own result. */
+function result(a: PodAction, extra: Outcome = {}): StepResult {
+  const failed = extra.error !== undefined;
+  return {
+    action: a.type,
+    target: 'name' in a ? a.name : '',
+    ok: !failed,
+    ...extra,
+    ...(failed ? { message: errorMessage(extra.error) } : {}),
+  };
+}
 
 export function fieldPath(kind: 'init' | 'app', name: string): string {
   return kind === 'init' ? `spec.initContainers{${name}}` : `spec.containers{${name}}`;
@@ -68,51 +77,106 @@ export function podRef(pod: Pod, path?: string): InvolvedObject {
   };
 }
 
-export function graceSeconds(pod: Pod): number {
-  return (
-    pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? MIN_GRACE_SECONDS
-  );
+/** The pod an action needs; the planner gives pod-level actions only with a pod. */
+function podOf(r: Round): Pod {
+  if (!r.pod) throw new MiniKubeletError('InternalError', 'this action needs the pod object');
+  return r.pod;
 }
 
 export class Executor {
   private readonly handlers: Handlers;
 
   constructor(private readonly deps: ExecutorDeps) {
+    const one = (a: PodAction, outcome: Outcome = {}): StepResult[] => [result(a, outcome)];
+    const rt = this.deps.runtime;
     this.handlers = {
-      killPod: (r, a) => this.killPod(r, a.reason),
-      createSandbox: (r, a) => this.createSandbox(r, a.attempt, a.reason),
-      killContainer: (r, a) => this.killContainer(r, a.id, a.name, a.reason),
-      removeContainer: (_r, a) => this.deps.runtime.removeContainer(a.id),
-      startContainer: (r, a) => this.startContainer(r, a),
-      backOff: (r, a) => Promise.resolve(this.backOff(r, a)),
+      killContainer: async (r, a) => {
+        await this.killContainer(r, a);
+        return one(a);
+      },
+      recordKilling: (r, a) => {
+        this.recordKilling(r, a);
+        return Promise.resolve(one(a));
+      },
+      preStop: async (r, a) => {
+        await this.preStop(r, a, a.gracePeriodSeconds);
+        return one(a);
+      },
+      stopContainer: async (_r, a) => {
+        await this.stop(a.id, a.killAt);
+        return one(a);
+      },
+      createSandbox: async (r, a) => {
+        await this.createSandbox(r, a.attempt, a.reason);
+        return one(a);
+      },
+      removeContainer: async (_r, a) => {
+        await rt.removeContainer(a.id);
+        return one(a);
+      },
+      pruneContainer: async (_r, a) => {
+        await rt.removeContainer(a.id);
+        return one(a);
+      },
+      removeVolume: async (_r, a) => {
+        await rt.removeVolume(a.name);
+        return one(a);
+      },
+      startContainer: async (r, a) => one(a, await this.startContainer(r, a)),
+      backOff: (r, a) => Promise.resolve(one(a, this.backOff(r, a))),
+      pullBackOff: (r, a) => Promise.resolve(one(a, this.pullBackOff(r, a))),
+      requeue: (_r, a) => Promise.resolve(one(a, { retryAt: a.at })),
+      parallel: async (r, a) => (await Promise.all(a.actions.map((x) => this.step(r, x)))).flat(),
     };
   }
 
-  /** Runs actions in order; stops at the first failure. Returns whether anything changed in the runtime. */
+  /**
+   * Runs the steps in order and returns one result per step that ran (a group gives one per member), and
+   * the failed step that ended the run, if one did. Every failure ends the run except pruning
+   * (housekeeping) and starts of app containers and sidecars, which start independently of each other (a
+   * regular init container that did not start ends the round, as in the kubelet's SyncPod).
+   */
   async run(
-    pod: Pod,
+    pod: Pod | undefined,
     observed: ObservedContainer[],
     actions: PodAction[],
-    state: PodRuntimeState,
     logger: Logger,
-  ): Promise<void> {
-    const round: Round = { pod, observed: [...observed], state, logger };
-    state.retryAt = undefined;
+  ): Promise<RunResult> {
+    const round: Round = { pod, observed: [...observed], logger };
+    const steps: StepResult[] = [];
     for (const action of actions) {
-      try {
-        await this.handlers[action.type](round, action as never);
-      } catch (err) {
-        // Pruning old instances is housekeeping: it never holds the pod back (the engine may refuse for a while).
-        const housekeeping = action.type === 'removeContainer' && action.reason === 'pruned';
-        const fields = { action: action.type, error: errorMessage(err), code: errorCode(err) };
-        if (housekeeping) logger.debug('pruning failed; will try again', fields);
+      const out = await this.step(round, action);
+      steps.push(...out);
+      for (const o of out.filter((x) => !x.ok)) {
+        const fields = { action: o.action, error: o.message, code: errorCode(o.error) };
+        if (o.action === 'pruneContainer') logger.debug('pruning failed; will try again', fields);
         else logger.warn('sync action failed', fields);
-        if (housekeeping) continue;
-        // Recorded as a waiting reason. App containers and sidecars start independently of each other; a
-        // regular init container that did not start ends the round, as in the kubelet's SyncPod.
-        if (action.type === 'startContainer' && !this.isRegularInit(pod, action.kind, action.name)) continue;
-        throw err;
       }
+      const failed = out.find((o) => !o.ok);
+      if (failed && this.failureEndsRun(pod, action)) return { steps, failed };
+    }
+    return { steps };
+  }
+
+  /** One step through the handler table; a thrown error becomes its failed result. */
+  private async step(r: Round, action: PodAction): Promise<StepResult[]> {
+    try {
+      return await (this.handlers[action.type] as Handler<ActionType>)(r, action);
+    } catch (err) {
+      return [result(action, { error: err })];
+    }
+  }
+
+  private failureEndsRun(pod: Pod | undefined, a: PodAction): boolean {
+    switch (a.type) {
+      case 'pruneContainer':
+        return false; // the engine may refuse for a while; it never holds the pod back
+      case 'startContainer': {
+        const spec = pod && specOf(pod, a.kind, a.name);
+        return a.kind === 'init' && !(spec && isSidecar(spec));
+      }
+      default:
+        return true;
     }
   }
 
@@ -121,27 +185,8 @@ export class Executor {
     return sandbox.hostNetwork ? this.deps.network().gateway : sandbox.ip;
   }
 
-  private isRegularInit(pod: Pod, kind: 'init' | 'app', name: string): boolean {
-    const spec = this.specOf(pod, kind, name);
-    return kind === 'init' && !(spec && isSidecar(spec));
-  }
-
-  private async killPod(r: Round, reason: string): Promise<void> {
-    const view = new PodView(r.observed);
-    const running = view.containers.filter(
-      (c) => c.kind !== 'sandbox' && (c.state === 'running' || c.state === 'created'),
-    );
-    r.logger.info('killing pod', { reason });
-    await Promise.all(running.map((c) => this.killContainer(r, c.id, c.name, reason)));
-    await Promise.all(
-      view.sandboxes
-        .filter((s) => s.state === 'running')
-        .map((s) => this.deps.runtime.stopContainer(s.id, 0)),
-    );
-  }
-
   private async createSandbox(r: Round, attempt: number, reason: string): Promise<void> {
-    const { pod } = r;
+    const pod = podOf(r);
     const m = pod.metadata;
     if (attempt > 0) {
       this.deps.events.record(
@@ -197,144 +242,91 @@ export class Executor {
     this.deps.files.write(pod, ip, this.deps.dns);
   }
 
-  private async killContainer(
+  /** The kubelet's killContainer: the grace period counts from here, the preStop hook's time included. */
+  private async killContainer(r: Round, a: ActionArgs['killContainer']): Promise<void> {
+    const grace = a.gracePeriodSeconds;
+    const killAt = grace === 0 ? undefined : this.deps.clock.now() + grace * 1000;
+    this.recordKilling(r, a);
+    if (a.preStop) await this.preStop(r, a, grace);
+    await this.stop(a.id, killAt);
+  }
+
+  private recordKilling(r: Round, a: { kind: 'init' | 'app'; name: string; message: string }): void {
+    this.deps.events.record(podRef(podOf(r), fieldPath(a.kind, a.name)), 'Normal', 'Killing', a.message);
+  }
+
+  /** Runs the container's preStop hook within the grace period; a failure is an event, not an error. */
+  private async preStop(
     r: Round,
-    id: string,
-    name: string,
-    reason: string,
-    grace = graceSeconds(r.pod),
+    a: { id: string; kind: 'init' | 'app'; name: string },
+    grace: number,
   ): Promise<void> {
-    const t0 = this.deps.clock.now();
-    this.recordKilling(r, id, name, reason);
-    await this.preStop(r, id, grace);
-    await this.stopWithin(id, grace, t0);
-  }
-
-  private recordKilling(r: Round, id: string, name: string, reason: string): void {
-    const kind = r.observed.find((o) => o.id === id)?.kind === 'init' ? 'init' : 'app';
-    const message = /^(Container|Init container) /.test(reason) ? reason : `Stopping container ${name}`;
-    this.deps.events.record(podRef(r.pod, fieldPath(kind, name)), 'Normal', 'Killing', message);
-  }
-
-  /** Runs the container's preStop hook, if any, within the grace period. */
-  private async preStop(r: Round, id: string, grace: number): Promise<void> {
-    const c = r.observed.find((o) => o.id === id);
-    if (!c || c.kind === 'sandbox' || c.state !== 'running' || grace <= 0) return;
-    const spec = this.specOf(r.pod, c.kind, c.name);
+    const pod = podOf(r);
+    const spec = specOf(pod, a.kind, a.name);
     const hook = spec?.lifecycle?.preStop;
     if (!spec || !hook) return;
     const sandbox = new PodView(r.observed).sandbox;
     const target = {
       runtime: this.deps.runtime,
-      containerId: id,
+      containerId: a.id,
       container: spec,
       podIP: sandbox ? (this.podIP(sandbox) ?? '') : '',
     };
-    const result = await runHandler(hook, target, grace * 1000);
-    if (!result.ok) {
-      const path = fieldPath(c.kind, c.name);
+    const outcome = await runHandler(hook, target, grace * 1000);
+    if (!outcome.ok) {
       this.deps.events.record(
-        podRef(r.pod, path),
+        podRef(pod, fieldPath(a.kind, a.name)),
         'Warning',
         'FailedPreStopHook',
-        `PreStopHook failed: ${result.message}`,
+        `PreStopHook failed: ${outcome.message}`,
       );
     }
   }
 
-  /** SIGTERM, then SIGKILL when what is left of the grace period (counted from t0) runs out. */
-  private stopWithin(id: string, grace: number, t0: number): Promise<void> {
-    // A grace period of 0 (forced deletion) kills at once; otherwise at least the kubelet's minimum.
-    const left = grace - (this.deps.clock.now() - t0) / 1000;
-    return this.deps.runtime.stopContainer(id, grace === 0 ? 0 : Math.max(MIN_GRACE_SECONDS, left));
+  /** SIGTERM, then SIGKILL at killAt (but not sooner than the kubelet's minimum); without killAt at once. */
+  private stop(id: string, killAt: number | undefined): Promise<void> {
+    const left =
+      killAt === undefined ? 0 : Math.max(MIN_GRACE_SECONDS, (killAt - this.deps.clock.now()) / 1000);
+    return this.deps.runtime.stopContainer(id, left);
   }
 
-  /**
-   * Deletion, in the kubelet's order: every preStop hook at once; then SIGTERM to the app containers;
-   * once they are gone, the sidecars one by one in reverse spec order; SIGKILL for whatever outlives the
-   * grace period; last the sandboxes.
-   */
-  async terminatePod(pod: Pod, observed: ObservedContainer[], logger: Logger): Promise<void> {
-    const r: Round = { pod, observed, state: { waiting: new Map() }, logger };
-    const grace = graceSeconds(pod);
-    const t0 = this.deps.clock.now();
-    const live = observed.filter((c) => c.kind !== 'sandbox' && c.state === 'running');
-    if (live.length) logger.info('stopping pod', { gracePeriodSeconds: grace, containers: live.length });
-    const sidecarOrder = (pod.spec.initContainers ?? []).filter(isSidecar).map((c) => c.name);
-    const runsAsSidecar = (c: ObservedContainer): boolean =>
-      c.kind === 'init' && sidecarOrder.includes(c.name);
-    for (const c of live) this.recordKilling(r, c.id, c.name, 'deleted');
-    await Promise.all(live.map((c) => this.preStop(r, c.id, grace)));
-    await Promise.all(live.filter((c) => !runsAsSidecar(c)).map((c) => this.stopWithin(c.id, grace, t0)));
-    const sidecars = live
-      .filter(runsAsSidecar)
-      .sort((a, b) => sidecarOrder.indexOf(b.name) - sidecarOrder.indexOf(a.name));
-    for (const c of sidecars) await this.stopWithin(c.id, grace, t0);
-    await Promise.all(
-      observed
-        .filter((c) => c.kind === 'sandbox' && c.state === 'running')
-        .map((c) => this.deps.runtime.stopContainer(c.id, 0)),
-    );
-  }
-
-  private specOf(pod: Pod, kind: 'init' | 'app', name: string): Container | undefined {
-    const list = kind === 'init' ? (pod.spec.initContainers ?? []) : pod.spec.containers;
-    return list.find((c) => c.name === name);
-  }
-
-  private backOff(r: Round, a: ActionArgs['backOff']): void {
-    const m = r.pod.metadata;
+  private backOff(r: Round, a: ActionArgs['backOff']): Outcome {
+    const pod = podOf(r);
+    const m = pod.metadata;
     const delay = `${Math.round(a.delayMs / 1000)}s`;
-    r.state.waiting.set(a.name, {
-      reason: 'CrashLoopBackOff',
-      message: `back-off ${delay} restarting failed container=${a.name} pod=${m.name}_${m.namespace}(${m.uid})`,
-    });
     this.deps.events.record(
-      podRef(r.pod, fieldPath(a.kind, a.name)),
+      podRef(pod, fieldPath(a.kind, a.name)),
       'Warning',
       'BackOff',
       `Back-off restarting failed container ${a.name} in pod ${m.name}_${m.namespace}(${m.uid})`,
     );
-    this.retryAt(r, a.retryAt);
+    const message = `back-off ${delay} restarting failed container=${a.name} pod=${m.name}_${m.namespace}(${m.uid})`;
+    return { waiting: { reason: 'CrashLoopBackOff', message }, retryAt: a.retryAt };
   }
 
-  private retryAt(r: Round, at: number): void {
-    r.state.retryAt = r.state.retryAt === undefined ? at : Math.min(r.state.retryAt, at);
+  private pullBackOff(r: Round, a: ActionArgs['pullBackOff']): Outcome {
+    const message = `Back-off pulling image "${a.image}"`;
+    this.deps.events.record(podRef(podOf(r), fieldPath(a.kind, a.name)), 'Normal', 'BackOff', message);
+    return { waiting: { reason: 'ImagePullBackOff', message }, retryAt: a.retryAt };
   }
 
-  /** Makes sure the image is there; false while a failed pull is in back-off (nothing to do this round). */
-  private async pullImage(r: Round, c: Container, path: string): Promise<boolean> {
-    const { pod } = r;
-    const now = this.deps.clock.now();
-    const key = `pull_${pod.metadata.uid}_${c.image}`;
-    const entry = this.deps.pullBackoff.view(key);
-    if (entry && now < entry.lastUpdate + entry.delayMs) {
-      this.retryAt(r, entry.lastUpdate + entry.delayMs);
-      // ErrImagePull stays visible until the kubelet's next sync would have come; then ImagePullBackOff.
-      if (now < entry.lastUpdate + PULL_ERROR_REPORT_MS) {
-        this.retryAt(r, entry.lastUpdate + PULL_ERROR_REPORT_MS);
-        return false;
-      }
-      r.state.waiting.set(c.name, {
-        reason: 'ImagePullBackOff',
-        message: `Back-off pulling image "${c.image}"`,
-      });
-      this.deps.events.record(podRef(pod, path), 'Normal', 'BackOff', `Back-off pulling image "${c.image}"`);
-      return false;
-    }
+  /** Makes sure the image is there; a failure starts (or advances) the pull back-off. */
+  private async pullImage(pod: Pod, c: Container, path: string): Promise<Outcome | undefined> {
     const policy =
       c.imagePullPolicy === 'Always' ? 'always' : c.imagePullPolicy === 'Never' ? 'never' : 'if-missing';
     try {
       await this.deps.runtime.ensureImage(c.image, policy);
     } catch (err) {
-      const never = policy === 'never';
-      const reason = never ? 'ErrImageNeverPull' : 'ErrImagePull';
-      r.state.waiting.set(c.name, { reason, message: errorMessage(err) });
+      const now = this.deps.clock.now();
+      const reason = policy === 'never' ? 'ErrImageNeverPull' : 'ErrImagePull';
       this.deps.events.record(podRef(pod, path), 'Warning', 'Failed', errorMessage(err));
-      this.deps.pullBackoff.next(key, now);
+      this.deps.pullBackoff.next(pullBackoffKey(pod.metadata.uid, c.image), now);
       // Come back soon to report ImagePullBackOff, as the kubelet's next sync does; the retry waits for the back-off.
-      this.retryAt(r, now + PULL_ERROR_REPORT_MS);
-      throw err;
+      return {
+        error: err,
+        waiting: { reason, message: errorMessage(err) },
+        retryAt: now + PULL_ERROR_REPORT_MS,
+      };
     }
     this.deps.events.record(
       podRef(pod, path),
@@ -342,20 +334,22 @@ export class Executor {
       'Pulled',
       `Container image "${c.image}" already present on machine`,
     );
-    return true;
+    return undefined;
   }
 
-  private async startContainer(r: Round, a: ActionArgs['startContainer']): Promise<void> {
-    const { pod } = r;
+  /** Pull, create, start, postStart; a failure names the waiting reason the status shows. */
+  private async startContainer(r: Round, a: ActionArgs['startContainer']): Promise<Outcome> {
+    const pod = podOf(r);
     const m = pod.metadata;
-    const c = this.specOf(pod, a.kind, a.name);
-    if (!c) return;
+    const c = specOf(pod, a.kind, a.name);
+    if (!c) return {};
     const path = fieldPath(a.kind, a.name);
     const view = new PodView(r.observed);
     const sandbox = view.sandbox;
     const podIP = sandbox ? this.podIP(sandbox) : undefined;
     if (!sandbox || !podIP) throw new Error('no sandbox');
-    if (!(await this.pullImage(r, c, path))) return;
+    const pullFailed = await this.pullImage(pod, c, path);
+    if (pullFailed) return pullFailed;
     const exited = view.instances(a.kind, a.name).find((i) => i.state === 'exited');
     if (exited) {
       // A restart: advance the crash-loop back-off for the next exit, measured from this exit.
@@ -373,50 +367,49 @@ export class Executor {
       hostIP: network.gateway,
       files,
     });
+    const failed = (reason: string, err: unknown): Outcome => {
+      this.deps.events.record(podRef(pod, path), 'Warning', 'Failed', `Error: ${errorMessage(err)}`);
+      const retryAt = this.deps.clock.now() + START_ERROR_RETRY_MS;
+      return { error: err, waiting: { reason, message: errorMessage(err) }, retryAt };
+    };
     let id: string;
     try {
       id = await this.deps.runtime.createContainer(spec);
     } catch (err) {
-      r.state.waiting.set(c.name, { reason: 'CreateContainerError', message: errorMessage(err) });
-      this.deps.events.record(podRef(pod, path), 'Warning', 'Failed', `Error: ${errorMessage(err)}`);
-      this.retryAt(r, this.deps.clock.now() + 10_000);
-      throw err;
+      return failed('CreateContainerError', err);
     }
     this.deps.events.record(podRef(pod, path), 'Normal', 'Created', `Created container ${c.name}`);
     try {
       await this.deps.runtime.startContainer(id);
     } catch (err) {
-      r.state.waiting.set(c.name, { reason: 'RunContainerError', message: errorMessage(err) });
-      this.deps.events.record(podRef(pod, path), 'Warning', 'Failed', `Error: ${errorMessage(err)}`);
-      this.retryAt(r, this.deps.clock.now() + 10_000);
-      throw err;
+      return failed('RunContainerError', err);
     }
     this.deps.events.record(podRef(pod, path), 'Normal', 'Started', `Started container ${c.name}`);
     const postStart = c.lifecycle?.postStart;
     if (postStart) {
-      const result = await runHandler(
+      const outcome = await runHandler(
         postStart,
         { runtime: this.deps.runtime, containerId: id, container: c, podIP },
         POST_START_TIMEOUT_MS,
       );
-      if (!result.ok) {
+      if (!outcome.ok) {
         this.deps.events.record(
           podRef(pod, path),
           'Warning',
           'FailedPostStartHook',
-          `PostStartHook failed: ${result.message}`,
+          `PostStartHook failed: ${outcome.message}`,
         );
-        r.state.waiting.set(c.name, { reason: 'PostStartHookError', message: result.message });
         await this.deps.runtime.stopContainer(id, MIN_GRACE_SECONDS);
-        throw new Error(`postStart hook of ${c.name} failed: ${result.message}`);
+        const error = new Error(`postStart hook of ${c.name} failed: ${outcome.message}`);
+        return { error, waiting: { reason: 'PostStartHookError', message: outcome.message } };
       }
     }
-    r.state.waiting.delete(c.name);
     r.logger.info('container started', {
       container: c.name,
       kind: a.kind,
       restartCount: a.restartCount,
       reason: a.reason,
     });
+    return { waiting: 'none' };
   }
 }

@@ -2,6 +2,7 @@
 // its containers, on back-off expiry, and on a slow periodic resync (the backstop). On start it removes
 // managed containers and volumes that belong to no stored pod.
 import { errorMessage } from '../errors';
+import { planLeftoverRemoval } from '../planner/plan-termination';
 import type { Pod } from '../model/pod';
 import type { RuntimeEvent } from '../runtime/runtime';
 import type { ObjectStore } from '../store/object-store';
@@ -114,11 +115,11 @@ export class PodManager {
   private async removeDangling(): Promise<void> {
     const known = new Set(this.store.list().map((p) => p.metadata.uid));
     const rt = this.deps.runtime;
-    const strays = (await rt.listContainers()).filter((c) => !known.has(c.podUid));
+    const containers = await rt.listContainers();
+    const strays = containers.filter((c) => !known.has(c.podUid));
     if (strays.length) this.deps.logger.info('removing containers of unknown pods', { count: strays.length });
-    await Promise.all(strays.map((c) => rt.removeContainer(c.id)));
-    for (const v of await rt.listVolumes()) {
-      if (![...known].some((uid) => v.endsWith(`_${uid}`))) await rt.removeVolume(v);
-    }
+    const plan = planLeftoverRemoval(known, containers, await rt.listVolumes());
+    const { failed } = await this.deps.executor.run(undefined, strays, plan, this.deps.logger);
+    if (failed) throw failed.error;
   }
 }

@@ -4,13 +4,16 @@ import type { Clock } from '../clock';
 import { errorMessage } from '../errors';
 import type { Logger } from '../log';
 import type { Pod } from '../model/pod';
-import { describeAction } from '../planner/actions';
+import { type PodAction, SETTLES_ROUND, describeAction } from '../planner/actions';
 import type { BackoffTable } from '../planner/backoff';
+import { graceSeconds } from '../planner/kill';
 import { planPod } from '../planner/plan-pod';
+import { planTermination } from '../planner/plan-termination';
 import type { ContainerRuntime, ObservedContainer } from '../runtime/runtime';
 import { generatePodStatus } from '../status/pod-status';
 import type { ObjectStore } from '../store/object-store';
-import type { Executor, PodRuntimeState } from './executor';
+import type { Executor } from './executor';
+import { type PodRuntimeState, foldResults } from './step-result';
 import type { PodFiles } from './pod-files';
 import type { Prober } from './prober';
 import type { EventRecorder } from '../events/recorder';
@@ -148,16 +151,26 @@ export class PodWorker {
       const actions = planPod(pod, observed, {
         now: this.deps.clock.now(),
         backoff: this.deps.backoff.view,
+        pullBackoff: this.deps.pullBackoff.view,
         probe: (id, kind) => this.deps.prober.result(id, kind),
       });
-      if (actions.length) this.logger.debug('plan', { actions: actions.map(describeAction) });
-      await this.deps.executor.run(pod, observed, actions, this.state, this.logger);
-      const onlyStarts = actions.every((a) =>
-        ['startContainer', 'createSandbox', 'removeContainer', 'backOff'].includes(a.type),
-      );
-      if (onlyStarts) return;
+      this.state.retryAt = undefined;
+      await this.execute(pod, observed, actions);
+      if (actions.every((a) => SETTLES_ROUND[a.type])) return;
       observed = await this.deps.runtime.listContainers(this.uid);
     }
+  }
+
+  /** Runs a plan, folds its results into the pod's state, and fails with the step that ended the run. */
+  private async execute(
+    pod: Pod | undefined,
+    observed: ObservedContainer[],
+    actions: PodAction[],
+  ): Promise<void> {
+    if (actions.length) this.logger.debug('plan', { actions: actions.map(describeAction) });
+    const { steps, failed } = await this.deps.executor.run(pod, observed, actions, this.logger);
+    foldResults(this.state, steps);
+    if (failed) throw failed.error;
   }
 
   /** Tells the prober which containers run now in the current sandbox. */
@@ -193,13 +206,13 @@ export class PodWorker {
 
   /** Deleted pods: stop with grace, remove containers, volumes and files, then drop the object. */
   private async terminate(pod: Pod | undefined, observed: ObservedContainer[]): Promise<void> {
-    const rt = this.deps.runtime;
     this.deps.prober.forgetPod(this.uid);
-    if (pod) await this.deps.executor.terminatePod(pod, observed, this.logger);
-    else
-      await Promise.all(observed.filter((c) => c.state === 'running').map((c) => rt.stopContainer(c.id, 2)));
-    await Promise.all(observed.map((c) => rt.removeContainer(c.id)));
-    for (const v of await rt.listVolumes(this.uid)) await rt.removeVolume(v);
+    const volumes = await this.deps.runtime.listVolumes(this.uid);
+    const plan = planTermination(pod, observed, volumes, { now: this.deps.clock.now() });
+    const live = plan.filter((a) => a.type === 'recordKilling').length;
+    if (pod && live)
+      this.logger.info('stopping pod', { gracePeriodSeconds: graceSeconds(pod), containers: live });
+    await this.execute(pod, observed, plan);
     this.deps.files.remove(this.uid);
     this.deps.backoff.forget({ podUid: this.uid });
     this.deps.pullBackoff.forget({ podUid: this.uid });

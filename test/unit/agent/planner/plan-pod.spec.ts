@@ -4,6 +4,7 @@
 import { expect } from 'chai';
 import type { Pod, RestartPolicy } from '../../../../agent/model/pod';
 import type { PodAction } from '../../../../agent/planner/actions';
+import { type BackoffView, pullBackoffKey } from '../../../../agent/planner/backoff';
 import { type PlanContext, type ProbeResult, planPod } from '../../../../agent/planner/plan-pod';
 import {
   NOW,
@@ -17,24 +18,43 @@ import {
 
 type Kind = 'init' | 'app';
 const nameOf = (id: string): string => id.replace(/-\d+$/, '');
-const killPod = (reason: string): PodAction => ({ type: 'killPod', reason });
 const createSandbox = (attempt: number, reason: string): PodAction => ({
   type: 'createSandbox',
   attempt,
   reason,
 });
-const kill = (id: string, reason: string): PodAction => ({
+/** Kills one container; the Killing message says `Stopping container` unless the cause is given. */
+const kill = (
+  kind: Kind,
+  id: string,
+  reason: string,
+  message = `Stopping container ${nameOf(id)}`,
+): PodAction => ({
   type: 'killContainer',
   id,
   name: nameOf(id),
+  kind,
+  message,
+  preStop: false,
+  gracePeriodSeconds: 30,
   reason,
 });
-const remove = (id: string, reason = 'pruned'): PodAction => ({
+/** A kill whose Killing event names its cause, e.g. `Container run1 definition changed`. */
+const killFor = (kind: Kind, id: string, cause: string): PodAction => kill(kind, id, cause, cause);
+const group = (actions: PodAction[]): PodAction[] =>
+  actions.length > 1 ? [{ type: 'parallel', actions }] : actions;
+/** KillPod: every container that runs or was created is killed at once, then the running sandboxes stop. */
+const killPod = (reason: string, containers: [Kind, string][] = [], sandboxes = ['POD-0']): PodAction[] => [
+  ...group(containers.map(([kind, id]) => kill(kind, id, reason))),
+  ...group(sandboxes.map((id): PodAction => ({ type: 'stopContainer', id, name: 'POD', reason }))),
+];
+const remove = (id: string, reason = 'never started'): PodAction => ({
   type: 'removeContainer',
   id,
   name: nameOf(id),
   reason,
 });
+const prune = (id: string): PodAction => ({ type: 'pruneContainer', id, name: nameOf(id), reason: 'pruned' });
 const start = (kind: Kind, name: string, restartCount: number, reason: string): PodAction => ({
   type: 'startContainer',
   kind,
@@ -52,7 +72,7 @@ const backOff = (kind: Kind, name: string, delayMs: number, retryAt: number, rea
 });
 
 const plan = (pod: Pod, rt: PodRuntime | null, ctx: Partial<PlanContext> = {}): PodAction[] =>
-  planPod(pod, rt ? rt.observed : [], { now: NOW, backoff: noBackoff, ...ctx });
+  planPod(pod, rt ? rt.observed : [], { now: NOW, backoff: noBackoff, pullBackoff: noBackoff, ...ctx });
 
 /** Probe results by `<containerId>/<kind>`. */
 const probes =
@@ -92,7 +112,7 @@ describe('agent/planner/plan-pod', () => {
       const rt = new PodRuntime(pod);
       rt.observed[0]!.ip = '';
       expect(plan(pod, rt)).to.deep.equal([
-        killPod('sandbox changed'),
+        ...killPod('sandbox changed'),
         createSandbox(1, 'sandbox changed'),
         start('init', 'init1', 0, 'sandbox changed'),
       ]);
@@ -102,7 +122,7 @@ describe('agent/planner/plan-pod', () => {
       const pod = initPod();
       const rt = new PodRuntime(pod).sandbox();
       expect(plan(pod, rt)).to.deep.equal([
-        killPod('sandbox changed'),
+        ...killPod('sandbox changed', [], ['POD-0', 'POD-1']),
         createSandbox(2, 'sandbox changed'),
         start('init', 'init1', 0, 'sandbox changed'),
       ]);
@@ -152,29 +172,32 @@ describe('agent/planner/plan-pod', () => {
         situation: 'init #0 failed under Never: kills the pod',
         policy: 'Never',
         build: (rt) => rt.init('init1', 'exited', { exitCode: 1 }),
-        want: [killPod('init container init1 failed')],
+        want: killPod('init container init1 failed'),
       },
       {
         situation: 'init #1 failed under Never: kills the pod, never starts apps',
         policy: 'Never',
         build: (rt) => rt.init('init1', 'exited').init('init2', 'exited', { exitCode: 1 }),
-        want: [killPod('init container init2 failed')],
+        want: killPod('init container init2 failed'),
       },
       {
         situation: 'init #0 created but never started: removes it, then starts it again with the same count',
         build: (rt) => rt.init('init1', 'created'),
-        want: [remove('init1-0', 'never started'), start('init', 'init1', 0, 'created but not started')],
+        want: [remove('init1-0'), start('init', 'init1', 0, 'created but not started')],
       },
       {
         situation: 'init #0 in unknown state: kills it, then restarts it',
         build: (rt) => rt.init('init1', 'unknown'),
-        want: [kill('init1-0', 'state unknown'), start('init', 'init1', 1, 'init container init1 failed')],
+        want: [
+          kill('init', 'init1-0', 'state unknown'),
+          start('init', 'init1', 1, 'init container init1 failed'),
+        ],
       },
       {
         situation: 'init #0 in unknown state under Never: kills the pod',
         policy: 'Never',
         build: (rt) => rt.init('init1', 'unknown'),
-        want: [killPod('init container init1 failed')],
+        want: killPod('init container init1 failed'),
       },
       {
         situation: 'last init done: starts every app container at once',
@@ -216,7 +239,7 @@ describe('agent/planner/plan-pod', () => {
       const pod = initPod('OnFailure');
       const backoff = backoffWith(pod, { init1: { delayMs: 10_000, lastUpdate: NOW - 8_000 } });
       expect(plan(pod, failedTwice(pod), { backoff })).to.deep.equal([
-        remove('init1-0'),
+        prune('init1-0'),
         backOff('init', 'init1', 10_000, NOW + 5_000, 'init container init1 failed'),
       ]);
     });
@@ -225,7 +248,7 @@ describe('agent/planner/plan-pod', () => {
       const pod = initPod('OnFailure');
       const backoff = backoffWith(pod, { init1: { delayMs: 4_000, lastUpdate: NOW - 8_000 } });
       expect(plan(pod, failedTwice(pod), { backoff })).to.deep.equal([
-        remove('init1-0'),
+        prune('init1-0'),
         start('init', 'init1', 2, 'init container init1 failed'),
       ]);
     });
@@ -234,7 +257,7 @@ describe('agent/planner/plan-pod', () => {
       const pod = initPod('OnFailure');
       const backoff = backoffWith(pod, { init1: { delayMs: 300_000, lastUpdate: NOW - 5_000 - 600_001 } });
       expect(plan(pod, failedTwice(pod), { backoff })).to.deep.equal([
-        remove('init1-0'),
+        prune('init1-0'),
         start('init', 'init1', 2, 'init container init1 failed'),
       ]);
     });
@@ -243,6 +266,83 @@ describe('agent/planner/plan-pod', () => {
       const pod = initPod('OnFailure');
       const rt = new PodRuntime(pod).init('init1', 'exited', { exitCode: 1, finishedAt: NOW - 1_000 });
       expect(plan(pod, rt)).to.deep.equal([start('init', 'init1', 1, 'init container init1 failed')]);
+    });
+  });
+
+  describe('image pull back-off', () => {
+    const IMAGE = 'busybox:1.36'; // the builders' image
+    /** The pull back-off table after failed pulls of `image`: the last one at lastUpdate. */
+    const pullFailed = (lastUpdate: number, delayMs = 10_000, image = IMAGE): BackoffView => {
+      const key = pullBackoffKey('uid-1', image);
+      return (k) => (k === key ? { delayMs, lastUpdate } : undefined);
+    };
+    const pullBackOff = (kind: Kind, name: string, retryAt: number, reason: string): PodAction => ({
+      type: 'pullBackOff',
+      kind,
+      name,
+      image: IMAGE,
+      retryAt,
+      reason,
+    });
+    const requeue = (name: string, at: number): PodAction => ({
+      type: 'requeue',
+      name,
+      at,
+      reason: 'image pull failed: ErrImagePull shown',
+    });
+
+    /** Baseline: a running sandbox, run1 not created yet (its image could not be pulled). */
+    const cases: { situation: string; pullBackoff?: BackoffView; want: PodAction[] }[] = [
+      { situation: 'no failed pull: starts', want: [start('app', 'run1', 0, 'initialized')] },
+      {
+        situation: 'failed 0.5 s ago: ErrImagePull stays shown; comes back when the report is due',
+        pullBackoff: pullFailed(NOW - 500),
+        want: [requeue('run1', NOW + 500)],
+      },
+      {
+        situation: 'failed 3 s ago: ImagePullBackOff until the delay has passed',
+        pullBackoff: pullFailed(NOW - 3_000),
+        want: [pullBackOff('app', 'run1', NOW + 7_000, 'initialized')],
+      },
+      {
+        situation: 'a back-off shorter than the report: comes back when the back-off ends',
+        pullBackoff: pullFailed(NOW - 200, 500),
+        want: [requeue('run1', NOW + 300)],
+      },
+      {
+        situation: 'the delay has passed: pulls (starts) again',
+        pullBackoff: pullFailed(NOW - 10_000),
+        want: [start('app', 'run1', 0, 'initialized')],
+      },
+      {
+        situation: "another image's back-off does not hold this one",
+        pullBackoff: pullFailed(NOW - 3_000, 10_000, 'busybox:1.37'),
+        want: [start('app', 'run1', 0, 'initialized')],
+      },
+    ];
+    for (const c of cases) {
+      it(c.situation, () => {
+        const pod = aPod();
+        expect(
+          plan(pod, new PodRuntime(pod), c.pullBackoff ? { pullBackoff: c.pullBackoff } : {}),
+        ).to.deep.equal(c.want);
+      });
+    }
+
+    it('holds an init container in a new sandbox the same way', () => {
+      expect(plan(initPod(), null, { pullBackoff: pullFailed(NOW - 3_000) })).to.deep.equal([
+        createSandbox(0, 'new pod'),
+        pullBackOff('init', 'init1', NOW + 7_000, 'new pod'),
+      ]);
+    });
+
+    it('crash-loop back-off comes first', () => {
+      const pod = aPod();
+      const rt = new PodRuntime(pod).app('run1', 'exited', { exitCode: 1, finishedAt: NOW - 5_000 });
+      const backoff = backoffWith(pod, { run1: { delayMs: 20_000, lastUpdate: NOW - 10_000 } });
+      expect(plan(pod, rt, { backoff, pullBackoff: pullFailed(NOW - 3_000) })).to.deep.equal([
+        backOff('app', 'run1', 20_000, NOW + 15_000, 'container run1 exited'),
+      ]);
     });
   });
 
@@ -256,12 +356,12 @@ describe('agent/planner/plan-pod', () => {
       { policy: 'Always', exitCode: 0, want: [start('app', 'run1', 1, 'container run1 exited')] },
       { policy: 'Always', exitCode: 1, want: [start('app', 'run1', 1, 'container run1 exited')] },
       { policy: 'OnFailure', exitCode: 1, want: [start('app', 'run1', 1, 'container run1 exited')] },
-      { policy: 'OnFailure', exitCode: 0, want: [killPod('all containers completed')] },
-      { policy: 'Never', exitCode: 1, want: [killPod('all containers completed')] },
-      { policy: 'Never', exitCode: 0, want: [killPod('all containers completed')] },
+      { policy: 'OnFailure', exitCode: 0, want: killPod('all containers completed') },
+      { policy: 'Never', exitCode: 1, want: killPod('all containers completed') },
+      { policy: 'Never', exitCode: 0, want: killPod('all containers completed') },
     ];
     for (const c of exits) {
-      it(`${c.policy}: an app container that exited ${c.exitCode} ${c.want[0]?.type === 'killPod' ? 'is not restarted; the pod is killed' : 'is restarted'}`, () => {
+      it(`${c.policy}: an app container that exited ${c.exitCode} ${c.want[0]?.type !== 'startContainer' ? 'is not restarted; the pod is killed' : 'is restarted'}`, () => {
         const pod = initPod(c.policy);
         const rt = new PodRuntime(pod)
           .init('init1', 'exited')
@@ -283,7 +383,7 @@ describe('agent/planner/plan-pod', () => {
         const rt = initialized(pod);
         pod.spec.containers[0]!.image = 'busybox:1.37';
         expect(plan(pod, rt)).to.deep.equal([
-          kill('run1-0', 'Container run1 definition changed'),
+          killFor('app', 'run1-0', 'Container run1 definition changed'),
           start('app', 'run1', 1, 'definition changed'),
         ]);
       });
@@ -296,7 +396,9 @@ describe('agent/planner/plan-pod', () => {
         const pod = initPod(policy);
         const rt = initialized(pod);
         pod.spec.initContainers![0]!.image = 'busybox:1.37';
-        expect(plan(pod, rt)).to.deep.equal([killPod('init container init1 image changed')]);
+        expect(plan(pod, rt)).to.deep.equal(
+          killPod('init container init1 image changed', [['app', 'run1-0']]),
+        );
       });
     }
 
@@ -317,7 +419,7 @@ describe('agent/planner/plan-pod', () => {
       const pod = initPod();
       const rt = new PodRuntime(pod).init('init1', 'exited').init('init2', 'exited').app('run1', 'created');
       expect(plan(pod, rt)).to.deep.equal([
-        remove('run1-0', 'never started'),
+        remove('run1-0'),
         start('app', 'run1', 0, 'container run1 exited'),
       ]);
     });
@@ -326,7 +428,7 @@ describe('agent/planner/plan-pod', () => {
       const pod = initPod();
       const rt = new PodRuntime(pod).init('init1', 'exited').init('init2', 'exited').app('run1', 'unknown');
       expect(plan(pod, rt)).to.deep.equal([
-        kill('run1-0', 'state unknown'),
+        kill('app', 'run1-0', 'state unknown'),
         start('app', 'run1', 1, 'container run1 exited'),
       ]);
     });
@@ -336,7 +438,7 @@ describe('agent/planner/plan-pod', () => {
       const rt = new PodRuntime(pod).app('run1', 'running');
       const probe = probes({ 'run1-0/liveness': 'failure' });
       expect(plan(pod, rt, { probe })).to.deep.equal([
-        kill('run1-0', 'Container run1 failed liveness probe'),
+        killFor('app', 'run1-0', 'Container run1 failed liveness probe'),
         start('app', 'run1', 1, 'failed liveness probe'),
       ]);
     });
@@ -348,7 +450,9 @@ describe('agent/planner/plan-pod', () => {
       });
       const rt = new PodRuntime(pod).app('run1', 'running');
       const probe = probes({ 'run1-0/liveness': 'failure' });
-      expect(plan(pod, rt, { probe })).to.deep.equal([killPod('all containers completed')]);
+      expect(plan(pod, rt, { probe })).to.deep.equal(
+        killPod('all containers completed', [['app', 'run1-0']]),
+      );
     });
 
     it('backs off a crashing app container until finishedAt + delay', () => {
@@ -369,7 +473,7 @@ describe('agent/planner/plan-pod', () => {
         .app('run1', 'created');
       const backoff = backoffWith(pod, { run1: { delayMs: 20_000, lastUpdate: NOW - 10_000 } });
       expect(plan(pod, rt, { backoff })).to.deep.equal([
-        remove('run1-1', 'never started'),
+        remove('run1-1'),
         backOff('app', 'run1', 20_000, NOW + 15_000, 'container run1 exited'),
       ]);
     });
@@ -385,7 +489,7 @@ describe('agent/planner/plan-pod', () => {
     it('restarts nothing once the pod is being deleted', () => {
       const pod = aPod({ deletionTimestamp: '2026-01-01T00:59:00Z' });
       const rt = new PodRuntime(pod).app('run1', 'exited', { exitCode: 1 });
-      expect(plan(pod, rt)).to.deep.equal([killPod('all containers completed')]);
+      expect(plan(pod, rt)).to.deep.equal(killPod('all containers completed'));
     });
   });
 
@@ -393,7 +497,7 @@ describe('agent/planner/plan-pod', () => {
     it('kills the pod', () => {
       const pod = aPod({ apps: ['run1', 'run2'], restartPolicy: 'OnFailure' });
       const rt = new PodRuntime(pod).app('run1', 'exited').app('run2', 'exited');
-      expect(plan(pod, rt)).to.deep.equal([killPod('all containers completed')]);
+      expect(plan(pod, rt)).to.deep.equal(killPod('all containers completed'));
     });
 
     it('then creates no new sandbox', () => {
@@ -408,7 +512,7 @@ describe('agent/planner/plan-pod', () => {
       const pod = initPod();
       const rt = initialized(pod).sandboxDies();
       expect(plan(pod, rt)).to.deep.equal([
-        killPod('sandbox changed'),
+        ...killPod('sandbox changed', [['app', 'run1-0']], []),
         createSandbox(1, 'sandbox changed'),
         start('init', 'init1', 1, 'sandbox changed'),
       ]);
@@ -439,15 +543,15 @@ describe('agent/planner/plan-pod', () => {
     it('in the new sandbox, waits for init #0 although init #1 completed in the old one', () => {
       const pod = initPod();
       const rt = recreated(pod).init('init1', 'running');
-      expect(plan(pod, rt)).to.deep.equal([remove('POD-0')]);
+      expect(plan(pod, rt)).to.deep.equal([prune('POD-0')]);
     });
 
     it('in the new sandbox, runs init #1 again after init #0', () => {
       const pod = initPod();
       const rt = recreated(pod).init('init1', 'exited');
       expect(plan(pod, rt)).to.deep.equal([
-        remove('init1-0'),
-        remove('POD-0'),
+        prune('init1-0'),
+        prune('POD-0'),
         start('init', 'init2', 1, 'init1 done'),
       ]);
     });
@@ -456,18 +560,18 @@ describe('agent/planner/plan-pod', () => {
       const pod = initPod();
       const rt = recreated(pod).init('init1', 'exited').init('init2', 'exited');
       expect(plan(pod, rt)).to.deep.equal([
-        remove('init1-0'),
-        remove('init2-0'),
-        remove('POD-0'),
+        prune('init1-0'),
+        prune('init2-0'),
+        prune('POD-0'),
         start('app', 'run1', 1, 'initialized'),
       ]);
     });
 
     it('under Never with container statuses: kills what runs and creates no sandbox', () => {
       const pod = initPod('Never');
-      expect(plan(pod, initialized(pod).sandboxDies())).to.deep.equal([
-        killPod('pod finished (restartPolicy Never)'),
-      ]);
+      expect(plan(pod, initialized(pod).sandboxDies())).to.deep.equal(
+        killPod('pod finished (restartPolicy Never)', [['app', 'run1-0']], []),
+      );
     });
 
     it('under Never with everything stopped: does nothing', () => {
@@ -548,7 +652,7 @@ describe('agent/planner/plan-pod', () => {
       const pod = sidecarPod();
       const rt = new PodRuntime(pod).init('sc', 'running');
       expect(plan(pod, rt, { probe: probes({ 'sc-0/startup': 'failure' }) })).to.deep.equal([
-        kill('sc-0', 'Init container sc failed startup probe'),
+        killFor('init', 'sc-0', 'Init container sc failed startup probe'),
         start('init', 'sc', 1, 'failed startup probe'),
       ]);
     });
@@ -590,7 +694,7 @@ describe('agent/planner/plan-pod', () => {
       const rt = new PodRuntime(pod).init('sc', 'running').init('init2', 'exited').app('run1', 'running');
       pod.spec.initContainers![0]!.image = 'busybox:1.37';
       expect(plan(pod, rt, { probe: probes({ 'sc-0/startup': 'success' }) })).to.deep.equal([
-        kill('sc-0', 'Init container sc definition changed'),
+        killFor('init', 'sc-0', 'Init container sc definition changed'),
         start('init', 'sc', 1, 'definition changed'),
       ]);
     });
@@ -599,7 +703,7 @@ describe('agent/planner/plan-pod', () => {
       const pod = aPod({ inits: [aSidecar('sc', { livenessProbe: startupProbe })] });
       const rt = new PodRuntime(pod).init('sc', 'running').app('run1', 'running');
       expect(plan(pod, rt, { probe: probes({ 'sc-0/liveness': 'failure' }) })).to.deep.equal([
-        kill('sc-0', 'Init container sc failed liveness probe'),
+        killFor('init', 'sc-0', 'Init container sc failed liveness probe'),
         start('init', 'sc', 1, 'failed liveness probe'),
       ]);
     });
@@ -618,7 +722,7 @@ describe('agent/planner/plan-pod', () => {
       const rt = new PodRuntime(pod).init('sc', 'running');
       pod.spec.initContainers![0]!.image = 'busybox:1.37';
       expect(plan(pod, rt)).to.deep.equal([
-        kill('sc-0', 'Init container sc definition changed'),
+        killFor('init', 'sc-0', 'Init container sc definition changed'),
         start('init', 'sc', 1, 'definition changed'),
         start('init', 'init2', 0, 'sc done'),
       ]);
@@ -633,9 +737,9 @@ describe('agent/planner/plan-pod', () => {
     it('kills the pod when a regular init container after a sidecar fails under Never', () => {
       const pod = sidecarPod('Never');
       const rt = new PodRuntime(pod).init('sc', 'running').init('init2', 'exited', { exitCode: 1 });
-      expect(plan(pod, rt, { probe: probes({ 'sc-0/startup': 'success' }) })).to.deep.equal([
-        killPod('init container init2 failed'),
-      ]);
+      expect(plan(pod, rt, { probe: probes({ 'sc-0/startup': 'success' }) })).to.deep.equal(
+        killPod('init container init2 failed', [['init', 'sc-0']]),
+      );
     });
 
     it('kills the pod, and does not restart sidecars, when the app containers are done (OnFailure)', () => {
@@ -644,7 +748,7 @@ describe('agent/planner/plan-pod', () => {
         .init('sc1', 'exited', { exitCode: 1 })
         .init('sc2', 'running')
         .app('run1', 'exited');
-      expect(plan(pod, rt)).to.deep.equal([killPod('all containers completed')]);
+      expect(plan(pod, rt)).to.deep.equal(killPod('all containers completed', [['init', 'sc2-0']]));
     });
   });
 
@@ -655,7 +759,7 @@ describe('agent/planner/plan-pod', () => {
         .init('init1', 'exited', { exitCode: 1 })
         .init('init1', 'exited', { exitCode: 1 })
         .init('init1', 'running');
-      expect(plan(pod, rt)).to.deep.equal([remove('init1-0')]);
+      expect(plan(pod, rt)).to.deep.equal([prune('init1-0')]);
     });
 
     it('keeps two instances of each app container, newest first', () => {
@@ -665,13 +769,13 @@ describe('agent/planner/plan-pod', () => {
         .app('run1', 'exited', { exitCode: 1 })
         .app('run1', 'exited', { exitCode: 1 })
         .app('run1', 'running');
-      expect(plan(pod, rt)).to.deep.equal([remove('run1-1'), remove('run1-0')]);
+      expect(plan(pod, rt)).to.deep.equal([prune('run1-1'), prune('run1-0')]);
     });
 
     it('removes stopped sandboxes except the newest', () => {
       const pod = aPod();
       const rt = new PodRuntime(pod).sandboxDies().sandbox().app('run1', 'running');
-      expect(plan(pod, rt)).to.deep.equal([remove('POD-0')]);
+      expect(plan(pod, rt)).to.deep.equal([prune('POD-0')]);
     });
   });
 });

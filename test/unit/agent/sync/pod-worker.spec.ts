@@ -60,4 +60,53 @@ describe('agent/sync/pod-worker (memory runtime)', () => {
     expect(reasons).to.deep.equal(['Scheduled', 'Pulled', 'Created', 'Started']);
     expect(h.events.list()[0]?.message).to.equal('Successfully assigned default/e to test-node');
   });
+
+  it('reports ErrImagePull, ImagePullBackOff a second later, and pulls again only after the back-off', async () => {
+    await h.createPod({
+      metadata: { name: 'img' },
+      spec: { containers: [{ name: 'c', image: 'nosuch:1' }] },
+    });
+    const waiting = async (): Promise<string | undefined> =>
+      (await settle(h, 'img')).status.containerStatuses?.[0]?.state.waiting?.reason;
+    const pulls = (): number => rt.calls.filter((c) => c === 'ensureImage nosuch:1').length;
+    expect(await waiting()).to.equal('ErrImagePull');
+    clock.advance(500);
+    expect(await waiting()).to.equal('ErrImagePull');
+    clock.advance(600);
+    expect(await waiting()).to.equal('ImagePullBackOff');
+    const backOff = h.events.list().find((e) => e.reason === 'BackOff');
+    expect(backOff).to.include({ type: 'Normal', message: 'Back-off pulling image "nosuch:1"' });
+    expect(pulls()).to.equal(1);
+    rt.images.add('nosuch:1');
+    clock.advance(9_000);
+    await settle(h, 'img');
+    expect(rt.find('img', 'c')?.state).to.equal('running');
+    expect(pulls()).to.equal(2);
+  });
+});
+
+describe('agent/sync/pod-manager (memory runtime)', () => {
+  it('removes the containers and volumes of pods it does not know when it starts', async () => {
+    const clock = new ManualClock();
+    const rt = new MemoryRuntime(clock);
+    await rt.ensureNetwork('mk-test', '10.245.0.0/16');
+    const identity = { podUid: 'gone', podName: 'old', podNamespace: 'default', specHash: '' };
+    await rt.createSandbox(
+      {
+        identity: { ...identity, kind: 'sandbox', name: 'POD', attempt: 0 },
+        hostname: 'old',
+        labels: {},
+        mounts: [],
+      },
+      'mk-test',
+    );
+    await rt.ensureVolume({ name: 'data', podUid: 'gone', memory: false });
+    const h = await new Harness({ runtime: rt, clock }).start();
+    try {
+      expect(rt.containers.size).to.equal(0);
+      expect(rt.volumes.size).to.equal(0);
+    } finally {
+      await h.stop();
+    }
+  });
 });
