@@ -89,6 +89,7 @@ export interface Container {
   terminationMessagePath?: string;
   terminationMessagePolicy?: 'File' | 'FallbackToLogsOnError';
   stdin?: boolean;
+  stdinOnce?: boolean;
   tty?: boolean;
   [extra: string]: unknown;
 }

@@ -6,7 +6,9 @@ import { type Clock, systemClock } from '../clock';
 import { MiniKubeletError, errorMessage } from '../errors';
 import type { Logger } from '../log';
 import { ContainerFacts } from './docker-container-facts';
+import { dockerAttachStream, dockerExecStream } from './docker-exec';
 import { demuxFrames, demuxStream } from './docker-logs';
+import type { StreamOptions, StreamSession } from './exec-stream';
 import {
   INSTANCE_LABEL,
   MANAGED_LABEL,
@@ -319,6 +321,7 @@ export class DockerRuntime implements ContainerRuntime {
         Labels: { ...identityLabels(id), [INSTANCE_LABEL]: this.instance },
         Tty: spec.tty ?? false,
         OpenStdin: spec.stdin ?? false,
+        StdinOnce: spec.stdinOnce ?? false,
         HostConfig: {
           NetworkMode: `container:${sandbox}`,
           IpcMode: spec.hostIpc ? 'host' : `container:${sandbox}`,
@@ -458,6 +461,14 @@ export class DockerRuntime implements ContainerRuntime {
       if (err instanceof MiniKubeletError) throw err;
       throw wrap(err, `exec in ${id.slice(0, 12)}`);
     }
+  }
+
+  execStream(id: string, command: string[], options: StreamOptions): Promise<StreamSession> {
+    return dockerExecStream(this.docker, id, command, options);
+  }
+
+  attachStream(id: string, options: StreamOptions): Promise<StreamSession> {
+    return dockerAttachStream(this.docker, id, options);
   }
 
   async hostPath(path: string): Promise<string> {

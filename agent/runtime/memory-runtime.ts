@@ -16,7 +16,9 @@ import type {
   SandboxSpec,
   VolumeSpec,
 } from './runtime';
+import type { StreamOptions, StreamSession } from './exec-stream';
 import { containerName, volumeName } from './labels';
+import { MemoryExec } from './memory-exec';
 
 /** The n-th address of an IPv4 subnet (`10.245.0.0/16`, 2 -> `10.245.0.2`). */
 function podIp(subnet: string, n: number): string {
@@ -38,6 +40,8 @@ export class MemoryRuntime implements ContainerRuntime {
   readonly volumes = new Set<string>();
   behaviour: Behaviour = () => 'run';
   execBehaviour: ExecBehaviour = () => ({ exitCode: 0, output: '' });
+  /** exec and attach sessions (memory-exec.ts). */
+  readonly streams = new MemoryExec();
   private readonly errors = new Map<string, Error[]>();
   private readonly listeners = new Set<(e: RuntimeEvent) => void>();
   private seq = 0;
@@ -243,6 +247,18 @@ export class MemoryRuntime implements ContainerRuntime {
     if (!c) throw new MiniKubeletError('NotFound', `no container ${id}`);
     if (c.state !== 'running') throw new MiniKubeletError('RuntimeError', `container ${id} is not running`);
     return this.execBehaviour(c.spec, command);
+  }
+
+  async execStream(id: string, command: string[], options: StreamOptions): Promise<StreamSession> {
+    await Promise.resolve();
+    this.call('execStream', `${id} ${command.join(' ')}`);
+    return this.streams.start(command, options);
+  }
+
+  async attachStream(id: string, options: StreamOptions): Promise<StreamSession> {
+    await Promise.resolve();
+    this.call('attachStream', id);
+    return this.streams.start(['cat'], options);
   }
 
   async hostPath(path: string): Promise<string> {

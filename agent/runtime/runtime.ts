@@ -1,6 +1,7 @@
 // The runtime port: container-level verbs the sync loop needs. Only docker-runtime.ts implements it against
 // Docker; memory-runtime.ts is a stateful fake for unit tests.
 import type { Readable } from 'node:stream';
+import type { StreamingRuntime } from './exec-stream';
 
 export type ContainerKind = 'sandbox' | 'init' | 'app';
 export type RuntimeState = 'created' | 'running' | 'exited' | 'unknown';
@@ -76,6 +77,8 @@ export interface ContainerSpec {
   nanoCpus?: number;
   tty?: boolean;
   stdin?: boolean;
+  /** Close stdin when the first attached client detaches (stdinOnce). */
+  stdinOnce?: boolean;
 }
 
 export interface VolumeSpec {
@@ -109,7 +112,7 @@ export interface NetworkInfo {
   gateway: string;
 }
 
-export interface ContainerRuntime {
+export interface ContainerRuntime extends StreamingRuntime {
   /** Resolves when the engine answers; rejects with RuntimeUnavailable otherwise. */
   ping(): Promise<void>;
   version(): Promise<string>;

@@ -103,5 +103,7 @@ export function containerSpec(c: Container, ctx: ContainerContext): ContainerSpe
     ...(cpu ? { nanoCpus: Math.round(cpu * 1e9) } : {}),
     tty: c.tty ?? false,
     stdin: c.stdin ?? false,
+    // kubectl run -i: stdin closes when the first attach ends, so the shell sees EOF
+    ...(c.stdinOnce ? { stdinOnce: true } : {}),
   };
 }
