@@ -6,6 +6,7 @@ import type { Namespace } from '../agent/model/namespace';
 import type { Pod } from '../agent/model/pod';
 import type { Endpoints, Service } from '../agent/model/service';
 import type { PodLogs } from '../agent/ports/pod-logs';
+import type { PodStreams } from '../agent/ports/pod-streams';
 import type { ObjectStore } from '../agent/store/object-store';
 import type { Registry } from '../agent/store/registry';
 import type { WatchHub } from '../agent/store/watch-hub';
@@ -25,6 +26,8 @@ export interface ApiDeps {
   versions: () => string;
   ready: () => Promise<boolean>;
   podLogs: PodLogs;
+  /** exec and attach (api/streams/). */
+  podStreams: PodStreams;
   /** The bearer token every request but the health probes must carry (api/auth.ts); none: no check. */
   apiToken?: string;
   /** Serve HTTPS with this key and certificate (PEM). */

@@ -1,5 +1,6 @@
 // Path and query parameters are checked before any handler sees them: a namespace is a DNS-1123 label, an
-// object name a DNS-1123 subdomain, a container name a DNS-1123 label, and no parameter is given twice. So
+// object name a DNS-1123 subdomain, a container name a DNS-1123 label, and no parameter is given twice
+// (but exec's `command`). So
 // nothing a client puts in a URL reaches the stores, the engine or a file path unchecked.
 import type { FastifyInstance } from 'fastify';
 import { MiniKubeletError, badRequest } from '../agent/errors';
@@ -23,6 +24,9 @@ function check(what: string, value: string, rule: Rule): void {
   }
 }
 
+/** Parameters that may repeat: exec's `command` comes once per argument. */
+const REPEATABLE: ReadonlySet<string> = new Set(['command']);
+
 const cap = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** Throws BadRequest for a path or query parameter that may not reach the agent. */
@@ -45,7 +49,8 @@ export function checkParams(req: Req): void {
   }
   const query = (req.query ?? {}) as Record<string, unknown>;
   for (const [k, v] of Object.entries(query)) {
-    if (Array.isArray(v)) throw badRequest(`query parameter ${JSON.stringify(k)} is given more than once`);
+    if (Array.isArray(v) && !REPEATABLE.has(k))
+      throw badRequest(`query parameter ${JSON.stringify(k)} is given more than once`);
   }
   for (const [k, rule] of Object.entries(QUERY_RULES)) {
     const v = query[k];

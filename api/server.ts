@@ -9,6 +9,7 @@ import { registerParamChecks } from './params';
 import { discoveryRoutes } from './routes/discovery';
 import { healthRoutes } from './routes/health';
 import { HTTP_STATUS, fromFrameworkError, statusOf } from './status';
+import { registerStreams } from './streams/register';
 import { registerResource } from './verbs';
 
 export function buildServer(deps: ApiDeps): FastifyInstance {
@@ -69,5 +70,7 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
   const kinds = resourceDefinitions(deps);
   discoveryRoutes(app, kinds);
   for (const kind of kinds) registerResource(app, deps, kind);
+  // exec, attach, port-forward: upgrades, routed through the same hooks as every request
+  registerStreams(app, deps);
   return app;
 }

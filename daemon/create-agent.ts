@@ -26,6 +26,7 @@ import { WatchHub } from '../agent/store/watch-hub';
 import { Executor } from '../agent/sync/executor';
 import { type ClusterDns, PodFiles, readHostResolvConf } from '../agent/sync/pod-files';
 import { podLogs } from '../agent/sync/pod-logs';
+import { podStreams } from '../agent/sync/pod-streams';
 import { PodManager } from '../agent/sync/pod-manager';
 import { Prober } from '../agent/sync/prober';
 import { buildServer } from '../api/server';
@@ -204,6 +205,7 @@ export function createAgent(o: AgentOptions): Agent {
         () => false,
       )),
     podLogs: podLogs(runtime),
+    podStreams: podStreams(runtime),
     namespaces,
     watches,
     // Each writable kind's registry: what the API's generic verbs write through.

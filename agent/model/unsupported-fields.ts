@@ -85,7 +85,6 @@ export const UNSUPPORTED_FIELDS = {
     'ResourceRequirements.claims',
     'Container.resizePolicy',
     'Container.restartPolicyRules',
-    'Container.stdinOnce',
     'Lifecycle.stopSignal',
     'LifecycleHandler.sleep',
     'Probe.grpc',
