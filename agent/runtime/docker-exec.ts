@@ -87,9 +87,13 @@ export async function dockerExecStream(
       AttachStdout: options.stdout,
       AttachStderr: options.stderr || (options.tty && options.stdout),
       Tty: options.tty,
+      ...(options.tty && options.size ? { ConsoleSize: [options.size.height, options.size.width] } : {}),
     });
     const conn = await exec.start({ hijack: true, stdin: options.stdin, Tty: options.tty });
     const out = outputs(conn, options);
+    // engines before API 1.42 ignore ConsoleSize: set the size at once instead
+    if (options.tty && options.size)
+      await exec.resize({ h: options.size.height, w: options.size.width }).catch(() => undefined);
     let aborted = false;
     const done = out.ended.then(async () => {
       const info = await exec.inspect();

@@ -8,6 +8,13 @@ export interface StreamOptions {
   stderr: boolean;
   /** A terminal: stdout and stderr arrive as one stream (on stdout), and resize works. */
   tty: boolean;
+  /** The terminal's size from the start (engines with API 1.42+), when the client sent it in time. */
+  size?: TerminalSize;
+}
+
+export interface TerminalSize {
+  width: number;
+  height: number;
 }
 
 export interface StreamSession {

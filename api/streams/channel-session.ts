@@ -6,7 +6,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { errorMessage } from '../../agent/errors';
 import type { Logger } from '../../agent/log';
-import type { StreamSession } from '../../agent/runtime/exec-stream';
+import type { StreamSession, TerminalSize } from '../../agent/runtime/exec-stream';
 import {
   type ChannelProtocol,
   STATUS,
@@ -41,6 +41,19 @@ function pump(ws: WebSocket, source: Readable | undefined, channel: number): Pro
 }
 
 /** Applies terminal sizes one at a time, only the newest of those that arrive meanwhile (a resize flood). */
+/** How long a TTY session waits for the client's terminal size before it starts the command without it. */
+export const FIRST_SIZE_WAIT_MS = 300;
+
+/** Resolves with the first size given to `seen`, or undefined after FIRST_SIZE_WAIT_MS. */
+export function firstSize(): { seen(w: number, h: number): void; size: Promise<TerminalSize | undefined> } {
+  let seen: (s: TerminalSize | undefined) => void = () => undefined;
+  const size = new Promise<TerminalSize | undefined>((resolve) => {
+    seen = resolve;
+    setTimeout(() => resolve(undefined), FIRST_SIZE_WAIT_MS).unref();
+  });
+  return { seen: (width, height) => seen({ width, height }), size };
+}
+
 function resizer(logger: Logger): { want(w: number, h: number): void; attach(s: StreamSession): void } {
   let session: StreamSession | undefined;
   let wanted: [number, number] | undefined;
@@ -73,13 +86,15 @@ function resizer(logger: Logger): { want(w: number, h: number): void; attach(s: 
 export async function runChannelSession(
   ws: WebSocket,
   protocol: ChannelProtocol,
-  open: () => Promise<StreamSession>,
+  open: (size?: TerminalSize) => Promise<StreamSession>,
   logger: Logger,
+  tty = false,
 ): Promise<void> {
   // Input is taken from the first message on, before the process exists; it waits here until then.
   const stdin = new PassThrough();
   stdin.on('error', () => undefined);
   const resize = resizer(logger);
+  const first = firstSize();
   let session: StreamSession | undefined;
   let gone = false;
   ws.on('error', () => ws.terminate());
@@ -90,8 +105,10 @@ export async function runChannelSession(
         ws.pause();
         stdin.once('drain', () => ws.resume());
       }
-    } else if (msg.kind === 'resize') resize.want(msg.width, msg.height);
-    else if (msg.kind === 'close' && msg.channel === STDIN) stdin.end();
+    } else if (msg.kind === 'resize') {
+      first.seen(msg.width, msg.height);
+      resize.want(msg.width, msg.height);
+    } else if (msg.kind === 'close' && msg.channel === STDIN) stdin.end();
     else if (msg.kind === 'ignored') logger.debug('stream message ignored', { why: msg.why });
   });
   ws.once('close', () => {
@@ -101,7 +118,8 @@ export async function runChannelSession(
   });
 
   try {
-    session = await open();
+    // a terminal starts at the client's size: kubectl sends it first thing, so wait for it a moment
+    session = await open(tty ? await first.size : undefined);
   } catch (err) {
     logger.debug('stream could not start', { error: errorMessage(err) });
     if (ws.readyState === ws.OPEN) {

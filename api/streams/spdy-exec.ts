@@ -5,8 +5,9 @@
 import type { Duplex } from 'node:stream';
 import { errorMessage } from '../../agent/errors';
 import type { Logger } from '../../agent/log';
-import type { StreamOptions, StreamSession } from '../../agent/runtime/exec-stream';
+import type { StreamOptions, StreamSession, TerminalSize } from '../../agent/runtime/exec-stream';
 import { errorStatus, exitStatus } from './channel-protocol';
+import { firstSize } from './channel-session';
 import { SpdyConnection, type SpdyStream } from './spdy-connection';
 
 /** The SPDY subprotocol (X-Stream-Protocol-Version) of exec and attach served here. */
@@ -52,7 +53,7 @@ const ended = (s: SpdyStream | undefined): Promise<void> =>
 export function serveSpdyExec(
   io: Duplex,
   options: StreamOptions,
-  open: () => Promise<StreamSession>,
+  open: (size?: TerminalSize) => Promise<StreamSession>,
   logger: Logger,
 ): void {
   const wanted = new Set<string>(['error']);
@@ -68,8 +69,13 @@ export function serveSpdyExec(
   const run = async (): Promise<void> => {
     clearTimeout(timer);
     const error = streams.get('error');
+    const resize = streams.get('resize');
+    // sizes are read from the start; the command starts at the first one if it comes soon
+    const first = firstSize();
+    let apply = (w: number, h: number): void => first.seen(w, h);
+    if (resize) readSizes(resize, (w, h) => apply(w, h));
     try {
-      session = await open();
+      session = await open(resize ? await first.size : undefined);
     } catch (err) {
       error?.end(JSON.stringify(errorStatus(errorMessage(err))));
       await ended(error);
@@ -83,8 +89,7 @@ export function serveSpdyExec(
       s.stdin.on('error', () => undefined);
       stdin.pipe(s.stdin);
     } else stdin?.resume();
-    const resize = streams.get('resize');
-    if (resize) readSizes(resize, (w, h) => void s.resize(w, h).catch(() => undefined));
+    apply = (w, h) => void s.resize(w, h).catch(() => undefined);
     const out = streams.get('stdout');
     const err = streams.get('stderr');
     if (s.stdout && out) s.stdout.pipe(out);

@@ -8,7 +8,7 @@ import { badRequest } from '../../agent/errors';
 import type { Logger } from '../../agent/log';
 import type { Pod } from '../../agent/model/pod';
 import type { PodStreams } from '../../agent/ports/pod-streams';
-import type { StreamOptions } from '../../agent/runtime/exec-stream';
+import type { StreamOptions, TerminalSize } from '../../agent/runtime/exec-stream';
 import type { ObjectStore } from '../../agent/store/object-store';
 import { type Req, namespaceOf } from '../request';
 import { CHANNEL_PROTOCOLS, type ChannelProtocol, pickProtocol } from './channel-protocol';
@@ -92,9 +92,9 @@ export function streamRoutes(app: FastifyInstance, deps: StreamDeps): void {
       reply.hijack();
       up.socket.once('close', release);
       const log = deps.logger.child({ verb, pod: pod.metadata.name, container: target.name });
-      const open = () =>
+      const open = (size?: TerminalSize) =>
         verb === 'exec'
-          ? deps.podStreams.exec(target.id, command, options)
+          ? deps.podStreams.exec(target.id, command, { ...options, ...(size ? { size } : {}) })
           : deps.podStreams.attach(target.id, options);
       if (spdy) {
         acceptSpdy(up, SPDY_EXEC_PROTOCOL);
@@ -104,7 +104,7 @@ export function streamRoutes(app: FastifyInstance, deps: StreamDeps): void {
           req.raw,
           up.socket,
           up.head,
-          (ws) => void runChannelSession(ws, protocol ?? 'v4.channel.k8s.io', open, log),
+          (ws) => void runChannelSession(ws, protocol ?? 'v4.channel.k8s.io', open, log, options.tty),
         );
       return reply;
     };

@@ -165,13 +165,14 @@ describe('kubectl exec, attach and cp (real engine)', function () {
     });
 
     it('gives -it a terminal of the client terminal size', async () => {
-      // `script` gives kubectl a pseudo-terminal, so it asks for a TTY and sends its size on channel 4
+      // `script` gives kubectl a pseudo-terminal, so it asks for a TTY and sends its size on channel 4 (an
+      // engine before API 1.42 applies it just after the start, hence the sleep)
       const r = await new Promise<Run>((done) =>
         execFile(
           'script',
           [
             '-qec',
-            `stty cols 91 rows 33; ${bin} --cache-dir ${cacheDir} exec -it exec-demo -c app -- sh -c 'stty size; tty'`,
+            `stty cols 91 rows 33; ${bin} --cache-dir ${cacheDir} exec -it exec-demo -c app -- sh -c 'sleep 0.5; stty size; tty'`,
             '/dev/null',
           ],
           { env: { ...process.env, KUBECONFIG: kubeconfig }, timeout: 60_000 },
