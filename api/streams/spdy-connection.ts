@@ -26,8 +26,8 @@ import {
   synReplyFrame,
 } from './spdy-frames';
 
-/** Data frames sent are cut to this size (what spdystream itself sends). */
-const MAX_DATA = 32 * 1024;
+/** Data frames sent are cut to this size (spdystream reads any size up to 16 MiB; fewer frames, less work). */
+const MAX_DATA = 256 * 1024;
 /** Streams one connection may hold open; more are refused. */
 export const MAX_SPDY_STREAMS = 1000;
 
