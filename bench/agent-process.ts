@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BENCH_NETWORK, BENCH_POD_CIDR, removeBenchNetwork, removeBenchPodContainers } from './engine';
+import { freePodSubnet } from '../tools/free-subnet';
+import { BENCH_NETWORK, BENCH_POD_CIDRS, removeBenchNetwork, removeBenchPodContainers } from './engine';
 import { waitClear } from './guard';
 import { alive, children, sleep, stopPid } from './system';
 
@@ -62,7 +63,7 @@ export class AgentProcess {
       '--network',
       BENCH_NETWORK,
       '--pod-cidr',
-      BENCH_POD_CIDR,
+      freePodSubnet(BENCH_NETWORK, BENCH_POD_CIDRS, o.log),
       '--dns-listen',
       '127.0.0.1:0',
       '--proxy',

@@ -9,6 +9,7 @@ import { waitClear } from './guard';
 import { initHandoff, podStart } from './pod-start';
 import { type Context, type PartResult, consoleTable, writeBenchmarks } from './report';
 import { children, machineInfo, signalPid } from './system';
+import { runMain } from '../tools/run-main';
 
 const PARTS: Record<string, (ctx: Context) => Promise<PartResult>> = {
   'pod-start': podStart,
@@ -115,4 +116,4 @@ async function main(): Promise<void> {
   process.exit(failed ? 1 : 0);
 }
 
-void main();
+void runMain('bench', main);

@@ -2,8 +2,9 @@
 // (CPU ticks, RSS, machine busy time), waiting for a quiet machine, and a description of the machine.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
+
+export { freePort } from '../tools/free-port';
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -148,19 +149,6 @@ export async function waitQuiet(maxMs = 5_000, threshold = 0.15): Promise<number
     busy = await machineBusy(500);
   } while (busy > threshold && Date.now() < deadline);
   return busy;
-}
-
-/** A TCP port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** One line per fact about the machine, for the report. */

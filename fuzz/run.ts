@@ -20,6 +20,8 @@ import { type LogFields, type Logger, nopLogger } from '../agent/log';
 import { DockerRuntime } from '../agent/runtime/docker-runtime';
 import { MemoryRuntime } from '../agent/runtime/memory-runtime';
 import { DnsServer } from '../dns/server';
+import { freePodSubnet } from '../tools/free-subnet';
+import { runMain } from '../tools/run-main';
 import { type FuzzTarget, startFuzzTarget } from './agent';
 import { fuzzCases } from './cases';
 import { dnsFuzzPackets, wireQuery } from './dns-packets';
@@ -43,6 +45,8 @@ const MAX_SECONDS = arg('max-seconds', 900);
 const DEADLINE = Date.now() + MAX_SECONDS * 1000;
 const INSTANCE = `fuzz-${randomBytes(4).toString('hex')}`;
 const NETWORK = 'mk-fuzz';
+/** Tried in order (tools/free-subnet.ts); not the soak's, bench's or tests' first choices. */
+const POD_CIDRS = ['10.246.0.0/16', '10.244.0.0/16', '10.243.0.0/16'];
 
 /** Keeps error lines only (a logger that kept every request's debug line would itself grow). */
 class ErrorLog {
@@ -128,7 +132,12 @@ async function engineRun(log: ErrorLog): Promise<FuzzTarget> {
   const h = await startFuzzTarget({
     runtime,
     logger: log.logger(),
-    flags: ['--network', NETWORK, '--pod-cidr', '10.249.0.0/16'],
+    flags: [
+      '--network',
+      NETWORK,
+      '--pod-cidr',
+      freePodSubnet(NETWORK, POD_CIDRS, (l) => console.log(`fuzz: ${l}`)),
+    ],
   });
   const before = fuzzContainers();
   const port = await listen(h);
@@ -357,7 +366,4 @@ async function main(): Promise<void> {
   process.exitCode = failures.length ? 1 : 0;
 }
 
-main().catch((err: unknown) => {
-  console.log(`fuzz: could not run: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-  process.exitCode = 1;
-});
+void runMain('fuzz', main);

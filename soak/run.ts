@@ -2,16 +2,22 @@
 // CYCLES times (default 200), against the real daemon; then count what is left over: containers, networks,
 // volumes, iptables rules, open files, SQLite rows, and the daemon's memory. Prints "leaks: N" (must be 0)
 // and exits non-zero when anything leaked.
-import { execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { describeExit, outputTail, stopChild } from '../tools/child';
+import { freePort } from '../tools/free-port';
+import { freePodSubnet } from '../tools/free-subnet';
+import { runMain } from '../tools/run-main';
 
 const MAIN = join(__dirname, '..', 'daemon', 'main.js');
 const CYCLES = Number(process.argv[2] ?? 200);
-const PORT = 18600 + Math.floor(Math.random() * 300);
-const URL = `http://127.0.0.1:${PORT}`;
+const NETWORK = 'mk-soak';
+/** Tried in order; the first is the soak's traditional one (bench and tests use 10.248 and 10.245). */
+const POD_CIDRS = ['10.249.0.0/16', '10.250.0.0/16', '10.251.0.0/16', '10.252.0.0/16'];
+let URL = '';
 
 const POD = {
   kind: 'Pod',
@@ -105,30 +111,55 @@ async function cycle(): Promise<void> {
   await until('pod gone', async () => (await api('/pods/soak')).status === 404);
 }
 
+/** Waits for /readyz; fails at once, with the daemon's last lines, when the daemon exits instead. */
+async function untilReady(daemon: ChildProcess, tail: () => string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (daemon.exitCode !== null || daemon.signalCode !== null) {
+      const how = describeExit({ code: daemon.exitCode, signal: daemon.signalCode });
+      throw new Error(`the daemon exited (${how}) before it was ready; its last lines:\n${tail()}`);
+    }
+    if (
+      await fetch(`${URL}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
+    if (Date.now() > deadline)
+      throw new Error(`the daemon was not ready within 30 s; its last lines:\n${tail()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 async function main(): Promise<void> {
+  const subnet = freePodSubnet(NETWORK, POD_CIDRS, (line) => console.log(`soak: ${line}`));
+  const port = await freePort();
+  URL = `http://127.0.0.1:${port}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'mk-soak-'));
   const daemon = spawn(
     process.execPath,
     [
       MAIN,
       '--listen',
-      `127.0.0.1:${PORT}`,
+      `127.0.0.1:${port}`,
       '--data-dir',
       dataDir,
       '--dns-listen',
       '127.0.0.1:0',
       '--network',
-      'mk-soak',
+      NETWORK,
       '--pod-cidr',
-      '10.249.0.0/16',
+      subnet,
       '--log-level',
       'warn',
     ],
-    { stdio: 'ignore' },
+    { stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  const tail = outputTail(daemon);
   const pid = daemon.pid ?? 0;
   try {
-    await until('daemon ready', async () => (await fetch(`${URL}/readyz`)).ok);
+    await untilReady(daemon, tail);
     const warmup = Math.min(10, CYCLES);
     for (let i = 0; i < warmup; i++) await cycle(); // caches and pools settle before the baseline
     await new Promise((r) => setTimeout(r, 500));
@@ -157,17 +188,13 @@ async function main(): Promise<void> {
     );
     process.exitCode = leaks.length ? 1 : 0;
   } finally {
-    daemon.kill('SIGTERM');
-    await new Promise((r) => daemon.once('exit', r));
+    await stopChild(daemon);
     sh(
       'ids=$(docker ps -aq --filter label=io.kubernetes.pod.name=soak); [ -z "$ids" ] || docker rm -f $ids >/dev/null',
     );
-    sh('docker network rm mk-soak >/dev/null 2>&1 || true');
+    sh(`docker network rm ${NETWORK} >/dev/null 2>&1 || true`);
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(`soak failed: ${err instanceof Error ? err.message : String(err)}`);
-  process.exitCode = 1;
-});
+void runMain('soak', main);
