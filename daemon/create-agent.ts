@@ -29,6 +29,7 @@ import { podLogs } from '../agent/sync/pod-logs';
 import { podStreams } from '../agent/sync/pod-streams';
 import { PodManager } from '../agent/sync/pod-manager';
 import { Prober } from '../agent/sync/prober';
+import { RunningInitTracker } from '../agent/sync/running-init-tracker';
 import { buildServer } from '../api/server';
 import { ClusterCatalog } from '../dns/cluster-catalog';
 import { dnsSourcePolicy } from '../dns/policy';
@@ -75,7 +76,10 @@ export interface Agent {
 }
 
 export function createAgent(o: AgentOptions): Agent {
-  const { config, runtime, logger } = o;
+  const { config, logger } = o;
+  // Which init container runs now, from the runtime calls (the pod status lags): for the ServiceNotFound event.
+  const initTracker = new RunningInitTracker();
+  const runtime = initTracker.wrap(o.runtime);
   const clock = o.clock ?? systemClock;
   const nodeName = o.nodeName ?? hostname();
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
@@ -183,7 +187,7 @@ export function createAgent(o: AgentOptions): Agent {
     // Loopback is exempt, so a benchmark or a host resolver on 127.0.0.1 is never limited.
     rateLimit: { qpsPerSource: config.dnsQpsPerSource, exempt: (ip) => dnsSources.exempt(ip) },
     // "Why is my pod stuck?": a pod keeps asking for a Service that does not exist.
-    onMissingName: serviceNotFoundReporter({ pods, events }),
+    onMissingName: serviceNotFoundReporter({ pods, events, runningInit: initTracker.runningInit }),
   });
   let started = false;
   // The token (when the listen address asks for one) and TLS material, made at first start and kept.

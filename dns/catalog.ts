@@ -30,8 +30,6 @@ export interface PodRecord {
   ip: string;
   hostname?: string;
   subdomain?: string;
-  /** Name of the init or app container believed to be running now, if any (for "why is my pod stuck"). */
-  initContainer?: string;
 }
 
 export interface DnsCatalog {

@@ -32,22 +32,15 @@ function serviceRecord(svc: Service, ep: Endpoints | undefined): ServiceRecord {
   };
 }
 
-/** The init container running now, if the pod is initializing. */
-function runningInit(pod: Pod): string | undefined {
-  return pod.status.initContainerStatuses?.find((s) => s.state.running)?.name;
-}
-
 function podRecord(pod: Pod): PodRecord | undefined {
   const ip = pod.status.podIP;
   if (!ip) return undefined;
-  const init = runningInit(pod);
   return {
     name: pod.metadata.name,
     namespace: pod.metadata.namespace,
     ip,
     ...(pod.spec.hostname ? { hostname: pod.spec.hostname } : {}),
     ...(pod.spec.subdomain ? { subdomain: pod.spec.subdomain } : {}),
-    ...(init ? { initContainer: init } : {}),
   };
 }
 

@@ -3,6 +3,7 @@
 // Warning event `kubectl describe pod` shows, on the container that asks.
 import type { EventRecorder } from '../events/recorder';
 import type { Pod } from '../model/pod';
+import type { RunningInitContainer } from '../ports/running-init';
 import type { ObjectStore } from '../store/object-store';
 import { fieldPath, podRef } from '../sync/executor';
 
@@ -10,26 +11,34 @@ import { fieldPath, podRef } from '../sync/executor';
 export interface Asker {
   name: string;
   namespace: string;
-  /** The init container running when it asked, if the pod is still initializing. */
-  initContainer?: string;
 }
 
 /** The event text for lookups of qname (`<service>.<namespace>.svc.<zone>`) that find no Service. */
-export function serviceNotFoundMessage(who: Asker, qname: string): string {
+export function serviceNotFoundMessage(
+  pod: string,
+  initContainer: string | undefined,
+  qname: string,
+): string {
   const [svc, ns] = qname.split('.');
-  const actor = who.initContainer ? `init container ${who.initContainer}` : `pod ${who.name}`;
+  const actor = initContainer ? `init container ${initContainer}` : `pod ${pod}`;
   return `${actor}: lookups of ${qname} fail: no Service ${svc} in namespace ${ns}`;
 }
 
-/** Records a ServiceNotFound Warning on the asking pod (or its init container); pods gone are ignored. */
+/**
+ * Records a ServiceNotFound Warning on the asking pod, or on its init container when the runtime runs one
+ * now (never from the pod's status, which lags: issue 18); pods gone are ignored.
+ */
 export function serviceNotFoundReporter(deps: {
   pods: ObjectStore<Pod>;
   events: EventRecorder;
+  runningInit: RunningInitContainer;
 }): (who: Asker, qname: string) => void {
   return (who, qname) => {
     const pod = deps.pods.get(who.namespace, who.name);
     if (!pod) return;
-    const path = who.initContainer ? fieldPath('init', who.initContainer) : undefined;
-    deps.events.record(podRef(pod, path), 'Warning', 'ServiceNotFound', serviceNotFoundMessage(who, qname));
+    const init = deps.runningInit(pod.metadata.uid);
+    const path = init ? fieldPath('init', init) : undefined;
+    const message = serviceNotFoundMessage(who.name, init, qname);
+    deps.events.record(podRef(pod, path), 'Warning', 'ServiceNotFound', message);
   };
 }

@@ -57,6 +57,14 @@ export function tutorialScenario(world: WorldFactory): void {
 
           await post('/services', fixture('mydb.yaml'));
           await s.waitFor('Running', () => s.status('initc-demo') === 'Running', 5_000);
+          if (s.world.realDns) {
+            // Lookups of mydb are init-mydb's, never blamed on init-myservice, which had exited (issue 18).
+            const blamed = s.world.h.events
+              .list({ uid: s.pod('initc-demo').metadata.uid })
+              .filter((e) => e.message.includes('no Service mydb'))
+              .map((e) => e.message.split(':')[0]);
+            for (const who of blamed) expect(who).to.be.oneOf(['init container init-mydb', 'pod initc-demo']);
+          }
           // Pending is the stored pod before its first sync (as before a kubelet reports). PodInitializing lasts
           // from init-mydb's exit to the app's start, one sync round: it may fall between two status writes.
           const shown = statuses.filter((x, i) => x !== 'PodInitializing' && !(i === 0 && x === 'Pending'));

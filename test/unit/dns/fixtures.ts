@@ -91,7 +91,6 @@ export const initPod: PodRecord = {
   name: 'initc-demo',
   namespace: 'default',
   ip: '10.244.0.3',
-  initContainer: 'init-mydb',
 };
 export const alphaPod: PodRecord = {
   name: 'alpha',
