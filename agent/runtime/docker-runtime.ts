@@ -16,6 +16,7 @@ import {
   containerName,
   identityFromLabels,
   identityLabels,
+  sandboxPodLabels,
   volumeName,
 } from './labels';
 import type {
@@ -291,7 +292,11 @@ export class DockerRuntime implements ContainerRuntime {
         name: containerName(spec.identity),
         Image: this.pauseImage,
         Hostname: spec.hostname,
-        Labels: { ...spec.labels, ...identityLabels(spec.identity), [INSTANCE_LABEL]: this.instance },
+        Labels: {
+          ...sandboxPodLabels(spec.labels),
+          ...identityLabels(spec.identity),
+          [INSTANCE_LABEL]: this.instance,
+        },
         HostConfig: {
           NetworkMode: spec.hostNetwork ? 'host' : network,
           RestartPolicy: { Name: 'no' },

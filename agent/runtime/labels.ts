@@ -72,3 +72,16 @@ export function identityFromLabels(
     ...(labels[L.sandboxId] ? { sandboxId: labels[L.sandboxId] } : {}),
   };
 }
+
+/**
+ * Pod labels copied onto the sandbox, as dockershim does (so `docker ps --filter label=app=web` finds a pod's
+ * sandbox), while their text stays under this size. Above it none are: the engine refuses the create request
+ * of a pod with 60 000 labels (431), and nothing the agent reads needs them (only the identity labels).
+ */
+export const SANDBOX_POD_LABELS_MAX_CHARS = 16 * 1024;
+
+export function sandboxPodLabels(labels: Record<string, string>): Record<string, string> {
+  let size = 0;
+  for (const [k, v] of Object.entries(labels)) size += k.length + v.length;
+  return size <= SANDBOX_POD_LABELS_MAX_CHARS ? labels : {};
+}
