@@ -3,7 +3,7 @@
 // step ends the run (the next round plans afresh), except pruning and starts that do not block the pod.
 import type { Clock } from '../clock';
 import { MiniKubeletError, errorCode, errorMessage } from '../errors';
-import type { EventRecorder, InvolvedObject } from '../events/recorder';
+import type { EventRecorder } from '../events/recorder';
 import type { Logger } from '../log';
 import type { Container, Pod } from '../model/pod';
 import { isSidecar } from '../model/pod-predicates';
@@ -12,12 +12,22 @@ import { BackoffTable, PULL_ERROR_REPORT_MS, backoffKey, pullBackoffKey } from '
 import { MIN_GRACE_SECONDS, specOf } from '../planner/kill';
 import { PodView } from '../planner/pod-view';
 import { specHash } from '../planner/spec-hash';
-import type { ContainerRuntime, Mount, NetworkInfo, ObservedContainer } from '../runtime/runtime';
+import type {
+  ContainerRuntime,
+  Mount,
+  NetworkInfo,
+  ObservedContainer,
+  SandboxSpec,
+} from '../runtime/runtime';
 import { containerSpec } from './container-config';
 import { runHandler } from './handlers';
 import { prepareHostPath } from './host-path';
 import { type ClusterDns, PodFiles, podHostname } from './pod-files';
+import { fieldPath, podRef } from './pod-ref';
+import { invalidImage, sandboxMade, sandboxRefused } from './start-failures';
 import type { RunResult, StepResult } from './step-result';
+
+export { fieldPath, podRef } from './pod-ref';
 
 export interface ExecutorDeps {
   runtime: ContainerRuntime;
@@ -62,21 +72,6 @@ function result(a: PodAction, extra: Outcome = {}): StepResult {
   };
 }
 
-export function fieldPath(kind: 'init' | 'app', name: string): string {
-  return kind === 'init' ? `spec.initContainers{${name}}` : `spec.containers{${name}}`;
-}
-
-export function podRef(pod: Pod, path?: string): InvolvedObject {
-  const m = pod.metadata;
-  return {
-    kind: 'Pod',
-    name: m.name,
-    namespace: m.namespace,
-    uid: m.uid,
-    ...(path ? { fieldPath: path } : {}),
-  };
-}
-
 /** The pod an action needs; the planner gives pod-level actions only with a pod. */
 function podOf(r: Round): Pod {
   if (!r.pod) throw new MiniKubeletError('InternalError', 'this action needs the pod object');
@@ -106,10 +101,7 @@ export class Executor {
         await this.stop(a.id, a.killAt);
         return one(a);
       },
-      createSandbox: async (r, a) => {
-        await this.createSandbox(r, a.attempt, a.reason);
-        return one(a);
-      },
+      createSandbox: (r, a) => this.createSandbox(r, a),
       removeContainer: async (_r, a) => {
         await rt.removeContainer(a.id);
         return one(a);
@@ -185,7 +177,9 @@ export class Executor {
     return sandbox.hostNetwork ? this.deps.network().gateway : sandbox.ip;
   }
 
-  private async createSandbox(r: Round, attempt: number, reason: string): Promise<void> {
+  /** Volumes, then the sandbox; a sandbox the engine refuses also tells every container's status why. */
+  private async createSandbox(r: Round, a: Action<'createSandbox'>): Promise<StepResult[]> {
+    const { attempt, reason } = a;
     const pod = podOf(r);
     const m = pod.metadata;
     if (attempt > 0) {
@@ -215,24 +209,27 @@ export class Executor {
     }
     const network = this.deps.network();
     const labels = { ...(m.labels ?? {}) };
-    const id = await this.deps.runtime.createSandbox(
-      {
-        identity: {
-          podUid: m.uid,
-          podName: m.name,
-          podNamespace: m.namespace,
-          kind: 'sandbox',
-          name: 'POD',
-          attempt,
-          specHash: '',
-        },
-        hostname: podHostname(pod),
-        labels,
-        mounts: held,
-        ...(pod.spec.hostNetwork ? { hostNetwork: true } : {}),
+    const spec: SandboxSpec = {
+      identity: {
+        podUid: m.uid,
+        podName: m.name,
+        podNamespace: m.namespace,
+        kind: 'sandbox',
+        name: 'POD',
+        attempt,
+        specHash: '',
       },
-      network.name,
-    );
+      hostname: podHostname(pod),
+      labels,
+      mounts: held,
+      ...(pod.spec.hostNetwork ? { hostNetwork: true } : {}),
+    };
+    let id: string;
+    try {
+      id = await this.deps.runtime.createSandbox(spec, network.name);
+    } catch (err) {
+      return [result(a, { error: err }), ...sandboxRefused(pod, err, this.deps.events)];
+    }
     r.logger.info('sandbox created', { attempt, reason, sandbox: id.slice(0, 12) });
     const fresh = await this.deps.runtime.listContainers(m.uid);
     r.observed = fresh;
@@ -240,6 +237,7 @@ export class Executor {
     const ip = sandbox ? this.podIP(sandbox) : undefined;
     if (!ip) throw new Error(`sandbox ${id.slice(0, 12)} has no IP`);
     this.deps.files.write(pod, ip, this.deps.dns);
+    return [result(a), ...sandboxMade(pod)];
   }
 
   /** The kubelet's killContainer: the grace period counts from here, the preStop hook's time included. */
@@ -312,6 +310,8 @@ export class Executor {
 
   /** Makes sure the image is there; a failure starts (or advances) the pull back-off. */
   private async pullImage(pod: Pod, c: Container, path: string): Promise<Outcome | undefined> {
+    const invalid = invalidImage(pod, c, path, this.deps.events);
+    if (invalid) return { waiting: invalid }; // never pulled: no error to retry, the spec must change
     const policy =
       c.imagePullPolicy === 'Always' ? 'always' : c.imagePullPolicy === 'Never' ? 'never' : 'if-missing';
     try {

@@ -335,5 +335,28 @@ export function podLifecycleScenarios(world: WorldFactory): void {
         expect(await s.world.runtime.listVolumes(uid)).to.deep.equal([]);
       },
     );
+
+    scenario(
+      "a malformed image is InvalidImageName at once, in the kubelet's words; nothing is pulled or created",
+      async () => {
+        await s.create('bad-image', {
+          containers: [c('main', sleepForever, { image: 'busybox --privileged' })],
+        });
+        const message =
+          'Failed to apply default image tag "busybox --privileged": couldn\'t parse image name "busybox --privileged": invalid reference format';
+        await s.waitFor(
+          'InvalidImageName',
+          () => s.app('bad-image')?.state.waiting?.reason === 'InvalidImageName',
+        );
+        expect(s.app('bad-image')?.state.waiting?.message).to.equal(message);
+        expect(s.status('bad-image')).to.equal('InvalidImageName');
+        const events = s.world.h.events
+          .list({ uid: s.pod('bad-image').metadata.uid })
+          .map((e) => [e.type, e.reason, e.message]);
+        expect(events).to.deep.include(['Warning', 'InspectFailed', message]);
+        expect(events).to.deep.include(['Warning', 'Failed', 'Error: InvalidImageName']);
+        expect(s.calls('bad-image', 'create')).to.deep.equal(['create POD']);
+      },
+    );
   });
 }

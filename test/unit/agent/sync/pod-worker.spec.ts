@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { ManualClock } from '../../../../agent/clock';
+import { MiniKubeletError } from '../../../../agent/errors';
 import { MemoryRuntime } from '../../../../agent/runtime/memory-runtime';
+import { printPod } from '../../../../agent/status/print-pod';
 import { Harness } from '../../../helpers/harness';
 import { settle } from '../../../helpers/settle';
 
@@ -82,6 +84,59 @@ describe('agent/sync/pod-worker (memory runtime)', () => {
     await settle(h, 'img');
     expect(rt.find('img', 'c')?.state).to.equal('running');
     expect(pulls()).to.equal(2);
+  });
+
+  // Runtime errors that retrying will not cure show in the pod's status and events, as the kubelet shows
+  // them, instead of only in the daemon's log (issue 18).
+  const events = (name: string): string[][] =>
+    h.events.list({ uid: h.pod(name)!.metadata.uid }).map((e) => [e.type, e.reason, e.message]);
+
+  it('a sandbox the engine refuses: FailedCreatePodSandBox, and the containers say why they wait', async () => {
+    const refused = '(HTTP code 431) unexpected - Request Header Fields Too Large';
+    for (let i = 0; i < 3; i++)
+      rt.injectError('createSandbox', new MiniKubeletError('RuntimeError', refused));
+    await h.createPod({
+      metadata: { name: 's' },
+      spec: {
+        initContainers: [{ name: 'i', image: 'busybox' }],
+        containers: [{ name: 'c', image: 'busybox' }],
+      },
+    });
+    let pod = await settle(h, 's').catch(() => h.pod('s')!);
+    const message = `Failed to create pod sandbox: ${refused}`;
+    expect(events('s')).to.deep.include(['Warning', 'FailedCreatePodSandBox', message]);
+    for (const s of [...(pod.status.initContainerStatuses ?? []), ...(pod.status.containerStatuses ?? [])])
+      expect(s.state.waiting, s.name).to.deep.equal({ reason: 'PodInitializing', message });
+    expect(printPod(pod, clock.now()).status).to.equal('Init:0/1');
+    // Once the engine takes it, the pod runs and the message is gone.
+    for (let i = 0; i < 4; i++) {
+      clock.advance(10_000);
+      pod = await settle(h, 's').catch(() => h.pod('s')!);
+      if (pod.status.phase === 'Running') break;
+      rt.exit(rt.find('s', 'i')?.id ?? '', 0);
+    }
+    expect(pod.status.phase).to.equal('Running');
+    expect(JSON.stringify(pod.status)).to.not.contain('Failed to create pod sandbox');
+  });
+
+  it('a malformed image: InvalidImageName with the kubelet words, no pull, no container', async () => {
+    await h.createPod({
+      metadata: { name: 'bad' },
+      spec: { containers: [{ name: 'c', image: 'busybox --privileged' }] },
+    });
+    const pod = await settle(h, 'bad').catch(() => h.pod('bad')!);
+    const message =
+      'Failed to apply default image tag "busybox --privileged": couldn\'t parse image name "busybox --privileged": invalid reference format';
+    expect(pod.status.containerStatuses?.[0]?.state.waiting).to.deep.equal({
+      reason: 'InvalidImageName',
+      message,
+    });
+    expect(printPod(pod, clock.now()).status).to.equal('InvalidImageName');
+    expect(events('bad')).to.deep.include(['Warning', 'InspectFailed', message]);
+    expect(events('bad')).to.deep.include(['Warning', 'Failed', 'Error: InvalidImageName']);
+    expect(
+      rt.calls.filter((c) => c.startsWith('ensureImage') || c.startsWith('createContainer')),
+    ).to.deep.equal([]);
   });
 });
 
