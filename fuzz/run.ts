@@ -45,8 +45,8 @@ const MAX_SECONDS = arg('max-seconds', 900);
 const DEADLINE = Date.now() + MAX_SECONDS * 1000;
 const INSTANCE = `fuzz-${randomBytes(4).toString('hex')}`;
 const NETWORK = 'mk-fuzz';
-/** Tried in order (tools/free-subnet.ts); not the soak's, bench's or tests' first choices. */
-const POD_CIDRS = ['10.246.0.0/16', '10.244.0.0/16', '10.243.0.0/16'];
+/** Tried in order (tools/free-subnet.ts); not the daemon's default (10.244), nor the soak's, bench's or tests'. */
+const POD_CIDRS = ['10.246.0.0/16', '10.243.0.0/16', '10.242.0.0/16'];
 
 /** Keeps error lines only (a logger that kept every request's debug line would itself grow). */
 class ErrorLog {
