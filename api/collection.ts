@@ -5,7 +5,7 @@ import type { StoredObject } from '../agent/store/object-store';
 import type { ApiDeps } from './deps';
 import { ListCache } from './list-cache';
 import { paginate } from './paging';
-import { type Req, intParam, listNamespace } from './request';
+import { type Req, boolParam, intParam, listNamespace } from './request';
 import type { ResourceInfo } from './resources';
 import { parseFieldSelector, parseLabelSelector } from './selectors';
 import { includeObjectOf, toTable, wantsTable } from './table';
@@ -24,7 +24,7 @@ export function selectorOf<T extends Labeled>(req: Req, info: ResourceInfo<T>): 
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-export const isWatch = (req: Req): boolean => req.query.watch === 'true' || req.query.watch === '1';
+export const isWatch = (req: Req): boolean => boolParam(req, 'watch');
 
 /** A fastify handler for GET on the collection of `info`, read from `source`. */
 export function collectionHandler<T extends StoredObject>(

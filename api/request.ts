@@ -25,8 +25,18 @@ export function intParam(req: Req, name: string): number | undefined {
   return n;
 }
 
-export const boolParam = (req: Req, name: string): boolean =>
-  req.query[name] === 'true' || req.query[name] === '1';
+/**
+ * A boolean query parameter as the API server converts it: absent is false; "0" and "false" (any case) are
+ * false; any other value, "" and "True" included, is true (the Python client sends `watch=True`). A repeated
+ * parameter counts by its first value.
+ */
+export function queryBool(value: unknown): boolean {
+  const first: unknown = Array.isArray(value) ? value[0] : value;
+  if (first === undefined) return false;
+  return !(typeof first === 'string' && (first === '0' || first.toLowerCase() === 'false'));
+}
+
+export const boolParam = (req: Req, name: string): boolean => queryBool(req.query[name]);
 
 /** `dryRun=All` in the query (POST, PUT, PATCH, DELETE) or `"dryRun":["All"]` in DeleteOptions. */
 export function isDryRun(req: Req): boolean {

@@ -10,7 +10,7 @@ import type { Pod } from '../../agent/model/pod';
 import type { PodStreams } from '../../agent/ports/pod-streams';
 import type { StreamOptions, TerminalSize } from '../../agent/runtime/exec-stream';
 import type { ObjectStore } from '../../agent/store/object-store';
-import { type Req, namespaceOf } from '../request';
+import { type Req, namespaceOf, queryBool } from '../request';
 import { CHANNEL_PROTOCOLS, type ChannelProtocol, pickProtocol } from './channel-protocol';
 import { runChannelSession } from './channel-session';
 import type { ClientLimit } from './client-limit';
@@ -28,16 +28,14 @@ export interface StreamDeps {
   limit: ClientLimit;
 }
 
-const flag = (v: unknown): boolean => v === 'true' || v === '1';
-
 /** The streams a request asks for, as upstream reads `stdin`, `stdout`, `stderr`, `tty`. */
 function optionsOf(query: Record<string, unknown>): StreamOptions {
-  const tty = flag(query.tty);
+  const tty = queryBool(query.tty);
   return {
-    stdin: flag(query.stdin),
-    stdout: flag(query.stdout),
+    stdin: queryBool(query.stdin),
+    stdout: queryBool(query.stdout),
     // with a TTY the terminal carries both outputs, on stdout
-    stderr: flag(query.stderr) && !tty,
+    stderr: queryBool(query.stderr) && !tty,
     tty,
   };
 }

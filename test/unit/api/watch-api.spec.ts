@@ -107,6 +107,18 @@ describe('api: watch streams (memory runtime, real socket)', () => {
     s.req.destroy();
   });
 
+  it('reads watch=True (the Python client) and watch= as a watch, watch=False and watch=0 as a list', async () => {
+    for (const v of ['True', 'TRUE', 'yes', '']) {
+      const s = await open(`${NS}/pods?watch=${v}`);
+      expect(s.res.headers['transfer-encoding'], `watch=${v}`).to.equal('chunked');
+      s.req.destroy();
+    }
+    for (const v of ['False', 'false', '0']) {
+      const r = await h.api.inject({ url: `${NS}/pods?watch=${v}` });
+      expect(r.json(), `watch=${v}`).to.include({ kind: 'PodList' });
+    }
+  });
+
   it('ends the watch on the hub when the client goes away', async () => {
     const s = await open(`${NS}/pods?watch=true`);
     await h.waitFor('watcher registered', () => h.agent.watches.watcherCount === 1);
