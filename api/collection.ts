@@ -6,7 +6,7 @@ import type { ApiDeps } from './deps';
 import { ListCache } from './list-cache';
 import { paginate } from './paging';
 import { type Req, boolParam, intParam, listNamespace } from './request';
-import type { ResourceInfo } from './resources';
+import { type ResourceInfo, apiVersionOfInfo } from './resources';
 import { parseFieldSelector, parseLabelSelector } from './selectors';
 import { includeObjectOf, toTable, wantsTable } from './table';
 import { serveWatch } from './routes/watch';
@@ -63,7 +63,7 @@ export function collectionHandler<T extends StoredObject>(
         include: includeObjectOf(req.query.includeObject),
       });
     }
-    const list = { kind: info.listKind, apiVersion: 'v1', metadata, items: page.items };
+    const list = { kind: info.listKind, apiVersion: apiVersionOfInfo(info), metadata, items: page.items };
     return reply.type(JSON_TYPE).send(lists.put(req.url, resourceVersion, list));
   };
 }
@@ -82,9 +82,10 @@ export function objectReply<T extends StoredObject>(
   });
 }
 
-/** The legacy /api/v1/watch/... paths: the same as ?watch=true on the collection. */
+/** The legacy <group path>/watch/... paths (/api/v1/watch/pods): the same as ?watch=true on the collection. */
 export function watchRoutes(
   app: FastifyInstance,
+  base: string,
   resource: string,
   collection: (req: Req, reply: FastifyReply) => Promise<unknown>,
   namespaced = true,
@@ -93,6 +94,6 @@ export function watchRoutes(
     req.query.watch = 'true';
     return collection(req, reply);
   };
-  app.get(`/api/v1/watch/${resource}`, handler);
-  if (namespaced) app.get(`/api/v1/watch/namespaces/:namespace/${resource}`, handler);
+  app.get(`${base}/watch/${resource}`, handler);
+  if (namespaced) app.get(`${base}/watch/namespaces/:namespace/${resource}`, handler);
 }

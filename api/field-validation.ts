@@ -3,6 +3,7 @@
 // Upstream's default, when the client does not say, is Warn.
 import type { FastifyReply } from 'fastify';
 import { badRequest } from '../agent/errors';
+import { type GroupVersion, CORE_V1 } from '../agent/model/group-version';
 import { dropUnknownFields, unknownFields } from '../agent/model/known-fields';
 import type { Req } from './request';
 
@@ -16,19 +17,25 @@ function modeOf(req: Req): Mode {
 }
 
 /** Checks (and, unless Strict, cleans in place) a body or a patch result of `kind`. */
-export function validateFields(req: Req, reply: FastifyReply, kind: string, obj: unknown): void {
+export function validateFields(
+  req: Req,
+  reply: FastifyReply,
+  kind: string,
+  obj: unknown,
+  gv: GroupVersion = CORE_V1,
+): void {
   const mode = modeOf(req);
   if (mode === 'Strict') {
-    const unknown = unknownFields(kind, obj);
+    const unknown = unknownFields(kind, obj, gv);
     if (unknown.length) {
       const list = unknown.map((f) => `unknown field "${f}"`).join(', ');
       throw badRequest(
-        `${kind} in version "v1" cannot be handled as a ${kind}: strict decoding error: ${list}`,
+        `${kind} in version "${gv.version}" cannot be handled as a ${kind}: strict decoding error: ${list}`,
       );
     }
     return;
   }
-  const dropped = dropUnknownFields(kind, obj);
+  const dropped = dropUnknownFields(kind, obj, gv);
   if (mode === 'Warn' && dropped.length) {
     const text = (f: string): string => `299 - ${JSON.stringify(`unknown field "${f}"`)}`;
     void reply.header('Warning', dropped.map(text));

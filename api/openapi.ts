@@ -1,45 +1,52 @@
-// The OpenAPI v3 document of /api/v1, built from the kinds' definitions and the upstream schemas
+// The OpenAPI v3 document of a group version (/openapi/v3/api/v1, /openapi/v3/apis/apps/v1), built from its kinds' definitions and the upstream schemas
 // (agent/model/schema.ts). What kubectl (1.29+) needs of it to validate on the server: a PATCH operation per
 // writable kind with its group-version-kind and a `fieldValidation` parameter, so kubectl sends
 // fieldValidation=Strict instead of validating itself. The operations carry no request body, so kubectl's
 // client-side apply keeps computing strategic merge patches from its built-in types (the schemas here have
 // no patch merge keys: the package they come from does not carry them).
 import { createHash } from 'node:crypto';
+import { type GroupVersion, schemaPackage } from '../agent/model/group-version';
 import { SCHEMAS } from '../agent/model/schema';
-import type { ResourceDefinition } from './resources';
+import { type ResourceDefinition, groupPath } from './resources';
 
-const patchOp = (kind: string): object => ({
+const gvk = (gv: GroupVersion, kind: string): object => ({ group: gv.group, version: gv.version, kind });
+
+const patchOp = (gv: GroupVersion, kind: string): object => ({
   patch: {
-    'x-kubernetes-group-version-kind': { group: '', version: 'v1', kind },
+    'x-kubernetes-group-version-kind': gvk(gv, kind),
     parameters: [{ name: 'fieldValidation', in: 'query', schema: { type: 'string', uniqueItems: true } }],
   },
 });
 
-const itemPath = (r: ResourceDefinition): string =>
-  r.namespaced ? `/api/v1/namespaces/{namespace}/${r.name}/{name}` : `/api/v1/${r.name}/{name}`;
+const itemPath = (gv: GroupVersion, r: ResourceDefinition): string =>
+  r.namespaced
+    ? `${groupPath(gv)}/namespaces/{namespace}/${r.name}/{name}`
+    : `${groupPath(gv)}/${r.name}/{name}`;
 
 /** The upstream schemas, each kind's marked with its group-version-kind as upstream's document does. */
-function schemasOf(defs: readonly ResourceDefinition[]): Record<string, object> {
+function schemasOf(gv: GroupVersion, defs: readonly ResourceDefinition[]): Record<string, object> {
   const schemas: Record<string, object> = { ...SCHEMAS };
   for (const r of defs) {
-    const name = `io.k8s.api.core.v1.${r.kind}`;
+    const name = `${schemaPackage(gv)}.${r.kind}`;
     const schema = SCHEMAS[name];
     if (!schema) throw new Error(`no upstream schema for ${r.kind}: add it to scripts/generate-schemas.ts`);
-    schemas[name] = {
-      ...schema,
-      'x-kubernetes-group-version-kind': [{ group: '', version: 'v1', kind: r.kind }],
-    };
+    schemas[name] = { ...schema, 'x-kubernetes-group-version-kind': [gvk(gv, r.kind)] };
   }
   return schemas;
 }
 
-export function openApiV1(defs: readonly ResourceDefinition[], version: string): object {
+/** The document of one group version: its kinds' patch operations and every upstream schema. */
+export function openApiDocument(
+  gv: GroupVersion,
+  defs: readonly ResourceDefinition[],
+  version: string,
+): object {
   const patchable = defs.filter((r) => r.verbs.includes('patch'));
   return {
     openapi: '3.0.0',
     info: { title: 'Kubernetes', version },
-    paths: Object.fromEntries(patchable.map((r) => [itemPath(r), patchOp(r.kind)])),
-    components: { schemas: schemasOf(defs) },
+    paths: Object.fromEntries(patchable.map((r) => [itemPath(gv, r), patchOp(gv, r.kind)])),
+    components: { schemas: schemasOf(gv, defs) },
   };
 }
 

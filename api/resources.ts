@@ -4,12 +4,15 @@
 // under api/kinds/ and one line in api/kinds/index.ts; the generic verbs (api/verbs.ts), discovery and the
 // OpenAPI document (api/routes/discovery.ts) are built from these definitions.
 import type { FastifyInstance } from 'fastify';
+import { type GroupVersion, CORE_V1, apiVersionOf } from '../agent/model/group-version';
 import type { Registry } from '../agent/store/registry';
 import { humanAge } from '../agent/status/print-pod';
 import type { StoredObject } from '../agent/store/object-store';
 import { type TableSpec, column } from './table';
 
 export interface ResourceInfo<T = StoredObject> extends TableSpec<T> {
+  /** The API group and version (agent/model/group-version.ts); none: core/v1, served under /api/v1. */
+  groupVersion?: GroupVersion;
   name: string;
   singularName: string;
   kind: string;
@@ -29,6 +32,14 @@ export interface ObjectSource<T> {
   get(namespace: string, name: string): T | undefined;
 }
 
+/** A subresource as discovery lists it: its kind when it is not the parent's (`deployments/scale`: Scale). */
+export interface Subresource {
+  name: string;
+  verbs: string[];
+  kind?: string;
+  groupVersion?: GroupVersion;
+}
+
 export interface ResourceDefinition<T extends StoredObject = StoredObject> extends ResourceInfo<T> {
   source: ObjectSource<T>;
   /** Writes (create, update, patch, delete); read-only kinds have none. */
@@ -36,7 +47,7 @@ export interface ResourceDefinition<T extends StoredObject = StoredObject> exten
   /** Strategic merge patch: the merge key of each list field (x-kubernetes-patch-merge-key). */
   mergeKeys?: Record<string, string>;
   /** Subresources discovery lists (`pods/log`); their routes come from `routes`. */
-  subresources?: { name: string; verbs: string[] }[];
+  subresources?: Subresource[];
   /** Also served under the short curl form `/<plural>` (namespace from `?namespace=`, default `default`). */
   shortPath?: boolean;
   /** The log line (message, fields) for an object created or deleted through the API. */
@@ -49,6 +60,18 @@ export interface ResourceDefinition<T extends StoredObject = StoredObject> exten
   /** Routes beyond the generic verbs (subresources). */
   routes?: (app: FastifyInstance, collectionPaths: string[]) => void;
 }
+
+/** A kind's group and version (core/v1 unless it names one). */
+export const groupVersionOf = (info: { groupVersion?: GroupVersion }): GroupVersion =>
+  info.groupVersion ?? CORE_V1;
+
+/** `/api/v1` or `/apis/<group>/<version>`: where a group version's kinds are served. */
+export const groupPath = (gv: GroupVersion): string =>
+  gv.group ? `/apis/${gv.group}/${gv.version}` : `/api/${gv.version}`;
+
+/** The apiVersion of a kind's objects and lists (`v1`, `apps/v1`). */
+export const apiVersionOfInfo = (info: { groupVersion?: GroupVersion }): string =>
+  apiVersionOf(groupVersionOf(info));
 
 export const NONE = '<none>';
 export const ALL_VERBS = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];

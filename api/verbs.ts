@@ -13,7 +13,7 @@ import type { ApiDeps } from './deps';
 import { validateFields } from './field-validation';
 import { applyPatch, bodyName, checkApplyName, expectedVersion, isApply, patchBase } from './patching';
 import { type Req, deleteOptions, isDryRun, listNamespace, namespaceOf } from './request';
-import type { ResourceDefinition } from './resources';
+import { type ResourceDefinition, groupPath, groupVersionOf } from './resources';
 
 const WRITE_VERBS = ['create', 'update', 'patch', 'delete'];
 
@@ -26,6 +26,8 @@ export function registerResource<T extends StoredObject>(
   const registry = def.registry;
   if (!registry && WRITE_VERBS.some(has)) throw new Error(`${def.kind}: write verbs need a registry`);
   const writes = registry as Registry<T>;
+  const gv = groupVersionOf(def);
+  const base = groupPath(gv);
   const namespace = (req: Req): string => (def.namespaced ? namespaceOf(req) : '');
   const name = (req: Req): string => req.params.name ?? '';
   const current = (req: Req): T => {
@@ -47,7 +49,7 @@ export function registerResource<T extends StoredObject>(
   };
 
   const create = (req: Req, reply: FastifyReply, body: unknown): T => {
-    validateFields(req, reply, def.kind, body);
+    validateFields(req, reply, def.kind, body, gv);
     const ns = namespace(req);
     if (def.namespaced) requireNamespace(deps.namespaces, ns, def.kind, bodyName(body));
     const dryRun = isDryRun(req);
@@ -58,7 +60,7 @@ export function registerResource<T extends StoredObject>(
 
   /** PUT bodies and patch results; a stale metadata.resourceVersion is a Conflict. */
   const update = (req: Req, reply: FastifyReply, body: unknown): T => {
-    validateFields(req, reply, def.kind, body);
+    validateFields(req, reply, def.kind, body, gv);
     return writes.update(body, namespace(req), name(req), {
       dryRun: isDryRun(req),
       ...expectedVersion(body),
@@ -70,7 +72,7 @@ export function registerResource<T extends StoredObject>(
     if (isApply(req)) {
       checkApplyName(req);
       if (!old) return reply.code(201).send(create(req, reply, req.body));
-      validateFields(req, reply, def.kind, req.body);
+      validateFields(req, reply, def.kind, req.body, gv);
     }
     if (!old) return current(req);
     const ct = req.headers['content-type'] ?? '';
@@ -86,8 +88,8 @@ export function registerResource<T extends StoredObject>(
   };
 
   const collectionPaths = def.namespaced
-    ? [...(def.shortPath ? [`/${def.name}`] : []), `/api/v1/namespaces/:namespace/${def.name}`]
-    : [`/api/v1/${def.name}`];
+    ? [...(def.shortPath ? [`/${def.name}`] : []), `${base}/namespaces/:namespace/${def.name}`]
+    : [`${base}/${def.name}`];
   for (const base of collectionPaths) {
     const item = `${base}/:name`;
     if (has('list')) app.get(base, list);
@@ -98,7 +100,7 @@ export function registerResource<T extends StoredObject>(
     if (has('patch')) app.patch(item, patch);
     if (has('delete')) app.delete(item, remove);
   }
-  if (def.namespaced && has('list')) app.get(`/api/v1/${def.name}`, list);
-  if (has('watch')) watchRoutes(app, def.name, collection, def.namespaced);
+  if (def.namespaced && has('list')) app.get(`${base}/${def.name}`, list);
+  if (has('watch')) watchRoutes(app, base, def.name, collection, def.namespaced);
   def.routes?.(app, collectionPaths);
 }

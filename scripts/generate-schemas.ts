@@ -1,13 +1,38 @@
-// Writes agent/model/schema/core-v1.json: the OpenAPI v3 schemas of the kinds this agent serves (and of
-// every type they contain), derived from the models of @kubernetes/client-node, which are generated from
-// upstream's OpenAPI document. The package is pinned to 1.4.0 = Kubernetes 1.34, the version /version
+// Writes agent/model/schema/<group>-<version>.json (core-v1.json, apps-v1.json, batch-v1.json,
+// autoscaling-v1.json): the OpenAPI v3 schemas of the kinds this agent serves (and of every type they
+// contain), derived from the models of @kubernetes/client-node, which are generated from upstream's OpenAPI
+// document; one file per API group, so a kind added to one group leaves the others' files alone. The package is pinned to 1.4.0 = Kubernetes 1.34, the version /version
 // reports. `npm run schemas` regenerates; test/unit/agent/model/schema.spec.ts fails when the file and the
 // package disagree.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The kinds served, as client-node names their models. */
-const ROOTS = ['V1Pod', 'V1Service', 'V1Namespace', 'V1Endpoints', 'CoreV1Event'];
+const ROOTS = [
+  'V1Pod',
+  'V1Service',
+  'V1Namespace',
+  'V1Endpoints',
+  'CoreV1Event',
+  // apps/v1
+  'V1Deployment',
+  'V1ReplicaSet',
+  'V1DaemonSet',
+  // batch/v1
+  'V1Job',
+  'V1CronJob',
+  // autoscaling/v1 (the scale subresource)
+  'V1Scale',
+];
+/**
+ * The group of a model that is not core/v1, by its name (client-node's names carry no package): the models
+ * the roots above reach. A model of a new group needs its pattern here.
+ */
+const GROUPS: [RegExp, string][] = [
+  [/^(Deployment|ReplicaSet|DaemonSet|RollingUpdate)/, 'apps'],
+  [/^(Job|CronJob|PodFailurePolicy|SuccessPolicy|UncountedTerminatedPods)/, 'batch'],
+  [/^Scale(Spec|Status)?$/, 'autoscaling'],
+];
 /** Models of apimachinery's meta/v1 package among those the kinds reach; the rest are core/v1. */
 const META = new Set([
   'Condition',
@@ -47,7 +72,9 @@ export type JsonSchema = Record<string, unknown>;
 /** `V1Pod` -> `io.k8s.api.core.v1.Pod`; `CoreV1Event` -> `io.k8s.api.core.v1.Event`. */
 function definitionName(model: string): string {
   const short = model.replace(/^(CoreV1|V1)/, '');
-  return META.has(short) || short === 'MicroTime' ? `${META_PREFIX}${short}` : `io.k8s.api.core.v1.${short}`;
+  if (META.has(short) || short === 'MicroTime') return `${META_PREFIX}${short}`;
+  const group = GROUPS.find(([pattern]) => pattern.test(short))?.[1] ?? 'core';
+  return `io.k8s.api.${group}.v1.${short}`;
 }
 const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
 
@@ -104,11 +131,25 @@ export async function generateSchemas(): Promise<SchemaDocument> {
   return { source: '@kubernetes/client-node 1.4.0 (Kubernetes 1.34)', schemas: sorted };
 }
 
-export const SCHEMA_FILE = join(__dirname, '..', '..', 'agent', 'model', 'schema', 'core-v1.json');
+export const SCHEMA_DIR = join(__dirname, '..', '..', 'agent', 'model', 'schema');
+
+/** The document split into one per group: `apps-v1.json` holds io.k8s.api.apps.v1.*; core-v1.json the rest. */
+export function schemaFiles(doc: SchemaDocument): Record<string, SchemaDocument> {
+  const files: Record<string, SchemaDocument> = {};
+  for (const [name, schema] of Object.entries(doc.schemas)) {
+    const group = /^io\.k8s\.api\.([a-z]+)\.(v[0-9a-z]+)\./.exec(name);
+    const file = group && group[1] !== 'core' ? `${group[1]}-${group[2]}.json` : 'core-v1.json';
+    (files[file] ??= { source: doc.source, schemas: {} }).schemas[name] = schema;
+  }
+  return files;
+}
 
 if (require.main === module) {
   generateSchemas().then(
-    (doc) => writeFileSync(SCHEMA_FILE, `${JSON.stringify(doc, null, 1)}\n`),
+    (doc) => {
+      for (const [file, part] of Object.entries(schemaFiles(doc)))
+        writeFileSync(join(SCHEMA_DIR, file), `${JSON.stringify(part, null, 1)}\n`);
+    },
     (err: unknown) => {
       console.error(err);
       process.exit(1);

@@ -2,6 +2,7 @@
 // the field dropped; Ignore: dropped silently). Known means known to the upstream schema (schema.ts), not
 // implemented by the agent: a field Kubernetes knows (nodeSelector, affinity) is kept even where the agent
 // ignores it. Every level is checked, status included, as upstream's strict decoding does.
+import { type GroupVersion, CORE_V1 } from './group-version';
 import { type Schema, kindSchema, resolve } from './schema';
 import { isObject } from './shape';
 
@@ -33,17 +34,17 @@ function walk(value: unknown, schema: Schema, path: string, out: string[], drop:
 }
 
 /** Paths of the fields the kind's schema does not know (`spec.containers[0].imagee`), in document order. */
-export function unknownFields(kind: string, obj: unknown): string[] {
+export function unknownFields(kind: string, obj: unknown, gv: GroupVersion = CORE_V1): string[] {
   const out: string[] = [];
-  const schema = kindSchema(kind);
+  const schema = kindSchema(kind, gv);
   if (schema) walk(obj, schema, '', out, false);
   return out;
 }
 
 /** Removes the unknown fields in place (what the API server does when it does not reject them). */
-export function dropUnknownFields(kind: string, obj: unknown): string[] {
+export function dropUnknownFields(kind: string, obj: unknown, gv: GroupVersion = CORE_V1): string[] {
   const out: string[] = [];
-  const schema = kindSchema(kind);
+  const schema = kindSchema(kind, gv);
   if (schema) walk(obj, schema, '', out, true);
   return out;
 }

@@ -8,11 +8,13 @@ import { type PodPolicy, checkPodPolicy } from './pod-policy';
 import { validatePod } from './pod-validation';
 import { POD_SHAPE, checkShape, isObject } from './shape';
 
-/** Checks kind/apiVersion and the namespace against the request's; fills generateName. */
+/** Checks kind/apiVersion (`v1` unless the kind's group says otherwise) and the namespace against the
+ * request's; fills generateName. */
 export function decodeObject(
   raw: unknown,
   kind: string,
   namespace: string,
+  apiVersion = 'v1',
 ): Record<string, unknown> & { metadata: Record<string, unknown> } {
   if (!isObject(raw))
     throw new MiniKubeletError('BadRequest', `the body of the request must be a ${kind} object`);
@@ -22,10 +24,10 @@ export function decodeObject(
       `the object provided is unrecognized (wrong kind ${JSON.stringify(raw.kind)}, expected ${kind})`,
     );
   }
-  if (raw.apiVersion !== undefined && raw.apiVersion !== 'v1') {
+  if (raw.apiVersion !== undefined && raw.apiVersion !== apiVersion) {
     throw new MiniKubeletError(
       'BadRequest',
-      `the API version in the data (${JSON.stringify(raw.apiVersion)}) does not match the expected API version (v1)`,
+      `the API version in the data (${JSON.stringify(raw.apiVersion)}) does not match the expected API version (${apiVersion})`,
     );
   }
   const metadata = isObject(raw.metadata) ? { ...raw.metadata } : {};
@@ -39,7 +41,7 @@ export function decodeObject(
   if (!metadata.name && typeof metadata.generateName === 'string' && metadata.generateName) {
     metadata.name = `${metadata.generateName}${randomBytes(3).toString('hex').slice(0, 5)}`;
   }
-  return { ...raw, apiVersion: 'v1', kind, metadata };
+  return { ...raw, apiVersion, kind, metadata };
 }
 
 /** A pod as it may be stored: valid, and within what the daemon's allow-flags permit. */

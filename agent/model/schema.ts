@@ -1,7 +1,12 @@
 // The upstream schemas of the kinds this agent serves (Kubernetes 1.34, as /version reports), as OpenAPI v3
-// component schemas in schema/core-v1.json. That file is generated from @kubernetes/client-node's models
-// (`npm run schemas`, scripts/generate-schemas.ts) and never edited by hand: strict decoding
-// (known-fields.ts) and the served OpenAPI document read it; a test holds the hand-written shapes to it.
+// component schemas in schema/<group>-<version>.json (one file per API group). Those files are generated
+// from @kubernetes/client-node's models (`npm run schemas`, scripts/generate-schemas.ts) and never edited by
+// hand: strict decoding (known-fields.ts) and the served OpenAPI documents read them; a test holds the
+// hand-written shapes to them.
+import { type GroupVersion, CORE_V1, schemaPackage } from './group-version';
+import apps from './schema/apps-v1.json';
+import autoscaling from './schema/autoscaling-v1.json';
+import batch from './schema/batch-v1.json';
 import document from './schema/core-v1.json';
 
 export interface Schema {
@@ -16,7 +21,12 @@ export interface Schema {
 }
 
 /** Definition name -> schema, as in an OpenAPI document's components.schemas. */
-export const SCHEMAS: Readonly<Record<string, Schema>> = document.schemas;
+export const SCHEMAS: Readonly<Record<string, Schema>> = {
+  ...document.schemas,
+  ...apps.schemas,
+  ...batch.schemas,
+  ...autoscaling.schemas,
+};
 /** Where the schemas come from (package and Kubernetes version). */
 export const SCHEMA_SOURCE: string = document.source;
 
@@ -26,9 +36,10 @@ const REF_PREFIX = '#/components/schemas/';
 export function resolve(s: Schema): Schema {
   if (s.$ref === undefined) return s;
   const target = SCHEMAS[s.$ref.slice(REF_PREFIX.length)];
-  if (!target) throw new Error(`schema ${s.$ref} is missing from schema/core-v1.json`);
+  if (!target) throw new Error(`schema ${s.$ref} is missing from agent/model/schema/`);
   return target;
 }
 
-/** The schema of a core/v1 kind (`Pod`), or undefined for a kind without one. */
-export const kindSchema = (kind: string): Schema | undefined => SCHEMAS[`io.k8s.api.core.v1.${kind}`];
+/** The schema of a kind (`Pod`; `Deployment` of apps/v1), or undefined for a kind without one. */
+export const kindSchema = (kind: string, gv: GroupVersion = CORE_V1): Schema | undefined =>
+  SCHEMAS[`${schemaPackage(gv)}.${kind}`];

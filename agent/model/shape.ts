@@ -2,6 +2,7 @@
 // errors instead of exceptions deep inside the agent. The shapes are derived from the upstream schemas
 // (schema.ts), so every field Kubernetes knows is type-checked, whether or not the agent acts on it.
 import { fieldError, type FieldError } from './field-errors';
+import { type GroupVersion, CORE_V1 } from './group-version';
 import { type Schema, kindSchema, resolve } from './schema';
 
 export const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -104,8 +105,8 @@ export function shapeOf(schema: Schema, made = new Map<string, Shape>()): Shape 
 }
 
 /** A kind's shape for a request body: everything but status, which the server owns and replaces. */
-function kindShape(kind: string): Shape {
-  const schema = kindSchema(kind);
+export function kindShape(kind: string, gv: GroupVersion = CORE_V1): Shape {
+  const schema = kindSchema(kind, gv);
   if (!schema) throw new Error(`no upstream schema for ${kind}`);
   const { status: _status, ...fields } = shapeOf(schema).fields ?? {};
   return { type: 'object', fields };

@@ -1,8 +1,12 @@
-// Discovery in its legacy form (every kubectl from 1.27 reads it), and the OpenAPI v3 document
-// (api/openapi.ts), both built from the kinds' definitions.
-import type { FastifyInstance } from 'fastify';
-import { openApiV1, openApiHash } from '../openapi';
-import type { ResourceDefinition } from '../resources';
+// Discovery, in the legacy form (/api, /api/v1, /apis, /apis/<group>, /apis/<group>/<version>) and the
+// aggregated form kubectl 1.29+ asks for first on /api and /apis (api/aggregated-discovery.ts), and the
+// OpenAPI v3 documents, one per group version (api/openapi.ts); all built from the kinds' definitions.
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { type GroupVersion, apiVersionOf } from '../../agent/model/group-version';
+import { aggregatedDiscovery, aggregatedMediaType } from '../aggregated-discovery';
+import { openApiDocument, openApiHash } from '../openapi';
+import type { Req } from '../request';
+import { type ResourceDefinition, groupPath, groupVersionOf } from '../resources';
 
 export const SERVER_VERSION = {
   major: '1',
@@ -16,7 +20,31 @@ export const SERVER_VERSION = {
   platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
 };
 
-export function apiResourceList(defs: readonly ResourceDefinition[]): object {
+/** The kinds of each group version served, in the definitions' order (core first when it has kinds). */
+export function byGroupVersion(
+  defs: readonly ResourceDefinition[],
+): { gv: GroupVersion; defs: ResourceDefinition[] }[] {
+  const groups = new Map<string, { gv: GroupVersion; defs: ResourceDefinition[] }>();
+  for (const def of defs) {
+    const gv = groupVersionOf(def);
+    const key = apiVersionOf(gv);
+    const entry = groups.get(key) ?? { gv, defs: [] };
+    entry.defs.push(def);
+    groups.set(key, entry);
+  }
+  return [...groups.values()];
+}
+
+/** A subresource's kind and group, when they are not its parent's (Scale of autoscaling/v1). */
+export const subresourceKind = (
+  r: ResourceDefinition,
+  s: NonNullable<ResourceDefinition['subresources']>[number],
+): { kind: string; gv: GroupVersion } => ({
+  kind: s.kind ?? r.kind,
+  gv: s.groupVersion ?? groupVersionOf(r),
+});
+
+export function apiResourceList(gv: GroupVersion, defs: readonly ResourceDefinition[]): object {
   const entry = (r: ResourceDefinition): object => ({
     name: r.name,
     singularName: r.singularName,
@@ -27,33 +55,78 @@ export function apiResourceList(defs: readonly ResourceDefinition[]): object {
     ...(r.categories ? { categories: r.categories } : {}),
   });
   const subresources = defs.flatMap((r) =>
-    (r.subresources ?? []).map((s) => ({
-      name: `${r.name}/${s.name}`,
-      singularName: '',
-      namespaced: r.namespaced,
-      kind: r.kind,
-      verbs: s.verbs,
-    })),
+    (r.subresources ?? []).map((s) => {
+      const { kind, gv: sub } = subresourceKind(r, s);
+      const foreign = apiVersionOf(sub) !== apiVersionOf(gv);
+      return {
+        name: `${r.name}/${s.name}`,
+        singularName: '',
+        namespaced: r.namespaced,
+        ...(foreign ? { group: sub.group, version: sub.version } : {}),
+        kind,
+        verbs: s.verbs,
+      };
+    }),
   );
   return {
     kind: 'APIResourceList',
     apiVersion: 'v1',
-    groupVersion: 'v1',
+    groupVersion: apiVersionOf(gv),
     resources: [...defs.map(entry), ...subresources],
   };
 }
 
+const apiGroup = (gv: GroupVersion): object => {
+  const version = { groupVersion: apiVersionOf(gv), version: gv.version };
+  return { name: gv.group, versions: [version], preferredVersion: version };
+};
+
 export function discoveryRoutes(app: FastifyInstance, defs: readonly ResourceDefinition[]): void {
-  const resources = apiResourceList(defs);
-  const openapi = openApiV1(defs, SERVER_VERSION.gitVersion);
-  // kubectl caches the document by this hash: it changes whenever the document does.
-  const hash = openApiHash(openapi);
+  const all = byGroupVersion(defs);
+  const core = all.filter((g) => !g.gv.group);
+  const groups = all.filter((g) => g.gv.group);
+  // The aggregated form when the client asks for it (Accept), the legacy one otherwise.
+  const negotiated =
+    (legacy: object, aggregated: object) =>
+    async (req: Req, reply: FastifyReply): Promise<unknown> => {
+      const type = aggregatedMediaType(req.headers.accept);
+      if (!type) return legacy;
+      const apiVersion = `apidiscovery.k8s.io/${type.version}`;
+      // fastify quotes the media type's parameters (g="apidiscovery.k8s.io"); clients parse them either way
+      return reply
+        .type(type.mediaType)
+        .header('Vary', 'Accept')
+        .send({ ...aggregated, apiVersion });
+    };
   app.get('/version', async () => SERVER_VERSION);
-  app.get('/api', async () => ({ kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] }));
-  app.get('/apis', async () => ({ kind: 'APIGroupList', apiVersion: 'v1', groups: [] }));
-  app.get('/api/v1', async () => resources);
-  app.get('/openapi/v3', async () => ({
-    paths: { 'api/v1': { serverRelativeURL: `/openapi/v3/api/v1?hash=${hash}` } },
-  }));
-  app.get('/openapi/v3/api/v1', async () => openapi);
+  app.get(
+    '/api',
+    negotiated(
+      { kind: 'APIVersions', versions: core.map((g) => g.gv.version), serverAddressByClientCIDRs: [] },
+      aggregatedDiscovery(core),
+    ),
+  );
+  app.get(
+    '/apis',
+    negotiated(
+      { kind: 'APIGroupList', apiVersion: 'v1', groups: groups.map((g) => apiGroup(g.gv)) },
+      aggregatedDiscovery(groups),
+    ),
+  );
+  const openapi: Record<string, string> = {};
+  for (const { gv, defs: kinds } of all) {
+    const path = groupPath(gv);
+    const list = apiResourceList(gv, kinds);
+    app.get(path, async () => list);
+    if (gv.group)
+      app.get(`/apis/${gv.group}`, async () => ({ kind: 'APIGroup', apiVersion: 'v1', ...apiGroup(gv) }));
+    const doc = openApiDocument(gv, kinds, SERVER_VERSION.gitVersion);
+    // kubectl caches each document by this hash: it changes whenever the document does.
+    openapi[path.slice(1)] = `/openapi/v3${path}?hash=${openApiHash(doc)}`;
+    app.get(`/openapi/v3${path}`, async () => doc);
+  }
+  const index = {
+    paths: Object.fromEntries(Object.entries(openapi).map(([k, url]) => [k, { serverRelativeURL: url }])),
+  };
+  app.get('/openapi/v3', async () => index);
 }

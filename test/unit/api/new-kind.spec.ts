@@ -3,18 +3,11 @@
 // resourceVersion check and delete (watch too, as watch-api.spec.ts shows for pods), without any route of
 // its own.
 import { expect } from 'chai';
-import Fastify, { type FastifyInstance } from 'fastify';
-import { ManualClock } from '../../../agent/clock';
-import { nopLogger } from '../../../agent/log';
+import type { FastifyInstance } from 'fastify';
 import { decodeObject } from '../../../agent/model/pod-decode';
-import { BUILTIN_NAMESPACES, type Namespace } from '../../../agent/model/namespace';
 import type { ObjectMeta } from '../../../agent/model/meta';
-import { ensureNamespaces } from '../../../agent/store/namespaces';
-import { ObjectStore, ResourceVersions, noPersistence } from '../../../agent/store/object-store';
+import type { ObjectStore } from '../../../agent/store/object-store';
 import type { Registry } from '../../../agent/store/registry';
-import { WatchHub } from '../../../agent/store/watch-hub';
-import { registerBodyParsers } from '../../../api/body';
-import type { ApiDeps } from '../../../api/deps';
 import {
   ALL_VERBS,
   type ResourceDefinition,
@@ -23,9 +16,8 @@ import {
   metaFields,
   nameColumn,
 } from '../../../api/resources';
-import { fromFrameworkError, statusOf } from '../../../api/status';
 import { column } from '../../../api/table';
-import { registerResource } from '../../../api/verbs';
+import { BareApi } from '../../helpers/bare-api';
 
 interface ConfigMap {
   apiVersion: 'v1';
@@ -60,25 +52,8 @@ describe('a new kind is a definition and a registry (api/verbs.ts)', () => {
   let store: ObjectStore<ConfigMap>;
 
   beforeEach(async () => {
-    const clock = new ManualClock();
-    const versions = new ResourceVersions();
-    const namespaces = new ObjectStore<Namespace>('Namespace', {
-      clock,
-      versions,
-      persistence: noPersistence,
-    });
-    ensureNamespaces(namespaces, BUILTIN_NAMESPACES);
-    store = new ObjectStore<ConfigMap>('ConfigMap', { clock, versions, persistence: noPersistence });
-    const watches = new WatchHub({ versions, clock, logger: nopLogger });
-    watches.track(store);
-    // Only what the generic verbs read of ApiDeps.
-    const deps = {
-      clock,
-      logger: nopLogger,
-      namespaces,
-      watches,
-      versions: () => versions.current,
-    } as unknown as ApiDeps;
+    const api = new BareApi();
+    store = api.store<ConfigMap>('ConfigMap');
     const configMaps: ResourceDefinition<ConfigMap> = {
       name: 'configmaps',
       singularName: 'configmap',
@@ -93,14 +68,7 @@ describe('a new kind is a definition and a registry (api/verbs.ts)', () => {
       source: store,
       registry: configMapRegistry(store),
     };
-    app = Fastify();
-    registerBodyParsers(app);
-    app.setErrorHandler((err, _req, reply) => {
-      const status = statusOf(fromFrameworkError(err));
-      void reply.code(status.code).send(status);
-    });
-    registerResource(app, deps, configMaps);
-    await app.ready();
+    app = await api.serve(configMaps);
   });
   afterEach(async () => app.close());
 

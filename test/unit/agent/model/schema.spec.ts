@@ -1,4 +1,4 @@
-// One schema source: the upstream schemas (agent/model/schema/core-v1.json, generated from the pinned
+// One schema source: the upstream schemas (agent/model/schema/*.json, generated from the pinned
 // @kubernetes/client-node) against the decoding derived from them (shape.ts, known-fields.ts) and the
 // hand-written types (pod.ts, service.ts, meta.ts: what the agent understands), checked when this file
 // compiles: each field they name is upstream's with a compatible type, and each upstream field of the
@@ -18,7 +18,7 @@ import { decodePod } from '../../../../agent/model/pod-decode';
 import { POD_SHAPE, SERVICE_SHAPE, type Shape } from '../../../../agent/model/shape';
 import { UNSUPPORTED_FIELDS } from '../../../../agent/model/unsupported-fields';
 import { SERVER_VERSION } from '../../../../api/routes/discovery';
-import { generateSchemas } from '../../../../scripts/generate-schemas';
+import { generateSchemas, schemaFiles } from '../../../../scripts/generate-schemas';
 
 const REF = '#/components/schemas/';
 const ROOT = join(__dirname, '..', '..', '..', '..', '..');
@@ -108,11 +108,20 @@ const DERIVED_SHAPES: [string, Shape][] = [
   ['Service', SERVICE_SHAPE],
 ];
 
-describe('one schema source (agent/model/schema/core-v1.json)', () => {
-  it('is exactly what `npm run schemas` derives from @kubernetes/client-node', async function () {
+describe('one schema source (agent/model/schema/<group>-<version>.json)', () => {
+  it('is exactly what `npm run schemas` derives from @kubernetes/client-node, one file per group', async function () {
     this.timeout(20_000); // the package's first import
-    const file = JSON.parse(readFileSync(join(ROOT, 'agent/model/schema/core-v1.json'), 'utf8')) as unknown;
-    expect(file).to.deep.equal(await generateSchemas());
+    const files = schemaFiles(await generateSchemas());
+    expect(Object.keys(files).sort()).to.deep.equal([
+      'apps-v1.json',
+      'autoscaling-v1.json',
+      'batch-v1.json',
+      'core-v1.json',
+    ]);
+    for (const [name, part] of Object.entries(files)) {
+      const file = JSON.parse(readFileSync(join(ROOT, 'agent/model/schema', name), 'utf8')) as unknown;
+      expect(file, name).to.deep.equal(part);
+    }
   });
 
   it('is pinned to the Kubernetes version /version reports', () => {

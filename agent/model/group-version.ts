@@ -1,0 +1,21 @@
+// API groups and versions: where a kind lives (`apps/v1`), what its objects carry as apiVersion and which
+// package its upstream schema has (`io.k8s.api.apps.v1`). The core group is the empty string, served
+// under /api/v1; every other group under /apis/<group>/<version>.
+
+export interface GroupVersion {
+  readonly group: string;
+  readonly version: string;
+}
+
+export const CORE_V1: GroupVersion = { group: '', version: 'v1' };
+export const APPS_V1: GroupVersion = { group: 'apps', version: 'v1' };
+export const BATCH_V1: GroupVersion = { group: 'batch', version: 'v1' };
+/** The Scale subresource's kind (`kubectl scale`). */
+export const AUTOSCALING_V1: GroupVersion = { group: 'autoscaling', version: 'v1' };
+
+/** `v1` for the core group, `apps/v1` for the others: an object's apiVersion. */
+export const apiVersionOf = (gv: GroupVersion): string =>
+  gv.group ? `${gv.group}/${gv.version}` : gv.version;
+
+/** The OpenAPI definition prefix of the group's types: `io.k8s.api.core.v1`, `io.k8s.api.apps.v1`. */
+export const schemaPackage = (gv: GroupVersion): string => `io.k8s.api.${gv.group || 'core'}.${gv.version}`;
