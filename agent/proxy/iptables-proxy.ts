@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { MiniKubeletError, errorMessage } from '../errors';
 import type { Logger } from '../log';
 import { type HairpinOptions, enableHairpin } from './hairpin';
-import { type IptablesState, parseIptablesSave, planJumps, planUnjump } from './iptables-state';
+import { type IptablesState, jumpRulesFor, parseIptablesSave, planJumps, planUnjump } from './iptables-state';
 import type { ServiceProxy } from './service-proxy';
 import { renderServiceRules, type ServiceRule, type Table } from './service-rules';
 
@@ -108,7 +108,7 @@ export class IptablesProxy implements ServiceProxy {
 
   private async syncNow(rules: readonly ServiceRule[]): Promise<void> {
     const state = await this.save();
-    const jumps = planJumps(state);
+    const jumps = planJumps(state, jumpRulesFor(state));
     const text = renderServiceRules(rules, {
       serviceCidr: this.o.serviceCidr,
       existingChains: state.chains,

@@ -1,6 +1,13 @@
 // Pure: reads `iptables-save` output for what the agent needs to know before a sync: which of its chains
 // exist, and whether each jump into them is present and ahead of any rule that would decide first.
-import { CHAIN_PREFIX, JUMP_RULES, type JumpRule, type Table, jumpArgs } from './service-rules';
+import {
+  CHAIN_PREFIX,
+  DOCKER_USER_JUMP,
+  JUMP_RULES,
+  type JumpRule,
+  type Table,
+  jumpArgs,
+} from './service-rules';
 
 export interface IptablesState {
   /** Our chains (MINIKUBELET-*) per table. */
@@ -29,6 +36,10 @@ export function parseIptablesSave(text: string): IptablesState {
   }
   return state;
 }
+
+/** Our jumps for this host: DOCKER-USER's too when Docker made that chain (it always holds its RETURN). */
+export const jumpRulesFor = (state: IptablesState): readonly JumpRule[] =>
+  state.rules.filter[DOCKER_USER_JUMP.chain] ? [...JUMP_RULES, DOCKER_USER_JUMP] : JUMP_RULES;
 
 const jumpsTo = (line: string, target: string): boolean => line.endsWith(` -j ${target}`);
 

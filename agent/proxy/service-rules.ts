@@ -52,6 +52,16 @@ export const JUMP_RULES: readonly JumpRule[] = [
   { table: 'filter', chain: 'OUTPUT', target: OUTPUT_CHAIN, comment: 'minikubelet service range' },
 ];
 
+// Docker keeps its DOCKER-USER jump first in FORWARD (again on each network it creates and each restart)
+// and never writes into that chain, which it leaves to the host's own rules. A jump from there keeps the
+// service range refused while the agent is stopped, when no sync is there to undo Docker's re-ordering.
+export const DOCKER_USER_JUMP: JumpRule = {
+  table: 'filter',
+  chain: 'DOCKER-USER',
+  target: FORWARD_CHAIN,
+  comment: 'minikubelet service range',
+};
+
 /** The arguments of a jump rule after `-A/-I/-C/-D CHAIN`. */
 export const jumpArgs = (j: JumpRule): string[] => ['-m', 'comment', '--comment', j.comment, '-j', j.target];
 

@@ -7,9 +7,12 @@ import { expect } from 'chai';
 import { capturingLogger } from '../../agent/log';
 import { IptablesProxy } from '../../agent/proxy/iptables-proxy';
 import type { ServiceRule } from '../../agent/proxy/service-rules';
+import { EgressCounter } from '../helpers/egress-counter';
 
 const run = promisify(execFile);
 const NETWORK = 'mk-proxy-test';
+// made after the last sync, as if the agent had stopped: Docker then puts its ACCEPT above our FORWARD jump
+const LATE_NETWORK = 'mk-proxy-test-late';
 const SUBNET = '10.246.0.0/16';
 const PREFIX = 'mk-proxy-test-';
 const ENDPOINTS = ['ep1', 'ep2', 'ep3'];
@@ -32,7 +35,7 @@ async function sh(container: string, line: string): Promise<{ out: string; err: 
 async function removeAll(): Promise<void> {
   const ids = await docker('ps', '-aq', '--filter', `name=^${PREFIX}`);
   if (ids) await docker('rm', '-f', ...ids.split('\n'));
-  await docker('network', 'rm', NETWORK).catch(() => undefined);
+  for (const net of [NETWORK, LATE_NETWORK]) await docker('network', 'rm', net).catch(() => undefined);
 }
 
 const iptablesSave = async (): Promise<string> => (await run('iptables-save')).stdout;
@@ -54,6 +57,7 @@ describe('agent/proxy/iptables-proxy (real iptables and engine)', function () {
   this.timeout(60_000);
   const logger = capturingLogger();
   const proxy = new IptablesProxy({ logger, serviceCidr: '10.96.0.0/12' });
+  const egress = new EgressCounter('10.96.0.0/12');
   const ip: Record<string, string> = {};
   let web: ServiceRule;
   let self: ServiceRule;
@@ -68,6 +72,7 @@ describe('agent/proxy/iptables-proxy (real iptables and engine)', function () {
 
   before(async () => {
     await removeAll();
+    await egress.add();
     // Jumps first, network second: Docker then puts its ACCEPT for the new bridge above our FORWARD jump,
     // which the next sync has to undo.
     await proxy.sync([]);
@@ -126,6 +131,7 @@ describe('agent/proxy/iptables-proxy (real iptables and engine)', function () {
   after(async () => {
     await proxy.cleanup().catch(() => undefined);
     await removeAll();
+    await egress.remove();
   });
 
   it('puts its FORWARD jump back above the ACCEPT Docker added for a newer network', async () => {
@@ -164,6 +170,33 @@ describe('agent/proxy/iptables-proxy (real iptables and engine)', function () {
       expect(r.err, url).to.include('Connection refused');
       expect(r.ms, url).to.be.below(1000);
     }
+  });
+
+  it('keeps refusing the service range once the agent stopped syncing, from a network Docker made later', async () => {
+    // No sync after this point: the rules stay as a stopped agent leaves them (kube-proxy's do too).
+    await docker('network', 'create', '--subnet', '10.243.0.0/16', LATE_NETWORK);
+    await docker(
+      'run',
+      '-d',
+      '--name',
+      `${PREFIX}late`,
+      '--network',
+      LATE_NETWORK,
+      'busybox:latest',
+      'sleep',
+      '600',
+    );
+    for (const url of [`http://${EMPTY_IP}/`, 'http://10.96.200.99/']) {
+      // timeout: a packet that got out would be dropped by the counter and hang (never wget -T: it segfaults)
+      for (const from of ['late', 'client']) {
+        const r = await sh(from, `timeout 5 wget -qO- ${url}`);
+        expect(r.err, `${from} -> ${url}`).to.include('Connection refused');
+      }
+    }
+  });
+
+  it('let no packet for the service range leave the host', async () => {
+    expect(await egress.count()).to.equal(0);
   });
 
   it('refuses traffic to a Service once it is gone from the rules', async () => {

@@ -1,5 +1,10 @@
 import { expect } from 'chai';
-import { parseIptablesSave, planJumps, planUnjump } from '../../../../agent/proxy/iptables-state';
+import {
+  jumpRulesFor,
+  parseIptablesSave,
+  planJumps,
+  planUnjump,
+} from '../../../../agent/proxy/iptables-state';
 
 // What this host's iptables-save prints with Docker and our chains installed (abridged).
 const FWD_JUMP = '-A FORWARD -m comment --comment "minikubelet service range" -j MINIKUBELET-FORWARD';
@@ -82,6 +87,27 @@ describe('agent/proxy/iptables-state', () => {
       '-D FORWARD -m comment --comment "minikubelet service range" -j MINIKUBELET-FORWARD',
       '-I FORWARD 1 -m comment --comment "minikubelet service range" -j MINIKUBELET-FORWARD',
     ]);
+  });
+
+  it('also jumps from DOCKER-USER when Docker made it: ahead of its RETURN, once', () => {
+    const s = parseIptablesSave(save([FWD_JUMP, ...DOCKER_FORWARD]));
+    expect(planJumps(s, jumpRulesFor(s)).filter).to.deep.equal([
+      '-I DOCKER-USER 1 -m comment --comment "minikubelet service range" -j MINIKUBELET-FORWARD',
+    ]);
+    const placed = parseIptablesSave(
+      save([FWD_JUMP, ...DOCKER_FORWARD]).replace(
+        '-A DOCKER-USER -j RETURN',
+        `${FWD_JUMP.replace('FORWARD', 'DOCKER-USER')}\n-A DOCKER-USER -j RETURN`,
+      ),
+    );
+    expect(planJumps(placed, jumpRulesFor(placed))).to.deep.equal({ nat: [], filter: [] });
+    expect(planUnjump(placed).filter).to.include(
+      '-D DOCKER-USER -m comment --comment "minikubelet service range" -j MINIKUBELET-FORWARD',
+    );
+  });
+
+  it('has no DOCKER-USER jump where Docker made no such chain', () => {
+    expect(jumpRulesFor(parseIptablesSave('')).map((j) => j.chain)).not.to.include('DOCKER-USER');
   });
 
   it('deletes duplicate jumps and jumps of an older version', () => {
