@@ -26,6 +26,8 @@ export interface Config {
   /** Where pods send DNS queries; empty: the pod network's gateway (the host). */
   podDnsAddress: string;
   proxy: 'iptables' | 'none';
+  /** On SIGTERM/SIGINT, delete every pod (grace 0) and wait until they are gone, then exit (compose down). */
+  deletePodsOnExit: boolean;
   allowPrivileged: boolean;
   /** Host directories hostPath volumes may use (as given; resolved at start). */
   allowHostPaths: string[];
@@ -130,6 +132,14 @@ export const FLAGS: readonly FlagSpec[] = [
     env: 'MINIKUBELET_PROXY',
     default: 'iptables',
     help: 'ClusterIP traffic: iptables (own chains) or none',
+  },
+  {
+    key: 'deletePodsOnExit',
+    flag: '--delete-pods-on-exit',
+    env: 'MINIKUBELET_DELETE_PODS_ON_EXIT',
+    default: 'false',
+    boolean: true,
+    help: 'on SIGTERM/SIGINT delete every pod and wait until they are gone (else pods keep running)',
   },
   {
     key: 'allowPrivileged',
@@ -280,6 +290,7 @@ export function loadConfig(
     serviceCidr: get('serviceCidr'),
     podDnsAddress: get('podDnsAddress'),
     proxy,
+    deletePodsOnExit: bool('deletePodsOnExit', '--delete-pods-on-exit'),
     allowPrivileged: bool('allowPrivileged', '--allow-privileged'),
     allowHostPaths: hostPaths,
     allowDockerSocket: bool('allowDockerSocket', '--allow-docker-socket'),

@@ -14,6 +14,7 @@ import { NamespaceController } from '../agent/namespaces/namespace-controller';
 import { NamespaceRegistry } from '../agent/namespaces/namespace-registry';
 import { BackoffTable } from '../agent/planner/backoff';
 import { PodRegistry } from '../agent/pods/pod-registry';
+import { deleteAllPods } from '../agent/pods/delete-all';
 import type { ServiceProxy } from '../agent/proxy/service-proxy';
 import type { ContainerRuntime, NetworkInfo } from '../agent/runtime/runtime';
 import { EndpointsController } from '../agent/services/endpoints-controller';
@@ -73,6 +74,8 @@ export interface Agent {
   /** Pod network, sync loop and controllers; call once Docker answers. */
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Deletes every pod and waits until they and their containers are gone and the proxy knows it. */
+  deleteAllPods(): Promise<number>;
 }
 
 export function createAgent(o: AgentOptions): Agent {
@@ -190,6 +193,17 @@ export function createAgent(o: AgentOptions): Agent {
     onMissingName: serviceNotFoundReporter({ pods, events, runningInit: initTracker.runningInit }),
   });
   let started = false;
+  const podRegistry = new PodRegistry({
+    store: pods,
+    clock,
+    nodeName,
+    policy: {
+      allowPrivileged: config.allowPrivileged,
+      allowHostPaths: config.allowHostPaths.map(resolveHostPath),
+      allowDockerSocket: config.allowDockerSocket,
+      dockerSockets: DOCKER_SOCKETS.filter((s) => existsSync(s)).map(resolveHostPath),
+    },
+  });
   // The token (when the listen address asks for one) and TLS material, made at first start and kept.
   const access = prepareApiAccess(config, logger.child({ component: 'api' }));
   const api = buildServer({
@@ -214,17 +228,7 @@ export function createAgent(o: AgentOptions): Agent {
     watches,
     // Each writable kind's registry: what the API's generic verbs write through.
     registries: {
-      pods: new PodRegistry({
-        store: pods,
-        clock,
-        nodeName,
-        policy: {
-          allowPrivileged: config.allowPrivileged,
-          allowHostPaths: config.allowHostPaths.map(resolveHostPath),
-          allowDockerSocket: config.allowDockerSocket,
-          dockerSockets: DOCKER_SOCKETS.filter((s) => existsSync(s)).map(resolveHostPath),
-        },
-      }),
+      pods: podRegistry,
       services: registry,
       namespaces: new NamespaceRegistry(namespaces, namespaceController),
     },
@@ -255,6 +259,11 @@ export function createAgent(o: AgentOptions): Agent {
       watches.start();
       await manager.start();
       started = true;
+    },
+    async deleteAllPods() {
+      const n = await deleteAllPods({ store: pods, registry: podRegistry });
+      await controller.flush();
+      return n;
     },
     async stop() {
       started = false;

@@ -18,6 +18,8 @@ import { winstonLogger } from './winston-logger';
 
 const DOCKER_RETRY_MS = 2_000;
 const STOP_DEADLINE_MS = 1_500;
+// --delete-pods-on-exit: grace 0 removes a pod in about a second; compose waits 30 s (stop_grace_period).
+const DELETE_PODS_DEADLINE_MS = 25_000;
 
 async function waitForDocker(runtime: ContainerRuntime, logger: Logger, signal: AbortSignal): Promise<void> {
   let told = false;
@@ -56,13 +58,22 @@ async function run(config: Config, logger: Logger): Promise<void> {
       : undefined;
   const agent = createAgent({ config, runtime, logger, ...(proxy ? { serviceProxy: proxy } : {}) });
   const stopping = new AbortController();
+  let syncing = false;
   const stop = (signal: string): void => {
     if (stopping.signal.aborted) return;
     stopping.abort();
-    logger.info('stopping; pods keep running', { signal });
-    setTimeout(() => process.exit(0), STOP_DEADLINE_MS).unref();
-    void agent.stop().then(() => process.exit(0));
+    // Before the sync loop runs nothing could remove a pod: then stop as usual.
+    const deleting = config.deletePodsOnExit && syncing;
+    logger.info(deleting ? 'stopping; deleting every pod first' : 'stopping; pods keep running', { signal });
+    setTimeout(() => process.exit(0), deleting ? DELETE_PODS_DEADLINE_MS : STOP_DEADLINE_MS).unref();
+    const before = deleting ? deletePods() : Promise.resolve();
+    void before.then(() => agent.stop()).then(() => process.exit(0));
   };
+  const deletePods = (): Promise<void> =>
+    agent.deleteAllPods().then(
+      (pods) => logger.info('every pod deleted', { pods }),
+      (err: unknown) => logger.error('deleting the pods failed', { error: errorMessage(err) }),
+    );
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 
@@ -101,6 +112,7 @@ async function run(config: Config, logger: Logger): Promise<void> {
   await waitForDocker(runtime, logger, stopping.signal);
   if (stopping.signal.aborted) return;
   await agent.start();
+  syncing = true;
   const net = agent.network();
   logger.info('ready', {
     docker: await runtime.version(),

@@ -51,6 +51,7 @@ export function serviceRules(
 export class EndpointsController {
   private scheduled = false;
   private lastRules = '';
+  private lastSync: Promise<void> = Promise.resolve();
   private readonly unsubscribe: (() => void)[] = [];
 
   constructor(private readonly deps: EndpointsControllerDeps) {}
@@ -73,6 +74,12 @@ export class EndpointsController {
       this.scheduled = false;
       this.recompute();
     });
+  }
+
+  /** Recomputes now and resolves once the proxy holds the result (the agent's last word before exit). */
+  flush(): Promise<void> {
+    this.recompute();
+    return this.lastSync;
   }
 
   /** Brings the Endpoints store in line with Services and pods, then the proxy rules. */
@@ -102,7 +109,7 @@ export class EndpointsController {
     const text = JSON.stringify(rules);
     if (text === this.lastRules) return; // pod status churn that moved no endpoint
     this.lastRules = text;
-    proxy
+    this.lastSync = proxy
       .sync(rules)
       .catch((err: unknown) =>
         this.deps.logger.error('service rules not applied', { error: errorMessage(err) }),

@@ -23,6 +23,15 @@ describe('daemon/config', () => {
     expect(c.dnsListen).to.deep.equal({ host: '127.0.0.2', port: 53 });
   });
 
+  it('keeps pods on exit unless --delete-pods-on-exit (or its variable) says otherwise', () => {
+    expect(loadConfig([], {}, false).deletePodsOnExit).to.equal(false);
+    expect(loadConfig(['--delete-pods-on-exit'], {}, false).deletePodsOnExit).to.equal(true);
+    expect(loadConfig([], { MINIKUBELET_DELETE_PODS_ON_EXIT: 'true' }, false).deletePodsOnExit).to.equal(
+      true,
+    );
+    expect(() => loadConfig(['--delete-pods-on-exit=yes'], {}, false)).to.throw('--delete-pods-on-exit');
+  });
+
   it('is pretty on a terminal unless told otherwise', () => {
     expect(loadConfig([], {}, true).logFormat).to.equal('pretty');
     expect(loadConfig(['--log-format', 'json'], {}, true).logFormat).to.equal('json');

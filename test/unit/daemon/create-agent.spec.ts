@@ -14,13 +14,17 @@ describe('daemon/create-agent', () => {
   });
   afterEach(async () => h.stop());
 
-  it('hands the service proxy the whole ClusterIP table as pods become ready and Services go', async () => {
+  async function createWebService(): Promise<void> {
     const svc = {
       kind: 'Service',
       metadata: { name: 'web' },
       spec: { selector: { app: 'web' }, ports: [{ port: 80 }] },
     };
     expect((await h.api.inject({ method: 'POST', url: '/services', payload: svc })).statusCode).to.equal(201);
+  }
+
+  it('hands the service proxy the whole ClusterIP table as pods become ready and Services go', async () => {
+    await createWebService();
     await h.createPod({
       metadata: { name: 'a', labels: { app: 'web' } },
       spec: { containers: [{ name: 'c', image: 'busybox' }] },
@@ -35,5 +39,22 @@ describe('daemon/create-agent', () => {
     expect(proxy.current).to.deep.equal([{ ...rule, endpoints: [{ ip, port: 80 }] }]);
     expect((await h.api.inject({ method: 'DELETE', url: '/services/web' })).statusCode).to.equal(200);
     await h.waitFor('empty table', () => proxy.current?.length === 0, 2_000);
+  });
+
+  it('deleteAllPods (--delete-pods-on-exit): every pod and container gone, then the proxy told', async () => {
+    await createWebService();
+    for (const name of ['a', 'b']) {
+      await h.createPod({
+        metadata: { name, labels: { app: 'web' } },
+        // a long grace that deleteAllPods does not wait for
+        spec: { terminationGracePeriodSeconds: 600, containers: [{ name: 'c', image: 'busybox' }] },
+      });
+    }
+    await h.waitFor('two endpoints', () => proxy.current?.[0]?.endpoints.length === 2, 2_000);
+    expect(await h.agent.deleteAllPods()).to.equal(2);
+    expect(h.pods.list()).to.deep.equal([]);
+    expect(await h.runtime.listContainers()).to.deep.equal([]);
+    expect(proxy.current?.[0]?.endpoints).to.deep.equal([]);
+    expect(await h.agent.deleteAllPods()).to.equal(0);
   });
 });
