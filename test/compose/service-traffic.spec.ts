@@ -20,8 +20,9 @@ spec:
   - name: self
     image: busybox
     # hairpin: this pod through its own Service by its full name (plain web is this pod's own
-    # /etc/hosts entry); timeout, as a dropped connection hangs (never wget -T: Debian's busybox segfaults)
-    command: ['sh', '-c', 'for i in $(seq 60); do timeout 5 wget -qO /tmp/page http://web.default.svc.cluster.local/ && break; sleep 0.5; done; echo "hairpin: $(cat /tmp/page)"; exec sleep 3600']
+    # /etc/hosts entry), refused until the pod is ready; timeout, as a dropped connection hangs
+    # (never wget -T: Debian's busybox segfaults with it)
+    command: ['sh', '-c', 'for i in $(seq 60); do timeout 5 wget -qO /tmp/page http://web.default.svc.cluster.local/ 2>/dev/null && break; sleep 0.5; done; echo "hairpin: $(cat /tmp/page)"; exec sleep 3600']
 `;
 const service = (name: string, spec: string): string =>
   `apiVersion: v1\nkind: Service\nmetadata: {name: ${name}}\nspec:\n${spec}`;
