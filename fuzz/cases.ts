@@ -277,6 +277,14 @@ function billionLaughs(depth: number): string {
   return `kind: Pod\nmetadata: {name: Bad_Name}\n${lines.join('\n')}\n`;
 }
 
+const KUBECTL_DEPLOYMENT_PB = [
+  '6b3873000a150a07617070732f7631120a4465706c6f796d656e7412c9010a1f0a0377656212001a0022002a00320038',
+  '0042005a0a0a0361707012037765621297010802120c0a0a0a0361707012037765621a7d0a1c0a0012001a0022002a00',
+  '3200380042005a0a0a036170701203776562125d123f0a0762757379626f78120762757379626f781a05736c6565701a',
+  '04333630302a00320a0a001000185022002a0042006a007200800100880100900100a201001a00320042004a00520058',
+  '00600068008201008a01009a0100c2010022020a00280038001a0c0800100018002000280038001a002200',
+].join('');
+
 const BODIES: Record<string, (rnd: Rnd, limit: number) => { type: string; body: string | Buffer }> = {
   randomBytes: (rnd) => {
     const b = Buffer.alloc(Math.floor(rnd() * 2000));
@@ -354,6 +362,14 @@ const BODIES: Record<string, (rnd: Rnd, limit: number) => { type: string; body: 
       type: 'application/vnd.kubernetes.protobuf',
       body: Buffer.concat([Buffer.from('k8s\0', 'latin1'), b]),
     };
+  },
+  protobufMutated: (rnd) => {
+    // what kubectl 1.35 sends for `create deployment web --image=busybox --replicas=2 --port=80 -- sleep 3600`
+    // (test/fixtures/protobuf/), a few bytes changed: it reaches the depths of the table-driven decoder
+    const b = Buffer.from(KUBECTL_DEPLOYMENT_PB, 'hex');
+    for (let n = 1 + Math.floor(rnd() * 4); n > 0; n--)
+      b[4 + Math.floor(rnd() * (b.length - 4))] = Math.floor(rnd() * 256);
+    return { type: 'application/vnd.kubernetes.protobuf', body: b };
   },
   yamlAnchorsMerge: () => ({
     type: 'application/yaml',

@@ -1,0 +1,89 @@
+// `kubectl create <kind>` with the real kubectl 1.35 (protobuf bodies) and 1.29 (JSON bodies) against the
+// agent's API, and the version both see. No container is started: the memory runtime is enough.
+import { expect } from 'chai';
+import { execFile } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { ManualClock } from '../../agent/clock';
+import { MemoryRuntime } from '../../agent/runtime/memory-runtime';
+import { apiUrl, writeKubeconfig } from '../../daemon/kubeconfig';
+import { Harness } from '../helpers/harness';
+import { type Run, installKubectl } from '../helpers/kubectl';
+
+describe('kubectl create with kubectl 1.35 (protobuf) and 1.29 (JSON)', function () {
+  this.timeout(60_000);
+  let h: Harness;
+  let kubeconfig: string;
+  const bins: Record<string, string> = {};
+
+  before(async () => {
+    bins['1.35'] = installKubectl('35');
+    bins['1.29'] = installKubectl('29');
+    h = await new Harness({ runtime: new MemoryRuntime(new ManualClock()) }).start();
+    await h.api.listen({ host: '127.0.0.1', port: 0 });
+    kubeconfig = join(h.dataDir, 'kubeconfig');
+    writeKubeconfig(kubeconfig, apiUrl('127.0.0.1', (h.api.server.address() as AddressInfo).port));
+  });
+  after(async () => h?.stop());
+
+  /** Runs kubectl without blocking the event loop: the agent answering it lives in this process. */
+  const kubectl = (version: string, args: string[]): Promise<Run> =>
+    new Promise((done) => {
+      const cache = join(h.dataDir, `kube-cache-${version}`);
+      execFile(
+        bins[version] as string,
+        ['--cache-dir', cache, ...args],
+        { env: { ...process.env, KUBECONFIG: kubeconfig }, timeout: 30_000 },
+        (err, stdout, stderr) =>
+          done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+  const ok = async (version: string, args: string[]): Promise<string> => {
+    const r = await kubectl(version, args);
+    expect(r.code, `kubectl ${version} ${args.join(' ')}: ${r.stderr}`).to.equal(0);
+    return r.stdout;
+  };
+
+  for (const [version, suffix] of [
+    ['1.35', 'a'],
+    ['1.29', 'b'],
+  ] as const) {
+    describe(`kubectl ${version}`, () => {
+      it('sees a server version inside 1.29..1.35', async () => {
+        const r = await kubectl(version, ['version']);
+        expect(r.code, r.stderr).to.equal(0);
+        const minor = Number(/Server Version: v1\.(\d+)\./.exec(r.stdout)?.[1]);
+        expect(minor).to.be.within(29, 35);
+        // 1.35 is within the supported skew of one minor; 1.29 only warns in `kubectl version`.
+        if (version === '1.35') expect(r.stderr).to.not.match(/WARNING/);
+      });
+
+      it('creates a namespace and a ClusterIP service', async () => {
+        expect(await ok(version, ['create', 'namespace', `ns-${suffix}`])).to.contain(
+          `namespace/ns-${suffix} created`,
+        );
+        expect(
+          await ok(version, ['get', 'namespace', `ns-${suffix}`, '-o', 'jsonpath={.status.phase}']),
+        ).to.equal('Active');
+        const out = await ok(version, ['create', 'service', 'clusterip', `x-${suffix}`, '--tcp=80:8080']);
+        expect(out).to.contain(`service/x-${suffix} created`);
+        const svc = JSON.parse(await ok(version, ['get', 'service', `x-${suffix}`, '-o', 'json'])) as {
+          spec: { clusterIP: string; ports: { port: number; targetPort: number }[]; selector: object };
+        };
+        expect(svc.spec.ports).to.deep.equal([
+          { name: '80-8080', port: 80, protocol: 'TCP', targetPort: 8080 },
+        ]);
+        expect(svc.spec.selector).to.deep.equal({ app: `x-${suffix}` });
+        expect(svc.spec.clusterIP).to.match(/^\d+\.\d+\.\d+\.\d+$/);
+      });
+
+      it('a kind the server does not serve keeps a clear error', async () => {
+        const r = await kubectl(version, ['create', 'deployment', `web-${suffix}`, '--image=busybox']);
+        expect(r.code).to.not.equal(0);
+        expect(r.stderr).to.match(
+          /the server could not find the requested resource|doesn't have a resource type/,
+        );
+      });
+    });
+  }
+});
