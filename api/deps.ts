@@ -5,6 +5,7 @@ import type { Logger } from '../agent/log';
 import type { Namespace } from '../agent/model/namespace';
 import type { Pod } from '../agent/model/pod';
 import type { Endpoints, Service } from '../agent/model/service';
+import type { ServiceAccount } from '../agent/model/service-account';
 import type { PodLogs } from '../agent/ports/pod-logs';
 import type { PodStreams } from '../agent/ports/pod-streams';
 import type { ObjectStore } from '../agent/store/object-store';
@@ -16,8 +17,14 @@ export interface ApiDeps {
   services: ObjectStore<Service>;
   endpoints: ObjectStore<Endpoints>;
   namespaces: ObjectStore<Namespace>;
+  serviceAccounts: ObjectStore<ServiceAccount>;
   /** Each writable kind's registry: decode, defaults, validation, store (agent/store/registry.ts). */
-  registries: { pods: Registry<Pod>; services: Registry<Service>; namespaces: Registry<Namespace> };
+  registries: {
+    pods: Registry<Pod>;
+    services: Registry<Service>;
+    namespaces: Registry<Namespace>;
+    serviceAccounts: Registry<ServiceAccount>;
+  };
   watches: WatchHub;
   events: EventRecorder;
   clock: Clock;

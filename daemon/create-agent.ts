@@ -7,6 +7,7 @@ import { type Clock, systemClock } from '../agent/clock';
 import { EventRecorder } from '../agent/events/recorder';
 import type { Logger } from '../agent/log';
 import { BUILTIN_NAMESPACES, type Namespace } from '../agent/model/namespace';
+import type { ServiceAccount } from '../agent/model/service-account';
 import type { Pod } from '../agent/model/pod';
 import { resolveHostPath } from '../agent/model/pod-policy';
 import type { Endpoints, Service } from '../agent/model/service';
@@ -15,6 +16,8 @@ import { NamespaceRegistry } from '../agent/namespaces/namespace-registry';
 import { BackoffTable } from '../agent/planner/backoff';
 import { PodRegistry } from '../agent/pods/pod-registry';
 import { deleteAllPods } from '../agent/pods/delete-all';
+import { DefaultServiceAccounts } from '../agent/serviceaccounts/default-service-accounts';
+import { ServiceAccountRegistry } from '../agent/serviceaccounts/service-account-registry';
 import type { ServiceProxy } from '../agent/proxy/service-proxy';
 import type { ContainerRuntime, NetworkInfo } from '../agent/runtime/runtime';
 import { EndpointsController } from '../agent/services/endpoints-controller';
@@ -64,6 +67,7 @@ export interface Agent {
   readonly services: ObjectStore<Service>;
   readonly endpoints: ObjectStore<Endpoints>;
   readonly namespaces: ObjectStore<Namespace>;
+  readonly serviceAccounts: ObjectStore<ServiceAccount>;
   readonly events: EventRecorder;
   readonly watches: WatchHub;
   readonly manager: PodManager;
@@ -98,6 +102,14 @@ export function createAgent(o: AgentOptions): Agent {
   const namespaces = new ObjectStore<Namespace>('Namespace', { clock, versions, persistence });
   const used = [...pods.list(), ...services.list()].map((x) => x.metadata.namespace);
   ensureNamespaces(namespaces, [...BUILTIN_NAMESPACES, ...used]);
+  const serviceAccounts = new ObjectStore<ServiceAccount>('ServiceAccount', { clock, versions, persistence });
+  // Started here, not in start(): the API may answer before the engine does, and pods need their `default`.
+  const defaultServiceAccounts = new DefaultServiceAccounts({
+    namespaces,
+    serviceAccounts,
+    logger: logger.child({ component: 'serviceaccounts' }),
+  });
+  defaultServiceAccounts.start();
   const registry = new ServiceRegistry(services, config.serviceCidr);
   const events = new EventRecorder({
     clock,
@@ -112,6 +124,7 @@ export function createAgent(o: AgentOptions): Agent {
   watches.track(services);
   watches.track(endpoints);
   watches.track(namespaces);
+  watches.track(serviceAccounts);
   events.onRecord((type, ev) => watches.publish(type, ev));
   const namespaceController = new NamespaceController({
     namespaces,
@@ -195,6 +208,7 @@ export function createAgent(o: AgentOptions): Agent {
   let started = false;
   const podRegistry = new PodRegistry({
     store: pods,
+    serviceAccounts,
     clock,
     nodeName,
     policy: {
@@ -225,12 +239,14 @@ export function createAgent(o: AgentOptions): Agent {
     podLogs: podLogs(runtime),
     podStreams: podStreams(runtime),
     namespaces,
+    serviceAccounts,
     watches,
     // Each writable kind's registry: what the API's generic verbs write through.
     registries: {
       pods: podRegistry,
       services: registry,
       namespaces: new NamespaceRegistry(namespaces, namespaceController),
+      serviceAccounts: new ServiceAccountRegistry(serviceAccounts),
     },
   });
   return {
@@ -240,6 +256,7 @@ export function createAgent(o: AgentOptions): Agent {
     services,
     endpoints,
     namespaces,
+    serviceAccounts,
     events,
     watches,
     manager,
@@ -271,6 +288,7 @@ export function createAgent(o: AgentOptions): Agent {
       prober.stop();
       controller.stop();
       namespaceController.stop();
+      defaultServiceAccounts.stop();
       watches.stop();
       try {
         await Promise.all([api.close(), dnsServer.close()]);

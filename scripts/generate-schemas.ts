@@ -14,6 +14,7 @@ const ROOTS = [
   'V1Namespace',
   'V1Endpoints',
   'CoreV1Event',
+  'V1ServiceAccount',
   // apps/v1
   'V1Deployment',
   'V1ReplicaSet',

@@ -124,6 +124,10 @@ export interface PodSpec {
   hostIPC?: boolean;
   activeDeadlineSeconds?: number;
   enableServiceLinks?: boolean;
+  /** Defaulted to `default` on create; must name a ServiceAccount of the pod's namespace. */
+  serviceAccountName?: string;
+  /** The deprecated alias of serviceAccountName, which the API server keeps equal to it. */
+  serviceAccount?: string;
   [extra: string]: unknown;
 }
 

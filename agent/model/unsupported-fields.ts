@@ -19,9 +19,7 @@ export const UNSUPPORTED_FIELDS = {
     'PodSpec.runtimeClassName',
     'PodSpec.os',
   ],
-  'no ServiceAccounts, Secrets or ConfigMaps yet: nothing to mount, inject or pull with': [
-    'PodSpec.serviceAccount',
-    'PodSpec.serviceAccountName',
+  'no Secrets or ConfigMaps yet and no service account tokens: nothing to mount, inject or pull with': [
     'PodSpec.automountServiceAccountToken',
     'PodSpec.imagePullSecrets',
     'Container.envFrom',

@@ -1,17 +1,20 @@
 // Creating, updating and deleting Pods: decoding with defaults and validation, the allow-flags, the node
 // they run on, and graceful deletion (the sync loop removes a pod marked for deletion).
 import type { Clock } from '../clock';
-import { MiniKubeletError, conflict } from '../errors';
+import { MiniKubeletError, conflict, forbidden } from '../errors';
 import { markDeleting } from '../model/deletion';
 import type { Pod } from '../model/pod';
 import { decodePod } from '../model/pod-decode';
 import type { PodPolicy } from '../model/pod-policy';
+import { DEFAULT_SERVICE_ACCOUNT, type ServiceAccount } from '../model/service-account';
 import { decodePodUpdate } from '../model/pod-update';
 import type { ObjectStore } from '../store/object-store';
 import type { DeleteOptions, Registry, UpdateOptions, WriteOptions } from '../store/registry';
 
 export interface PodRegistryDeps {
   store: ObjectStore<Pod>;
+  /** Where the ServiceAccount a new pod names must exist. */
+  serviceAccounts: Pick<ObjectStore<ServiceAccount>, 'get'>;
   clock: Clock;
   /** The node every pod is bound to (spec.nodeName). */
   nodeName: string;
@@ -25,7 +28,26 @@ export class PodRegistry implements Registry<Pod> {
   create(raw: unknown, namespace: string, opts: WriteOptions = {}): Pod {
     const pod = decodePod(raw, namespace, this.deps.policy);
     pod.spec.nodeName = this.deps.nodeName;
+    this.admitServiceAccount(pod);
     return this.deps.store.create(pod, opts);
+  }
+
+  /**
+   * As the API server: the deprecated serviceAccount fills an empty serviceAccountName and is kept equal to
+   * it; the ServiceAccount admission plugin then defaults it to `default` and refuses one that does not exist.
+   */
+  private admitServiceAccount(pod: Pod): void {
+    const spec = pod.spec;
+    const name = spec.serviceAccountName || spec.serviceAccount || DEFAULT_SERVICE_ACCOUNT;
+    spec.serviceAccountName = name;
+    spec.serviceAccount = name;
+    const { namespace } = pod.metadata;
+    if (!this.deps.serviceAccounts.get(namespace, name))
+      throw forbidden(
+        'Pod',
+        pod.metadata.name,
+        `error looking up service account ${namespace}/${name}: serviceaccount "${name}" not found`,
+      );
   }
 
   /** PUT and PATCH results: only images may change; a stale resourceVersion is a Conflict. */

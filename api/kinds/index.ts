@@ -8,6 +8,7 @@ import { endpointsResource } from './endpoints';
 import { eventResource } from './events';
 import { namespaceResource } from './namespaces';
 import { podResource } from './pods';
+import { serviceAccountResource } from './serviceaccounts';
 import { serviceResource } from './services';
 
 /** A definition whose object type is forgotten: the generic code only hands objects back to its own functions. */
@@ -20,4 +21,5 @@ export const resourceDefinitions = (deps: ApiDeps): ResourceDefinition[] => [
   erase(endpointsResource(deps)),
   erase(eventResource(deps)),
   erase(namespaceResource(deps)),
+  erase(serviceAccountResource(deps)),
 ];

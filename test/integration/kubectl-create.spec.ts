@@ -77,6 +77,22 @@ describe('kubectl create with kubectl 1.35 (protobuf) and 1.29 (JSON)', function
         expect(svc.spec.clusterIP).to.match(/^\d+\.\d+\.\d+\.\d+$/);
       });
 
+      it('creates, gets and describes a ServiceAccount beside the default one', async () => {
+        expect(await ok(version, ['create', 'serviceaccount', `robot-${suffix}`])).to.contain(
+          `serviceaccount/robot-${suffix} created`,
+        );
+        const table = await ok(version, ['get', 'sa']);
+        expect(table).to.match(/^NAME\s+SECRETS\s+AGE$/m);
+        expect(table).to.match(/^default\s+0\s+\S+$/m);
+        expect(table).to.match(new RegExp(`^robot-${suffix}\\s+0\\s+\\S+$`, 'm'));
+        expect(await ok(version, ['get', 'sa', '-n', `ns-${suffix}`, '-o', 'name'])).to.equal(
+          'serviceaccount/default\n',
+        );
+        const described = await ok(version, ['describe', 'sa', `robot-${suffix}`]);
+        expect(described).to.match(new RegExp(`^Name:\\s+robot-${suffix}$`, 'm'));
+        expect(described).to.match(/^Namespace:\s+default$/m);
+      });
+
       it('a kind the server does not serve keeps a clear error', async () => {
         const r = await kubectl(version, ['create', 'deployment', `web-${suffix}`, '--image=busybox']);
         expect(r.code).to.not.equal(0);
