@@ -52,7 +52,14 @@ export function collectionHandler<T extends StoredObject>(
     const cached = table ? undefined : lists.get(req.url, resourceVersion);
     if (cached !== undefined) return reply.type(JSON_TYPE).send(cached);
     const all = source(info.namespaced ? listNamespace(req) : undefined).filter(match);
-    const page = paginate(all, intParam(req, 'limit'), req.query.continue, resourceVersion);
+    const limit = intParam(req, 'limit');
+    // zero and negative limits mean no limit, as in the API server's storage
+    const page = paginate(
+      all,
+      limit !== undefined && limit > 0 ? limit : undefined,
+      req.query.continue,
+      resourceVersion,
+    );
     const metadata = {
       resourceVersion,
       ...(page.continue ? { continue: page.continue, remainingItemCount: page.remainingItemCount } : {}),

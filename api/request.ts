@@ -16,14 +16,26 @@ export const namespaceOf = (req: Req): string =>
 /** The namespace a list is limited to: none for /api/v1/pods and the short forms without `?namespace=`. */
 export const listNamespace = (req: Req): string | undefined => req.params.namespace ?? req.query.namespace;
 
-export function intParam(req: Req, name: string): number | undefined {
-  const v = req.query[name];
-  if (v === undefined || v === '') return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0)
-    throw badRequest(`invalid ${name} "${v}": must be a non-negative integer`);
-  return n;
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * An integer query parameter as the API server converts it (strconv.ParseInt(s, 10, 64) of the first value):
+ * absent is undefined; a sign is allowed; anything else, the empty value included, is a 400 in strconv's
+ * words. What a negative value means is each parameter's business.
+ */
+export function queryInt(value: unknown): number | undefined {
+  const first: unknown = Array.isArray(value) ? value[0] : value;
+  if (first === undefined) return undefined;
+  const text = typeof first === 'string' ? first : JSON.stringify(first);
+  if (!/^[+-]?\d+$/.test(text))
+    throw badRequest(`strconv.ParseInt: parsing ${JSON.stringify(text)}: invalid syntax`);
+  const n = BigInt(text);
+  if (n > INT64_MAX || n < -INT64_MAX - 1n)
+    throw badRequest(`strconv.ParseInt: parsing ${JSON.stringify(text)}: value out of range`);
+  return Number(n);
 }
+
+export const intParam = (req: Req, name: string): number | undefined => queryInt(req.query[name]);
 
 /**
  * A boolean query parameter as the API server converts it: absent is false; "0" and "false" (any case) are
@@ -56,7 +68,9 @@ export function deleteOptions(req: Req): {
   const body = isObject(req.body) ? req.body : {};
   const pre = isObject(body.preconditions) ? body.preconditions : {};
   const fromBody = typeof body.gracePeriodSeconds === 'number' ? body.gracePeriodSeconds : undefined;
-  const grace = intParam(req, 'gracePeriodSeconds') ?? fromBody;
+  const given = intParam(req, 'gracePeriodSeconds') ?? fromBody;
+  // "Negative values will be treated as the value `1s` on the delete path" (rest.BeforeDelete)
+  const grace = given !== undefined && given < 0 ? 1 : given;
   return {
     ...(grace !== undefined ? { gracePeriodSeconds: grace } : {}),
     ...(typeof pre.uid === 'string' ? { uid: pre.uid } : {}),

@@ -439,9 +439,9 @@ const QUERIES = [
   'limit=1e9',
   'continue=%%%',
   'continue=eyJ2IjoibWV0YS5rOHMuaW8vdjEiLCJzdGFydCI6MX0',
-  'resourceVersion=abc&watch=true&timeoutSeconds=0',
+  'resourceVersion=abc&watch=true&timeoutSeconds=-1',
   'watch=true&timeoutSeconds=-1',
-  'watch=true&resourceVersion=999999999999&timeoutSeconds=0',
+  'watch=true&resourceVersion=999999999999&timeoutSeconds=-1',
   'tailLines=-5',
   'sinceTime=yesterday',
   'sinceSeconds=1e99',
@@ -544,9 +544,9 @@ function hostileRequest(rnd: Rnd, id: number, opts: FuzzOptions): FuzzCase {
   let path: string = template.replace(':ns', chance(rnd, 0.5) ? 'default' : seg()).replace(':name', seg());
   const queries: string[] = [];
   for (let k = 0; k < Math.floor(rnd() * 3); k++) queries.push(pick(rnd, QUERIES));
-  // A watch without a timeout would stay open: every generated watch ends at once.
+  // A watch without a timeout would stay open: every generated watch ends at once (a negative timeout; 0 is the server's default, as upstream).
   if (path.includes('/watch/') || queries.some((q) => q.includes('watch=true')))
-    if (!queries.some((q) => q.includes('timeoutSeconds'))) queries.push('timeoutSeconds=0');
+    if (!queries.some((q) => q.includes('timeoutSeconds'))) queries.push('timeoutSeconds=-1');
   if (queries.some((q) => q.includes('follow=true'))) queries.push('limitBytes=1');
   if (queries.length) path += `?${queries.join('&')}`;
   const headers: Record<string, string> = { accept: pick(rnd, ACCEPTS) };

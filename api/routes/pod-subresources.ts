@@ -3,6 +3,7 @@
 import { Transform, type Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { badRequest } from '../../agent/errors';
+import { type FieldError, fieldError, invalidError } from '../../agent/model/field-errors';
 import { objectReply } from '../collection';
 import type { ApiDeps } from '../deps';
 import { type Req, boolParam, intParam, namespaceOf } from '../request';
@@ -30,6 +31,29 @@ function firstBytes(source: Readable, limit: number): Readable {
   return source.pipe(out);
 }
 
+/** tailLines, limitBytes and sinceSeconds checked as ValidatePodLogOptions does (422 PodLogOptions). */
+function logOptions(req: Req, pod: string): { tailLines?: number; limitBytes?: number } {
+  const tailLines = intParam(req, 'tailLines');
+  const limitBytes = intParam(req, 'limitBytes');
+  const sinceSeconds = intParam(req, 'sinceSeconds');
+  const errors: FieldError[] = [];
+  if (tailLines !== undefined && tailLines < 0)
+    errors.push(fieldError('Invalid', 'tailLines', tailLines, 'must be greater than or equal to 0'));
+  if (limitBytes !== undefined && limitBytes < 1)
+    errors.push(fieldError('Invalid', 'limitBytes', limitBytes, 'must be greater than 0'));
+  if (sinceSeconds !== undefined && req.query.sinceTime !== undefined)
+    errors.push(
+      fieldError('Forbidden', '', undefined, 'at most one of `sinceTime` or `sinceSeconds` may be specified'),
+    );
+  else if (sinceSeconds !== undefined && sinceSeconds < 1)
+    errors.push(fieldError('Invalid', 'sinceSeconds', sinceSeconds, 'must be greater than 0'));
+  if (errors.length) throw invalidError('PodLogOptions', pod, errors);
+  return {
+    ...(tailLines !== undefined ? { tailLines } : {}),
+    ...(limitBytes !== undefined ? { limitBytes } : {}),
+  };
+}
+
 function sinceSecondsOf(req: Req, now: number): number | undefined {
   const seconds = intParam(req, 'sinceSeconds');
   if (seconds !== undefined || !req.query.sinceTime) return seconds;
@@ -50,9 +74,8 @@ export function podSubresourceRoutes(
 
   const logs = async (req: Req, reply: FastifyReply): Promise<unknown> => {
     const pod = podOf(req);
-    const tailLines = intParam(req, 'tailLines');
+    const { tailLines, limitBytes } = logOptions(req, pod.metadata.name);
     const sinceSeconds = sinceSecondsOf(req, deps.clock.now());
-    const limitBytes = intParam(req, 'limitBytes');
     let stream = await deps.podLogs(pod, {
       ...(req.query.container ? { container: req.query.container } : {}),
       previous: boolParam(req, 'previous'),

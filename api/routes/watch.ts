@@ -21,7 +21,9 @@ export function serveWatch(
   match: (obj: StoredObject) => boolean,
 ): void {
   const bookmarks = boolParam(req, 'allowWatchBookmarks');
-  const timeoutSeconds = intParam(req, 'timeoutSeconds') ?? DEFAULT_TIMEOUT_S;
+  // 0 (or none) is the server's default; a negative timeout ends the watch at once, as upstream's timer does
+  const asked = intParam(req, 'timeoutSeconds');
+  const timeoutSeconds = asked === undefined || asked === 0 ? DEFAULT_TIMEOUT_S : Math.max(0, asked);
   // Before the response starts, so a too-old version is a plain 410 Status.
   const watcher = deps.watches.watch({
     kind: info.kind,
