@@ -23,6 +23,22 @@ _proc_alive() { # pid comm: true when pid runs `comm` and is not a zombie
     [ "$(ps -o stat= -p "$1" 2>/dev/null | cut -c1)" != Z ]
 }
 
+# Starts a command in the background, in its own session, with no stdin and its output to LOG, and with
+# every other descriptor of the caller closed: an engine started from `flock LOCK npm test` must not
+# hold the lock (or the caller's pipes) for as long as it runs.
+spawn_detached() {
+  local log="$1"
+  shift
+  (
+    local fd
+    for fd in /proc/self/fd/*; do
+      fd="${fd##*/}"
+      if [ "$fd" -gt 2 ]; then eval "exec $fd>&-" 2>/dev/null || true; fi
+    done
+    exec setsid nohup "$@" >>"$log" 2>&1 </dev/null
+  ) &
+}
+
 ensure_docker() {
   local sock="${DOCKER_SOCK:-/var/run/docker.sock}" pidf="${DOCKERD_PIDFILE:-/var/run/docker.pid}"
   local log="${DOCKERD_LOG:-/var/log/dockerd.log}" attempt i p
@@ -36,8 +52,8 @@ ensure_docker() {
       rm -f "$pidf"
       p=$(cat "$cpidf" 2>/dev/null || true)
       if [ -n "$p" ] && ! _proc_alive "$p" containerd; then rm -f "$cpidf"; fi
-      # own session, no stdin, output to a file: never holds the caller's pipes open
-      setsid nohup dockerd -H "unix://$sock" --pidfile "$pidf" ${DOCKERD_ARGS:-} >>"$log" 2>&1 </dev/null &
+      # shellcheck disable=SC2086 # DOCKERD_ARGS is a list of flags
+      spawn_detached "$log" dockerd -H "unix://$sock" --pidfile "$pidf" ${DOCKERD_ARGS:-}
     fi
     for i in $(seq 1 60); do
       if timeout 10 docker version >/dev/null 2>&1; then return 0; fi
