@@ -1,6 +1,7 @@
 // Bearer-token authentication (SECURITY.md). An onRequest hook: it runs before body parsing and routing's
 // handlers, for unknown paths too, so an unauthenticated client learns nothing and costs no parse. The
-// health probes stay open (they say only "ok"). A refusal is a Kubernetes Status `Unauthorized` (401),
+// health probes stay open (they say only "ok"), and so do the web view's files under /ui/ (code, no data:
+// the page asks for the token and sends it to the API like any client). A refusal is a Kubernetes Status `Unauthorized` (401),
 // logged once per source address so a scan cannot flood the log.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -10,6 +11,8 @@ import { statusOf } from './status';
 
 /** Paths anyone may ask: liveness and readiness, for probes and load balancers. */
 export const OPEN_PATHS: ReadonlySet<string> = new Set(['/healthz', '/livez', '/readyz']);
+/** The web view's files (api/routes/web-view.ts). */
+const isWebViewFile = (path: string): boolean => path === '/ui' || path.startsWith('/ui/');
 /** Sources remembered for "logged once"; beyond it, one more line says logging stopped. */
 const MAX_LOGGED_SOURCES = 10_000;
 
@@ -62,7 +65,8 @@ export function registerAuth(app: FastifyInstance, opts: AuthOptions): void {
   };
 
   app.addHook('onRequest', (req, reply, done) => {
-    if (OPEN_PATHS.has(pathOf(req))) return done();
+    const path = pathOf(req);
+    if (OPEN_PATHS.has(path) || isWebViewFile(path)) return done();
     const why = checkBearer(expected, req.headers.authorization);
     if (!why) return done();
     note(req.socket.remoteAddress ?? 'unix socket', req, why);

@@ -8,6 +8,7 @@ import { resourceDefinitions } from './kinds';
 import { registerParamChecks } from './params';
 import { discoveryRoutes } from './routes/discovery';
 import { healthRoutes } from './routes/health';
+import { webViewRoutes } from './routes/web-view';
 import { HTTP_STATUS, fromFrameworkError, statusOf } from './status';
 import { registerStreams } from './streams/register';
 import { registerResource } from './verbs';
@@ -67,6 +68,7 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
     done();
   });
   healthRoutes(app, deps.ready);
+  webViewRoutes(app);
   const kinds = resourceDefinitions(deps);
   discoveryRoutes(app, kinds);
   for (const kind of kinds) registerResource(app, deps, kind);

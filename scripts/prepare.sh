@@ -62,6 +62,7 @@ _mk_deps() {
 
 # tsc never deletes: a compiled file whose source was moved or deleted (a spec above all, which mocha's
 # glob would still run) goes, as do its source maps. Data files (JSON) have no .ts and are left alone.
+# dist/web (the web view) is left alone: the build makes it anew each time.
 prune_stale_dist() { # prune_stale_dist ROOT
   local root="$1" f src
   [ -d "$root/dist" ] || return 0
@@ -69,11 +70,11 @@ prune_stale_dist() { # prune_stale_dist ROOT
     src="${f#"$root/dist/"}"
     src="${src%.map}"
     [ -f "$root/${src%.js}.ts" ] || rm -f "$f"
-  done < <(find "$root/dist" -type f \( -name '*.js' -o -name '*.js.map' \) -print0)
+  done < <(find "$root/dist" -path "$root/dist/web" -prune -o -type f \( -name '*.js' -o -name '*.js.map' \) -print0)
 }
 
-_mk_build() {
-  cd "$_mk_root" && npx --no-install tsc -p . && prune_stale_dist "$_mk_root"
+_mk_build() { # npm run build: the daemon (tsc -p .) and the web view (tsc -p ui, its HTML and CSS)
+  cd "$_mk_root" && npm run --silent build && prune_stale_dist "$_mk_root"
 }
 
 prepare() {
