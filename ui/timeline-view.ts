@@ -33,13 +33,16 @@ export function drawTimeline(el: HTMLElement, t: Timeline): void {
         h(
           'div',
           { class: 'tl-track' },
-          ...b.segments.map((s) =>
-            h('div', {
+          ...b.segments.map((s) => {
+            const seg = h('div', {
               class: `tl-seg tl-${s.what}${s.open ? ' tl-open' : ''}`,
-              style: `left:${pct(s.from)};width:${width(s.from, s.to)}`,
               title: `${s.what}: ${seconds(s.from - t.start)} to ${s.open ? 'now' : seconds(s.to - t.start)}`,
-            }),
-          ),
+            });
+            // through the CSSOM: the page's policy refuses style attributes
+            seg.style.left = pct(s.from);
+            seg.style.width = width(s.from, s.to);
+            return seg;
+          }),
           b.stuck ? h('div', { class: 'tl-stuck' }, b.stuck) : undefined,
         ),
         h('div', { class: 'tl-info' }, summary(b)),
