@@ -11,6 +11,8 @@ import type { PodStreams } from '../agent/ports/pod-streams';
 import type { ObjectStore } from '../agent/store/object-store';
 import type { Registry } from '../agent/store/registry';
 import type { WatchHub } from '../agent/store/watch-hub';
+import type { Deployment, ReplicaSet } from '../agent/model/workload';
+import type { WorkloadRegistry } from '../agent/workloads/workload-registry';
 
 export interface ApiDeps {
   pods: ObjectStore<Pod>;
@@ -24,7 +26,11 @@ export interface ApiDeps {
     services: Registry<Service>;
     namespaces: Registry<Namespace>;
     serviceAccounts: Registry<ServiceAccount>;
+    deployments: WorkloadRegistry<Deployment>;
+    replicaSets: WorkloadRegistry<ReplicaSet>;
   };
+  deployments: ObjectStore<Deployment>;
+  replicaSets: ObjectStore<ReplicaSet>;
   watches: WatchHub;
   events: EventRecorder;
   clock: Clock;

@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { badRequest } from '../agent/errors';
 import { DEFAULT_NAMESPACE } from '../agent/model/meta';
 import { isObject } from '../agent/model/shape';
+import type { DeleteOptions, PropagationPolicy } from '../agent/store/registry';
 
 export type Req = FastifyRequest<{
   Params: Record<string, string>;
@@ -59,20 +60,32 @@ export function isDryRun(req: Req): boolean {
   return values.length > 0;
 }
 
+const POLICIES: readonly PropagationPolicy[] = ['Background', 'Foreground', 'Orphan'];
+
+/** DeleteOptions.propagationPolicy (or the deprecated orphanDependents), checked as the API server does. */
+function propagationPolicy(value: unknown, orphanDependents: unknown): PropagationPolicy | undefined {
+  if (value === undefined || value === '') return orphanDependents === true ? 'Orphan' : undefined;
+  if (POLICIES.includes(value as PropagationPolicy)) return value as PropagationPolicy;
+  throw badRequest(
+    `DeleteOptions.propagationPolicy: Unsupported value: ${JSON.stringify(value)}: supported values: "Foreground", "Background", "Orphan"`,
+  );
+}
+
 /** DeleteOptions (body) with the query's gracePeriodSeconds taking precedence, as the API server reads them. */
-export function deleteOptions(req: Req): {
-  gracePeriodSeconds?: number;
-  uid?: string;
-  resourceVersion?: string;
-} {
+export function deleteOptions(req: Req): Omit<DeleteOptions, 'dryRun'> {
   const body = isObject(req.body) ? req.body : {};
   const pre = isObject(body.preconditions) ? body.preconditions : {};
   const fromBody = typeof body.gracePeriodSeconds === 'number' ? body.gracePeriodSeconds : undefined;
   const given = intParam(req, 'gracePeriodSeconds') ?? fromBody;
   // "Negative values will be treated as the value `1s` on the delete path" (rest.BeforeDelete)
   const grace = given !== undefined && given < 0 ? 1 : given;
+  const policy = propagationPolicy(
+    req.query.propagationPolicy ?? body.propagationPolicy,
+    body.orphanDependents,
+  );
   return {
     ...(grace !== undefined ? { gracePeriodSeconds: grace } : {}),
+    ...(policy ? { propagationPolicy: policy } : {}),
     ...(typeof pre.uid === 'string' ? { uid: pre.uid } : {}),
     ...(typeof pre.resourceVersion === 'string' ? { resourceVersion: pre.resourceVersion } : {}),
   };

@@ -34,6 +34,7 @@ import { podStreams } from '../agent/sync/pod-streams';
 import { PodManager } from '../agent/sync/pod-manager';
 import { Prober } from '../agent/sync/prober';
 import { RunningInitTracker } from '../agent/sync/running-init-tracker';
+import type { Deployment, ReplicaSet } from '../agent/model/workload';
 import { buildServer } from '../api/server';
 import { ClusterCatalog } from '../dns/cluster-catalog';
 import { dnsSourcePolicy } from '../dns/policy';
@@ -41,6 +42,7 @@ import { DnsServer } from '../dns/server';
 import { upstreamsFromResolvConf } from '../dns/upstreams';
 import { type ApiAccess, prepareApiAccess } from './api-access';
 import type { Config } from './config';
+import { createWorkloads } from './create-workloads';
 
 /** Where engine sockets live; a pod may see them only with --allow-docker-socket. */
 const DOCKER_SOCKETS = ['/var/run/docker.sock', '/run/docker.sock', '/run/containerd/containerd.sock'];
@@ -68,6 +70,8 @@ export interface Agent {
   readonly endpoints: ObjectStore<Endpoints>;
   readonly namespaces: ObjectStore<Namespace>;
   readonly serviceAccounts: ObjectStore<ServiceAccount>;
+  readonly deployments: ObjectStore<Deployment>;
+  readonly replicaSets: ObjectStore<ReplicaSet>;
   readonly events: EventRecorder;
   readonly watches: WatchHub;
   readonly manager: PodManager;
@@ -100,6 +104,8 @@ export function createAgent(o: AgentOptions): Agent {
   const services = new ObjectStore<Service>('Service', { clock, versions, persistence });
   const endpoints = new ObjectStore<Endpoints>('Endpoints', { clock, versions, persistence: noPersistence });
   const namespaces = new ObjectStore<Namespace>('Namespace', { clock, versions, persistence });
+  const deployments = new ObjectStore<Deployment>('Deployment', { clock, versions, persistence });
+  const replicaSets = new ObjectStore<ReplicaSet>('ReplicaSet', { clock, versions, persistence });
   const used = [...pods.list(), ...services.list()].map((x) => x.metadata.namespace);
   ensureNamespaces(namespaces, [...BUILTIN_NAMESPACES, ...used]);
   const serviceAccounts = new ObjectStore<ServiceAccount>('ServiceAccount', { clock, versions, persistence });
@@ -125,6 +131,8 @@ export function createAgent(o: AgentOptions): Agent {
   watches.track(endpoints);
   watches.track(namespaces);
   watches.track(serviceAccounts);
+  watches.track(deployments);
+  watches.track(replicaSets);
   events.onRecord((type, ev) => watches.publish(type, ev));
   const namespaceController = new NamespaceController({
     namespaces,
@@ -205,6 +213,29 @@ export function createAgent(o: AgentOptions): Agent {
     // "Why is my pod stuck?": a pod keeps asking for a Service that does not exist.
     onMissingName: serviceNotFoundReporter({ pods, events, runningInit: initTracker.runningInit }),
   });
+  const podRegistry = new PodRegistry({
+    store: pods,
+    clock,
+    nodeName,
+    policy: {
+      allowPrivileged: config.allowPrivileged,
+      allowHostPaths: config.allowHostPaths.map(resolveHostPath),
+      allowDockerSocket: config.allowDockerSocket,
+      dockerSockets: DOCKER_SOCKETS.filter((s) => existsSync(s)).map(resolveHostPath),
+    },
+  });
+  // apps/v1: Deployments and ReplicaSets, their controllers, and the garbage collector (agent/controllers/)
+  const workloads = createWorkloads({
+    deployments,
+    replicaSets,
+    pods,
+    podRegistry,
+    namespaces,
+    events,
+    clock,
+    logger,
+    resyncMs: config.resyncSeconds * 1000,
+  });
   let started = false;
   const podRegistry = new PodRegistry({
     store: pods,
@@ -247,7 +278,11 @@ export function createAgent(o: AgentOptions): Agent {
       services: registry,
       namespaces: new NamespaceRegistry(namespaces, namespaceController),
       serviceAccounts: new ServiceAccountRegistry(serviceAccounts),
+      deployments: workloads.deploymentRegistry,
+      replicaSets: workloads.replicaSetRegistry,
     },
+    deployments,
+    replicaSets,
   });
   return {
     config,
@@ -257,6 +292,8 @@ export function createAgent(o: AgentOptions): Agent {
     endpoints,
     namespaces,
     serviceAccounts,
+    deployments,
+    replicaSets,
     events,
     watches,
     manager,
@@ -275,6 +312,7 @@ export function createAgent(o: AgentOptions): Agent {
       namespaceController.start();
       watches.start();
       await manager.start();
+      workloads.start();
       started = true;
     },
     async deleteAllPods() {
@@ -284,6 +322,7 @@ export function createAgent(o: AgentOptions): Agent {
     },
     async stop() {
       started = false;
+      workloads.stop();
       manager.stop();
       prober.stop();
       controller.stop();

@@ -7,6 +7,8 @@ import { errorMessage } from '../errors';
 import type { Logger } from '../log';
 
 export interface InvolvedObject {
+  /** `v1` unless said (`apps/v1` for a Deployment). */
+  apiVersion?: string;
   kind: string;
   name: string;
   namespace: string;
@@ -24,7 +26,7 @@ export interface KubeEvent {
     creationTimestamp: string;
     resourceVersion: string;
   };
-  involvedObject: InvolvedObject & { apiVersion: 'v1' };
+  involvedObject: InvolvedObject & { apiVersion: string };
   reason: string;
   message: string;
   type: 'Normal' | 'Warning';
@@ -97,7 +99,14 @@ export class EventRecorder {
     return this.deps.nextVersion?.() ?? String(this.seq);
   }
 
-  record(obj: InvolvedObject, type: 'Normal' | 'Warning', reason: string, message: string): KubeEvent {
+  /** `component`: who reports it (`kubelet` unless a controller says). */
+  record(
+    obj: InvolvedObject,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+    component = 'kubelet',
+  ): KubeEvent {
     const now = isoTime(this.deps.clock.now());
     const same = this.events.find(
       (e) =>
@@ -141,8 +150,8 @@ export class EventRecorder {
       count: 1,
       firstTimestamp: now,
       lastTimestamp: now,
-      source: { component: 'kubelet', host: this.deps.host },
-      reportingComponent: 'kubelet',
+      source: { component, host: this.deps.host },
+      reportingComponent: component,
       reportingInstance: this.deps.host,
     };
     this.events.push(ev);

@@ -12,9 +12,14 @@ export interface UpdateOptions extends WriteOptions {
   expectedVersion?: string;
 }
 
+/** What happens to an object's dependents (ownerReferences) when it is deleted; upstream's default for
+ * most kinds is Background: the owner goes at once, the garbage collector deletes the dependents after. */
+export type PropagationPolicy = 'Background' | 'Foreground' | 'Orphan';
+
 /** DeleteOptions as the API server reads them (body and query); kinds without grace ignore the rest. */
 export interface DeleteOptions extends WriteOptions {
   gracePeriodSeconds?: number;
+  propagationPolicy?: PropagationPolicy;
   /** Preconditions. */
   uid?: string;
   resourceVersion?: string;

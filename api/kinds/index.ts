@@ -10,6 +10,8 @@ import { namespaceResource } from './namespaces';
 import { podResource } from './pods';
 import { serviceAccountResource } from './serviceaccounts';
 import { serviceResource } from './services';
+import { deploymentResource } from './deployments';
+import { replicaSetResource } from './replicasets';
 
 /** A definition whose object type is forgotten: the generic code only hands objects back to its own functions. */
 const erase = <T extends StoredObject>(def: ResourceDefinition<T>): ResourceDefinition =>
@@ -22,4 +24,7 @@ export const resourceDefinitions = (deps: ApiDeps): ResourceDefinition[] => [
   erase(eventResource(deps)),
   erase(namespaceResource(deps)),
   erase(serviceAccountResource(deps)),
+  // apps/v1
+  erase(deploymentResource(deps)),
+  erase(replicaSetResource(deps)),
 ];

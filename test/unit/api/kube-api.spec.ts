@@ -60,17 +60,18 @@ describe('api: the Kubernetes surface (memory runtime)', () => {
     body.items.map((i) => i.metadata.name);
 
   describe('discovery', () => {
-    it('serves /version, /api, /apis (empty groups) and the v1 resource list kubectl needs', async () => {
+    it('serves /version, /api, /apis (apps/v1) and the v1 resource list kubectl needs', async () => {
       expect((await req('GET', '/version')).json()).to.include({
         major: '1',
         minor: '34',
         gitVersion: 'v1.34.0',
       });
       expect((await req('GET', '/api')).json()).to.deep.include({ kind: 'APIVersions', versions: ['v1'] });
+      const appsV1 = { groupVersion: 'apps/v1', version: 'v1' };
       expect((await req('GET', '/apis')).json()).to.deep.equal({
         kind: 'APIGroupList',
         apiVersion: 'v1',
-        groups: [],
+        groups: [{ name: 'apps', versions: [appsV1], preferredVersion: appsV1 }],
       });
       const list = (await req('GET', '/api/v1')).json<{
         resources: {

@@ -1,0 +1,74 @@
+// From a request body to a defaulted, validated ReplicaSet or Deployment (and the same for an update,
+// checked against the stored object), or a Status-ready error.
+import { APPS_V1, apiVersionOf } from './group-version';
+import { fieldError, invalidError, type FieldError } from './field-errors';
+import { decodeObject } from './pod-decode';
+import { checkShape, isObject, kindShape } from './shape';
+import type { Deployment, ReplicaSet } from './workload';
+import {
+  applyDeploymentDefaults,
+  applyReplicaSetDefaults,
+  validateDeployment,
+  validateReplicaSet,
+  validateWorkloadUpdate,
+} from './workload-validation';
+import type { Shape } from './shape';
+
+type Workload = ReplicaSet | Deployment;
+
+interface WorkloadKind<T extends Workload> {
+  kind: T['kind'];
+  shape: Shape;
+  defaults(obj: T): void;
+  validate(obj: T): FieldError[];
+}
+
+export const REPLICA_SET_KIND: WorkloadKind<ReplicaSet> = {
+  kind: 'ReplicaSet',
+  shape: kindShape('ReplicaSet', APPS_V1),
+  defaults: applyReplicaSetDefaults,
+  validate: validateReplicaSet,
+};
+
+export const DEPLOYMENT_KIND: WorkloadKind<Deployment> = {
+  kind: 'Deployment',
+  shape: kindShape('Deployment', APPS_V1),
+  defaults: applyDeploymentDefaults,
+  validate: validateDeployment,
+};
+
+export function decodeWorkload<T extends Workload>(k: WorkloadKind<T>, raw: unknown, namespace: string): T {
+  const obj = decodeObject(raw, k.kind, namespace, apiVersionOf(APPS_V1));
+  const name = typeof obj.metadata.name === 'string' ? obj.metadata.name : '';
+  const errors: FieldError[] = [];
+  const { status: _status, ...rest } = obj;
+  checkShape(rest, k.shape, '', errors);
+  if (!isObject(obj.spec)) errors.push(fieldError('Required', 'spec'));
+  if (errors.length) throw invalidError(k.kind, name, errors);
+  const w = structuredClone(rest) as unknown as T;
+  delete (w.metadata as { resourceVersion?: string }).resourceVersion;
+  k.defaults(w);
+  const invalid = k.validate(w);
+  if (invalid.length) throw invalidError(k.kind, name, invalid);
+  return w;
+}
+
+/** A PUT body or patch result: validated as new, then against the stored object; status and identity kept. */
+export function decodeWorkloadUpdate<T extends Workload>(k: WorkloadKind<T>, old: T, raw: unknown): T {
+  const m = old.metadata;
+  const next = decodeWorkload(k, raw, m.namespace);
+  const errors: FieldError[] = [];
+  if (next.metadata.name !== m.name)
+    errors.push(fieldError('Invalid', 'metadata.name', next.metadata.name, 'field is immutable'));
+  errors.push(...validateWorkloadUpdate(old, next));
+  if (errors.length) throw invalidError(k.kind, m.name, errors);
+  next.status = old.status;
+  // Set by the server: an update cannot take a deletion back.
+  if (m.deletionTimestamp !== undefined) {
+    next.metadata.deletionTimestamp = m.deletionTimestamp;
+    next.metadata.deletionGracePeriodSeconds = m.deletionGracePeriodSeconds ?? 0;
+  }
+  return next;
+}
+
+export type { WorkloadKind };

@@ -1,0 +1,177 @@
+// Defaults and validation of ReplicaSets and Deployments (pkg/apis/apps/v1/defaults.go and
+// pkg/apis/apps/validation), worded as upstream words them; the pod template is checked as a pod is.
+import { fieldError, type FieldError } from './field-errors';
+import { isPercent } from './int-or-percent';
+import { isEmptySelector, selectorMatches } from './label-selector';
+import { validateMetadataMaps } from './meta-validation';
+import { dns1123SubdomainProblems } from './names';
+import type { Pod } from './pod';
+import { applyPodDefaults } from './pod-defaults';
+import { validatePod } from './pod-validation';
+import type { Deployment, LabelSelector, PodTemplateSpec, ReplicaSet } from './workload';
+
+type Workload = ReplicaSet | Deployment;
+
+/** The template as a pod, so the pod defaults and checks apply to it. */
+const templatePod = (w: Workload): Pod =>
+  ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { ...(w.spec.template.metadata ?? {}), name: 'template', namespace: w.metadata.namespace },
+    spec: w.spec.template.spec,
+    status: { phase: 'Pending' },
+  }) as unknown as Pod;
+
+export function applyReplicaSetDefaults(rs: ReplicaSet): void {
+  rs.spec.replicas ??= 1;
+  applyTemplateDefaults(rs);
+  rs.status = { replicas: 0 };
+}
+
+export function applyDeploymentDefaults(d: Deployment): void {
+  const spec = d.spec;
+  spec.replicas ??= 1;
+  spec.strategy ??= { type: 'RollingUpdate' };
+  spec.strategy.type ??= 'RollingUpdate';
+  if (spec.strategy.type === 'RollingUpdate') {
+    spec.strategy.rollingUpdate ??= {};
+    spec.strategy.rollingUpdate.maxSurge ??= '25%';
+    spec.strategy.rollingUpdate.maxUnavailable ??= '25%';
+  }
+  spec.revisionHistoryLimit ??= 10;
+  spec.progressDeadlineSeconds ??= 600;
+  applyTemplateDefaults(d);
+  d.status = {};
+}
+
+function applyTemplateDefaults(w: Workload): void {
+  w.spec.template ??= { spec: { containers: [] } } as unknown as PodTemplateSpec;
+  w.spec.template.spec ??= { containers: [] } as unknown as PodTemplateSpec['spec'];
+  applyPodDefaults(templatePod(w));
+}
+
+function validateSelector(sel: LabelSelector | undefined, w: Workload, out: FieldError[]): void {
+  if (!sel) {
+    out.push(fieldError('Required', 'spec.selector'));
+    return;
+  }
+  if (isEmptySelector(sel)) {
+    out.push(fieldError('Invalid', 'spec.selector', sel, 'empty selector is invalid for deployment'));
+    return;
+  }
+  const labels = w.spec.template.metadata?.labels ?? {};
+  if (!selectorMatches(sel, labels)) {
+    out.push(
+      fieldError(
+        'Invalid',
+        'spec.template.metadata.labels',
+        labels,
+        '`selector` does not match template `labels`',
+      ),
+    );
+  }
+}
+
+function validateNonNegative(value: number | undefined, field: string, out: FieldError[]): void {
+  if (value !== undefined && value < 0)
+    out.push(fieldError('Invalid', field, value, 'must be greater than or equal to 0'));
+}
+
+/** The template's pod checks, under spec.template. */
+function validateTemplate(w: Workload, out: FieldError[]): void {
+  const errors = validatePod(templatePod(w)).filter((e) => e.field !== 'metadata.name');
+  for (const e of errors) out.push({ ...e, field: `spec.template.${e.field}` });
+  const policy = w.spec.template.spec.restartPolicy;
+  if (policy !== 'Always')
+    out.push(
+      fieldError('NotSupported', 'spec.template.spec.restartPolicy', policy, 'supported values: "Always"'),
+    );
+}
+
+function validateCommon(w: Workload, out: FieldError[]): void {
+  for (const p of dns1123SubdomainProblems(w.metadata.name))
+    out.push(fieldError('Invalid', 'metadata.name', w.metadata.name, p));
+  validateMetadataMaps(w.metadata, out);
+  validateNonNegative(w.spec.replicas, 'spec.replicas', out);
+  validateNonNegative(w.spec.minReadySeconds, 'spec.minReadySeconds', out);
+  validateSelector(w.spec.selector, w, out);
+  validateTemplate(w, out);
+}
+
+export function validateReplicaSet(rs: ReplicaSet): FieldError[] {
+  const out: FieldError[] = [];
+  validateCommon(rs, out);
+  return out;
+}
+
+function validateIntOrPercent(v: unknown, field: string, out: FieldError[]): void {
+  if (typeof v === 'number') return validateNonNegative(v, field, out);
+  if (!isPercent(v)) {
+    out.push(
+      fieldError(
+        'Invalid',
+        field,
+        v,
+        "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')",
+      ),
+    );
+  }
+}
+
+const isZero = (v: unknown): boolean => v === 0 || v === '0%';
+
+function validateStrategy(d: Deployment, out: FieldError[]): void {
+  const s = d.spec.strategy;
+  const at = 'spec.strategy';
+  if (s.type === 'Recreate') {
+    if (s.rollingUpdate)
+      out.push(
+        fieldError(
+          'Forbidden',
+          `${at}.rollingUpdate`,
+          undefined,
+          "may not be specified when strategy `type` is 'Recreate'",
+        ),
+      );
+    return;
+  }
+  if (s.type !== 'RollingUpdate') {
+    out.push(
+      fieldError('NotSupported', `${at}.type`, s.type, 'supported values: "Recreate", "RollingUpdate"'),
+    );
+    return;
+  }
+  const ru = s.rollingUpdate ?? {};
+  const surge = `${at}.rollingUpdate.maxSurge`;
+  const unavailable = `${at}.rollingUpdate.maxUnavailable`;
+  validateIntOrPercent(ru.maxSurge, surge, out);
+  validateIntOrPercent(ru.maxUnavailable, unavailable, out);
+  if (isPercent(ru.maxUnavailable) && Number(ru.maxUnavailable.slice(0, -1)) > 100)
+    out.push(fieldError('Invalid', unavailable, ru.maxUnavailable, 'must not be greater than 100%'));
+  if (isZero(ru.maxSurge) && isZero(ru.maxUnavailable))
+    out.push(fieldError('Invalid', unavailable, ru.maxUnavailable, 'may not be 0 when `maxSurge` is 0'));
+}
+
+export function validateDeployment(d: Deployment): FieldError[] {
+  const out: FieldError[] = [];
+  validateCommon(d, out);
+  validateStrategy(d, out);
+  validateNonNegative(d.spec.revisionHistoryLimit, 'spec.revisionHistoryLimit', out);
+  validateNonNegative(d.spec.progressDeadlineSeconds, 'spec.progressDeadlineSeconds', out);
+  if (d.spec.progressDeadlineSeconds <= (d.spec.minReadySeconds ?? 0))
+    out.push(
+      fieldError(
+        'Invalid',
+        'spec.progressDeadlineSeconds',
+        d.spec.progressDeadlineSeconds,
+        'must be greater than minReadySeconds',
+      ),
+    );
+  return out;
+}
+
+/** What an update may not change: the selector (apps/v1). */
+export function validateWorkloadUpdate(old: Workload, next: Workload): FieldError[] {
+  if (JSON.stringify(old.spec.selector) === JSON.stringify(next.spec.selector)) return [];
+  return [fieldError('Invalid', 'spec.selector', next.spec.selector, 'field is immutable')];
+}

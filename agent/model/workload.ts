@@ -1,0 +1,128 @@
+// ReplicaSets and Deployments (apps/v1) as the API stores them: the fields the agent understands; the
+// rest of upstream's fields are kept as sent.
+import type { ObjectMeta } from './meta';
+import type { PodSpec } from './pod';
+
+export interface LabelSelectorRequirement {
+  key: string;
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+  values?: string[];
+}
+
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: LabelSelectorRequirement[];
+}
+
+export interface PodTemplateSpec {
+  metadata?: { labels?: Record<string, string>; annotations?: Record<string, string>; [k: string]: unknown };
+  spec: PodSpec;
+}
+
+export interface WorkloadCondition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason?: string;
+  message?: string;
+  lastUpdateTime?: string;
+  lastTransitionTime?: string;
+}
+
+export interface ReplicaSetSpec {
+  replicas: number;
+  minReadySeconds?: number;
+  selector: LabelSelector;
+  template: PodTemplateSpec;
+}
+
+export interface ReplicaSetStatus {
+  replicas: number;
+  fullyLabeledReplicas?: number;
+  readyReplicas?: number;
+  availableReplicas?: number;
+  observedGeneration?: number;
+  conditions?: WorkloadCondition[];
+}
+
+export interface ReplicaSet {
+  apiVersion: 'apps/v1';
+  kind: 'ReplicaSet';
+  metadata: ObjectMeta;
+  spec: ReplicaSetSpec;
+  status: ReplicaSetStatus;
+}
+
+export interface RollingUpdateDeployment {
+  maxSurge?: number | string;
+  maxUnavailable?: number | string;
+}
+
+export interface DeploymentStrategy {
+  type: 'RollingUpdate' | 'Recreate';
+  rollingUpdate?: RollingUpdateDeployment;
+}
+
+export interface DeploymentSpec {
+  replicas: number;
+  selector: LabelSelector;
+  template: PodTemplateSpec;
+  strategy: DeploymentStrategy;
+  minReadySeconds?: number;
+  revisionHistoryLimit: number;
+  paused?: boolean;
+  progressDeadlineSeconds: number;
+}
+
+export interface DeploymentStatus {
+  observedGeneration?: number;
+  replicas?: number;
+  updatedReplicas?: number;
+  readyReplicas?: number;
+  availableReplicas?: number;
+  unavailableReplicas?: number;
+  conditions?: WorkloadCondition[];
+  collisionCount?: number;
+}
+
+export interface Deployment {
+  apiVersion: 'apps/v1';
+  kind: 'Deployment';
+  metadata: ObjectMeta;
+  spec: DeploymentSpec;
+  status: DeploymentStatus;
+}
+
+/** An ownerReference (metadata.ownerReferences[]). */
+export interface OwnerReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+  controller?: boolean;
+  blockOwnerDeletion?: boolean;
+}
+
+export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
+export const POD_TEMPLATE_HASH = 'pod-template-hash';
+export const CHANGE_CAUSE_ANNOTATION = 'kubernetes.io/change-cause';
+
+export const ownerReferencesOf = (m: ObjectMeta): OwnerReference[] =>
+  Array.isArray(m['ownerReferences']) ? (m['ownerReferences'] as OwnerReference[]) : [];
+
+/** The owner with controller: true, if any. */
+export const controllerOf = (m: ObjectMeta): OwnerReference | undefined =>
+  ownerReferencesOf(m).find((r) => r.controller === true);
+
+/** The reference an owner's dependents carry (controller: true, blockOwnerDeletion: true, as upstream). */
+export const controllerRef = (owner: {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+}): OwnerReference => ({
+  apiVersion: owner.apiVersion,
+  kind: owner.kind,
+  name: owner.metadata.name,
+  uid: owner.metadata.uid,
+  controller: true,
+  blockOwnerDeletion: true,
+});

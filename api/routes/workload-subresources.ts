@@ -1,0 +1,104 @@
+// The `status` and `scale` subresources of a kind with replicas (Deployments, ReplicaSets): status read and
+// written apart from the spec; Scale (autoscaling/v1) read, replaced and patched, which is what
+// `kubectl scale` sends. Generic over any kind whose spec has replicas and a selector.
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { notFound } from '../../agent/errors';
+import { fieldError, invalidError } from '../../agent/model/field-errors';
+import { selectorText } from '../../agent/model/label-selector';
+import { isObject } from '../../agent/model/shape';
+import type { LabelSelector } from '../../agent/model/workload';
+import type { StoredObject } from '../../agent/store/object-store';
+import type { UpdateOptions } from '../../agent/store/registry';
+import { validateFields } from '../field-validation';
+import { applyPatch, expectedVersion } from '../patching';
+import { type Req, isDryRun, namespaceOf } from '../request';
+import { type ResourceDefinition, groupVersionOf } from '../resources';
+import { AUTOSCALING_V1 } from '../../agent/model/group-version';
+
+export interface Scalable extends StoredObject {
+  spec: { replicas: number; selector: LabelSelector };
+  status: { replicas?: number };
+}
+
+/** What the subresources write through (agent/workloads/workload-registry.ts). */
+export interface StatusWriter<T extends Scalable> {
+  update(raw: unknown, namespace: string, name: string, opts?: UpdateOptions): T;
+  updateStatus(namespace: string, name: string, status: T['status'], opts?: UpdateOptions): T;
+}
+
+export function scaleOf(obj: Scalable): object {
+  const m = obj.metadata;
+  return {
+    kind: 'Scale',
+    apiVersion: 'autoscaling/v1',
+    metadata: {
+      name: m.name,
+      namespace: m.namespace,
+      uid: m.uid,
+      resourceVersion: m.resourceVersion,
+      creationTimestamp: m.creationTimestamp,
+    },
+    spec: { replicas: obj.spec.replicas },
+    status: { replicas: obj.status.replicas ?? 0, selector: selectorText(obj.spec.selector) },
+  };
+}
+
+function replicasOf(scale: unknown, name: string): number {
+  const spec = isObject(scale) && isObject(scale.spec) ? scale.spec : {};
+  const replicas = spec.replicas ?? 0;
+  if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
+    throw invalidError('Scale.autoscaling', name, [
+      fieldError('Invalid', 'spec.replicas', replicas, 'must be greater than or equal to 0'),
+    ]);
+  }
+  return replicas;
+}
+
+export function workloadSubresourceRoutes<T extends Scalable>(
+  app: FastifyInstance,
+  def: ResourceDefinition<T>,
+  writer: StatusWriter<T>,
+  collectionPaths: string[],
+): void {
+  const gv = groupVersionOf(def);
+  const current = (req: Req): T => {
+    const obj = def.source.get(namespaceOf(req), req.params.name ?? '');
+    if (!obj) throw notFound(def.kind, req.params.name ?? '');
+    return obj;
+  };
+  const opts = (req: Req, body: unknown): UpdateOptions => ({
+    dryRun: isDryRun(req),
+    ...expectedVersion(body),
+  });
+  const writeStatus = (req: Req, reply: FastifyReply, body: unknown): T => {
+    validateFields(req, reply, def.kind, body, gv);
+    const status = (isObject(body) && isObject(body.status) ? body.status : {}) as T['status'];
+    return writer.updateStatus(namespaceOf(req), req.params.name ?? '', status, opts(req, body));
+  };
+  const writeScale = (req: Req, scale: unknown): object => {
+    const obj = current(req);
+    const replicas = replicasOf(scale, obj.metadata.name);
+    const next = { ...obj, spec: { ...obj.spec, replicas } };
+    return scaleOf(writer.update(next, namespaceOf(req), obj.metadata.name, opts(req, scale)));
+  };
+  const patched = (req: Req, base: unknown): unknown =>
+    applyPatch(req.headers['content-type'] ?? '', base, req.body, def.mergeKeys);
+  for (const base of collectionPaths.filter((p) => p.startsWith('/api'))) {
+    const status = `${base}/:name/status`;
+    app.get(status, async (req: Req) => current(req));
+    app.put(status, async (req: Req, reply) => writeStatus(req, reply, req.body));
+    app.patch(status, async (req: Req, reply) =>
+      writeStatus(req, reply, patched(req, structuredClone(current(req)))),
+    );
+    const scale = `${base}/:name/scale`;
+    app.get(scale, async (req: Req) => scaleOf(current(req)));
+    app.put(scale, async (req: Req) => writeScale(req, req.body));
+    app.patch(scale, async (req: Req) => writeScale(req, patched(req, scaleOf(current(req)))));
+  }
+}
+
+/** The subresources discovery lists for such a kind. */
+export const WORKLOAD_SUBRESOURCES = [
+  { name: 'scale', verbs: ['get', 'patch', 'update'], kind: 'Scale', groupVersion: AUTOSCALING_V1 },
+  { name: 'status', verbs: ['get', 'patch', 'update'] },
+];

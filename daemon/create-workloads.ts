@@ -1,0 +1,120 @@
+// The wiring of apps/v1: the Deployment and ReplicaSet registries, their controllers, and the garbage
+// collector over every kind that owns or is owned (pods, ReplicaSets, Deployments; a new owner kind is one
+// entry in `kinds`).
+import type { Clock } from '../agent/clock';
+import { DeploymentExecutor } from '../agent/controllers/deployment/deployment-executor';
+import { reconcileDeployment } from '../agent/controllers/deployment/reconcile-deployment';
+import { OwnerController } from '../agent/controllers/owner-controller';
+import { reconcileReplicaSet } from '../agent/controllers/replicaset/reconcile-replicaset';
+import { GarbageCollector } from '../agent/controllers/gc/garbage-collector';
+import { ReplicaSetExecutor } from '../agent/controllers/replicaset/replicaset-executor';
+import type { EventRecorder } from '../agent/events/recorder';
+import type { Logger } from '../agent/log';
+import { type Namespace, isTerminating } from '../agent/model/namespace';
+import type { Pod } from '../agent/model/pod';
+import type { Deployment, ReplicaSet } from '../agent/model/workload';
+import { DEPLOYMENT_KIND, REPLICA_SET_KIND } from '../agent/model/workload-decode';
+import type { ObjectStore, StoredObject } from '../agent/store/object-store';
+import type { Registry } from '../agent/store/registry';
+import { WorkloadRegistry } from '../agent/workloads/workload-registry';
+
+export interface WorkloadsDeps {
+  deployments: ObjectStore<Deployment>;
+  replicaSets: ObjectStore<ReplicaSet>;
+  pods: ObjectStore<Pod>;
+  podRegistry: Registry<Pod>;
+  namespaces: ObjectStore<Namespace>;
+  events: EventRecorder;
+  clock: Clock;
+  logger: Logger;
+  resyncMs: number;
+}
+
+export interface Workloads {
+  deploymentRegistry: WorkloadRegistry<Deployment>;
+  replicaSetRegistry: WorkloadRegistry<ReplicaSet>;
+  replicaSetController: OwnerController<ReplicaSet, Pod>;
+  deploymentController: OwnerController<Deployment, ReplicaSet>;
+  garbageCollector: GarbageCollector;
+  start(): void;
+  stop(): void;
+}
+
+export function createWorkloads(o: WorkloadsDeps): Workloads {
+  const { clock, logger, events, resyncMs } = o;
+  const deploymentRegistry = new WorkloadRegistry({ store: o.deployments, clock, kind: DEPLOYMENT_KIND });
+  const replicaSetRegistry = new WorkloadRegistry({ store: o.replicaSets, clock, kind: REPLICA_SET_KIND });
+  const terminating = (ns: string): boolean => {
+    const namespace = o.namespaces.get('', ns);
+    return !namespace || isTerminating(namespace);
+  };
+  const replicaSetExecutor = new ReplicaSetExecutor({
+    pods: o.pods,
+    podRegistry: o.podRegistry,
+    replicaSets: replicaSetRegistry,
+    events,
+    logger: logger.child({ component: 'replicaset-controller' }),
+  });
+  const deploymentExecutor = new DeploymentExecutor({
+    deployments: o.deployments,
+    deploymentRegistry,
+    replicaSets: o.replicaSets,
+    replicaSetRegistry,
+    events,
+    logger: logger.child({ component: 'deployment-controller' }),
+  });
+  const common = { isTerminating: terminating, clock, resyncMs };
+  const replicaSetController = new OwnerController({
+    ...common,
+    owners: o.replicaSets,
+    dependents: o.pods,
+    logger: logger.child({ component: 'replicaset-controller' }),
+    reconcile: (rs, pods) => {
+      const plan = reconcileReplicaSet(rs, pods, clock.now());
+      replicaSetExecutor.run(rs, plan.actions);
+      return plan.requeueMs;
+    },
+  });
+  const deploymentController = new OwnerController({
+    ...common,
+    owners: o.deployments,
+    dependents: o.replicaSets,
+    logger: logger.child({ component: 'deployment-controller' }),
+    reconcile: (d, replicaSets) => {
+      const plan = reconcileDeployment(d, replicaSets, clock.now());
+      deploymentExecutor.run(d, plan.actions);
+      return plan.requeueMs;
+    },
+  });
+  const kind = <T extends StoredObject>(store: ObjectStore<T>, registry: Registry<T>) => ({
+    store: store as unknown as ObjectStore<StoredObject>,
+    delete: (ns: string, name: string) => void registry.delete(ns, name),
+  });
+  const garbageCollector = new GarbageCollector({
+    kinds: [
+      kind(o.pods, o.podRegistry),
+      kind(o.replicaSets, replicaSetRegistry),
+      kind(o.deployments, deploymentRegistry),
+    ],
+    clock,
+    logger: logger.child({ component: 'garbage-collector' }),
+    resyncMs,
+  });
+  return {
+    deploymentRegistry,
+    replicaSetRegistry,
+    replicaSetController,
+    deploymentController,
+    garbageCollector,
+    start() {
+      garbageCollector.start();
+      replicaSetController.start();
+      deploymentController.start();
+    },
+    stop() {
+      deploymentController.stop();
+      replicaSetController.stop();
+      garbageCollector.stop();
+    },
+  };
+}

@@ -1,0 +1,128 @@
+// Builders for the controller tests: ReplicaSets, Deployments and their pods, healthy by default.
+import type { Pod } from '../../agent/model/pod';
+import {
+  type Deployment,
+  type ReplicaSet,
+  REVISION_ANNOTATION,
+  controllerRef,
+} from '../../agent/model/workload';
+import { iso, NOW } from './builders';
+
+export const template = (image = 'busybox'): ReplicaSet['spec']['template'] => ({
+  metadata: { labels: { app: 'web' } },
+  spec: { containers: [{ name: 'web', image }] } as ReplicaSet['spec']['template']['spec'],
+});
+
+export function aReplicaSet(
+  o: {
+    name?: string;
+    replicas?: number;
+    minReadySeconds?: number;
+    revision?: number;
+    created?: number;
+    available?: number;
+    image?: string;
+  } = {},
+): ReplicaSet {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata: {
+      name: o.name ?? 'web-abc',
+      namespace: 'default',
+      uid: `uid-${o.name ?? 'web-abc'}`,
+      creationTimestamp: iso(o.created ?? NOW - 60_000),
+      resourceVersion: '1',
+      generation: 1,
+      labels: { app: 'web' },
+      ...(o.revision !== undefined ? { annotations: { [REVISION_ANNOTATION]: String(o.revision) } } : {}),
+    },
+    spec: {
+      replicas: o.replicas ?? 3,
+      selector: { matchLabels: { app: 'web' } },
+      template: template(o.image),
+      ...(o.minReadySeconds !== undefined ? { minReadySeconds: o.minReadySeconds } : {}),
+    },
+    status: {
+      replicas: o.available ?? o.replicas ?? 3,
+      availableReplicas: o.available ?? o.replicas ?? 3,
+      readyReplicas: o.available ?? o.replicas ?? 3,
+    },
+  };
+}
+
+export function aDeployment(
+  o: {
+    replicas?: number;
+    maxSurge?: number | string;
+    maxUnavailable?: number | string;
+    image?: string;
+    recreate?: boolean;
+  } = {},
+): Deployment {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: {
+      name: 'web',
+      namespace: 'default',
+      uid: 'uid-web',
+      creationTimestamp: iso(NOW - 120_000),
+      resourceVersion: '1',
+      generation: 1,
+    },
+    spec: {
+      replicas: o.replicas ?? 3,
+      selector: { matchLabels: { app: 'web' } },
+      template: template(o.image),
+      strategy: o.recreate
+        ? { type: 'Recreate' }
+        : {
+            type: 'RollingUpdate',
+            rollingUpdate: { maxSurge: o.maxSurge ?? '25%', maxUnavailable: o.maxUnavailable ?? '25%' },
+          },
+      revisionHistoryLimit: 10,
+      progressDeadlineSeconds: 600,
+    },
+    status: {},
+  };
+}
+
+/** A pod of `owner` (none: an orphan), Ready since `readySince` unless not ready. */
+export function aWorkloadPod(
+  name: string,
+  o: {
+    owner?: ReplicaSet;
+    ready?: boolean;
+    readySince?: number;
+    labels?: Record<string, string>;
+    deleting?: boolean;
+    created?: number;
+  } = {},
+): Pod {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name,
+      namespace: 'default',
+      uid: `uid-${name}`,
+      creationTimestamp: iso(o.created ?? NOW - 30_000),
+      resourceVersion: '1',
+      labels: o.labels ?? { app: 'web' },
+      ...(o.owner ? { ownerReferences: [controllerRef(o.owner)] } : {}),
+      ...(o.deleting ? { deletionTimestamp: iso(NOW) } : {}),
+    },
+    spec: { containers: [{ name: 'web', image: 'busybox' }] } as Pod['spec'],
+    status: {
+      phase: 'Running',
+      conditions: [
+        {
+          type: 'Ready',
+          status: o.ready === false ? 'False' : 'True',
+          lastTransitionTime: iso(o.readySince ?? NOW - 20_000),
+        },
+      ],
+    },
+  } as Pod;
+}
