@@ -105,8 +105,6 @@ export const UNSUPPORTED_FIELDS = {
     'ObjectMeta.selfLink',
     'ObjectMeta.managedFields',
   ],
-  'no garbage collector or finalizer controllers yet: owners and finalizers are kept, not acted on': [
-    'ObjectMeta.ownerReferences',
-    'ObjectMeta.finalizers',
-  ],
+  'kept as sent (not typed in ObjectMeta); the garbage collector (agent/controllers/gc/) acts on ownerReferences and the orphan/foregroundDeletion finalizers, on no other finalizer':
+    ['ObjectMeta.ownerReferences', 'ObjectMeta.finalizers'],
 } as const satisfies Record<string, readonly string[]>;
