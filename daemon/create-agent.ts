@@ -215,6 +215,7 @@ export function createAgent(o: AgentOptions): Agent {
   });
   const podRegistry = new PodRegistry({
     store: pods,
+    serviceAccounts,
     clock,
     nodeName,
     policy: {
@@ -237,18 +238,6 @@ export function createAgent(o: AgentOptions): Agent {
     resyncMs: config.resyncSeconds * 1000,
   });
   let started = false;
-  const podRegistry = new PodRegistry({
-    store: pods,
-    serviceAccounts,
-    clock,
-    nodeName,
-    policy: {
-      allowPrivileged: config.allowPrivileged,
-      allowHostPaths: config.allowHostPaths.map(resolveHostPath),
-      allowDockerSocket: config.allowDockerSocket,
-      dockerSockets: DOCKER_SOCKETS.filter((s) => existsSync(s)).map(resolveHostPath),
-    },
-  });
   // The token (when the listen address asks for one) and TLS material, made at first start and kept.
   const access = prepareApiAccess(config, logger.child({ component: 'api' }));
   const api = buildServer({
@@ -316,6 +305,7 @@ export function createAgent(o: AgentOptions): Agent {
       started = true;
     },
     async deleteAllPods() {
+      workloads.stop(); // no ReplicaSet may bring a pod back
       const n = await deleteAllPods({ store: pods, registry: podRegistry });
       await controller.flush();
       return n;
