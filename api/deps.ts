@@ -1,5 +1,6 @@
 // What the HTTP layer needs from the agent: stores and plain functions, no runtime.
 import type { Clock } from '../agent/clock';
+import type { ConfigMap, Secret } from '../agent/model/config-objects';
 import type { EventRecorder } from '../agent/events/recorder';
 import type { Logger } from '../agent/log';
 import type { Namespace } from '../agent/model/namespace';
@@ -31,6 +32,13 @@ export interface ApiDeps {
   };
   deployments: ObjectStore<Deployment>;
   replicaSets: ObjectStore<ReplicaSet>;
+  /** ConfigMaps and Secrets: their stores and registries (agent/config/). */
+  config: {
+    configMaps: ObjectStore<ConfigMap>;
+    secrets: ObjectStore<Secret>;
+    configMapRegistry: Registry<ConfigMap>;
+    secretRegistry: Registry<Secret>;
+  };
   watches: WatchHub;
   events: EventRecorder;
   clock: Clock;

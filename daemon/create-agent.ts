@@ -6,6 +6,9 @@ import type { FastifyInstance } from 'fastify';
 import { type Clock, systemClock } from '../agent/clock';
 import { EventRecorder } from '../agent/events/recorder';
 import type { Logger } from '../agent/log';
+import { configMapRegistry, secretRegistry } from '../agent/config/config-registries';
+import { storeConfigSources } from '../agent/config/config-sources';
+import type { ConfigMap, Secret } from '../agent/model/config-objects';
 import { BUILTIN_NAMESPACES, type Namespace } from '../agent/model/namespace';
 import type { ServiceAccount } from '../agent/model/service-account';
 import type { Pod } from '../agent/model/pod';
@@ -18,13 +21,14 @@ import { PodRegistry } from '../agent/pods/pod-registry';
 import { deleteAllPods } from '../agent/pods/delete-all';
 import { DefaultServiceAccounts } from '../agent/serviceaccounts/default-service-accounts';
 import { ServiceAccountRegistry } from '../agent/serviceaccounts/service-account-registry';
+import type { ConfigSources } from '../agent/ports/config-sources';
 import type { ServiceProxy } from '../agent/proxy/service-proxy';
 import type { ContainerRuntime, NetworkInfo } from '../agent/runtime/runtime';
 import { EndpointsController } from '../agent/services/endpoints-controller';
 import { ServiceRegistry } from '../agent/services/service-registry';
 import { serviceNotFoundReporter } from '../agent/services/service-not-found';
 import { ensureNamespaces } from '../agent/store/namespaces';
-import { ObjectStore, ResourceVersions, noPersistence } from '../agent/store/object-store';
+import { ObjectStore, ResourceVersions, type StoredObject, noPersistence } from '../agent/store/object-store';
 import { SqlitePersistence } from '../agent/store/sqlite-persistence';
 import { WatchHub } from '../agent/store/watch-hub';
 import { Executor } from '../agent/sync/executor';
@@ -72,6 +76,10 @@ export interface Agent {
   readonly serviceAccounts: ObjectStore<ServiceAccount>;
   readonly deployments: ObjectStore<Deployment>;
   readonly replicaSets: ObjectStore<ReplicaSet>;
+  readonly configMaps: ObjectStore<ConfigMap>;
+  readonly secrets: ObjectStore<Secret>;
+  /** The read port over ConfigMaps and Secrets (agent/ports/config-sources.ts). */
+  readonly configSources: ConfigSources;
   readonly events: EventRecorder;
   readonly watches: WatchHub;
   readonly manager: PodManager;
@@ -106,7 +114,13 @@ export function createAgent(o: AgentOptions): Agent {
   const namespaces = new ObjectStore<Namespace>('Namespace', { clock, versions, persistence });
   const deployments = new ObjectStore<Deployment>('Deployment', { clock, versions, persistence });
   const replicaSets = new ObjectStore<ReplicaSet>('ReplicaSet', { clock, versions, persistence });
-  const used = [...pods.list(), ...services.list()].map((x) => x.metadata.namespace);
+  // ConfigMaps and Secrets, and the read port the sync side uses (env, volumes, image pull secrets).
+  const configMaps = new ObjectStore<ConfigMap>('ConfigMap', { clock, versions, persistence });
+  const secrets = new ObjectStore<Secret>('Secret', { clock, versions, persistence });
+  const configSources = storeConfigSources(configMaps, secrets);
+  const used = [...pods.list(), ...services.list(), ...configMaps.list(), ...secrets.list()].map(
+    (x) => x.metadata.namespace,
+  );
   ensureNamespaces(namespaces, [...BUILTIN_NAMESPACES, ...used]);
   const serviceAccounts = new ObjectStore<ServiceAccount>('ServiceAccount', { clock, versions, persistence });
   // Started here, not in start(): the API may answer before the engine does, and pods need their `default`.
@@ -133,12 +147,15 @@ export function createAgent(o: AgentOptions): Agent {
   watches.track(serviceAccounts);
   watches.track(deployments);
   watches.track(replicaSets);
+  watches.track(configMaps);
+  watches.track(secrets);
   events.onRecord((type, ev) => watches.publish(type, ev));
   const namespaceController = new NamespaceController({
     namespaces,
     pods,
     services,
     deleteService: (ns, name) => registry.delete(ns, name),
+    contents: [configMaps, secrets] as unknown as ObjectStore<StoredObject>[],
     clock,
     logger: logger.child({ component: 'namespaces' }),
   });
@@ -260,6 +277,12 @@ export function createAgent(o: AgentOptions): Agent {
     podStreams: podStreams(runtime),
     namespaces,
     serviceAccounts,
+    config: {
+      configMaps,
+      secrets,
+      configMapRegistry: configMapRegistry(configMaps),
+      secretRegistry: secretRegistry(secrets),
+    },
     watches,
     // Each writable kind's registry: what the API's generic verbs write through.
     registries: {
@@ -283,6 +306,9 @@ export function createAgent(o: AgentOptions): Agent {
     serviceAccounts,
     deployments,
     replicaSets,
+    configMaps,
+    secrets,
+    configSources,
     events,
     watches,
     manager,

@@ -15,6 +15,8 @@ const ROOTS = [
   'V1Endpoints',
   'CoreV1Event',
   'V1ServiceAccount',
+  'V1ConfigMap',
+  'V1Secret',
   // apps/v1
   'V1Deployment',
   'V1ReplicaSet',

@@ -115,3 +115,5 @@ export function kindShape(kind: string, gv: GroupVersion = CORE_V1): Shape {
 export const POD_SHAPE = kindShape('Pod');
 export const SERVICE_SHAPE = kindShape('Service');
 export const SERVICE_ACCOUNT_SHAPE = kindShape('ServiceAccount');
+export const CONFIGMAP_SHAPE = kindShape('ConfigMap');
+export const SECRET_SHAPE = kindShape('Secret');

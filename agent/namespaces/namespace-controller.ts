@@ -7,7 +7,7 @@ import { markDeleting } from '../model/deletion';
 import { type Namespace, UNDELETABLE_NAMESPACES, isTerminating } from '../model/namespace';
 import type { Pod } from '../model/pod';
 import type { Service } from '../model/service';
-import type { ObjectStore } from '../store/object-store';
+import type { ObjectStore, StoredObject } from '../store/object-store';
 
 export interface NamespaceControllerDeps {
   namespaces: ObjectStore<Namespace>;
@@ -15,6 +15,8 @@ export interface NamespaceControllerDeps {
   services: ObjectStore<Service>;
   /** Removes a Service and releases its ClusterIP. */
   deleteService: (namespace: string, name: string) => void;
+  /** Stores whose objects simply go with their namespace (ConfigMaps, Secrets). */
+  contents?: ObjectStore<StoredObject>[];
   clock: Clock;
   logger: Logger;
 }
@@ -53,6 +55,8 @@ export class NamespaceController {
   private sweep(name: string): void {
     const { pods, services, clock } = this.deps;
     for (const svc of services.list(name)) this.deps.deleteService(name, svc.metadata.name);
+    for (const store of this.deps.contents ?? [])
+      for (const o of store.list(name)) store.remove(name, o.metadata.name);
     for (const pod of pods.list(name)) {
       if (pod.metadata.deletionTimestamp !== undefined) continue;
       pods.update(markDeleting(pod, clock.now(), pod.spec.terminationGracePeriodSeconds), {

@@ -4,11 +4,13 @@
 import type { StoredObject } from '../../agent/store/object-store';
 import type { ApiDeps } from '../deps';
 import type { ResourceDefinition } from '../resources';
+import { configMapResource } from './configmaps';
 import { endpointsResource } from './endpoints';
 import { eventResource } from './events';
 import { namespaceResource } from './namespaces';
 import { podResource } from './pods';
 import { serviceAccountResource } from './serviceaccounts';
+import { secretResource } from './secrets';
 import { serviceResource } from './services';
 import { deploymentResource } from './deployments';
 import { replicaSetResource } from './replicasets';
@@ -27,4 +29,6 @@ export const resourceDefinitions = (deps: ApiDeps): ResourceDefinition[] => [
   // apps/v1
   erase(deploymentResource(deps)),
   erase(replicaSetResource(deps)),
+  erase(configMapResource(deps)),
+  erase(secretResource(deps)),
 ];

@@ -10,12 +10,19 @@ import { expect } from 'chai';
 import type { KubeEvent } from '../../../../agent/events/recorder';
 import { unknownFields } from '../../../../agent/model/known-fields';
 import type { ObjectMeta } from '../../../../agent/model/meta';
+import type { ConfigMap, Secret } from '../../../../agent/model/config-objects';
 import type { Namespace } from '../../../../agent/model/namespace';
 import type * as Hand from '../../../../agent/model/pod';
 import { SCHEMAS, SCHEMA_SOURCE, type Schema, kindSchema } from '../../../../agent/model/schema';
 import type * as HandService from '../../../../agent/model/service';
 import { decodePod } from '../../../../agent/model/pod-decode';
-import { POD_SHAPE, SERVICE_SHAPE, type Shape } from '../../../../agent/model/shape';
+import {
+  CONFIGMAP_SHAPE,
+  POD_SHAPE,
+  SECRET_SHAPE,
+  SERVICE_SHAPE,
+  type Shape,
+} from '../../../../agent/model/shape';
 import { UNSUPPORTED_FIELDS } from '../../../../agent/model/unsupported-fields';
 import { SERVER_VERSION } from '../../../../api/routes/discovery';
 import { generateSchemas, schemaFiles } from '../../../../scripts/generate-schemas';
@@ -106,6 +113,8 @@ function findings(roots: [string, Shape][]): Findings {
 const DERIVED_SHAPES: [string, Shape][] = [
   ['Pod', POD_SHAPE],
   ['Service', SERVICE_SHAPE],
+  ['ConfigMap', CONFIGMAP_SHAPE],
+  ['Secret', SECRET_SHAPE],
 ];
 
 describe('one schema source (agent/model/schema/<group>-<version>.json)', () => {
@@ -277,6 +286,8 @@ export const TYPES_AGREE: true[] = [
   true satisfies Agrees<HandService.EndpointPort, Upstream.CoreV1EndpointPort>,
   true satisfies Agrees<Namespace, Upstream.V1Namespace>,
   true satisfies Agrees<KubeEvent, Upstream.CoreV1Event>,
+  true satisfies Agrees<ConfigMap, Upstream.V1ConfigMap>,
+  true satisfies Agrees<Secret, Upstream.V1Secret>,
 ];
 
 /** The writable types: every upstream field is understood or listed as unsupported (status is the server's). */
@@ -299,4 +310,6 @@ export const FIELDS_COVERED: true[] = [
   true satisfies Covers<ObjectMeta, Upstream.V1ObjectMeta, 'ObjectMeta'>,
   true satisfies Covers<HandService.ServiceSpec, Upstream.V1ServiceSpec, 'ServiceSpec'>,
   true satisfies Covers<HandService.ServicePort, Upstream.V1ServicePort, 'ServicePort'>,
+  true satisfies Covers<ConfigMap, Upstream.V1ConfigMap, 'ConfigMap'>,
+  true satisfies Covers<Secret, Upstream.V1Secret, 'Secret'>,
 ];
