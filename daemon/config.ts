@@ -32,6 +32,8 @@ export interface Config {
   /** Host directories hostPath volumes may use (as given; resolved at start). */
   allowHostPaths: string[];
   allowDockerSocket: boolean;
+  /** At start: a new key for Secrets at rest, every Secret re-encrypted with it, the old keys dropped. */
+  rotateEncryptionKey: boolean;
   /** DNS queries a second one source address may send (token bucket; 0 = no limit; loopback exempt). */
   dnsQpsPerSource: number;
   /** Test only: SIGKILL around one runtime call, e.g. `after:createContainer:app` (docs/recovery.md). */
@@ -165,6 +167,14 @@ export const FLAGS: readonly FlagSpec[] = [
     help: 'let a hostPath volume expose the Docker engine socket (root on the host)',
   },
   {
+    key: 'rotateEncryptionKey',
+    flag: '--rotate-encryption-key',
+    env: 'MINIKUBELET_ROTATE_ENCRYPTION_KEY',
+    default: 'false',
+    boolean: true,
+    help: 'at start, re-encrypt every Secret with a new key and drop the old ones (SECURITY.md)',
+  },
+  {
     key: 'dnsQpsPerSource',
     flag: '--dns-qps-per-source',
     env: 'MINIKUBELET_DNS_QPS_PER_SOURCE',
@@ -294,6 +304,7 @@ export function loadConfig(
     allowPrivileged: bool('allowPrivileged', '--allow-privileged'),
     allowHostPaths: hostPaths,
     allowDockerSocket: bool('allowDockerSocket', '--allow-docker-socket'),
+    rotateEncryptionKey: bool('rotateEncryptionKey', '--rotate-encryption-key'),
     dnsQpsPerSource: dnsQps,
     fault: get('fault'),
     resyncSeconds: resync,

@@ -30,6 +30,8 @@ import { serviceNotFoundReporter } from '../agent/services/service-not-found';
 import { ensureNamespaces } from '../agent/store/namespaces';
 import { ObjectStore, ResourceVersions, type StoredObject, noPersistence } from '../agent/store/object-store';
 import { SqlitePersistence } from '../agent/store/sqlite-persistence';
+import { SecretCipher } from '../agent/store/secret-cipher';
+import { rotateEncryptionKey } from './rotate-key';
 import { WatchHub } from '../agent/store/watch-hub';
 import { Executor } from '../agent/sync/executor';
 import { type ClusterDns, PodFiles, readHostResolvConf } from '../agent/sync/pod-files';
@@ -103,10 +105,14 @@ export function createAgent(o: AgentOptions): Agent {
   const nodeName = o.nodeName ?? hostname();
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   // <data-dir>/minikubelet.db: objects, the resourceVersion counter, events (docs/storage.md)
+  // Secrets are sealed at rest with the data dir's key (<data-dir>/encryption-keys.json, SECURITY.md).
+  const cipher = SecretCipher.forDataDir(config.dataDir);
   const persistence = new SqlitePersistence({
     dataDir: config.dataDir,
     logger: logger.child({ component: 'store' }),
+    sealed: { kinds: ['Secret'], cipher },
   });
+  if (config.rotateEncryptionKey) rotateEncryptionKey(cipher, persistence, logger);
   const versions = new ResourceVersions(0, persistence);
   const pods = new ObjectStore<Pod>('Pod', { clock, versions, persistence });
   const services = new ObjectStore<Service>('Service', { clock, versions, persistence });

@@ -9,6 +9,7 @@ import { errorMessage, MiniKubeletError } from '../errors';
 import type { EventSink, KubeEvent } from '../events/recorder';
 import type { Logger } from '../log';
 import type { CounterStore, Persistence, StoredObject } from './object-store';
+import type { BodyCipher } from './secret-cipher';
 
 export type Migration = (db: Database.Database) => void;
 
@@ -51,15 +52,26 @@ export interface SqlitePersistenceOptions {
   counterReserve?: number;
   /** The schema's migrations (tests append their own). */
   migrations?: readonly Migration[];
+  /** Encryption at rest: the bodies of these kinds are sealed with the cipher (Secrets; docs/storage.md). */
+  sealed?: { kinds: readonly string[]; cipher: BodyCipher };
 }
 
 interface Row {
   body: string;
 }
+interface ObjectRow extends Row {
+  namespace: string;
+  name: string;
+}
 
 function prepareStatements(db: Database.Database) {
   return {
-    load: db.prepare<[string], Row>('SELECT body FROM objects WHERE kind = ? ORDER BY namespace, name'),
+    load: db.prepare<[string], ObjectRow>(
+      'SELECT namespace, name, body FROM objects WHERE kind = ? ORDER BY namespace, name',
+    ),
+    setBody: db.prepare<[string, string, string, string]>(
+      'UPDATE objects SET body = ? WHERE kind = ? AND namespace = ? AND name = ?',
+    ),
     upsert: db.prepare<[string, string, string, string, number, string]>(
       `INSERT INTO objects (kind, namespace, name, uid, resource_version, body) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (kind, namespace, name) DO UPDATE
@@ -110,8 +122,12 @@ export class SqlitePersistence implements Persistence, CounterStore, EventSink {
   private readonly saveTx: (kind: string, obj: StoredObject, counter: number) => void;
   private readonly removeTx: (kind: string, obj: StoredObject, counter: number) => void;
   private readonly eventsTx: (events: KubeEvent[]) => void;
+  private readonly sealed: ReadonlySet<string>;
+  private readonly cipher: BodyCipher | undefined;
 
   constructor(o: SqlitePersistenceOptions) {
+    this.sealed = new Set(o.sealed?.kinds ?? []);
+    this.cipher = o.sealed?.cipher;
     this.logger = o.logger;
     this.retention = o.eventRetention ?? 5000;
     this.reserve = o.counterReserve ?? 1000;
@@ -121,6 +137,8 @@ export class SqlitePersistence implements Persistence, CounterStore, EventSink {
     try {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = FULL');
+      // Freed pages are zeroed: an overwritten or deleted row leaves nothing readable behind.
+      this.db.pragma('secure_delete = ON');
       migrate(this.db, o.migrations ?? MIGRATIONS, this.logger);
       this.stmt = prepareStatements(this.db);
       this.importJsonFiles(join(o.dataDir, 'objects'));
@@ -131,7 +149,8 @@ export class SqlitePersistence implements Persistence, CounterStore, EventSink {
     const { stmt } = this;
     this.saveTx = this.db.transaction((kind: string, obj: StoredObject, counter: number) => {
       const m = obj.metadata;
-      stmt.upsert.run(kind, m.namespace, m.name, m.uid, Number(m.resourceVersion) || 0, JSON.stringify(obj));
+      const body = this.bodyOf(kind, m.namespace, m.name, JSON.stringify(obj));
+      stmt.upsert.run(kind, m.namespace, m.name, m.uid, Number(m.resourceVersion) || 0, body);
       stmt.raiseCounter.run(counter);
     });
     this.removeTx = this.db.transaction((kind: string, obj: StoredObject, counter: number) => {
@@ -154,7 +173,45 @@ export class SqlitePersistence implements Persistence, CounterStore, EventSink {
   }
 
   load(kind: string): StoredObject[] {
-    return this.parse<StoredObject>(this.stmt.load.all(kind), kind);
+    const rows = this.stmt.load.all(kind);
+    if (!this.sealed.has(kind)) return this.parse<StoredObject>(rows, kind);
+    const opened: Row[] = [];
+    for (const r of rows) {
+      try {
+        opened.push({ body: this.cipher?.open(r.body, sealContext(kind, r.namespace, r.name)) ?? r.body });
+      } catch (err) {
+        this.logger.warn('skipping a stored object that does not decrypt', {
+          what: `${kind} ${r.namespace}/${r.name}`,
+          error: errorMessage(err),
+        });
+      }
+    }
+    return this.parse<StoredObject>(opened, kind);
+  }
+
+  /** A row's body as stored: sealed for the sealed kinds. */
+  private bodyOf(kind: string, namespace: string, name: string, json: string): string {
+    if (!this.cipher || !this.sealed.has(kind)) return json;
+    return this.cipher.seal(json, sealContext(kind, namespace, name));
+  }
+
+  /**
+   * Key rotation: every row of the sealed kinds opened and sealed again with the cipher's primary key, in
+   * one transaction (all or nothing). Returns how many rows were written.
+   */
+  reseal(): number {
+    let count = 0;
+    this.db.transaction(() => {
+      for (const kind of this.sealed) {
+        for (const r of this.stmt.load.all(kind)) {
+          const context = sealContext(kind, r.namespace, r.name);
+          const plain = this.cipher?.open(r.body, context) ?? r.body;
+          this.stmt.setBody.run(this.bodyOf(kind, r.namespace, r.name, plain), kind, r.namespace, r.name);
+          count++;
+        }
+      }
+    })();
+    return count;
   }
 
   /** The bodies as JSON; a row that does not parse is skipped with a warning. */
@@ -272,6 +329,9 @@ export class SqlitePersistence implements Persistence, CounterStore, EventSink {
     this.logger.info('imported stored objects from JSON files', { objects: imported, movedTo: target });
   }
 }
+
+/** The additional data a sealed body is bound to: the row it belongs to. */
+const sealContext = (kind: string, namespace: string, name: string): string => `${kind}/${namespace}/${name}`;
 
 /** Runs the migrations past the database's version, in order, each in a transaction with its version row. */
 function migrate(db: Database.Database, migrations: readonly Migration[], logger: Logger): void {
