@@ -186,6 +186,7 @@ export function createAgent(o: AgentOptions): Agent {
     network,
     backoff,
     pullBackoff,
+    sources: configSources,
   });
   const prober = new Prober({
     runtime,
@@ -207,6 +208,7 @@ export function createAgent(o: AgentOptions): Agent {
     prober,
     events,
     resyncMs: config.resyncSeconds * 1000,
+    configChanges: configSources,
   });
   const controller = new EndpointsController({
     pods,

@@ -4,7 +4,7 @@ import { isIP } from 'node:net';
 import { dns1123LabelProblems, dns1123SubdomainProblems } from './names';
 import { fieldError, type FieldError } from './field-errors';
 import { validateMetadataMaps } from './meta-validation';
-import { validateEnv } from './validation/env';
+import { validateEnv, validateEnvFrom } from './validation/env';
 import { validateContainerPorts } from './validation/ports';
 import { validateRestartPolicyAndProbes } from './validation/probes';
 import { validateSecurityContext } from './validation/security-context';
@@ -70,6 +70,7 @@ function validateContainer(
   }
   validateRestartPolicyAndProbes(c, field, isInit, out);
   validateEnv(c.env, field, out);
+  validateEnvFrom(c.envFrom, field, out);
   validateSecurityContext(c.securityContext, field, out);
   validateContainerPorts(c.ports, field, out);
   validateVolumeMounts(c.volumeMounts, field, volumes, out);

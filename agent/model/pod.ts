@@ -36,10 +36,27 @@ export interface Lifecycle {
   preStop?: Handler;
 }
 
+/** configMapKeyRef / secretKeyRef: one key of an object in the pod's namespace. */
+export interface KeySelector {
+  name?: string;
+  key: string;
+  optional?: boolean;
+}
 export interface EnvVar {
   name: string;
   value?: string;
-  valueFrom?: { fieldRef?: { fieldPath: string; apiVersion?: string }; [k: string]: unknown };
+  valueFrom?: {
+    fieldRef?: { fieldPath: string; apiVersion?: string };
+    configMapKeyRef?: KeySelector;
+    secretKeyRef?: KeySelector;
+    [k: string]: unknown;
+  };
+}
+/** envFrom: every key of a ConfigMap or Secret, each name with the prefix. */
+export interface EnvFromSource {
+  prefix?: string;
+  configMapRef?: { name?: string; optional?: boolean };
+  secretRef?: { name?: string; optional?: boolean };
 }
 export interface ContainerPort {
   name?: string;
@@ -75,6 +92,7 @@ export interface Container {
   args?: string[];
   workingDir?: string;
   env?: EnvVar[];
+  envFrom?: EnvFromSource[];
   ports?: ContainerPort[];
   volumeMounts?: VolumeMount[];
   resources?: ResourceRequirements;
@@ -128,6 +146,8 @@ export interface PodSpec {
   serviceAccountName?: string;
   /** The deprecated alias of serviceAccountName, which the API server keeps equal to it. */
   serviceAccount?: string;
+  /** Secrets (dockerconfigjson, dockercfg) whose credentials pull the pod's images. */
+  imagePullSecrets?: { name?: string }[];
   [extra: string]: unknown;
 }
 

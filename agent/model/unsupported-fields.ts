@@ -19,12 +19,10 @@ export const UNSUPPORTED_FIELDS = {
     'PodSpec.runtimeClassName',
     'PodSpec.os',
   ],
-  'no Secrets or ConfigMaps yet and no service account tokens: nothing to mount, inject or pull with': [
+  'no service account tokens yet: nothing to mount': [
     'PodSpec.automountServiceAccountToken',
-    'PodSpec.imagePullSecrets',
-    'Container.envFrom',
-    'EnvVarSource.configMapKeyRef',
-    'EnvVarSource.secretKeyRef',
+  ],
+  'env from files and resource fields not implemented yet (ConfigMap and Secret keys are)': [
     'EnvVarSource.fileKeyRef',
     'EnvVarSource.resourceFieldRef',
   ],

@@ -1,5 +1,5 @@
-// Turns a pod's container into the runtime's ContainerSpec: command/args, env with fieldRefs, mounts,
-// limits and security settings.
+// Turns a pod's container into the runtime's ContainerSpec: command/args, the resolved env
+// (container-env.ts), mounts, limits and security settings.
 import type { Container, Pod } from '../model/pod';
 import { parseQuantity } from '../model/quantity';
 import { specHash } from '../planner/spec-hash';
@@ -14,40 +14,8 @@ export interface ContainerContext {
   podIP: string;
   hostIP: string;
   files: { resolvConf: string; hosts: string };
-}
-
-function fieldRef(path: string, ctx: ContainerContext): string {
-  const m = ctx.pod.metadata;
-  switch (path) {
-    case 'metadata.name':
-      return m.name;
-    case 'metadata.namespace':
-      return m.namespace;
-    case 'metadata.uid':
-      return m.uid;
-    case 'status.podIP':
-    case 'status.podIPs':
-      return ctx.podIP;
-    case 'status.hostIP':
-    case 'status.hostIPs':
-      return ctx.hostIP;
-    case 'spec.nodeName':
-      return ctx.pod.spec.nodeName ?? '';
-    case 'spec.serviceAccountName':
-      return typeof ctx.pod.spec['serviceAccountName'] === 'string'
-        ? ctx.pod.spec['serviceAccountName']
-        : 'default';
-  }
-  const label = /^metadata\.(labels|annotations)\['(.+)'\]$/.exec(path);
-  if (label) return (label[1] === 'labels' ? m.labels : m.annotations)?.[label[2] ?? ''] ?? '';
-  return '';
-}
-
-function env(c: Container, ctx: ContainerContext): string[] {
-  return (c.env ?? []).map((e) => {
-    const ref = e.valueFrom?.fieldRef?.fieldPath;
-    return `${e.name}=${ref ? fieldRef(ref, ctx) : (e.value ?? '')}`;
-  });
+  /** `NAME=value`, resolved by container-env.ts. */
+  env: string[];
 }
 
 function mounts(c: Container, ctx: ContainerContext): Mount[] {
@@ -89,7 +57,7 @@ export function containerSpec(c: Container, ctx: ContainerContext): ContainerSpe
     image: c.image,
     ...(c.command ? { command: c.command } : {}),
     ...(c.args ? { args: c.args } : {}),
-    env: env(c, ctx),
+    env: ctx.env,
     ...(c.workingDir ? { workingDir: c.workingDir } : {}),
     ...(user ? { user } : {}),
     mounts: mounts(c, ctx),

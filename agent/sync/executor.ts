@@ -20,6 +20,7 @@ import type {
   SandboxSpec,
 } from '../runtime/runtime';
 import { containerSpec } from './container-config';
+import { type ConfigLookup, resolveEnv, skippedKeysMessage } from './container-env';
 import { runHandler } from './handlers';
 import { prepareHostPath } from './host-path';
 import { type ClusterDns, PodFiles, podHostname } from './pod-files';
@@ -41,6 +42,8 @@ export interface ExecutorDeps {
   backoff: BackoffTable;
   /** Image pull back-off, keyed by pod uid and image. */
   pullBackoff: BackoffTable;
+  /** ConfigMaps and Secrets, for env and envFrom (read when a container starts, as the kubelet does). */
+  sources: ConfigLookup;
 }
 
 /** One run's context. `observed` is refreshed once a sandbox is created, so starts see it. */
@@ -356,7 +359,25 @@ export class Executor {
       const key = backoffKey(m.name, m.namespace, m.uid, c.name, specHash(c));
       this.deps.backoff.next(key, this.deps.clock.now(), exited.finishedAt);
     }
+    const failed = (reason: string, err: unknown): Outcome => {
+      this.deps.events.record(podRef(pod, path), 'Warning', 'Failed', `Error: ${errorMessage(err)}`);
+      const retryAt = this.deps.clock.now() + START_ERROR_RETRY_MS;
+      return { error: err, waiting: { reason, message: errorMessage(err) }, retryAt };
+    };
     const network = this.deps.network();
+    // The kubelet's generateContainerConfig: a missing ConfigMap, Secret or key is CreateContainerConfigError,
+    // retried when the object arrives (the pod manager wakes the pod) or after START_ERROR_RETRY_MS.
+    let env: string[];
+    try {
+      const resolved = resolveEnv(c, { pod, podIP, hostIP: network.gateway }, this.deps.sources);
+      for (const s of resolved.skipped) {
+        const message = skippedKeysMessage(s, m.namespace);
+        this.deps.events.record(podRef(pod), 'Warning', 'InvalidEnvironmentVariableNames', message);
+      }
+      env = resolved.env;
+    } catch (err) {
+      return failed('CreateContainerConfigError', err);
+    }
     const files = this.deps.files.write(pod, podIP, this.deps.dns);
     const spec = containerSpec(c, {
       pod,
@@ -366,12 +387,8 @@ export class Executor {
       podIP,
       hostIP: network.gateway,
       files,
+      env,
     });
-    const failed = (reason: string, err: unknown): Outcome => {
-      this.deps.events.record(podRef(pod, path), 'Warning', 'Failed', `Error: ${errorMessage(err)}`);
-      const retryAt = this.deps.clock.now() + START_ERROR_RETRY_MS;
-      return { error: err, waiting: { reason, message: errorMessage(err) }, retryAt };
-    };
     let id: string;
     try {
       id = await this.deps.runtime.createContainer(spec);

@@ -3,13 +3,17 @@
 // managed containers and volumes that belong to no stored pod.
 import { errorMessage } from '../errors';
 import { planLeftoverRemoval } from '../planner/plan-termination';
+import { configRefs } from '../model/config-refs';
 import type { Pod } from '../model/pod';
+import type { ConfigSourceChange, ConfigSources } from '../ports/config-sources';
 import type { RuntimeEvent } from '../runtime/runtime';
 import type { ObjectStore } from '../store/object-store';
 import { PodWorker, type PodWorkerDeps } from './pod-worker';
 
 export interface PodManagerDeps extends Omit<PodWorkerDeps, 'onGone'> {
   resyncMs: number;
+  /** ConfigMap and Secret changes: a pod that names the object is synced at once (it may be waiting for it). */
+  configChanges: Pick<ConfigSources, 'onChange'>;
 }
 
 const RECONNECT_MIN_MS = 500;
@@ -20,6 +24,7 @@ export class PodManager {
   private readonly abort = new AbortController();
   private cancelResync: (() => void) | undefined;
   private unsubscribe: (() => void) | undefined;
+  private unsubscribeConfig: (() => void) | undefined;
   private reconnectDelay = RECONNECT_MIN_MS;
   private disconnectedLogged = false;
 
@@ -33,6 +38,7 @@ export class PodManager {
     this.unsubscribe = this.store.onChange(({ type, object }) => {
       if (type !== 'DELETED') void this.worker(object).enqueue();
     });
+    this.unsubscribeConfig = this.deps.configChanges.onChange((c) => this.onConfigChange(c));
     await this.watchRuntime();
     await this.removeDangling();
     this.resyncAll();
@@ -41,6 +47,7 @@ export class PodManager {
   stop(): void {
     this.abort.abort();
     this.unsubscribe?.();
+    this.unsubscribeConfig?.();
     this.cancelResync?.();
     for (const w of this.workers.values()) w.stop();
     this.workers.clear();
@@ -49,6 +56,19 @@ export class PodManager {
   /** Asks the worker of a pod for a round (probe results, timers). */
   wake(uid: string): void {
     void this.workers.get(uid)?.enqueue();
+  }
+
+  /**
+   * A ConfigMap or Secret changed: the pods of its namespace that name it get a round now, past any retry
+   * hold (a pod waiting in CreateContainerConfigError starts as soon as what it needs exists).
+   */
+  private onConfigChange(c: ConfigSourceChange): void {
+    if (c.type === 'DELETED') return;
+    for (const pod of this.store.list(c.namespace)) {
+      const refs = configRefs(pod);
+      const named = c.kind === 'ConfigMap' ? refs.configMaps : refs.secrets;
+      if (named.has(c.name)) void this.workers.get(pod.metadata.uid)?.retryNow();
+    }
   }
 
   /** Syncs one pod now and waits for that round (tests and the API use it). */

@@ -70,6 +70,12 @@ export class PodWorker {
     return this.running;
   }
 
+  /** A round now, even inside the retry hold of failed rounds: what the pod waited for has changed. */
+  retryNow(): Promise<void> {
+    this.holdUntil = 0;
+    return this.enqueue();
+  }
+
   stop(): void {
     this.stopped = true;
     this.cancelTimer?.();

@@ -1,12 +1,14 @@
 // The shared scenarios (test/scenarios) on the real engine; test/unit/scenarios/scenarios.spec.ts runs the
 // same ones on the memory runtime.
 import { contractTests } from '../contract/runtime-contract';
+import { configEnvScenarios } from '../scenarios/config-env';
 import { podLifecycleScenarios } from '../scenarios/pod-lifecycle';
 import { tutorialScenario } from '../scenarios/tutorial';
 import { scenarioSummary } from '../scenarios/world';
 import { dockerWorld } from '../scenarios/worlds/docker';
 
 podLifecycleScenarios(dockerWorld);
+configEnvScenarios(dockerWorld);
 tutorialScenario(dockerWorld);
 
 // The counts, at the end of the run (a root hook): the same scenarios run on the other runtime in the other suite.

@@ -11,8 +11,8 @@ export type Run =
 
 export interface Program {
   command: string[];
-  /** The run for a container's `attempt` (its restart count). */
-  model: (attempt: number) => Run;
+  /** The run for a container's `attempt` (its restart count), given its environment (`NAME=value`). */
+  model: (attempt: number, env: readonly string[]) => Run;
 }
 
 const models = new Map<string, Program['model']>();
@@ -56,6 +56,19 @@ export const failThenSucceedThenRun = program(
   (attempt) =>
     attempt === 0 ? { kind: 'exit', code: 1 } : attempt === 1 ? { kind: 'exit', code: 0 } : { kind: 'run' },
 );
+
+/** Prints `NAME=value` (or `NAME=<unset>`) for each name, then exits 0 or runs on. */
+export const printEnv = (names: string[], then: 'exit' | 'run'): Program =>
+  program(
+    sh(
+      `${names.map((n) => `echo "${n}=\${${n}-<unset>}"`).join('; ')}${then === 'run' ? '; sleep 3600' : ''}`,
+    ),
+    (_attempt, env) => {
+      const vars = new Map(env.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
+      const output = names.map((n) => `${n}=${vars.get(n) ?? '<unset>'}`);
+      return then === 'run' ? { kind: 'run', output } : { kind: 'exit', code: 0, output };
+    },
+  );
 
 // The tutorial's containers (test/fixtures/initc-demo.yaml, verbatim).
 for (const service of ['myservice', 'mydb'])

@@ -273,4 +273,35 @@ describe('api: configmaps and secrets', () => {
     expect(names).to.include.members(['configmaps', 'secrets']);
     expect(res.resources.find((r) => r.name === 'configmaps')?.shortNames).to.deep.equal(['cm']);
   });
+
+  it('validates env references and envFrom in pods as upstream does', async () => {
+    const res = await send('POST', `${NS}/pods`, {
+      metadata: { name: 'p' },
+      spec: {
+        containers: [
+          {
+            name: 'c',
+            image: 'busybox',
+            env: [
+              { name: 'A', value: 'x', valueFrom: { configMapKeyRef: { name: 'cm', key: 'k' } } },
+              { name: 'B', valueFrom: { secretKeyRef: { name: 'Bad_Name', key: '' } } },
+              { name: 'C', valueFrom: {} },
+            ],
+            envFrom: [{ prefix: 'P=', configMapRef: { name: 'cm' }, secretRef: { name: 's' } }, {}],
+          },
+        ],
+      },
+    });
+    expect(res.statusCode).to.equal(422);
+    const causes = res.json<Status>().details?.causes?.map((c) => `${c.field}: ${c.message}`);
+    expect(causes).to.deep.equal([
+      'spec.containers[0].env[0].valueFrom: Invalid value: "": may not be specified when `value` is not empty',
+      `spec.containers[0].env[1].valueFrom.secretKeyRef.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
+      'spec.containers[0].env[1].valueFrom.secretKeyRef.key: Required value',
+      'spec.containers[0].env[2].valueFrom: Invalid value: "": must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`',
+      'spec.containers[0].envFrom[0].prefix: Invalid value: "P=": a valid environment variable name must consist only of printable ASCII characters other than \'=\'',
+      'spec.containers[0].envFrom: Invalid value: "": may not have more than one field specified at a time',
+      'spec.containers[0].envFrom: Invalid value: "": must specify one of: `configMapRef` or `secretRef`',
+    ]);
+  });
 });

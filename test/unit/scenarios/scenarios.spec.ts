@@ -1,12 +1,14 @@
 // The shared scenarios (test/scenarios) on the memory runtime; test/integration/scenarios.spec.ts runs the
 // same ones on Docker.
 import { contractTests } from '../../contract/runtime-contract';
+import { configEnvScenarios } from '../../scenarios/config-env';
 import { podLifecycleScenarios } from '../../scenarios/pod-lifecycle';
 import { tutorialScenario } from '../../scenarios/tutorial';
 import { scenarioSummary } from '../../scenarios/world';
 import { memoryWorld } from '../../scenarios/worlds/memory';
 
 podLifecycleScenarios(memoryWorld);
+configEnvScenarios(memoryWorld);
 tutorialScenario(memoryWorld);
 
 // The counts, at the end of the run (a root hook): the same scenarios run on the other runtime in the other suite.

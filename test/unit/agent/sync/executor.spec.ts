@@ -70,6 +70,7 @@ describe('agent/sync/executor (memory runtime)', () => {
       network: () => ({ name: 'mk-test', subnet: '10.245.0.0/16', gateway: '10.245.0.1' }),
       backoff: new BackoffTable(),
       pullBackoff: new BackoffTable(),
+      sources: { configMap: () => undefined, secret: () => undefined },
     });
   });
   afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
