@@ -32,6 +32,8 @@ export interface Config {
   /** Host directories hostPath volumes may use (as given; resolved at start). */
   allowHostPaths: string[];
   allowDockerSocket: boolean;
+  /** Unset imagePullPolicy: Always for :latest or untagged images, as upstream (default IfNotPresent: offline). */
+  pullLatestAlways: boolean;
   /** At start: a new key for Secrets at rest, every Secret re-encrypted with it, the old keys dropped. */
   rotateEncryptionKey: boolean;
   /** DNS queries a second one source address may send (token bucket; 0 = no limit; loopback exempt). */
@@ -165,6 +167,14 @@ export const FLAGS: readonly FlagSpec[] = [
     default: 'false',
     boolean: true,
     help: 'let a hostPath volume expose the Docker engine socket (root on the host)',
+  },
+  {
+    key: 'pullLatestAlways',
+    flag: '--pull-latest-always',
+    env: 'MINIKUBELET_PULL_LATEST_ALWAYS',
+    default: 'false',
+    boolean: true,
+    help: "default imagePullPolicy as the kubelet's (Always for :latest or untagged images); off: IfNotPresent, for offline nodes",
   },
   {
     key: 'rotateEncryptionKey',
@@ -304,6 +314,7 @@ export function loadConfig(
     allowPrivileged: bool('allowPrivileged', '--allow-privileged'),
     allowHostPaths: hostPaths,
     allowDockerSocket: bool('allowDockerSocket', '--allow-docker-socket'),
+    pullLatestAlways: bool('pullLatestAlways', '--pull-latest-always'),
     rotateEncryptionKey: bool('rotateEncryptionKey', '--rotate-encryption-key'),
     dnsQpsPerSource: dnsQps,
     fault: get('fault'),

@@ -248,6 +248,7 @@ export function createAgent(o: AgentOptions): Agent {
       allowHostPaths: config.allowHostPaths.map(resolveHostPath),
       allowDockerSocket: config.allowDockerSocket,
       dockerSockets: DOCKER_SOCKETS.filter((s) => existsSync(s)).map(resolveHostPath),
+      pullLatestAlways: config.pullLatestAlways,
     },
   });
   // apps/v1: Deployments and ReplicaSets, their controllers, and the garbage collector (agent/controllers/)

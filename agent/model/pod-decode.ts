@@ -54,7 +54,7 @@ export function decodePod(raw: unknown, namespace: string, policy?: PodPolicy): 
   if (shapeErrors.length) throw invalidError('Pod', name, shapeErrors);
   const pod = structuredClone({ ...obj, status: { phase: 'Pending' } }) as unknown as Pod;
   delete (pod.metadata as { resourceVersion?: string }).resourceVersion;
-  applyPodDefaults(pod);
+  applyPodDefaults(pod, { pullLatestAlways: policy?.pullLatestAlways === true });
   const errors = validatePod(pod);
   if (errors.length === 0 && policy) errors.push(...checkPodPolicy(pod, policy));
   if (errors.length) throw invalidError('Pod', name, errors);

@@ -1,10 +1,25 @@
 // Defaults the API server fills in before validation (pkg/apis/core/v1/defaults.go), with one documented
-// difference: an unset imagePullPolicy is IfNotPresent even for :latest, because this node is offline.
+// difference unless --pull-latest-always: an unset imagePullPolicy is IfNotPresent even for :latest,
+// because this node is usually offline.
 import type { Container, Pod } from './pod';
 import { isObject } from './shape';
 
-function defaultContainer(c: Container): void {
-  c.imagePullPolicy ??= 'IfNotPresent';
+export interface DefaultOptions {
+  /** The API server's rule: Always for an image with tag `latest` or no tag (and no digest). */
+  pullLatestAlways?: boolean;
+}
+
+/** Does the reference name the `latest` tag, or no tag and no digest? */
+export function isLatest(image: string): boolean {
+  if (image.includes('@')) return false;
+  const last = image.slice(image.lastIndexOf('/') + 1);
+  const colon = last.indexOf(':');
+  return colon < 0 || last.slice(colon + 1) === 'latest';
+}
+
+function defaultContainer(c: Container, o: DefaultOptions): void {
+  c.imagePullPolicy ??=
+    o.pullLatestAlways && typeof c.image === 'string' && isLatest(c.image) ? 'Always' : 'IfNotPresent';
   c.terminationMessagePath ??= '/dev/termination-log';
   c.terminationMessagePolicy ??= 'File';
   for (const p of c.ports ?? []) p.protocol ??= 'TCP';
@@ -22,7 +37,7 @@ function defaultContainer(c: Container): void {
 }
 
 /** Fills spec defaults in place. Identity fields (uid, timestamps) are the store's job. */
-export function applyPodDefaults(pod: Pod): Pod {
+export function applyPodDefaults(pod: Pod, o: DefaultOptions = {}): Pod {
   const spec = pod.spec;
   spec.restartPolicy ??= 'Always';
   spec.dnsPolicy ??= 'ClusterFirst';
@@ -30,8 +45,8 @@ export function applyPodDefaults(pod: Pod): Pod {
   spec.enableServiceLinks ??= true;
   spec.schedulerName ??= 'default-scheduler';
   // A null or other non-object entry is left for validation to name (`must be an object`).
-  for (const c of spec.containers ?? []) if (isObject(c)) defaultContainer(c);
-  for (const c of spec.initContainers ?? []) if (isObject(c)) defaultContainer(c);
+  for (const c of spec.containers ?? []) if (isObject(c)) defaultContainer(c, o);
+  for (const c of spec.initContainers ?? []) if (isObject(c)) defaultContainer(c, o);
   for (const v of spec.volumes ?? []) {
     if (!isObject(v)) continue;
     if (!v.hostPath && !v.emptyDir && Object.keys(v).length === 1) v.emptyDir = {};

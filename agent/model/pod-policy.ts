@@ -13,6 +13,8 @@ export interface PodPolicy {
   allowDockerSocket: boolean;
   /** Engine sockets (resolved), refused even under an allowed host path. */
   dockerSockets: readonly string[];
+  /** --pull-latest-always: unset imagePullPolicy defaults as upstream's (Always for :latest). */
+  pullLatestAlways?: boolean;
 }
 
 /** The capabilities Docker grants by default: adding one of these changes nothing. */

@@ -23,6 +23,7 @@ import type {
   ContainerRuntime,
   ContainerSpec,
   ImageInfo,
+  PullOptions,
   LogOptions,
   NetworkInfo,
   ObservedContainer,
@@ -252,7 +253,11 @@ export class DockerRuntime implements ContainerRuntime {
     return c;
   }
 
-  async ensureImage(ref: string, pull: 'always' | 'if-missing' | 'never'): Promise<ImageInfo> {
+  async ensureImage(
+    ref: string,
+    pull: 'always' | 'if-missing' | 'never',
+    options: PullOptions = {},
+  ): Promise<ImageInfo> {
     if (pull !== 'always') {
       const known = this.images.get(ref);
       if (known && this.clock.now() - known.at < IMAGE_CACHE_MS) return { id: known.id };
@@ -270,12 +275,16 @@ export class DockerRuntime implements ContainerRuntime {
         }
       }
     }
+    options.onPull?.();
     try {
-      const stream = await this.docker.pull(ref);
+      // The credentials go to the engine in the X-Registry-Auth header only; never logged.
+      const stream = await this.docker.pull(ref, options.auth ? { authconfig: options.auth } : {});
       await new Promise<void>((resolve, reject) => {
         this.docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve()));
       });
-      return { id: (await this.docker.getImage(ref).inspect()).Id };
+      const image = await this.docker.getImage(ref).inspect();
+      this.images.set(ref, { id: image.Id, at: this.clock.now() });
+      return { id: image.Id, pulled: true, size: image.Size };
     } catch (err) {
       throw new MiniKubeletError(
         'ImagePullError',

@@ -9,6 +9,7 @@ import type {
   ContainerRuntime,
   ContainerSpec,
   ImageInfo,
+  PullOptions,
   LogOptions,
   NetworkInfo,
   ObservedContainer,
@@ -19,6 +20,9 @@ import type {
 import type { StreamOptions, StreamSession } from './exec-stream';
 import { containerName, volumeName } from './labels';
 import { MemoryExec } from './memory-exec';
+
+/** The size a pulled memory image reports. */
+const MEMORY_IMAGE_BYTES = 4_321_000;
 
 /** The n-th address of an IPv4 subnet (`10.245.0.0/16`, 2 -> `10.245.0.2`). */
 function podIp(subnet: string, n: number): string {
@@ -114,9 +118,15 @@ export class MemoryRuntime implements ContainerRuntime {
       .sort((a, b) => b.createdAt - a.createdAt || b.attempt - a.attempt);
   }
 
-  async ensureImage(ref: string, pull: 'always' | 'if-missing' | 'never'): Promise<ImageInfo> {
+  /** Its images are local and in the registry at once: `always` pulls (onPull, a size), the rest find them. */
+  async ensureImage(
+    ref: string,
+    pull: 'always' | 'if-missing' | 'never',
+    options: PullOptions = {},
+  ): Promise<ImageInfo> {
     await Promise.resolve();
     this.call('ensureImage', ref);
+    if (pull === 'always') options.onPull?.();
     if (!this.images.has(ref)) {
       const msg =
         pull === 'never'
@@ -124,7 +134,7 @@ export class MemoryRuntime implements ContainerRuntime {
           : `Failed to pull image "${ref}": not found`;
       throw new MiniKubeletError('ImagePullError', msg);
     }
-    return { id: `sha256:${ref}` };
+    return { id: `sha256:${ref}`, ...(pull === 'always' ? { pulled: true, size: MEMORY_IMAGE_BYTES } : {}) };
   }
 
   private add(

@@ -89,6 +89,23 @@ export interface VolumeSpec {
 
 export interface ImageInfo {
   id: string;
+  /** This call pulled it (the Pulled event then gives the time and size). */
+  pulled?: boolean;
+  /** Bytes, when pulled. */
+  size?: number;
+}
+
+/** Credentials for one registry, as the engine's pull takes them (from an image pull secret). */
+export interface RegistryAuth {
+  username: string;
+  password: string;
+  serveraddress: string;
+}
+
+export interface PullOptions {
+  auth?: RegistryAuth;
+  /** Called just before a pull starts (the Pulling event); not called when the local image is used. */
+  onPull?: () => void;
 }
 
 export interface LogOptions {
@@ -119,8 +136,12 @@ export interface ContainerRuntime extends StreamingRuntime {
   ensureNetwork(name: string, subnet: string): Promise<NetworkInfo>;
   /** Every managed container, or only one pod's; newest first. */
   listContainers(podUid?: string): Promise<ObservedContainer[]>;
-  /** The local image, pulling when `pull` says so; rejects with ImagePullError. */
-  ensureImage(ref: string, pull: 'always' | 'if-missing' | 'never'): Promise<ImageInfo>;
+  /** The local image, pulling when `pull` says so (with the credentials given); rejects with ImagePullError. */
+  ensureImage(
+    ref: string,
+    pull: 'always' | 'if-missing' | 'never',
+    options?: PullOptions,
+  ): Promise<ImageInfo>;
   createSandbox(spec: SandboxSpec, network: string): Promise<string>;
   createContainer(spec: ContainerSpec): Promise<string>;
   startContainer(id: string): Promise<void>;

@@ -14,12 +14,16 @@ import { PodView } from '../planner/pod-view';
 import { specHash } from '../planner/spec-hash';
 import type {
   ContainerRuntime,
+  ImageInfo,
   Mount,
   NetworkInfo,
   ObservedContainer,
   SandboxSpec,
 } from '../runtime/runtime';
+import { credentialsFor } from '../config/pull-credentials';
+import type { Secret } from '../model/config-objects';
 import { containerSpec } from './container-config';
+import { goDuration } from './go-duration';
 import { type ConfigLookup, resolveEnv, skippedKeysMessage } from './container-env';
 import { runHandler } from './handlers';
 import { prepareHostPath } from './host-path';
@@ -311,18 +315,44 @@ export class Executor {
     return { waiting: { reason: 'ImagePullBackOff', message }, retryAt: a.retryAt };
   }
 
+  /** The pod's image pull secrets that exist; a Warning names those that do not (the pull may still work). */
+  private pullSecrets(pod: Pod): Secret[] {
+    const ns = pod.metadata.namespace;
+    const found: Secret[] = [];
+    const missing: string[] = [];
+    for (const { name } of pod.spec.imagePullSecrets ?? []) {
+      if (!name) continue;
+      const secret = this.deps.sources.secret(ns, name);
+      if (secret) found.push(secret);
+      else missing.push(name);
+    }
+    if (missing.length) {
+      const message = `Unable to retrieve some image pull secrets (${missing.join(', ')}); attempting to pull the image may not succeed.`;
+      this.deps.events.record(podRef(pod), 'Warning', 'FailedToRetrieveImagePullSecret', message);
+    }
+    return found;
+  }
+
   /** Makes sure the image is there; a failure starts (or advances) the pull back-off. */
   private async pullImage(pod: Pod, c: Container, path: string): Promise<Outcome | undefined> {
     const invalid = invalidImage(pod, c, path, this.deps.events);
     if (invalid) return { waiting: invalid }; // never pulled: no error to retry, the spec must change
     const policy =
       c.imagePullPolicy === 'Always' ? 'always' : c.imagePullPolicy === 'Never' ? 'never' : 'if-missing';
+    const ref = podRef(pod, path);
+    let startedAt = 0;
+    const onPull = (): void => {
+      startedAt = this.deps.clock.now();
+      this.deps.events.record(ref, 'Normal', 'Pulling', `Pulling image "${c.image}"`);
+    };
+    const auth = policy === 'never' ? undefined : credentialsFor(c.image, this.pullSecrets(pod));
+    let image: ImageInfo;
     try {
-      await this.deps.runtime.ensureImage(c.image, policy);
+      image = await this.deps.runtime.ensureImage(c.image, policy, { onPull, ...(auth ? { auth } : {}) });
     } catch (err) {
       const now = this.deps.clock.now();
       const reason = policy === 'never' ? 'ErrImageNeverPull' : 'ErrImagePull';
-      this.deps.events.record(podRef(pod, path), 'Warning', 'Failed', errorMessage(err));
+      this.deps.events.record(ref, 'Warning', 'Failed', errorMessage(err));
       this.deps.pullBackoff.next(pullBackoffKey(pod.metadata.uid, c.image), now);
       // Come back soon to report ImagePullBackOff, as the kubelet's next sync does; the retry waits for the back-off.
       return {
@@ -331,12 +361,19 @@ export class Executor {
         retryAt: now + PULL_ERROR_REPORT_MS,
       };
     }
-    this.deps.events.record(
-      podRef(pod, path),
-      'Normal',
-      'Pulled',
-      `Container image "${c.image}" already present on machine`,
-    );
+    if (image.pulled) {
+      const took = goDuration(this.deps.clock.now() - startedAt);
+      const size = image.size !== undefined ? ` Image size: ${image.size} bytes.` : '';
+      const message = `Successfully pulled image "${c.image}" in ${took} (${took} including waiting).${size}`;
+      this.deps.events.record(ref, 'Normal', 'Pulled', message);
+    } else {
+      this.deps.events.record(
+        ref,
+        'Normal',
+        'Pulled',
+        `Container image "${c.image}" already present on machine`,
+      );
+    }
     return undefined;
   }
 

@@ -1,0 +1,234 @@
+// Private registries on the real engine: Debian's docker-registry (the CNCF distribution registry) started
+// here on loopback with htpasswd auth and TLS from a CA made here (openssl), trusted by dockerd through
+// /etc/docker/certs.d/<host:port>/ca.crt. An image pushed there is pulled by a pod with a dockerconfigjson
+// image pull secret; without it, or with a wrong password, the pod shows ErrImagePull with the registry's
+// answer, then ImagePullBackOff. Pull events are worded as upstream's.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import Docker from 'dockerode';
+import { nopLogger } from '../../agent/log';
+import { DockerRuntime } from '../../agent/runtime/docker-runtime';
+import { freePort } from '../../tools/free-port';
+import { Harness } from '../helpers/harness';
+
+const NS = '/api/v1/namespaces/default';
+const USER = 'mk-user';
+const PASSWORD = 'mk-registry-pw-5521';
+
+/** Installs what the test needs on a fresh machine (Debian packages), once. */
+function ensurePackages(): void {
+  const missing = [
+    ['docker-registry', '/usr/bin/docker-registry'],
+    ['apache2-utils', '/usr/bin/htpasswd'],
+  ].filter(([, bin]) => !existsSync(bin ?? ''));
+  if (missing.length === 0) return;
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  execFileSync('apt-get', ['update', '-q'], { env, stdio: 'ignore' });
+  execFileSync(
+    'apt-get',
+    ['install', '-y', '-q', '--no-install-recommends', ...missing.map(([p]) => p ?? '')],
+    {
+      env,
+      stdio: 'ignore',
+    },
+  );
+}
+
+/** A CA and a server certificate for 127.0.0.1 signed by it (EC keys: fast). */
+function makeTls(dir: string): void {
+  const ssl = (...args: string[]): void => void execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  ssl(
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.crt',
+    '-days',
+    '1',
+    '-subj',
+    '/CN=minikubelet test CA',
+  );
+  ssl('req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
+  writeFileSync(join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1\n');
+  ssl(
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.crt',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'server.crt',
+    '-days',
+    '1',
+    '-extfile',
+    'ext.cnf',
+  );
+}
+
+async function waitForPort(port: number, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const open = await new Promise<boolean>((resolve) => {
+      const s = connect(port, '127.0.0.1', () => {
+        s.end();
+        resolve(true);
+      });
+      s.on('error', () => resolve(false));
+    });
+    if (open) return;
+    if (Date.now() > deadline) throw new Error(`the registry did not listen on ${port}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Follows a push or pull stream; an error line in it fails. */
+function follow(docker: Docker, stream: NodeJS.ReadableStream): Promise<void> {
+  return new Promise((resolve, reject) => {
+    docker.modem.followProgress(stream, (err: Error | null, out: { error?: string }[]) => {
+      const failed = err ?? out.find((o) => o.error);
+      if (failed) reject(failed instanceof Error ? failed : new Error(String(failed.error)));
+      else resolve();
+    });
+  });
+}
+
+const dockerConfig = (host: string, password: string): string =>
+  JSON.stringify({
+    auths: {
+      [host]: { username: USER, password, auth: Buffer.from(`${USER}:${password}`).toString('base64') },
+    },
+  });
+
+describe('private registries: image pull secrets against a real registry (htpasswd, TLS)', function () {
+  this.timeout(120_000);
+  const docker = new Docker();
+  let dir: string;
+  let certsDir: string;
+  let registry: ChildProcess | undefined;
+  let host: string;
+  let image: string;
+  let h: Harness;
+
+  before(async () => {
+    ensurePackages();
+    dir = mkdtempSync(join(tmpdir(), 'mk-registry-'));
+    makeTls(dir);
+    writeFileSync(join(dir, 'htpasswd'), execFileSync('htpasswd', ['-Bbn', USER, PASSWORD]));
+    const port = await freePort();
+    host = `127.0.0.1:${port}`;
+    image = `${host}/mk/private:v1`;
+    writeFileSync(
+      join(dir, 'config.yml'),
+      [
+        'version: 0.1',
+        'log: { level: error }',
+        `storage: { filesystem: { rootdirectory: ${join(dir, 'data')} } }`,
+        `http: { addr: "${host}", tls: { certificate: ${join(dir, 'server.crt')}, key: ${join(dir, 'server.key')} } }`,
+        `auth: { htpasswd: { realm: minikubelet-test, path: ${join(dir, 'htpasswd')} } }`,
+        '',
+      ].join('\n'),
+    );
+    registry = spawn('/usr/bin/docker-registry', ['serve', join(dir, 'config.yml')], { stdio: 'ignore' });
+    // dockerd reads this directory at each pull: no restart.
+    certsDir = `/etc/docker/certs.d/${host}`;
+    mkdirSync(certsDir, { recursive: true });
+    execFileSync('cp', [join(dir, 'ca.crt'), join(certsDir, 'ca.crt')]);
+    await waitForPort(port, 10_000);
+    await docker.getImage('busybox:latest').tag({ repo: `${host}/mk/private`, tag: 'v1' });
+    const auth = { username: USER, password: PASSWORD, serveraddress: host };
+    await follow(docker, await docker.getImage(image).push({ authconfig: auth }));
+    await docker.getImage(image).remove(); // the pods must pull it
+    h = await new Harness({
+      runtime: new DockerRuntime({ logger: nopLogger }),
+      backoffInitialMs: 500,
+    }).start();
+  });
+
+  after(async () => {
+    await h?.stop();
+    await docker
+      .getImage(image)
+      .remove()
+      .catch(() => undefined);
+    registry?.kill();
+    rmSync(certsDir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const secret = async (name: string, password: string): Promise<void> => {
+    const res = await h.api.inject({
+      method: 'POST',
+      url: `${NS}/secrets`,
+      payload: {
+        kind: 'Secret',
+        metadata: { name },
+        type: 'kubernetes.io/dockerconfigjson',
+        stringData: { '.dockerconfigjson': dockerConfig(host, password) },
+      },
+    });
+    expect(res.statusCode, res.body).to.equal(201);
+  };
+  const pod = (name: string, pullSecret?: string) =>
+    h.createPod({
+      metadata: { name },
+      spec: {
+        containers: [{ name: 'app', image, command: ['sleep', '3600'] }],
+        ...(pullSecret ? { imagePullSecrets: [{ name: pullSecret }] } : {}),
+      },
+    });
+  const waiting = (name: string) => h.pod(name)?.status.containerStatuses?.[0]?.state.waiting;
+  const events = (name: string) => h.events.list({ uid: h.pod(name)?.metadata.uid ?? '' });
+
+  it('pulls with the Secret: Pulling, then Successfully pulled with time and size, then Running', async () => {
+    await secret('regcred', PASSWORD);
+    await pod('with-secret', 'regcred');
+    await h.waitFor(
+      'Running',
+      () => h.pod('with-secret')?.status.containerStatuses?.[0]?.state.running,
+      60_000,
+    );
+    const messages = events('with-secret').map((e) => `${e.reason}: ${e.message}`);
+    expect(messages).to.include(`Pulling: Pulling image "${image}"`);
+    const pulled = messages.find((m) => m.startsWith('Pulled: '));
+    expect(pulled).to.match(
+      new RegExp(
+        `^Pulled: Successfully pulled image "${image.replace(/[.[\]]/g, '\\$&')}" in ([\\d.]+m?s) \\(\\1 including waiting\\)\\. Image size: \\d+ bytes\\.$`,
+      ),
+    );
+    expect(JSON.stringify(events('with-secret'))).to.not.include(PASSWORD);
+    await docker.getImage(image).remove({ force: true }); // the next pods pull again
+  });
+
+  for (const [title, name, pullSecret] of [
+    ['without a Secret', 'no-secret', undefined],
+    ['with a wrong password', 'wrong-password', 'badcred'],
+  ] as const) {
+    it(`${title}: ErrImagePull with the registry's answer, then ImagePullBackOff`, async () => {
+      if (pullSecret) await secret(pullSecret, 'not-the-password');
+      await pod(name, pullSecret);
+      await h.waitFor('ErrImagePull', () => waiting(name)?.reason === 'ErrImagePull', 60_000);
+      const message = waiting(name)?.message ?? '';
+      expect(message).to.match(new RegExp(`^Failed to pull image "${image.replace(/[.[\]]/g, '\\$&')}": `));
+      // dockerd treats 127.0.0.0/8 as an insecure registry: without credentials, after the registry's 401 it
+      // retries over plain HTTP, and the TLS listener's refusal of that is what the engine reports.
+      const registryAnswer = pullSecret
+        ? /unauthorized: authentication required/
+        : /HTTP request to an HTTPS server/;
+      expect(message, message).to.match(registryAnswer);
+      await h.waitFor('ImagePullBackOff', () => waiting(name)?.reason === 'ImagePullBackOff', 30_000);
+      expect(waiting(name)?.message).to.equal(`Back-off pulling image "${image}"`);
+      expect(events(name).find((e) => e.reason === 'Failed')?.type).to.equal('Warning');
+    });
+  }
+});
