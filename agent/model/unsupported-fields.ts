@@ -19,9 +19,7 @@ export const UNSUPPORTED_FIELDS = {
     'PodSpec.runtimeClassName',
     'PodSpec.os',
   ],
-  'no service account tokens yet: nothing to mount': [
-    'PodSpec.automountServiceAccountToken',
-  ],
+  'no service account tokens yet: nothing to mount': ['PodSpec.automountServiceAccountToken'],
   'env from files and resource fields not implemented yet (ConfigMap and Secret keys are)': [
     'EnvVarSource.fileKeyRef',
     'EnvVarSource.resourceFieldRef',
