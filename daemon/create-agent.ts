@@ -1,7 +1,7 @@
 // The wiring: the only place that builds the parts and connects them. The daemon (daemon/main.ts) runs it
 // on the Docker runtime; the tests run exactly this wiring with a test runtime, clock, logger or proxy.
 import { existsSync, mkdirSync } from 'node:fs';
-import { hostname, networkInterfaces } from 'node:os';
+import { availableParallelism, hostname, networkInterfaces, totalmem } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { type Clock, systemClock } from '../agent/clock';
 import { EventRecorder } from '../agent/events/recorder';
@@ -35,6 +35,9 @@ import { rotateEncryptionKey } from './rotate-key';
 import { WatchHub } from '../agent/store/watch-hub';
 import { Executor } from '../agent/sync/executor';
 import { type ClusterDns, PodFiles, readHostResolvConf } from '../agent/sync/pod-files';
+import { PodVolumes } from '../agent/sync/pod-volumes';
+import { type ConfigObjects, noConfigObjects } from '../agent/volumes/config-source';
+import { type Tmpfs, hostTmpfs } from '../agent/volumes/tmpfs';
 import { podLogs } from '../agent/sync/pod-logs';
 import { podStreams } from '../agent/sync/pod-streams';
 import { PodManager } from '../agent/sync/pod-manager';
@@ -64,6 +67,10 @@ export interface AgentOptions {
   hostResolvConf?: () => string;
   /** Serve DNS on the pod network's gateway (default); off for in-memory runtimes, whose gateway is not real. */
   podDns?: boolean;
+  /** ConfigMaps and Secrets for volumes (none until those kinds are stored). */
+  configObjects?: ConfigObjects;
+  /** How Secret volumes get memory-backed (mount(8) by default). */
+  tmpfs?: Tmpfs;
   /** Where the ClusterIP -> endpoint table goes (the daemon's IptablesProxy); none: Services are not proxied. */
   serviceProxy?: ServiceProxy;
 }
@@ -171,6 +178,16 @@ export function createAgent(o: AgentOptions): Agent {
     return net.info;
   };
   const files = new PodFiles(config.dataDir);
+  const configObjects = o.configObjects ?? noConfigObjects;
+  const volumes = new PodVolumes({
+    files,
+    runtime,
+    config: configObjects,
+    node: { cpuCores: availableParallelism(), memoryBytes: totalmem() },
+    tmpfs: o.tmpfs ?? hostTmpfs,
+    clock,
+    logger: logger.child({ component: 'volumes' }),
+  });
   const backoff = new BackoffTable(o.backoffInitialMs);
   const pullBackoff = new BackoffTable(o.backoffInitialMs);
   const hostResolvConf = o.hostResolvConf ?? readHostResolvConf();
@@ -182,6 +199,7 @@ export function createAgent(o: AgentOptions): Agent {
     logger: syncLogger,
     events,
     files,
+    volumes,
     dns,
     network,
     backoff,
@@ -202,6 +220,7 @@ export function createAgent(o: AgentOptions): Agent {
     clock,
     logger: syncLogger,
     files,
+    volumes,
     backoff,
     pullBackoff,
     hostIP: () => net.info?.gateway ?? '',

@@ -1,7 +1,7 @@
 // Defaults the API server fills in before validation (pkg/apis/core/v1/defaults.go), with one documented
 // difference unless --pull-latest-always: an unset imagePullPolicy is IfNotPresent even for :latest,
 // because this node is usually offline.
-import type { Container, Pod } from './pod';
+import type { Container, DownwardAPIVolumeFile, Pod } from './pod';
 import { isObject } from './shape';
 
 export interface DefaultOptions {
@@ -50,6 +50,14 @@ export function applyPodDefaults(pod: Pod, o: DefaultOptions = {}): Pod {
   for (const v of spec.volumes ?? []) {
     if (!isObject(v)) continue;
     if (!v.hostPath && !v.emptyDir && Object.keys(v).length === 1) v.emptyDir = {};
+    // SetDefaults_{ConfigMap,Secret,DownwardAPI,Projected}VolumeSource: files are 0644 unless told otherwise.
+    for (const t of ['configMap', 'secret', 'downwardAPI', 'projected'] as const) {
+      const src = v[t];
+      if (isObject(src)) src.defaultMode ??= 0o644;
+    }
+    const files: unknown = v.downwardAPI?.items;
+    for (const item of Array.isArray(files) ? (files as DownwardAPIVolumeFile[]) : [])
+      if (isObject(item?.fieldRef)) item.fieldRef.apiVersion ??= 'v1';
   }
   return pod;
 }

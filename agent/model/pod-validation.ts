@@ -9,6 +9,7 @@ import { validateContainerPorts } from './validation/ports';
 import { validateRestartPolicyAndProbes } from './validation/probes';
 import { validateSecurityContext } from './validation/security-context';
 import { validateVolumeMounts } from './validation/volume-mounts';
+import { validateVolumeSource, volumeTypes } from './validation/volume-sources';
 import type { Container, Pod } from './pod';
 
 const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
@@ -115,20 +116,21 @@ function validateVolumes(pod: Pod, out: FieldError[]): void {
     validateName(v?.name, `${field}.name`, dns1123LabelProblems, out);
     if (v?.name && names.has(v.name)) out.push(fieldError('Duplicate', `${field}.name`, v.name));
     if (v?.name) names.add(v.name);
-    const sources = [v?.emptyDir, v?.hostPath].filter((s) => s !== undefined).length;
-    if (sources === 0)
+    const types = volumeTypes(v);
+    if (types.length === 0)
       out.push(
         fieldError(
           'Required',
           field,
           undefined,
-          'must specify a volume type (emptyDir or hostPath are supported)',
+          'must specify a volume type (emptyDir, hostPath, configMap, secret, downwardAPI or projected are supported)',
         ),
       );
-    if (sources > 1)
+    for (const t of types.slice(1))
       out.push(
-        fieldError('Forbidden', `${field}.hostPath`, undefined, 'may not specify more than 1 volume type'),
+        fieldError('Forbidden', `${field}.${t}`, undefined, 'may not specify more than 1 volume type'),
       );
+    if (v) validateVolumeSource(v, field, out);
     if (v?.hostPath && (typeof v.hostPath.path !== 'string' || !v.hostPath.path.startsWith('/'))) {
       out.push(fieldError('Invalid', `${field}.hostPath.path`, v.hostPath.path, 'must be an absolute path'));
     } else if (v?.hostPath?.path.includes(':')) {

@@ -70,6 +70,8 @@ export interface VolumeMount {
   mountPath: string;
   readOnly?: boolean;
   subPath?: string;
+  /** Like subPath, with $(VAR) expanded from the container's env when it starts. */
+  subPathExpr?: string;
 }
 export interface SecurityContext {
   runAsUser?: number;
@@ -112,10 +114,63 @@ export interface Container {
   [extra: string]: unknown;
 }
 
+/** One key of a ConfigMap or Secret as a file (`path` relative to the volume, `mode` its permission bits). */
+export interface KeyToPath {
+  key: string;
+  path: string;
+  mode?: number;
+}
+export interface ConfigMapVolumeSource {
+  name?: string;
+  items?: KeyToPath[];
+  defaultMode?: number;
+  optional?: boolean;
+}
+export interface SecretVolumeSource {
+  secretName?: string;
+  items?: KeyToPath[];
+  defaultMode?: number;
+  optional?: boolean;
+}
+export interface ObjectFieldSelector {
+  fieldPath: string;
+  apiVersion?: string;
+}
+export interface ResourceFieldSelector {
+  resource: string;
+  containerName?: string;
+  divisor?: string;
+}
+export interface DownwardAPIVolumeFile {
+  path: string;
+  fieldRef?: ObjectFieldSelector;
+  resourceFieldRef?: ResourceFieldSelector;
+  mode?: number;
+}
+export interface DownwardAPIVolumeSource {
+  items?: DownwardAPIVolumeFile[];
+  defaultMode?: number;
+}
+/** One source of a projected volume (serviceAccountToken and the others are listed as unsupported). */
+export interface VolumeProjection {
+  configMap?: { name?: string; items?: KeyToPath[]; optional?: boolean };
+  secret?: { name?: string; items?: KeyToPath[]; optional?: boolean };
+  downwardAPI?: { items?: DownwardAPIVolumeFile[] };
+  [extra: string]: unknown;
+}
+export interface ProjectedVolumeSource {
+  sources?: VolumeProjection[];
+  defaultMode?: number;
+}
+
 export interface Volume {
   name: string;
   emptyDir?: { medium?: '' | 'Memory'; sizeLimit?: string };
   hostPath?: { path: string; type?: string };
+  configMap?: ConfigMapVolumeSource;
+  secret?: SecretVolumeSource;
+  downwardAPI?: DownwardAPIVolumeSource;
+  projected?: ProjectedVolumeSource;
   [extra: string]: unknown;
 }
 

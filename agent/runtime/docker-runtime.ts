@@ -414,6 +414,15 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
+  async volumePath(name: string): Promise<string> {
+    try {
+      const info = (await this.docker.getVolume(name).inspect()) as { Mountpoint: string };
+      return info.Mountpoint;
+    } catch (err) {
+      throw wrap(err, `inspect volume ${name}`);
+    }
+  }
+
   async removeVolume(name: string): Promise<void> {
     try {
       await this.docker.getVolume(name).remove();

@@ -1,6 +1,9 @@
 // A stateful in-memory ContainerRuntime for unit tests: containers move through created, running and
 // exited; every call is recorded; errors can be queued per method; exits are driven by the test or by a
 // behaviour function.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Clock } from '../clock';
 import { MiniKubeletError } from '../errors';
@@ -42,6 +45,7 @@ export class MemoryRuntime implements ContainerRuntime {
   readonly containers = new Map<string, ObservedContainer & { spec?: ContainerSpec; logs: string[] }>();
   readonly images = new Set<string>(['busybox', 'busybox:latest', 'docker.io/busybox']);
   readonly volumes = new Set<string>();
+  private volumeRoot: string | undefined;
   behaviour: Behaviour = () => 'run';
   execBehaviour: ExecBehaviour = () => ({ exitCode: 0, output: '' });
   /** exec and attach sessions (memory-exec.ts). */
@@ -234,6 +238,17 @@ export class MemoryRuntime implements ContainerRuntime {
     await Promise.resolve();
     this.call('removeVolume', name);
     this.volumes.delete(name);
+    if (this.volumeRoot) rmSync(join(this.volumeRoot, name), { recursive: true, force: true });
+  }
+
+  /** A real directory per volume (under the OS temp dir), so subPath resolution runs as on the engine. */
+  async volumePath(name: string): Promise<string> {
+    await Promise.resolve();
+    if (!this.volumes.has(name)) throw new MiniKubeletError('NotFound', `no volume ${name}`);
+    this.volumeRoot ??= mkdtempSync(join(tmpdir(), 'memory-volumes-'));
+    const dir = join(this.volumeRoot, name);
+    mkdirSync(dir, { recursive: true, mode: 0o755 });
+    return dir;
   }
 
   async logs(id: string, options: LogOptions): Promise<Readable> {

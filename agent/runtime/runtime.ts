@@ -153,6 +153,8 @@ export interface ContainerRuntime extends StreamingRuntime {
   /** Names of managed volumes, optionally of one pod. */
   listVolumes(podUid?: string): Promise<string[]>;
   removeVolume(name: string): Promise<void>;
+  /** Where a volume's files are on the host (subPath is resolved inside it); the volume must exist. */
+  volumePath(name: string): Promise<string>;
   logs(id: string, options: LogOptions): Promise<Readable>;
   /** Runs a command in a running container; resolves with exit code and output. */
   exec(id: string, command: string[], timeoutMs: number): Promise<{ exitCode: number; output: string }>;

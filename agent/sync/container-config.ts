@@ -4,7 +4,6 @@ import type { Container, Pod } from '../model/pod';
 import { parseQuantity } from '../model/quantity';
 import { specHash } from '../planner/spec-hash';
 import type { ContainerSpec, Mount } from '../runtime/runtime';
-import { volumeName } from '../runtime/labels';
 
 export interface ContainerContext {
   pod: Pod;
@@ -16,17 +15,12 @@ export interface ContainerContext {
   files: { resolvConf: string; hosts: string };
   /** `NAME=value`, resolved by container-env.ts. */
   env: string[];
+  /** The container's volume mounts, resolved (PodVolumes.mounts). */
+  volumeMounts: Mount[];
 }
 
-function mounts(c: Container, ctx: ContainerContext): Mount[] {
-  const volumes = new Map((ctx.pod.spec.volumes ?? []).map((v) => [v.name, v]));
-  const out: Mount[] = [];
-  for (const m of c.volumeMounts ?? []) {
-    const v = volumes.get(m.name);
-    if (!v) continue;
-    const source = v.hostPath ? v.hostPath.path : volumeName(ctx.pod.metadata.uid, v.name);
-    out.push({ source, target: m.mountPath, readOnly: m.readOnly ?? false, volume: !v.hostPath });
-  }
+function mounts(ctx: ContainerContext): Mount[] {
+  const out = [...ctx.volumeMounts];
   const own = new Set(out.map((m) => m.target));
   if (!own.has('/etc/resolv.conf')) out.push({ source: ctx.files.resolvConf, target: '/etc/resolv.conf' });
   if (!own.has('/etc/hosts')) out.push({ source: ctx.files.hosts, target: '/etc/hosts' });
@@ -60,7 +54,7 @@ export function containerSpec(c: Container, ctx: ContainerContext): ContainerSpe
     env: ctx.env,
     ...(c.workingDir ? { workingDir: c.workingDir } : {}),
     ...(user ? { user } : {}),
-    mounts: mounts(c, ctx),
+    mounts: mounts(ctx),
     readOnlyRootfs: sc?.readOnlyRootFilesystem ?? false,
     privileged: sc?.privileged ?? false,
     ...(sc?.capabilities?.add?.length ? { capAdd: sc.capabilities.add } : {}),

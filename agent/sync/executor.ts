@@ -28,6 +28,8 @@ import { type ConfigLookup, resolveEnv, skippedKeysMessage } from './container-e
 import { runHandler } from './handlers';
 import { prepareHostPath } from './host-path';
 import { type ClusterDns, PodFiles, podHostname } from './pod-files';
+import type { PodVolumes } from './pod-volumes';
+import { MissingSource } from '../volumes/volume-payload';
 import { fieldPath, podRef } from './pod-ref';
 import { invalidImage, sandboxMade, sandboxRefused } from './start-failures';
 import type { RunResult, StepResult } from './step-result';
@@ -40,6 +42,7 @@ export interface ExecutorDeps {
   logger: Logger;
   events: EventRecorder;
   files: PodFiles;
+  volumes: PodVolumes;
   dns: ClusterDns;
   network: () => NetworkInfo;
   /** Crash-loop back-off of containers. */
@@ -63,6 +66,8 @@ type Handlers = { [K in ActionType]: Handler<K> };
 
 const POST_START_TIMEOUT_MS = 30_000;
 const START_ERROR_RETRY_MS = 10_000;
+/** A volume source still missing is looked for again this often (its creation wakes the pod sooner). */
+const MOUNT_RETRY_MS = 10_000;
 
 /** What a step found: a waiting reason, a retry time, an error. */
 type Outcome = Omit<StepResult, 'action' | 'target' | 'ok'>;
@@ -196,6 +201,16 @@ export class Executor {
         'SandboxChanged',
         'Pod sandbox changed, it will be killed and re-created.',
       );
+    }
+    const mountFailed = this.deps.volumes.setUp(pod);
+    if (mountFailed) {
+      const { volume, error } = mountFailed;
+      const message = `MountVolume.SetUp failed for volume "${volume}" : ${errorMessage(error)}`;
+      this.deps.events.record(podRef(pod), 'Warning', 'FailedMount', message);
+      // A missing ConfigMap or Secret is a wait, not a failure: its creation wakes the pod at once.
+      if (error instanceof MissingSource)
+        return [result(a, { retryAt: this.deps.clock.now() + MOUNT_RETRY_MS })];
+      throw error;
     }
     const held: Mount[] = [];
     for (const v of pod.spec.volumes ?? []) {
@@ -416,15 +431,25 @@ export class Executor {
       return failed('CreateContainerConfigError', err);
     }
     const files = this.deps.files.write(pod, podIP, this.deps.dns);
+    const hostIP = network.gateway;
+    // subPathExpr expands from the container's resolved env, as the kubelet's makeMounts.
+    const vars = new Map(env.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
+    let volumeMounts: Mount[];
+    try {
+      volumeMounts = await this.deps.volumes.mounts(pod, c, vars);
+    } catch (err) {
+      return failed('CreateContainerConfigError', err);
+    }
     const spec = containerSpec(c, {
       pod,
       kind: a.kind,
       restartCount: a.restartCount,
       sandboxId: sandbox.id,
       podIP,
-      hostIP: network.gateway,
+      hostIP,
       files,
       env,
+      volumeMounts,
     });
     let id: string;
     try {

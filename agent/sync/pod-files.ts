@@ -94,6 +94,13 @@ export class PodFiles {
     this.hostDataDir = dataDir;
   }
 
+  /** A path under the data dir as the engine sees it (other paths are the host's already). */
+  hostPathOf(path: string): string {
+    if (path === this.dataDir || path.startsWith(`${this.dataDir}/`))
+      return this.hostDataDir + path.slice(this.dataDir.length);
+    return path;
+  }
+
   dir(uid: string): string {
     return join(this.dataDir, 'pods', uid);
   }

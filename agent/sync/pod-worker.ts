@@ -15,6 +15,7 @@ import type { ObjectStore } from '../store/object-store';
 import type { Executor } from './executor';
 import { type PodRuntimeState, foldResults } from './step-result';
 import type { PodFiles } from './pod-files';
+import type { PodVolumes } from './pod-volumes';
 import type { Prober } from './prober';
 import type { EventRecorder } from '../events/recorder';
 import { PodView } from '../planner/pod-view';
@@ -26,6 +27,7 @@ export interface PodWorkerDeps {
   clock: Clock;
   logger: Logger;
   files: PodFiles;
+  volumes: PodVolumes;
   backoff: BackoffTable;
   pullBackoff: BackoffTable;
   hostIP: () => string;
@@ -143,6 +145,8 @@ export class PodWorker {
     } catch (err) {
       failure = err instanceof Error ? err : new Error(String(err)); // the status still tells; retried below
     }
+    // Sources (a ConfigMap, a Secret, the pod's labels) may have changed: running containers see it.
+    this.deps.volumes.refresh(pod);
     observed = await this.deps.runtime.listContainers(this.uid);
     this.track(pod, observed);
     this.writeStatus(observed);
@@ -219,6 +223,7 @@ export class PodWorker {
     if (pod && live)
       this.logger.info('stopping pod', { gracePeriodSeconds: graceSeconds(pod), containers: live });
     await this.execute(pod, observed, plan);
+    this.deps.volumes.tearDown(this.uid);
     this.deps.files.remove(this.uid);
     this.deps.backoff.forget({ podUid: this.uid });
     this.deps.pullBackoff.forget({ podUid: this.uid });

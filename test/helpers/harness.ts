@@ -15,6 +15,7 @@ import { DockerRuntime } from '../../agent/runtime/docker-runtime';
 import { IptablesProxy } from '../../agent/proxy/iptables-proxy';
 import type { ObjectStore } from '../../agent/store/object-store';
 import type { PodManager } from '../../agent/sync/pod-manager';
+import { hostTmpfs, noTmpfs } from '../../agent/volumes/tmpfs';
 import { scratchConfig } from '../../tools/scratch-config';
 
 export interface HarnessOptions extends Partial<Omit<AgentOptions, 'config' | 'runtime'>> {
@@ -48,6 +49,8 @@ export class Harness {
       nodeName: 'test-node',
       hostResolvConf: () => '',
       podDns: options.runtime instanceof DockerRuntime,
+      // Secret volumes on a real tmpfs only when containers really mount them.
+      ...(options.runtime instanceof DockerRuntime ? {} : { tmpfs: noTmpfs }),
       ...options,
       config,
       logger: options.logger ?? nopLogger,
@@ -84,7 +87,9 @@ export class Harness {
         await this.runtime.removeContainer(c.id);
       for (const v of await this.runtime.listVolumes(pod.metadata.uid)) await this.runtime.removeVolume(v);
     }
-    if (this.ownsDataDir) rmSync(this.dataDir, { recursive: true, force: true });
+    if (!this.ownsDataDir) return;
+    hostTmpfs.unmountUnder(this.dataDir); // Secret volumes of pods still there
+    rmSync(this.dataDir, { recursive: true, force: true });
   }
 
   async createPod(body: unknown): Promise<Pod> {

@@ -259,6 +259,60 @@ describe('hostile requests (api, memory runtime)', () => {
       );
     });
 
+    it('subPath and subPathExpr: relative, no .., not both (422 as upstream)', async () => {
+      const vol = { spec: { volumes: [{ name: 'v', emptyDir: {} }] } };
+      const mount = (m: object) => pod(vol, { volumeMounts: [{ name: 'v', mountPath: '/x', ...m }] });
+      const f = 'spec.containers[0].volumeMounts[0]';
+      await invalid(mount({ subPath: '../../../../etc' }), `${f}.subPath`, "must not contain '..'");
+      await invalid(mount({ subPath: 'a/../b' }), `${f}.subPath`, "must not contain '..'");
+      await invalid(mount({ subPath: '/etc' }), `${f}.subPath`, 'must be a relative path');
+      await invalid(mount({ subPathExpr: '$(X)/../y' }), `${f}.subPathExpr`, "must not contain '..'");
+      await invalid(
+        mount({ subPath: 'a', subPathExpr: 'b' }),
+        `${f}.subPathExpr`,
+        'subPathExpr and subPath are mutually exclusive',
+      );
+    });
+
+    it('configMap, secret, downwardAPI and projected sources are validated as upstream', async () => {
+      const v = (source: object) => pod({ spec: { volumes: [{ name: 'v', ...source }] } });
+      const f = 'spec.volumes[0]';
+      await invalid(v({ configMap: {} }), `${f}.configMap.name`, 'Required value');
+      await invalid(v({ secret: {} }), `${f}.secret.secretName`, 'Required value');
+      await invalid(
+        v({ configMap: { name: 'c', items: [{ key: 'k', path: '..data' }] } }),
+        `${f}.configMap.items[0].path`,
+        "must not start with '..'",
+      );
+      await invalid(
+        v({ secret: { secretName: 's', defaultMode: 0o1000 } }),
+        `${f}.secret.defaultMode`,
+        'must be a number between 0 and 0777 (octal), both inclusive',
+      );
+      await invalid(
+        v({ downwardAPI: { items: [{ path: 'x', fieldRef: { fieldPath: 'status.podIP' } }] } }),
+        `${f}.downwardAPI.items[0].fieldRef.fieldPath`,
+        'Unsupported value',
+      );
+      await invalid(
+        v({
+          projected: {
+            sources: [
+              { configMap: { name: 'c', items: [{ key: 'a', path: 'p' }] } },
+              { secret: { name: 's', items: [{ key: 'b', path: 'p' }] } },
+            ],
+          },
+        }),
+        `${f}.projected.sources[1]`,
+        'conflicting duplicate paths',
+      );
+      await invalid(
+        v({ configMap: { name: 'c' }, secret: { secretName: 's' } }),
+        `${f}.configMap`,
+        'may not specify more than 1 volume type',
+      );
+    });
+
     it("mount paths and host paths cannot smuggle bind options through ':'", async () => {
       await invalid(
         pod(

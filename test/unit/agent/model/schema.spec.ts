@@ -271,6 +271,14 @@ export const TYPES_AGREE: true[] = [
   true satisfies Agrees<Hand.HttpGetAction, Upstream.V1HTTPGetAction>,
   true satisfies Agrees<Hand.TcpSocketAction, Upstream.V1TCPSocketAction>,
   true satisfies Agrees<Hand.Volume, Upstream.V1Volume>,
+  true satisfies Agrees<Hand.KeyToPath, Upstream.V1KeyToPath>,
+  true satisfies Agrees<Hand.ConfigMapVolumeSource, Upstream.V1ConfigMapVolumeSource>,
+  true satisfies Agrees<Hand.SecretVolumeSource, Upstream.V1SecretVolumeSource>,
+  true satisfies Agrees<Hand.DownwardAPIVolumeSource, Upstream.V1DownwardAPIVolumeSource>,
+  true satisfies Agrees<Hand.DownwardAPIVolumeFile, Upstream.V1DownwardAPIVolumeFile>,
+  true satisfies Agrees<Hand.ResourceFieldSelector, Upstream.V1ResourceFieldSelector>,
+  true satisfies Agrees<Hand.ProjectedVolumeSource, Upstream.V1ProjectedVolumeSource>,
+  true satisfies Agrees<Hand.VolumeProjection, Upstream.V1VolumeProjection>,
   true satisfies Agrees<Hand.PodDnsConfig, Upstream.V1PodDNSConfig>,
   true satisfies Agrees<Hand.PodStatus, Upstream.V1PodStatus>,
   true satisfies Agrees<Hand.PodCondition, Upstream.V1PodCondition>,
@@ -310,6 +318,34 @@ export const FIELDS_COVERED: true[] = [
   true satisfies Covers<Hand.HttpGetAction, Upstream.V1HTTPGetAction, 'HTTPGetAction'>,
   true satisfies Covers<Hand.TcpSocketAction, Upstream.V1TCPSocketAction, 'TCPSocketAction'>,
   true satisfies Covers<Hand.Volume, Upstream.V1Volume, 'Volume'>,
+  true satisfies Covers<Hand.KeyToPath, Upstream.V1KeyToPath, 'KeyToPath'>,
+  true satisfies Covers<
+    Hand.ConfigMapVolumeSource,
+    Upstream.V1ConfigMapVolumeSource,
+    'ConfigMapVolumeSource'
+  >,
+  true satisfies Covers<Hand.SecretVolumeSource, Upstream.V1SecretVolumeSource, 'SecretVolumeSource'>,
+  true satisfies Covers<
+    Hand.DownwardAPIVolumeSource,
+    Upstream.V1DownwardAPIVolumeSource,
+    'DownwardAPIVolumeSource'
+  >,
+  true satisfies Covers<
+    Hand.DownwardAPIVolumeFile,
+    Upstream.V1DownwardAPIVolumeFile,
+    'DownwardAPIVolumeFile'
+  >,
+  true satisfies Covers<
+    Hand.ResourceFieldSelector,
+    Upstream.V1ResourceFieldSelector,
+    'ResourceFieldSelector'
+  >,
+  true satisfies Covers<
+    Hand.ProjectedVolumeSource,
+    Upstream.V1ProjectedVolumeSource,
+    'ProjectedVolumeSource'
+  >,
+  true satisfies Covers<Hand.VolumeProjection, Upstream.V1VolumeProjection, 'VolumeProjection'>,
   true satisfies Covers<Hand.PodDnsConfig, Upstream.V1PodDNSConfig, 'PodDNSConfig'>,
   true satisfies Covers<ObjectMeta, Upstream.V1ObjectMeta, 'ObjectMeta'>,
   true satisfies Covers<HandService.ServiceSpec, Upstream.V1ServiceSpec, 'ServiceSpec'>,

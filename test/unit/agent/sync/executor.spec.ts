@@ -16,6 +16,9 @@ import { MemoryRuntime } from '../../../../agent/runtime/memory-runtime';
 import type { ObservedContainer } from '../../../../agent/runtime/runtime';
 import { Executor } from '../../../../agent/sync/executor';
 import { PodFiles } from '../../../../agent/sync/pod-files';
+import { PodVolumes } from '../../../../agent/sync/pod-volumes';
+import { noConfigObjects } from '../../../../agent/volumes/config-source';
+import { noTmpfs } from '../../../../agent/volumes/tmpfs';
 import { type PodRuntimeState, foldResults } from '../../../../agent/sync/step-result';
 import { aContainer, aPod, aSidecar } from '../../../helpers/builders';
 
@@ -60,12 +63,22 @@ describe('agent/sync/executor (memory runtime)', () => {
     await rt.ensureNetwork('mk-test', '10.245.0.0/16');
     events = new EventRecorder({ clock, logger: nopLogger, host: 'test-node' });
     dataDir = mkdtempSync(join(tmpdir(), 'mk-executor-'));
+    const files = new PodFiles(dataDir);
     executor = new Executor({
       runtime: rt,
       clock,
       logger: nopLogger,
       events,
-      files: new PodFiles(dataDir),
+      files,
+      volumes: new PodVolumes({
+        files,
+        runtime: rt,
+        config: noConfigObjects,
+        node: { cpuCores: 2, memoryBytes: 2 ** 30 },
+        tmpfs: noTmpfs,
+        clock,
+        logger: nopLogger,
+      }),
       dns: { nameserver: '10.245.0.1', domain: 'cluster.local', hostResolvConf: () => '' },
       network: () => ({ name: 'mk-test', subnet: '10.245.0.0/16', gateway: '10.245.0.1' }),
       backoff: new BackoffTable(),

@@ -1,0 +1,170 @@
+// The pod's volumes on this node: the configMap, secret, downwardAPI and projected volumes written under
+// <data-dir>/pods/<uid>/volumes/kubernetes.io~<plugin>/<name> by the atomic writer (secret and projected ones
+// on a tmpfs), rewritten when their sources change; and each container's mounts, subPath resolved safely.
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Clock } from '../clock';
+import { MiniKubeletError, errorMessage } from '../errors';
+import type { Logger } from '../log';
+import type { Container, Pod, Volume, VolumeMount } from '../model/pod';
+import { volumeName } from '../runtime/labels';
+import type { ContainerRuntime, Mount } from '../runtime/runtime';
+import { AtomicWriter } from '../volumes/atomic-writer';
+import type { ConfigObjects } from '../volumes/config-source';
+import type { NodeAllocatable } from '../volumes/downward-api';
+import { checkSubPath, expandSubPathExpr, resolveSubPath, safeMakeDir } from '../volumes/subpath';
+import type { Tmpfs } from '../volumes/tmpfs';
+import { pluginOf, volumePayload } from '../volumes/volume-payload';
+import type { PodFiles } from './pod-files';
+
+export interface PodVolumesDeps {
+  files: PodFiles;
+  runtime: ContainerRuntime;
+  config: ConfigObjects;
+  node: NodeAllocatable;
+  tmpfs: Tmpfs;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** A volume that could not be set up: the FailedMount event names it. */
+export interface SetUpFailure {
+  volume: string;
+  error: unknown;
+}
+
+/** Secret and projected volumes are memory-backed, as the kubelet's (a wrapped emptyDir of medium Memory). */
+const inMemory = (v: Volume): boolean => v.secret !== undefined || v.projected !== undefined;
+
+export class PodVolumes {
+  /** `uid/volume` whose every source was immutable when written: never read again. */
+  private readonly frozen = new Set<string>();
+  private warnedNoTmpfs = false;
+
+  constructor(private readonly deps: PodVolumesDeps) {}
+
+  private dir(pod: Pod, v: Volume, plugin: string): string {
+    return join(this.deps.files.dir(pod.metadata.uid), 'volumes', plugin, v.name);
+  }
+
+  /** Writes every file-backed volume of the pod (before its sandbox); the first failure, if any. */
+  setUp(pod: Pod): SetUpFailure | undefined {
+    for (const v of pod.spec.volumes ?? []) {
+      const plugin = pluginOf(v);
+      if (!plugin) continue;
+      try {
+        this.write(pod, v, plugin);
+      } catch (error) {
+        return { volume: v.name, error };
+      }
+    }
+    return undefined;
+  }
+
+  /** Rewrites the volumes whose content changed; a missing source leaves the files as they were. */
+  refresh(pod: Pod): void {
+    for (const v of pod.spec.volumes ?? []) {
+      const plugin = pluginOf(v);
+      if (!plugin || this.frozen.has(`${pod.metadata.uid}/${v.name}`)) continue;
+      if (!existsSync(this.dir(pod, v, plugin))) continue; // not set up yet: the sandbox's creation does it
+      try {
+        this.write(pod, v, plugin);
+      } catch (err) {
+        this.deps.logger.debug('volume not refreshed', { volume: v.name, error: errorMessage(err) });
+      }
+    }
+  }
+
+  private write(pod: Pod, v: Volume, plugin: string): void {
+    const payload = volumePayload(pod, v, this.deps.config, this.deps.node);
+    const dir = this.dir(pod, v, plugin);
+    if (!existsSync(dir)) {
+      mkdirSync(dir, { recursive: true, mode: 0o755 });
+      if (inMemory(v)) this.memoryBacked(dir);
+    }
+    const written = new AtomicWriter(dir, () => new Date(this.deps.clock.now())).write(payload.files);
+    if (written) this.deps.logger.debug('volume written', { volume: v.name, files: payload.files.size });
+    if (payload.immutable) this.frozen.add(`${pod.metadata.uid}/${v.name}`);
+  }
+
+  private memoryBacked(dir: string): void {
+    if (this.deps.tmpfs.mount(dir)) return;
+    if (!this.warnedNoTmpfs)
+      this.deps.logger.warn('cannot mount a tmpfs: secret volumes are written to the data dir', { dir });
+    this.warnedNoTmpfs = true;
+  }
+
+  /** Unmounts the pod's tmpfs volumes, so its directory can be removed. */
+  tearDown(uid: string): void {
+    this.deps.tmpfs.unmountUnder(this.deps.files.dir(uid));
+    for (const key of this.frozen) if (key.startsWith(`${uid}/`)) this.frozen.delete(key);
+  }
+
+  /**
+   * The container's volume mounts for the engine; subPath and subPathExpr resolved inside the volume
+   * (makeMounts). Throws the kubelet's CreateContainerConfigError message.
+   */
+  async mounts(pod: Pod, c: Container, env: ReadonlyMap<string, string>): Promise<Mount[]> {
+    const volumes = new Map((pod.spec.volumes ?? []).map((v) => [v.name, v]));
+    const out: Mount[] = [];
+    for (const m of c.volumeMounts ?? []) {
+      const v = volumes.get(m.name);
+      if (!v) continue;
+      out.push(await this.mount(pod, c, v, m, env));
+    }
+    return out;
+  }
+
+  private async mount(
+    pod: Pod,
+    c: Container,
+    v: Volume,
+    m: VolumeMount,
+    env: ReadonlyMap<string, string>,
+  ): Promise<Mount> {
+    const plugin = pluginOf(v);
+    // Files the agent writes are read-only in containers, as the kubelet mounts them.
+    const readOnly = (m.readOnly ?? false) || plugin !== undefined;
+    const sub = m.subPathExpr ? expandSubPathExpr(m.subPathExpr, env) : (m.subPath ?? '');
+    if (!sub) {
+      if (v.hostPath) return { source: v.hostPath.path, target: m.mountPath, readOnly };
+      if (plugin)
+        return {
+          source: this.deps.files.hostPathOf(this.dir(pod, v, plugin)),
+          target: m.mountPath,
+          readOnly,
+        };
+      return { source: volumeName(pod.metadata.uid, v.name), target: m.mountPath, readOnly, volume: true };
+    }
+    checkSubPath(sub);
+    const root = v.hostPath
+      ? v.hostPath.path
+      : plugin
+        ? this.dir(pod, v, plugin)
+        : await this.deps.runtime.volumePath(volumeName(pod.metadata.uid, v.name));
+    const quoted = `volumeMount "${m.name}" of container "${c.name}"`;
+    try {
+      safeMakeDir(root, sub);
+    } catch (err) {
+      // As the kubelet: the details (host paths) go to the log, not to the user.
+      this.deps.logger.warn('cannot create a subPath directory', {
+        mount: m.name,
+        container: c.name,
+        error: errorMessage(err),
+      });
+      throw new MiniKubeletError('RuntimeError', `failed to create subPath directory for ${quoted}`);
+    }
+    let target: string;
+    try {
+      target = resolveSubPath(root, sub);
+    } catch (err) {
+      this.deps.logger.warn('cannot prepare a subPath', {
+        mount: m.name,
+        container: c.name,
+        error: errorMessage(err),
+      });
+      throw new MiniKubeletError('RuntimeError', `failed to prepare subPath for ${quoted}`);
+    }
+    return { source: this.deps.files.hostPathOf(target), target: m.mountPath, readOnly };
+  }
+}

@@ -1,0 +1,134 @@
+// subPath and subPathExpr as the kubelet resolves them when a container starts (kubelet_pods.go makeMounts,
+// pkg/volume/util/subpath): expand $(VAR) from the container's env, refuse absolute paths and `..`, create
+// a missing directory inside the volume, then resolve symlinks and prove the result stays inside the volume
+// by opening every component again with O_NOFOLLOW (a symlink swapped in meanwhile fails the open).
+// Node has no openat(2): `/proc/self/fd/<dir fd>/<name>` opens `name` inside the directory we hold open.
+import {
+  closeSync,
+  constants,
+  fchmodSync,
+  fstatSync,
+  statSync,
+  mkdirSync,
+  openSync,
+  realpathSync,
+} from 'node:fs';
+import { join, relative } from 'node:path';
+import { MiniKubeletError } from '../errors';
+
+const DIR_FLAGS = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
+const ANY_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+
+const inFd = (fd: number, name: string): string => `/proc/self/fd/${fd}/${name}`;
+
+/** The path's components, `.` and empty ones dropped. */
+const parts = (path: string): string[] => path.split('/').filter((p) => p !== '' && p !== '.');
+
+/**
+ * ExpandContainerVolumeMounts: `$(VAR)` from the container's env (`$$` is a literal `$`); a variable that is
+ * unset or empty fails, naming every such variable, as the kubelet does.
+ */
+export function expandSubPathExpr(expr: string, env: ReadonlyMap<string, string>): string {
+  const missing = new Set<string>();
+  const out = expr.replace(/\$\$|\$\(([^)]*)\)/g, (match, name: string | undefined) => {
+    if (match === '$$') return '$';
+    const value = env.get(name ?? '');
+    if (!value) missing.add(name ?? '');
+    return value ?? '';
+  });
+  if (missing.size)
+    throw new MiniKubeletError('RuntimeError', `missing value for ${[...missing].sort().join(', ')}`);
+  return out;
+}
+
+/** makeMounts' own checks of the (expanded) subPath, with its words. */
+export function checkSubPath(subPath: string): void {
+  if (subPath.startsWith('/'))
+    throw new MiniKubeletError('RuntimeError', `error SubPath \`${subPath}\` must not be an absolute path`);
+  if (subPath.split('/').includes('..'))
+    throw new MiniKubeletError(
+      'RuntimeError',
+      `unable to provision SubPath \`${subPath}\`: must not contain '..'`,
+    );
+}
+
+function within(path: string, root: string): boolean {
+  return path === root || path.startsWith(`${root}/`);
+}
+
+function escapes(path: string, root: string): MiniKubeletError {
+  return new MiniKubeletError('RuntimeError', `path ${path} is outside of allowed base ${root}`);
+}
+
+/** Exists, following symlinks (a dangling link counts as missing, and mkdir then refuses it). */
+function exists(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * doSafeMakeDir: creates the missing directories of `sub` under `root` (mode: the root's), after checking
+ * that the part that exists resolves inside the root. Each new directory is made inside the one held open.
+ */
+export function safeMakeDir(root: string, sub: string): void {
+  const base = realpathSync(root);
+  const comps = parts(sub);
+  let n = 0;
+  while (n < comps.length && exists(join(base, ...comps.slice(0, n + 1)))) n++;
+  if (n === comps.length) return;
+  const existing = realpathSync(join(base, ...comps.slice(0, n)));
+  if (!within(existing, base)) throw escapes(existing, base);
+  const mode = fstatMode(base);
+  let fd = openDir(existing);
+  try {
+    for (const c of comps.slice(n)) {
+      mkdirSync(inFd(fd, c));
+      const child = openSync(inFd(fd, c), DIR_FLAGS);
+      fchmodSync(child, mode); // mkdir applied the umask
+      closeSync(fd);
+      fd = child;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function openDir(path: string): number {
+  return openSync(path, DIR_FLAGS);
+}
+
+function fstatMode(path: string): number {
+  const fd = openDir(path);
+  try {
+    return fstatSync(fd).mode & 0o7777;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * doBindSubPath's checks: the symlink-free path of `sub` inside `root`, proven by walking it again from the
+ * root with O_NOFOLLOW on every component. Throws when it leads outside the root.
+ */
+export function resolveSubPath(root: string, sub: string): string {
+  const base = realpathSync(root);
+  const target = realpathSync(join(base, ...parts(sub)));
+  if (!within(target, base)) throw escapes(target, base);
+  let fd = openDir(base);
+  try {
+    const comps = parts(relative(base, target));
+    comps.forEach((c, i) => {
+      const last = i === comps.length - 1;
+      const child = openSync(inFd(fd, c), last ? ANY_FLAGS : DIR_FLAGS);
+      closeSync(fd);
+      fd = child;
+    });
+  } finally {
+    closeSync(fd);
+  }
+  return target;
+}

@@ -1,0 +1,54 @@
+// Memory-backed directories for Secret volumes, as the kubelet mounts a tmpfs for each one: the agent runs
+// as root on the host and calls mount(8). Where mounting is not permitted (the agent in a container without
+// CAP_SYS_ADMIN), `mount` reports false and the caller decides (docs/configuration.md).
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+export interface Tmpfs {
+  /** Mounts a tmpfs on `dir` (an existing, empty directory); false when that is not permitted here. */
+  mount(dir: string): boolean;
+  /** Unmounts every mount at or under `dir`, deepest first. */
+  unmountUnder(dir: string): void;
+  isMounted(dir: string): boolean;
+}
+
+/** Mount points from /proc/self/mountinfo (field 5, octal escapes decoded). */
+function mountPoints(): string[] {
+  let text: string;
+  try {
+    text = readFileSync('/proc/self/mountinfo', 'utf8');
+  } catch {
+    return [];
+  }
+  return text
+    .split('\n')
+    .map((l) => l.split(' ')[4] ?? '')
+    .filter((p) => p)
+    .map((p) => p.replace(/\\([0-7]{3})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8))));
+}
+
+export const hostTmpfs: Tmpfs = {
+  mount(dir) {
+    const r = spawnSync('mount', ['-t', 'tmpfs', '-o', 'mode=0755,nosuid,nodev', 'tmpfs', dir], {
+      stdio: 'ignore',
+      timeout: 10_000,
+    });
+    return r.status === 0;
+  },
+  unmountUnder(dir) {
+    const under = mountPoints()
+      .filter((p) => p === dir || p.startsWith(`${dir}/`))
+      .sort((a, b) => b.length - a.length);
+    for (const p of under) spawnSync('umount', ['-l', p], { stdio: 'ignore', timeout: 10_000 });
+  },
+  isMounted(dir) {
+    return mountPoints().includes(dir);
+  },
+};
+
+/** No tmpfs (unit tests, or mounting turned off): Secret volumes are plain directories. */
+export const noTmpfs: Tmpfs = {
+  mount: () => false,
+  unmountUnder: () => undefined,
+  isMounted: () => false,
+};
