@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { nopLogger } from '../../agent/log';
 import type { Pod } from '../../agent/model/pod';
 import { DockerRuntime } from '../../agent/runtime/docker-runtime';
+import { parse as parseYaml } from 'yaml';
 import { FakeConfigObjects } from '../helpers/fake-config';
 import { Harness } from '../helpers/harness';
 
@@ -265,6 +266,24 @@ describe('volumes (real engine)', function () {
     while (Date.now() - t0 < 1000 && text !== 'v=2') text = await sh('cfg', 'cat /cm/conf/app.conf');
     expect(text).to.equal('v=2');
     expect(await sh('cfg', 'ls /all; cat /one.conf')).to.equal('app.conf\nother\nv=1'); // subPath files stay
+  });
+
+  it('the seed example: the init container renders a Secret into a file; the app reads only that file', async () => {
+    config.put('Secret', 'db-credentials', { data: { password: b64('s3cr3t') } });
+    const manifest = parseYaml(
+      readFileSync(join(__dirname, '../../../docs/examples/secret-render.yaml'), 'utf8'),
+    );
+    await h.createPod(manifest);
+    await running('render-config');
+    let out = '';
+    for (let i = 0; i < 40 && !out.includes('No such file'); i++) {
+      out = (await h.api.inject({ url: '/pods/render-config/log' })).body;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(out).to.equal('host=db\nuser=app\npassword=s3cr3t\nls: /secrets: No such file or directory\n');
+    expect(pod('render-config').spec.containers[0]!.volumeMounts!.map((m) => m.name)).to.deep.equal([
+      'rendered',
+    ]);
   });
 
   it('an immutable ConfigMap is never read again', async () => {
