@@ -36,7 +36,7 @@ import { WatchHub } from '../agent/store/watch-hub';
 import { Executor } from '../agent/sync/executor';
 import { type ClusterDns, PodFiles, readHostResolvConf } from '../agent/sync/pod-files';
 import { PodVolumes } from '../agent/sync/pod-volumes';
-import { type ConfigObjects, noConfigObjects } from '../agent/volumes/config-source';
+import { type ConfigObjects, fromConfigSources } from '../agent/volumes/config-source';
 import { type Tmpfs, hostTmpfs } from '../agent/volumes/tmpfs';
 import { podLogs } from '../agent/sync/pod-logs';
 import { podStreams } from '../agent/sync/pod-streams';
@@ -67,7 +67,7 @@ export interface AgentOptions {
   hostResolvConf?: () => string;
   /** Serve DNS on the pod network's gateway (default); off for in-memory runtimes, whose gateway is not real. */
   podDns?: boolean;
-  /** ConfigMaps and Secrets for volumes (none until those kinds are stored). */
+  /** ConfigMaps and Secrets for volumes (tests); the stores' otherwise. */
   configObjects?: ConfigObjects;
   /** How Secret volumes get memory-backed (mount(8) by default). */
   tmpfs?: Tmpfs;
@@ -178,7 +178,7 @@ export function createAgent(o: AgentOptions): Agent {
     return net.info;
   };
   const files = new PodFiles(config.dataDir);
-  const configObjects = o.configObjects ?? noConfigObjects;
+  const configObjects = o.configObjects ?? fromConfigSources(configSources);
   const volumes = new PodVolumes({
     files,
     runtime,

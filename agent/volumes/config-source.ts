@@ -1,5 +1,7 @@
-// What volumes read ConfigMaps and Secrets through: the stored objects by name and a change signal. The
-// daemon adapts the stores to it; until ConfigMaps and Secrets exist it has none (noConfigObjects).
+// What volumes read ConfigMaps and Secrets through: the files of a stored object by name and a change
+// signal; fromConfigSources adapts the read port over the stores (agent/ports/config-sources.ts).
+import type { ConfigSources } from '../ports/config-sources';
+
 export type ConfigKind = 'ConfigMap' | 'Secret';
 
 /** A ConfigMap or Secret as volumes need it; values are the file contents. */
@@ -30,4 +32,15 @@ export function configObject(
     files.set(k, kind === 'Secret' ? Buffer.from(v, 'base64') : Buffer.from(v, 'utf8'));
   for (const [k, v] of Object.entries(object.binaryData ?? {})) files.set(k, Buffer.from(v, 'base64'));
   return { files, immutable: object.immutable === true };
+}
+
+/** The volumes' view of the ConfigMap and Secret stores. */
+export function fromConfigSources(sources: ConfigSources): ConfigObjects {
+  return {
+    get(kind, namespace, name) {
+      const o = kind === 'ConfigMap' ? sources.configMap(namespace, name) : sources.secret(namespace, name);
+      return o ? configObject(kind, o) : undefined;
+    },
+    onChange: (listener) => sources.onChange((c) => listener(c.kind, c.namespace, c.name)),
+  };
 }

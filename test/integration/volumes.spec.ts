@@ -9,7 +9,6 @@ import { nopLogger } from '../../agent/log';
 import type { Pod } from '../../agent/model/pod';
 import { DockerRuntime } from '../../agent/runtime/docker-runtime';
 import { parse as parseYaml } from 'yaml';
-import { FakeConfigObjects } from '../helpers/fake-config';
 import { Harness } from '../helpers/harness';
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
@@ -18,13 +17,11 @@ describe('volumes (real engine)', function () {
   this.timeout(60_000);
   let h: Harness;
   let hostDir: string;
-  const config = new FakeConfigObjects();
   before(async () => {
     hostDir = mkdtempSync(join(tmpdir(), 'mk-vol-host-'));
     h = await new Harness({
       runtime: new DockerRuntime({ logger: nopLogger }),
       backoffInitialMs: 500,
-      configObjects: config,
       flags: [`--allow-host-path=${hostDir}`],
     }).start();
   });
@@ -33,6 +30,16 @@ describe('volumes (real engine)', function () {
     rmSync(hostDir, { recursive: true, force: true });
   });
 
+  /** Creates or replaces a ConfigMap or Secret through the API (Secret `data` in base64). */
+  const config = {
+    async put(kind: 'ConfigMap' | 'Secret', name: string, body: object): Promise<void> {
+      const url = `/api/v1/namespaces/default/${kind.toLowerCase()}s`;
+      const payload = { apiVersion: 'v1', kind, metadata: { name }, ...body };
+      let res = await h.api.inject({ method: 'POST', url, payload });
+      if (res.statusCode === 409) res = await h.api.inject({ method: 'PUT', url: `${url}/${name}`, payload });
+      if (res.statusCode >= 300) throw new Error(`${kind} ${name}: ${res.statusCode} ${res.body}`);
+    },
+  };
   const pod = (name: string): Pod => h.pod(name)!;
   const idOf = (name: string, i = 0): string =>
     pod(name).status.containerStatuses![i]!.containerID!.slice('docker://'.length);
@@ -206,11 +213,11 @@ describe('volumes (real engine)', function () {
   });
 
   it('configMap, secret and projected volumes: items, modes, a tmpfs for secrets, updates within a second', async () => {
-    config.put('ConfigMap', 'cm', {
+    await config.put('ConfigMap', 'cm', {
       data: { 'app.conf': 'v=1', other: 'o' },
       binaryData: { bin: b64('\x00\x01') },
     });
-    config.put('Secret', 'sec', { data: { password: b64('hunter2') } });
+    await config.put('Secret', 'sec', { data: { password: b64('hunter2') } });
     await create('cfg', {
       volumes: [
         {
@@ -255,12 +262,12 @@ describe('volumes (real engine)', function () {
       'grep " /sec " /proc/mounts | cut -d" " -f3',
     ].join('; ');
     expect(await sh('cfg', script)).to.equal(
-      'v=1\n600\n644\n644\n400\n 00 01\nhunter2\n0\nohunter2default\n',
+      'v=1\n600\n644\n644\n400\n 00 01\nhunter2\n0\nohunter2default\ntmpfs\n',
     );
     // The Secret's files are on a tmpfs on the host (never on its disk).
     const dir = join(h.dataDir, 'pods', pod('cfg').metadata.uid, 'volumes/kubernetes.io~secret/sec');
     expect(readFileSync('/proc/self/mountinfo', 'utf8')).to.match(new RegExp(` ${dir} [^\\n]* - tmpfs `));
-    config.put('ConfigMap', 'cm', { data: { 'app.conf': 'v=2', other: 'o' } });
+    await config.put('ConfigMap', 'cm', { data: { 'app.conf': 'v=2', other: 'o' } });
     const t0 = Date.now();
     let text = '';
     while (Date.now() - t0 < 1000 && text !== 'v=2') text = await sh('cfg', 'cat /cm/conf/app.conf');
@@ -269,7 +276,7 @@ describe('volumes (real engine)', function () {
   });
 
   it('the seed example: the init container renders a Secret into a file; the app reads only that file', async () => {
-    config.put('Secret', 'db-credentials', { data: { password: b64('s3cr3t') } });
+    await config.put('Secret', 'db-credentials', { data: { password: b64('s3cr3t') } });
     const manifest = parseYaml(
       readFileSync(join(__dirname, '../../../docs/examples/secret-render.yaml'), 'utf8'),
     );
@@ -287,13 +294,15 @@ describe('volumes (real engine)', function () {
   });
 
   it('an immutable ConfigMap is never read again', async () => {
-    config.put('ConfigMap', 'frozen', { data: { k: 'one' }, immutable: true });
+    await config.put('ConfigMap', 'frozen', { data: { k: 'one' }, immutable: true });
     await create('imm', {
       volumes: [{ name: 'f', configMap: { name: 'frozen' } }],
       containers: [sleeper('app', [{ name: 'f', mountPath: '/f' }])],
     });
     await running('imm');
-    config.put('ConfigMap', 'frozen', { data: { k: 'two' }, immutable: true }); // what a bypass would do
+    // The API refuses the change (immutable); a write past it, straight to the store, is never read.
+    const stored = h.agent.configMaps.get('default', 'frozen')!;
+    h.agent.configMaps.update({ ...stored, data: { k: 'two' } }, { specChanged: true });
     await new Promise((r) => setTimeout(r, 500));
     expect(await sh('imm', 'cat /f/k')).to.equal('one');
   });
@@ -309,9 +318,12 @@ describe('volumes (real engine)', function () {
     const ev = h.events.list({ uid: pod('late').metadata.uid }).find((e) => e.reason === 'FailedMount')!;
     expect(ev.type).to.equal('Warning');
     expect(ev.message).to.equal('MountVolume.SetUp failed for volume "x" : configmap "later" not found');
-    expect(pod('late').status.containerStatuses?.[0]?.state.waiting?.reason).to.equal('ContainerCreating');
+    await h.waitFor(
+      'ContainerCreating',
+      () => pod('late').status.containerStatuses?.[0]?.state.waiting?.reason === 'ContainerCreating',
+    );
     expect(pod('late').status.phase).to.equal('Pending');
-    config.put('ConfigMap', 'later', { data: { k: 'here' } });
+    await config.put('ConfigMap', 'later', { data: { k: 'here' } });
     const t0 = Date.now();
     await running('late');
     expect(Date.now() - t0).to.be.below(5_000);
