@@ -4,12 +4,14 @@ import { contractTests } from '../../contract/runtime-contract';
 import { configEnvScenarios } from '../../scenarios/config-env';
 import { podLifecycleScenarios } from '../../scenarios/pod-lifecycle';
 import { tutorialScenario } from '../../scenarios/tutorial';
+import { volumeScenarios } from '../../scenarios/volumes';
 import { scenarioSummary } from '../../scenarios/world';
 import { memoryWorld } from '../../scenarios/worlds/memory';
 
 podLifecycleScenarios(memoryWorld);
 configEnvScenarios(memoryWorld);
 tutorialScenario(memoryWorld);
+volumeScenarios(memoryWorld);
 
 // The counts, at the end of the run (a root hook): the same scenarios run on the other runtime in the other suite.
 after(() => console.log(`  ${scenarioSummary()}; runtime contract: ${contractTests()} tests`));
