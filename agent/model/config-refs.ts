@@ -40,7 +40,7 @@ export function configRefs(pod: Pod): ConfigRefs {
   for (const c of [...(pod.spec.initContainers ?? []), ...pod.spec.containers]) addContainer(c, refs);
   for (const v of pod.spec.volumes ?? []) {
     addSource(v, refs);
-    const projected = v['projected'] as { sources?: Record<string, unknown>[] } | undefined;
+    const projected = v['projected'];
     for (const s of projected?.sources ?? []) addSource(s, refs);
   }
   for (const s of pod.spec.imagePullSecrets ?? []) if (s.name) refs.secrets.add(s.name);
