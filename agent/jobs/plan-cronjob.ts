@@ -5,11 +5,12 @@
 // concurrencyPolicy allows.
 import { isoTime } from '../clock';
 import {
-  BATCH_V1,
+  BATCH_API_VERSION,
   type CronJob,
   type CronJobStatus,
   type Job,
   type ObjectReference,
+  type OwnerReference,
   SCHEDULED_TIMESTAMP,
   controllerRef,
   jobFinished,
@@ -18,7 +19,7 @@ import { Schedule } from './cron-schedule';
 
 export type CronJobAction =
   /** SuccessfulCreate; the Job joins the active list once the store has it. */
-  | { type: 'createJob'; job: Job; reason: string }
+  | { type: 'createJob'; job: JobBody; reason: string }
   /** SuccessfulDelete (`Deleted job <name>`). */
   | { type: 'deleteJob'; name: string; reason: string }
   | { type: 'event'; eventType: 'Normal' | 'Warning'; reason: string; message: string };
@@ -33,8 +34,8 @@ export interface CronJobPlan {
 /** Upstream gives up counting missed start times past this many (TooManyMissedTimes). */
 const MAX_MISSED = 100;
 
-const refOf = (job: Job): ObjectReference => ({
-  apiVersion: BATCH_V1,
+export const refOf = (job: Job): ObjectReference => ({
+  apiVersion: BATCH_API_VERSION,
   kind: 'Job',
   name: job.metadata.name,
   namespace: job.metadata.namespace,
@@ -45,11 +46,25 @@ const refOf = (job: Job): ObjectReference => ({
 /** RFC 1123 with a numeric zone, in UTC, as Go's time.RFC1123Z. */
 const rfc1123z = (ms: number): string => new Date(ms).toUTCString().replace('GMT', '+0000');
 
+/** A Job as the CronJob asks the server to create it (the server fills uid, timestamps and defaults). */
+export interface JobBody {
+  apiVersion: 'batch/v1';
+  kind: 'Job';
+  metadata: {
+    name: string;
+    namespace: string;
+    labels: Record<string, string>;
+    annotations: Record<string, string>;
+    ownerReferences: OwnerReference[];
+  };
+  spec: Job['spec'];
+}
+
 /** The Job a CronJob makes for a scheduled time. */
-export function jobFor(cj: CronJob, scheduled: number, schedule: Schedule): Job {
+export function jobFor(cj: CronJob, scheduled: number, schedule: Schedule): JobBody {
   const t = cj.spec.jobTemplate;
   return {
-    apiVersion: BATCH_V1,
+    apiVersion: BATCH_API_VERSION,
     kind: 'Job',
     metadata: {
       name: `${cj.metadata.name}-${Math.floor(scheduled / 60_000)}`,
@@ -57,12 +72,8 @@ export function jobFor(cj: CronJob, scheduled: number, schedule: Schedule): Job 
       labels: { ...t.metadata?.labels },
       annotations: { ...t.metadata?.annotations, [SCHEDULED_TIMESTAMP]: schedule.format(scheduled) },
       ownerReferences: [controllerRef(cj)],
-      uid: '',
-      creationTimestamp: '',
-      resourceVersion: '',
     },
     spec: structuredClone(t.spec),
-    status: {},
   };
 }
 

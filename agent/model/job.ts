@@ -2,7 +2,7 @@
 import type { ObjectMeta } from './meta';
 import type { PodSpec } from './pod';
 
-export const BATCH_V1 = 'batch/v1';
+export const BATCH_API_VERSION = 'batch/v1';
 
 /** The labels and annotations upstream's Job controller puts on its pods. */
 export const JOB_NAME_LABEL = 'batch.kubernetes.io/job-name';

@@ -1,0 +1,142 @@
+// The CronJob controller's executor: runs planCronJob for a CronJob whenever it or one of its Jobs changes
+// (store events, within milliseconds), at its next scheduled time (a timer on the injected clock) and on
+// the periodic resync; creates and deletes Jobs through the Job registry and records upstream's events.
+import type { Clock } from '../clock';
+import { errorCode, errorMessage, isNotFound } from '../errors';
+import type { EventRecorder, InvolvedObject } from '../events/recorder';
+import type { Logger } from '../log';
+import { type CronJob, type Job, controllerOf, ownedBy } from '../model/job';
+import type { ObjectStore } from '../store/object-store';
+import { type CronJobAction, planCronJob, refOf } from './plan-cronjob';
+import { SyncQueue, keyOf, splitKey } from './sync-queue';
+
+export interface CronJobControllerDeps {
+  cronJobs: ObjectStore<CronJob>;
+  jobs: ObjectStore<Job>;
+  /** Creates a Job from a body (the Job registry: decoding, defaults, validation). */
+  createJob: (raw: unknown, namespace: string) => Job;
+  /** Deletes a Job with its pods. */
+  deleteJob: (namespace: string, name: string) => void;
+  events: EventRecorder;
+  clock: Clock;
+  logger: Logger;
+  resyncMs: number;
+  /** Delete the Jobs of a deleted CronJob here (when no garbage collector does). */
+  collectJobs?: boolean;
+}
+
+const cronJobRef = (cj: CronJob): InvolvedObject => ({
+  kind: 'CronJob',
+  name: cj.metadata.name,
+  namespace: cj.metadata.namespace,
+  uid: cj.metadata.uid,
+});
+
+export class CronJobController {
+  private readonly queue: SyncQueue;
+  private readonly unsubscribe: (() => void)[] = [];
+  private cancelResync: (() => void) | undefined;
+
+  constructor(private readonly deps: CronJobControllerDeps) {
+    this.queue = new SyncQueue({ clock: deps.clock, logger: deps.logger, sync: (key) => this.sync(key) });
+  }
+
+  start(): void {
+    const { cronJobs, jobs } = this.deps;
+    this.unsubscribe.push(
+      cronJobs.onChange(({ type, object }) => {
+        const key = keyOf(object.metadata.namespace, object.metadata.name);
+        if (type !== 'DELETED') return this.queue.add(key);
+        this.queue.forget(key);
+        if (this.deps.collectJobs)
+          for (const j of this.jobsOf(object)) this.deleteJob(j.metadata.namespace, j.metadata.name);
+      }),
+      jobs.onChange(({ object }) => {
+        const owner = controllerOf(object.metadata);
+        if (owner?.kind === 'CronJob') this.queue.add(keyOf(object.metadata.namespace, owner.name));
+      }),
+    );
+    this.resync();
+  }
+
+  stop(): void {
+    for (const u of this.unsubscribe) u();
+    this.unsubscribe.length = 0;
+    this.cancelResync?.();
+    this.queue.stop();
+  }
+
+  /** Syncs every CronJob marked by a change now (tests). */
+  drain(): void {
+    this.queue.drain();
+  }
+
+  private resync(): void {
+    for (const cj of this.deps.cronJobs.list())
+      this.queue.add(keyOf(cj.metadata.namespace, cj.metadata.name));
+    this.cancelResync = this.deps.clock.setTimer(() => this.resync(), this.deps.resyncMs);
+  }
+
+  private jobsOf(cj: CronJob): Job[] {
+    return this.deps.jobs.list(cj.metadata.namespace).filter((j) => ownedBy(j.metadata, cj.metadata.uid));
+  }
+
+  sync(key: string): void {
+    const [namespace, name] = splitKey(key);
+    const cj = this.deps.cronJobs.get(namespace, name);
+    if (!cj) return;
+    const plan = planCronJob(cj, this.jobsOf(cj), this.deps.clock.now());
+    const created = plan.actions.flatMap((a) => this.run(cj, a));
+    // Upstream lists a Job it has just made at once.
+    if (created.length) plan.status.active = [...(plan.status.active ?? []), ...created.map(refOf)];
+    const fresh = this.deps.cronJobs.get(namespace, name);
+    if (
+      fresh?.metadata.uid === cj.metadata.uid &&
+      JSON.stringify(fresh.status) !== JSON.stringify(plan.status)
+    ) {
+      // Persisted: lastScheduleTime decides what runs after a restart.
+      this.deps.cronJobs.update({ ...fresh, status: plan.status }, { specChanged: false, persist: true });
+    }
+    if (plan.requeueAt !== undefined) this.queue.addAt(key, plan.requeueAt);
+  }
+
+  /** Carries out one action; returns the Job it created, if any. */
+  private run(cj: CronJob, a: CronJobAction): Job[] {
+    const { events } = this.deps;
+    const ns = cj.metadata.namespace;
+    switch (a.type) {
+      case 'createJob':
+        try {
+          const job = this.deps.createJob(a.job, ns);
+          events.record(cronJobRef(cj), 'Normal', 'SuccessfulCreate', `Created job ${job.metadata.name}`);
+          return [job];
+        } catch (err) {
+          if (errorCode(err) !== 'AlreadyExists')
+            events.record(
+              cronJobRef(cj),
+              'Warning',
+              'FailedCreate',
+              `Error creating job: ${errorMessage(err)}`,
+            );
+          return [];
+        }
+      case 'deleteJob':
+        if (this.deleteJob(ns, a.name))
+          events.record(cronJobRef(cj), 'Normal', 'SuccessfulDelete', `Deleted job ${a.name}`);
+        return [];
+      case 'event':
+        events.record(cronJobRef(cj), a.eventType, a.reason, a.message);
+        return [];
+    }
+  }
+
+  private deleteJob(namespace: string, name: string): boolean {
+    try {
+      this.deps.deleteJob(namespace, name);
+      return true;
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      return false;
+    }
+  }
+}

@@ -1,0 +1,158 @@
+// The Job controller's executor: runs planJob for a Job whenever the Job or one of its pods changes (within
+// milliseconds, from store events; a periodic resync is the backstop) and carries out the plan: pods through
+// the pod registry, events as upstream words them, the status written back. It decides nothing itself.
+import type { Clock } from '../clock';
+import { errorMessage, isNotFound } from '../errors';
+import type { EventRecorder, InvolvedObject } from '../events/recorder';
+import type { Logger } from '../log';
+import { type Job, TRACKING_FINALIZER, controllerOf, ownedBy } from '../model/job';
+import type { Pod } from '../model/pod';
+import type { ObjectStore } from '../store/object-store';
+import type { Registry } from '../store/registry';
+import { podFor } from './job-pods';
+import { type JobAction, planJob } from './plan-job';
+import { SyncQueue, keyOf, splitKey } from './sync-queue';
+
+export interface JobControllerDeps {
+  jobs: ObjectStore<Job>;
+  pods: ObjectStore<Pod>;
+  /** Pods are created and deleted (gracefully) through the pod registry: decoding, defaults, the node. */
+  podRegistry: Pick<Registry<Pod>, 'create' | 'delete'>;
+  /** Deletes a Job whose ttlSecondsAfterFinished ran out, with its pods. */
+  deleteJob: (namespace: string, name: string) => void;
+  events: EventRecorder;
+  clock: Clock;
+  logger: Logger;
+  resyncMs: number;
+  /** Delete the pods of a deleted Job here (when no garbage collector does). */
+  collectPods?: boolean;
+}
+
+export const jobRef = (job: Job): InvolvedObject => ({
+  kind: 'Job',
+  name: job.metadata.name,
+  namespace: job.metadata.namespace,
+  uid: job.metadata.uid,
+});
+
+export class JobController {
+  private readonly queue: SyncQueue;
+  private readonly unsubscribe: (() => void)[] = [];
+  private cancelResync: (() => void) | undefined;
+
+  constructor(private readonly deps: JobControllerDeps) {
+    this.queue = new SyncQueue({ clock: deps.clock, logger: deps.logger, sync: (key) => this.sync(key) });
+  }
+
+  start(): void {
+    const { jobs, pods } = this.deps;
+    this.unsubscribe.push(
+      jobs.onChange(({ type, object }) => {
+        const key = keyOf(object.metadata.namespace, object.metadata.name);
+        if (type !== 'DELETED') return this.queue.add(key);
+        this.queue.forget(key);
+        if (this.deps.collectPods) this.collect(object);
+      }),
+      pods.onChange(({ object }) => {
+        const owner = controllerOf(object.metadata);
+        if (owner?.kind === 'Job') this.queue.add(keyOf(object.metadata.namespace, owner.name));
+      }),
+    );
+    this.resync();
+  }
+
+  stop(): void {
+    for (const u of this.unsubscribe) u();
+    this.unsubscribe.length = 0;
+    this.cancelResync?.();
+    this.queue.stop();
+  }
+
+  /** Syncs every Job marked by a change now (tests). */
+  drain(): void {
+    this.queue.drain();
+  }
+
+  private resync(): void {
+    for (const job of this.deps.jobs.list()) this.queue.add(keyOf(job.metadata.namespace, job.metadata.name));
+    this.cancelResync = this.deps.clock.setTimer(() => this.resync(), this.deps.resyncMs);
+  }
+
+  private podsOf(job: Job): Pod[] {
+    return this.deps.pods.list(job.metadata.namespace).filter((p) => ownedBy(p.metadata, job.metadata.uid));
+  }
+
+  sync(key: string): void {
+    const [namespace, name] = splitKey(key);
+    const job = this.deps.jobs.get(namespace, name);
+    if (!job) return;
+    const plan = planJob(job, this.podsOf(job), this.deps.clock.now());
+    for (const a of plan.actions) this.run(job, a);
+    const fresh = this.deps.jobs.get(namespace, name);
+    if (
+      fresh?.metadata.uid === job.metadata.uid &&
+      JSON.stringify(fresh.status) !== JSON.stringify(plan.status)
+    ) {
+      // Persisted: the counters hold pods whose tracking finalizer is gone.
+      this.deps.jobs.update({ ...fresh, status: plan.status }, { specChanged: false, persist: true });
+    }
+    if (plan.requeueAt !== undefined) this.queue.addAt(key, plan.requeueAt);
+  }
+
+  private run(job: Job, a: JobAction): void {
+    const { events, podRegistry } = this.deps;
+    const ns = job.metadata.namespace;
+    switch (a.type) {
+      case 'createPod':
+        try {
+          const pod = podRegistry.create(podFor(job, a.index), ns);
+          events.record(jobRef(job), 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
+        } catch (err) {
+          events.record(jobRef(job), 'Warning', 'FailedCreate', `Error creating: ${errorMessage(err)}`);
+        }
+        return;
+      case 'deletePod':
+        if (this.deletePod(ns, a.name))
+          events.record(jobRef(job), 'Normal', 'SuccessfulDelete', `Deleted pod: ${a.name}`);
+        return;
+      case 'countPod':
+        return this.uncount(ns, a.name);
+      case 'event':
+        events.record(jobRef(job), a.eventType, a.reason, a.message);
+        return;
+      case 'deleteJob':
+        this.deps.logger.info('job deleted after ttlSecondsAfterFinished', {
+          job: keyOf(ns, job.metadata.name),
+        });
+        this.deps.deleteJob(ns, job.metadata.name);
+        return;
+    }
+  }
+
+  private deletePod(namespace: string, name: string): boolean {
+    try {
+      this.deps.podRegistry.delete(namespace, name);
+      return true;
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      return false;
+    }
+  }
+
+  /** The pod's end is counted: its tracking finalizer goes (persisted, so a restart does not count it again). */
+  private uncount(namespace: string, name: string): void {
+    const pod = this.deps.pods.get(namespace, name);
+    if (!pod) return;
+    const finalizers = (pod.metadata['finalizers'] as string[] | undefined) ?? [];
+    const rest = finalizers.filter((f) => f !== TRACKING_FINALIZER);
+    const metadata = { ...pod.metadata };
+    if (rest.length) metadata['finalizers'] = rest;
+    else delete metadata['finalizers'];
+    this.deps.pods.update({ ...pod, metadata }, { specChanged: false, persist: true });
+  }
+
+  /** No garbage collector: a deleted Job's pods go with it. */
+  private collect(job: Job): void {
+    for (const pod of this.podsOf(job)) this.deletePod(pod.metadata.namespace, pod.metadata.name);
+  }
+}
