@@ -30,6 +30,8 @@ export type ErrorCode =
 export interface ErrorDetails {
   name?: string;
   kind?: string;
+  /** The API group of a kind outside core (`batch`): an Invalid Status then names `kind` and `group`. */
+  group?: string;
   causes?: FieldCause[];
 }
 

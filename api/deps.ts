@@ -4,6 +4,8 @@ import type { ConfigMap, Secret } from '../agent/model/config-objects';
 import type { EventRecorder } from '../agent/events/recorder';
 import type { Logger } from '../agent/log';
 import type { Namespace } from '../agent/model/namespace';
+import type { BatchRegistries } from '../agent/jobs/batch-registries';
+import type { CronJob, Job } from '../agent/model/job';
 import type { Pod } from '../agent/model/pod';
 import type { Endpoints, Service } from '../agent/model/service';
 import type { ServiceAccount } from '../agent/model/service-account';
@@ -17,6 +19,9 @@ import type { WorkloadRegistry } from '../agent/workloads/workload-registry';
 
 export interface ApiDeps {
   pods: ObjectStore<Pod>;
+  /** batch/v1. */
+  jobs: ObjectStore<Job>;
+  cronJobs: ObjectStore<CronJob>;
   services: ObjectStore<Service>;
   endpoints: ObjectStore<Endpoints>;
   namespaces: ObjectStore<Namespace>;
@@ -29,7 +34,7 @@ export interface ApiDeps {
     serviceAccounts: Registry<ServiceAccount>;
     deployments: WorkloadRegistry<Deployment>;
     replicaSets: WorkloadRegistry<ReplicaSet>;
-  };
+  } & BatchRegistries;
   deployments: ObjectStore<Deployment>;
   replicaSets: ObjectStore<ReplicaSet>;
   /** ConfigMaps and Secrets: their stores and registries (agent/config/). */

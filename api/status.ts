@@ -47,17 +47,25 @@ export interface KubeStatus {
   status: 'Failure' | 'Success';
   message: string;
   reason: string;
-  details?: { name?: string; kind?: string; causes?: { reason: string; message: string; field: string }[] };
+  details?: {
+    name?: string;
+    group?: string;
+    kind?: string;
+    causes?: { reason: string; message: string; field: string }[];
+  };
   code: number;
 }
 
 export function statusOf(err: MiniKubeletError): KubeStatus {
   const d = err.details;
-  const kind = d.kind ? resourceOf(d.kind) : undefined;
+  // A kind of a named group is named as upstream's Invalid names it (kind and group: kubectl prints
+  // `The Job.batch "x" is invalid`); the core kinds keep their resource name here.
+  const kind = d.kind && !d.group ? resourceOf(d.kind) : d.kind;
   const details =
     d.name !== undefined || d.causes
       ? {
           ...(d.name !== undefined ? { name: d.name } : {}),
+          ...(d.group ? { group: d.group } : {}),
           ...(kind ? { kind } : {}),
           ...(d.causes ? { causes: d.causes } : {}),
         }

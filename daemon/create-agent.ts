@@ -45,6 +45,7 @@ import { Prober } from '../agent/sync/prober';
 import { RunningInitTracker } from '../agent/sync/running-init-tracker';
 import type { Deployment, ReplicaSet } from '../agent/model/workload';
 import { buildServer } from '../api/server';
+import { type Batch, createBatch } from './create-batch';
 import { ClusterCatalog } from '../dns/cluster-catalog';
 import { dnsSourcePolicy } from '../dns/policy';
 import { DnsServer } from '../dns/server';
@@ -62,7 +63,7 @@ export interface AgentOptions {
   logger: Logger;
   clock?: Clock;
   nodeName?: string;
-  /** First crash-loop / image-pull back-off step (the kubelet's 10 s unless a test shortens it). */
+  /** First crash-loop / image-pull / failed Job pod back-off step (10 s, as upstream, unless a test shortens it). */
   backoffInitialMs?: number;
   hostResolvConf?: () => string;
   /** Serve DNS on the pod network's gateway (default); off for in-memory runtimes, whose gateway is not real. */
@@ -89,6 +90,8 @@ export interface Agent {
   readonly secrets: ObjectStore<Secret>;
   /** The read port over ConfigMaps and Secrets (agent/ports/config-sources.ts). */
   readonly configSources: ConfigSources;
+  /** batch/v1: Jobs, CronJobs and their controllers. */
+  readonly batch: Batch;
   readonly events: EventRecorder;
   readonly watches: WatchHub;
   readonly manager: PodManager;
@@ -134,6 +137,15 @@ export function createAgent(o: AgentOptions): Agent {
   const used = [...pods.list(), ...services.list(), ...configMaps.list(), ...secrets.list()].map(
     (x) => x.metadata.namespace,
   );
+  const batch = createBatch({
+    clock,
+    versions,
+    persistence,
+    pods,
+    logger,
+    resyncMs: config.resyncSeconds * 1000,
+    ...(o.backoffInitialMs !== undefined ? { backoffMs: o.backoffInitialMs } : {}),
+  });
   ensureNamespaces(namespaces, [...BUILTIN_NAMESPACES, ...used]);
   const serviceAccounts = new ObjectStore<ServiceAccount>('ServiceAccount', { clock, versions, persistence });
   // Started here, not in start(): the API may answer before the engine does, and pods need their `default`.
@@ -162,6 +174,7 @@ export function createAgent(o: AgentOptions): Agent {
   watches.track(replicaSets);
   watches.track(configMaps);
   watches.track(secrets);
+  batch.track(watches);
   events.onRecord((type, ev) => watches.publish(type, ev));
   const namespaceController = new NamespaceController({
     namespaces,
@@ -311,6 +324,8 @@ export function createAgent(o: AgentOptions): Agent {
       configMapRegistry: configMapRegistry(configMaps),
       secretRegistry: secretRegistry(secrets),
     },
+    jobs: batch.jobs,
+    cronJobs: batch.cronJobs,
     watches,
     // Each writable kind's registry: what the API's generic verbs write through.
     registries: {
@@ -320,6 +335,7 @@ export function createAgent(o: AgentOptions): Agent {
       serviceAccounts: new ServiceAccountRegistry(serviceAccounts),
       deployments: workloads.deploymentRegistry,
       replicaSets: workloads.replicaSetRegistry,
+      ...batch.registries,
     },
     deployments,
     replicaSets,
@@ -337,6 +353,7 @@ export function createAgent(o: AgentOptions): Agent {
     configMaps,
     secrets,
     configSources,
+    batch,
     events,
     watches,
     manager,
@@ -353,6 +370,7 @@ export function createAgent(o: AgentOptions): Agent {
       if (o.podDns !== false) await dnsServer.listen(dns.nameserver, 53);
       controller.start();
       namespaceController.start();
+      batch.start({ podRegistry, events });
       watches.start();
       await manager.start();
       workloads.start();
@@ -372,6 +390,7 @@ export function createAgent(o: AgentOptions): Agent {
       controller.stop();
       namespaceController.stop();
       defaultServiceAccounts.stop();
+      batch.stop();
       watches.stop();
       try {
         await Promise.all([api.close(), dnsServer.close()]);

@@ -26,6 +26,8 @@ export interface JobControllerDeps {
   resyncMs: number;
   /** Delete the pods of a deleted Job here (when no garbage collector does). */
   collectPods?: boolean;
+  /** First retry delay after a failed pod (upstream's 10 s unless a test shortens it). */
+  backoffMs?: number;
 }
 
 export const jobRef = (job: Job): InvolvedObject => ({
@@ -86,7 +88,7 @@ export class JobController {
     const [namespace, name] = splitKey(key);
     const job = this.deps.jobs.get(namespace, name);
     if (!job) return;
-    const plan = planJob(job, this.podsOf(job), this.deps.clock.now());
+    const plan = planJob(job, this.podsOf(job), this.deps.clock.now(), this.deps.backoffMs);
     for (const a of plan.actions) this.run(job, a);
     const fresh = this.deps.jobs.get(namespace, name);
     if (

@@ -110,7 +110,7 @@ class CronJobPlanner {
   /** The active list follows the Jobs: finished ones leave it (SawCompletedJob), missing ones too. */
   private followJobs(): void {
     const s = this.status;
-    const listed = new Set((s.active ?? []).map((r) => r.uid));
+    const listed = new Map((s.active ?? []).map((r) => [r.uid, r]));
     const active: ObjectReference[] = [];
     for (const job of this.jobs) {
       const done = jobFinished(job);
@@ -121,7 +121,7 @@ class CronJobPlanner {
             'UnexpectedJob',
             `Saw a job that the controller did not create or forgot: ${job.metadata.name}`,
           );
-        active.push(refOf(job));
+        active.push(listed.get(job.metadata.uid) ?? refOf(job)); // a listed Job keeps the reference made at create
         continue;
       }
       if (listed.has(job.metadata.uid))

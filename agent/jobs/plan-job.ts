@@ -63,6 +63,7 @@ class JobPlanner {
     readonly job: Job,
     readonly pods: JobPod[],
     readonly now: number,
+    private readonly backoffMs: number,
   ) {
     this.status = structuredClone(job.status);
     this.completed = parseIndexes(job.status.completedIndexes);
@@ -243,9 +244,10 @@ class JobPlanner {
       -Infinity,
       ...this.pods.filter((p) => p.phase === 'Succeeded').map((p) => p.finishedAt),
     );
-    const failures = this.pods.filter((p) => p.phase === 'Failed' && p.finishedAt > lastSuccess);
+    // A failure in the same second as the last success counts as after it (timestamps have seconds).
+    const failures = this.pods.filter((p) => p.phase === 'Failed' && p.finishedAt >= lastSuccess);
     if (failures.length === 0) return undefined;
-    const delay = Math.min(POD_FAILURE_BACKOFF_MS * 2 ** (failures.length - 1), MAX_POD_FAILURE_BACKOFF_MS);
+    const delay = Math.min(this.backoffMs * 2 ** (failures.length - 1), MAX_POD_FAILURE_BACKOFF_MS);
     return Math.max(...failures.map((p) => p.finishedAt)) + delay;
   }
 
@@ -321,6 +323,12 @@ function setCount(s: JobStatus, key: 'active', n: number): void {
 const removalOrder = (pods: JobPod[]): JobPod[] =>
   [...pods].sort((a, b) => Number(a.ready) - Number(b.ready) || b.createdAt - a.createdAt);
 
-export function planJob(job: Job, pods: readonly Pod[], now: number): JobPlan {
-  return new JobPlanner(job, pods.map(jobPod), now).plan();
+/** `backoffMs`: the first retry delay (upstream's 10 s; tests shorten it, as the kubelet's back-off). */
+export function planJob(
+  job: Job,
+  pods: readonly Pod[],
+  now: number,
+  backoffMs = POD_FAILURE_BACKOFF_MS,
+): JobPlan {
+  return new JobPlanner(job, pods.map(jobPod), now, backoffMs).plan();
 }

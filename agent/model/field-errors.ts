@@ -60,13 +60,20 @@ export function toCause(e: FieldError): FieldCause {
   };
 }
 
-/** `Pod "p" is invalid: [a, b]` with duplicates removed; brackets only for several. */
-export function invalidError(kind: string, name: string, errors: readonly FieldError[]): MiniKubeletError {
+/** `Pod "p" is invalid: [a, b]` (`Job.batch "j"` for a kind of a group) with duplicates removed; brackets only for several. */
+export function invalidError(
+  kind: string,
+  name: string,
+  errors: readonly FieldError[],
+  group?: string,
+): MiniKubeletError {
   const texts = [...new Set(errors.map((e) => `${e.field}: ${errorBody(e)}`))];
   const list = texts.length === 1 ? (texts[0] ?? '') : `[${texts.join(', ')}]`;
-  return new MiniKubeletError('Invalid', `${kind} "${name}" is invalid: ${list}`, {
+  const qualified = group ? `${kind}.${group}` : kind;
+  return new MiniKubeletError('Invalid', `${qualified} "${name}" is invalid: ${list}`, {
     name,
     kind,
+    ...(group ? { group } : {}),
     causes: errors.map(toCause),
   });
 }

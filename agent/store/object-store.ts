@@ -100,16 +100,18 @@ export class ObjectStore<T extends StoredObject> {
   }
 
   /**
-   * Stores a new object: fills uid, creationTimestamp, resourceVersion and generation. A dry run fills the
-   * same fields except resourceVersion (as the API server's dry run does) and stores nothing.
+   * Stores a new object: fills uid, creationTimestamp, resourceVersion and generation, then lets `prepare`
+   * fill what derives from them. A dry run fills the same fields except resourceVersion (as the API server's
+   * dry run does) and stores nothing.
    */
-  create(obj: T, opts: { dryRun?: boolean } = {}): T {
+  create(obj: T, opts: { dryRun?: boolean; prepare?: (obj: T) => void } = {}): T {
     const m = obj.metadata;
     const k = key(m.namespace, m.name);
     if (this.objects.has(k)) throw alreadyExists(this.kind, m.name);
     m.uid = randomUUID();
     m.creationTimestamp = isoTime(this.deps.clock.now());
     m.generation = 1;
+    opts.prepare?.(obj); // what needs the uid (a Job's generated selector)
     if (opts.dryRun) return obj;
     m.resourceVersion = this.deps.versions.next();
     this.deps.persistence.save(this.kind, obj, Number(m.resourceVersion));

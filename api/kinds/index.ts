@@ -5,8 +5,10 @@ import type { StoredObject } from '../../agent/store/object-store';
 import type { ApiDeps } from '../deps';
 import type { ResourceDefinition } from '../resources';
 import { configMapResource } from './configmaps';
+import { cronJobResource } from './cronjobs';
 import { endpointsResource } from './endpoints';
 import { eventResource } from './events';
+import { jobResource } from './jobs';
 import { namespaceResource } from './namespaces';
 import { podResource } from './pods';
 import { serviceAccountResource } from './serviceaccounts';
@@ -31,4 +33,7 @@ export const resourceDefinitions = (deps: ApiDeps): ResourceDefinition[] => [
   erase(replicaSetResource(deps)),
   erase(configMapResource(deps)),
   erase(secretResource(deps)),
+  // batch/v1
+  erase(jobResource(deps)),
+  erase(cronJobResource(deps)),
 ];

@@ -2,6 +2,7 @@
 // same ones on the memory runtime.
 import { contractTests } from '../contract/runtime-contract';
 import { configEnvScenarios } from '../scenarios/config-env';
+import { jobScenarios } from '../scenarios/jobs';
 import { podLifecycleScenarios } from '../scenarios/pod-lifecycle';
 import { tutorialScenario } from '../scenarios/tutorial';
 import { volumeScenarios } from '../scenarios/volumes';
@@ -12,6 +13,7 @@ podLifecycleScenarios(dockerWorld);
 configEnvScenarios(dockerWorld);
 tutorialScenario(dockerWorld);
 volumeScenarios(dockerWorld);
+jobScenarios(dockerWorld);
 
 // The counts, at the end of the run (a root hook): the same scenarios run on the other runtime in the other suite.
 after(() => console.log(`  ${scenarioSummary()}; runtime contract: ${contractTests()} tests`));

@@ -1,6 +1,7 @@
 // What the scenarios' containers do, said twice side by side: the shell command the real engine runs, and a
 // model of it the memory runtime plays (it runs no commands). A scenario names a program; each world runs
 // the half it can, so one scenario text holds on both runtimes.
+import type { ContainerSpec } from '../../agent/runtime/runtime';
 
 /** One run of a container: what it prints, then whether and when it exits, or waits for a Service. */
 export type Run =
@@ -9,10 +10,13 @@ export type Run =
   /** The tutorial's `until nslookup <service>; do ...; sleep 2; done` loop. */
   | { kind: 'lookup'; service: string };
 
+/** What a model may read of the container it plays: its environment (`NAME=value`) and mounts. */
+export type Started = Pick<ContainerSpec, 'env' | 'mounts'>;
+
 export interface Program {
   command: string[];
-  /** The run for a container's `attempt` (its restart count), given its environment (`NAME=value`). */
-  model: (attempt: number, env: readonly string[]) => Run;
+  /** The run for a container's `attempt` (its restart count). */
+  model: (attempt: number, started: Started) => Run;
 }
 
 const models = new Map<string, Program['model']>();
@@ -63,7 +67,7 @@ export const printEnv = (names: string[], then: 'exit' | 'run'): Program =>
     sh(
       `${names.map((n) => `echo "${n}=\${${n}-<unset>}"`).join('; ')}${then === 'run' ? '; sleep 3600' : ''}`,
     ),
-    (_attempt, env) => {
+    (_attempt, { env }) => {
       const vars = new Map(env.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
       const output = names.map((n) => `${n}=${vars.get(n) ?? '<unset>'}`);
       return then === 'run' ? { kind: 'run', output } : { kind: 'exit', code: 0, output };
@@ -80,3 +84,22 @@ program(sh('echo The app is running! && sleep 3600'), () => ({
   kind: 'run',
   output: ['The app is running!'],
 }));
+
+/**
+ * A Job's pod: prints its completion index; index 1 fails on its first pod and succeeds on the retry. Each
+ * retry is a new pod, so the marker lives in a hostPath volume at /x (one directory per Job).
+ */
+const indexesFailed = new Set<string>();
+export const indexOneFailsOnce = program(
+  sh(
+    'i=$JOB_COMPLETION_INDEX; echo index $i; if [ "$i" = 1 ] && [ ! -f /x/failed ]; then touch /x/failed; exit 1; fi',
+  ),
+  (_attempt, started) => {
+    const index = started.env.find((e) => e.startsWith('JOB_COMPLETION_INDEX='))?.split('=')[1] ?? '';
+    const dir = started.mounts.find((m) => m.target === '/x')?.source ?? '';
+    const output = [`index ${index}`];
+    if (index !== '1' || indexesFailed.has(dir)) return { kind: 'exit', code: 0, output };
+    indexesFailed.add(dir);
+    return { kind: 'exit', code: 1, output };
+  },
+);

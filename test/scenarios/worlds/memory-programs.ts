@@ -29,7 +29,7 @@ export function playPrograms(
 
   rt.behaviour = (spec: ContainerSpec) => {
     const c = [...rt.containers.values()].find((x) => x.spec === spec)!;
-    const run = modelOf(spec.command)(spec.identity.attempt, spec.env);
+    const run = modelOf(spec.command)(spec.identity.attempt, spec);
     if (run.kind === 'lookup') {
       lookups.set(c.id, run.service);
       return 'run';
@@ -42,7 +42,7 @@ export function playPrograms(
   };
 
   rt.execBehaviour = (_spec, command) => {
-    const run = modelOf(command)(0, []);
+    const run = modelOf(command)(0, { env: [], mounts: [] });
     if (run.kind !== 'exit' || run.afterMs)
       throw new Error(`exec of ${command.join(' ')}: not a quick command`);
     const output = run.output?.length ? `${run.output.join('\n')}\n` : '';

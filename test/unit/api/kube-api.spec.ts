@@ -60,7 +60,7 @@ describe('api: the Kubernetes surface (memory runtime)', () => {
     body.items.map((i) => i.metadata.name);
 
   describe('discovery', () => {
-    it('serves /version, /api, /apis (apps/v1) and the v1 resource list kubectl needs', async () => {
+    it('serves /version, /api, /apis (apps/v1, batch/v1) and the v1 resource list kubectl needs', async () => {
       expect((await req('GET', '/version')).json()).to.include({
         major: '1',
         minor: '34',
@@ -68,10 +68,14 @@ describe('api: the Kubernetes surface (memory runtime)', () => {
       });
       expect((await req('GET', '/api')).json()).to.deep.include({ kind: 'APIVersions', versions: ['v1'] });
       const appsV1 = { groupVersion: 'apps/v1', version: 'v1' };
+      const batchV1 = { groupVersion: 'batch/v1', version: 'v1' };
       expect((await req('GET', '/apis')).json()).to.deep.equal({
         kind: 'APIGroupList',
         apiVersion: 'v1',
-        groups: [{ name: 'apps', versions: [appsV1], preferredVersion: appsV1 }],
+        groups: [
+          { name: 'apps', versions: [appsV1], preferredVersion: appsV1 },
+          { name: 'batch', versions: [batchV1], preferredVersion: batchV1 },
+        ],
       });
       const list = (await req('GET', '/api/v1')).json<{
         resources: {

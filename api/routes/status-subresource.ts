@@ -1,0 +1,47 @@
+// The status subresource of a kind whose registry can write status: GET, PUT and PATCH on
+// `<item>/status` read the object and change its status only (what the API server's status strategy does).
+import type { FastifyInstance } from 'fastify';
+import { notFound } from '../../agent/errors';
+import type { StoredObject } from '../../agent/store/object-store';
+import type { UpdateOptions } from '../../agent/store/registry';
+import type { ApiDeps } from '../deps';
+import { objectReply } from '../collection';
+import { applyPatch, expectedVersion } from '../patching';
+import { type Req, isDryRun, namespaceOf } from '../request';
+import type { ResourceDefinition } from '../resources';
+
+export interface StatusWriter<T> {
+  updateStatus(raw: unknown, namespace: string, name: string, opts?: UpdateOptions): T;
+}
+
+export const STATUS_SUBRESOURCE = { name: 'status', verbs: ['get', 'patch', 'update'] };
+
+export function statusRoutes<T extends StoredObject>(
+  deps: ApiDeps,
+  def: () => ResourceDefinition<T>,
+  writer: StatusWriter<T>,
+): (app: FastifyInstance, collectionPaths: string[]) => void {
+  return (app, collectionPaths) => {
+    const current = (req: Req): T => {
+      const name = req.params.name ?? '';
+      const obj = def().source.get(namespaceOf(req), name);
+      if (!obj) throw notFound(def().kind, name);
+      return obj;
+    };
+    const write = (req: Req, body: unknown): T =>
+      writer.updateStatus(body, namespaceOf(req), req.params.name ?? '', {
+        dryRun: isDryRun(req),
+        ...expectedVersion(body),
+      });
+    for (const base of collectionPaths) {
+      const path = `${base}/:name/status`;
+      app.get(path, async (req: Req) => objectReply(req, deps, def(), current(req)));
+      app.put(path, async (req: Req) => write(req, req.body));
+      app.patch(path, async (req: Req) => {
+        const old = structuredClone(current(req));
+        (old.metadata as { resourceVersion?: string }).resourceVersion = undefined;
+        return write(req, applyPatch(req.headers['content-type'] ?? '', old, req.body, def().mergeKeys));
+      });
+    }
+  };
+}
