@@ -18,6 +18,9 @@ import { STATUS_SUBRESOURCE, statusRoutes } from '../routes/status-subresource';
 import { column } from '../table';
 import { templateCells, templateColumns } from './jobs';
 
+/** Upstream's printBoolPtr. */
+const printBoolPtr = (b: boolean | undefined): string => (b === undefined ? '<unset>' : b ? 'True' : 'False');
+
 export function cronJobResource(deps: ApiDeps): ResourceDefinition<CronJob> {
   const def: ResourceDefinition<CronJob> = {
     groupVersion: BATCH_V1,
@@ -50,7 +53,7 @@ export function cronJobResource(deps: ApiDeps): ResourceDefinition<CronJob> {
       cj.metadata.name,
       cj.spec.schedule,
       cj.spec.timeZone ?? NONE,
-      cj.spec.suspend === undefined ? '<unset>' : String(cj.spec.suspend),
+      printBoolPtr(cj.spec.suspend),
       cj.status.active?.length ?? 0,
       cj.status.lastScheduleTime ? humanAge(now - Date.parse(cj.status.lastScheduleTime)) : NONE,
       age(cj, now),

@@ -108,14 +108,15 @@ describe('kubectl: Jobs and CronJobs (real engine)', function () {
         expect(wide).to.match(/hello\s+busybox\s+batch\.kubernetes\.io\/controller-uid=/);
         const pods = await ok(['get', 'pods', '-l', `job-name=${name}`, '--no-headers']);
         expect(pods).to.match(new RegExp(`^${name}-[a-z0-9]{5}\\s+0/1\\s+Completed\\s+0\\s`, 'm'));
-        expect(await ok(['delete', 'job', name])).to.equal(`job.batch "${name}" deleted\n`);
+        // 1.35 adds `from default namespace`
+        expect(await ok(['delete', 'job', name])).to.match(new RegExp(`^job\\.batch "${name}" deleted`));
       });
 
       it('refuses a Job whose template restarts Always, with upstream words', async () => {
         const r = await kubectl(['apply', '-f', '-'], jobYaml(`bad-${minor}`).replace('Never', 'Always'));
         expect(r.code).to.not.equal(0);
         expect(r.stderr).to.contain(
-          `The Job.batch "bad-${minor}" is invalid: spec.template.spec.restartPolicy: Unsupported value: "Always": supported values: "OnFailure", "Never"`,
+          `The Job "bad-${minor}" is invalid: spec.template.spec.restartPolicy: Unsupported value: "Always": supported values: "OnFailure", "Never"`,
         );
       });
 

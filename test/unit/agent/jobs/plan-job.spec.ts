@@ -160,6 +160,15 @@ describe('agent/jobs/plan-job', () => {
         want: { actions: [create()], status: base({ failed: 2, succeeded: 1, active: 1 }) },
       },
       {
+        situation: 'a failure in the same second as the last success still backs off',
+        job: aJob({ completions: 2, parallelism: 2 }, running({ succeeded: 1 })),
+        pods: [
+          aJobPod('pi-s', 'Succeeded', { counted: true, finishedAt: NOW - 2_000 }),
+          aJobPod('pi-a', 'Failed', { finishedAt: NOW - 2_000 }),
+        ],
+        want: { actions: [count('pi-a')], status: base({ succeeded: 1, failed: 1 }), requeueAt: NOW + 8_000 },
+      },
+      {
         situation: 'the back-off stops doubling at 10 minutes',
         job: aJob({ backoffLimit: 20 }, running({ failed: 8 })),
         pods: Array.from({ length: 8 }, (_, i) =>

@@ -1,0 +1,128 @@
+// The Job and CronJob write paths: upstream's defaults, the generated selector, and validation with field
+// causes in the API server's words.
+import { expect } from 'chai';
+import { ManualClock } from '../../../../agent/clock';
+import { MiniKubeletError } from '../../../../agent/errors';
+import { CronJobRegistry, JobRegistry } from '../../../../agent/jobs/batch-registries';
+import type { CronJob, Job } from '../../../../agent/model/job';
+import { ObjectStore, ResourceVersions, noPersistence } from '../../../../agent/store/object-store';
+
+const template = (restartPolicy = 'Never'): object => ({
+  spec: { restartPolicy, containers: [{ name: 'c', image: 'busybox' }] },
+});
+const job = (spec: object = {}): object => ({
+  apiVersion: 'batch/v1',
+  kind: 'Job',
+  metadata: { name: 'pi' },
+  spec: { template: template(), ...spec },
+});
+
+describe('agent/jobs/batch-registries', () => {
+  let jobs: JobRegistry;
+  let cronJobs: CronJobRegistry;
+  beforeEach(() => {
+    const deps = { clock: new ManualClock(), versions: new ResourceVersions(), persistence: noPersistence };
+    jobs = new JobRegistry(new ObjectStore<Job>('Job', deps));
+    cronJobs = new CronJobRegistry(new ObjectStore<CronJob>('CronJob', deps));
+  });
+
+  /** The 422's message, or '' when the body is accepted. */
+  const refusal = (create: () => unknown): string => {
+    try {
+      create();
+      return '';
+    } catch (err) {
+      expect(err).to.be.instanceOf(MiniKubeletError);
+      return (err as MiniKubeletError).message;
+    }
+  };
+
+  it('fills upstream defaults and generates the selector and template labels from the uid', () => {
+    const j = jobs.create(job(), 'default');
+    const uid = j.metadata.uid;
+    expect(j.spec).to.deep.include({
+      completions: 1,
+      parallelism: 1,
+      backoffLimit: 6,
+      completionMode: 'NonIndexed',
+      suspend: false,
+      podReplacementPolicy: 'TerminatingOrFailed',
+      selector: { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } },
+    });
+    expect(j.spec.template.metadata?.labels).to.deep.equal({
+      'batch.kubernetes.io/controller-uid': uid,
+      'batch.kubernetes.io/job-name': 'pi',
+      'controller-uid': uid,
+      'job-name': 'pi',
+    });
+    expect(j.spec.template.spec).to.include({ terminationGracePeriodSeconds: 30, dnsPolicy: 'ClusterFirst' });
+  });
+
+  it('leaves completions unset when only parallelism is given', () => {
+    expect(jobs.create(job({ parallelism: 3 }), 'default').spec.completions).to.equal(undefined);
+  });
+
+  const refused: [string, object, string][] = [
+    [
+      'a template that restarts Always',
+      { template: template('Always') },
+      'Job.batch "pi" is invalid: spec.template.spec.restartPolicy: Unsupported value: "Always": supported values: "OnFailure", "Never"',
+    ],
+    [
+      'Indexed without completions',
+      { completionMode: 'Indexed', parallelism: 2 },
+      'Job.batch "pi" is invalid: spec.completions: Required value: when completion mode is Indexed',
+    ],
+    [
+      'a negative backoffLimit',
+      { backoffLimit: -1 },
+      'Job.batch "pi" is invalid: spec.backoffLimit: Invalid value: -1: must be greater than or equal to 0',
+    ],
+    [
+      'a selector without manualSelector',
+      { selector: { matchLabels: { a: 'b' } } },
+      'Job.batch "pi" is invalid: spec.selector: Invalid value: {"matchLabels":{"a":"b"}}: `selector` not auto-generated',
+    ],
+    [
+      'a template container without a name',
+      { template: { spec: { restartPolicy: 'Never', containers: [{ image: 'busybox' }] } } },
+      'Job.batch "pi" is invalid: spec.template.spec.containers[0].name: Required value',
+    ],
+  ];
+  for (const [what, spec, message] of refused) {
+    it(`refuses ${what}`, () => {
+      expect(refusal(() => jobs.create(job(spec), 'default'))).to.equal(message);
+    });
+  }
+
+  it('keeps the template immutable on update', () => {
+    const j = jobs.create(job(), 'default');
+    const changed = structuredClone(j);
+    changed.spec.template.spec.containers[0]!.image = 'other';
+    expect(refusal(() => jobs.update(changed, 'default', 'pi'))).to.match(
+      /^Job\.batch "pi" is invalid: spec\.template: Invalid value: .*: field is immutable$/,
+    );
+    const suspended = { ...structuredClone(j), spec: { ...structuredClone(j.spec), suspend: true } };
+    expect(jobs.update(suspended, 'default', 'pi').spec.suspend).to.equal(true);
+  });
+
+  it('defaults a CronJob and refuses a bad time zone and a long name', () => {
+    const body = (name: string, spec: object): object => ({
+      metadata: { name },
+      spec: { schedule: '@hourly', jobTemplate: { spec: { template: template() } }, ...spec },
+    });
+    expect(cronJobs.create(body('ok', {}), 'default').spec).to.deep.include({
+      concurrencyPolicy: 'Allow',
+      suspend: false,
+      successfulJobsHistoryLimit: 3,
+      failedJobsHistoryLimit: 1,
+    });
+    expect(refusal(() => cronJobs.create(body('tz', { timeZone: 'Mars/Olympus' }), 'default'))).to.equal(
+      'CronJob.batch "tz" is invalid: spec.timeZone: Invalid value: "Mars/Olympus": unknown time zone Mars/Olympus',
+    );
+    const long = 'x'.repeat(53);
+    expect(refusal(() => cronJobs.create(body(long, {}), 'default'))).to.equal(
+      `CronJob.batch "${long}" is invalid: metadata.name: Invalid value: "${long}": must be no more than 52 characters`,
+    );
+  });
+});
