@@ -182,6 +182,7 @@ export function createAgent(o: AgentOptions): Agent {
     services,
     deleteService: (ns, name) => registry.delete(ns, name),
     contents: [configMaps, secrets] as unknown as ObjectStore<StoredObject>[],
+    deleteContents: (ns) => batch.clear(ns),
     clock,
     logger: logger.child({ component: 'namespaces' }),
   });

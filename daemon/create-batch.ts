@@ -33,6 +33,8 @@ export interface Batch {
   stop(): void;
   /** Runs the controllers' pending syncs now (tests). */
   drain(): void;
+  /** Deletes a namespace's CronJobs and Jobs (namespace deletion; their pods follow). */
+  clear(namespace: string): void;
 }
 
 export function createBatch(o: BatchOptions): Batch {
@@ -79,6 +81,10 @@ export function createBatch(o: BatchOptions): Batch {
     stop() {
       controllers?.jobs.stop();
       controllers?.cronJobs.stop();
+    },
+    clear(namespace) {
+      for (const cj of cronJobs.list(namespace)) registries.cronJobs.delete(namespace, cj.metadata.name);
+      for (const j of jobs.list(namespace)) registries.jobs.delete(namespace, j.metadata.name);
     },
     drain() {
       controllers?.cronJobs.drain();

@@ -17,6 +17,8 @@ export interface NamespaceControllerDeps {
   deleteService: (namespace: string, name: string) => void;
   /** Stores whose objects simply go with their namespace (ConfigMaps, Secrets). */
   contents?: ObjectStore<StoredObject>[];
+  /** Deletes the namespace's objects of other kinds (Jobs, CronJobs), first: no controller makes pods then. */
+  deleteContents?: (namespace: string) => void;
   clock: Clock;
   logger: Logger;
 }
@@ -54,6 +56,7 @@ export class NamespaceController {
 
   private sweep(name: string): void {
     const { pods, services, clock } = this.deps;
+    this.deps.deleteContents?.(name);
     for (const svc of services.list(name)) this.deps.deleteService(name, svc.metadata.name);
     for (const store of this.deps.contents ?? [])
       for (const o of store.list(name)) store.remove(name, o.metadata.name);

@@ -92,6 +92,24 @@ describe('agent/jobs/cronjob-controller (memory runtime, manual clock)', () => {
     expect(reasons()).to.include.members(['SuccessfulCreate', 'SawCompletedJob']);
   });
 
+  it('deleting a namespace deletes its CronJobs and Jobs first, so no new pod is made', async () => {
+    const post = (path: string, payload: object): Promise<LightMyRequestResponse> =>
+      h.api.inject({ method: 'POST', url: path, payload });
+    expect((await post('/api/v1/namespaces', { metadata: { name: 'team' } })).statusCode).to.equal(201);
+    const jobBody = {
+      metadata: { name: 'once' },
+      spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox' }] } } },
+    };
+    expect((await post('/apis/batch/v1/namespaces/team/jobs', jobBody)).statusCode).to.equal(201);
+    await h.waitFor('the Job pod', () => h.pods.list('team').length === 1);
+    const res = await h.api.inject({ method: 'DELETE', url: '/api/v1/namespaces/team' });
+    expect(res.statusCode).to.equal(200);
+    await advance(0);
+    expect(h.agent.batch.jobs.list('team')).to.deep.equal([]);
+    await h.waitFor('the namespace to go', () => !h.agent.namespaces.get('', 'team'));
+    expect(h.pods.list('team')).to.deep.equal([]);
+  });
+
   it('refuses an invalid schedule with the API server words', async () => {
     const res = await createCronJob('bad', { schedule: '*/5 * * *' });
     expect(res.statusCode).to.equal(422);
