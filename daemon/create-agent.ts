@@ -295,6 +295,7 @@ export function createAgent(o: AgentOptions): Agent {
     clock,
     logger,
     resyncMs: config.resyncSeconds * 1000,
+    collected: batch.collected,
   });
   let started = false;
   // The token (when the listen address asks for one) and TLS material, made at first start and kept.

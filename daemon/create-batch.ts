@@ -1,6 +1,8 @@
 // The batch/v1 part of the wiring: the Job and CronJob stores (persisted), their registries and the two
-// controllers. Until a garbage collector runs, the controllers delete what a deleted Job or CronJob leaves.
+// controllers. The garbage collector (daemon/create-workloads.ts) deletes what a deleted Job or CronJob
+// leaves: it follows both kinds (`collected`).
 import type { Clock } from '../agent/clock';
+import type { CollectedKind } from '../agent/controllers/gc/garbage-collector';
 import type { EventRecorder } from '../agent/events/recorder';
 import { CronJobController } from '../agent/jobs/cronjob-controller';
 import { type BatchRegistries, CronJobRegistry, JobRegistry } from '../agent/jobs/batch-registries';
@@ -8,7 +10,12 @@ import { JobController } from '../agent/jobs/job-controller';
 import type { Logger } from '../agent/log';
 import type { CronJob, Job } from '../agent/model/job';
 import type { Pod } from '../agent/model/pod';
-import { ObjectStore, type Persistence, type ResourceVersions } from '../agent/store/object-store';
+import {
+  ObjectStore,
+  type Persistence,
+  type ResourceVersions,
+  type StoredObject,
+} from '../agent/store/object-store';
 import type { Registry } from '../agent/store/registry';
 import type { WatchHub } from '../agent/store/watch-hub';
 
@@ -27,6 +34,8 @@ export interface Batch {
   readonly jobs: ObjectStore<Job>;
   readonly cronJobs: ObjectStore<CronJob>;
   readonly registries: BatchRegistries;
+  /** Jobs and CronJobs as the garbage collector follows them. */
+  readonly collected: CollectedKind[];
   track(watches: WatchHub): void;
   /** The controllers; pods go through the pod registry, events to the recorder. */
   start(o: { podRegistry: Registry<Pod>; events: EventRecorder }): void;
@@ -48,6 +57,13 @@ export function createBatch(o: BatchOptions): Batch {
     jobs,
     cronJobs,
     registries,
+    collected: [
+      { store: jobs as unknown as ObjectStore<StoredObject>, delete: deleteJob },
+      {
+        store: cronJobs as unknown as ObjectStore<StoredObject>,
+        delete: (ns, name) => void registries.cronJobs.delete(ns, name),
+      },
+    ],
     track(watches) {
       watches.track(jobs);
       watches.track(cronJobs);
@@ -62,7 +78,6 @@ export function createBatch(o: BatchOptions): Batch {
           podRegistry,
           deleteJob,
           logger: o.logger.child({ component: 'job-controller' }),
-          collectPods: true,
           ...(o.backoffMs !== undefined ? { backoffMs: o.backoffMs } : {}),
         }),
         cronJobs: new CronJobController({
@@ -72,7 +87,6 @@ export function createBatch(o: BatchOptions): Batch {
           createJob: (raw, namespace) => registries.jobs.create(raw, namespace),
           deleteJob,
           logger: o.logger.child({ component: 'cronjob-controller' }),
-          collectJobs: true,
         }),
       };
       controllers.jobs.start();

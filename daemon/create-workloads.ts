@@ -6,7 +6,7 @@ import { DeploymentExecutor } from '../agent/controllers/deployment/deployment-e
 import { reconcileDeployment } from '../agent/controllers/deployment/reconcile-deployment';
 import { OwnerController } from '../agent/controllers/owner-controller';
 import { reconcileReplicaSet } from '../agent/controllers/replicaset/reconcile-replicaset';
-import { GarbageCollector } from '../agent/controllers/gc/garbage-collector';
+import { type CollectedKind, GarbageCollector } from '../agent/controllers/gc/garbage-collector';
 import { ReplicaSetExecutor } from '../agent/controllers/replicaset/replicaset-executor';
 import type { EventRecorder } from '../agent/events/recorder';
 import type { Logger } from '../agent/log';
@@ -28,6 +28,8 @@ export interface WorkloadsDeps {
   clock: Clock;
   logger: Logger;
   resyncMs: number;
+  /** More owner kinds the garbage collector follows (batch/v1: Jobs own pods, CronJobs own Jobs). */
+  collected?: CollectedKind[];
 }
 
 export interface Workloads {
@@ -95,6 +97,7 @@ export function createWorkloads(o: WorkloadsDeps): Workloads {
       kind(o.pods, o.podRegistry),
       kind(o.replicaSets, replicaSetRegistry),
       kind(o.deployments, deploymentRegistry),
+      ...(o.collected ?? []),
     ],
     clock,
     logger: logger.child({ component: 'garbage-collector' }),

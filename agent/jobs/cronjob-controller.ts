@@ -21,8 +21,6 @@ export interface CronJobControllerDeps {
   clock: Clock;
   logger: Logger;
   resyncMs: number;
-  /** Delete the Jobs of a deleted CronJob here (when no garbage collector does). */
-  collectJobs?: boolean;
 }
 
 const cronJobRef = (cj: CronJob): InvolvedObject => ({
@@ -46,10 +44,9 @@ export class CronJobController {
     this.unsubscribe.push(
       cronJobs.onChange(({ type, object }) => {
         const key = keyOf(object.metadata.namespace, object.metadata.name);
-        if (type !== 'DELETED') return this.queue.add(key);
-        this.queue.forget(key);
-        if (this.deps.collectJobs)
-          for (const j of this.jobsOf(object)) this.deleteJob(j.metadata.namespace, j.metadata.name);
+        // A deleted CronJob's Jobs are the garbage collector's.
+        if (type === 'DELETED') this.queue.forget(key);
+        else this.queue.add(key);
       }),
       jobs.onChange(({ object }) => {
         const owner = controllerOf(object.metadata);

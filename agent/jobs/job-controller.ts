@@ -24,8 +24,6 @@ export interface JobControllerDeps {
   clock: Clock;
   logger: Logger;
   resyncMs: number;
-  /** Delete the pods of a deleted Job here (when no garbage collector does). */
-  collectPods?: boolean;
   /** First retry delay after a failed pod (upstream's 10 s unless a test shortens it). */
   backoffMs?: number;
 }
@@ -51,9 +49,9 @@ export class JobController {
     this.unsubscribe.push(
       jobs.onChange(({ type, object }) => {
         const key = keyOf(object.metadata.namespace, object.metadata.name);
-        if (type !== 'DELETED') return this.queue.add(key);
-        this.queue.forget(key);
-        if (this.deps.collectPods) this.collect(object);
+        // A deleted Job's pods are the garbage collector's.
+        if (type === 'DELETED') this.queue.forget(key);
+        else this.queue.add(key);
       }),
       pods.onChange(({ object }) => {
         const owner = controllerOf(object.metadata);
@@ -151,10 +149,5 @@ export class JobController {
     if (rest.length) metadata['finalizers'] = rest;
     else delete metadata['finalizers'];
     this.deps.pods.update({ ...pod, metadata }, { specChanged: false, persist: true });
-  }
-
-  /** No garbage collector: a deleted Job's pods go with it. */
-  private collect(job: Job): void {
-    for (const pod of this.podsOf(job)) this.deletePod(pod.metadata.namespace, pod.metadata.name);
   }
 }

@@ -110,6 +110,19 @@ describe('agent/jobs/cronjob-controller (memory runtime, manual clock)', () => {
     expect(h.pods.list('team')).to.deep.equal([]);
   });
 
+  it('the garbage collector deletes the Jobs of a deleted CronJob and their pods', async () => {
+    await createCronJob('tick', { schedule: '*/5 * * * *', timeZone: 'Etc/UTC' });
+    await advance(5 * MIN);
+    await h.waitFor('the Job pod', () => h.pods.list('default').length === 1);
+    const res = await h.api.inject({
+      method: 'DELETE',
+      url: '/apis/batch/v1/namespaces/default/cronjobs/tick',
+    });
+    expect(res.statusCode).to.equal(200);
+    await h.waitFor('the Job to go', () => jobs().length === 0);
+    await h.waitFor('its pod to go', () => h.pods.list('default').length === 0);
+  });
+
   it('refuses an invalid schedule with the API server words', async () => {
     const res = await createCronJob('bad', { schedule: '*/5 * * *' });
     expect(res.statusCode).to.equal(422);
