@@ -6,6 +6,7 @@ import type { Logger } from '../agent/log';
 import type { Namespace } from '../agent/model/namespace';
 import type { BatchRegistries } from '../agent/jobs/batch-registries';
 import type { CronJob, Job } from '../agent/model/job';
+import type { Node } from '../agent/model/node';
 import type { Pod } from '../agent/model/pod';
 import type { Endpoints, Service } from '../agent/model/service';
 import type { ServiceAccount } from '../agent/model/service-account';
@@ -26,6 +27,7 @@ export interface ApiDeps {
   endpoints: ObjectStore<Endpoints>;
   namespaces: ObjectStore<Namespace>;
   serviceAccounts: ObjectStore<ServiceAccount>;
+  nodes: ObjectStore<Node>;
   /** Each writable kind's registry: decode, defaults, validation, store (agent/store/registry.ts). */
   registries: {
     pods: Registry<Pod>;

@@ -25,6 +25,8 @@ export interface Config {
   serviceCidr: string;
   /** Where pods send DNS queries; empty: the pod network's gateway (the host). */
   podDnsAddress: string;
+  /** The Node's name; empty: this machine's hostname. */
+  nodeName: string;
   proxy: 'iptables' | 'none';
   /** On SIGTERM/SIGINT, delete every pod (grace 0) and wait until they are gone, then exit (compose down). */
   deletePodsOnExit: boolean;
@@ -122,6 +124,14 @@ export const FLAGS: readonly FlagSpec[] = [
     env: 'MINIKUBELET_SERVICE_CIDR',
     default: '10.96.0.0/12',
     help: 'range ClusterIPs are allocated from',
+  },
+  {
+    key: 'nodeName',
+    flag: '--node-name',
+    env: 'MINIKUBELET_NODE_NAME',
+    default: '',
+    defaultMeans: "this machine's hostname",
+    help: 'the name this machine registers as a Node with',
   },
   {
     key: 'podDnsAddress',
@@ -309,6 +319,7 @@ export function loadConfig(
     clusterDomain: get('clusterDomain').replace(/\.$/, '').toLowerCase(),
     serviceCidr: get('serviceCidr'),
     podDnsAddress: get('podDnsAddress'),
+    nodeName: get('nodeName'),
     proxy,
     deletePodsOnExit: bool('deletePodsOnExit', '--delete-pods-on-exit'),
     allowPrivileged: bool('allowPrivileged', '--allow-privileged'),

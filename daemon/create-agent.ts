@@ -16,6 +16,8 @@ import { resolveHostPath } from '../agent/model/pod-policy';
 import type { Endpoints, Service } from '../agent/model/service';
 import { NamespaceController } from '../agent/namespaces/namespace-controller';
 import { NamespaceRegistry } from '../agent/namespaces/namespace-registry';
+import type { Node } from '../agent/model/node';
+import { NodeReporter } from '../agent/node/node-reporter';
 import { BackoffTable } from '../agent/planner/backoff';
 import { PodRegistry } from '../agent/pods/pod-registry';
 import { deleteAllPods } from '../agent/pods/delete-all';
@@ -50,7 +52,9 @@ import { ClusterCatalog } from '../dns/cluster-catalog';
 import { dnsSourcePolicy } from '../dns/policy';
 import { DnsServer } from '../dns/server';
 import { upstreamsFromResolvConf } from '../dns/upstreams';
+import { SERVER_VERSION } from '../api/routes/discovery';
 import { type ApiAccess, prepareApiAccess } from './api-access';
+import { hostReader, primaryAddress, systemInfo } from './host-reader';
 import type { Config } from './config';
 import { createWorkloads } from './create-workloads';
 
@@ -92,6 +96,7 @@ export interface Agent {
   readonly configSources: ConfigSources;
   /** batch/v1: Jobs, CronJobs and their controllers. */
   readonly batch: Batch;
+  readonly nodes: ObjectStore<Node>;
   readonly events: EventRecorder;
   readonly watches: WatchHub;
   readonly manager: PodManager;
@@ -112,7 +117,7 @@ export function createAgent(o: AgentOptions): Agent {
   const initTracker = new RunningInitTracker();
   const runtime = initTracker.wrap(o.runtime);
   const clock = o.clock ?? systemClock;
-  const nodeName = o.nodeName ?? hostname();
+  const nodeName = o.nodeName ?? (config.nodeName || hostname().toLowerCase());
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   // <data-dir>/minikubelet.db: objects, the resourceVersion counter, events (docs/storage.md)
   // Secrets are sealed at rest with the data dir's key (<data-dir>/encryption-keys.json, SECURITY.md).
@@ -146,6 +151,7 @@ export function createAgent(o: AgentOptions): Agent {
     resyncMs: config.resyncSeconds * 1000,
     ...(o.backoffInitialMs !== undefined ? { backoffMs: o.backoffInitialMs } : {}),
   });
+  const nodes = new ObjectStore<Node>('Node', { clock, versions, persistence });
   ensureNamespaces(namespaces, [...BUILTIN_NAMESPACES, ...used]);
   const serviceAccounts = new ObjectStore<ServiceAccount>('ServiceAccount', { clock, versions, persistence });
   // Started here, not in start(): the API may answer before the engine does, and pods need their `default`.
@@ -175,6 +181,7 @@ export function createAgent(o: AgentOptions): Agent {
   watches.track(configMaps);
   watches.track(secrets);
   batch.track(watches);
+  watches.track(nodes);
   events.onRecord((type, ev) => watches.publish(type, ev));
   const namespaceController = new NamespaceController({
     namespaces,
@@ -271,6 +278,22 @@ export function createAgent(o: AgentOptions): Agent {
     // "Why is my pod stuck?": a pod keeps asking for a Service that does not exist.
     onMissingName: serviceNotFoundReporter({ pods, events, runningInit: initTracker.runningInit }),
   });
+  const nodeReporter = new NodeReporter({
+    store: nodes,
+    clock,
+    logger: logger.child({ component: 'node' }),
+    nodeName,
+    host: hostReader,
+    paths: {
+      nodefs: config.dataDir,
+      imagefs: existsSync('/var/lib/docker') ? '/var/lib/docker' : config.dataDir,
+    },
+    info: systemInfo(hostReader, SERVER_VERSION.gitVersion),
+    runtimeVersion: () => runtime.version(),
+    internalIP: primaryAddress,
+    kubeletPort: config.listen.port,
+    intervalMs: 10_000, // the kubelet's nodeStatusUpdateFrequency
+  });
   const podRegistry = new PodRegistry({
     store: pods,
     serviceAccounts,
@@ -328,6 +351,7 @@ export function createAgent(o: AgentOptions): Agent {
     },
     jobs: batch.jobs,
     cronJobs: batch.cronJobs,
+    nodes,
     watches,
     // Each writable kind's registry: what the API's generic verbs write through.
     registries: {
@@ -356,6 +380,7 @@ export function createAgent(o: AgentOptions): Agent {
     secrets,
     configSources,
     batch,
+    nodes,
     events,
     watches,
     manager,
@@ -370,6 +395,8 @@ export function createAgent(o: AgentOptions): Agent {
       dns.nameserver = config.podDnsAddress || net.info.gateway;
       await dnsServer.listen(config.dnsListen.host, config.dnsListen.port);
       if (o.podDns !== false) await dnsServer.listen(dns.nameserver, 53);
+      podRegistry.bindAll();
+      await nodeReporter.start();
       controller.start();
       namespaceController.start();
       batch.start({ podRegistry, events });
@@ -388,6 +415,7 @@ export function createAgent(o: AgentOptions): Agent {
       started = false;
       workloads.stop();
       manager.stop();
+      nodeReporter.stop();
       prober.stop();
       controller.stop();
       namespaceController.stop();

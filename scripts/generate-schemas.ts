@@ -17,6 +17,7 @@ const ROOTS = [
   'V1ServiceAccount',
   'V1ConfigMap',
   'V1Secret',
+  'V1Node',
   // apps/v1
   'V1Deployment',
   'V1ReplicaSet',

@@ -50,6 +50,15 @@ export class PodRegistry implements Registry<Pod> {
       );
   }
 
+  /** Pods stored before this node had its name (an earlier hostname or --node-name) move to it. */
+  bindAll(): void {
+    for (const pod of this.deps.store.list()) {
+      if (pod.spec.nodeName === this.deps.nodeName) continue;
+      const spec = { ...pod.spec, nodeName: this.deps.nodeName };
+      this.deps.store.update({ ...pod, spec }, { specChanged: false, persist: true });
+    }
+  }
+
   /** PUT and PATCH results: only images may change; a stale resourceVersion is a Conflict. */
   update(raw: unknown, namespace: string, name: string, opts: UpdateOptions = {}): Pod {
     const old = this.deps.store.mustGet(namespace, name);

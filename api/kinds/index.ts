@@ -10,6 +10,7 @@ import { endpointsResource } from './endpoints';
 import { eventResource } from './events';
 import { jobResource } from './jobs';
 import { namespaceResource } from './namespaces';
+import { nodeResource } from './nodes';
 import { podResource } from './pods';
 import { serviceAccountResource } from './serviceaccounts';
 import { secretResource } from './secrets';
@@ -36,4 +37,5 @@ export const resourceDefinitions = (deps: ApiDeps): ResourceDefinition[] => [
   // batch/v1
   erase(jobResource(deps)),
   erase(cronJobResource(deps)),
+  erase(nodeResource(deps)),
 ];

@@ -12,6 +12,7 @@ import { unknownFields } from '../../../../agent/model/known-fields';
 import type { ObjectMeta } from '../../../../agent/model/meta';
 import type { ConfigMap, Secret } from '../../../../agent/model/config-objects';
 import type { Namespace } from '../../../../agent/model/namespace';
+import type * as HandNode from '../../../../agent/model/node';
 import type * as Hand from '../../../../agent/model/pod';
 import { SCHEMAS, SCHEMA_SOURCE, type Schema, kindSchema } from '../../../../agent/model/schema';
 import type * as HandService from '../../../../agent/model/service';
@@ -296,6 +297,9 @@ export const TYPES_AGREE: true[] = [
   true satisfies Agrees<HandService.EndpointAddress, Upstream.V1EndpointAddress>,
   true satisfies Agrees<HandService.EndpointPort, Upstream.CoreV1EndpointPort>,
   true satisfies Agrees<Namespace, Upstream.V1Namespace>,
+  true satisfies Agrees<HandNode.Node, Upstream.V1Node>,
+  true satisfies Agrees<HandNode.NodeCondition, Upstream.V1NodeCondition>,
+  true satisfies Agrees<HandNode.NodeSystemInfo, Upstream.V1NodeSystemInfo>,
   true satisfies Agrees<KubeEvent, Upstream.CoreV1Event>,
   true satisfies Agrees<ConfigMap, Upstream.V1ConfigMap>,
   true satisfies Agrees<Secret, Upstream.V1Secret>,
