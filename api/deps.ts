@@ -12,6 +12,8 @@ import type { Endpoints, Service } from '../agent/model/service';
 import type { ServiceAccount } from '../agent/model/service-account';
 import type { PodLogs } from '../agent/ports/pod-logs';
 import type { PodStreams } from '../agent/ports/pod-streams';
+import type { ResourceUsage } from '../agent/ports/resource-usage';
+import type { MetricsEndpoints } from './routes/metrics';
 import type { ObjectStore } from '../agent/store/object-store';
 import type { Registry } from '../agent/store/registry';
 import type { WatchHub } from '../agent/store/watch-hub';
@@ -56,6 +58,10 @@ export interface ApiDeps {
   podLogs: PodLogs;
   /** exec and attach (api/streams/). */
   podStreams: PodStreams;
+  /** /metrics, /metrics/resource, /metrics/probes (none: not served). */
+  metrics?: MetricsEndpoints;
+  /** Container and node usage for metrics.k8s.io (none: the group is not served). */
+  usage?: ResourceUsage;
   /** The bearer token every request but the health probes must carry (api/auth.ts); none: no check. */
   apiToken?: string;
   /** Serve HTTPS with this key and certificate (PEM). */

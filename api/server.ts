@@ -9,6 +9,8 @@ import { registerParamChecks } from './params';
 import { discoveryRoutes } from './routes/discovery';
 import { healthRoutes } from './routes/health';
 import { webViewRoutes } from './routes/web-view';
+import { metricsRoutes } from './routes/metrics';
+import { metricsApiRoutes, metricsDiscovery } from './routes/metrics-api';
 import { HTTP_STATUS, fromFrameworkError, statusOf } from './status';
 import { registerStreams } from './streams/register';
 import { registerResource } from './verbs';
@@ -70,8 +72,10 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
   healthRoutes(app, deps.ready);
   webViewRoutes(app);
   const kinds = resourceDefinitions(deps);
-  discoveryRoutes(app, kinds);
+  discoveryRoutes(app, kinds, deps.usage ? [metricsDiscovery] : []);
   for (const kind of kinds) registerResource(app, deps, kind);
+  if (deps.metrics) metricsRoutes(app, deps.metrics);
+  if (deps.usage) metricsApiRoutes(app, deps, deps.usage);
   // exec, attach, port-forward: upgrades, routed through the same hooks as every request
   registerStreams(app, deps);
   return app;

@@ -52,7 +52,12 @@ import { ClusterCatalog } from '../dns/cluster-catalog';
 import { dnsSourcePolicy } from '../dns/policy';
 import { DnsServer } from '../dns/server';
 import { upstreamsFromResolvConf } from '../dns/upstreams';
+import { instrumentRuntime } from '../agent/runtime/instrumented-runtime';
+import { CgroupStats } from '../agent/stats/cgroup-stats';
+import { StatsCollector } from '../agent/stats/stats-collector';
+import { PodStartTracker } from '../agent/sync/pod-start-tracker';
 import { SERVER_VERSION } from '../api/routes/discovery';
+import { createMetrics } from './metrics/metrics-registries';
 import { type ApiAccess, prepareApiAccess } from './api-access';
 import { hostReader, primaryAddress, systemInfo } from './host-reader';
 import type { Config } from './config';
@@ -115,7 +120,6 @@ export function createAgent(o: AgentOptions): Agent {
   const { config, logger } = o;
   // Which init container runs now, from the runtime calls (the pod status lags): for the ServiceNotFound event.
   const initTracker = new RunningInitTracker();
-  const runtime = initTracker.wrap(o.runtime);
   const clock = o.clock ?? systemClock;
   const nodeName = o.nodeName ?? (config.nodeName || hostname().toLowerCase());
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
@@ -152,6 +156,22 @@ export function createAgent(o: AgentOptions): Agent {
     ...(o.backoffInitialMs !== undefined ? { backoffMs: o.backoffInitialMs } : {}),
   });
   const nodes = new ObjectStore<Node>('Node', { clock, versions, persistence });
+  // Prometheus (daemon/metrics/): the sync side reports through the KubeletMetrics port.
+  const stats = new StatsCollector({
+    pods: () => pods.list(),
+    cgroups: new CgroupStats((path) => hostReader.file(path)),
+    host: hostReader,
+    clock,
+    intervalMs: 10_000, // the kubelet's housekeeping interval
+  });
+  const metrics = createMetrics({
+    nodeName,
+    pods: () => pods.list(),
+    usage: stats,
+    nowSeconds: () => clock.now() / 1000,
+  });
+  const runtime = instrumentRuntime(initTracker.wrap(o.runtime), metrics.kubelet);
+  const starts = new PodStartTracker({ clock, metrics: metrics.kubelet });
   ensureNamespaces(namespaces, [...BUILTIN_NAMESPACES, ...used]);
   const serviceAccounts = new ObjectStore<ServiceAccount>('ServiceAccount', { clock, versions, persistence });
   // Started here, not in start(): the API may answer before the engine does, and pods need their `default`.
@@ -226,6 +246,7 @@ export function createAgent(o: AgentOptions): Agent {
     backoff,
     pullBackoff,
     sources: configSources,
+    pulled: (uid, ms) => starts.pulled(uid, ms),
   });
   const prober = new Prober({
     runtime,
@@ -233,6 +254,7 @@ export function createAgent(o: AgentOptions): Agent {
     logger: syncLogger,
     events,
     onChange: (uid) => manager.wake(uid),
+    metrics: metrics.kubelet,
   });
   const manager = new PodManager({
     runtime,
@@ -249,6 +271,8 @@ export function createAgent(o: AgentOptions): Agent {
     events,
     resyncMs: config.resyncSeconds * 1000,
     configChanges: configSources,
+    metrics: metrics.kubelet,
+    starts,
   });
   const controller = new EndpointsController({
     pods,
@@ -277,6 +301,7 @@ export function createAgent(o: AgentOptions): Agent {
     rateLimit: { qpsPerSource: config.dnsQpsPerSource, exempt: (ip) => dnsSources.exempt(ip) },
     // "Why is my pod stuck?": a pod keeps asking for a Service that does not exist.
     onMissingName: serviceNotFoundReporter({ pods, events, runningInit: initTracker.runningInit }),
+    metrics: metrics.dns,
   });
   const nodeReporter = new NodeReporter({
     store: nodes,
@@ -352,6 +377,8 @@ export function createAgent(o: AgentOptions): Agent {
     jobs: batch.jobs,
     cronJobs: batch.cronJobs,
     nodes,
+    metrics: metrics.endpoints,
+    usage: stats,
     watches,
     // Each writable kind's registry: what the API's generic verbs write through.
     registries: {
@@ -397,6 +424,7 @@ export function createAgent(o: AgentOptions): Agent {
       if (o.podDns !== false) await dnsServer.listen(dns.nameserver, 53);
       podRegistry.bindAll();
       await nodeReporter.start();
+      stats.start();
       controller.start();
       namespaceController.start();
       batch.start({ podRegistry, events });
@@ -416,6 +444,7 @@ export function createAgent(o: AgentOptions): Agent {
       workloads.stop();
       manager.stop();
       nodeReporter.stop();
+      stats.stop();
       prober.stop();
       controller.stop();
       namespaceController.stop();

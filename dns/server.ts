@@ -10,6 +10,7 @@ import type { DnsCatalog, MissingNameListener } from './catalog';
 import { Forwarder, type Upstream } from './forwarder';
 import { normalizeName } from './names';
 import { RateLimiter } from './rate-limit';
+import { type DnsMetrics, noDnsMetrics } from './metrics';
 import { Responder, type Reply, type Transport } from './responder';
 import { RCODE } from './resolve';
 import { headerReply, questionReply } from './wire';
@@ -39,6 +40,8 @@ export interface DnsServerOptions {
   tcpIdleTimeoutMs?: number;
   /** Forwarded queries in flight at once (default 1000). */
   maxPendingForwards?: number;
+  /** Requests, responses by rcode and their durations (CoreDNS's metrics); default: none. */
+  metrics?: DnsMetrics;
 }
 
 export interface ListenResult {
@@ -98,6 +101,7 @@ export class DnsServer {
   private readonly allowForward: (sourceIp: string) => boolean;
   private readonly allowQuery: ((sourceIp: string) => boolean) | undefined;
   private readonly limiter: RateLimiter | undefined;
+  private readonly metrics: DnsMetrics;
   private readonly exempt: (sourceIp: string) => boolean;
   /** Packets dropped or refused by source (allowQuery) and by rate (rateLimit), since start. */
   readonly refused = { source: 0, rate: 0 };
@@ -116,6 +120,7 @@ export class DnsServer {
     this.clock = opts.clock ?? systemClock;
     this.allowForward = opts.allowForward ?? (() => true);
     this.allowQuery = opts.allowQuery;
+    this.metrics = opts.metrics ?? noDnsMetrics;
     const qps = opts.rateLimit?.qpsPerSource ?? 0;
     this.limiter = qps > 0 ? new RateLimiter({ ratePerSecond: qps, clock: this.clock }) : undefined;
     this.exempt = opts.rateLimit?.exempt ?? (() => false);
@@ -279,6 +284,7 @@ export class DnsServer {
   }
 
   private handle(msg: Buffer, sourceIp: string, transport: Transport, send: Send): void {
+    let respond = send;
     try {
       if (this.allowQuery && !this.allowQuery(sourceIp)) {
         this.refused.source++;
@@ -290,14 +296,20 @@ export class DnsServer {
         this.refused.rate++;
         return;
       }
+      // Counted from here (CoreDNS's requests and responses): refused sources and rate-limited drops are not.
+      const answered = this.metrics.request(msg, transport, sourceIp.includes(':') ? '2' : '1');
+      respond = (buf) => {
+        answered(buf);
+        send(buf);
+      };
       const reply = this.responder.respond(msg, sourceIp, transport);
-      if (reply.kind === 'reply') send(reply.buf);
-      else if (reply.kind === 'forward') this.forward(msg, sourceIp, reply, send);
+      if (reply.kind === 'reply') respond(reply.buf);
+      else if (reply.kind === 'forward') this.forward(msg, sourceIp, reply, respond);
     } catch (err) {
       this.reportError(err);
       try {
         // The header was readable and it was a query: say SERVFAIL rather than leave the client waiting.
-        if (msg.length >= 12 && (msg.readUInt8(2) & 0x80) === 0) send(headerReply(msg, RCODE.SERVFAIL));
+        if (msg.length >= 12 && (msg.readUInt8(2) & 0x80) === 0) respond(headerReply(msg, RCODE.SERVFAIL));
       } catch (err2) {
         this.reportError(err2);
       }

@@ -62,6 +62,8 @@ _mk_apt_tool() { # _mk_apt_tool COMMAND PACKAGE: installs Debian's PACKAGE when 
 step "dig (apt dnsutils, if missing)" _mk_apt_tool dig dnsutils || status=1
 # Debian's chromium runs the web view's browser test (test/browser/); without it that suite fails, never skips
 step "chromium (apt, if missing)" _mk_apt_tool chromium chromium || status=1
+# prometheus and promtool (Debian's prometheus) scrape the daemon in test/integration/metrics.spec.ts
+step "prometheus (apt prometheus, if missing)" _mk_apt_tool prometheus prometheus || status=1
 for v in "${nodes[@]}"; do
   [[ " ${NODE_INTEGRATION_LINES[*]} " == *" $(node_major "$v") "* ]] || continue
   suite "integration tests (Node $(node_effective_version "$v"), real Docker engine)" \

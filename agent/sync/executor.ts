@@ -51,6 +51,8 @@ export interface ExecutorDeps {
   pullBackoff: BackoffTable;
   /** ConfigMaps and Secrets, for env and envFrom (read when a container starts, as the kubelet does). */
   sources: ConfigLookup;
+  /** Told how long each image pull took, to leave it out of the pod start SLI. */
+  pulled?: (podUid: string, ms: number) => void;
 }
 
 /** One run's context. `observed` is refreshed once a sandbox is created, so starts see it. */
@@ -362,8 +364,10 @@ export class Executor {
     };
     const auth = policy === 'never' ? undefined : credentialsFor(c.image, this.pullSecrets(pod));
     let image: ImageInfo;
+    const pullStart = this.deps.clock.now();
     try {
       image = await this.deps.runtime.ensureImage(c.image, policy, { onPull, ...(auth ? { auth } : {}) });
+      this.deps.pulled?.(pod.metadata.uid, this.deps.clock.now() - pullStart);
     } catch (err) {
       const now = this.deps.clock.now();
       const reason = policy === 'never' ? 'ErrImageNeverPull' : 'ErrImagePull';

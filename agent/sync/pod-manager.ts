@@ -90,6 +90,7 @@ export class PodManager {
   }
 
   private onRuntimeEvent(e: RuntimeEvent): void {
+    this.deps.metrics?.runtimeEvent();
     if (e.type === 'create') return; // our own creates; the start that follows is what matters
     const w = this.workers.get(e.podUid);
     if (w) void w.enqueue();
@@ -102,6 +103,7 @@ export class PodManager {
         (err) => this.reconnect(err),
         this.abort.signal,
       );
+      this.deps.metrics?.eventsStream(true);
       if (this.disconnectedLogged) this.deps.logger.info('Docker events stream reconnected');
       this.reconnectDelay = RECONNECT_MIN_MS;
       this.disconnectedLogged = false;
@@ -113,6 +115,7 @@ export class PodManager {
   /** The events stream broke (engine restart): reconnect with back-off, logging once, then relist all. */
   private reconnect(err: unknown): void {
     if (this.abort.signal.aborted) return;
+    this.deps.metrics?.eventsStream(false);
     if (!this.disconnectedLogged) {
       this.deps.logger.warn('lost the Docker events stream; reconnecting', { error: errorMessage(err) });
       this.disconnectedLogged = true;
@@ -127,6 +130,7 @@ export class PodManager {
   }
 
   private resyncAll(reschedule = true): void {
+    this.deps.metrics?.relist();
     for (const pod of this.store.list()) void this.worker(pod).enqueue();
     if (!reschedule) return;
     this.cancelResync = this.deps.clock.setTimer(() => this.resyncAll(), this.deps.resyncMs);

@@ -19,6 +19,8 @@ import type { PodVolumes } from './pod-volumes';
 import type { Prober } from './prober';
 import type { EventRecorder } from '../events/recorder';
 import { PodView } from '../planner/pod-view';
+import type { KubeletMetrics, PodWorkerOperation } from '../ports/kubelet-metrics';
+import type { PodStartTracker } from './pod-start-tracker';
 
 export interface PodWorkerDeps {
   runtime: ContainerRuntime;
@@ -35,6 +37,9 @@ export interface PodWorkerDeps {
   events: EventRecorder;
   /** Called once the pod is gone from the runtime and the store. */
   onGone: (uid: string) => void;
+  /** Sync round durations and pod starts (default: none). */
+  metrics?: KubeletMetrics;
+  starts?: PodStartTracker;
 }
 
 const ERROR_RETRY_MS = 1_000;
@@ -61,6 +66,7 @@ export class PodWorker {
     private readonly deps: PodWorkerDeps,
   ) {
     this.logger = deps.logger.child({ pod: `${namespace}/${name}`, podUid: uid });
+    deps.starts?.seen(uid);
   }
 
   /** Asks for a sync round; returns when the round that covers this request has finished. */
@@ -92,10 +98,13 @@ export class PodWorker {
         return;
       }
       this.dirty = false;
+      const done = this.deps.metrics?.podWorker(this.operation());
       try {
         await this.sync();
         this.failures = 0;
+        done?.();
       } catch (err) {
+        done?.(true);
         this.failures++;
         const delay = Math.min(ERROR_RETRY_MAX_MS, ERROR_RETRY_MS * 2 ** (this.failures - 1));
         this.holdUntil = this.deps.clock.now() + delay;
@@ -113,6 +122,13 @@ export class PodWorker {
     if (at === undefined || this.stopped) return;
     const delay = Math.max(0, at - this.deps.clock.now());
     this.cancelTimer = this.deps.clock.setTimer(() => void this.enqueue(), delay + 50);
+  }
+
+  /** The operation_type of the next round: the pod's first, its removal, or a sync. */
+  private operation(): PodWorkerOperation {
+    const pod = this.current();
+    if (!pod || pod.metadata.deletionTimestamp !== undefined) return 'kill';
+    return this.scheduled ? 'sync' : 'create';
   }
 
   private current(): Pod | undefined {
@@ -211,6 +227,7 @@ export class PodWorker {
       startup: (id) => prober.started(id),
     });
     if (JSON.stringify(status) === JSON.stringify(pod.status)) return;
+    this.deps.starts?.observe({ ...pod, status });
     this.deps.store.update({ ...pod, status }, { specChanged: false });
   }
 
@@ -228,6 +245,8 @@ export class PodWorker {
     this.deps.backoff.forget({ podUid: this.uid });
     this.deps.pullBackoff.forget({ podUid: this.uid });
     this.deps.events.forget(this.uid); // a deleted pod leaves nothing behind, its events included
+    this.deps.starts?.forget(this.uid);
+    this.deps.metrics?.forgetPod(this.uid); // and no metric series
     if (pod) {
       this.deps.store.remove(pod.metadata.namespace, pod.metadata.name);
       this.logger.info('pod deleted');

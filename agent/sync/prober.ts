@@ -6,11 +6,13 @@ import type { EventRecorder } from '../events/recorder';
 import type { Logger } from '../log';
 import type { Container, Pod, Probe } from '../model/pod';
 import type { ProbeResult } from '../planner/plan-pod';
+import type { KubeletMetrics } from '../ports/kubelet-metrics';
 import type { ContainerRuntime, ObservedContainer } from '../runtime/runtime';
 import { fieldPath, podRef } from './executor';
 import { type HandlerResult, runHandler } from './handlers';
 
 export type ProbeKind = 'readiness' | 'liveness' | 'startup';
+const PROBE_TYPE = { readiness: 'Readiness', liveness: 'Liveness', startup: 'Startup' } as const;
 
 interface ProbeState {
   kind: ProbeKind;
@@ -39,6 +41,8 @@ export interface ProberDeps {
   /** Wakes the pod's worker after a result changed. */
   onChange: (podUid: string) => void;
   run?: typeof runHandler;
+  /** Each probe's outcome (prober_probe_total). */
+  metrics?: KubeletMetrics;
 }
 
 export class Prober {
@@ -159,6 +163,15 @@ export class Prober {
 
   private record(t: Target, p: ProbeState, r: HandlerResult): void {
     const before = p.result;
+    const m = t.pod.metadata;
+    this.deps.metrics?.probe({
+      probeType: PROBE_TYPE[p.kind],
+      result: r.ok ? 'successful' : 'failed',
+      container: t.container.name,
+      pod: m.name,
+      namespace: m.namespace,
+      podUid: m.uid,
+    });
     if (r.ok) {
       p.successes++;
       p.failures = 0;

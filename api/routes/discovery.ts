@@ -81,10 +81,25 @@ const apiGroup = (gv: GroupVersion): object => {
   return { name: gv.group, versions: [version], preferredVersion: version };
 };
 
-export function discoveryRoutes(app: FastifyInstance, defs: readonly ResourceDefinition[]): void {
+/** A group served by routes of its own (metrics.k8s.io): in discovery, with no generic verbs or OpenAPI. */
+export interface ExtraGroup {
+  gv: GroupVersion;
+  defs: ResourceDefinition[];
+}
+
+export function discoveryRoutes(
+  app: FastifyInstance,
+  defs: readonly ResourceDefinition[],
+  extra: readonly ExtraGroup[] = [],
+): void {
   const all = byGroupVersion(defs);
   const core = all.filter((g) => !g.gv.group);
-  const groups = all.filter((g) => g.gv.group);
+  const groups = [...all.filter((g) => g.gv.group), ...extra];
+  for (const { gv, defs: kinds } of extra) {
+    const list = apiResourceList(gv, kinds);
+    app.get(groupPath(gv), async () => list);
+    app.get(`/apis/${gv.group}`, async () => ({ kind: 'APIGroup', apiVersion: 'v1', ...apiGroup(gv) }));
+  }
   // The aggregated form when the client asks for it (Accept), the legacy one otherwise.
   const negotiated =
     (legacy: object, aggregated: object) =>

@@ -1,32 +1,40 @@
 // metrics.k8s.io/v1beta1, read-only, as metrics-server serves it, for `kubectl top pod|node`: PodMetrics and
 // NodeMetrics from the stats collector's last sample (working set = usage - inactive_file; CPU as a rate
-// over the window between two samples). Served as plain routes with their own discovery entries until the
-// API has generic group machinery; then this becomes two read-only kinds of that group.
+// over the window between two samples). Plain routes listed in discovery as an extra group: the generic
+// verbs would want upstream schemas and an object store; moving them there is the way on.
 import type { FastifyInstance } from 'fastify';
 import { MiniKubeletError } from '../../agent/errors';
 import type { ContainerUsage, ResourceUsage, Usage, UsageSnapshot } from '../../agent/ports/resource-usage';
 import type { ApiDeps } from '../deps';
+import type { ResourceDefinition } from '../resources';
 import { parseLabelSelector } from '../selectors';
+import type { ExtraGroup } from './discovery';
 
 export const METRICS_GROUP = 'metrics.k8s.io';
 const VERSION = 'v1beta1';
 const GV = `${METRICS_GROUP}/${VERSION}`;
 
-/** The group as /apis lists it. */
-export const metricsGroup = {
-  name: METRICS_GROUP,
-  versions: [{ groupVersion: GV, version: VERSION }],
-  preferredVersion: { groupVersion: GV, version: VERSION },
-};
+const GROUP_VERSION = { group: METRICS_GROUP, version: VERSION };
 
-const resourceList = {
-  kind: 'APIResourceList',
-  apiVersion: 'v1',
-  groupVersion: GV,
-  resources: [
-    { name: 'nodes', singularName: '', namespaced: false, kind: 'NodeMetrics', verbs: ['get', 'list'] },
-    { name: 'pods', singularName: '', namespaced: true, kind: 'PodMetrics', verbs: ['get', 'list'] },
-  ],
+/** A kind of this group as discovery lists it (its routes are below, not the generic verbs). */
+const listed = (name: string, kind: string, namespaced: boolean): ResourceDefinition => ({
+  name,
+  singularName: '',
+  kind,
+  listKind: `${kind}List`,
+  namespaced,
+  verbs: ['get', 'list'],
+  groupVersion: GROUP_VERSION,
+  fields: {},
+  columns: [],
+  cells: () => [],
+  source: { list: () => [], get: () => undefined },
+});
+
+/** The group for discovery (/apis, legacy and aggregated; /apis/metrics.k8s.io[/v1beta1]). */
+export const metricsDiscovery: ExtraGroup = {
+  gv: GROUP_VERSION,
+  defs: [listed('nodes', 'NodeMetrics', false), listed('pods', 'PodMetrics', true)],
 };
 
 const usage = (u: Usage): { cpu: string; memory: string } => ({
@@ -107,8 +115,6 @@ export function metricsApiRoutes(app: FastifyInstance, deps: ApiDeps, stats: Res
     return found;
   };
   const base = `/apis/${GV}`;
-  app.get(`/apis/${METRICS_GROUP}`, async () => ({ kind: 'APIGroup', apiVersion: 'v1', ...metricsGroup }));
-  app.get(base, async () => resourceList);
   app.get<Query>(`${base}/pods`, async (req) =>
     list('PodMetrics', podMetrics(stats.snapshot()), req.query.labelSelector),
   );

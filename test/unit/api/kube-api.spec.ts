@@ -75,6 +75,12 @@ describe('api: the Kubernetes surface (memory runtime)', () => {
         groups: [
           { name: 'apps', versions: [appsV1], preferredVersion: appsV1 },
           { name: 'batch', versions: [batchV1], preferredVersion: batchV1 },
+          // metrics.k8s.io, for kubectl top
+          {
+            name: 'metrics.k8s.io',
+            versions: [{ groupVersion: 'metrics.k8s.io/v1beta1', version: 'v1beta1' }],
+            preferredVersion: { groupVersion: 'metrics.k8s.io/v1beta1', version: 'v1beta1' },
+          },
         ],
       });
       const list = (await req('GET', '/api/v1')).json<{

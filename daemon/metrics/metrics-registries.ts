@@ -1,0 +1,45 @@
+// The daemon's Prometheus registries, one per endpoint: /metrics (kubelet, DNS, process), /metrics/resource
+// and /metrics/probes. Built once per agent (no prom-client global registry), so agents in one process
+// (the tests) keep apart.
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import type { Pod } from '../../agent/model/pod';
+import type { ResourceUsage } from '../../agent/ports/resource-usage';
+import type { MetricsEndpoints, MetricsPath } from '../../api/routes/metrics';
+import { PromDnsMetrics } from './dns-metrics';
+import { PromKubeletMetrics } from './kubelet-metrics';
+import { registerResourceMetrics } from './resource-metrics';
+
+export interface DaemonMetrics {
+  kubelet: PromKubeletMetrics;
+  dns: PromDnsMetrics;
+  endpoints: MetricsEndpoints;
+}
+
+export function createMetrics(o: {
+  nodeName: string;
+  pods: () => Pod[];
+  usage: ResourceUsage;
+  nowSeconds: () => number;
+}): DaemonMetrics {
+  const registries: Record<MetricsPath, Registry> = {
+    metrics: new Registry(),
+    resource: new Registry(),
+    probes: new Registry(),
+  };
+  collectDefaultMetrics({ register: registries.metrics });
+  registerResourceMetrics(registries.resource, o.usage);
+  return {
+    kubelet: new PromKubeletMetrics({
+      registry: registries.metrics,
+      probes: registries.probes,
+      nodeName: o.nodeName,
+      pods: o.pods,
+      nowSeconds: o.nowSeconds,
+    }),
+    dns: new PromDnsMetrics(registries.metrics),
+    endpoints: {
+      contentType: registries.metrics.contentType,
+      render: (path) => registries[path].metrics(),
+    },
+  };
+}
