@@ -105,6 +105,8 @@ export interface Agent {
   readonly events: EventRecorder;
   readonly watches: WatchHub;
   readonly manager: PodManager;
+  /** Container and node usage (cgroup samples every 10 s); collect() takes one now. */
+  readonly stats: StatsCollector;
   readonly dns: DnsServer;
   /** The API's token and TLS material (daemon/api-access.ts), for the kubeconfig. */
   readonly access: ApiAccess;
@@ -411,6 +413,7 @@ export function createAgent(o: AgentOptions): Agent {
     events,
     watches,
     manager,
+    stats,
     dns: dnsServer,
     access,
     network: () => net.info,
