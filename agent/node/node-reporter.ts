@@ -1,5 +1,5 @@
 // Registers this machine as a Node and keeps its status current: capacity and allocatable, conditions from
-// the host's readings, and a heartbeat. There is no coordination.k8s.io Lease (no API groups yet): the
+// the host's readings, and a heartbeat. There is no coordination.k8s.io Lease (not yet a kind here): the
 // heartbeat is the conditions' lastHeartbeatTime, rewritten every interval (in memory; the Node itself is
 // persisted so its age and uid survive restarts).
 import type { Clock } from '../clock';
