@@ -60,7 +60,13 @@ describe('observability: Node, kubectl top, Prometheus (real engine)', function 
     writeKubeconfig(kubeconfig, apiUrl('127.0.0.1', port));
     for (const name of PODS) expect((await kubectl(['apply', '-f', '-'], pod(name))).code).to.equal(0);
     await h.waitFor('pods running', () => PODS.every((n) => h.pod(n)?.status.phase === 'Running'), 60_000);
-    h.agent.stats.collect();
+    // the containers run before their shell has written the 8 MB: sample until top-a's is in
+    for (let i = 0; i < 100; i++) {
+      h.agent.stats.collect();
+      const a = h.agent.stats.snapshot().containers.find((c) => c.pod === 'top-a');
+      if ((a?.workingSetBytes ?? 0) >= 7.5e6) break;
+      await sleep(200);
+    }
   });
   after(async () => h?.stop());
 
