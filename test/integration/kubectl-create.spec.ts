@@ -1,7 +1,9 @@
 // `kubectl create <kind>` with the real kubectl 1.35 (protobuf bodies) and 1.29 (JSON bodies) against the
-// agent's API, and the version both see. No container is started: the memory runtime is enough.
+// agent's API (namespaces, services, ServiceAccounts, ConfigMaps, Secrets, Deployments, CronJobs, Jobs), and
+// the version both see. No container is started: the memory runtime is enough.
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ManualClock } from '../../agent/clock';
@@ -93,8 +95,100 @@ describe('kubectl create with kubectl 1.35 (protobuf) and 1.29 (JSON)', function
         expect(described).to.match(/^Namespace:\s+default$/m);
       });
 
+      it('creates ConfigMaps from literals, a file and an env file', async () => {
+        const file = join(h.dataDir, `app-${suffix}.conf`);
+        const envFile = join(h.dataDir, `app-${suffix}.env`);
+        writeFileSync(file, 'port = 8080\n');
+        writeFileSync(envFile, '# comment\nMODE=fast\nLEVEL=3\n');
+        const name = `cm-${suffix}`;
+        expect(
+          await ok(version, ['create', 'configmap', name, '--from-literal=a=b', `--from-file=${file}`]),
+        ).to.contain(`configmap/${name} created`);
+        expect(
+          await ok(version, ['create', 'configmap', `${name}-env`, `--from-env-file=${envFile}`]),
+        ).to.contain('created');
+        const cm = JSON.parse(await ok(version, ['get', 'configmap', name, '-o', 'json'])) as {
+          data: Record<string, string>;
+        };
+        expect(cm.data).to.deep.equal({ a: 'b', [`app-${suffix}.conf`]: 'port = 8080\n' });
+        const env = JSON.parse(await ok(version, ['get', 'cm', `${name}-env`, '-o', 'json'])) as {
+          data: Record<string, string>;
+        };
+        expect(env.data).to.deep.equal({ MODE: 'fast', LEVEL: '3' });
+        expect(await ok(version, ['get', 'cm', name])).to.match(new RegExp(`^${name}\\s+2\\s+\\S+$`, 'm'));
+      });
+
+      it('creates generic and docker-registry Secrets; describe shows sizes, never values', async () => {
+        const name = `s-${suffix}`;
+        const value = `v4lue-${suffix}-never-shown`;
+        expect(
+          await ok(version, ['create', 'secret', 'generic', name, `--from-literal=password=${value}`]),
+        ).to.contain(`secret/${name} created`);
+        const secret = JSON.parse(await ok(version, ['get', 'secret', name, '-o', 'json'])) as {
+          type: string;
+          data: Record<string, string>;
+        };
+        expect(secret.type).to.equal('Opaque');
+        expect(Buffer.from(secret.data['password'] ?? '', 'base64').toString()).to.equal(value);
+        const described = await ok(version, ['describe', 'secret', name]);
+        expect(described).to.match(new RegExp(`password:\\s+${value.length} bytes`));
+        expect(described).to.not.contain(value);
+        const reg = `reg-${suffix}`;
+        await ok(version, [
+          'create',
+          'secret',
+          'docker-registry',
+          reg,
+          '--docker-server=127.0.0.1:5000',
+          '--docker-username=u',
+          '--docker-password=p',
+        ]);
+        const table = await ok(version, ['get', 'secret', reg]);
+        expect(table).to.match(new RegExp(`^${reg}\\s+kubernetes.io/dockerconfigjson\\s+1\\s+\\S+$`, 'm'));
+      });
+
+      it('creates a Deployment, a CronJob and a Job from it', async () => {
+        const web = `web-${suffix}`;
+        expect(
+          await ok(version, [
+            'create',
+            'deployment',
+            web,
+            '--image=busybox',
+            '--replicas=2',
+            '--',
+            'sleep',
+            '3600',
+          ]),
+        ).to.contain(`deployment.apps/${web} created`);
+        const deploy = JSON.parse(await ok(version, ['get', 'deploy', web, '-o', 'json'])) as {
+          spec: { replicas: number; template: { spec: { containers: { command: string[] }[] } } };
+        };
+        expect(deploy.spec.replicas).to.equal(2);
+        expect(deploy.spec.template.spec.containers[0]?.command).to.deep.equal(['sleep', '3600']);
+        const cron = `tick-${suffix}`;
+        expect(
+          await ok(version, [
+            'create',
+            'cronjob',
+            cron,
+            '--image=busybox',
+            '--schedule=*/5 * * * *',
+            '--',
+            'true',
+          ]),
+        ).to.contain(`cronjob.batch/${cron} created`);
+        expect(await ok(version, ['create', 'job', `${cron}-now`, `--from=cronjob/${cron}`])).to.contain(
+          `job.batch/${cron}-now created`,
+        );
+        const job = JSON.parse(await ok(version, ['get', 'job', `${cron}-now`, '-o', 'json'])) as {
+          metadata: { ownerReferences?: { kind: string; name: string }[] };
+        };
+        expect(job.metadata.ownerReferences?.[0]).to.include({ kind: 'CronJob', name: cron });
+      });
+
       it('a kind the server does not serve keeps a clear error', async () => {
-        const r = await kubectl(version, ['create', 'deployment', `web-${suffix}`, '--image=busybox']);
+        const r = await kubectl(version, ['create', 'quota', `q-${suffix}`, '--hard=pods=1']);
         expect(r.code).to.not.equal(0);
         expect(r.stderr).to.match(
           /the server could not find the requested resource|doesn't have a resource type/,
