@@ -210,7 +210,7 @@ export function createAgent(o: AgentOptions): Agent {
     pods,
     services,
     deleteService: (ns, name) => registry.delete(ns, name),
-    contents: [configMaps, secrets] as unknown as ObjectStore<StoredObject>[],
+    contents: [configMaps, secrets, deployments, replicaSets] as unknown as ObjectStore<StoredObject>[],
     deleteContents: (ns) => batch.clear(ns),
     clock,
     logger: logger.child({ component: 'namespaces' }),

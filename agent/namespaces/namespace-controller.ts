@@ -15,7 +15,7 @@ export interface NamespaceControllerDeps {
   services: ObjectStore<Service>;
   /** Removes a Service and releases its ClusterIP. */
   deleteService: (namespace: string, name: string) => void;
-  /** Stores whose objects simply go with their namespace (ConfigMaps, Secrets). */
+  /** Stores whose objects simply go with their namespace (ConfigMaps, Secrets, Deployments, ReplicaSets). */
   contents?: ObjectStore<StoredObject>[];
   /** Deletes the namespace's objects of other kinds (Jobs, CronJobs), first: no controller makes pods then. */
   deleteContents?: (namespace: string) => void;

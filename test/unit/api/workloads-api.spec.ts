@@ -154,6 +154,20 @@ describe('api: Deployments and ReplicaSets (memory runtime)', () => {
     await h.waitFor('pods terminating', () => live().length === 0);
   });
 
+  it('deleting a namespace deletes its Deployments and ReplicaSets, so no pod comes back', async () => {
+    expect((await req('POST', '/api/v1/namespaces', { metadata: { name: 'team' } })).statusCode).to.equal(
+      201,
+    );
+    const res = await req('POST', '/apis/apps/v1/namespaces/team/deployments', deployment(2));
+    expect(res.statusCode, res.body).to.equal(201);
+    await h.waitFor('2 pods', () => h.pods.list('team').length === 2);
+    expect((await req('DELETE', '/api/v1/namespaces/team')).statusCode).to.equal(200);
+    await h.waitFor('the namespace to go', () => !h.agent.namespaces.get('', 'team'));
+    expect(h.agent.deployments.list('team')).to.deep.equal([]);
+    expect(h.agent.replicaSets.list('team')).to.deep.equal([]);
+    expect(h.pods.list('team')).to.deep.equal([]);
+  });
+
   it('foreground: the Deployment stays until its dependents are gone', async () => {
     await req('POST', `${APPS}/deployments`, deployment(1));
     await h.waitFor('a pod', () => live().length === 1);
