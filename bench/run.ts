@@ -1,7 +1,9 @@
 // `npm run bench [-- PART...] [--reps N] [--profile]`: runs the benchmark parts (all by default), prints
-// one table and rewrites their sections of BENCHMARKS.md. Parts: pod-start, init-handoff, density, dns, api.
+// one table and rewrites their sections of BENCHMARKS.md. Parts: pod-start, init-handoff, density, dns, api,
+// config-start, config-update.
 import { join } from 'node:path';
 import { api } from './api';
+import { configStart, configUpdate } from './config';
 import { density } from './density';
 import { dns } from './dns';
 import { engineVersion, removeBenchNetwork, removeBenchPodContainers, removeRawContainers } from './engine';
@@ -17,6 +19,8 @@ const PARTS: Record<string, (ctx: Context) => Promise<PartResult>> = {
   density,
   dns,
   api,
+  'config-start': configStart,
+  'config-update': configUpdate,
 };
 
 const USAGE = `usage: npm run bench [-- [PART...] [--reps N] [--profile] [--no-write]]
