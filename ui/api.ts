@@ -109,6 +109,14 @@ export class Api {
     return () => ctrl.abort();
   }
 
+  /** One text document (a /metrics scrape); undefined when refused or aborted. */
+  async text(path: string, signal: AbortSignal): Promise<string | undefined> {
+    const res = await this.open(path, signal, 'text/plain');
+    if (!res) return undefined;
+    if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
+    return res.text();
+  }
+
   /** Streams a text body (a followed log) into `onText`; `onEnd` with an error text when it fails. */
   stream(path: string, onText: (text: string) => void, onEnd: (error?: string) => void): () => void {
     const ctrl = new AbortController();

@@ -1,7 +1,9 @@
-// The page: a hash router over the views (#/pods[/namespace], #/pod/ns/name, #/services) and the token
-// form, shown when the API answers 401 (the token is kept for this tab only, never shown).
+// The page: a hash router over the views (#/pods[/namespace], #/pod/ns/name, #/services, #/node, #/charts)
+// and the token form, shown when the API answers 401 (the token is kept for this tab only, never shown).
 import { Api } from './api.js';
+import { chartsView } from './charts-view.js';
 import { fill, h } from './dom.js';
+import { nodeView } from './node-view.js';
 import { podView } from './pod-view.js';
 import { podsView } from './pods-view.js';
 import { servicesView } from './services-view.js';
@@ -41,6 +43,8 @@ function route(): void {
   const parts = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
   if (parts[0] === 'pod' && parts[1] && parts[2]) dispose = podView(api, root, parts[1], parts[2]);
   else if (parts[0] === 'services') dispose = servicesView(api, root);
+  else if (parts[0] === 'node') dispose = nodeView(api, root);
+  else if (parts[0] === 'charts') dispose = chartsView(api, root);
   else dispose = podsView(api, root, parts[0] === 'pods' ? (parts[1] ?? '') : '');
 }
 

@@ -81,3 +81,28 @@ export interface WatchEvent<T> {
   type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
   object: T;
 }
+
+export interface NodeCondition {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+  lastHeartbeatTime?: string;
+}
+
+export interface KubeNode {
+  metadata: ObjectMeta;
+  status: {
+    capacity?: Record<string, string>;
+    allocatable?: Record<string, string>;
+    conditions?: NodeCondition[];
+    addresses?: { type: string; address: string }[];
+    nodeInfo?: {
+      kernelVersion?: string;
+      osImage?: string;
+      architecture?: string;
+      containerRuntimeVersion?: string;
+      kubeletVersion?: string;
+    };
+  };
+}

@@ -1,7 +1,8 @@
 // The web view (/ui/) in a real browser: the pods table, the pod page's init-container timeline, events and
-// logs, Services, the token prompt; live from the watch API, never reloaded. The tutorial runs on the real
-// engine (its init containers' lookups reach the agent's DNS, which names the missing Service); the
-// 110-pod first paint and the token run on the memory runtime.
+// logs, Services, the Node, the charts from /metrics, the token prompt; live from the watch API, never
+// reloaded. The tutorial runs on the real engine (its init containers' lookups reach the agent's DNS, which
+// names the missing Service); the 110-pod first paint, the Node, the charts and the token run on the memory
+// runtime.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -194,6 +195,47 @@ describe('web view in chromium', function () {
         expect((await widths(page, 'crash', '.tl-backoff'))[0]).to.be.greaterThan(0);
         expect(await crash.locator('.tl-run').count()).to.equal(1); // the last run, from lastState
         await page.screenshot({ path: join(ARTIFACTS, 'pod-restarts.png'), fullPage: true });
+      });
+    });
+
+    it('shows the Node with its Ready condition, live from the nodes watch', async () => {
+      const res = await world.h.api.inject({ method: 'GET', url: '/api/v1/nodes' });
+      const name = (JSON.parse(res.body) as { items: { metadata: { name: string } }[] }).items[0]?.metadata
+        .name;
+      expect(name, res.body).to.be.a('string');
+      await withPage(async (page) => {
+        await page.goto(`${url}/ui/`);
+        await page.click('nav a[href="#/node"]');
+        await waitForText(page, '.node-name', name as string);
+        await waitForText(page, 'tr[data-condition="Ready"] td.status', /^True$/);
+        for (const type of ['MemoryPressure', 'DiskPressure', 'PIDPressure'])
+          expect(await page.locator(`tr[data-condition="${type}"]`).count()).to.equal(1);
+        expect(await page.locator('tr[data-resource="pods"] td').allTextContents()).to.deep.equal([
+          'pods',
+          '110',
+          '110',
+        ]);
+      });
+    });
+
+    it('draws live charts from /metrics, one point per scrape (interval shortened by ?scrape=)', async () => {
+      await withPage(async (page) => {
+        const scrapes: string[] = [];
+        page.on('request', (r) => {
+          if (new URL(r.url()).pathname.startsWith('/metrics')) scrapes.push(new URL(r.url()).pathname);
+        });
+        await page.goto(`${url}/ui/?scrape=200#/charts`);
+        const running = page.locator('svg[data-series="running-pods"]');
+        const deadline = Date.now() + 15_000;
+        while (Number((await running.getAttribute('data-points').catch(() => null)) ?? 0) < 2) {
+          if (Date.now() > deadline) throw new Error('running-pods never had 2 points');
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        expect(scrapes).to.include.members(['/metrics', '/metrics/resource']);
+        const points = (await running.locator('polyline').getAttribute('points'))?.split(' ') ?? [];
+        expect(points.length).to.be.at.least(2);
+        await waitForText(page, '[data-chart="running-pods"] .chart-value', /^\d+$/);
+        await page.screenshot({ path: join(ARTIFACTS, 'charts.png'), fullPage: true });
       });
     });
   });
