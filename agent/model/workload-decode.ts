@@ -4,17 +4,19 @@ import { APPS_V1, apiVersionOf } from './group-version';
 import { fieldError, invalidError, type FieldError } from './field-errors';
 import { decodeObject } from './pod-decode';
 import { checkShape, isObject, kindShape } from './shape';
-import type { Deployment, ReplicaSet } from './workload';
+import type { DaemonSet, Deployment, ReplicaSet } from './workload';
 import {
+  applyDaemonSetDefaults,
   applyDeploymentDefaults,
   applyReplicaSetDefaults,
+  validateDaemonSet,
   validateDeployment,
   validateReplicaSet,
   validateWorkloadUpdate,
 } from './workload-validation';
 import type { Shape } from './shape';
 
-type Workload = ReplicaSet | Deployment;
+type Workload = ReplicaSet | Deployment | DaemonSet;
 
 interface WorkloadKind<T extends Workload> {
   kind: T['kind'];
@@ -35,6 +37,13 @@ export const DEPLOYMENT_KIND: WorkloadKind<Deployment> = {
   shape: kindShape('Deployment', APPS_V1),
   defaults: applyDeploymentDefaults,
   validate: validateDeployment,
+};
+
+export const DAEMON_SET_KIND: WorkloadKind<DaemonSet> = {
+  kind: 'DaemonSet',
+  shape: kindShape('DaemonSet', APPS_V1),
+  defaults: applyDaemonSetDefaults,
+  validate: validateDaemonSet,
 };
 
 export function decodeWorkload<T extends Workload>(k: WorkloadKind<T>, raw: unknown, namespace: string): T {

@@ -8,9 +8,9 @@ import { dns1123SubdomainProblems } from './names';
 import type { Pod } from './pod';
 import { applyPodDefaults } from './pod-defaults';
 import { validatePod } from './pod-validation';
-import type { Deployment, LabelSelector, PodTemplateSpec, ReplicaSet } from './workload';
+import type { DaemonSet, Deployment, LabelSelector, PodTemplateSpec, ReplicaSet } from './workload';
 
-type Workload = ReplicaSet | Deployment;
+type Workload = ReplicaSet | Deployment | DaemonSet;
 
 /** The template as a pod, so the pod defaults and checks apply to it. */
 const templatePod = (w: Workload): Pod =>
@@ -92,7 +92,7 @@ function validateCommon(w: Workload, out: FieldError[]): void {
   for (const p of dns1123SubdomainProblems(w.metadata.name))
     out.push(fieldError('Invalid', 'metadata.name', w.metadata.name, p));
   validateMetadataMaps(w.metadata, out);
-  validateNonNegative(w.spec.replicas, 'spec.replicas', out);
+  if ('replicas' in w.spec) validateNonNegative(w.spec.replicas, 'spec.replicas', out);
   validateNonNegative(w.spec.minReadySeconds, 'spec.minReadySeconds', out);
   validateSelector(w.spec.selector, w, out);
   validateTemplate(w, out);
@@ -120,6 +120,22 @@ function validateIntOrPercent(v: unknown, field: string, out: FieldError[]): voi
 
 const isZero = (v: unknown): boolean => v === 0 || v === '0%';
 
+/** maxSurge and maxUnavailable: int-or-percent, unavailable at most 100%, not both 0. */
+function validateRollingUpdate(
+  ru: { maxSurge?: number | string; maxUnavailable?: number | string },
+  at: string,
+  out: FieldError[],
+): void {
+  const surge = `${at}.rollingUpdate.maxSurge`;
+  const unavailable = `${at}.rollingUpdate.maxUnavailable`;
+  validateIntOrPercent(ru.maxSurge, surge, out);
+  validateIntOrPercent(ru.maxUnavailable, unavailable, out);
+  if (isPercent(ru.maxUnavailable) && Number(ru.maxUnavailable.slice(0, -1)) > 100)
+    out.push(fieldError('Invalid', unavailable, ru.maxUnavailable, 'must not be greater than 100%'));
+  if (isZero(ru.maxSurge) && isZero(ru.maxUnavailable))
+    out.push(fieldError('Invalid', unavailable, ru.maxUnavailable, 'may not be 0 when `maxSurge` is 0'));
+}
+
 function validateStrategy(d: Deployment, out: FieldError[]): void {
   const s = d.spec.strategy;
   const at = 'spec.strategy';
@@ -141,15 +157,7 @@ function validateStrategy(d: Deployment, out: FieldError[]): void {
     );
     return;
   }
-  const ru = s.rollingUpdate ?? {};
-  const surge = `${at}.rollingUpdate.maxSurge`;
-  const unavailable = `${at}.rollingUpdate.maxUnavailable`;
-  validateIntOrPercent(ru.maxSurge, surge, out);
-  validateIntOrPercent(ru.maxUnavailable, unavailable, out);
-  if (isPercent(ru.maxUnavailable) && Number(ru.maxUnavailable.slice(0, -1)) > 100)
-    out.push(fieldError('Invalid', unavailable, ru.maxUnavailable, 'must not be greater than 100%'));
-  if (isZero(ru.maxSurge) && isZero(ru.maxUnavailable))
-    out.push(fieldError('Invalid', unavailable, ru.maxUnavailable, 'may not be 0 when `maxSurge` is 0'));
+  validateRollingUpdate(s.rollingUpdate ?? {}, at, out);
 }
 
 export function validateDeployment(d: Deployment): FieldError[] {
@@ -166,6 +174,35 @@ export function validateDeployment(d: Deployment): FieldError[] {
         d.spec.progressDeadlineSeconds,
         'must be greater than minReadySeconds',
       ),
+    );
+  return out;
+}
+
+/** Upstream's SetDefaults_DaemonSet: RollingUpdate with maxUnavailable 1 and maxSurge 0; history 10. */
+export function applyDaemonSetDefaults(ds: DaemonSet): void {
+  const spec = ds.spec;
+  spec.updateStrategy ??= { type: 'RollingUpdate' };
+  spec.updateStrategy.type ??= 'RollingUpdate';
+  if (spec.updateStrategy.type === 'RollingUpdate') {
+    spec.updateStrategy.rollingUpdate ??= {};
+    spec.updateStrategy.rollingUpdate.maxUnavailable ??= 1;
+    spec.updateStrategy.rollingUpdate.maxSurge ??= 0;
+  }
+  spec.revisionHistoryLimit ??= 10;
+  applyTemplateDefaults(ds);
+  ds.status = { currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 };
+}
+
+export function validateDaemonSet(ds: DaemonSet): FieldError[] {
+  const out: FieldError[] = [];
+  validateCommon(ds, out);
+  validateNonNegative(ds.spec.revisionHistoryLimit, 'spec.revisionHistoryLimit', out);
+  const s = ds.spec.updateStrategy;
+  const at = 'spec.updateStrategy';
+  if (s.type === 'RollingUpdate') validateRollingUpdate(s.rollingUpdate ?? {}, at, out);
+  else if (s.type !== 'OnDelete')
+    out.push(
+      fieldError('NotSupported', `${at}.type`, s.type, 'supported values: "OnDelete", "RollingUpdate"'),
     );
   return out;
 }

@@ -126,3 +126,45 @@ export const controllerRef = (owner: {
   controller: true,
   blockOwnerDeletion: true,
 });
+
+export interface RollingUpdateDaemonSet {
+  maxUnavailable?: number | string;
+  maxSurge?: number | string;
+}
+
+export interface DaemonSetUpdateStrategy {
+  type: 'RollingUpdate' | 'OnDelete';
+  rollingUpdate?: RollingUpdateDaemonSet;
+}
+
+export interface DaemonSetSpec {
+  selector: LabelSelector;
+  template: PodTemplateSpec;
+  updateStrategy: DaemonSetUpdateStrategy;
+  minReadySeconds?: number;
+  revisionHistoryLimit: number;
+}
+
+export interface DaemonSetStatus {
+  currentNumberScheduled: number;
+  numberMisscheduled: number;
+  desiredNumberScheduled: number;
+  numberReady: number;
+  observedGeneration?: number;
+  updatedNumberScheduled?: number;
+  numberAvailable?: number;
+  numberUnavailable?: number;
+  conditions?: WorkloadCondition[];
+}
+
+export interface DaemonSet {
+  apiVersion: 'apps/v1';
+  kind: 'DaemonSet';
+  metadata: ObjectMeta;
+  spec: DaemonSetSpec;
+  status: DaemonSetStatus;
+}
+
+/** The labels a DaemonSet's pods carry: which template (hash) and which generation made them. */
+export const CONTROLLER_REVISION_HASH = 'controller-revision-hash';
+export const POD_TEMPLATE_GENERATION = 'pod-template-generation';
