@@ -1,6 +1,8 @@
 // Builders for the controller tests: ReplicaSets, Deployments and their pods, healthy by default.
 import type { Pod } from '../../agent/model/pod';
 import {
+  CONTROLLER_REVISION_HASH,
+  type DaemonSet,
   type Deployment,
   type ReplicaSet,
   REVISION_ANNOTATION,
@@ -92,7 +94,7 @@ export function aDeployment(
 export function aWorkloadPod(
   name: string,
   o: {
-    owner?: ReplicaSet;
+    owner?: ReplicaSet | DaemonSet;
     ready?: boolean;
     readySince?: number;
     labels?: Record<string, string>;
@@ -126,3 +128,39 @@ export function aWorkloadPod(
     },
   } as Pod;
 }
+
+export function aDaemonSet(
+  o: { image?: string; nodeSelector?: Record<string, string>; onDelete?: boolean; maxSurge?: number } = {},
+): DaemonSet {
+  const t = template(o.image);
+  if (o.nodeSelector) t.spec.nodeSelector = o.nodeSelector;
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: {
+      name: 'agent',
+      namespace: 'default',
+      uid: 'uid-agent',
+      creationTimestamp: iso(NOW - 120_000),
+      resourceVersion: '1',
+      generation: 1,
+    },
+    spec: {
+      selector: { matchLabels: { app: 'web' } },
+      template: t,
+      updateStrategy: o.onDelete
+        ? { type: 'OnDelete' }
+        : { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: o.maxSurge ?? 0 } },
+      revisionHistoryLimit: 10,
+    },
+    status: { currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 },
+  };
+}
+
+/** A pod of a DaemonSet, made from the template whose hash is `hash`. */
+export const aDaemonPod = (
+  name: string,
+  ds: DaemonSet,
+  hash: string,
+  o: Parameters<typeof aWorkloadPod>[1] = {},
+): Pod => aWorkloadPod(name, { owner: ds, labels: { app: 'web', [CONTROLLER_REVISION_HASH]: hash }, ...o });

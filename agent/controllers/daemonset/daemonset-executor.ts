@@ -1,0 +1,83 @@
+// Does what the DaemonSet plan says: the pod created from the template through the pod registry (named
+// <ds>-<5 random>, owned by the DaemonSet, bound to this node, labelled with the template's hash and
+// generation), pods deleted gracefully through it, the status published; each step with upstream's event.
+import type { EventRecorder } from '../../events/recorder';
+import { errorMessage } from '../../errors';
+import type { Pod } from '../../model/pod';
+import {
+  CONTROLLER_REVISION_HASH,
+  type DaemonSet,
+  POD_TEMPLATE_GENERATION,
+  controllerRef,
+} from '../../model/workload';
+import type { Registry } from '../../store/registry';
+import type { WorkloadRegistry } from '../../workloads/workload-registry';
+import { randomSuffix } from '../replicaset/replicaset-executor';
+import type { DaemonSetAction } from './reconcile-daemonset';
+
+export interface DaemonSetExecutorDeps {
+  podRegistry: Registry<Pod>;
+  daemonSets: WorkloadRegistry<DaemonSet>;
+  events: EventRecorder;
+  nodeName: string;
+  suffix?: () => string;
+}
+
+export class DaemonSetExecutor {
+  constructor(private readonly deps: DaemonSetExecutorDeps) {}
+
+  run(ds: DaemonSet, actions: readonly DaemonSetAction[]): void {
+    for (const a of actions) {
+      if (a.type === 'create') this.create(ds, a.hash);
+      else if (a.type === 'delete') for (const name of a.pods) this.delete(ds, name);
+      else this.deps.daemonSets.updateStatus(ds.metadata.namespace, ds.metadata.name, a.status);
+    }
+  }
+
+  private event(ds: DaemonSet, type: 'Normal' | 'Warning', reason: string, message: string): void {
+    const m = ds.metadata;
+    this.deps.events.record(
+      { apiVersion: 'apps/v1', kind: 'DaemonSet', name: m.name, namespace: m.namespace, uid: m.uid },
+      type,
+      reason,
+      message,
+      'daemonset-controller',
+    );
+  }
+
+  private create(ds: DaemonSet, hash: string): void {
+    const t = ds.spec.template;
+    const name = `${ds.metadata.name}-${(this.deps.suffix ?? randomSuffix)()}`;
+    const labels = {
+      ...(t.metadata?.labels ?? {}),
+      [CONTROLLER_REVISION_HASH]: hash,
+      [POD_TEMPLATE_GENERATION]: String(ds.metadata.generation ?? 1),
+    };
+    const body = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name,
+        labels,
+        ...(t.metadata?.annotations ? { annotations: { ...t.metadata.annotations } } : {}),
+        ownerReferences: [controllerRef(ds)],
+      },
+      spec: { ...structuredClone(t.spec), nodeName: this.deps.nodeName },
+    };
+    try {
+      this.deps.podRegistry.create(body, ds.metadata.namespace);
+      this.event(ds, 'Normal', 'SuccessfulCreate', `Created pod: ${name}`);
+    } catch (err) {
+      this.event(ds, 'Warning', 'FailedCreate', `Error creating: ${errorMessage(err)}`);
+    }
+  }
+
+  private delete(ds: DaemonSet, name: string): void {
+    try {
+      this.deps.podRegistry.delete(ds.metadata.namespace, name);
+      this.event(ds, 'Normal', 'SuccessfulDelete', `Deleted pod: ${name}`);
+    } catch (err) {
+      this.event(ds, 'Warning', 'FailedDelete', `Error deleting: ${errorMessage(err)}`);
+    }
+  }
+}

@@ -1,0 +1,114 @@
+// The DaemonSet controller's decision, pure (upstream's daemon controller, for the one node there is): from
+// the DaemonSet, the pods of its namespace and this Node to the actions that keep exactly one pod of the
+// current template on the node when the template's nodeSelector matches the Node's labels, none when not.
+// RollingUpdate replaces an old pod (delete first; with maxSurge > 0 create first and delete the old once
+// the new one is Ready); OnDelete only replaces a pod the user deleted.
+import type { Pod } from '../../model/pod';
+import {
+  CONTROLLER_REVISION_HASH,
+  type DaemonSet,
+  type DaemonSetStatus,
+  controllerOf,
+} from '../../model/workload';
+import { templateHash } from '../deployment/template-hash';
+import { isActive, isReady, msUntilAvailable } from '../pod-readiness';
+
+export type DaemonSetAction =
+  | { type: 'create'; hash: string }
+  | { type: 'delete'; pods: string[] }
+  | { type: 'status'; status: DaemonSetStatus };
+
+export interface DaemonSetPlan {
+  actions: DaemonSetAction[];
+  /** Look again after this many ms (a ready pod becoming available after minReadySeconds). */
+  requeueMs?: number;
+}
+
+/** This node, as the controller sees it: its labels decide the template's nodeSelector. */
+export interface NodeView {
+  name: string;
+  labels: Record<string, string>;
+}
+
+/** Does the template's nodeSelector let its pod run on `node`? (No node registered yet: no.) */
+export const shouldRun = (ds: DaemonSet, node: NodeView | undefined): boolean =>
+  node !== undefined &&
+  Object.entries(ds.spec.template.spec.nodeSelector ?? {}).every(([k, v]) => node.labels[k] === v);
+
+/** A non-zero maxSurge (any positive number or percentage rounds up to 1 pod on one node). */
+const surges = (ds: DaemonSet): boolean => {
+  const s = ds.spec.updateStrategy;
+  const v = s.type === 'RollingUpdate' ? s.rollingUpdate?.maxSurge : undefined;
+  return v !== undefined && v !== 0 && v !== '0%';
+};
+
+/** Newest first: the one to keep when more than one pod is there. */
+const newestFirst = (pods: Pod[]): Pod[] =>
+  [...pods].sort((a, b) => b.metadata.creationTimestamp.localeCompare(a.metadata.creationTimestamp));
+
+function podActions(ds: DaemonSet, active: Pod[], hash: string, run: boolean): DaemonSetAction[] {
+  const names = (ps: Pod[]): DaemonSetAction[] =>
+    ps.length ? [{ type: 'delete', pods: ps.map((p) => p.metadata.name) }] : [];
+  if (!run) return names(active);
+  if (active.length === 0) return [{ type: 'create', hash }];
+  const updated = newestFirst(active.filter((p) => p.metadata.labels?.[CONTROLLER_REVISION_HASH] === hash));
+  const old = newestFirst(active.filter((p) => p.metadata.labels?.[CONTROLLER_REVISION_HASH] !== hash));
+  if (ds.spec.updateStrategy.type === 'OnDelete') return names(newestFirst(active).slice(1));
+  const [keep, ...extraUpdated] = updated;
+  if (!keep) return surges(ds) ? [{ type: 'create', hash }] : names(old);
+  // A new pod beside old ones (a surge): the old go once the new one is Ready.
+  return names([...extraUpdated, ...(isReady(keep) ? old : [])]);
+}
+
+function statusOf(ds: DaemonSet, active: Pod[], hash: string, run: boolean, now: number) {
+  const minReady = ds.spec.minReadySeconds ?? 0;
+  const has = active.length > 0;
+  let requeueMs: number | undefined;
+  let available = false;
+  for (const p of active) {
+    const ms = msUntilAvailable(p, minReady, now);
+    if (ms === 0) available = true;
+    else if (ms !== undefined) requeueMs = Math.min(requeueMs ?? ms, ms);
+  }
+  const one = (b: boolean): number => (b ? 1 : 0);
+  const desired = one(run);
+  const status: DaemonSetStatus = {
+    currentNumberScheduled: one(run && has),
+    numberMisscheduled: one(!run && has),
+    desiredNumberScheduled: desired,
+    numberReady: one(run && active.some(isReady)),
+    observedGeneration: ds.metadata.generation ?? 1,
+    updatedNumberScheduled: one(
+      run && active.some((p) => p.metadata.labels?.[CONTROLLER_REVISION_HASH] === hash),
+    ),
+    numberAvailable: one(run && available),
+    numberUnavailable: desired - one(run && available),
+  };
+  return { status, requeueMs };
+}
+
+/** `pods`: every pod of the DaemonSet's namespace; `node`: this node (undefined until registered). */
+export function reconcileDaemonSet(
+  ds: DaemonSet,
+  pods: readonly Pod[],
+  node: NodeView | undefined,
+  now: number,
+): DaemonSetPlan {
+  const uid = ds.metadata.uid;
+  const active = pods.filter((p) => controllerOf(p.metadata)?.uid === uid && isActive(p));
+  const hash = templateHash(ds.spec.template);
+  const run = shouldRun(ds, node);
+  const deleting = ds.metadata.deletionTimestamp !== undefined;
+  const actions = deleting ? [] : podActions(ds, active, hash, run);
+  const { status, requeueMs } = statusOf(ds, active, hash, run, now);
+  const { conditions: _c, ...current } = ds.status;
+  if (JSON.stringify(sortKeys(status)) !== JSON.stringify(sortKeys(current)))
+    actions.push({
+      type: 'status',
+      status: { ...status, ...(ds.status.conditions ? { conditions: ds.status.conditions } : {}) },
+    });
+  return { actions, ...(requeueMs !== undefined ? { requeueMs } : {}) };
+}
+
+const sortKeys = (o: object): object =>
+  Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1)));
