@@ -17,7 +17,7 @@ import type { MetricsEndpoints } from './routes/metrics';
 import type { ObjectStore } from '../agent/store/object-store';
 import type { Registry } from '../agent/store/registry';
 import type { WatchHub } from '../agent/store/watch-hub';
-import type { Deployment, ReplicaSet } from '../agent/model/workload';
+import type { DaemonSet, Deployment, ReplicaSet } from '../agent/model/workload';
 import type { WorkloadRegistry } from '../agent/workloads/workload-registry';
 
 export interface ApiDeps {
@@ -38,9 +38,11 @@ export interface ApiDeps {
     serviceAccounts: Registry<ServiceAccount>;
     deployments: WorkloadRegistry<Deployment>;
     replicaSets: WorkloadRegistry<ReplicaSet>;
+    daemonSets: WorkloadRegistry<DaemonSet>;
   } & BatchRegistries;
   deployments: ObjectStore<Deployment>;
   replicaSets: ObjectStore<ReplicaSet>;
+  daemonSets: ObjectStore<DaemonSet>;
   /** ConfigMaps and Secrets: their stores and registries (agent/config/). */
   config: {
     configMaps: ObjectStore<ConfigMap>;

@@ -45,7 +45,7 @@ import { podStreams } from '../agent/sync/pod-streams';
 import { PodManager } from '../agent/sync/pod-manager';
 import { Prober } from '../agent/sync/prober';
 import { RunningInitTracker } from '../agent/sync/running-init-tracker';
-import type { Deployment, ReplicaSet } from '../agent/model/workload';
+import type { DaemonSet, Deployment, ReplicaSet } from '../agent/model/workload';
 import { buildServer } from '../api/server';
 import { type Batch, createBatch } from './create-batch';
 import { ClusterCatalog } from '../dns/cluster-catalog';
@@ -95,6 +95,7 @@ export interface Agent {
   readonly serviceAccounts: ObjectStore<ServiceAccount>;
   readonly deployments: ObjectStore<Deployment>;
   readonly replicaSets: ObjectStore<ReplicaSet>;
+  readonly daemonSets: ObjectStore<DaemonSet>;
   readonly configMaps: ObjectStore<ConfigMap>;
   readonly secrets: ObjectStore<Secret>;
   /** The read port over ConfigMaps and Secrets (agent/ports/config-sources.ts). */
@@ -141,6 +142,7 @@ export function createAgent(o: AgentOptions): Agent {
   const namespaces = new ObjectStore<Namespace>('Namespace', { clock, versions, persistence });
   const deployments = new ObjectStore<Deployment>('Deployment', { clock, versions, persistence });
   const replicaSets = new ObjectStore<ReplicaSet>('ReplicaSet', { clock, versions, persistence });
+  const daemonSets = new ObjectStore<DaemonSet>('DaemonSet', { clock, versions, persistence });
   // ConfigMaps and Secrets, and the read port the sync side uses (env, volumes, image pull secrets).
   const configMaps = new ObjectStore<ConfigMap>('ConfigMap', { clock, versions, persistence });
   const secrets = new ObjectStore<Secret>('Secret', { clock, versions, persistence });
@@ -200,6 +202,7 @@ export function createAgent(o: AgentOptions): Agent {
   watches.track(serviceAccounts);
   watches.track(deployments);
   watches.track(replicaSets);
+  watches.track(daemonSets);
   watches.track(configMaps);
   watches.track(secrets);
   batch.track(watches);
@@ -210,7 +213,13 @@ export function createAgent(o: AgentOptions): Agent {
     pods,
     services,
     deleteService: (ns, name) => registry.delete(ns, name),
-    contents: [configMaps, secrets, deployments, replicaSets] as unknown as ObjectStore<StoredObject>[],
+    contents: [
+      configMaps,
+      secrets,
+      deployments,
+      replicaSets,
+      daemonSets,
+    ] as unknown as ObjectStore<StoredObject>[],
     deleteContents: (ns) => batch.clear(ns),
     clock,
     logger: logger.child({ component: 'namespaces' }),
@@ -334,10 +343,13 @@ export function createAgent(o: AgentOptions): Agent {
       pullLatestAlways: config.pullLatestAlways,
     },
   });
-  // apps/v1: Deployments and ReplicaSets, their controllers, and the garbage collector (agent/controllers/)
+  // apps/v1: Deployments, ReplicaSets and DaemonSets, their controllers, and the garbage collector (agent/controllers/)
   const workloads = createWorkloads({
     deployments,
     replicaSets,
+    daemonSets,
+    nodes,
+    nodeName,
     pods,
     podRegistry,
     namespaces,
@@ -390,10 +402,12 @@ export function createAgent(o: AgentOptions): Agent {
       serviceAccounts: new ServiceAccountRegistry(serviceAccounts),
       deployments: workloads.deploymentRegistry,
       replicaSets: workloads.replicaSetRegistry,
+      daemonSets: workloads.daemonSetRegistry,
       ...batch.registries,
     },
     deployments,
     replicaSets,
+    daemonSets,
   });
   return {
     config,
@@ -405,6 +419,7 @@ export function createAgent(o: AgentOptions): Agent {
     serviceAccounts,
     deployments,
     replicaSets,
+    daemonSets,
     configMaps,
     secrets,
     configSources,

@@ -1,9 +1,11 @@
-// The wiring of apps/v1: the Deployment and ReplicaSet registries, their controllers, and the garbage
-// collector over every kind that owns or is owned (pods, ReplicaSets, Deployments; a new owner kind is one
-// entry in `kinds`).
+// The wiring of apps/v1: the Deployment, ReplicaSet and DaemonSet registries, their controllers, and the
+// garbage collector over every kind that owns or is owned (pods, ReplicaSets, Deployments, DaemonSets; a
+// new owner kind is one entry in `kinds`).
 import type { Clock } from '../agent/clock';
 import { DeploymentExecutor } from '../agent/controllers/deployment/deployment-executor';
 import { reconcileDeployment } from '../agent/controllers/deployment/reconcile-deployment';
+import { DaemonSetExecutor } from '../agent/controllers/daemonset/daemonset-executor';
+import { reconcileDaemonSet } from '../agent/controllers/daemonset/reconcile-daemonset';
 import { OwnerController } from '../agent/controllers/owner-controller';
 import { reconcileReplicaSet } from '../agent/controllers/replicaset/reconcile-replicaset';
 import { type CollectedKind, GarbageCollector } from '../agent/controllers/gc/garbage-collector';
@@ -12,8 +14,9 @@ import type { EventRecorder } from '../agent/events/recorder';
 import type { Logger } from '../agent/log';
 import { type Namespace, isTerminating } from '../agent/model/namespace';
 import type { Pod } from '../agent/model/pod';
-import type { Deployment, ReplicaSet } from '../agent/model/workload';
-import { DEPLOYMENT_KIND, REPLICA_SET_KIND } from '../agent/model/workload-decode';
+import type { Node } from '../agent/model/node';
+import type { DaemonSet, Deployment, ReplicaSet } from '../agent/model/workload';
+import { DAEMON_SET_KIND, DEPLOYMENT_KIND, REPLICA_SET_KIND } from '../agent/model/workload-decode';
 import type { ObjectStore, StoredObject } from '../agent/store/object-store';
 import type { Registry } from '../agent/store/registry';
 import { WorkloadRegistry } from '../agent/workloads/workload-registry';
@@ -21,7 +24,11 @@ import { WorkloadRegistry } from '../agent/workloads/workload-registry';
 export interface WorkloadsDeps {
   deployments: ObjectStore<Deployment>;
   replicaSets: ObjectStore<ReplicaSet>;
+  daemonSets: ObjectStore<DaemonSet>;
   pods: ObjectStore<Pod>;
+  /** This node: where DaemonSet pods are bound, and whose labels their nodeSelector must match. */
+  nodes: ObjectStore<Node>;
+  nodeName: string;
   podRegistry: Registry<Pod>;
   namespaces: ObjectStore<Namespace>;
   events: EventRecorder;
@@ -35,6 +42,8 @@ export interface WorkloadsDeps {
 export interface Workloads {
   deploymentRegistry: WorkloadRegistry<Deployment>;
   replicaSetRegistry: WorkloadRegistry<ReplicaSet>;
+  daemonSetRegistry: WorkloadRegistry<DaemonSet>;
+  daemonSetController: OwnerController<DaemonSet, Pod>;
   replicaSetController: OwnerController<ReplicaSet, Pod>;
   deploymentController: OwnerController<Deployment, ReplicaSet>;
   garbageCollector: GarbageCollector;
@@ -46,6 +55,7 @@ export function createWorkloads(o: WorkloadsDeps): Workloads {
   const { clock, logger, events, resyncMs } = o;
   const deploymentRegistry = new WorkloadRegistry({ store: o.deployments, clock, kind: DEPLOYMENT_KIND });
   const replicaSetRegistry = new WorkloadRegistry({ store: o.replicaSets, clock, kind: REPLICA_SET_KIND });
+  const daemonSetRegistry = new WorkloadRegistry({ store: o.daemonSets, clock, kind: DAEMON_SET_KIND });
   const terminating = (ns: string): boolean => {
     const namespace = o.namespaces.get('', ns);
     return !namespace || isTerminating(namespace);
@@ -88,6 +98,29 @@ export function createWorkloads(o: WorkloadsDeps): Workloads {
       return plan.requeueMs;
     },
   });
+  const daemonSetExecutor = new DaemonSetExecutor({
+    podRegistry: o.podRegistry,
+    daemonSets: daemonSetRegistry,
+    events,
+    nodeName: o.nodeName,
+  });
+  const nodeView = () => {
+    const node = o.nodes.get('', o.nodeName);
+    return node ? { name: o.nodeName, labels: node.metadata.labels ?? {} } : undefined;
+  };
+  const daemonSetController = new OwnerController({
+    ...common,
+    owners: o.daemonSets,
+    dependents: o.pods,
+    logger: logger.child({ component: 'daemonset-controller' }),
+    reconcile: (ds, pods) => {
+      const plan = reconcileDaemonSet(ds, pods, nodeView(), clock.now());
+      daemonSetExecutor.run(ds, plan.actions);
+      return plan.requeueMs;
+    },
+  });
+  // The Node's labels decide every DaemonSet's nodeSelector: a Node change looks at them all.
+  let unwatchNodes = (): void => {};
   const kind = <T extends StoredObject>(store: ObjectStore<T>, registry: Registry<T>) => ({
     store: store as unknown as ObjectStore<StoredObject>,
     delete: (ns: string, name: string) => void registry.delete(ns, name),
@@ -97,6 +130,7 @@ export function createWorkloads(o: WorkloadsDeps): Workloads {
       kind(o.pods, o.podRegistry),
       kind(o.replicaSets, replicaSetRegistry),
       kind(o.deployments, deploymentRegistry),
+      kind(o.daemonSets, daemonSetRegistry),
       ...(o.collected ?? []),
     ],
     clock,
@@ -106,6 +140,8 @@ export function createWorkloads(o: WorkloadsDeps): Workloads {
   return {
     deploymentRegistry,
     replicaSetRegistry,
+    daemonSetRegistry,
+    daemonSetController,
     replicaSetController,
     deploymentController,
     garbageCollector,
@@ -113,8 +149,15 @@ export function createWorkloads(o: WorkloadsDeps): Workloads {
       garbageCollector.start();
       replicaSetController.start();
       deploymentController.start();
+      daemonSetController.start();
+      unwatchNodes = o.nodes.onChange(() => {
+        for (const ds of o.daemonSets.list())
+          daemonSetController.queue.add(`${ds.metadata.namespace}/${ds.metadata.name}`);
+      });
     },
     stop() {
+      unwatchNodes();
+      daemonSetController.stop();
       deploymentController.stop();
       replicaSetController.stop();
       garbageCollector.stop();

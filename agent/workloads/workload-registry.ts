@@ -4,7 +4,7 @@
 // and Orphan mark it with their finalizer and leave the rest to the garbage collector (agent/gc/).
 import type { Clock } from '../clock';
 import { isoTime } from '../clock';
-import type { Deployment, ReplicaSet } from '../model/workload';
+import type { DaemonSet, Deployment, ReplicaSet } from '../model/workload';
 import { type WorkloadKind, decodeWorkload, decodeWorkloadUpdate } from '../model/workload-decode';
 import type { ObjectStore } from '../store/object-store';
 import type { DeleteOptions, Registry, UpdateOptions, WriteOptions } from '../store/registry';
@@ -12,7 +12,7 @@ import type { DeleteOptions, Registry, UpdateOptions, WriteOptions } from '../st
 export const FOREGROUND_FINALIZER = 'foregroundDeletion';
 export const ORPHAN_FINALIZER = 'orphan';
 
-export class WorkloadRegistry<T extends ReplicaSet | Deployment> implements Registry<T> {
+export class WorkloadRegistry<T extends ReplicaSet | Deployment | DaemonSet> implements Registry<T> {
   constructor(private readonly deps: { store: ObjectStore<T>; clock: Clock; kind: WorkloadKind<T> }) {}
 
   create(raw: unknown, namespace: string, opts: WriteOptions = {}): T {

@@ -17,6 +17,7 @@ import { secretResource } from './secrets';
 import { serviceResource } from './services';
 import { deploymentResource } from './deployments';
 import { replicaSetResource } from './replicasets';
+import { daemonSetResource } from './daemonsets';
 
 /** A definition whose object type is forgotten: the generic code only hands objects back to its own functions. */
 const erase = <T extends StoredObject>(def: ResourceDefinition<T>): ResourceDefinition =>
@@ -32,6 +33,7 @@ export const resourceDefinitions = (deps: ApiDeps): ResourceDefinition[] => [
   // apps/v1
   erase(deploymentResource(deps)),
   erase(replicaSetResource(deps)),
+  erase(daemonSetResource(deps)),
   erase(configMapResource(deps)),
   erase(secretResource(deps)),
   // batch/v1

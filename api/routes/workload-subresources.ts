@@ -20,10 +20,14 @@ export interface Scalable extends StoredObject {
   status: { replicas?: number };
 }
 
-/** What the subresources write through (agent/workloads/workload-registry.ts). */
-export interface StatusWriter<T extends Scalable> {
-  update(raw: unknown, namespace: string, name: string, opts?: UpdateOptions): T;
+/** What the status subresource writes through (agent/workloads/workload-registry.ts). */
+export interface StatusOnlyWriter<T extends StoredObject & { status: object }> {
   updateStatus(namespace: string, name: string, status: T['status'], opts?: UpdateOptions): T;
+}
+
+/** And the scale subresource too. */
+export interface StatusWriter<T extends Scalable> extends StatusOnlyWriter<T> {
+  update(raw: unknown, namespace: string, name: string, opts?: UpdateOptions): T;
 }
 
 export function scaleOf(obj: Scalable): object {
@@ -54,46 +58,67 @@ function replicasOf(scale: unknown, name: string): number {
   return replicas;
 }
 
+export type WithStatus = StoredObject & { status: object };
+
+/** The `status` subresource alone (DaemonSets: no replicas, so no scale). */
+export function workloadStatusRoutes<T extends WithStatus>(
+  app: FastifyInstance,
+  def: ResourceDefinition<T>,
+  writer: StatusOnlyWriter<T>,
+  collectionPaths: string[],
+): void {
+  const gv = groupVersionOf(def);
+  const current = currentOf(def);
+  const writeStatus = (req: Req, reply: FastifyReply, body: unknown): T => {
+    validateFields(req, reply, def.kind, body, gv);
+    const status = (isObject(body) && isObject(body.status) ? body.status : {}) as T['status'];
+    return writer.updateStatus(namespaceOf(req), req.params.name ?? '', status, opts(req, body));
+  };
+  for (const base of collectionPaths.filter((p) => p.startsWith('/api'))) {
+    const status = `${base}/:name/status`;
+    app.get(status, async (req: Req) => current(req));
+    app.put(status, async (req: Req, reply) => writeStatus(req, reply, req.body));
+    app.patch(status, async (req: Req, reply) =>
+      writeStatus(req, reply, patched(def, req, structuredClone(current(req)))),
+    );
+  }
+}
+
+const currentOf =
+  <T extends StoredObject>(def: ResourceDefinition<T>) =>
+  (req: Req): T => {
+    const obj = def.source.get(namespaceOf(req), req.params.name ?? '');
+    if (!obj) throw notFound(def.kind, req.params.name ?? '');
+    return obj;
+  };
+
+const opts = (req: Req, body: unknown): UpdateOptions => ({
+  dryRun: isDryRun(req),
+  ...expectedVersion(body),
+});
+
+const patched = <T extends StoredObject>(def: ResourceDefinition<T>, req: Req, base: unknown): unknown =>
+  applyPatch(req.headers['content-type'] ?? '', base, req.body, def.mergeKeys);
+
 export function workloadSubresourceRoutes<T extends Scalable>(
   app: FastifyInstance,
   def: ResourceDefinition<T>,
   writer: StatusWriter<T>,
   collectionPaths: string[],
 ): void {
-  const gv = groupVersionOf(def);
-  const current = (req: Req): T => {
-    const obj = def.source.get(namespaceOf(req), req.params.name ?? '');
-    if (!obj) throw notFound(def.kind, req.params.name ?? '');
-    return obj;
-  };
-  const opts = (req: Req, body: unknown): UpdateOptions => ({
-    dryRun: isDryRun(req),
-    ...expectedVersion(body),
-  });
-  const writeStatus = (req: Req, reply: FastifyReply, body: unknown): T => {
-    validateFields(req, reply, def.kind, body, gv);
-    const status = (isObject(body) && isObject(body.status) ? body.status : {}) as T['status'];
-    return writer.updateStatus(namespaceOf(req), req.params.name ?? '', status, opts(req, body));
-  };
+  workloadStatusRoutes(app, def, writer, collectionPaths);
+  const current = currentOf(def);
   const writeScale = (req: Req, scale: unknown): object => {
     const obj = current(req);
     const replicas = replicasOf(scale, obj.metadata.name);
     const next = { ...obj, spec: { ...obj.spec, replicas } };
     return scaleOf(writer.update(next, namespaceOf(req), obj.metadata.name, opts(req, scale)));
   };
-  const patched = (req: Req, base: unknown): unknown =>
-    applyPatch(req.headers['content-type'] ?? '', base, req.body, def.mergeKeys);
   for (const base of collectionPaths.filter((p) => p.startsWith('/api'))) {
-    const status = `${base}/:name/status`;
-    app.get(status, async (req: Req) => current(req));
-    app.put(status, async (req: Req, reply) => writeStatus(req, reply, req.body));
-    app.patch(status, async (req: Req, reply) =>
-      writeStatus(req, reply, patched(req, structuredClone(current(req)))),
-    );
     const scale = `${base}/:name/scale`;
     app.get(scale, async (req: Req) => scaleOf(current(req)));
     app.put(scale, async (req: Req) => writeScale(req, req.body));
-    app.patch(scale, async (req: Req) => writeScale(req, patched(req, scaleOf(current(req)))));
+    app.patch(scale, async (req: Req) => writeScale(req, patched(def, req, scaleOf(current(req)))));
   }
 }
 
