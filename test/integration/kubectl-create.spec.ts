@@ -1,5 +1,5 @@
 // `kubectl create <kind>` with the real kubectl 1.35 (protobuf bodies) and 1.29 (JSON bodies) against the
-// agent's API (namespaces, services, ServiceAccounts, ConfigMaps, Secrets, Deployments, CronJobs, Jobs), and
+// agent's API (namespaces, services, ServiceAccounts, ConfigMaps, Secrets, Deployments, CronJobs, Jobs; a DaemonSet applied), and
 // the version both see. No container is started: the memory runtime is enough.
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
@@ -185,6 +185,35 @@ describe('kubectl create with kubectl 1.35 (protobuf) and 1.29 (JSON)', function
           metadata: { ownerReferences?: { kind: string; name: string }[] };
         };
         expect(job.metadata.ownerReferences?.[0]).to.include({ kind: 'CronJob', name: cron });
+      });
+
+      it('applies a DaemonSet: one pod on the node, get ds columns, rollout status', async () => {
+        const name = `agent-${suffix}`;
+        const file = join(h.dataDir, `${name}.yaml`);
+        writeFileSync(
+          file,
+          JSON.stringify({
+            apiVersion: 'apps/v1',
+            kind: 'DaemonSet',
+            metadata: { name },
+            spec: {
+              selector: { matchLabels: { app: name } },
+              template: {
+                metadata: { labels: { app: name } },
+                spec: { containers: [{ name: 'a', image: 'busybox', command: ['sleep', '3600'] }] },
+              },
+            },
+          }),
+        );
+        expect(await ok(version, ['apply', '-f', file])).to.contain(`daemonset.apps/${name} created`);
+        expect(await ok(version, ['rollout', 'status', `ds/${name}`, '--timeout=20s'])).to.contain(
+          'successfully rolled out',
+        );
+        const table = await ok(version, ['get', 'ds', name]);
+        expect(table).to.match(
+          /^NAME\s+DESIRED\s+CURRENT\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+NODE SELECTOR\s+AGE$/m,
+        );
+        expect(table).to.match(new RegExp(`^${name}\\s+1\\s+1\\s+1\\s+1\\s+1\\s+<none>\\s+\\S+$`, 'm'));
       });
 
       it('a kind the server does not serve keeps a clear error', async () => {
