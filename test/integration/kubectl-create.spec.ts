@@ -1,9 +1,10 @@
 // `kubectl create <kind>` with the real kubectl 1.35 (protobuf bodies) and 1.29 (JSON bodies) against the
-// agent's API (namespaces, services, ServiceAccounts, ConfigMaps, Secrets, Deployments, CronJobs, Jobs; a DaemonSet applied), and
+// agent's API (namespaces, services, ServiceAccounts, ConfigMaps, Secrets, Deployments, CronJobs, Jobs; a DaemonSet applied; a Deployment mounting a ConfigMap and a Secret, edited with kubectl
+// edit), and
 // the version both see. No container is started: the memory runtime is enough.
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ManualClock } from '../../agent/clock';
@@ -185,6 +186,86 @@ describe('kubectl create with kubectl 1.35 (protobuf) and 1.29 (JSON)', function
           metadata: { ownerReferences?: { kind: string; name: string }[] };
         };
         expect(job.metadata.ownerReferences?.[0]).to.include({ kind: 'CronJob', name: cron });
+      });
+
+      it('a Deployment whose pods mount a ConfigMap and a Secret; kubectl edit reaches the running pod', async () => {
+        const name = `cfg-${suffix}`;
+        await ok(version, ['create', 'configmap', name, '--from-literal=greeting=hello']);
+        await ok(version, ['create', 'secret', 'generic', name, '--from-literal=token=t0ken']);
+        const file = join(h.dataDir, `${name}.json`);
+        writeFileSync(
+          file,
+          JSON.stringify({
+            apiVersion: 'apps/v1',
+            kind: 'Deployment',
+            metadata: { name },
+            spec: {
+              selector: { matchLabels: { app: name } },
+              template: {
+                metadata: { labels: { app: name } },
+                spec: {
+                  containers: [
+                    {
+                      name: 'a',
+                      image: 'busybox',
+                      command: ['sleep', '3600'],
+                      volumeMounts: [
+                        { name: 'cm', mountPath: '/etc/cm' },
+                        { name: 's', mountPath: '/etc/s' },
+                      ],
+                    },
+                  ],
+                  volumes: [
+                    { name: 'cm', configMap: { name } },
+                    { name: 's', secret: { secretName: name } },
+                  ],
+                },
+              },
+            },
+          }),
+        );
+        await ok(version, ['apply', '-f', file]);
+        await ok(version, ['rollout', 'status', `deploy/${name}`, '--timeout=20s']);
+        const uid = await ok(version, [
+          'get',
+          'pods',
+          '-l',
+          `app=${name}`,
+          '-o',
+          'jsonpath={.items[0].metadata.uid}',
+        ]);
+        const volumes = join(h.dataDir, 'pods', uid, 'volumes');
+        const read = (plugin: string, vol: string, key: string): string => {
+          try {
+            return readFileSync(join(volumes, plugin, vol, key), 'utf8');
+          } catch {
+            return '';
+          }
+        };
+        expect(read('kubernetes.io~configmap', 'cm', 'greeting')).to.equal('hello');
+        expect(read('kubernetes.io~secret', 's', 'token')).to.equal('t0ken');
+        // kubectl edit with an editor that rewrites the value, as a user saving the file would
+        const r = await new Promise<Run>((done) =>
+          execFile(
+            bins[version] as string,
+            ['--cache-dir', join(h.dataDir, `kube-cache-${version}`), 'edit', 'configmap', name],
+            {
+              env: {
+                ...process.env,
+                KUBECONFIG: kubeconfig,
+                KUBE_EDITOR: 'sed -i s/hello/bonjour/',
+              },
+              timeout: 30_000,
+            },
+            (err, stdout, stderr) => done({ code: err ? 1 : 0, stdout, stderr }),
+          ),
+        );
+        expect(r.code, r.stderr).to.equal(0);
+        expect(r.stdout).to.contain(`configmap/${name} edited`);
+        await h.waitFor(
+          "the edit in the pod's volume",
+          () => read('kubernetes.io~configmap', 'cm', 'greeting') === 'bonjour',
+        );
       });
 
       it('applies a DaemonSet: one pod on the node, get ds columns, rollout status', async () => {
