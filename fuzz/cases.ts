@@ -1,7 +1,8 @@
 // Hostile API requests, deterministic for a seed. Three families:
 // - invalid manifests: a valid pod with one to three mutations that each make it invalid (names, labels,
 //   annotations, env, ports, mounts, dnsConfig, the allow-flags, wrong types, __proto__), sent as JSON or
-//   YAML, by POST, PUT or server-side apply; the agent must refuse each one and create nothing;
+//   YAML, by POST, PUT or server-side apply; and invalid Secrets carrying SECRET_CANARY, which no answer
+//   may echo; the agent must refuse each one and create nothing;
 // - hostile bodies: random bytes, truncated JSON, billion laughs, custom tags, deep nesting, bodies over
 //   the limit, odd media types; also refused, also creating nothing;
 // - hostile requests: names and namespaces no DNS-1123 rule allows, encodings, repeated and malformed query
@@ -554,12 +555,60 @@ function hostileRequest(rnd: Rnd, id: number, opts: FuzzOptions): FuzzCase {
   return { id, family: 'request', what: `${method} ${template}`, method, path, headers, invalid: false };
 }
 
-/** `count` hostile cases for `seed`: about half invalid manifests, a quarter hostile bodies, the rest requests. */
+/** The value every generated Secret carries: no answer, log line or fuzz report may ever show it. */
+export const SECRET_CANARY = 'fz-canary-7c1d9e';
+const b64 = (v: string): string => Buffer.from(v).toString('base64');
+
+// Invalid Secrets, each refused for a reason other than its value; the value must not come back.
+const SECRET_MUTATIONS: Record<string, (s: Json) => void> = {
+  'bad key': (s) => (s['data'] = { 'bad key!': b64(SECRET_CANARY) }),
+  'key ..': (s) => (s['stringData'] = { '..': SECRET_CANARY }),
+  'not base64': (s) => (s['data'] = { token: `${SECRET_CANARY}*` }),
+  'tls without tls.key': (s) => {
+    s['type'] = 'kubernetes.io/tls';
+    s['stringData'] = { 'tls.crt': SECRET_CANARY };
+  },
+  'dockerconfigjson not JSON': (s) => {
+    s['type'] = 'kubernetes.io/dockerconfigjson';
+    s['stringData'] = { '.dockerconfigjson': SECRET_CANARY };
+  },
+  'basic-auth without its keys': (s) => {
+    s['type'] = 'kubernetes.io/basic-auth';
+    s['stringData'] = { other: SECRET_CANARY };
+  },
+  'over 1 MiB': (s) => (s['stringData'] = { big: SECRET_CANARY.repeat((1 << 20) / 8) }),
+  'bad name': (s) => ((s['metadata'] as Json)['name'] = 'Bad_Name'),
+};
+const SECRET_MUTATION_NAMES = Object.keys(SECRET_MUTATIONS);
+
+function invalidSecret(rnd: Rnd, id: number): FuzzCase {
+  const name = pick(rnd, SECRET_MUTATION_NAMES);
+  const secret: Json = {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: `fz-s-${id}` },
+    data: { token: b64(SECRET_CANARY) },
+  };
+  (SECRET_MUTATIONS[name] as (s: Json) => void)(secret);
+  return {
+    id,
+    family: 'manifest',
+    what: `secret: ${name}`,
+    method: 'POST',
+    path: `/api/v1/namespaces/default/secrets${pick(rnd, ['', '?dryRun=All', '?fieldValidation=Strict'])}`,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(secret),
+    invalid: true,
+  };
+}
+
+/** `count` hostile cases for `seed`: about half invalid manifests (a tenth of them Secrets), a quarter hostile bodies, the rest requests. */
 export function* fuzzCases(seed: number, count: number, opts: FuzzOptions = {}): Generator<FuzzCase> {
   const rnd = prng(seed);
   for (let id = 0; id < count; id++) {
     const r = rnd();
-    if (r < 0.5) yield invalidManifest(rnd, id, opts);
+    if (r < 0.45) yield invalidManifest(rnd, id, opts);
+    else if (r < 0.5) yield invalidSecret(rnd, id);
     else if (r < 0.75) yield hostileBody(rnd, id, opts);
     else yield hostileRequest(rnd, id, opts);
   }

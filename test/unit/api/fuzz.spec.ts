@@ -2,8 +2,9 @@
 // in-process API on the memory runtime. `npm run fuzz` runs the long one over real HTTP on the real engine.
 import { expect } from 'chai';
 import { systemClock } from '../../../agent/clock';
+import { capturingLogger } from '../../../agent/log';
 import { MemoryRuntime } from '../../../agent/runtime/memory-runtime';
-import { type FuzzCase, fuzzCases } from '../../../fuzz/cases';
+import { type FuzzCase, SECRET_CANARY, fuzzCases } from '../../../fuzz/cases';
 import { type Send, runCases } from '../../../fuzz/engine';
 import { Harness } from '../../helpers/harness';
 
@@ -13,10 +14,11 @@ describe('fuzz (1 000 hostile cases, in process)', function () {
   this.timeout(180_000);
   let h: Harness;
   let runtime: MemoryRuntime;
+  const logger = capturingLogger();
   before(async () => {
     // The system clock: a generated watch ends at its timeoutSeconds only when time passes.
     runtime = new MemoryRuntime(systemClock);
-    h = await new Harness({ runtime, clock: systemClock }).start();
+    h = await new Harness({ runtime, clock: systemClock, logger }).start();
     for (const name of EXISTING) {
       await h.createPod({
         kind: 'Pod',
@@ -27,7 +29,11 @@ describe('fuzz (1 000 hostile cases, in process)', function () {
   });
   after(async () => h.stop());
 
+  /** Answers that showed a generated Secret's value. */
+  const echoed: string[] = [];
+  let secretCases = 0;
   const send: Send = async (c: FuzzCase) => {
+    if (c.what.startsWith('secret: ')) secretCases++;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<{ status: number; error: string }>((resolve) => {
       timer = setTimeout(() => resolve({ status: 0, error: 'no answer in 20 s' }), 20_000);
@@ -40,7 +46,10 @@ describe('fuzz (1 000 hostile cases, in process)', function () {
           headers: c.headers,
           ...(c.body !== undefined ? { payload: c.body } : {}),
         })
-        .then((r) => ({ status: r.statusCode }));
+        .then((r) => {
+          if (r.body.includes(SECRET_CANARY)) echoed.push(`${c.what}: ${r.body.slice(0, 200)}`);
+          return { status: r.statusCode };
+        });
       return await Promise.race([res, timeout]);
     } catch (err) {
       return { status: -1, error: String(err) };
@@ -63,6 +72,10 @@ describe('fuzz (1 000 hostile cases, in process)', function () {
     expect(stats.serverErrors, JSON.stringify(stats.serverErrors.slice(0, 3), null, 1)).to.deep.equal([]);
     expect(stats.accepted, JSON.stringify(stats.accepted.slice(0, 3), null, 1)).to.deep.equal([]);
     expect(stats.noAnswerCount).to.equal(0);
+    // invalid Secrets were among them, and no answer (hence no fuzz report) showed their value
+    expect(secretCases).to.be.greaterThan(20);
+    expect(echoed).to.deep.equal([]);
+    expect(JSON.stringify(logger.records)).to.not.include(SECRET_CANARY);
     // Only the pods made above (fewer if a generated DELETE hit one), and no new container.
     expect(h.pods.list().every((p) => EXISTING.includes(p.metadata.name))).to.equal(true);
     expect((await runtime.listContainers()).length).to.be.at.most(containersBefore);
