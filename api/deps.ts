@@ -6,6 +6,7 @@ import type { Logger } from '../agent/log';
 import type { Namespace } from '../agent/model/namespace';
 import type { BatchRegistries } from '../agent/jobs/batch-registries';
 import type { CronJob, Job } from '../agent/model/job';
+import type { Lease } from '../agent/model/lease';
 import type { Node } from '../agent/model/node';
 import type { Pod } from '../agent/model/pod';
 import type { Endpoints, Service } from '../agent/model/service';
@@ -30,6 +31,8 @@ export interface ApiDeps {
   namespaces: ObjectStore<Namespace>;
   serviceAccounts: ObjectStore<ServiceAccount>;
   nodes: ObjectStore<Node>;
+  /** coordination.k8s.io/v1 Leases: the node's heartbeat in kube-node-lease. */
+  leases: ObjectStore<Lease>;
   /** Each writable kind's registry: decode, defaults, validation, store (agent/store/registry.ts). */
   registries: {
     pods: Registry<Pod>;

@@ -17,6 +17,7 @@ import type { Endpoints, Service } from '../agent/model/service';
 import { NamespaceController } from '../agent/namespaces/namespace-controller';
 import { NamespaceRegistry } from '../agent/namespaces/namespace-registry';
 import type { Node } from '../agent/model/node';
+import type { Lease } from '../agent/model/lease';
 import { NodeReporter } from '../agent/node/node-reporter';
 import { BackoffTable } from '../agent/planner/backoff';
 import { PodRegistry } from '../agent/pods/pod-registry';
@@ -160,6 +161,7 @@ export function createAgent(o: AgentOptions): Agent {
     ...(o.backoffInitialMs !== undefined ? { backoffMs: o.backoffInitialMs } : {}),
   });
   const nodes = new ObjectStore<Node>('Node', { clock, versions, persistence });
+  const leases = new ObjectStore<Lease>('Lease', { clock, versions, persistence });
   // Prometheus (daemon/metrics/): the sync side reports through the KubeletMetrics port.
   const stats = new StatsCollector({
     pods: () => pods.list(),
@@ -207,6 +209,7 @@ export function createAgent(o: AgentOptions): Agent {
   watches.track(secrets);
   batch.track(watches);
   watches.track(nodes);
+  watches.track(leases);
   events.onRecord((type, ev) => watches.publish(type, ev));
   const namespaceController = new NamespaceController({
     namespaces,
@@ -316,6 +319,7 @@ export function createAgent(o: AgentOptions): Agent {
   });
   const nodeReporter = new NodeReporter({
     store: nodes,
+    leases,
     clock,
     logger: logger.child({ component: 'node' }),
     nodeName,
@@ -391,6 +395,7 @@ export function createAgent(o: AgentOptions): Agent {
     jobs: batch.jobs,
     cronJobs: batch.cronJobs,
     nodes,
+    leases,
     metrics: metrics.endpoints,
     usage: stats,
     watches,

@@ -1,5 +1,5 @@
 // Writes agent/model/schema/<group>-<version>.json (core-v1.json, apps-v1.json, batch-v1.json,
-// autoscaling-v1.json): the OpenAPI v3 schemas of the kinds this agent serves (and of every type they
+// autoscaling-v1.json, coordination-v1.json): the OpenAPI v3 schemas of the kinds this agent serves (and of every type they
 // contain), derived from the models of @kubernetes/client-node, which are generated from upstream's OpenAPI
 // document; one file per API group, so a kind added to one group leaves the others' files alone. The package is pinned to 1.4.0 = Kubernetes 1.34, the version /version
 // reports. `npm run schemas` regenerates; test/unit/agent/model/schema.spec.ts fails when the file and the
@@ -27,6 +27,8 @@ const ROOTS = [
   'V1CronJob',
   // autoscaling/v1 (the scale subresource)
   'V1Scale',
+  // coordination.k8s.io/v1 (the node's heartbeat)
+  'V1Lease',
 ];
 /**
  * The group of a model that is not core/v1, by its name (client-node's names carry no package): the models
@@ -36,6 +38,7 @@ const GROUPS: [RegExp, string][] = [
   [/^(Deployment|ReplicaSet|DaemonSet|RollingUpdate)/, 'apps'],
   [/^(Job|CronJob|PodFailurePolicy|SuccessPolicy|UncountedTerminatedPods)/, 'batch'],
   [/^Scale(Spec|Status)?$/, 'autoscaling'],
+  [/^Lease(Spec)?$/, 'coordination'],
 ];
 /** Models of apimachinery's meta/v1 package among those the kinds reach; the rest are core/v1. */
 const META = new Set([

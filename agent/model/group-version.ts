@@ -12,10 +12,14 @@ export const APPS_V1: GroupVersion = { group: 'apps', version: 'v1' };
 export const BATCH_V1: GroupVersion = { group: 'batch', version: 'v1' };
 /** The Scale subresource's kind (`kubectl scale`). */
 export const AUTOSCALING_V1: GroupVersion = { group: 'autoscaling', version: 'v1' };
+/** Leases: the node's heartbeat in kube-node-lease. */
+export const COORDINATION_V1: GroupVersion = { group: 'coordination.k8s.io', version: 'v1' };
 
 /** `v1` for the core group, `apps/v1` for the others: an object's apiVersion. */
 export const apiVersionOf = (gv: GroupVersion): string =>
   gv.group ? `${gv.group}/${gv.version}` : gv.version;
 
-/** The OpenAPI definition prefix of the group's types: `io.k8s.api.core.v1`, `io.k8s.api.apps.v1`. */
-export const schemaPackage = (gv: GroupVersion): string => `io.k8s.api.${gv.group || 'core'}.${gv.version}`;
+/** The OpenAPI definition prefix of the group's types: `io.k8s.api.core.v1`, `io.k8s.api.apps.v1`,
+ * `io.k8s.api.coordination.v1` (the package drops a group's `.k8s.io`). */
+export const schemaPackage = (gv: GroupVersion): string =>
+  `io.k8s.api.${gv.group.replace(/\.k8s\.io$/, '') || 'core'}.${gv.version}`;

@@ -7,6 +7,7 @@ import { type GroupVersion, CORE_V1, schemaPackage } from './group-version';
 import apps from './schema/apps-v1.json';
 import autoscaling from './schema/autoscaling-v1.json';
 import batch from './schema/batch-v1.json';
+import coordination from './schema/coordination-v1.json';
 import document from './schema/core-v1.json';
 
 export interface Schema {
@@ -26,6 +27,7 @@ export const SCHEMAS: Readonly<Record<string, Schema>> = {
   ...apps.schemas,
   ...batch.schemas,
   ...autoscaling.schemas,
+  ...coordination.schemas,
 };
 /** Where the schemas come from (package and Kubernetes version). */
 export const SCHEMA_SOURCE: string = document.source;

@@ -1,13 +1,15 @@
 // Registers this machine as a Node and keeps its status current: capacity and allocatable, conditions from
-// the host's readings, and a heartbeat. There is no coordination.k8s.io Lease (not yet a kind here): the
-// heartbeat is the conditions' lastHeartbeatTime, rewritten every interval (in memory; the Node itself is
-// persisted so its age and uid survive restarts).
+// the host's readings, and a heartbeat: the conditions' lastHeartbeatTime and the node's coordination.k8s.io
+// Lease in kube-node-lease (agent/node/node-lease.ts), both rewritten every interval (in memory; the Node
+// and the Lease themselves are persisted so their age and uid survive restarts).
 import type { Clock } from '../clock';
 import { errorMessage } from '../errors';
 import type { Logger } from '../log';
+import type { Lease } from '../model/lease';
 import type { Node, NodeSystemInfo, ResourceList } from '../model/node';
 import type { ObjectStore } from '../store/object-store';
 import { type HostReader, type HostReadings, readCpus, readHost } from './host-readings';
+import { renewNodeLease } from './node-lease';
 import { EVICTION_HARD, nodeConditions } from './node-conditions';
 
 /** Pods per node, the kubelet's default --max-pods. */
@@ -15,6 +17,8 @@ export const MAX_PODS = 110;
 
 export interface NodeReporterDeps {
   store: ObjectStore<Node>;
+  /** The node's Lease (kube-node-lease), renewed with each heartbeat. */
+  leases?: ObjectStore<Lease>;
   clock: Clock;
   logger: Logger;
   nodeName: string;
@@ -107,6 +111,8 @@ export class NodeReporter {
     } else {
       d.store.create(node);
     }
+    const stored = this.current();
+    if (d.leases && stored) renewNodeLease(d.leases, stored, d.clock.now());
     this.cancel = d.clock.setTimer(() => void this.report(), d.intervalMs);
   }
 

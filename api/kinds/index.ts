@@ -10,6 +10,7 @@ import { endpointsResource } from './endpoints';
 import { eventResource } from './events';
 import { jobResource } from './jobs';
 import { namespaceResource } from './namespaces';
+import { leaseResource } from './leases';
 import { nodeResource } from './nodes';
 import { podResource } from './pods';
 import { serviceAccountResource } from './serviceaccounts';
@@ -40,4 +41,6 @@ export const resourceDefinitions = (deps: ApiDeps): ResourceDefinition[] => [
   erase(jobResource(deps)),
   erase(cronJobResource(deps)),
   erase(nodeResource(deps)),
+  // coordination.k8s.io/v1
+  erase(leaseResource(deps)),
 ];

@@ -297,6 +297,15 @@ describe('kubectl create with kubectl 1.35 (protobuf) and 1.29 (JSON)', function
         expect(table).to.match(new RegExp(`^${name}\\s+1\\s+1\\s+1\\s+1\\s+1\\s+<none>\\s+\\S+$`, 'm'));
       });
 
+      it("describes the node with its Lease (the heartbeat's holder and renew time)", async () => {
+        const described = await ok(version, ['describe', 'node', 'test-node']);
+        expect(described).to.match(/^Lease:\s*\n\s+HolderIdentity:\s+test-node$/m);
+        expect(described).to.match(/^\s+RenewTime:\s+\S+/m);
+        expect(await ok(version, ['get', 'leases', '-n', 'kube-node-lease', '-o', 'name'])).to.equal(
+          'lease.coordination.k8s.io/test-node\n',
+        );
+      });
+
       it('a kind the server does not serve keeps a clear error', async () => {
         const r = await kubectl(version, ['create', 'quota', `q-${suffix}`, '--hard=pods=1']);
         expect(r.code).to.not.equal(0);

@@ -69,12 +69,14 @@ describe('api: the Kubernetes surface (memory runtime)', () => {
       expect((await req('GET', '/api')).json()).to.deep.include({ kind: 'APIVersions', versions: ['v1'] });
       const appsV1 = { groupVersion: 'apps/v1', version: 'v1' };
       const batchV1 = { groupVersion: 'batch/v1', version: 'v1' };
+      const coordinationV1 = { groupVersion: 'coordination.k8s.io/v1', version: 'v1' };
       expect((await req('GET', '/apis')).json()).to.deep.equal({
         kind: 'APIGroupList',
         apiVersion: 'v1',
         groups: [
           { name: 'apps', versions: [appsV1], preferredVersion: appsV1 },
           { name: 'batch', versions: [batchV1], preferredVersion: batchV1 },
+          { name: 'coordination.k8s.io', versions: [coordinationV1], preferredVersion: coordinationV1 },
           // metrics.k8s.io, for kubectl top
           {
             name: 'metrics.k8s.io',

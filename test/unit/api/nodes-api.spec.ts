@@ -73,6 +73,26 @@ describe('api: nodes (memory runtime)', () => {
     expect(after?.lastTransitionTime).to.equal(before?.lastTransitionTime);
   });
 
+  it('renews its Lease in kube-node-lease with each beat, owned by the Node', async () => {
+    const url = '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/test-node';
+    type Lease = {
+      metadata: { ownerReferences: { kind: string; name: string; uid: string }[] };
+      spec: { holderIdentity: string; leaseDurationSeconds: number; renewTime: string };
+    };
+    const before = (await h.api.inject({ url })).json<Lease>();
+    expect(before.spec).to.include({ holderIdentity: 'test-node', leaseDurationSeconds: 40 });
+    expect(before.spec.renewTime).to.match(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+    expect(before.metadata.ownerReferences).to.deep.equal([
+      { apiVersion: 'v1', kind: 'Node', name: 'test-node', uid: (await node()).metadata.uid },
+    ]);
+    clock.advance(10_000);
+    await new Promise((r) => setImmediate(r));
+    const after = (await h.api.inject({ url })).json<Lease>();
+    expect(Date.parse(after.spec.renewTime) - Date.parse(before.spec.renewTime)).to.equal(10_000);
+    // read-only, as Nodes: the generic verbs register no write route
+    expect((await h.api.inject({ method: 'PUT', url, payload: after })).statusCode).to.equal(404);
+  });
+
   it("answers describe node's pod query: the node's non-terminated pods", async () => {
     await h.createPod({ metadata: { name: 'web' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
     const q = encodeURIComponent('spec.nodeName=test-node,status.phase!=Failed,status.phase!=Succeeded');

@@ -126,6 +126,7 @@ describe('one schema source (agent/model/schema/<group>-<version>.json)', () => 
       'apps-v1.json',
       'autoscaling-v1.json',
       'batch-v1.json',
+      'coordination-v1.json',
       'core-v1.json',
     ]);
     for (const [name, part] of Object.entries(files)) {
