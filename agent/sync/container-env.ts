@@ -7,6 +7,7 @@ import { MiniKubeletError } from '../errors';
 import { type ConfigMap, type Secret, secretValue } from '../model/config-objects';
 import type { Container, Pod } from '../model/pod';
 import type { ConfigSources } from '../ports/config-sources';
+import { metadataField } from '../volumes/downward-api';
 
 /** Where fieldRef values come from beyond the pod object. */
 export interface EnvContext {
@@ -34,14 +35,7 @@ const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 export type ConfigLookup = Pick<ConfigSources, 'configMap' | 'secret'>;
 
 function fieldRef(path: string, ctx: EnvContext): string {
-  const m = ctx.pod.metadata;
   switch (path) {
-    case 'metadata.name':
-      return m.name;
-    case 'metadata.namespace':
-      return m.namespace;
-    case 'metadata.uid':
-      return m.uid;
     case 'status.podIP':
     case 'status.podIPs':
       return ctx.podIP;
@@ -55,9 +49,8 @@ function fieldRef(path: string, ctx: EnvContext): string {
         ? ctx.pod.spec['serviceAccountName']
         : 'default';
   }
-  const label = /^metadata\.(labels|annotations)\['(.+)'\]$/.exec(path);
-  if (label) return (label[1] === 'labels' ? m.labels : m.annotations)?.[label[2] ?? ''] ?? '';
-  return '';
+  // metadata.name, namespace, uid, one label or annotation: read as a downwardAPI volume reads them
+  return metadataField(ctx.pod, path);
 }
 
 const missing = (message: string): MiniKubeletError => new MiniKubeletError('NotFound', message);
