@@ -50,7 +50,10 @@ export function createBatch(o: BatchOptions): Batch {
   const { clock, versions, persistence } = o;
   const jobs = new ObjectStore<Job>('Job', { clock, versions, persistence });
   const cronJobs = new ObjectStore<CronJob>('CronJob', { clock, versions, persistence });
-  const registries = { jobs: new JobRegistry(jobs), cronJobs: new CronJobRegistry(cronJobs) };
+  const registries = {
+    jobs: new JobRegistry(jobs, clock),
+    cronJobs: new CronJobRegistry(cronJobs, clock),
+  };
   const deleteJob = (namespace: string, name: string): void => void registries.jobs.delete(namespace, name);
   let controllers: { jobs: JobController; cronJobs: CronJobController } | undefined;
   return {

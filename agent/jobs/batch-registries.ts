@@ -1,5 +1,7 @@
 // The write paths of Jobs and CronJobs: decode, defaults, validation (agent/model/job-decode.ts), the
-// generated selector of a new Job, and status writes (the status subresource and the controllers).
+// generated selector of a new Job, status writes (the status subresource and the controllers), and deletion
+// with the propagation policy asked for (Foreground and Orphan as for Deployments).
+import type { Clock } from '../clock';
 import { MiniKubeletError, conflict } from '../errors';
 import type { CronJob, Job } from '../model/job';
 import {
@@ -12,6 +14,7 @@ import {
 import { isObject } from '../model/shape';
 import type { ObjectStore, StoredObject } from '../store/object-store';
 import type { DeleteOptions, Registry, UpdateOptions, WriteOptions } from '../store/registry';
+import { propagatedDelete } from '../workloads/propagated-delete';
 
 /** Preconditions of a DeleteOptions body, in upstream's words. */
 function checkPreconditions(kind: string, obj: StoredObject, o: DeleteOptions): void {
@@ -31,7 +34,10 @@ function checkPreconditions(kind: string, obj: StoredObject, o: DeleteOptions): 
 }
 
 abstract class BatchRegistry<T extends Job | CronJob> implements Registry<T> {
-  constructor(protected readonly store: ObjectStore<T>) {}
+  constructor(
+    protected readonly store: ObjectStore<T>,
+    private readonly clock: Clock,
+  ) {}
 
   abstract create(raw: unknown, namespace: string, opts?: WriteOptions): T;
   protected abstract decodeUpdate(old: T, raw: unknown): T;
@@ -55,7 +61,7 @@ abstract class BatchRegistry<T extends Job | CronJob> implements Registry<T> {
   delete(namespace: string, name: string, opts: DeleteOptions = {}): T {
     const obj = this.store.mustGet(namespace, name);
     checkPreconditions(obj.kind, obj, opts);
-    return opts.dryRun ? obj : this.store.remove(namespace, name);
+    return propagatedDelete(this.store, obj, opts, this.clock.now());
   }
 }
 

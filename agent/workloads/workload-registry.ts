@@ -1,16 +1,12 @@
 // Creating, updating and deleting ReplicaSets and Deployments: decoding with defaults and validation, the
-// selector immutable, status owned by the controllers, and deletion as the propagation policy asks:
-// Background removes the object at once (the garbage collector then deletes its dependents); Foreground
-// and Orphan mark it with their finalizer and leave the rest to the garbage collector (agent/gc/).
+// selector immutable, status owned by the controllers, and deletion as the propagation policy asks
+// (propagated-delete.ts).
 import type { Clock } from '../clock';
-import { isoTime } from '../clock';
 import type { DaemonSet, Deployment, ReplicaSet } from '../model/workload';
 import { type WorkloadKind, decodeWorkload, decodeWorkloadUpdate } from '../model/workload-decode';
 import type { ObjectStore } from '../store/object-store';
 import type { DeleteOptions, Registry, UpdateOptions, WriteOptions } from '../store/registry';
-
-export const FOREGROUND_FINALIZER = 'foregroundDeletion';
-export const ORPHAN_FINALIZER = 'orphan';
+import { propagatedDelete } from './propagated-delete';
 
 export class WorkloadRegistry<T extends ReplicaSet | Deployment | DaemonSet> implements Registry<T> {
   constructor(private readonly deps: { store: ObjectStore<T>; clock: Clock; kind: WorkloadKind<T> }) {}
@@ -38,23 +34,6 @@ export class WorkloadRegistry<T extends ReplicaSet | Deployment | DaemonSet> imp
 
   delete(namespace: string, name: string, o: DeleteOptions = {}): T {
     const { store, clock } = this.deps;
-    const obj = store.mustGet(namespace, name);
-    if (obj.metadata.deletionTimestamp !== undefined) return obj;
-    const policy = o.propagationPolicy ?? 'Background';
-    if (policy === 'Background') return o.dryRun ? obj : store.remove(namespace, name);
-    const finalizer = policy === 'Orphan' ? ORPHAN_FINALIZER : FOREGROUND_FINALIZER;
-    const finalizers = Array.isArray(obj.metadata['finalizers'])
-      ? (obj.metadata['finalizers'] as string[])
-      : [];
-    const marked = {
-      ...obj,
-      metadata: {
-        ...obj.metadata,
-        deletionTimestamp: isoTime(clock.now()),
-        deletionGracePeriodSeconds: 0,
-        finalizers: [...new Set([...finalizers, finalizer])],
-      },
-    };
-    return o.dryRun ? marked : store.update(marked, { specChanged: false, persist: true });
+    return propagatedDelete(store, store.mustGet(namespace, name), o, clock.now());
   }
 }

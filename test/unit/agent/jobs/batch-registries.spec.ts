@@ -22,8 +22,8 @@ describe('agent/jobs/batch-registries', () => {
   let cronJobs: CronJobRegistry;
   beforeEach(() => {
     const deps = { clock: new ManualClock(), versions: new ResourceVersions(), persistence: noPersistence };
-    jobs = new JobRegistry(new ObjectStore<Job>('Job', deps));
-    cronJobs = new CronJobRegistry(new ObjectStore<CronJob>('CronJob', deps));
+    jobs = new JobRegistry(new ObjectStore<Job>('Job', deps), deps.clock);
+    cronJobs = new CronJobRegistry(new ObjectStore<CronJob>('CronJob', deps), deps.clock);
   });
 
   /** The 422's message, or '' when the body is accepted. */
@@ -94,6 +94,26 @@ describe('agent/jobs/batch-registries', () => {
       expect(refusal(() => jobs.create(job(spec), 'default'))).to.equal(message);
     });
   }
+
+  for (const [policy, finalizer] of [
+    ['Foreground', 'foregroundDeletion'],
+    ['Orphan', 'orphan'],
+  ] as const)
+    it(`deleting with propagationPolicy ${policy} marks the Job with ${finalizer} (the collector finishes)`, () => {
+      jobs.create(job(), 'default');
+      const marked = jobs.delete('default', 'pi', { propagationPolicy: policy });
+      expect(marked.metadata['finalizers']).to.deep.equal([finalizer]);
+      expect(marked.metadata.deletionTimestamp).to.be.a('string');
+      expect(jobs.delete('default', 'pi').metadata.deletionTimestamp).to.equal(
+        marked.metadata.deletionTimestamp,
+      );
+    });
+
+  it('deleting with no policy (Background) removes the Job at once', () => {
+    jobs.create(job(), 'default');
+    jobs.delete('default', 'pi');
+    expect(() => jobs.delete('default', 'pi')).to.throw(MiniKubeletError);
+  });
 
   it('keeps the template immutable on update', () => {
     const j = jobs.create(job(), 'default');
