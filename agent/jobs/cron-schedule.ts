@@ -1,21 +1,38 @@
 // CronJob schedules: standard 5-field cron and the @hourly-style nicknames (croner in its strict 5-part
-// mode), in spec.timeZone or, without one, the host's zone (upstream uses the controller manager's). The
-// validation messages are the ones the API server returns (robfig/cron's wording, batch validation's).
+// mode), in spec.timeZone or, without one, the host's zone (upstream uses the controller manager's), and
+// robfig/cron's `@every <duration>` (a constant delay from the last scheduled time, whole seconds, at least
+// one). The validation messages are the ones the API server returns (robfig/cron's wording, batch
+// validation's).
 import { Cron } from 'croner';
+import { cronFieldsError } from './cron-fields';
+import { parseGoDuration } from './go-duration';
 
 const NICKNAMES = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly']);
+const EVERY = '@every ';
+
+/** robfig/cron's Every: the delay rounded down to whole seconds, never under one. */
+function everyDelay(schedule: string): { ms: number } | { error: string } | undefined {
+  if (!schedule.startsWith(EVERY)) return undefined;
+  const d = parseGoDuration(schedule.slice(EVERY.length));
+  if ('error' in d) return { error: `failed to parse duration ${schedule}: ${d.error}` };
+  return { ms: Math.max(1000, Math.floor(d.ms / 1000) * 1000) };
+}
 
 /** Why the API server refuses this schedule (the text after `spec.schedule: Invalid value: "..."`), if it does. */
 export function scheduleError(schedule: string): string | undefined {
   const fields = schedule.trim().split(/\s+/).filter(Boolean);
   if (fields.length === 0) return 'empty spec string';
   if (schedule.includes('TZ')) return 'cannot use TZ or CRON_TZ in schedule, use timeZone field instead';
+  const every = everyDelay(schedule);
+  if (every) return 'error' in every ? every.error : undefined;
   const first = fields[0] as string;
   if (first.startsWith('@')) {
     if (!NICKNAMES.has(first) || fields.length > 1) return `unrecognized descriptor: ${schedule.trim()}`;
     return undefined;
   }
   if (fields.length !== 5) return `expected exactly 5 fields, found ${fields.length}: [${fields.join(' ')}]`;
+  const robfig = cronFieldsError(fields);
+  if (robfig) return robfig;
   try {
     new Cron(schedule, { mode: '5-part', paused: true });
     return undefined;
@@ -46,7 +63,9 @@ function knownZone(timeZone: string): boolean {
 }
 
 export class Schedule {
-  private readonly cron: Cron;
+  private readonly cron: Cron | undefined;
+  /** `@every`: the delay in ms. */
+  private readonly everyMs: number | undefined;
 
   /** Throws on a schedule or zone that validation refuses (stored objects have passed it). */
   constructor(
@@ -55,6 +74,9 @@ export class Schedule {
   ) {
     const why = scheduleError(schedule) ?? (timeZone !== undefined ? timeZoneError(timeZone) : undefined);
     if (why) throw new Error(why);
+    const every = everyDelay(schedule);
+    this.everyMs = every && 'ms' in every ? every.ms : undefined;
+    if (this.everyMs !== undefined) return;
     this.cron = new Cron(schedule.trim(), {
       mode: '5-part',
       paused: true,
@@ -62,9 +84,24 @@ export class Schedule {
     });
   }
 
-  /** The first scheduled time after `after` (ms). */
+  /** The first scheduled time after `after` (ms); `@every` counts from `after` (robfig's Next). */
   next(after: number): number | undefined {
-    return this.cron.nextRun(new Date(after))?.getTime();
+    if (this.everyMs !== undefined) return Math.floor(after / 1000) * 1000 + this.everyMs;
+    return this.cron?.nextRun(new Date(after))?.getTime();
+  }
+
+  /** The first scheduled time after `now` in a series that started at `anchor` (the last scheduled time). */
+  nextSince(anchor: number, now: number): number | undefined {
+    if (this.everyMs === undefined) return this.next(now);
+    const start = Math.floor(anchor / 1000) * 1000;
+    return start + (Math.floor(Math.max(0, now - start) / this.everyMs) + 1) * this.everyMs;
+  }
+
+  /** The latest scheduled time at or before `until`, in a series started at `after`. */
+  private latest(after: number, until: number): number | undefined {
+    if (this.everyMs === undefined) return this.cron?.previousRuns(1, new Date(until + 1))[0]?.getTime();
+    const start = Math.floor(after / 1000) * 1000;
+    return start + Math.floor(Math.max(0, until - start) / this.everyMs) * this.everyMs;
   }
 
   /**
@@ -72,7 +109,7 @@ export class Schedule {
    * (upstream's mostRecentScheduleTime).
    */
   missed(after: number, until: number, cap: number): { count: number; latest?: number } {
-    const latest = this.cron.previousRuns(1, new Date(until + 1))[0]?.getTime();
+    const latest = this.latest(after, until);
     if (latest === undefined || latest <= after) return { count: 0 };
     let count = 0;
     for (let t: number | undefined = after; count < cap; count++) {

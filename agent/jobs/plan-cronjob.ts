@@ -180,10 +180,11 @@ class CronJobPlanner {
       else this.event('Warning', 'UnparseableSchedule', `unparseable schedule: "${spec.schedule}" : ${why}`);
       return;
     }
-    const next = schedule.next(this.now);
-    if (next !== undefined) this.requeueAt = next;
     const due = this.dueTime(schedule);
     if (due !== undefined) this.start(due, schedule);
+    const anchor = Date.parse(this.status.lastScheduleTime ?? this.cj.metadata.creationTimestamp);
+    const next = schedule.nextSince(anchor, this.now);
+    if (next !== undefined) this.requeueAt = next;
   }
 
   /** The most recent unmet scheduled time, unless it is too late to start (MissSchedule). */

@@ -93,6 +93,26 @@ describe('agent/jobs/plan-cronjob', () => {
         },
       },
       {
+        situation: '@every 7m: every 7 minutes from the creation, the most recent one due',
+        cj: cronJob({ schedule: '@every 7m' }),
+        now: CREATED + 15 * MIN,
+        want: {
+          actions: [create(cronJob({ schedule: '@every 7m' }), CREATED + 14 * MIN)],
+          status: { lastScheduleTime: iso(CREATED + 14 * MIN) },
+          requeueAt: CREATED + 21 * MIN,
+        },
+      },
+      {
+        situation: '@every 7m: then from the last scheduled time',
+        cj: cronJob({ schedule: '@every 7m' }, { lastScheduleTime: iso(CREATED + 14 * MIN) }),
+        now: CREATED + 20 * MIN,
+        want: {
+          actions: [],
+          status: { lastScheduleTime: iso(CREATED + 14 * MIN) },
+          requeueAt: CREATED + 21 * MIN,
+        },
+      },
+      {
         situation: 'suspend: nothing is scheduled',
         cj: cronJob({ suspend: true }),
         want: { actions: [], status: {} },
