@@ -103,6 +103,9 @@ export interface OwnerReference {
 }
 
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
+/** On a Deployment's ReplicaSets: its replicas, and replicas + maxSurge, when the ReplicaSet was last sized. */
+export const DESIRED_REPLICAS_ANNOTATION = 'deployment.kubernetes.io/desired-replicas';
+export const MAX_REPLICAS_ANNOTATION = 'deployment.kubernetes.io/max-replicas';
 export const POD_TEMPLATE_HASH = 'pod-template-hash';
 export const CHANGE_CAUSE_ANNOTATION = 'kubernetes.io/change-cause';
 

@@ -1,5 +1,6 @@
 // Does what the Deployment plan says: ReplicaSets created, scaled, annotated, adopted and deleted through
-// their registry and store, the Deployment's revision annotation and status written; ScalingReplicaSet
+// their registry and store (a scaled one with the desired-replicas/max-replicas annotations of the
+// Deployment it was sized for), the Deployment's revision annotation and status written; ScalingReplicaSet
 // events worded as upstream's.
 import type { EventRecorder } from '../../events/recorder';
 import { errorMessage } from '../../errors';
@@ -7,6 +8,7 @@ import type { Logger } from '../../log';
 import { type Deployment, type ReplicaSet, controllerRef, ownerReferencesOf } from '../../model/workload';
 import type { ObjectStore } from '../../store/object-store';
 import type { WorkloadRegistry } from '../../workloads/workload-registry';
+import { replicasAnnotations } from './proportional';
 import type { DeploymentAction } from './reconcile-deployment';
 
 export interface DeploymentExecutorDeps {
@@ -68,7 +70,12 @@ export class DeploymentExecutor {
         return;
       case 'scale': {
         const rs = replicaSets.mustGet(ns, a.rs);
-        replicaSetRegistry.update({ ...rs, spec: { ...rs.spec, replicas: a.to } }, ns, a.rs);
+        const annotations = { ...(rs.metadata.annotations ?? {}), ...replicasAnnotations(d) };
+        replicaSetRegistry.update(
+          { ...rs, metadata: { ...rs.metadata, annotations }, spec: { ...rs.spec, replicas: a.to } },
+          ns,
+          a.rs,
+        );
         this.scaled(d, a.rs, a.from, a.to);
         return;
       }

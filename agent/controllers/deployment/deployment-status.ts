@@ -50,6 +50,7 @@ export function deploymentStatus(i: StatusInput): { status: DeploymentStatus; re
     observedGeneration: d.metadata.generation ?? 1,
     ...counts,
     unavailableReplicas: Math.max(0, d.spec.replicas - counts.availableReplicas),
+    ...(d.status.collisionCount !== undefined ? { collisionCount: d.status.collisionCount } : {}),
   };
   const at = isoTime(now);
   const old = d.status.conditions ?? [];

@@ -2,7 +2,9 @@
 // the actions of one round (upstream's syncDeployment): adopt matching orphan ReplicaSets; find the
 // ReplicaSet of the current template (pod-template-hash) or create it; roll (RollingUpdate within
 // maxSurge/maxUnavailable, gated on availability, or Recreate: old ones to 0 first); keep revisions and
-// revisionHistoryLimit; publish status and conditions. A paused Deployment only publishes status.
+// revisionHistoryLimit; publish status and conditions. A scaling event (the replicas changed, or the
+// Deployment is paused) spreads the change over the active ReplicaSets instead (proportional.ts). A
+// template whose hash names a ReplicaSet of another template bumps status.collisionCount (a new hash).
 import {
   CHANGE_CAUSE_ANNOTATION,
   POD_TEMPLATE_HASH,
@@ -15,6 +17,7 @@ import {
 } from '../../model/workload';
 import { selectorMatches } from '../../model/label-selector';
 import { deploymentStatus } from './deployment-status';
+import { isScalingEvent, proportionalSizes, replicasAnnotations } from './proportional';
 import { newReplicaSetReplicas, scaleDownOld } from './rolling';
 import { sameTemplate, templateHash } from './template-hash';
 
@@ -37,7 +40,7 @@ export const revisionOf = (rs: ReplicaSet): number =>
 
 /** The ReplicaSet of the Deployment's current template, as it is created. */
 function newReplicaSet(d: Deployment, replicas: number, revision: number): ReplicaSet {
-  const hash = templateHash(d.spec.template);
+  const hash = templateHash(d.spec.template, d.status.collisionCount);
   const labels = { ...(d.spec.template.metadata?.labels ?? {}), [POD_TEMPLATE_HASH]: hash };
   const cause = d.metadata.annotations?.[CHANGE_CAUSE_ANNOTATION];
   return {
@@ -49,6 +52,7 @@ function newReplicaSet(d: Deployment, replicas: number, revision: number): Repli
       labels,
       annotations: {
         [REVISION_ANNOTATION]: String(revision),
+        ...replicasAnnotations(d),
         ...(cause !== undefined ? { [CHANGE_CAUSE_ANNOTATION]: cause } : {}),
       },
       ownerReferences: [controllerRef(d)],
@@ -98,6 +102,26 @@ function rollout(
   return [...scaleDownOld(d, newRS, old)].map(([name, to]) => scale(byName.get(name) as ReplicaSet, to));
 }
 
+/** A scaling event: every active ReplicaSet to its proportional size, the annotations brought up to date. */
+function scale(d: Deployment, newRS: ReplicaSet | undefined, old: ReplicaSet[]): DeploymentAction[] {
+  const byName = new Map([...old, ...(newRS ? [newRS] : [])].map((rs) => [rs.metadata.name, rs]));
+  const annotations = replicasAnnotations(d);
+  const actions: DeploymentAction[] = [];
+  for (const [name, to] of proportionalSizes(d, newRS, old)) {
+    const rs = byName.get(name) as ReplicaSet;
+    if (rs.spec.replicas !== to) actions.push({ type: 'scale', rs: name, from: rs.spec.replicas, to });
+    else if (Object.entries(annotations).some(([k, v]) => rs.metadata.annotations?.[k] !== v))
+      actions.push({ type: 'annotate', rs: name, annotations });
+  }
+  return actions;
+}
+
+/** The name a new ReplicaSet would take is held by another one: a hash collision (upstream's getNewReplicaSet). */
+function collides(d: Deployment, replicaSets: readonly ReplicaSet[]): boolean {
+  const name = `${d.metadata.name}-${templateHash(d.spec.template, d.status.collisionCount)}`;
+  return replicaSets.some((rs) => rs.metadata.name === name);
+}
+
 /** Old ReplicaSets beyond revisionHistoryLimit that have no pods left, oldest revision first. */
 function history(d: Deployment, old: ReplicaSet[], touched: Set<string>): DeploymentAction[] {
   const idle = old
@@ -140,7 +164,13 @@ export function reconcileDeployment(
       rs: newRS.metadata.name,
       annotations: { [REVISION_ANNOTATION]: String(revision) },
     });
-  const steps = d.spec.paused ? [] : rollout(d, newRS, old, revision);
+  if (!newRS && !d.spec.paused && collides(d, replicaSets)) {
+    const collisionCount = (d.status.collisionCount ?? 0) + 1;
+    actions.push({ type: 'status', status: { ...d.status, collisionCount } });
+    return { actions }; // the status write queues the Deployment again
+  }
+  const scaling = d.spec.paused || isScalingEvent(d, [newRS, ...old]);
+  const steps = scaling ? scale(d, newRS, old) : rollout(d, newRS, old, revision);
   actions.push(...steps);
   const created = steps.some((a) => a.type === 'create');
   if ((newRS || created) && d.metadata.annotations?.[REVISION_ANNOTATION] !== String(revision))

@@ -51,7 +51,9 @@ describe('agent/controllers/deployment', () => {
       expect(create?.type === 'create' && create.rs.metadata).to.deep.include({
         name: `web-${hash}`,
         labels: { app: 'web', 'pod-template-hash': hash },
-        annotations: { [REVISION_ANNOTATION]: '2' },
+      });
+      expect(create?.type === 'create' && create.rs.metadata.annotations).to.include({
+        [REVISION_ANNOTATION]: '2',
       });
       expect(create?.type === 'create' && create.rs.spec.replicas).to.equal(1);
     });
