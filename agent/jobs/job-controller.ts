@@ -105,7 +105,7 @@ export class JobController {
     switch (a.type) {
       case 'createPod':
         try {
-          const pod = podRegistry.create(podFor(job, a.index), ns);
+          const pod = podRegistry.create(podFor(job, a.index, a.indexFailures), ns);
           events.record(jobRef(job), 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
         } catch (err) {
           events.record(jobRef(job), 'Warning', 'FailedCreate', `Error creating: ${errorMessage(err)}`);

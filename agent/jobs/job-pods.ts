@@ -28,7 +28,27 @@ export interface JobPod {
   createdAt: number;
   /** When its last container ended (finished pods). */
   finishedAt: number;
+  /** Terminated containers and their exit codes (podFailurePolicy's onExitCodes). */
+  containerExits: ContainerExit[];
+  initContainerExits: ContainerExit[];
+  /** The pod's conditions (podFailurePolicy's onPodConditions). */
+  conditions: { type: string; status: string }[];
+  /** backoffLimitPerIndex: the failures of its index before this pod (the index-failure-count annotation). */
+  indexFailures: number;
 }
+
+export interface ContainerExit {
+  name: string;
+  exitCode: number;
+}
+
+/** On each pod of a Job with backoffLimitPerIndex: how often its index failed before it. */
+export const INDEX_FAILURE_COUNT = 'batch.kubernetes.io/job-index-failure-count';
+
+const exits = (statuses: Pod['status']['containerStatuses']): ContainerExit[] =>
+  (statuses ?? []).flatMap((s) =>
+    s.state.terminated ? [{ name: s.name, exitCode: s.state.terminated.exitCode }] : [],
+  );
 
 const finalizers = (pod: Pod): string[] => {
   const f = pod.metadata['finalizers'];
@@ -64,6 +84,10 @@ export function jobPod(pod: Pod): JobPod {
     restarts: statuses.reduce((n, s) => n + s.restartCount, 0),
     createdAt: created,
     finishedAt: ended.length ? Math.max(...ended) : created,
+    containerExits: exits(pod.status.containerStatuses),
+    initContainerExits: exits(pod.status.initContainerStatuses),
+    conditions: (pod.status.conditions ?? []).map((c) => ({ type: c.type, status: c.status })),
+    indexFailures: Number(pod.metadata.annotations?.[INDEX_FAILURE_COUNT] ?? 0) || 0,
   };
 }
 
@@ -82,7 +106,7 @@ const withIndexEnv = (c: Container): Container => ({
  * The pod body a Job creates (the server completes generateName). Indexed Jobs: `<job>-<index>-` names,
  * the index as annotation and label, JOB_COMPLETION_INDEX in every container and hostname `<job>-<index>`.
  */
-export function podFor(job: Job, index: number | undefined): Record<string, unknown> {
+export function podFor(job: Job, index: number | undefined, indexFailures?: number): Record<string, unknown> {
   const m = job.metadata;
   const template = job.spec.template;
   const own = {
@@ -106,7 +130,11 @@ export function podFor(job: Job, index: number | undefined): Record<string, unkn
       generateName: prefix.length > 58 ? prefix.slice(0, 58) : prefix,
       namespace: m.namespace,
       labels: { ...template.metadata?.labels, ...own, ...indexed },
-      annotations: { ...template.metadata?.annotations, ...indexed },
+      annotations: {
+        ...template.metadata?.annotations,
+        ...indexed,
+        ...(indexFailures !== undefined ? { [INDEX_FAILURE_COUNT]: String(indexFailures) } : {}),
+      },
       ownerReferences: [controllerRef(job)],
       finalizers: [TRACKING_FINALIZER],
     },

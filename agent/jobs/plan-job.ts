@@ -3,7 +3,9 @@
 // counted once (their tracking finalizer goes), failures past backoffLimit or a passed activeDeadlineSeconds
 // fail the Job (FailureTarget, then Failed once no pod is left running), reaching the completions completes
 // it (SuccessCriteriaMet, then Complete), and otherwise pods are created or deleted toward parallelism,
-// with failed pods retried after 10 s doubling up to 10 min.
+// with failed pods retried after 10 s doubling up to 10 min. podFailurePolicy decides what a failed pod
+// means (pod-failure-policy.ts); Indexed Jobs may fail an index for good (backoffLimitPerIndex, FailIndex;
+// maxFailedIndexes) and succeed early (successPolicy).
 import { isoTime } from '../clock';
 import {
   type Job,
@@ -16,10 +18,11 @@ import {
 import type { Pod } from '../model/pod';
 import { formatIndexes, parseIndexes } from './indexes';
 import { type JobPod, isActive, isFinished, jobPod } from './job-pods';
+import { matchPodFailurePolicy } from './pod-failure-policy';
 
 export type JobAction =
   /** A new pod from the template (with its completion index for Indexed Jobs): SuccessfulCreate. */
-  | { type: 'createPod'; index?: number; reason: string }
+  | { type: 'createPod'; index?: number; indexFailures?: number; reason: string }
   /** SuccessfulDelete. */
   | { type: 'deletePod'; name: string; reason: string }
   /** The pod's end is in the counters now: drop its tracking finalizer. */
@@ -48,6 +51,11 @@ const DEADLINE_EXCEEDED = {
   reason: 'DeadlineExceeded',
   message: 'Job was active longer than specified deadline',
 };
+const MAX_FAILED_INDEXES_EXCEEDED = {
+  reason: 'MaxFailedIndexesExceeded',
+  message: 'Job has exceeded the specified maximal number of failed indexes',
+};
+const FAILED_INDEXES = { reason: 'FailedIndexes', message: 'Job has failed indexes' };
 type Outcome = typeof SUCCESS;
 
 class JobPlanner {
@@ -55,6 +63,8 @@ class JobPlanner {
   readonly status: JobStatus;
   private requeueAt: number | undefined;
   private readonly completed: Set<number>;
+  /** backoffLimitPerIndex: indexes failed for good. */
+  private readonly failedIndexes: Set<number>;
   private active: JobPod[];
   private created = 0;
   private deleted = 0;
@@ -67,6 +77,7 @@ class JobPlanner {
   ) {
     this.status = structuredClone(job.status);
     this.completed = parseIndexes(job.status.completedIndexes);
+    this.failedIndexes = parseIndexes(job.status.failedIndexes);
     this.active = pods.filter(isActive);
   }
 
@@ -76,6 +87,21 @@ class JobPlanner {
 
   private get completions(): number | undefined {
     return this.job.spec.completions;
+  }
+
+  private get perIndex(): boolean {
+    return this.indexed && this.job.spec.backoffLimitPerIndex !== undefined;
+  }
+
+  private policy(p: JobPod) {
+    return matchPodFailurePolicy(this.job.spec.podFailurePolicy, p, this.job.metadata.namespace);
+  }
+
+  /** backoffLimitPerIndex: the failures of an index so far (what its pods recorded, and their own). */
+  private indexFailures(index: number): number {
+    const own = this.pods.filter((p) => p.index === index);
+    const failed = (p: JobPod): number => (p.phase === 'Failed' && this.policy(p).countFailed ? 1 : 0);
+    return Math.max(0, ...own.map((p) => p.indexFailures + failed(p)));
   }
 
   requeue(at: number): void {
@@ -107,7 +133,7 @@ class JobPlanner {
     for (const p of this.pods) {
       if (!p.uncounted || !isFinished(p)) continue;
       this.actions.push({ type: 'countPod', name: p.name });
-      if (p.phase === 'Failed') this.status.failed = (this.status.failed ?? 0) + 1;
+      if (p.phase === 'Failed') this.countFailure(p, total);
       else if (!this.indexed) this.status.succeeded = (this.status.succeeded ?? 0) + 1;
       else if (p.index !== undefined && p.index < total) this.completed.add(p.index);
     }
@@ -115,6 +141,18 @@ class JobPlanner {
       this.status.succeeded = this.completed.size;
       this.status.completedIndexes = formatIndexes(this.completed);
     }
+    if (this.perIndex) this.status.failedIndexes = formatIndexes(this.failedIndexes);
+  }
+
+  /** A failed pod: counted unless the policy ignores it; its index failed by FailIndex or past the limit. */
+  private countFailure(p: JobPod, total: number): void {
+    const match = this.policy(p);
+    if (match.countFailed) this.status.failed = (this.status.failed ?? 0) + 1;
+    const i = p.index;
+    if (!this.perIndex || i === undefined || i >= total || this.completed.has(i)) return;
+    const limit = this.job.spec.backoffLimitPerIndex ?? 0;
+    if (match.action === 'FailIndex' || (match.countFailed && this.indexFailures(i) > limit))
+      this.failedIndexes.add(i);
   }
 
   private suspend(): void {
@@ -130,11 +168,14 @@ class JobPlanner {
       s.startTime = isoTime(this.now); // the deadline counts from the resume
     }
     s.startTime ??= isoTime(this.now);
-    if (trueCondition(s, 'SuccessCriteriaMet')) return this.finish('Complete', SUCCESS);
+    const met = trueCondition(s, 'SuccessCriteriaMet');
+    if (met) return this.finish('Complete', met);
     const target = trueCondition(s, 'FailureTarget');
     if (target) return this.finish('Failed', target);
-    const failure = this.failure();
+    const failure = this.policyFailure() ?? this.failure() ?? this.indexesFailure();
     if (failure) return this.finish('Failed', failure);
+    const success = this.successPolicy();
+    if (success) return this.finish('Complete', success);
     if (this.succeededEnough()) return this.finish('Complete', SUCCESS);
     if (this.indexed) this.manageIndexed();
     else this.manage();
@@ -149,6 +190,45 @@ class JobPlanner {
     const deadline = started + ads * 1000;
     if (this.now >= deadline) return DEADLINE_EXCEEDED;
     this.requeue(deadline);
+    return undefined;
+  }
+
+  /** podFailurePolicy: a failed pod matching a FailJob rule fails the Job (reason PodFailurePolicy). */
+  private policyFailure(): Outcome | undefined {
+    if (!this.job.spec.podFailurePolicy) return undefined;
+    for (const p of this.pods) {
+      if (p.phase !== 'Failed') continue;
+      const { message } = this.policy(p);
+      if (message !== undefined) return { reason: 'PodFailurePolicy', message };
+    }
+    return undefined;
+  }
+
+  /** backoffLimitPerIndex: more failed indexes than maxFailedIndexes, or every index finished, some failed. */
+  private indexesFailure(): Outcome | undefined {
+    if (!this.perIndex) return undefined;
+    const failed = this.failedIndexes.size;
+    const max = this.job.spec.maxFailedIndexes;
+    if (max !== undefined && failed > max) return MAX_FAILED_INDEXES_EXCEEDED;
+    if (failed > 0 && failed + this.completed.size >= (this.completions ?? 1)) return FAILED_INDEXES;
+    return undefined;
+  }
+
+  /** successPolicy (Indexed): the first rule whose indexes or count have succeeded (upstream's matchSuccessPolicy). */
+  private successPolicy(): Outcome | undefined {
+    const rules = this.job.spec.successPolicy?.rules;
+    if (!rules || !this.indexed || this.completed.size === 0) return undefined;
+    const total = this.completions ?? 1;
+    for (const [i, rule] of rules.entries()) {
+      let met: boolean;
+      if (rule.succeededIndexes !== undefined) {
+        const required = [...parseIndexes(rule.succeededIndexes)].filter((x) => x < total);
+        if (required.length === 0) continue;
+        const done = required.filter((x) => this.completed.has(x)).length;
+        met = rule.succeededCount === undefined ? done === required.length : done >= rule.succeededCount;
+      } else met = rule.succeededCount !== undefined && this.completed.size >= rule.succeededCount;
+      if (met) return { reason: 'SuccessPolicy', message: `Matched rules at index ${i}` };
+    }
     return undefined;
   }
 
@@ -202,11 +282,13 @@ class JobPlanner {
     const stray: JobPod[] = [];
     for (const p of [...this.active].sort((a, b) => a.createdAt - b.createdAt)) {
       const i = p.index;
-      if (i === undefined || i >= total || this.completed.has(i) || seen.has(i)) stray.push(p);
+      const done = i !== undefined && (this.completed.has(i) || this.failedIndexes.has(i));
+      if (i === undefined || i >= total || done || seen.has(i)) stray.push(p);
       else seen.add(i);
     }
     this.removePods(stray, 'index not wanted');
-    const want = Math.min(total - this.completed.size, this.job.spec.parallelism ?? 1);
+    const failed = [...this.failedIndexes].filter((i) => i < total && !this.completed.has(i)).length;
+    const want = Math.min(total - this.completed.size - failed, this.job.spec.parallelism ?? 1);
     const running = this.active.filter((p) => p.index !== undefined && seen.has(p.index));
     const excess = running.length - want;
     if (excess > 0) {
@@ -216,7 +298,7 @@ class JobPlanner {
     }
     const pending: number[] = [];
     for (let i = 0; i < total && pending.length < -excess; i++)
-      if (!this.completed.has(i) && !seen.has(i)) pending.push(i);
+      if (!this.completed.has(i) && !this.failedIndexes.has(i) && !seen.has(i)) pending.push(i);
     this.create(pending);
   }
 
@@ -232,6 +314,7 @@ class JobPlanner {
       this.actions.push({
         type: 'createPod',
         ...(index !== undefined ? { index } : {}),
+        ...(index !== undefined && this.perIndex ? { indexFailures: this.indexFailures(index) } : {}),
         reason: 'too few active pods',
       });
       this.created++;

@@ -3,6 +3,7 @@
 // under spec.template (spec.jobTemplate.spec.template for a CronJob).
 import { scheduleError, timeZoneError } from '../jobs/cron-schedule';
 import { type FieldError, fieldError } from './field-errors';
+import { validateJobPolicies } from './job-policy-validation';
 import type { CronJob, Job, JobSpec } from './job';
 import { validateMetadataMaps } from './meta-validation';
 import { dns1123LabelProblems, dns1123SubdomainProblems } from './names';
@@ -13,7 +14,10 @@ import { validatePod } from './pod-validation';
 export function applyJobSpecDefaults(spec: JobSpec): void {
   if (spec.completions === undefined && spec.parallelism === undefined) spec.completions = 1;
   spec.parallelism ??= 1;
-  spec.backoffLimit ??= 6;
+  // With backoffLimitPerIndex the per-index limit rules, so the global one is upstream's MaxInt32.
+  spec.backoffLimit ??= spec.backoffLimitPerIndex !== undefined ? 2147483647 : 6;
+  for (const rule of spec.podFailurePolicy?.rules ?? [])
+    for (const pattern of rule.onPodConditions ?? []) pattern.status ??= 'True';
   spec.completionMode ??= 'NonIndexed';
   spec.suspend ??= false;
   spec['podReplacementPolicy'] ??= 'TerminatingOrFailed';
@@ -87,6 +91,7 @@ export function validateJobSpec(spec: JobSpec, at: string, out: FieldError[]): v
   if (mode === 'Indexed' && spec.completions === undefined)
     out.push(fieldError('Required', `${at}.completions`, undefined, 'when completion mode is Indexed'));
   validateTemplate(spec, `${at}.template`, out);
+  validateJobPolicies(spec, at, out);
 }
 
 /** A new Job; its selector is generated at create (the registry), so a given one needs manualSelector. */

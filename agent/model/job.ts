@@ -1,5 +1,6 @@
 // batch/v1 Job and CronJob as the API stores them: the fields the controllers act on. Unknown fields are kept.
 import type { ObjectMeta } from './meta';
+import type { PodFailurePolicy } from '../jobs/pod-failure-policy';
 import type { PodSpec } from './pod';
 
 export const BATCH_API_VERSION = 'batch/v1';
@@ -46,7 +47,15 @@ export interface JobSpec {
   suspend?: boolean;
   selector?: LabelSelector;
   manualSelector?: boolean;
+  podFailurePolicy?: PodFailurePolicy;
+  successPolicy?: SuccessPolicy;
+  backoffLimitPerIndex?: number;
+  maxFailedIndexes?: number;
   [extra: string]: unknown;
+}
+
+export interface SuccessPolicy {
+  rules: { succeededIndexes?: string; succeededCount?: number }[];
 }
 
 export type JobConditionType = 'Complete' | 'Failed' | 'Suspended' | 'FailureTarget' | 'SuccessCriteriaMet';
@@ -69,6 +78,8 @@ export interface JobStatus {
   startTime?: string;
   completionTime?: string;
   completedIndexes?: string;
+  /** backoffLimitPerIndex: the indexes that failed for good. */
+  failedIndexes?: string;
   conditions?: JobCondition[];
   uncountedTerminatedPods?: Record<string, never>;
   [extra: string]: unknown;

@@ -58,6 +58,22 @@ describe('agent/jobs/batch-registries', () => {
     expect(j.spec.template.spec).to.include({ terminationGracePeriodSeconds: 30, dnsPolicy: 'ClusterFirst' });
   });
 
+  it('defaults onPodConditions status to True and backoffLimit to MaxInt32 with backoffLimitPerIndex', () => {
+    const j = jobs.create(
+      job({
+        completionMode: 'Indexed',
+        completions: 2,
+        backoffLimitPerIndex: 1,
+        podFailurePolicy: { rules: [{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget' }] }] },
+      }),
+      'default',
+    );
+    expect(j.spec.backoffLimit).to.equal(2147483647);
+    expect(j.spec.podFailurePolicy?.rules[0]?.onPodConditions).to.deep.equal([
+      { type: 'DisruptionTarget', status: 'True' },
+    ]);
+  });
+
   it('leaves completions unset when only parallelism is given', () => {
     expect(jobs.create(job({ parallelism: 3 }), 'default').spec.completions).to.equal(undefined);
   });
@@ -87,6 +103,61 @@ describe('agent/jobs/batch-registries', () => {
       'a template container without a name',
       { template: { spec: { restartPolicy: 'Never', containers: [{ image: 'busybox' }] } } },
       'Job.batch "pi" is invalid: spec.template.spec.containers[0].name: Required value',
+    ],
+    [
+      'a podFailurePolicy with restartPolicy OnFailure',
+      {
+        template: template('OnFailure'),
+        podFailurePolicy: { rules: [{ action: 'FailJob', onExitCodes: { operator: 'In', values: [42] } }] },
+      },
+      'Job.batch "pi" is invalid: spec.template.spec.restartPolicy: Invalid value: "OnFailure": only "Never" is supported when podFailurePolicy is specified',
+    ],
+    [
+      'an unknown podFailurePolicy action and operator',
+      { podFailurePolicy: { rules: [{ action: 'Retry', onExitCodes: { operator: 'Is', values: [1] } }] } },
+      'Job.batch "pi" is invalid: [spec.podFailurePolicy.rules[0].action: Unsupported value: "Retry": supported values: "Count", "FailIndex", "FailJob", "Ignore", spec.podFailurePolicy.rules[0].onExitCodes.operator: Unsupported value: "Is": supported values: "In", "NotIn"]',
+    ],
+    [
+      'exit code 0 for In, unordered values, an unknown container',
+      {
+        podFailurePolicy: {
+          rules: [{ action: 'Count', onExitCodes: { containerName: 'x', operator: 'In', values: [3, 0] } }],
+        },
+      },
+      'Job.batch "pi" is invalid: [spec.podFailurePolicy.rules[0].onExitCodes.containerName: Invalid value: "x": must be one of the container or initContainer names in the pod template, spec.podFailurePolicy.rules[0].onExitCodes.values[1]: Invalid value: 0: must not be 0 for the In operator, spec.podFailurePolicy.rules[0].onExitCodes.values: Invalid value: [3,0]: must be ordered]',
+    ],
+    [
+      'FailIndex without backoffLimitPerIndex',
+      {
+        podFailurePolicy: {
+          rules: [{ action: 'FailIndex', onPodConditions: [{ type: 'DisruptionTarget' }] }],
+        },
+      },
+      'Job.batch "pi" is invalid: spec.podFailurePolicy.rules[0].action: Invalid value: "FailIndex": requires the backoffLimitPerIndex to be set',
+    ],
+    [
+      'a rule with neither onExitCodes nor onPodConditions',
+      { podFailurePolicy: { rules: [{ action: 'Ignore' }] } },
+      'Job.batch "pi" is invalid: spec.podFailurePolicy.rules[0]: Invalid value: specifying one of OnExitCodes and OnPodConditions is required',
+    ],
+    [
+      'a successPolicy on a NonIndexed Job',
+      { successPolicy: { rules: [{ succeededCount: 1 }] } },
+      'Job.batch "pi" is invalid: spec.successPolicy: Invalid value: {"rules":[{"succeededCount":1}]}: requires indexed completion mode',
+    ],
+    [
+      'a successPolicy asking for more than the completions',
+      {
+        completionMode: 'Indexed',
+        completions: 2,
+        successPolicy: { rules: [{ succeededIndexes: '0-3', succeededCount: 3 }] },
+      },
+      'Job.batch "pi" is invalid: [spec.successPolicy.rules[0].succeededIndexes: Invalid value: "0-3": error parsing succeededIndexes: too large index: "0-3", spec.successPolicy.rules[0].succeededCount: Invalid value: 3: must be less than or equal to 2 (the number of specified completions)]',
+    ],
+    [
+      'backoffLimitPerIndex on a NonIndexed Job',
+      { backoffLimitPerIndex: 1 },
+      'Job.batch "pi" is invalid: spec.backoffLimitPerIndex: Invalid value: 1: requires indexed completion mode',
     ],
   ];
   for (const [what, spec, message] of refused) {

@@ -2,51 +2,13 @@
 // its pods and changes one thing; the expected value is the whole plan (actions, status, requeue time).
 import { expect } from 'chai';
 import type { Job, JobStatus } from '../../../../agent/model/job';
-import type { Pod } from '../../../../agent/model/pod';
-import { type JobAction, type JobPlan, planJob } from '../../../../agent/jobs/plan-job';
+import { planJob } from '../../../../agent/jobs/plan-job';
 import { NOW, aJob, aJobPod, condition, iso } from '../../../helpers/job-builders';
+import { STARTED, base, check, count, create, del, event, running } from '../../../helpers/job-plan';
 
-const STARTED = NOW - 600_000;
-/** What every running Job's status carries besides its counters. */
-const base = (s: JobStatus = {}): JobStatus => ({
-  startTime: iso(STARTED),
-  ready: 0,
-  terminating: 0,
-  uncountedTerminatedPods: {},
-  ...s,
-});
-const running = (s: JobStatus = {}): JobStatus => ({ startTime: iso(STARTED), ...s });
-const create = (index?: number): JobAction => ({
-  type: 'createPod',
-  ...(index !== undefined ? { index } : {}),
-  reason: 'too few active pods',
-});
-const del = (name: string, reason: string): JobAction => ({ type: 'deletePod', name, reason });
-const count = (name: string): JobAction => ({ type: 'countPod', name });
-const event = (eventType: 'Normal' | 'Warning', reason: string, message: string): JobAction => ({
-  type: 'event',
-  eventType,
-  reason,
-  message,
-});
 const SUCCESS: [string, string] = ['CompletionsReached', 'Reached expected number of succeeded pods'];
 const BACKOFF: [string, string] = ['BackoffLimitExceeded', 'Job has reached the specified backoff limit'];
 const DEADLINE: [string, string] = ['DeadlineExceeded', 'Job was active longer than specified deadline'];
-
-interface Case {
-  situation: string;
-  job: Job;
-  pods?: Pod[];
-  want: JobPlan;
-}
-
-const check = (cases: Case[]): void => {
-  for (const c of cases) {
-    it(c.situation, () => {
-      expect(planJob(c.job, c.pods ?? [], NOW)).to.deep.equal(c.want);
-    });
-  }
-};
 
 describe('agent/jobs/plan-job', () => {
   describe('a NonIndexed Job', () => {
