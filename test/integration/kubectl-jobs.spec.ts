@@ -2,14 +2,12 @@
 // apply -f, wait --for=condition=complete, logs job/x, the get columns, create job --from=cronjob.
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { nopLogger } from '../../agent/log';
 import { DockerRuntime } from '../../agent/runtime/docker-runtime';
-import { apiUrl, writeKubeconfig } from '../../daemon/kubeconfig';
 import { Harness } from '../helpers/harness';
-import { type Run, installKubectl } from '../helpers/kubectl';
+import { type Run, installKubectl, serveWithKubeconfig } from '../helpers/kubectl';
 
 const jobYaml = (name: string): string => `apiVersion: batch/v1
 kind: Job
@@ -54,9 +52,7 @@ describe('kubectl: Jobs and CronJobs (real engine)', function () {
       runtime: new DockerRuntime({ logger: nopLogger }),
       backoffInitialMs: 500,
     }).start();
-    await h.api.listen({ host: '127.0.0.1', port: 0 });
-    kubeconfig = join(h.dataDir, 'kubeconfig');
-    writeKubeconfig(kubeconfig, apiUrl('127.0.0.1', (h.api.server.address() as AddressInfo).port));
+    kubeconfig = await serveWithKubeconfig(h);
   });
   after(async () => h?.stop());
 
