@@ -39,6 +39,8 @@ const plain = (type: WatchEventType, object: StoredObject): WatchEvent => {
 
 export interface WatchRequest {
   kind: string;
+  /** The kind's apiVersion, which its BOOKMARKs carry (client-go drops another group's); default v1. */
+  apiVersion?: string;
   /** Events after this version. Absent or "0": the current objects first, as ADDED. */
   resourceVersion?: string;
   /** Namespace, label and field selectors, as one predicate. */
@@ -187,7 +189,10 @@ export class WatchHub {
         if (request.match(obj)) w.push({ event: plain('ADDED', structuredClone(obj)) }, false);
       }
       if (request.sendInitialEvents && request.bookmarks) {
-        w.push({ event: this.bookmarkEvent(request.kind, { [INITIAL_EVENTS_END]: 'true' }) }, false);
+        w.push(
+          { event: this.bookmarkEvent(request.kind, request.apiVersion, { [INITIAL_EVENTS_END]: 'true' }) },
+          false,
+        );
       }
     }
     if (!fromStart) {
@@ -205,13 +210,14 @@ export class WatchHub {
   /** Sends a BOOKMARK with the current version to every watcher that asked for bookmarks. */
   bookmark(): void {
     for (const set of this.byKind.values()) {
-      for (const w of set) if (w.request.bookmarks) w.push({ event: this.bookmarkEvent(w.request.kind) });
+      for (const w of set)
+        if (w.request.bookmarks) w.push({ event: this.bookmarkEvent(w.request.kind, w.request.apiVersion) });
     }
   }
 
-  bookmarkEvent(kind: string, annotations?: Record<string, string>): WatchEvent {
+  bookmarkEvent(kind: string, apiVersion = 'v1', annotations?: Record<string, string>): WatchEvent {
     const metadata = { resourceVersion: this.deps.versions.current, ...(annotations ? { annotations } : {}) };
-    return plain('BOOKMARK', { kind, apiVersion: 'v1', metadata } as unknown as StoredObject);
+    return plain('BOOKMARK', { kind, apiVersion, metadata } as unknown as StoredObject);
   }
 
   get watcherCount(): number {

@@ -6,7 +6,7 @@ import type { StoredObject } from '../../agent/store/object-store';
 import type { WatchEvent } from '../../agent/store/watch-hub';
 import type { ApiDeps } from '../deps';
 import { type Req, boolParam, intParam } from '../request';
-import type { ResourceInfo } from '../resources';
+import { type ResourceInfo, apiVersionOfInfo } from '../resources';
 import { includeObjectOf, toTable, wantsTable } from '../table';
 
 /** Upstream picks 30-60 min when the client sets no timeout. */
@@ -25,8 +25,10 @@ export function serveWatch(
   const asked = intParam(req, 'timeoutSeconds');
   const timeoutSeconds = asked === undefined || asked === 0 ? DEFAULT_TIMEOUT_S : Math.max(0, asked);
   // Before the response starts, so a too-old version is a plain 410 Status.
+  const apiVersion = apiVersionOfInfo(info);
   const watcher = deps.watches.watch({
     kind: info.kind,
+    apiVersion,
     ...(req.query.resourceVersion !== undefined ? { resourceVersion: req.query.resourceVersion } : {}),
     match,
     current,
@@ -78,7 +80,7 @@ export function serveWatch(
   });
   const cancelTimeout = deps.clock.setTimer(() => {
     pump();
-    if (bookmarks && !watcher.ended) res.write(line(deps.watches.bookmarkEvent(info.kind)));
+    if (bookmarks && !watcher.ended) res.write(line(deps.watches.bookmarkEvent(info.kind, apiVersion)));
     finish();
   }, timeoutSeconds * 1000);
   pump();

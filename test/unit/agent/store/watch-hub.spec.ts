@@ -165,6 +165,21 @@ describe('agent/store/watch-hub', () => {
     expect(events[1]?.object.metadata.annotations).to.deep.equal({ 'k8s.io/initial-events-end': 'true' });
   });
 
+  it("marks BOOKMARKs with the watched kind's apiVersion (client-go rejects another group's)", () => {
+    const w = hub.watch({
+      kind: 'Deployment',
+      apiVersion: 'apps/v1',
+      match: () => true,
+      current: () => [],
+      bookmarks: true,
+      sendInitialEvents: true,
+    });
+    const [end] = w.take();
+    expect(end?.object).to.include({ kind: 'Deployment', apiVersion: 'apps/v1' });
+    expect(hub.bookmarkEvent('Deployment', 'apps/v1').object).to.include({ apiVersion: 'apps/v1' });
+    expect(hub.bookmarkEvent('Pod').object).to.include({ apiVersion: 'v1' });
+  });
+
   it('only sends a watcher the kind it watches, and forgets it once closed', () => {
     const w = watch();
     hub.publish('ADDED', {
