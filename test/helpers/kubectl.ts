@@ -1,4 +1,4 @@
-// The real kubectl for integration tests: installed from the npm registry by scripts/install-kubectl.sh.
+// The real kubectl (and Helm) for integration tests: installed from the npm registry by scripts/install-kubectl.sh.
 import { execFile, execFileSync } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -14,7 +14,7 @@ export interface Run {
   stderr: string;
 }
 
-/** The path of kubectl 1.<minor> (installed on first use). */
+/** The path of kubectl 1.<minor>, or of Helm 4 given `helm` (installed on first use). */
 export const installKubectl = (minor: string): string =>
   resolve(
     REPO,
