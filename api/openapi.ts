@@ -9,7 +9,11 @@ import { type GroupVersion, schemaPackage } from '../agent/model/group-version';
 import { SCHEMAS } from '../agent/model/schema';
 import { type ResourceDefinition, groupPath } from './resources';
 
-const gvk = (gv: GroupVersion, kind: string): object => ({ group: gv.group, version: gv.version, kind });
+export const gvk = (gv: GroupVersion, kind: string): object => ({
+  group: gv.group,
+  version: gv.version,
+  kind,
+});
 
 const patchOp = (gv: GroupVersion, kind: string): object => ({
   patch: {
@@ -18,14 +22,14 @@ const patchOp = (gv: GroupVersion, kind: string): object => ({
   },
 });
 
-const itemPath = (gv: GroupVersion, r: ResourceDefinition): string =>
+export const itemPath = (gv: GroupVersion, r: ResourceDefinition): string =>
   r.namespaced
     ? `${groupPath(gv)}/namespaces/{namespace}/${r.name}/{name}`
     : `${groupPath(gv)}/${r.name}/{name}`;
 
-/** The upstream schemas, each kind's marked with its group-version-kind as upstream's document does. */
-function schemasOf(gv: GroupVersion, defs: readonly ResourceDefinition[]): Record<string, object> {
-  const schemas: Record<string, object> = { ...SCHEMAS };
+/** The schemas of a group version's kinds, each marked with its group-version-kind as upstream's document does. */
+export function kindSchemas(gv: GroupVersion, defs: readonly ResourceDefinition[]): Record<string, object> {
+  const schemas: Record<string, object> = {};
   for (const r of defs) {
     const name = `${schemaPackage(gv)}.${r.kind}`;
     const schema = SCHEMAS[name];
@@ -35,18 +39,21 @@ function schemasOf(gv: GroupVersion, defs: readonly ResourceDefinition[]): Recor
   return schemas;
 }
 
+/** The kinds with a PATCH operation (what kubectl's fieldValidation check looks for). */
+export const patchable = (defs: readonly ResourceDefinition[]): ResourceDefinition[] =>
+  defs.filter((r) => r.verbs.includes('patch'));
+
 /** The document of one group version: its kinds' patch operations and every upstream schema. */
 export function openApiDocument(
   gv: GroupVersion,
   defs: readonly ResourceDefinition[],
   version: string,
 ): object {
-  const patchable = defs.filter((r) => r.verbs.includes('patch'));
   return {
     openapi: '3.0.0',
     info: { title: 'Kubernetes', version },
-    paths: Object.fromEntries(patchable.map((r) => [itemPath(gv, r), patchOp(gv, r.kind)])),
-    components: { schemas: schemasOf(gv, defs) },
+    paths: Object.fromEntries(patchable(defs).map((r) => [itemPath(gv, r), patchOp(gv, r.kind)])),
+    components: { schemas: { ...SCHEMAS, ...kindSchemas(gv, defs) } },
   };
 }
 

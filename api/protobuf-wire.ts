@@ -66,3 +66,48 @@ export function packedVarints(bytes: Buffer): bigint[] {
   while (!r.done) out.push(r.varint());
   return out;
 }
+
+/** Builds one message field by field, in the order written (proto3: the caller leaves out zero values). */
+export class WireWriter {
+  private readonly parts: Buffer[] = [];
+
+  private varint(n: bigint): void {
+    const out: number[] = [];
+    let v = BigInt.asUintN(64, n);
+    while (v >= 0x80n) {
+      out.push(Number(v & 0x7fn) | 0x80);
+      v >>= 7n;
+    }
+    out.push(Number(v));
+    this.parts.push(Buffer.from(out));
+  }
+
+  private tag(field: number, wire: 0 | 2): void {
+    this.varint(BigInt(field) * 8n + BigInt(wire));
+  }
+
+  bool(field: number, value: boolean): this {
+    this.tag(field, 0);
+    this.varint(value ? 1n : 0n);
+    return this;
+  }
+
+  bytes(field: number, value: Buffer): this {
+    this.tag(field, 2);
+    this.varint(BigInt(value.length));
+    this.parts.push(value);
+    return this;
+  }
+
+  string(field: number, value: string): this {
+    return this.bytes(field, Buffer.from(value, 'utf8'));
+  }
+
+  message(field: number, value: WireWriter): this {
+    return this.bytes(field, value.finish());
+  }
+
+  finish(): Buffer {
+    return Buffer.concat(this.parts);
+  }
+}

@@ -1,10 +1,12 @@
 // Discovery, in the legacy form (/api, /api/v1, /apis, /apis/<group>, /apis/<group>/<version>) and the
 // aggregated form kubectl 1.29+ asks for first on /api and /apis (api/aggregated-discovery.ts), and the
-// OpenAPI v3 documents, one per group version (api/openapi.ts); all built from the kinds' definitions.
+// OpenAPI v3 documents, one per group version (api/openapi.ts), and the v2 one (routes/openapi-v2.ts); all
+// built from the kinds' definitions.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { type GroupVersion, apiVersionOf } from '../../agent/model/group-version';
 import { aggregatedDiscovery, aggregatedMediaType } from '../aggregated-discovery';
 import { openApiDocument, openApiHash } from '../openapi';
+import { openApiV2Routes } from './openapi-v2';
 import type { Req } from '../request';
 import { type ResourceDefinition, groupPath, groupVersionOf } from '../resources';
 
@@ -144,4 +146,5 @@ export function discoveryRoutes(
     paths: Object.fromEntries(Object.entries(openapi).map(([k, url]) => [k, { serverRelativeURL: url }])),
   };
   app.get('/openapi/v3', async () => index);
+  openApiV2Routes(app, all, SERVER_VERSION.gitVersion);
 }
