@@ -14,6 +14,8 @@ export interface ProtobufTable {
   source: string;
   /** apiVersion -> the kinds decodable. */
   kinds: Record<string, string[]>;
+  /** Option kinds decodable under any apiVersion (DeleteOptions) -> their message. */
+  options: Record<string, string>;
   /** `package.Message` -> its fields. */
   messages: Record<string, TableField[]>;
 }

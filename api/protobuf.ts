@@ -183,6 +183,14 @@ const decodingError = (err: unknown): MiniKubeletError =>
     `error decoding protobuf: ${err instanceof Error ? err.message : String(err)}`,
   );
 
+/** The table's message for a body's kind: a kind of its apiVersion, or an option kind (DeleteOptions). */
+function messageOf(apiVersion: string, kind: string): string | undefined {
+  const pkg = PACKAGE_OF[apiVersion];
+  if (pkg && PROTOBUF_TABLE.kinds[apiVersion]?.includes(kind)) return `${pkg}.${kind}`;
+  if (pkg || apiVersion === 'meta.k8s.io/v1') return PROTOBUF_TABLE.options[kind];
+  return undefined;
+}
+
 export function decodeProtobuf(body: Buffer): unknown {
   if (!body.subarray(0, MAGIC.length).equals(MAGIC)) {
     throw new MiniKubeletError('BadRequest', 'the protobuf body does not start with the k8s envelope');
@@ -194,8 +202,8 @@ export function decodeProtobuf(body: Buffer): unknown {
     throw decodingError(err);
   }
   const { apiVersion, kind, raw } = envelope;
-  const pkg = PACKAGE_OF[apiVersion];
-  if (!pkg || !PROTOBUF_TABLE.kinds[apiVersion]?.includes(kind)) {
+  const message = messageOf(apiVersion, kind);
+  if (!message) {
     throw new MiniKubeletError(
       'UnsupportedMediaType',
       `protobuf bodies are decoded for the built-in kinds of ${Object.keys(PACKAGE_OF).join(', ')} ` +
@@ -203,7 +211,7 @@ export function decodeProtobuf(body: Buffer): unknown {
     );
   }
   try {
-    return { kind, apiVersion, ...new Decoder().message(`${pkg}.${kind}`, raw, 0) };
+    return { kind, apiVersion, ...new Decoder().message(message, raw, 0) };
   } catch (err) {
     throw decodingError(err);
   }

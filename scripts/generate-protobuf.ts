@@ -42,6 +42,11 @@ const KIND_PACKAGES: Record<string, string> = {
   'apps.v1': 'apps/v1',
   'batch.v1': 'batch/v1',
 };
+/**
+ * Option messages client-go sends as request bodies (a DELETE's DeleteOptions: Helm's release Secrets), by
+ * the kind the envelope names; decodable under every apiVersion.
+ */
+const OPTION_BODIES: Record<string, string> = { DeleteOptions: 'meta.v1.DeleteOptions' };
 /** Types the decoder converts by hand, as their JSON form shows them (not listed in the table). */
 const SPECIAL = Object.keys(SPECIAL_TYPES);
 const OTHER_PACKAGES: Record<string, string> = {
@@ -163,9 +168,12 @@ export function buildTable(apiDir: string, apimachineryDir: string): ProtobufTab
   }
   // Every message the kinds reach, and nothing else.
   const messages: Record<string, TableField[]> = {};
-  const queue = Object.entries(kinds).flatMap(([v, ks]) =>
-    ks.map((k) => `${Object.keys(KIND_PACKAGES).find((p) => KIND_PACKAGES[p] === v)}.${k}`),
-  );
+  const queue = [
+    ...Object.entries(kinds).flatMap(([v, ks]) =>
+      ks.map((k) => `${Object.keys(KIND_PACKAGES).find((p) => KIND_PACKAGES[p] === v)}.${k}`),
+    ),
+    ...Object.values(OPTION_BODIES),
+  ];
   const reach = (type: string): void => {
     const inner = /^map<[^,]+,(.+)>$/.exec(type)?.[1] ?? type;
     if (!SCALARS.has(inner) && !SPECIAL.includes(inner) && !(inner in messages)) queue.push(inner);
@@ -183,7 +191,7 @@ export function buildTable(apiDir: string, apimachineryDir: string): ProtobufTab
     });
   }
   for (const list of Object.values(kinds)) list.sort();
-  return { source: SOURCE, kinds, messages };
+  return { source: SOURCE, kinds, options: OPTION_BODIES, messages };
 }
 
 if (require.main === module) {
@@ -198,7 +206,7 @@ if (require.main === module) {
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([k, v]) => `    ${JSON.stringify(k)}: ${JSON.stringify(v)}`)
     .join(',\n');
-  const text = `{\n  "source": ${JSON.stringify(table.source)},\n  "kinds": ${JSON.stringify(table.kinds)},\n  "messages": {\n${body}\n  }\n}\n`;
+  const text = `{\n  "source": ${JSON.stringify(table.source)},\n  "kinds": ${JSON.stringify(table.kinds)},\n  "options": ${JSON.stringify(table.options)},\n  "messages": {\n${body}\n  }\n}\n`;
   writeFileSync(PROTOBUF_TABLE_FILE, text);
   console.log(`${PROTOBUF_TABLE_FILE}: ${Object.keys(table.messages).length} messages`);
 }

@@ -246,6 +246,40 @@ describe('api: configmaps and secrets', () => {
     expect((await h.api.inject({ url: `${NS}/configmaps/c` })).statusCode).to.equal(404);
   });
 
+  it('deletes a Secret whose DELETE carries a protobuf DeleteOptions body (Helm uninstall), dry run honoured', async () => {
+    await send('POST', `${NS}/secrets`, secret('sh.helm.release.v1.r.v1', { data: { release: 'eA==' } }));
+    // k8s\0 + runtime.Unknown{typeMeta{apiVersion v1, kind DeleteOptions}, raw: DeleteOptions{...}}
+    const body = (options: number[]): Buffer =>
+      Buffer.from([
+        ...Buffer.from('k8s\0', 'latin1'),
+        0x0a,
+        0x13,
+        0x0a,
+        0x02,
+        ...Buffer.from('v1'),
+        0x12,
+        0x0d,
+        ...Buffer.from('DeleteOptions'),
+        0x12,
+        options.length,
+        ...options,
+      ]);
+    const del = (options: number[]) =>
+      h.api.inject({
+        method: 'DELETE',
+        url: `${NS}/secrets/sh.helm.release.v1.r.v1`,
+        headers: { 'content-type': 'application/vnd.kubernetes.protobuf' },
+        payload: body(options),
+      });
+    const dryRun = [0x2a, 0x03, ...Buffer.from('All')]; // dryRun (5): ["All"]
+    expect((await del(dryRun)).statusCode).to.equal(200);
+    expect((await h.api.inject({ url: `${NS}/secrets/sh.helm.release.v1.r.v1` })).statusCode).to.equal(200);
+    const background = [0x22, 0x0a, ...Buffer.from('Background')]; // propagationPolicy (4)
+    const res = await del(background);
+    expect(res.statusCode, res.body).to.equal(200);
+    expect((await h.api.inject({ url: `${NS}/secrets/sh.helm.release.v1.r.v1` })).statusCode).to.equal(404);
+  });
+
   it('streams changes to a watch', async () => {
     const list = (await h.api.inject({ url: `${NS}/secrets` })).json<{
       metadata: { resourceVersion: string };

@@ -134,6 +134,30 @@ describe('protobuf decoding of the special types', () => {
   });
 });
 
+describe('protobuf DeleteOptions (what Helm sends deleting its release Secrets)', () => {
+  for (const apiVersion of ['v1', 'apps/v1', 'meta.k8s.io/v1']) {
+    it(`decodes under ${apiVersion}: grace period, preconditions, propagation policy, dry run`, () => {
+      const options = msg([1, 0], [2, msg([1, 'u'], [2, '7'])], [4, 'Background'], [5, 'All']);
+      expect(decodeProtobuf(envelope(apiVersion, 'DeleteOptions', options))).to.deep.equal({
+        kind: 'DeleteOptions',
+        apiVersion,
+        gracePeriodSeconds: 0,
+        preconditions: { uid: 'u', resourceVersion: '7' },
+        propagationPolicy: 'Background',
+        dryRun: ['All'],
+      });
+    });
+  }
+
+  it('an empty DeleteOptions is an empty object, and an unknown apiVersion is still refused', () => {
+    expect(decodeProtobuf(envelope('v1', 'DeleteOptions', msg()))).to.deep.equal({
+      kind: 'DeleteOptions',
+      apiVersion: 'v1',
+    });
+    expect(refused(envelope('policy/v1', 'DeleteOptions', msg())).code).to.equal('UnsupportedMediaType');
+  });
+});
+
 describe('protobuf bodies refused', () => {
   it('a kind outside v1, apps/v1 and batch/v1 with 415 naming it', () => {
     const err = refused(envelope('policy/v1', 'PodDisruptionBudget', msg(meta('p'))));
