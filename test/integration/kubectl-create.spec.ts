@@ -1,7 +1,7 @@
 // `kubectl create <kind>` with the real kubectl 1.35 (protobuf bodies) and 1.29 (JSON bodies) against the
 // agent's API (namespaces, services, ServiceAccounts, ConfigMaps, Secrets, Deployments, CronJobs, Jobs; a DaemonSet applied; a Deployment mounting a ConfigMap and a Secret, edited with kubectl
 // edit), and
-// the version both see. No container is started: the memory runtime is enough.
+// the version both see; a kind not served, whose validation falls back to /openapi/v2. No container is started: the memory runtime is enough.
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -312,6 +312,18 @@ describe('kubectl create with kubectl 1.35 (protobuf) and 1.29 (JSON)', function
         expect(r.stderr).to.match(
           /the server could not find the requested resource|doesn't have a resource type/,
         );
+      });
+
+      it('applying a kind the server does not serve: validation reads /openapi/v2 (protobuf), the kind is named', async () => {
+        const file = join(h.dataDir, `pdb-${suffix}.yaml`);
+        writeFileSync(
+          file,
+          'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: p}\nspec: {minAvailable: 1}\n',
+        );
+        const r = await kubectl(version, ['apply', '-f', file]);
+        expect(r.code).to.not.equal(0);
+        expect(r.stderr).to.contain('no matches for kind "PodDisruptionBudget" in version "policy/v1"');
+        expect(r.stderr).to.not.contain('failed to download openapi');
       });
     });
   }
