@@ -63,7 +63,16 @@ export function markdownRows(rows: Row[], baselineName: string): string[] {
   ];
 }
 
-const ORDER = ['pod-start', 'init-handoff', 'density', 'dns', 'api', 'config-start', 'config-update'];
+const ORDER = [
+  'pod-start',
+  'init-handoff',
+  'density',
+  'dns',
+  'api',
+  'config-start',
+  'config-update',
+  'streams',
+];
 const begin = (id: string): string => `<!-- part:${id} -->`;
 const end = (id: string): string => `<!-- /part:${id} -->`;
 

@@ -1,6 +1,6 @@
 // `npm run bench [-- PART...] [--reps N] [--profile]`: runs the benchmark parts (all by default), prints
 // one table and rewrites their sections of BENCHMARKS.md. Parts: pod-start, init-handoff, density, dns, api,
-// config-start, config-update.
+// config-start, config-update, streams.
 import { join } from 'node:path';
 import { api } from './api';
 import { configStart, configUpdate } from './config';
@@ -10,6 +10,7 @@ import { engineVersion, removeBenchNetwork, removeBenchPodContainers, removeRawC
 import { waitClear } from './guard';
 import { initHandoff, podStart } from './pod-start';
 import { type Context, type PartResult, consoleTable, writeBenchmarks } from './report';
+import { streams } from './streams';
 import { children, machineInfo, signalPid } from './system';
 import { runMain } from '../tools/run-main';
 
@@ -21,6 +22,7 @@ const PARTS: Record<string, (ctx: Context) => Promise<PartResult>> = {
   api,
   'config-start': configStart,
   'config-update': configUpdate,
+  streams,
 };
 
 const USAGE = `usage: npm run bench [-- [PART...] [--reps N] [--profile] [--no-write]]

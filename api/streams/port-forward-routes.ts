@@ -2,7 +2,7 @@
 // upgraded either to a WebSocket carrying SPDY (`SPDY/3.1+portforward.k8s.io`, kubectl 1.31+) or to SPDY
 // itself (`Upgrade: SPDY/3.1`, kubectl 1.29/1.30 and the fallback), and served by port-forward.ts.
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { WebSocketServer, createWebSocketStream } from 'ws';
+import { WebSocketServer } from 'ws';
 import { badRequest } from '../../agent/errors';
 import type { Logger } from '../../agent/log';
 import type { Pod } from '../../agent/model/pod';
@@ -12,6 +12,7 @@ import type { ClientLimit } from './client-limit';
 import { portForwarder } from './port-forward';
 import { SpdyConnection } from './spdy-connection';
 import { acceptSpdy, listOf, upgradeOf } from './upgrade';
+import { webSocketDuplex } from './ws-duplex';
 
 /** The WebSocket subprotocol kubectl 1.31+ asks for: SPDY frames inside binary messages. */
 export const TUNNEL_PROTOCOL = 'SPDY/3.1+portforward.k8s.io';
@@ -63,7 +64,7 @@ export function portForwardRoutes(app: FastifyInstance, deps: PortForwardDeps): 
       // The choice is made here, so ws is shown a token and answers with the protocol (handleProtocols).
       req.raw.headers['sec-websocket-protocol'] = 'portforward';
       wss.handleUpgrade(req.raw, up.socket, up.head, (ws) => {
-        const io = createWebSocketStream(ws);
+        const io = webSocketDuplex(ws);
         new SpdyConnection(io, portForwarder(target, log), log);
       });
     } else {

@@ -17,7 +17,7 @@ import {
   RST_REFUSED_STREAM,
   RST_STREAM,
   SYN_STREAM,
-  dataFrame,
+  dataHead,
   goAwayFrame,
   pingFrame,
   readId,
@@ -28,6 +28,8 @@ import {
 
 /** Data frames sent are cut to this size (spdystream reads any size up to 16 MiB; fewer frames, less work). */
 const MAX_DATA = 256 * 1024;
+/** What a stream buffers each way before it pushes back (the default 16 KiB costs a round per chunk). */
+const STREAM_HIGH_WATER = 256 * 1024;
 /** Streams one connection may hold open; more are refused. */
 export const MAX_SPDY_STREAMS = 1000;
 
@@ -37,7 +39,11 @@ export class SpdyStream extends Duplex {
     readonly headers: Map<string, string>,
     private readonly conn: SpdyConnection,
   ) {
-    super({ allowHalfOpen: true });
+    super({
+      allowHalfOpen: true,
+      readableHighWaterMark: STREAM_HIGH_WATER,
+      writableHighWaterMark: STREAM_HIGH_WATER,
+    });
   }
 
   override _read(): void {
@@ -152,17 +158,37 @@ export class SpdyConnection {
     this.io.write(frame, done ? (err) => done(err ?? null) : undefined);
   }
 
-  /** Called by a stream: its data, cut into frames; done when the transport took the last of it. */
+  /**
+   * Called by a stream: its data, cut into frames, each head and payload written apart (a socket gathers
+   * them in one writev; the payload is not copied). Done at once while the transport takes more, else at
+   * its drain: waiting for each write's flush would allow one chunk in flight and cost a round trip each.
+   */
   sendData(id: number, data: Buffer, fin: boolean, done: (err?: Error | null) => void): void {
-    if (!this.streams.has(id)) {
+    if (!this.streams.has(id) || this.closed || this.io.destroyed) {
       done();
       return;
     }
-    for (let off = 0; off < data.length; off += MAX_DATA) {
-      const last = off + MAX_DATA >= data.length;
-      this.send(dataFrame(id, data.subarray(off, off + MAX_DATA), fin && last), last ? done : undefined);
+    this.io.cork();
+    let more = true;
+    for (let off = 0; off < data.length || off === 0; off += MAX_DATA) {
+      const part = data.subarray(off, off + MAX_DATA);
+      this.io.write(dataHead(id, part.length, fin && off + MAX_DATA >= data.length));
+      if (part.length) more = this.io.write(part);
+      if (data.length === 0) break;
     }
-    if (data.length === 0) this.send(dataFrame(id, data, fin), done);
+    process.nextTick(() => this.io.uncork());
+    if (more) done();
+    else this.whenDrained(done);
+  }
+
+  private whenDrained(done: (err?: Error | null) => void): void {
+    const go = (): void => {
+      this.io.off('drain', go);
+      this.io.off('close', go);
+      done();
+    };
+    this.io.on('drain', go);
+    this.io.on('close', go);
   }
 
   /** A stream was destroyed: forget it, and reset it at the peer unless both sides had finished. */

@@ -65,10 +65,16 @@ const u32 = (...values: number[]): Buffer => {
   return b;
 };
 
+/** A data frame's 8-byte head: written before the payload, which is not copied. */
+export function dataHead(streamId: number, length: number, fin = false): Buffer {
+  const head = Buffer.allocUnsafe(8);
+  head.writeUInt32BE(streamId & 0x7fffffff, 0);
+  head.writeUInt32BE((((fin ? FLAG_FIN : 0) << 24) >>> 0) | length, 4);
+  return head;
+}
+
 export function dataFrame(streamId: number, data: Buffer, fin = false): Buffer {
-  const head = u32(streamId & 0x7fffffff, 0);
-  head.writeUInt32BE((((fin ? FLAG_FIN : 0) << 24) >>> 0) | data.length, 4);
-  return Buffer.concat([head, data]);
+  return Buffer.concat([dataHead(streamId, data.length, fin), data]);
 }
 
 export const rstStreamFrame = (streamId: number, status: number): Buffer =>

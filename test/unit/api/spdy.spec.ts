@@ -1,10 +1,10 @@
 // SPDY/3 framing (api/streams/spdy-frames.ts) and port-forward over it, against a small SPDY client written
-// here (zlib with the spec dictionary, as Go's spdystream compresses): frames cut anywhere, header blocks
+// in test/helpers/stream-clients.ts (zlib with the spec dictionary, as Go's spdystream compresses): frames cut anywhere, header blocks
 // across frames, malformed input, a closed port on one connection while another keeps working.
 import { expect } from 'chai';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { constants, createDeflate, inflateSync } from 'node:zlib';
+import { constants, inflateSync } from 'node:zlib';
 import { ManualClock } from '../../../agent/clock';
 import { MemoryRuntime } from '../../../agent/runtime/memory-runtime';
 import {
@@ -18,28 +18,7 @@ import {
   encodeHeaderPairs,
 } from '../../../api/streams/spdy-frames';
 import { Harness } from '../../helpers/harness';
-
-/** The client side's compressor: one zlib stream with the dictionary, a sync flush per block. */
-function clientDeflater(): (headers: Record<string, string>) => Promise<Buffer> {
-  const z = createDeflate({ dictionary: HEADER_DICTIONARY });
-  return (headers) =>
-    new Promise((done) => {
-      z.write(encodeHeaderPairs(headers));
-      z.flush(constants.Z_SYNC_FLUSH, () => {
-        const parts: Buffer[] = [];
-        for (let c = z.read() as Buffer | null; c; c = z.read() as Buffer | null) parts.push(c);
-        done(Buffer.concat(parts));
-      });
-    });
-}
-
-function synStream(id: number, block: Buffer, fin = false): Buffer {
-  const f = Buffer.alloc(18);
-  f.writeUInt32BE(0x80030001, 0);
-  f.writeUInt32BE((((fin ? 1 : 0) << 24) >>> 0) | (10 + block.length), 4);
-  f.writeUInt32BE(id, 8);
-  return Buffer.concat([f, block]);
-}
+import { clientDeflater, synStream } from '../../helpers/stream-clients';
 
 describe('api/streams/spdy-frames', () => {
   it('builds the 1423-byte SPDY/3 dictionary', () => {

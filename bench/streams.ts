@@ -1,0 +1,260 @@
+// Part `streams`: the kubelet's streaming verbs through the real kubectl. (1) `kubectl exec POD -- true`
+// round trip against `docker exec CONTAINER true` on the same container, with kubectl's own start-up
+// (`kubectl version --client`) measured apart so the agent's share shows. (2) Port-forward bulk
+// throughput: 1 GiB read through one forwarded connection (kubectl 1.35: SPDY in WebSocket; kubectl 1.29:
+// SPDY/3.1) against a plain Node TCP proxy (a process of its own) doing the same copy from the same pod
+// port; and the connection set-up latency (connect -> first byte) of each.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AgentProcess } from './agent-process';
+import { guarded } from './guard';
+import type { Context, PartResult, Row } from './report';
+import { fmt, fmtRatio, median, ratios, summarize } from './stats';
+import { children, run, stopPid, waitQuiet } from './system';
+
+const POD = 'mkb-streams';
+const BULK_PORT = 9000;
+const GIB = 1 << 30;
+/** The pod: `app` to exec into, `bulk` serving 1 GiB of zeros to each connection on BULK_PORT. */
+const pod = {
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: POD },
+  spec: {
+    containers: [
+      { name: 'app', image: 'busybox', command: ['sleep', '3600'] },
+      {
+        name: 'bulk',
+        image: 'busybox',
+        command: [
+          'sh',
+          '-c',
+          `printf '#!/bin/sh\\nexec head -c ${GIB} /dev/zero\\n' > /gib && chmod +x /gib && nc -ll -p ${BULK_PORT} -e /gib`,
+        ],
+      },
+    ],
+  },
+};
+
+/** The baseline: every connection to its port is piped to HOST:PORT, nothing else (argv: host port). */
+const PROXY = `const net = require('node:net');
+const [host, port] = process.argv.slice(1);
+const s = net.createServer((c) => { const u = net.connect({ host, port: Number(port) }); c.pipe(u); u.pipe(c);
+  c.on('error', () => u.destroy()); u.on('error', () => c.destroy()); });
+s.listen(0, '127.0.0.1', () => console.log('port ' + s.address().port));
+setTimeout(() => process.exit(0), 3600e3).unref();`;
+
+/** Starts a process and resolves once `pattern` shows on its output (its first group: the port). */
+function startListening(cmd: string, args: string[], pattern: RegExp, env?: NodeJS.ProcessEnv) {
+  return new Promise<{ proc: ChildProcess; port: number }>((resolve, reject) => {
+    const proc = spawn(cmd, args, { env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (proc.pid !== undefined) children.add(proc.pid);
+    let out = '';
+    const seen = (d: Buffer): void => {
+      out += d.toString();
+      const m = pattern.exec(out);
+      if (m) resolve({ proc, port: Number(m[1]) });
+    };
+    proc.stdout?.on('data', seen);
+    proc.stderr?.on('data', seen);
+    proc.once('exit', () => reject(new Error(`${cmd} exited: ${out}`)));
+  });
+}
+
+async function stop(p: { proc: ChildProcess } | undefined): Promise<void> {
+  const pid = p?.proc.pid;
+  if (pid === undefined) return;
+  await stopPid(pid);
+  children.delete(pid);
+}
+
+interface Transfer {
+  /** connect -> first byte, ms */
+  setupMs: number;
+  /** MB/s (10^6 bytes) over the whole transfer */
+  mbps: number;
+}
+
+/** Reads everything one connection to 127.0.0.1:port gives; checks it was 1 GiB. */
+function transfer(port: number): Promise<Transfer> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    let first = 0;
+    let bytes = 0;
+    const s = connect({ host: '127.0.0.1', port });
+    s.on('data', (d: Buffer) => {
+      if (!first) first = performance.now();
+      bytes += d.length;
+    });
+    s.on('error', reject);
+    s.once('close', () => {
+      const ms = performance.now() - t0;
+      if (bytes !== GIB) reject(new Error(`got ${bytes} bytes, not ${GIB}`));
+      else resolve({ setupMs: first - t0, mbps: bytes / 1e6 / (ms / 1000) });
+    });
+  });
+}
+
+async function ms(cmd: string, args: string[], env?: NodeJS.ProcessEnv): Promise<number> {
+  const r = await run(cmd, args, { timeoutMs: 30_000, ...(env ? { env } : {}) });
+  if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')}: rc ${r.code} ${r.stderr}`);
+  return r.ms;
+}
+
+const kubectlPath = async (minor: string): Promise<string> => {
+  const script = join(__dirname, '..', '..', 'scripts', 'install-kubectl.sh');
+  const rel = (await run('bash', [script, minor])).stdout.trim().split('\n').pop() ?? '';
+  if (!rel) throw new Error(`kubectl 1.${minor} could not be installed`);
+  return join(__dirname, '..', '..', rel);
+};
+
+export async function streams(ctx: Context): Promise<PartResult> {
+  const bins = { '1.35': await kubectlPath('35'), '1.29': await kubectlPath('29') };
+  const dir = mkdtempSync(join(tmpdir(), 'mkb-streams-'));
+  const agent = await AgentProcess.start({ log: ctx.log });
+  const env = { ...process.env, KUBECONFIG: join(agent.dataDir, 'kubeconfig') };
+  const cache = ['--cache-dir', join(dir, 'cache')];
+  const exec = { kubectl: [] as number[], docker: [] as number[], client: [] as number[] };
+  const forward: Record<string, Transfer[]> = { '1.35': [], '1.29': [], proxy: [] };
+  let baseline: { proc: ChildProcess; port: number } | undefined;
+  const forwards: Record<string, { proc: ChildProcess; port: number }> = {};
+  try {
+    await agent.createPod(pod);
+    let podIP = '';
+    for (let i = 0; i < 600 && !podIP; i++) {
+      const r = await agent.request('GET', `/api/v1/namespaces/default/pods/${POD}`);
+      const p = r.json as { status?: { phase?: string; podIP?: string } };
+      if (p.status?.phase === 'Running') podIP = p.status.podIP ?? '';
+      else await new Promise((res) => setTimeout(res, 100));
+    }
+    if (!podIP) throw new Error(`${POD} not running`);
+    const ids = await run('docker', [
+      'ps',
+      '-q',
+      '--no-trunc',
+      '--filter',
+      `label=io.kubernetes.pod.name=${POD}`,
+      '--filter',
+      'label=io.kubernetes.container.name=app',
+    ]);
+    const container = ids.stdout.trim();
+    if (!container) throw new Error('app container not found');
+
+    const kubectlExec = (): Promise<number> =>
+      ms(bins['1.35'], [...cache, 'exec', POD, '-c', 'app', '--', 'true'], env);
+    const dockerExec = (): Promise<number> => ms('docker', ['exec', container, 'true']);
+    const client = (): Promise<number> => ms(bins['1.35'], [...cache, 'version', '--client'], env);
+    await kubectlExec(); // discovery into the cache, not counted
+    await dockerExec();
+    await client();
+    const reps = Math.max(ctx.reps, 10) * 2;
+    for (let rep = 0; rep < reps; rep++) {
+      const order =
+        rep % 2 ? (['docker', 'kubectl', 'client'] as const) : (['kubectl', 'docker', 'client'] as const);
+      for (const t of order)
+        exec[t].push(
+          await guarded(`exec ${t}`, ctx.log, async () => {
+            await waitQuiet(2_000, 0.5);
+            return t === 'kubectl' ? kubectlExec() : t === 'docker' ? dockerExec() : client();
+          }),
+        );
+    }
+    ctx.log(
+      `  exec: kubectl ${median(exec.kubectl).toFixed(0)} ms, docker ${median(exec.docker).toFixed(0)} ms, kubectl --client ${median(exec.client).toFixed(0)} ms`,
+    );
+
+    baseline = await startListening(process.execPath, ['-e', PROXY, podIP, String(BULK_PORT)], /port (\d+)/);
+    for (const v of ['1.35', '1.29'] as const)
+      forwards[v] = await startListening(
+        bins[v],
+        [...cache, 'port-forward', `pod/${POD}`, `:${BULK_PORT}`],
+        /Forwarding from 127\.0\.0\.1:(\d+)/,
+        env,
+      );
+    const ports: Record<string, number> = {
+      '1.35': forwards['1.35']?.port ?? 0,
+      '1.29': forwards['1.29']?.port ?? 0,
+      proxy: baseline.port,
+    };
+    for (const t of Object.keys(ports)) await transfer(ports[t] ?? 0); // warm-up
+    const rounds = Math.max(3, Math.min(ctx.reps, 6));
+    for (let rep = 0; rep < rounds; rep++) {
+      const order = Object.keys(ports);
+      if (rep % 2) order.reverse();
+      const line: string[] = [];
+      for (const t of order) {
+        const r = await guarded(`forward ${t}`, ctx.log, async () => {
+          await waitQuiet(2_000, 0.5);
+          return transfer(ports[t] ?? 0);
+        });
+        forward[t]?.push(r);
+        line.push(`${t} ${r.mbps.toFixed(0)} MB/s (set-up ${r.setupMs.toFixed(1)} ms)`);
+      }
+      ctx.log(`  forward rep ${rep + 1}/${rounds}: ${line.join(', ')}`);
+    }
+  } finally {
+    for (const f of Object.values(forwards)) await stop(f);
+    await stop(baseline);
+    await agent.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  const share = exec.kubectl.map((k, i) => k - (exec.client[i] ?? 0));
+  const dockerShare = exec.docker.map((k, i) => k - (exec.client[i] ?? 0));
+  const execRatio = median(exec.kubectl) / median(exec.docker);
+  const mbps = (t: string): number[] => (forward[t] ?? []).map((x) => x.mbps);
+  const setup = (t: string): number[] => (forward[t] ?? []).map((x) => x.setupMs);
+  const rows: Row[] = [
+    {
+      metric: '`kubectl exec POD -- true` vs `docker exec C true`',
+      agent: fmt(summarize(exec.kubectl), 'ms'),
+      baseline: fmt(summarize(exec.docker), 'ms'),
+      ratio: `${fmtRatio(execRatio)} (per rep ${fmt(summarize(ratios(exec.kubectl, exec.docker)))})`,
+      target: '<= 1.2x',
+      met: execRatio <= 1.2,
+    },
+    {
+      metric: 'of which kubectl start-up (`kubectl version --client`)',
+      agent: fmt(summarize(exec.client), 'ms'),
+      baseline: '',
+      ratio: `agent's share ${fmt(summarize(share), 'ms')} (docker CLI less that: ${fmt(summarize(dockerShare), 'ms')})`,
+      target: '',
+    },
+  ];
+  for (const v of ['1.35', '1.29']) {
+    const r = median(mbps(v)) / median(mbps('proxy'));
+    rows.push({
+      metric: `port-forward 1 GiB, one connection, kubectl ${v}`,
+      agent: fmt(summarize(mbps(v)), 'MB/s'),
+      baseline: fmt(summarize(mbps('proxy')), 'MB/s'),
+      ratio: `${fmtRatio(r)} (per rep ${fmt(summarize(ratios(mbps(v), mbps('proxy'))))})`,
+      target: '>= 0.8x',
+      met: r >= 0.8,
+    });
+    rows.push({
+      metric: `port-forward connection set-up (connect -> first byte), kubectl ${v}`,
+      agent: fmt(summarize(setup(v)), 'ms'),
+      baseline: fmt(summarize(setup('proxy')), 'ms'),
+      ratio: '',
+      target: '',
+    });
+  }
+  return {
+    id: 'streams',
+    title: 'Streams: exec round trip and port-forward throughput',
+    baselineName: 'docker exec / Node TCP proxy',
+    rows,
+    body: [
+      'Method: the agent runs pod `mkb-streams` (busybox): `app` (`sleep 3600`) and `bulk`, which answers each',
+      `connection to port ${BULK_PORT} with 1 GiB of zeros (\`nc -ll -e\`, \`head -c\`). exec: \`kubectl exec\` (1.35,`,
+      'WebSocket) against `docker exec` of the same container, then `kubectl version --client`, alternating,',
+      `${exec.kubectl.length} repetitions each; the agent's share is kubectl exec less kubectl's own start-up.`,
+      'Port-forward: one `kubectl port-forward` per version kept running; each repetition connects once to',
+      'each local port (and to the baseline, a plain Node `net` proxy process piping to the pod IP) and reads',
+      `the 1 GiB to its end; rotating order, ${forward.proxy?.length ?? 0} repetitions. Set-up: connect -> first byte.`,
+    ],
+  };
+}
