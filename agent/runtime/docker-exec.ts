@@ -74,6 +74,25 @@ function killHostPid(pid: number): void {
   }
 }
 
+/** How long an aborted exec is watched for its process to start (or end) before it is given up. */
+const ABORT_WATCH_MS = 10_000;
+const ABORT_POLL_MS = 100;
+
+/**
+ * Kills an exec'd command once it runs: the engine may report it not started yet right after the
+ * hijacked start returns (and starts it anyway, with no client left), so it is watched until it has an exit
+ * code. A command that outlives the watch is left to the engine.
+ */
+async function killExec(exec: Docker.Exec): Promise<void> {
+  for (let waited = 0; waited < ABORT_WATCH_MS; waited += ABORT_POLL_MS) {
+    const info = await exec.inspect().catch(() => undefined);
+    if (!info) return;
+    if (info.Running && info.Pid) killHostPid(info.Pid);
+    else if (info.ExitCode !== null && info.ExitCode !== undefined) return;
+    await new Promise((r) => setTimeout(r, ABORT_POLL_MS));
+  }
+}
+
 export async function dockerExecStream(
   docker: Docker,
   id: string,
@@ -110,8 +129,7 @@ export async function dockerExecStream(
         if (aborted) return;
         aborted = true;
         conn.destroy();
-        const info = await exec.inspect().catch(() => undefined);
-        if (info?.Running && info.Pid) killHostPid(info.Pid);
+        await killExec(exec);
       },
     };
   } catch (err) {
