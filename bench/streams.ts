@@ -32,7 +32,7 @@ const pod = {
         command: [
           'sh',
           '-c',
-          `printf '#!/bin/sh\\nexec head -c ${GIB} /dev/zero\\n' > /gib && chmod +x /gib && nc -ll -p ${BULK_PORT} -e /gib`,
+          `printf '#!/bin/sh\\nexec dd if=/dev/zero bs=1048576 count=${GIB >> 20} 2>/dev/null\\n' > /gib && chmod +x /gib && nc -ll -p ${BULK_PORT} -e /gib`,
         ],
       },
     ],
@@ -249,7 +249,7 @@ export async function streams(ctx: Context): Promise<PartResult> {
     rows,
     body: [
       'Method: the agent runs pod `mkb-streams` (busybox): `app` (`sleep 3600`) and `bulk`, which answers each',
-      `connection to port ${BULK_PORT} with 1 GiB of zeros (\`nc -ll -e\`, \`head -c\`). exec: \`kubectl exec\` (1.35,`,
+      `connection to port ${BULK_PORT} with 1 GiB of zeros (\`nc -ll -e\`, \`dd bs=1M\`; \`head -c\` held every side below 100 MB/s). exec: \`kubectl exec\` (1.35,`,
       'WebSocket) against `docker exec` of the same container, then `kubectl version --client`, alternating,',
       `${exec.kubectl.length} repetitions each; the agent's share is kubectl exec less kubectl's own start-up.`,
       'Port-forward: one `kubectl port-forward` per version kept running; each repetition connects once to',
