@@ -35,8 +35,8 @@ export interface KubeletMetrics {
   runtimeEvent(): void;
   /** The events stream connected, or broke. */
   eventsStream(connected: boolean): void;
-  /** A full relist (periodic resync of every pod) began. */
-  relist(): void;
+  /** A full relist (periodic resync of every pod) began; done once every pod's worker finished its round. */
+  relist(): Done;
   /** A pod is gone: its series go with it. */
   forgetPod(podUid: string): void;
 }
@@ -53,6 +53,6 @@ export const noMetrics: KubeletMetrics = {
   probe: noop,
   runtimeEvent: noop,
   eventsStream: noop,
-  relist: noop,
+  relist: () => noop,
   forgetPod: noop,
 };

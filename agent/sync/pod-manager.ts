@@ -130,8 +130,9 @@ export class PodManager {
   }
 
   private resyncAll(reschedule = true): void {
-    this.deps.metrics?.relist();
-    for (const pod of this.store.list()) void this.worker(pod).enqueue();
+    const done = this.deps.metrics?.relist();
+    const rounds = this.store.list().map((pod) => this.worker(pod).enqueue());
+    void Promise.allSettled(rounds).then(() => done?.());
     if (!reschedule) return;
     this.cancelResync = this.deps.clock.setTimer(() => this.resyncAll(), this.deps.resyncMs);
   }

@@ -39,6 +39,7 @@ export class PromKubeletMetrics implements KubeletMetrics {
   private readonly podStart: Histogram;
   private readonly podStartSli: Histogram;
   private readonly relistInterval: Histogram;
+  private readonly relistDuration: Histogram;
   private readonly lastSeen: Gauge;
   private readonly streamOk: Counter;
   private readonly streamErrors: Counter;
@@ -113,6 +114,12 @@ export class PromKubeletMetrics implements KubeletMetrics {
     this.relistInterval = new Histogram({
       name: 'kubelet_pleg_relist_interval_seconds',
       help: 'Interval in seconds between relisting in PLEG (here: the periodic resync of every pod).',
+      buckets: exponentialBuckets(0.001, 2, 20),
+      registers,
+    });
+    this.relistDuration = new Histogram({
+      name: 'kubelet_pleg_relist_duration_seconds',
+      help: 'Duration in seconds for relisting pods in PLEG (here: a periodic resync, until every pod has been synced against the runtime).',
       buckets: exponentialBuckets(0.001, 2, 20),
       registers,
     });
@@ -237,10 +244,11 @@ export class PromKubeletMetrics implements KubeletMetrics {
     (connected ? this.streamOk : this.streamErrors).inc();
   }
 
-  relist(): void {
+  relist(): Done {
     const now = process.hrtime.bigint();
     if (this.lastRelist !== undefined) this.relistInterval.observe(Number(now - this.lastRelist) / 1e9);
     this.lastRelist = now;
+    return () => this.relistDuration.observe(seconds(now));
   }
 
   forgetPod(podUid: string): void {

@@ -69,6 +69,20 @@ describe('daemon/metrics: the Prometheus endpoints (memory runtime)', () => {
     expect(sample(text, 'process_cpu_seconds_total')).to.be.a('number');
   });
 
+  it('times each relist (a periodic resync) until every pod synced, and the interval between two', async () => {
+    await createPod('a');
+    await h.waitFor('running', () => h.pod('a')?.status.phase === 'Running');
+    const count = async (name: string) => sample(await scrape(), name) ?? 0;
+    expect(await count('kubelet_pleg_relist_duration_seconds_count')).to.equal(1); // the one at start
+    expect(await count('kubelet_pleg_relist_interval_seconds_count')).to.equal(0);
+    clock.advance(60_000); // --resync-seconds 60 (the harness's)
+    for (let i = 0; i < 200 && (await count('kubelet_pleg_relist_duration_seconds_count')) < 2; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(await count('kubelet_pleg_relist_duration_seconds_count')).to.equal(2);
+    expect(await count('kubelet_pleg_relist_interval_seconds_count')).to.equal(1);
+    expect(await count('kubelet_pleg_relist_duration_seconds_sum')).to.be.greaterThan(0);
+  });
+
   it('counts runtime errors by operation type', async () => {
     (h.runtime as MemoryRuntime).injectError('createContainer', new Error('boom'));
     await createPod('a');
