@@ -70,6 +70,7 @@ export class AgentProcess {
       'none', // the iptables chains are host-wide; the benchmarks do not need ClusterIP traffic
       '--log-format',
       'json',
+      ...['--image-pull-default', 'offline'], // local images: no registry is asked, as before the flag
       ...(o.resyncSeconds ? ['--resync-seconds', String(o.resyncSeconds)] : []),
     ];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });

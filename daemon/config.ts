@@ -1,5 +1,6 @@
 // Flags and environment are read once, here, into a frozen Config. Nothing else reads process.env.
 import { MiniKubeletError } from '../agent/errors';
+import { IMAGE_PULL_DEFAULTS, type ImagePullDefault } from '../agent/images/image-pull-default';
 
 export interface HostPort {
   host: string;
@@ -34,8 +35,10 @@ export interface Config {
   /** Host directories hostPath volumes may use (as given; resolved at start). */
   allowHostPaths: string[];
   allowDockerSocket: boolean;
-  /** Unset imagePullPolicy: Always for :latest or untagged images, as upstream (default IfNotPresent: offline). */
+  /** --pull-latest-always, kept as an alias of --image-pull-default=kubelet. */
   pullLatestAlways: boolean;
+  /** Unset imagePullPolicy and unreachable registries: auto, kubelet or offline (agent/images/image-pull-default.ts). */
+  imagePullDefault: ImagePullDefault;
   /** At start: a new key for Secrets at rest, every Secret re-encrypted with it, the old keys dropped. */
   rotateEncryptionKey: boolean;
   /** DNS queries a second one source address may send (token bucket; 0 = no limit; loopback exempt). */
@@ -179,12 +182,19 @@ export const FLAGS: readonly FlagSpec[] = [
     help: 'let a hostPath volume expose the Docker engine socket (root on the host)',
   },
   {
+    key: 'imagePullDefault',
+    flag: '--image-pull-default',
+    env: 'MINIKUBELET_IMAGE_PULL_DEFAULT',
+    default: 'auto',
+    help: "unset imagePullPolicy: kubelet (Always for :latest or untagged), offline (IfNotPresent), or auto (kubelet's, but the local image with a Warning when the registry is unreachable)",
+  },
+  {
     key: 'pullLatestAlways',
     flag: '--pull-latest-always',
     env: 'MINIKUBELET_PULL_LATEST_ALWAYS',
     default: 'false',
     boolean: true,
-    help: "default imagePullPolicy as the kubelet's (Always for :latest or untagged images); off: IfNotPresent, for offline nodes",
+    help: 'an alias of --image-pull-default=kubelet',
   },
   {
     key: 'rotateEncryptionKey',
@@ -292,6 +302,10 @@ export function loadConfig(
   const dnsQps = Number(get('dnsQpsPerSource'));
   if (!Number.isInteger(dnsQps) || dnsQps < 0)
     throw new MiniKubeletError('BadRequest', `--dns-qps-per-source must be a whole number, 0 or more`);
+  const pullLatestAlways = bool('pullLatestAlways', '--pull-latest-always');
+  const imagePullDefault = get('imagePullDefault') as ImagePullDefault;
+  if (!IMAGE_PULL_DEFAULTS.includes(imagePullDefault))
+    throw new MiniKubeletError('BadRequest', `--image-pull-default must be auto, kubelet or offline`);
   const auth = get('auth');
   if (auth !== 'auto' && auth !== 'token' && auth !== 'none')
     throw new MiniKubeletError('BadRequest', `--auth must be auto, token or none`);
@@ -325,7 +339,8 @@ export function loadConfig(
     allowPrivileged: bool('allowPrivileged', '--allow-privileged'),
     allowHostPaths: hostPaths,
     allowDockerSocket: bool('allowDockerSocket', '--allow-docker-socket'),
-    pullLatestAlways: bool('pullLatestAlways', '--pull-latest-always'),
+    pullLatestAlways,
+    imagePullDefault: pullLatestAlways ? 'kubelet' : imagePullDefault,
     rotateEncryptionKey: bool('rotateEncryptionKey', '--rotate-encryption-key'),
     dnsQpsPerSource: dnsQps,
     fault: get('fault'),

@@ -63,6 +63,10 @@ import { type ApiAccess, prepareApiAccess } from './api-access';
 import { hostReader, primaryAddress, systemInfo } from './host-reader';
 import type { Config } from './config';
 import { createWorkloads } from './create-workloads';
+import { defaultsLikeKubelet } from '../agent/images/image-pull-default';
+import { ImagePuller } from '../agent/images/image-puller';
+import { type RegistryProbe, RegistryReachability } from '../agent/images/registry-reachability';
+import { tcpRegistryProbe } from './registry-probe';
 
 /** Where engine sockets live; a pod may see them only with --allow-docker-socket. */
 const DOCKER_SOCKETS = ['/var/run/docker.sock', '/run/docker.sock', '/run/containerd/containerd.sock'];
@@ -84,6 +88,8 @@ export interface AgentOptions {
   tmpfs?: Tmpfs;
   /** Where the ClusterIP -> endpoint table goes (the daemon's IptablesProxy); none: Services are not proxied. */
   serviceProxy?: ServiceProxy;
+  /** Does an image's registry answer (--image-pull-default=auto)? A TCP connect by default. */
+  registryProbe?: RegistryProbe;
 }
 
 export interface Agent {
@@ -261,6 +267,11 @@ export function createAgent(o: AgentOptions): Agent {
     pullBackoff,
     sources: configSources,
     pulled: (uid, ms) => starts.pulled(uid, ms),
+    images: new ImagePuller({
+      runtime,
+      mode: config.imagePullDefault,
+      registries: new RegistryReachability({ probe: o.registryProbe ?? tcpRegistryProbe, clock }),
+    }),
   });
   const prober = new Prober({
     runtime,
@@ -344,7 +355,7 @@ export function createAgent(o: AgentOptions): Agent {
       allowHostPaths: config.allowHostPaths.map(resolveHostPath),
       allowDockerSocket: config.allowDockerSocket,
       dockerSockets: DOCKER_SOCKETS.filter((s) => existsSync(s)).map(resolveHostPath),
-      pullLatestAlways: config.pullLatestAlways,
+      pullLatestAlways: defaultsLikeKubelet(config.imagePullDefault),
     },
   });
   // apps/v1: Deployments, ReplicaSets and DaemonSets, their controllers, and the garbage collector (agent/controllers/)

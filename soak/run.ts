@@ -153,6 +153,7 @@ async function main(): Promise<void> {
       subnet,
       '--log-level',
       'warn',
+      ...['--image-pull-default', 'offline'], // local images: no registry is asked
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );

@@ -8,6 +8,8 @@ export function scratchConfig(dataDir: string, flags: readonly string[] = []): C
   const scratch = [
     ...['--data-dir', dataDir, '--network', 'mk-test', '--pod-cidr', '10.245.0.0/16'],
     ...['--resync-seconds', '60', '--dns-listen', '127.0.0.1:0', '--allow-host-path', tmpdir()],
+    // No registry is asked about the local test images (CI is offline); the tests of auto say so.
+    ...['--image-pull-default', 'offline'],
   ];
   // Later flags win, so a caller's flags override these.
   return loadConfig([...scratch, ...flags], {}, false);

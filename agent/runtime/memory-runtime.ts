@@ -47,6 +47,8 @@ export class MemoryRuntime implements ContainerRuntime {
   readonly volumes = new Set<string>();
   private volumeRoot: string | undefined;
   behaviour: Behaviour = () => 'run';
+  /** The engine's error for a pull of this image (the registry down, or refusing), none: pulls work. */
+  pullError: ((ref: string) => string | undefined) | undefined;
   execBehaviour: ExecBehaviour = () => ({ exitCode: 0, output: '' });
   /** exec and attach sessions (memory-exec.ts). */
   readonly streams = new MemoryExec();
@@ -131,6 +133,8 @@ export class MemoryRuntime implements ContainerRuntime {
     await Promise.resolve();
     this.call('ensureImage', ref);
     if (pull === 'always') options.onPull?.();
+    const refused = pull === 'always' ? this.pullError?.(ref) : undefined;
+    if (refused) throw new MiniKubeletError('ImagePullError', `Failed to pull image "${ref}": ${refused}`);
     if (!this.images.has(ref)) {
       const msg =
         pull === 'never'

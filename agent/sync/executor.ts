@@ -14,13 +14,14 @@ import { PodView } from '../planner/pod-view';
 import { specHash } from '../planner/spec-hash';
 import type {
   ContainerRuntime,
-  ImageInfo,
   Mount,
   NetworkInfo,
   ObservedContainer,
   SandboxSpec,
 } from '../runtime/runtime';
 import { credentialsFor } from '../config/pull-credentials';
+import type { ImagePuller, PulledImage } from '../images/image-puller';
+import { pullModeOf } from '../images/image-pull-default';
 import type { Secret } from '../model/config-objects';
 import { containerSpec } from './container-config';
 import { goDuration } from './go-duration';
@@ -53,6 +54,8 @@ export interface ExecutorDeps {
   sources: ConfigLookup;
   /** Told how long each image pull took, to leave it out of the pod start SLI. */
   pulled?: (podUid: string, ms: number) => void;
+  /** Pulls as --image-pull-default says (auto: the local image when the registry is unreachable). */
+  images: ImagePuller;
 }
 
 /** One run's context. `observed` is refreshed once a sandbox is created, so starts see it. */
@@ -354,8 +357,7 @@ export class Executor {
   private async pullImage(pod: Pod, c: Container, path: string): Promise<Outcome | undefined> {
     const invalid = invalidImage(pod, c, path, this.deps.events);
     if (invalid) return { waiting: invalid }; // never pulled: no error to retry, the spec must change
-    const policy =
-      c.imagePullPolicy === 'Always' ? 'always' : c.imagePullPolicy === 'Never' ? 'never' : 'if-missing';
+    const policy = pullModeOf(c.imagePullPolicy);
     const ref = podRef(pod, path);
     let startedAt = 0;
     const onPull = (): void => {
@@ -363,10 +365,13 @@ export class Executor {
       this.deps.events.record(ref, 'Normal', 'Pulling', `Pulling image "${c.image}"`);
     };
     const auth = policy === 'never' ? undefined : credentialsFor(c.image, this.pullSecrets(pod));
-    let image: ImageInfo;
+    let image: PulledImage;
     const pullStart = this.deps.clock.now();
     try {
-      image = await this.deps.runtime.ensureImage(c.image, policy, { onPull, ...(auth ? { auth } : {}) });
+      image = await this.deps.images.ensure(c.image, c.imagePullPolicy, {
+        onPull,
+        ...(auth ? { auth } : {}),
+      });
       this.deps.pulled?.(pod.metadata.uid, this.deps.clock.now() - pullStart);
     } catch (err) {
       const now = this.deps.clock.now();
@@ -380,6 +385,7 @@ export class Executor {
         retryAt: now + PULL_ERROR_REPORT_MS,
       };
     }
+    if (image.fellBack) this.deps.events.record(ref, 'Warning', 'RegistryUnreachable', image.fellBack);
     if (image.pulled) {
       const took = goDuration(this.deps.clock.now() - startedAt);
       const size = image.size !== undefined ? ` Image size: ${image.size} bytes.` : '';

@@ -23,6 +23,7 @@ export function startDaemon(dataDir: string, port: number, env: Record<string, s
       MINIKUBELET_DNS_LISTEN: '127.0.0.1:0',
       MINIKUBELET_NETWORK: 'mk-test',
       MINIKUBELET_POD_CIDR: '10.245.0.0/16',
+      MINIKUBELET_IMAGE_PULL_DEFAULT: 'offline', // local test images: no registry is asked
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

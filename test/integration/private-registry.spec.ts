@@ -1,8 +1,10 @@
 // Private registries on the real engine: Debian's docker-registry (the CNCF distribution registry) started
-// here on loopback with htpasswd auth and TLS from a CA made here (openssl), trusted by dockerd through
-// /etc/docker/certs.d/<host:port>/ca.crt. An image pushed there is pulled by a pod with a dockerconfigjson
-// image pull secret; without it, or with a wrong password, the pod shows ErrImagePull with the registry's
-// answer, then ImagePullBackOff. Pull events are worded as upstream's.
+// here on the pod network's gateway (a host address: traffic stays on the machine) with htpasswd auth and TLS
+// from a CA made here (openssl), trusted by dockerd through /etc/docker/certs.d/<host:port>/ca.crt. An image
+// pushed there is pulled by a pod with a dockerconfigjson image pull secret; without it, or with a wrong
+// password, the pod shows ErrImagePull with the registry's 401, then ImagePullBackOff. Pull events are
+// worded as upstream's. --image-pull-default=auto: :latest pulled while the registry answers, a 401 stays
+// ErrImagePull, the local image with a Warning once the registry is gone.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -38,8 +40,8 @@ function ensurePackages(): void {
   );
 }
 
-/** A CA and a server certificate for 127.0.0.1 signed by it (EC keys: fast). */
-function makeTls(dir: string): void {
+/** A CA and a server certificate for the address ip signed by it (EC keys: fast). */
+function makeTls(dir: string, ip: string): void {
   const ssl = (...args: string[]): void => void execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
   ssl(
@@ -55,8 +57,8 @@ function makeTls(dir: string): void {
     '-subj',
     '/CN=minikubelet test CA',
   );
-  ssl('req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
-  writeFileSync(join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1\n');
+  ssl('req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', `/CN=${ip}`);
+  writeFileSync(join(dir, 'ext.cnf'), `subjectAltName=IP:${ip}\n`);
   ssl(
     'x509',
     '-req',
@@ -76,11 +78,11 @@ function makeTls(dir: string): void {
   );
 }
 
-async function waitForPort(port: number, ms: number): Promise<void> {
+async function waitForPort(ip: string, port: number, ms: number): Promise<void> {
   const deadline = Date.now() + ms;
   for (;;) {
     const open = await new Promise<boolean>((resolve) => {
-      const s = connect(port, '127.0.0.1', () => {
+      const s = connect(port, ip, () => {
         s.end();
         resolve(true);
       });
@@ -120,16 +122,36 @@ describe('private registries: image pull secrets against a real registry (htpass
   let image: string;
   let h: Harness;
 
+  let latest: string;
+  let port: number;
+  let config: string;
+  const startRegistry = async (ip: string): Promise<void> => {
+    registry = spawn('/usr/bin/docker-registry', ['serve', config], { stdio: 'ignore' });
+    await waitForPort(ip, port, 10_000);
+  };
+
   before(async () => {
     ensurePackages();
+    // The pod network first: the registry listens on its gateway, a host address on the project's own
+    // bridge. Traffic stays on this machine, and dockerd does not treat it as an insecure registry as it
+    // does 127.0.0.0/8 (where, after a 401, it retries over plain HTTP and reports that failure instead).
+    h = await new Harness({
+      runtime: new DockerRuntime({ logger: nopLogger }),
+      backoffInitialMs: 500,
+      flags: ['--image-pull-default', 'auto'],
+    }).start();
+    const ip = h.agent.network()?.gateway ?? '';
+    expect(ip).to.match(/^\d+\.\d+\.\d+\.\d+$/);
     dir = mkdtempSync(join(tmpdir(), 'mk-registry-'));
-    makeTls(dir);
+    makeTls(dir, ip);
     writeFileSync(join(dir, 'htpasswd'), execFileSync('htpasswd', ['-Bbn', USER, PASSWORD]));
-    const port = await freePort();
-    host = `127.0.0.1:${port}`;
+    port = await freePort();
+    host = `${ip}:${port}`;
     image = `${host}/mk/private:v1`;
+    latest = `${host}/mk/private:latest`;
+    config = join(dir, 'config.yml');
     writeFileSync(
-      join(dir, 'config.yml'),
+      config,
       [
         'version: 0.1',
         'log: { level: error }',
@@ -139,28 +161,26 @@ describe('private registries: image pull secrets against a real registry (htpass
         '',
       ].join('\n'),
     );
-    registry = spawn('/usr/bin/docker-registry', ['serve', join(dir, 'config.yml')], { stdio: 'ignore' });
     // dockerd reads this directory at each pull: no restart.
     certsDir = `/etc/docker/certs.d/${host}`;
     mkdirSync(certsDir, { recursive: true });
     execFileSync('cp', [join(dir, 'ca.crt'), join(certsDir, 'ca.crt')]);
-    await waitForPort(port, 10_000);
-    await docker.getImage('busybox:latest').tag({ repo: `${host}/mk/private`, tag: 'v1' });
+    await startRegistry(ip);
     const auth = { username: USER, password: PASSWORD, serveraddress: host };
-    await follow(docker, await docker.getImage(image).push({ authconfig: auth }));
-    await docker.getImage(image).remove(); // the pods must pull it
-    h = await new Harness({
-      runtime: new DockerRuntime({ logger: nopLogger }),
-      backoffInitialMs: 500,
-    }).start();
+    for (const tag of ['v1', 'latest']) {
+      await docker.getImage('busybox:latest').tag({ repo: `${host}/mk/private`, tag });
+      await follow(docker, await docker.getImage(`${host}/mk/private:${tag}`).push({ authconfig: auth }));
+      await docker.getImage(`${host}/mk/private:${tag}`).remove(); // the pods must pull it
+    }
   });
 
   after(async () => {
     await h?.stop();
-    await docker
-      .getImage(image)
-      .remove()
-      .catch(() => undefined);
+    for (const ref of [image, latest])
+      await docker
+        .getImage(ref)
+        .remove({ force: true })
+        .catch(() => undefined);
     registry?.kill();
     rmSync(certsDir, { recursive: true, force: true });
     rmSync(dir, { recursive: true, force: true });
@@ -179,11 +199,11 @@ describe('private registries: image pull secrets against a real registry (htpass
     });
     expect(res.statusCode, res.body).to.equal(201);
   };
-  const pod = (name: string, pullSecret?: string) =>
+  const pod = (name: string, pullSecret?: string, ref = image) =>
     h.createPod({
       metadata: { name },
       spec: {
-        containers: [{ name: 'app', image, command: ['sleep', '3600'] }],
+        containers: [{ name: 'app', image: ref, command: ['sleep', '3600'] }],
         ...(pullSecret ? { imagePullSecrets: [{ name: pullSecret }] } : {}),
       },
     });
@@ -220,15 +240,50 @@ describe('private registries: image pull secrets against a real registry (htpass
       await h.waitFor('ErrImagePull', () => waiting(name)?.reason === 'ErrImagePull', 60_000);
       const message = waiting(name)?.message ?? '';
       expect(message).to.match(new RegExp(`^Failed to pull image "${image.replace(/[.[\]]/g, '\\$&')}": `));
-      // dockerd treats 127.0.0.0/8 as an insecure registry: without credentials, after the registry's 401 it
-      // retries over plain HTTP, and the TLS listener's refusal of that is what the engine reports.
+      // The registry's 401: its error body with a wrong password; without credentials the engine words the
+      // 401's Basic challenge as "no basic auth credentials" (as it does for every registry).
       const registryAnswer = pullSecret
         ? /unauthorized: authentication required/
-        : /HTTP request to an HTTPS server/;
+        : /no basic auth credentials/;
       expect(message, message).to.match(registryAnswer);
       await h.waitFor('ImagePullBackOff', () => waiting(name)?.reason === 'ImagePullBackOff', 30_000);
       expect(waiting(name)?.message).to.equal(`Back-off pulling image "${image}"`);
       expect(events(name).find((e) => e.reason === 'Failed')?.type).to.equal('Warning');
     });
   }
+
+  describe('--image-pull-default=auto', () => {
+    const running = (name: string) => h.pod(name)?.status.containerStatuses?.[0]?.state.running;
+    const reasons = (name: string) => events(name).map((e) => `${e.type} ${e.reason}: ${e.message}`);
+
+    it('pulls a :latest image as the kubelet does (imagePullPolicy Always) while its registry answers', async () => {
+      await pod('auto-pulls', 'regcred', latest);
+      expect(h.pod('auto-pulls')?.spec.containers[0]?.imagePullPolicy).to.equal('Always');
+      await h.waitFor('Running', () => running('auto-pulls'), 60_000);
+      expect(reasons('auto-pulls')).to.include(`Normal Pulling: Pulling image "${latest}"`);
+    });
+
+    it("keeps a registry's 401 an ErrImagePull (it answered), although the image is local", async () => {
+      await pod('auto-401', undefined, latest);
+      await h.waitFor('ErrImagePull', () => waiting('auto-401')?.reason === 'ErrImagePull', 60_000);
+      expect(waiting('auto-401')?.message).to.match(/no basic auth credentials/);
+      expect(reasons('auto-401').some((r) => r.includes('RegistryUnreachable'))).to.equal(false);
+    });
+
+    it('starts from the local image with a Warning when the registry stops answering', async () => {
+      registry?.kill();
+      registry = undefined;
+      await pod('auto-offline', 'regcred', latest);
+      await h.waitFor('Running', () => running('auto-offline'), 60_000);
+      const warning = reasons('auto-offline').find((r) => r.includes('RegistryUnreachable')) ?? '';
+      expect(warning).to.match(
+        new RegExp(
+          `^Warning RegistryUnreachable: Registry ${host.replace(/\./g, '\\.')} could not be reached \\(.*connection refused\\); using image "${latest.replace(/[.[\]]/g, '\\$&')}" already present on the machine instead of pulling it`,
+        ),
+      );
+      expect(reasons('auto-offline')).to.include(
+        `Normal Pulled: Container image "${latest}" already present on machine`,
+      );
+    });
+  });
 });

@@ -71,9 +71,11 @@ describe('agent/config/pull-credentials', () => {
 describe('imagePullPolicy defaults and Always (memory runtime)', () => {
   const image = (h: Harness, name: string) => h.pod(name)?.spec.containers[0]?.imagePullPolicy;
 
-  it('keeps IfNotPresent for :latest by default; --pull-latest-always defaults it to Always, as upstream', async () => {
+  it('defaults :latest to Always in auto and kubelet modes (and --pull-latest-always), IfNotPresent offline', async () => {
     for (const [flags, expected] of [
-      [[], 'IfNotPresent'],
+      [['--image-pull-default', 'offline'], 'IfNotPresent'],
+      [['--image-pull-default', 'auto'], 'Always'],
+      [['--image-pull-default', 'kubelet'], 'Always'],
       [['--pull-latest-always'], 'Always'],
     ] as const) {
       const h = await new Harness({ runtime: new MemoryRuntime(systemClock), flags: [...flags] }).start();
@@ -111,6 +113,82 @@ describe('imagePullPolicy defaults and Always (memory runtime)', () => {
       );
     } finally {
       await h.stop();
+    }
+  });
+
+  describe('--image-pull-default=auto with the registry unreachable', () => {
+    const refused = 'dial tcp 10.9.9.9:443: connect: connection refused';
+    const run = async (o: { probe?: string; engine?: string; image?: string; flags?: readonly string[] }) => {
+      const rt = new MemoryRuntime(systemClock);
+      rt.pullError = () => o.engine;
+      const probed: string[] = [];
+      const h = await new Harness({
+        runtime: rt,
+        backoffInitialMs: 20,
+        flags: [...(o.flags ?? ['--image-pull-default', 'auto'])],
+        registryProbe: (host) => {
+          probed.push(host);
+          return Promise.resolve(o.probe);
+        },
+      }).start();
+      await h.createPod({
+        metadata: { name: 'p' },
+        spec: { containers: [{ name: 'c', image: o.image ?? 'busybox' }] },
+      });
+      return { h, probed };
+    };
+    const running = (h: Harness) => h.pod('p')?.status.containerStatuses?.[0]?.state.running;
+    const messages = (h: Harness) => h.events.list({}).map((e) => `${e.type} ${e.reason}: ${e.message}`);
+
+    it('starts from the local image with a Warning naming the registry and why (probe refused)', async () => {
+      const { h, probed } = await run({ probe: refused, engine: refused });
+      try {
+        await h.waitFor('running', () => running(h), 5_000);
+        expect(probed).to.deep.equal(['docker.io']);
+        expect(messages(h)).to.include.members([
+          `Warning RegistryUnreachable: Registry docker.io could not be reached (${refused}); using image "busybox" already present on the machine instead of pulling it (imagePullPolicy Always, --image-pull-default=auto)`,
+          'Normal Pulled: Container image "busybox" already present on machine',
+        ]);
+        expect(messages(h).some((m) => m.includes('Pulling'))).to.equal(false);
+      } finally {
+        await h.stop();
+      }
+    });
+
+    it('falls back too when the probe got through but the engine could not reach the registry', async () => {
+      const { h } = await run({ engine: 'dial tcp: lookup registry-1.docker.io: no such host' });
+      try {
+        await h.waitFor('running', () => running(h), 5_000);
+        expect(messages(h).find((m) => m.includes('RegistryUnreachable'))).to.include('no such host');
+      } finally {
+        await h.stop();
+      }
+    });
+
+    for (const [title, o] of [
+      [
+        'a registry that answers 401 is reachable: ErrImagePull',
+        { engine: 'unauthorized: authentication required' },
+      ],
+      [
+        'nothing local: the pull is tried and fails (ErrImagePull)',
+        { probe: refused, engine: refused, image: 'x.io/none:latest' },
+      ],
+      [
+        'kubelet mode never falls back',
+        { probe: refused, engine: refused, flags: ['--image-pull-default', 'kubelet'] },
+      ],
+    ] as const) {
+      it(title, async () => {
+        const { h } = await run(o);
+        try {
+          const waiting = () => h.pod('p')?.status.containerStatuses?.[0]?.state.waiting?.reason;
+          await h.waitFor('ErrImagePull', () => waiting() === 'ErrImagePull', 5_000);
+          expect(messages(h).some((m) => m.includes('RegistryUnreachable'))).to.equal(false);
+        } finally {
+          await h.stop();
+        }
+      });
     }
   });
 });

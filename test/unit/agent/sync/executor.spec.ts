@@ -14,6 +14,7 @@ import { planPod } from '../../../../agent/planner/plan-pod';
 import { planTermination } from '../../../../agent/planner/plan-termination';
 import { MemoryRuntime } from '../../../../agent/runtime/memory-runtime';
 import type { ObservedContainer } from '../../../../agent/runtime/runtime';
+import { ImagePuller } from '../../../../agent/images/image-puller';
 import { Executor } from '../../../../agent/sync/executor';
 import { PodFiles } from '../../../../agent/sync/pod-files';
 import { PodVolumes } from '../../../../agent/sync/pod-volumes';
@@ -70,6 +71,7 @@ describe('agent/sync/executor (memory runtime)', () => {
       logger: nopLogger,
       events,
       files,
+      images: new ImagePuller({ runtime: rt, mode: 'offline' }),
       volumes: new PodVolumes({
         files,
         runtime: rt,
