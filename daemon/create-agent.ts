@@ -41,6 +41,7 @@ import { type ClusterDns, PodFiles, readHostResolvConf } from '../agent/sync/pod
 import { PodVolumes } from '../agent/sync/pod-volumes';
 import { type ConfigObjects, fromConfigSources } from '../agent/volumes/config-source';
 import { type Tmpfs, hostTmpfs } from '../agent/volumes/tmpfs';
+import { type SubPathMounter, hostSubPathMounter } from '../agent/volumes/subpath-mounter';
 import { podLogs } from '../agent/sync/pod-logs';
 import { podStreams } from '../agent/sync/pod-streams';
 import { PodManager } from '../agent/sync/pod-manager';
@@ -86,6 +87,8 @@ export interface AgentOptions {
   configObjects?: ConfigObjects;
   /** How Secret volumes get memory-backed (mount(8) by default). */
   tmpfs?: Tmpfs;
+  /** How subPaths are pinned (bind mounts by mount(8) by default). */
+  subPathMounter?: SubPathMounter;
   /** Where the ClusterIP -> endpoint table goes (the daemon's IptablesProxy); none: Services are not proxied. */
   serviceProxy?: ServiceProxy;
   /** Does an image's registry answer (--image-pull-default=auto)? A TCP connect by default. */
@@ -246,6 +249,7 @@ export function createAgent(o: AgentOptions): Agent {
     config: configObjects,
     node: { cpuCores: availableParallelism(), memoryBytes: totalmem() },
     tmpfs: o.tmpfs ?? hostTmpfs,
+    subPaths: o.subPathMounter ?? hostSubPathMounter,
     clock,
     logger: logger.child({ component: 'volumes' }),
   });

@@ -12,7 +12,8 @@ import type { ContainerRuntime, Mount } from '../runtime/runtime';
 import { AtomicWriter } from '../volumes/atomic-writer';
 import type { ConfigObjects } from '../volumes/config-source';
 import type { NodeAllocatable } from '../volumes/downward-api';
-import { checkSubPath, expandSubPathExpr, resolveSubPath, safeMakeDir } from '../volumes/subpath';
+import { checkSubPath, expandSubPathExpr, pinSubPath, resolveSubPath, safeMakeDir } from '../volumes/subpath';
+import type { SubPathMounter } from '../volumes/subpath-mounter';
 import type { Tmpfs } from '../volumes/tmpfs';
 import { pluginOf, volumePayload } from '../volumes/volume-payload';
 import type { PodFiles } from './pod-files';
@@ -23,6 +24,8 @@ export interface PodVolumesDeps {
   config: ConfigObjects;
   node: NodeAllocatable;
   tmpfs: Tmpfs;
+  /** Pins subPaths with bind mounts (the kubelet's way); none: the checked path is given to the engine. */
+  subPaths?: SubPathMounter;
   clock: Clock;
   logger: Logger;
 }
@@ -36,10 +39,14 @@ export interface SetUpFailure {
 /** Secret and projected volumes are memory-backed, as the kubelet's (a wrapped emptyDir of medium Memory). */
 const inMemory = (v: Volume): boolean => v.secret !== undefined || v.projected !== undefined;
 
+/** <pod dir>/volume-subpaths/<volume>/<container>/<mount index>: the pinned subPaths, as the kubelet's. */
+const SUBPATHS = 'volume-subpaths';
+
 export class PodVolumes {
   /** `uid/volume` whose every source was immutable when written: never read again. */
   private readonly frozen = new Set<string>();
   private warnedNoTmpfs = false;
+  private warnedNoBind = false;
 
   constructor(private readonly deps: PodVolumesDeps) {}
 
@@ -94,8 +101,9 @@ export class PodVolumes {
     this.warnedNoTmpfs = true;
   }
 
-  /** Unmounts the pod's tmpfs volumes, so its directory can be removed. */
+  /** Unmounts the pod's pinned subPaths and tmpfs volumes, so its directory can be removed. */
   tearDown(uid: string): void {
+    this.deps.subPaths?.unmountUnder(join(this.deps.files.dir(uid), SUBPATHS));
     this.deps.tmpfs.unmountUnder(this.deps.files.dir(uid));
     for (const key of this.frozen) if (key.startsWith(`${uid}/`)) this.frozen.delete(key);
   }
@@ -107,10 +115,10 @@ export class PodVolumes {
   async mounts(pod: Pod, c: Container, env: ReadonlyMap<string, string>): Promise<Mount[]> {
     const volumes = new Map((pod.spec.volumes ?? []).map((v) => [v.name, v]));
     const out: Mount[] = [];
-    for (const m of c.volumeMounts ?? []) {
+    for (const [i, m] of (c.volumeMounts ?? []).entries()) {
       const v = volumes.get(m.name);
       if (!v) continue;
-      out.push(await this.mount(pod, c, v, m, env));
+      out.push(await this.mount(pod, c, v, { ...m, index: i }, env));
     }
     return out;
   }
@@ -119,7 +127,7 @@ export class PodVolumes {
     pod: Pod,
     c: Container,
     v: Volume,
-    m: VolumeMount,
+    m: VolumeMount & { index: number },
     env: ReadonlyMap<string, string>,
   ): Promise<Mount> {
     const plugin = pluginOf(v);
@@ -156,7 +164,7 @@ export class PodVolumes {
     }
     let target: string;
     try {
-      target = resolveSubPath(root, sub);
+      target = this.pin(pod, c, v.name, m.index, root, sub);
     } catch (err) {
       this.deps.logger.warn('cannot prepare a subPath', {
         mount: m.name,
@@ -166,5 +174,20 @@ export class PodVolumes {
       throw new MiniKubeletError('RuntimeError', `failed to prepare subPath for ${quoted}`);
     }
     return { source: this.deps.files.hostPathOf(target), target: m.mountPath, readOnly };
+  }
+
+  /** The pinned bind mount of the subPath, or (mounting not permitted) its checked path. */
+  private pin(pod: Pod, c: Container, volume: string, index: number, root: string, sub: string): string {
+    const mounter = this.deps.subPaths;
+    if (!mounter) return resolveSubPath(root, sub);
+    const pinned = join(this.deps.files.dir(pod.metadata.uid), SUBPATHS, volume, c.name, String(index));
+    if (pinSubPath(root, sub, pinned, mounter)) return pinned;
+    if (!this.warnedNoBind) {
+      this.deps.logger.warn(
+        'cannot bind-mount subPaths here: each is checked when its container starts, not pinned',
+      );
+      this.warnedNoBind = true;
+    }
+    return resolveSubPath(root, sub);
   }
 }

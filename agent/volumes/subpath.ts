@@ -1,7 +1,8 @@
 // subPath and subPathExpr as the kubelet resolves them when a container starts (kubelet_pods.go makeMounts,
 // pkg/volume/util/subpath): expand $(VAR) from the container's env, refuse absolute paths and `..`, create
 // a missing directory inside the volume, then resolve symlinks and prove the result stays inside the volume
-// by opening every component again with O_NOFOLLOW (a symlink swapped in meanwhile fails the open).
+// by opening every component again with O_NOFOLLOW (a symlink swapped in meanwhile fails the open); then
+// pin what was opened with a bind mount from its descriptor, so the engine mounts that inode, not a path.
 // Node has no openat(2): `/proc/self/fd/<dir fd>/<name>` opens `name` inside the directory we hold open.
 import {
   closeSync,
@@ -12,9 +13,12 @@ import {
   mkdirSync,
   openSync,
   realpathSync,
+  rmSync,
+  writeFileSync,
 } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { MiniKubeletError } from '../errors';
+import type { SubPathMounter } from './subpath-mounter';
 
 const DIR_FLAGS = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
 const ANY_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
@@ -111,10 +115,10 @@ function fstatMode(path: string): number {
 }
 
 /**
- * doBindSubPath's checks: the symlink-free path of `sub` inside `root`, proven by walking it again from the
- * root with O_NOFOLLOW on every component. Throws when it leads outside the root.
+ * doBindSubPath's walk: the symlink-free path of `sub` inside `root`, proven by opening it again from the
+ * root with O_NOFOLLOW on every component. Returns the last component still open (the caller closes it).
  */
-export function resolveSubPath(root: string, sub: string): string {
+function openInside(root: string, sub: string): { fd: number; target: string } {
   const base = realpathSync(root);
   const target = realpathSync(join(base, ...parts(sub)));
   if (!within(target, base)) throw escapes(target, base);
@@ -127,8 +131,38 @@ export function resolveSubPath(root: string, sub: string): string {
       closeSync(fd);
       fd = child;
     });
+  } catch (err) {
+    closeSync(fd);
+    throw err;
+  }
+  return { fd, target };
+}
+
+/** The symlink-free path of `sub` inside `root`; throws when it leads outside the root. */
+export function resolveSubPath(root: string, sub: string): string {
+  const { fd, target } = openInside(root, sub);
+  closeSync(fd);
+  return target;
+}
+
+/**
+ * The kubelet's pinning (doBindSubPath): what `sub` names inside `root`, opened component by component with
+ * O_NOFOLLOW, is bind-mounted from the open descriptor onto `pinned` (a path under the pod's directory the
+ * pod cannot write), and the engine is given `pinned`. A symlink swapped into the volume after this check
+ * cannot redirect the container: the mount holds the inode that was checked, not a path. A mount left at
+ * `pinned` by an earlier start of the container is replaced. False when mounting is not permitted here
+ * (the caller then gives the checked path, as before: docs/storage.md).
+ */
+export function pinSubPath(root: string, sub: string, pinned: string, mounter: SubPathMounter): boolean {
+  const { fd } = openInside(root, sub);
+  try {
+    const isDir = fstatSync(fd).isDirectory();
+    if (mounter.isMounted(pinned)) mounter.unmountUnder(pinned);
+    if (!mounter.isMounted(pinned)) rmSync(pinned, { recursive: true, force: true }); // an empty mount point
+    mkdirSync(isDir ? pinned : dirname(pinned), { recursive: true, mode: 0o750 });
+    if (!isDir) writeFileSync(pinned, '', { mode: 0o640 });
+    return mounter.bindFd(fd, pinned);
   } finally {
     closeSync(fd);
   }
-  return target;
 }

@@ -27,6 +27,18 @@ function mountPoints(): string[] {
     .map((p) => p.replace(/\\([0-7]{3})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8))));
 }
 
+/** The mount points at or under dir, deepest first. */
+export function mountsUnder(dir: string): string[] {
+  return mountPoints()
+    .filter((p) => p === dir || p.startsWith(`${dir}/`))
+    .sort((a, b) => b.length - a.length);
+}
+
+/** Detaches every mount at or under dir (lazily: a container still using one keeps its view). */
+export function unmountUnder(dir: string): void {
+  for (const p of mountsUnder(dir)) spawnSync('umount', ['-l', p], { stdio: 'ignore', timeout: 10_000 });
+}
+
 export const hostTmpfs: Tmpfs = {
   mount(dir) {
     const r = spawnSync('mount', ['-t', 'tmpfs', '-o', 'mode=0755,nosuid,nodev', 'tmpfs', dir], {
@@ -35,15 +47,8 @@ export const hostTmpfs: Tmpfs = {
     });
     return r.status === 0;
   },
-  unmountUnder(dir) {
-    const under = mountPoints()
-      .filter((p) => p === dir || p.startsWith(`${dir}/`))
-      .sort((a, b) => b.length - a.length);
-    for (const p of under) spawnSync('umount', ['-l', p], { stdio: 'ignore', timeout: 10_000 });
-  },
-  isMounted(dir) {
-    return mountPoints().includes(dir);
-  },
+  unmountUnder,
+  isMounted: (dir) => mountsUnder(dir).includes(dir),
 };
 
 /** No tmpfs (unit tests, or mounting turned off): Secret volumes are plain directories. */

@@ -16,6 +16,7 @@ import { IptablesProxy } from '../../agent/proxy/iptables-proxy';
 import type { ObjectStore } from '../../agent/store/object-store';
 import type { PodManager } from '../../agent/sync/pod-manager';
 import { hostTmpfs, noTmpfs } from '../../agent/volumes/tmpfs';
+import { noSubPathMounter } from '../../agent/volumes/subpath-mounter';
 import { scratchConfig } from '../../tools/scratch-config';
 
 export interface HarnessOptions extends Partial<Omit<AgentOptions, 'config' | 'runtime'>> {
@@ -50,7 +51,9 @@ export class Harness {
       hostResolvConf: () => '',
       podDns: options.runtime instanceof DockerRuntime,
       // Secret volumes on a real tmpfs only when containers really mount them.
-      ...(options.runtime instanceof DockerRuntime ? {} : { tmpfs: noTmpfs }),
+      ...(options.runtime instanceof DockerRuntime
+        ? {}
+        : { tmpfs: noTmpfs, subPathMounter: noSubPathMounter }),
       ...options,
       config,
       logger: options.logger ?? nopLogger,
