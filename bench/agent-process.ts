@@ -17,6 +17,8 @@ export interface AgentStartOptions {
   /** Write a V8 CPU profile (node --cpu-prof) into this folder when the agent exits. */
   cpuProfDir?: string;
   resyncSeconds?: number;
+  /** More daemon flags (a part comparing two settings). */
+  flags?: string[];
   log: (s: string) => void;
 }
 
@@ -72,6 +74,7 @@ export class AgentProcess {
       'json',
       ...['--image-pull-default', 'offline'], // local images: no registry is asked, as before the flag
       ...(o.resyncSeconds ? ['--resync-seconds', String(o.resyncSeconds)] : []),
+      ...(o.flags ?? []),
     ];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const agent = new AgentProcess(child, dataDir, o.log);

@@ -15,7 +15,7 @@ import { cpuTicks, memoryMiB, sleep, ticksPerSecond, waitQuiet } from './system'
 export const PODS = 110;
 const RUNNING_TIMEOUT_MS = 240_000;
 /** The daemon's default --resync-seconds: the idle window covers one periodic relist. */
-const IDLE_WINDOW_S = 30;
+export const IDLE_WINDOW_S = 30;
 const SETTLE_MS = 5_000;
 /** /proc reports KiB; the target is in MB (10^6 bytes). */
 const MB_PER_MIB = 1.048576;
@@ -100,7 +100,7 @@ async function withCpu<T>(pids: number[], fn: () => Promise<T>): Promise<{ resul
   return { result, cpu: pids.map((p, i) => (read(p) - (before[i] ?? NaN)) / hz) };
 }
 
-interface Idle {
+export interface Idle {
   rss: number;
   peak: number;
   cpuPercent: number;
@@ -109,7 +109,7 @@ interface Idle {
   restPercent: number;
 }
 
-async function idleReadings(pid: number): Promise<Idle> {
+export async function idleReadings(pid: number): Promise<Idle> {
   await sleep(SETTLE_MS);
   const hz = await ticksPerSecond();
   const mem = memoryMiB(pid);

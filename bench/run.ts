@@ -1,10 +1,11 @@
 // `npm run bench [-- PART...] [--reps N] [--profile]`: runs the benchmark parts (all by default), prints
 // one table and rewrites their sections of BENCHMARKS.md. Parts: pod-start, init-handoff, density, dns, api,
-// config-start, config-update, streams.
+// config-start, config-update, streams, metrics-cost.
 import { join } from 'node:path';
 import { api } from './api';
 import { configStart, configUpdate } from './config';
 import { density } from './density';
+import { metricsCost } from './metrics-cost';
 import { dns } from './dns';
 import { engineVersion, removeBenchNetwork, removeBenchPodContainers, removeRawContainers } from './engine';
 import { waitClear } from './guard';
@@ -23,6 +24,7 @@ const PARTS: Record<string, (ctx: Context) => Promise<PartResult>> = {
   'config-start': configStart,
   'config-update': configUpdate,
   streams,
+  'metrics-cost': metricsCost,
 };
 
 const USAGE = `usage: npm run bench [-- [PART...] [--reps N] [--profile] [--no-write]]

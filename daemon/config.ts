@@ -46,6 +46,8 @@ export interface Config {
   /** Test only: SIGKILL around one runtime call, e.g. `after:createContainer:app` (docs/recovery.md). */
   fault: string;
   resyncSeconds: number;
+  /** Container and node usage sampling (the kubelet's housekeeping, 10 s); 0: off. */
+  statsIntervalSeconds: number;
   logFormat: 'json' | 'pretty';
   logLevel: string;
   help: boolean;
@@ -226,6 +228,13 @@ export const FLAGS: readonly FlagSpec[] = [
     help: 'periodic full relist, a backstop to Docker events',
   },
   {
+    key: 'statsIntervalSeconds',
+    flag: '--stats-interval-seconds',
+    env: 'MINIKUBELET_STATS_INTERVAL_SECONDS',
+    default: '10',
+    help: 'container and node usage sampling for kubectl top and /metrics/resource (the kubelet housekeeping interval); 0: off',
+  },
+  {
     key: 'logFormat',
     flag: '--log-format',
     env: 'MINIKUBELET_LOG_FORMAT',
@@ -283,6 +292,9 @@ export function loadConfig(
     raw.set(spec.key, value);
   }
   const get = (k: keyof Config): string => raw.get(k) ?? '';
+  const statsInterval = Number(get('statsIntervalSeconds'));
+  if (!(statsInterval >= 0))
+    throw new MiniKubeletError('BadRequest', `--stats-interval-seconds must be 0 or a positive number`);
   const resync = Number(get('resyncSeconds'));
   if (!(resync > 0)) throw new MiniKubeletError('BadRequest', `--resync-seconds must be a positive number`);
   const bool = (k: keyof Config, flag: string): boolean => {
@@ -345,6 +357,7 @@ export function loadConfig(
     dnsQpsPerSource: dnsQps,
     fault: get('fault'),
     resyncSeconds: resync,
+    statsIntervalSeconds: statsInterval,
     logFormat: format,
     logLevel: get('logLevel'),
     help,

@@ -177,7 +177,7 @@ export function createAgent(o: AgentOptions): Agent {
     cgroups: new CgroupStats((path) => hostReader.file(path)),
     host: hostReader,
     clock,
-    intervalMs: 10_000, // the kubelet's housekeeping interval
+    intervalMs: config.statsIntervalSeconds * 1000, // the kubelet's housekeeping interval: 10 s
   });
   const metrics = createMetrics({
     nodeName,
@@ -462,7 +462,7 @@ export function createAgent(o: AgentOptions): Agent {
       if (o.podDns !== false) await dnsServer.listen(dns.nameserver, 53);
       podRegistry.bindAll();
       await nodeReporter.start();
-      stats.start();
+      if (config.statsIntervalSeconds > 0) stats.start();
       controller.start();
       namespaceController.start();
       batch.start({ podRegistry, events });

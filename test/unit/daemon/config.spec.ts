@@ -55,11 +55,18 @@ describe('daemon/config', () => {
       ['--listen', 'localhost'],
       ['--dns-listen', 'h:99999'],
       ['--resync-seconds', '0'],
+      ['--stats-interval-seconds', '-1'],
+      ['--stats-interval-seconds', 'often'],
     ]) {
       expect(() => loadConfig(argv, {}, false), argv.join(' '))
         .to.throw()
         .that.satisfies((e: unknown) => errorCode(e) === 'BadRequest');
     }
+  });
+
+  it('samples stats every 10 s unless --stats-interval-seconds says otherwise (0: off)', () => {
+    expect(loadConfig([], {}, false).statsIntervalSeconds).to.equal(10);
+    expect(loadConfig(['--stats-interval-seconds', '0'], {}, false).statsIntervalSeconds).to.equal(0);
   });
 
   it('sees --help and documents every flag', () => {
