@@ -18,15 +18,12 @@ export function foreignProcesses(): string[] {
     let cmd = '';
     try {
       // `flock LOCK npx mocha ...` waiting for the Docker lock runs nothing yet (once it holds the lock,
-      // its children show); counting it would make a bench holding the lock wait for its own queue
-      if (readFileSync(`/proc/${d}/comm`, 'utf8').trim() === 'flock') continue;
+      // its children show, as do `timeout`'s); counting it would make a bench holding the lock wait for its own queue
+      if (/^(flock|timeout)$/.test(readFileSync(`/proc/${d}/comm`, 'utf8').trim())) continue;
       cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
     } catch {
       continue;
     }
-    // `flock LOCK npx mocha ...` only waits for the shared lock (held by this run): its child, once it
-    // runs, is seen on its own. Counting the waiter made a run wait for the runs queued behind it.
-    if (/^(flock|timeout) /.test(cmd)) continue;
     if (FOREIGN.test(cmd)) out.push(`${pid} ${cmd.slice(0, 80)}`);
   }
   return out;
