@@ -28,6 +28,8 @@ export interface Config {
   podDnsAddress: string;
   /** The Node's name; empty: this machine's hostname. */
   nodeName: string;
+  /** Standalone mode: every Pod manifest in this directory runs as a static pod; empty: none. */
+  podManifestPath: string;
   proxy: 'iptables' | 'none';
   /** On SIGTERM/SIGINT, delete every pod (grace 0) and wait until they are gone, then exit (compose down). */
   deletePodsOnExit: boolean;
@@ -137,6 +139,14 @@ export const FLAGS: readonly FlagSpec[] = [
     default: '',
     defaultMeans: "this machine's hostname",
     help: 'the name this machine registers as a Node with',
+  },
+  {
+    key: 'podManifestPath',
+    flag: '--pod-manifest-path',
+    env: 'MINIKUBELET_POD_MANIFEST_PATH',
+    default: '',
+    defaultMeans: 'none',
+    help: 'a directory of Pod manifests (YAML or JSON, one Pod a file) run as static pods (docs/workloads.md)',
   },
   {
     key: 'podDnsAddress',
@@ -346,6 +356,7 @@ export function loadConfig(
     serviceCidr: get('serviceCidr'),
     podDnsAddress: get('podDnsAddress'),
     nodeName: get('nodeName'),
+    podManifestPath: get('podManifestPath'),
     proxy,
     deletePodsOnExit: bool('deletePodsOnExit', '--delete-pods-on-exit'),
     allowPrivileged: bool('allowPrivileged', '--allow-privileged'),

@@ -68,6 +68,7 @@ import { defaultsLikeKubelet } from '../agent/images/image-pull-default';
 import { ImagePuller } from '../agent/images/image-puller';
 import { type RegistryProbe, RegistryReachability } from '../agent/images/registry-reachability';
 import { tcpRegistryProbe } from './registry-probe';
+import { createStaticPods } from './create-static-pods';
 
 /** Where engine sockets live; a pod may see them only with --allow-docker-socket. */
 const DOCKER_SOCKETS = ['/var/run/docker.sock', '/run/docker.sock', '/run/containerd/containerd.sock'];
@@ -349,18 +350,32 @@ export function createAgent(o: AgentOptions): Agent {
     kubeletPort: config.listen.port,
     intervalMs: 10_000, // the kubelet's nodeStatusUpdateFrequency
   });
+  const policy = {
+    allowPrivileged: config.allowPrivileged,
+    allowHostPaths: config.allowHostPaths.map(resolveHostPath),
+    allowDockerSocket: config.allowDockerSocket,
+    dockerSockets: DOCKER_SOCKETS.filter((s) => existsSync(s)).map(resolveHostPath),
+    pullLatestAlways: defaultsLikeKubelet(config.imagePullDefault),
+  };
+  // --pod-manifest-path: static pods, shown as mirror pods (daemon/create-static-pods.ts)
+  const staticPods = createStaticPods({
+    dir: config.podManifestPath,
+    store: pods,
+    nodes,
+    namespaces,
+    events,
+    clock,
+    logger,
+    nodeName,
+    policy,
+  });
   const podRegistry = new PodRegistry({
     store: pods,
     serviceAccounts,
     clock,
     nodeName,
-    policy: {
-      allowPrivileged: config.allowPrivileged,
-      allowHostPaths: config.allowHostPaths.map(resolveHostPath),
-      allowDockerSocket: config.allowDockerSocket,
-      dockerSockets: DOCKER_SOCKETS.filter((s) => existsSync(s)).map(resolveHostPath),
-      pullLatestAlways: defaultsLikeKubelet(config.imagePullDefault),
-    },
+    policy,
+    mirrors: staticPods.controller,
   });
   // apps/v1: Deployments, ReplicaSets and DaemonSets, their controllers, and the garbage collector (agent/controllers/)
   const workloads = createWorkloads({
@@ -462,6 +477,7 @@ export function createAgent(o: AgentOptions): Agent {
       if (o.podDns !== false) await dnsServer.listen(dns.nameserver, 53);
       podRegistry.bindAll();
       await nodeReporter.start();
+      staticPods.start(); // before the sync loop, so it adopts their containers
       if (config.statsIntervalSeconds > 0) stats.start();
       controller.start();
       namespaceController.start();
@@ -473,6 +489,7 @@ export function createAgent(o: AgentOptions): Agent {
     },
     async deleteAllPods() {
       workloads.stop(); // no ReplicaSet may bring a pod back
+      staticPods.stop(); // nor a manifest file
       const n = await deleteAllPods({ store: pods, registry: podRegistry });
       await controller.flush();
       return n;
@@ -480,6 +497,7 @@ export function createAgent(o: AgentOptions): Agent {
     async stop() {
       started = false;
       workloads.stop();
+      staticPods.stop();
       manager.stop();
       nodeReporter.stop();
       stats.stop();

@@ -3,7 +3,9 @@
 import type { Clock } from '../clock';
 import { MiniKubeletError, conflict, forbidden } from '../errors';
 import { markDeleting } from '../model/deletion';
+import { invalidError } from '../model/field-errors';
 import type { Pod } from '../model/pod';
+import { mirrorWriteErrors } from '../model/static-pod';
 import { decodePod } from '../model/pod-decode';
 import type { PodPolicy } from '../model/pod-policy';
 import { DEFAULT_SERVICE_ACCOUNT, type ServiceAccount } from '../model/service-account';
@@ -20,6 +22,13 @@ export interface PodRegistryDeps {
   nodeName: string;
   /** What pods may do on this host (the allow-flags). */
   policy: PodPolicy;
+  /** Static pods (agent/staticpods/): a mirror pod deleted through the API comes back, as upstream. */
+  mirrors?: { recreateMirror(pod: Pod): boolean };
+}
+
+function refuseMirrorWrite(old: Pod | undefined, next: Pod): void {
+  const errors = mirrorWriteErrors(old, next);
+  if (errors.length) throw invalidError('Pod', next.metadata.name, errors);
 }
 
 export class PodRegistry implements Registry<Pod> {
@@ -27,6 +36,7 @@ export class PodRegistry implements Registry<Pod> {
 
   create(raw: unknown, namespace: string, opts: WriteOptions = {}): Pod {
     const pod = decodePod(raw, namespace, this.deps.policy);
+    refuseMirrorWrite(undefined, pod);
     pod.spec.nodeName = this.deps.nodeName;
     this.admitServiceAccount(pod);
     return this.deps.store.create(pod, opts);
@@ -63,6 +73,7 @@ export class PodRegistry implements Registry<Pod> {
   update(raw: unknown, namespace: string, name: string, opts: UpdateOptions = {}): Pod {
     const old = this.deps.store.mustGet(namespace, name);
     const next = decodePodUpdate(old, raw, this.deps.policy);
+    refuseMirrorWrite(old, next);
     const specChanged = JSON.stringify(next.spec) !== JSON.stringify(old.spec);
     return this.deps.store.update(next, { specChanged, ...opts });
   }
@@ -90,6 +101,8 @@ export class PodRegistry implements Registry<Pod> {
       throw new MiniKubeletError('BadRequest', 'gracePeriodSeconds must be non-negative');
     }
     if (m.deletionTimestamp !== undefined) return pod;
+    // A mirror pod: the kubelet recreates it (a new uid) and its static pod runs on untouched.
+    if (!o.dryRun && this.deps.mirrors?.recreateMirror(pod)) return pod;
     const deleting = markDeleting(
       pod,
       clock.now(),

@@ -6,6 +6,7 @@ import type { Pod } from '../model/pod';
 import type { RunningInitContainer } from '../ports/running-init';
 import type { ObjectStore } from '../store/object-store';
 import { fieldPath, podRef } from '../sync/executor';
+import { runtimePod } from '../model/static-pod';
 
 /** The pod that asked, as the DNS server knows it (its PodRecord satisfies this). */
 export interface Asker {
@@ -36,7 +37,7 @@ export function serviceNotFoundReporter(deps: {
   return (who, qname) => {
     const pod = deps.pods.get(who.namespace, who.name);
     if (!pod) return;
-    const init = deps.runningInit(pod.metadata.uid);
+    const init = deps.runningInit(runtimePod(pod).metadata.uid);
     const path = init ? fieldPath('init', init) : undefined;
     const message = serviceNotFoundMessage(who.name, init, qname);
     deps.events.record(podRef(pod, path), 'Warning', 'ServiceNotFound', message);

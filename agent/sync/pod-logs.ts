@@ -4,6 +4,7 @@ import { MiniKubeletError, badRequest } from '../errors';
 import { PodView } from '../planner/pod-view';
 import type { PodLogs } from '../ports/pod-logs';
 import type { ContainerRuntime } from '../runtime/runtime';
+import { runtimePod } from '../model/static-pod';
 
 export function podLogs(runtime: ContainerRuntime): PodLogs {
   return async (pod, request) => {
@@ -21,7 +22,7 @@ export function podLogs(runtime: ContainerRuntime): PodLogs {
     }
     const kind = apps.includes(name) ? 'app' : inits.includes(name) ? 'init' : undefined;
     if (!kind) throw badRequest(`container ${name} is not valid for pod ${m.name}`);
-    const view = new PodView(await runtime.listContainers(m.uid));
+    const view = new PodView(await runtime.listContainers(runtimePod(pod).metadata.uid));
     const instances = view.instances(kind, name);
     const target = request.previous ? instances[1] : instances[0];
     if (!target) {

@@ -5,6 +5,7 @@ import { errorMessage } from '../errors';
 import { planLeftoverRemoval } from '../planner/plan-termination';
 import { configRefs } from '../model/config-refs';
 import type { Pod } from '../model/pod';
+import { runtimePod } from '../model/static-pod';
 import type { ConfigSourceChange, ConfigSources } from '../ports/config-sources';
 import type { RuntimeEvent } from '../runtime/runtime';
 import type { ObjectStore } from '../store/object-store';
@@ -67,7 +68,7 @@ export class PodManager {
     for (const pod of this.store.list(c.namespace)) {
       const refs = configRefs(pod);
       const named = c.kind === 'ConfigMap' ? refs.configMaps : refs.secrets;
-      if (named.has(c.name)) void this.workers.get(pod.metadata.uid)?.retryNow();
+      if (named.has(c.name)) void this.workers.get(runtimePod(pod).metadata.uid)?.retryNow();
     }
   }
 
@@ -77,7 +78,7 @@ export class PodManager {
   }
 
   private worker(pod: Pod): PodWorker {
-    const m = pod.metadata;
+    const m = runtimePod(pod).metadata; // a mirror pod runs under its static pod's hash
     let w = this.workers.get(m.uid);
     if (!w) {
       w = new PodWorker(m.namespace, m.name, m.uid, {
@@ -138,7 +139,7 @@ export class PodManager {
   }
 
   private async removeDangling(): Promise<void> {
-    const known = new Set(this.store.list().map((p) => p.metadata.uid));
+    const known = new Set(this.store.list().map((p) => runtimePod(p).metadata.uid));
     const rt = this.deps.runtime;
     const containers = await rt.listContainers();
     const strays = containers.filter((c) => !known.has(c.podUid));

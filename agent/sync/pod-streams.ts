@@ -5,6 +5,7 @@ import type { Pod } from '../model/pod';
 import { PodView } from '../planner/pod-view';
 import type { PodStreams } from '../ports/pod-streams';
 import type { ContainerRuntime } from '../runtime/runtime';
+import { runtimePod } from '../model/static-pod';
 
 /** The annotation that names the container kubectl and the API use when none is given. */
 export const DEFAULT_CONTAINER_ANNOTATION = 'kubectl.kubernetes.io/default-container';
@@ -28,7 +29,7 @@ export function podStreams(runtime: ContainerRuntime): PodStreams {
       const phase = pod.status.phase;
       if (phase === 'Succeeded' || phase === 'Failed')
         throw badRequest(`cannot exec into a container in a completed pod; current phase is ${phase}`);
-      const view = new PodView(await runtime.listContainers(m.uid));
+      const view = new PodView(await runtime.listContainers(runtimePod(pod).metadata.uid));
       const running = view.instances(kind, name).find((c) => c.state === 'running');
       if (!running)
         throw new MiniKubeletError(

@@ -10,6 +10,7 @@ import { graceSeconds } from '../planner/kill';
 import { planPod } from '../planner/plan-pod';
 import { planTermination } from '../planner/plan-termination';
 import type { ContainerRuntime, ObservedContainer } from '../runtime/runtime';
+import { runtimePod } from '../model/static-pod';
 import { generatePodStatus } from '../status/pod-status';
 import type { ObjectStore } from '../store/object-store';
 import type { Executor } from './executor';
@@ -131,9 +132,16 @@ export class PodWorker {
     return this.scheduled ? 'sync' : 'create';
   }
 
-  private current(): Pod | undefined {
+  /** The stored pod this worker runs: matched by the uid its containers carry (a mirror pod's hash). */
+  private stored(): Pod | undefined {
     const pod = this.deps.store.get(this.namespace, this.name);
-    return pod && pod.metadata.uid === this.uid ? pod : undefined;
+    return pod && runtimePod(pod).metadata.uid === this.uid ? pod : undefined;
+  }
+
+  /** The pod as the engine knows it (agent/model/static-pod.ts). */
+  private current(): Pod | undefined {
+    const pod = this.stored();
+    return pod && runtimePod(pod);
   }
 
   private async sync(): Promise<void> {
@@ -228,7 +236,8 @@ export class PodWorker {
     });
     if (JSON.stringify(status) === JSON.stringify(pod.status)) return;
     this.deps.starts?.observe({ ...pod, status });
-    this.deps.store.update({ ...pod, status }, { specChanged: false });
+    const stored = this.stored();
+    if (stored) this.deps.store.update({ ...stored, status }, { specChanged: false });
   }
 
   /** Deleted pods: stop with grace, remove containers, volumes and files, then drop the object. */

@@ -11,6 +11,7 @@ import { type Agent, type AgentOptions, createAgent } from '../../daemon/create-
 import type { Pod } from '../../agent/model/pod';
 import type { Service } from '../../agent/model/service';
 import type { ContainerRuntime } from '../../agent/runtime/runtime';
+import { runtimePod } from '../../agent/model/static-pod';
 import { DockerRuntime } from '../../agent/runtime/docker-runtime';
 import { IptablesProxy } from '../../agent/proxy/iptables-proxy';
 import type { ObjectStore } from '../../agent/store/object-store';
@@ -86,9 +87,9 @@ export class Harness {
     await this.agent.stop();
     await this.proxy?.cleanup();
     for (const pod of this.pods.list()) {
-      for (const c of await this.runtime.listContainers(pod.metadata.uid))
-        await this.runtime.removeContainer(c.id);
-      for (const v of await this.runtime.listVolumes(pod.metadata.uid)) await this.runtime.removeVolume(v);
+      const uid = runtimePod(pod).metadata.uid; // a static pod's containers carry its hash
+      for (const c of await this.runtime.listContainers(uid)) await this.runtime.removeContainer(c.id);
+      for (const v of await this.runtime.listVolumes(uid)) await this.runtime.removeVolume(v);
     }
     if (!this.ownsDataDir) return;
     hostTmpfs.unmountUnder(this.dataDir); // Secret volumes of pods still there
