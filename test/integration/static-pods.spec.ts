@@ -136,7 +136,16 @@ describe('static pods (real daemon, real engine, kubectl 1.35)', function () {
     expect(await app(hash)).to.deep.equal(before);
 
     // an edit replaces the pod: a new hash, a new container, the old one gone
+    const edited = Date.now();
     writeFileSync(join(dir, 'web.yaml'), manifest('    env: [{name: X, value: "1"}]\n'));
+    // fs.watch, not the 20 s rescan: the old pod is marked for deletion well before a rescan could
+    await until('old pod terminating', async () => {
+      const p = await getPod(daemon, NAME);
+      return !p || p.metadata.deletionTimestamp !== undefined || hashOf(p) !== hash;
+    });
+    const reactMs = Date.now() - edited;
+    console.log(`      edit seen after ${reactMs} ms`);
+    expect(reactMs).to.be.below(10_000);
     const replaced = await running(daemon, hash);
     expect(replaced.spec.containers[0]?.env).to.deep.equal([{ name: 'X', value: '1' }]);
     expect(await app(hash)).to.equal(undefined);
