@@ -6,11 +6,26 @@ export interface Clock {
   setTimer(fn: () => void, ms: number): () => void;
 }
 
+/** The longest delay setTimeout holds; a longer one fires after 1 ms (a yearly CronJob's next run would spin). */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimer(fn, ms) {
-    const t = setTimeout(fn, ms);
-    t.unref();
+    const due = Date.now() + ms;
+    let t: NodeJS.Timeout;
+    const arm = (left: number): void => {
+      t = setTimeout(
+        () => {
+          const rest = due - Date.now();
+          if (rest > 0 && left > MAX_TIMEOUT_MS) arm(rest);
+          else fn();
+        },
+        Math.min(left, MAX_TIMEOUT_MS),
+      );
+      t.unref();
+    };
+    arm(ms);
     return () => clearTimeout(t);
   },
 };
