@@ -37,7 +37,7 @@ export class PodManager {
 
   async start(): Promise<void> {
     this.unsubscribe = this.store.onChange(({ type, object }) => {
-      if (type !== 'DELETED') void this.worker(object).enqueue();
+      if (type !== 'DELETED') void this.worker(object, type === 'ADDED').enqueue();
     });
     this.unsubscribeConfig = this.deps.configChanges.onChange((c) => this.onConfigChange(c));
     await this.watchRuntime();
@@ -77,14 +77,23 @@ export class PodManager {
     return this.worker(pod).enqueue();
   }
 
-  private worker(pod: Pod): PodWorker {
-    const m = runtimePod(pod).metadata; // a mirror pod runs under its static pod's hash
+  /**
+   * `created`: the pod was just created (a new uid), so the engine has nothing of it yet. Never so for a
+   * mirror pod: it runs under its static pod's hash, whose containers may well exist.
+   */
+  private worker(pod: Pod, created = false): PodWorker {
+    const runtime = runtimePod(pod); // a mirror pod runs under its static pod's hash
+    const m = runtime.metadata;
+    if (runtime !== pod) created = false;
     let w = this.workers.get(m.uid);
     if (!w) {
-      w = new PodWorker(m.namespace, m.name, m.uid, {
-        ...this.deps,
-        onGone: (uid) => this.workers.delete(uid),
-      });
+      w = new PodWorker(
+        m.namespace,
+        m.name,
+        m.uid,
+        { ...this.deps, onGone: (uid) => this.workers.delete(uid) },
+        created,
+      );
       this.workers.set(m.uid, w);
     }
     return w;

@@ -65,6 +65,12 @@ export class PodWorker {
     readonly name: string,
     readonly uid: string,
     private readonly deps: PodWorkerDeps,
+    /**
+     * The pod was created just now, its uid new: no container of it can exist, so its first round needs
+     * no listing (one engine round trip less between a create, or a ReplicaSet's replacement, and the
+     * sandbox).
+     */
+    private created = false,
   ) {
     this.logger = deps.logger.child({ pod: `${namespace}/${name}`, podUid: uid });
     deps.starts?.seen(uid);
@@ -146,7 +152,8 @@ export class PodWorker {
 
   private async sync(): Promise<void> {
     const pod = this.current();
-    let observed = await this.deps.runtime.listContainers(this.uid);
+    let observed = this.created ? [] : await this.deps.runtime.listContainers(this.uid);
+    this.created = false;
     if (!pod || pod.metadata.deletionTimestamp !== undefined) {
       await this.terminate(pod, observed);
       return;
