@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { freePodSubnet } from '../tools/free-subnet';
 import { BENCH_NETWORK, BENCH_POD_CIDRS, removeBenchNetwork, removeBenchPodContainers } from './engine';
 import { waitClear } from './guard';
+import { Waiters, eachJsonLine } from './json-lines';
 import { alive, children, sleep, stopPid } from './system';
 
 const MAIN = join(__dirname, '..', 'daemon', 'main.js');
@@ -138,10 +139,15 @@ export class AgentProcess {
     }
   }
 
-  async request(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+  async request(
+    method: string,
+    path: string,
+    body?: unknown,
+    contentType = 'application/json',
+  ): Promise<{ status: number; json: unknown }> {
     const res = await fetch(this.url + path, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: body === undefined ? {} : { 'content-type': contentType },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await res.text();
@@ -176,18 +182,24 @@ export class AgentProcess {
 }
 
 interface WatchPod {
-  metadata: { name: string; uid: string };
-  status?: { phase?: string };
+  metadata: { name: string; uid: string; deletionTimestamp?: string };
+  status?: { phase?: string; conditions?: { type: string; status: string }[] };
 }
 
-/** First-Running and removal times (performance.now()) of each pod, from one watch stream. */
+/** First-Running, first-Ready and removal times (performance.now()) of each pod, from one watch stream. */
 export class PodWatch {
   readonly runningAt = new Map<string, number>();
+  readonly readyAt = new Map<string, number>();
+  /** Pods Ready in their last published status. */
+  readonly readyNow = new Set<string>();
+  /** Pods whose deletion has begun (deletionTimestamp seen). */
+  readonly terminating = new Set<string>();
+  /** Called with each event after it is recorded (a check on every published status). */
+  onChange: ((type: string, name: string) => void) | undefined;
   readonly goneAt = new Map<string, number>();
   readonly uids = new Map<string, string>();
-  private readonly checks = new Set<() => void>();
+  private readonly waiters = new Waiters();
   private req: http.ClientRequest | undefined;
-  private ended = false;
 
   static open(url: string): Promise<PodWatch> {
     const w = new PodWatch();
@@ -198,64 +210,47 @@ export class PodWatch {
           res.resume();
           return;
         }
-        let pending = '';
-        res.on('data', (c: Buffer) => {
-          const now = performance.now();
-          pending += c.toString('utf8');
-          let nl: number;
-          while ((nl = pending.indexOf('\n')) >= 0) {
-            w.onLine(pending.slice(0, nl), now);
-            pending = pending.slice(nl + 1);
-          }
-          for (const check of [...w.checks]) check();
-        });
+        eachJsonLine(
+          res,
+          (e) => w.onEvent(e as { type: string; object: WatchPod }),
+          () => w.waiters.poke(),
+        );
         res.on('end', () => {
-          w.ended = true;
-          for (const check of [...w.checks]) check();
+          w.waiters.ended = true;
+          w.waiters.poke();
         });
         resolve(w);
       });
       w.req.on('error', (err) => {
-        w.ended = true;
+        w.waiters.ended = true;
         reject(err);
       });
     });
   }
 
-  private onLine(line: string, now: number): void {
-    if (!line.trim()) return;
-    const e = JSON.parse(line) as { type: string; object: WatchPod };
+  private onEvent(e: { type: string; object: WatchPod }): void {
+    const now = performance.now();
     const name = e.object.metadata?.name;
     if (!name) return;
     if (e.type === 'DELETED') {
       this.goneAt.set(name, now);
+      this.readyNow.delete(name);
+      this.onChange?.(e.type, name);
       return;
     }
     this.uids.set(name, e.object.metadata.uid);
     if (e.object.status?.phase === 'Running' && !this.runningAt.has(name)) this.runningAt.set(name, now);
+    const ready = e.object.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+    if (ready && !this.readyAt.has(name)) this.readyAt.set(name, now);
+    if (ready) this.readyNow.add(name);
+    else this.readyNow.delete(name);
+    if (e.object.metadata.deletionTimestamp) this.terminating.add(name);
+    this.onChange?.(e.type, name);
   }
 
   /** Resolves when pred() holds (checked on every watch chunk); rejects after timeoutMs. */
   until(what: string, pred: () => boolean, timeoutMs: number): Promise<void> {
-    if (pred()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.checks.delete(check);
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
-      }, timeoutMs);
-      const check = (): void => {
-        if (pred()) {
-          clearTimeout(timer);
-          this.checks.delete(check);
-          resolve();
-        } else if (this.ended) {
-          clearTimeout(timer);
-          this.checks.delete(check);
-          reject(new Error(`watch ended while waiting for ${what}`));
-        }
-      };
-      this.checks.add(check);
-    });
+    return this.waiters.until(what, pred, timeoutMs);
   }
 
   allRunning(names: readonly string[], timeoutMs: number): Promise<void> {

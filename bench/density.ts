@@ -2,12 +2,12 @@
 // creating the same containers at the agent's concurrency (the agent runs one worker per pod and no global
 // limit, so all 110 at once). With the last repetition's 110 pods running: the agent's RSS, and its CPU while
 // idle over one full resync period (utime+stime from /proc/<pid>/stat).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AgentProcess, type PodWatch, deletePods } from './agent-process';
 import { BENCH_NETWORK, BUSYBOX, PAUSE_IMAGE, RAW_LABEL, docker, removeRawContainers } from './engine';
-import { summarizeProfiles } from './profile';
+import { takeProfile } from './profile';
 import type { Context, PartResult, Row } from './report';
 import { fmt, fmtRatio, median, num, ratios, summarize } from './stats';
 import { cpuTicks, memoryMiB, sleep, ticksPerSecond, waitQuiet } from './system';
@@ -18,7 +18,7 @@ const RUNNING_TIMEOUT_MS = 240_000;
 export const IDLE_WINDOW_S = 30;
 const SETTLE_MS = 5_000;
 /** /proc reports KiB; the target is in MB (10^6 bytes). */
-const MB_PER_MIB = 1.048576;
+export const MB_PER_MIB = 1.048576;
 
 export function appPod(name: string): object {
   return {
@@ -77,7 +77,7 @@ async function rawBatch(run: string): Promise<number> {
   return performance.now() - p0;
 }
 
-function dockerdPid(): number {
+export function dockerdPid(): number {
   try {
     return Number(readFileSync('/var/run/docker.pid', 'utf8').trim());
   } catch {
@@ -86,7 +86,10 @@ function dockerdPid(): number {
 }
 
 /** CPU-seconds that a process used while fn ran (NaN when it cannot be read). */
-async function withCpu<T>(pids: number[], fn: () => Promise<T>): Promise<{ result: T; cpu: number[] }> {
+export async function withCpu<T>(
+  pids: number[],
+  fn: () => Promise<T>,
+): Promise<{ result: T; cpu: number[] }> {
   const hz = await ticksPerSecond();
   const read = (pid: number): number => {
     try {
@@ -193,8 +196,7 @@ export async function density(ctx: Context): Promise<PartResult> {
     await removeRawContainers();
     await agent.stop();
   }
-  const profile = profDir ? summarizeProfiles(profDir) : [];
-  if (profDir) rmSync(profDir, { recursive: true, force: true });
+  const profile = takeProfile(profDir);
   const r = median(agentMs) / median(rawMs);
   const rows: Row[] = [
     {

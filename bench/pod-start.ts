@@ -19,6 +19,7 @@ import {
   removeRawContainers,
 } from './engine';
 import { guarded } from './guard';
+import { eachJsonLine } from './json-lines';
 import { Podman } from './podman';
 import { summarizeProfiles } from './profile';
 import type { Context, PartResult, Row } from './report';
@@ -66,26 +67,18 @@ interface Data {
 }
 
 /** `die` events of the raw containers, subscribed once, so an exit is seen as the agent sees it. */
-class DieEvents {
+export class DieEvents {
   private readonly waiters = new Map<string, (code: number) => void>();
   private readonly early = new Map<string, number>();
   private constructor(private readonly stream: Readable) {
-    let pending = '';
-    stream.on('data', (c: Buffer) => {
-      pending += c.toString('utf8');
-      let nl: number;
-      while ((nl = pending.indexOf('\n')) >= 0) {
-        const line = pending.slice(0, nl).trim();
-        pending = pending.slice(nl + 1);
-        if (!line) continue;
-        const e = JSON.parse(line) as { id?: string; Actor?: { Attributes?: Record<string, string> } };
-        const code = Number(e.Actor?.Attributes?.['exitCode'] ?? -1);
-        const w = e.id ? this.waiters.get(e.id) : undefined;
-        if (w && e.id) {
-          this.waiters.delete(e.id);
-          w(code);
-        } else if (e.id) this.early.set(e.id, code);
-      }
+    eachJsonLine(stream, (value) => {
+      const e = value as { id?: string; Actor?: { Attributes?: Record<string, string> } };
+      const code = Number(e.Actor?.Attributes?.['exitCode'] ?? -1);
+      const w = e.id ? this.waiters.get(e.id) : undefined;
+      if (w && e.id) {
+        this.waiters.delete(e.id);
+        w(code);
+      } else if (e.id) this.early.set(e.id, code);
     });
   }
 
@@ -124,10 +117,35 @@ async function rawStart(run: string): Promise<Sample> {
   }
 }
 
+/** The container ids of one raw tutorial pod. */
+interface RawIds {
+  pause: string;
+  init1: string;
+  init2: string;
+  app: string;
+}
+
 async function rawSteps(run: string, events: DieEvents): Promise<Sample> {
-  const Labels = { [RAW_LABEL]: run };
   const t0 = Date.now();
   const p0 = performance.now();
+  const ids = await rawTutorialPod(run, events);
+  const ms = performance.now() - p0;
+  return {
+    ms,
+    t0,
+    pause: await containerTimes(ids.pause),
+    init1: await containerTimes(ids.init1),
+    init2: await containerTimes(ids.init2),
+    app: await containerTimes(ids.app),
+  };
+}
+
+/**
+ * The raw floor of one tutorial pod: pause on the bench network, each init container created, started and
+ * its `die` awaited, then the app; resolves when the app's start call returns.
+ */
+export async function rawTutorialPod(run: string, events: DieEvents): Promise<RawIds> {
+  const Labels = { [RAW_LABEL]: run };
   const pause = await docker.createContainer({
     name: `mkb-raw-${run}-POD`,
     Image: PAUSE_IMAGE,
@@ -163,16 +181,7 @@ async function rawSteps(run: string, events: DieEvents): Promise<Sample> {
     HostConfig: joined,
   });
   await app.start();
-  const ms = performance.now() - p0;
-  const [init1, init2] = await Promise.all(ids.map((id) => containerTimes(id)));
-  return {
-    ms,
-    t0,
-    pause: await containerTimes(pause.id),
-    init1: init1 as Times,
-    init2: init2 as Times,
-    app: await containerTimes(app.id),
-  };
+  return { pause: pause.id, init1: ids[0] ?? '', init2: ids[1] ?? '', app: app.id };
 }
 
 async function agentContainers(uid: string): Promise<Record<string, Times>> {

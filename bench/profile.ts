@@ -1,6 +1,6 @@
 // Summary of a V8 CPU profile written by `node --cpu-prof`: where the agent's own CPU time went, by
 // function and by file (self time), for the report when a target is missed.
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { num } from './stats';
 
@@ -71,4 +71,14 @@ export function summarizeProfiles(dir: string, top = 12): string[] {
     '| --- | --- | --- |',
     ...rows(byFile),
   ];
+}
+
+/** The summary of the profiles in `dir` (none without one), and the folder removed. */
+export function takeProfile(dir: string | undefined): string[] {
+  if (!dir) return [];
+  try {
+    return summarizeProfiles(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -72,6 +72,10 @@ const ORDER = [
   'config-start',
   'config-update',
   'streams',
+  'workload-scale',
+  'workload-replace',
+  'workload-rollout',
+  'workload-idle',
 ];
 const begin = (id: string): string => `<!-- part:${id} -->`;
 const end = (id: string): string => `<!-- /part:${id} -->`;

@@ -1,6 +1,7 @@
 // `npm run bench [-- PART...] [--reps N] [--profile]`: runs the benchmark parts (all by default), prints
 // one table and rewrites their sections of BENCHMARKS.md. Parts: pod-start, init-handoff, density, dns, api,
-// config-start, config-update, streams, metrics-cost.
+// config-start, config-update, streams, metrics-cost, workload-scale, workload-replace, workload-rollout,
+// workload-idle.
 import { join } from 'node:path';
 import { api } from './api';
 import { configStart, configUpdate } from './config';
@@ -13,6 +14,9 @@ import { initHandoff, podStart } from './pod-start';
 import { type Context, type PartResult, consoleTable, writeBenchmarks } from './report';
 import { streams } from './streams';
 import { children, machineInfo, signalPid } from './system';
+import { workloadIdle } from './workload-idle';
+import { workloadRollout } from './workload-rollout';
+import { workloadReplace, workloadScale } from './workload-scale';
 import { runMain } from '../tools/run-main';
 
 const PARTS: Record<string, (ctx: Context) => Promise<PartResult>> = {
@@ -25,6 +29,10 @@ const PARTS: Record<string, (ctx: Context) => Promise<PartResult>> = {
   'config-update': configUpdate,
   streams,
   'metrics-cost': metricsCost,
+  'workload-scale': workloadScale,
+  'workload-replace': workloadReplace,
+  'workload-rollout': workloadRollout,
+  'workload-idle': workloadIdle,
 };
 
 const USAGE = `usage: npm run bench [-- [PART...] [--reps N] [--profile] [--no-write]]
