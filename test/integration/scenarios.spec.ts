@@ -5,6 +5,7 @@ import { configEnvScenarios } from '../scenarios/config-env';
 import { jobScenarios } from '../scenarios/jobs';
 import { podLifecycleScenarios } from '../scenarios/pod-lifecycle';
 import { tutorialScenario } from '../scenarios/tutorial';
+import { tutorialDeploymentScenario } from '../scenarios/tutorial-deployment';
 import { volumeScenarios } from '../scenarios/volumes';
 import { scenarioSummary } from '../scenarios/world';
 import { dockerWorld } from '../scenarios/worlds/docker';
@@ -12,6 +13,7 @@ import { dockerWorld } from '../scenarios/worlds/docker';
 podLifecycleScenarios(dockerWorld);
 configEnvScenarios(dockerWorld);
 tutorialScenario(dockerWorld);
+tutorialDeploymentScenario(dockerWorld);
 volumeScenarios(dockerWorld);
 jobScenarios(dockerWorld);
 

@@ -5,6 +5,7 @@ import { configEnvScenarios } from '../../scenarios/config-env';
 import { jobScenarios } from '../../scenarios/jobs';
 import { podLifecycleScenarios } from '../../scenarios/pod-lifecycle';
 import { tutorialScenario } from '../../scenarios/tutorial';
+import { tutorialDeploymentScenario } from '../../scenarios/tutorial-deployment';
 import { volumeScenarios } from '../../scenarios/volumes';
 import { scenarioSummary } from '../../scenarios/world';
 import { memoryWorld } from '../../scenarios/worlds/memory';
@@ -12,6 +13,7 @@ import { memoryWorld } from '../../scenarios/worlds/memory';
 podLifecycleScenarios(memoryWorld);
 configEnvScenarios(memoryWorld);
 tutorialScenario(memoryWorld);
+tutorialDeploymentScenario(memoryWorld);
 volumeScenarios(memoryWorld);
 jobScenarios(memoryWorld);
 
