@@ -126,7 +126,7 @@ export async function workloadRollout(ctx: Context): Promise<PartResult> {
   return {
     id: 'workload-rollout',
     title: `Rolling update of ${REPLICAS} replicas`,
-    baselineName: 'target',
+    baselineName: '',
     rows,
     body: [
       `Method: a Deployment \`${NAME}\` of ${REPLICAS} busybox pods (a shell that exits on SIGTERM,`,
