@@ -7,7 +7,7 @@ import { docker, foreignPods } from './engine';
 import { children, sleep } from './system';
 
 const FOREIGN = /dist\/(daemon|agent)\/main\.js|node_modules\/\.bin\/mocha|dist\/test\/|docker-compose/;
-const WAITING_FOR_LOCK = /^flock /;
+const WAITING_FOR_LOCK = /^(timeout \S+ )?flock /;
 
 /**
  * Whether a command line is an agent or a test run. `flock LOCK cmd` only waits for the Docker lock (which

@@ -16,6 +16,9 @@ describe('bench guard: what counts as a foreign agent or test run', () => {
         'flock /tmp/minikubelet-docker.lock npx mocha --timeout 60000 dist/test/integration/x.spec.js',
       ),
     ).to.equal(false);
+    expect(
+      isForeign('timeout 840 flock /tmp/minikubelet-docker.lock npx mocha dist/test/integration/x.spec.js'),
+    ).to.equal(false);
   });
 
   it('the bench itself is not', () => {
