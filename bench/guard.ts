@@ -7,14 +7,6 @@ import { docker, foreignPods } from './engine';
 import { children, sleep } from './system';
 
 const FOREIGN = /dist\/(daemon|agent)\/main\.js|node_modules\/\.bin\/mocha|dist\/test\/|docker-compose/;
-const WAITING_FOR_LOCK = /^(timeout \S+ )?flock /;
-
-/**
- * Whether a command line is an agent or a test run. `flock LOCK cmd` only waits for the Docker lock (which
- * this run may hold): its command runs as a child, seen on its own, once it has the lock.
- */
-export const isForeign = (cmdline: string): boolean =>
-  FOREIGN.test(cmdline) && !WAITING_FOR_LOCK.test(cmdline);
 
 /** Command lines of processes that are not this run's and look like an agent or a test run. */
 export function foreignProcesses(): string[] {
@@ -32,7 +24,7 @@ export function foreignProcesses(): string[] {
     } catch {
       continue;
     }
-    if (isForeign(cmd)) out.push(`${pid} ${cmd.slice(0, 80)}`);
+    if (FOREIGN.test(cmd)) out.push(`${pid} ${cmd.slice(0, 80)}`);
   }
   return out;
 }
