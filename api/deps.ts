@@ -5,6 +5,7 @@ import type { EventRecorder } from '../agent/events/recorder';
 import type { Logger } from '../agent/log';
 import type { Namespace } from '../agent/model/namespace';
 import type { BatchRegistries } from '../agent/jobs/batch-registries';
+import type { PodRegistry } from '../agent/pods/pod-registry';
 import type { CronJob, Job } from '../agent/model/job';
 import type { Lease } from '../agent/model/lease';
 import type { Node } from '../agent/model/node';
@@ -35,7 +36,7 @@ export interface ApiDeps {
   leases: ObjectStore<Lease>;
   /** Each writable kind's registry: decode, defaults, validation, store (agent/store/registry.ts). */
   registries: {
-    pods: Registry<Pod>;
+    pods: Registry<Pod> & Pick<PodRegistry, 'updateEphemeralContainers'>;
     services: Registry<Service>;
     namespaces: Registry<Namespace>;
     serviceAccounts: Registry<ServiceAccount>;

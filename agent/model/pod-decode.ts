@@ -6,6 +6,7 @@ import type { Pod } from './pod';
 import { applyPodDefaults } from './pod-defaults';
 import { type PodPolicy, checkPodPolicy } from './pod-policy';
 import { validatePod } from './pod-validation';
+import { ephemeralOnCreate } from './validation/ephemeral-containers';
 import { POD_SHAPE, checkShape, isObject } from './shape';
 
 /** Checks kind/apiVersion (`v1` unless the kind's group says otherwise) and the namespace against the
@@ -55,7 +56,7 @@ export function decodePod(raw: unknown, namespace: string, policy?: PodPolicy): 
   const pod = structuredClone({ ...obj, status: { phase: 'Pending' } }) as unknown as Pod;
   delete (pod.metadata as { resourceVersion?: string }).resourceVersion;
   applyPodDefaults(pod, { pullLatestAlways: policy?.pullLatestAlways === true });
-  const errors = validatePod(pod);
+  const errors = [...ephemeralOnCreate(pod), ...validatePod(pod)];
   if (errors.length === 0 && policy) errors.push(...checkPodPolicy(pod, policy));
   if (errors.length) throw invalidError('Pod', name, errors);
   return pod;

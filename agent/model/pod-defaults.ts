@@ -44,9 +44,12 @@ export function applyPodDefaults(pod: Pod, o: DefaultOptions = {}): Pod {
   spec.terminationGracePeriodSeconds ??= 30;
   spec.enableServiceLinks ??= true;
   spec.schedulerName ??= 'default-scheduler';
+  // SetDefaults_PodSpec: clients read it without a nil check (kubectl debug's warning does).
+  spec['securityContext'] ??= {};
   // A null or other non-object entry is left for validation to name (`must be an object`).
   for (const c of spec.containers ?? []) if (isObject(c)) defaultContainer(c, o);
   for (const c of spec.initContainers ?? []) if (isObject(c)) defaultContainer(c, o);
+  for (const c of spec.ephemeralContainers ?? []) if (isObject(c)) defaultContainer(c, o);
   for (const v of spec.volumes ?? []) {
     if (!isObject(v)) continue;
     if (!v.hostPath && !v.emptyDir && Object.keys(v).length === 1) v.emptyDir = {};

@@ -87,6 +87,9 @@ export function checkPodPolicy(pod: Pod, policy: PodPolicy): FieldError[] {
   }
   (spec.initContainers ?? []).forEach((c, i) => checkContainer(c, `spec.initContainers[${i}]`, policy, out));
   spec.containers.forEach((c, i) => checkContainer(c, `spec.containers[${i}]`, policy, out));
+  (spec.ephemeralContainers ?? []).forEach((c, i) =>
+    checkContainer(c, `spec.ephemeralContainers[${i}]`, policy, out),
+  );
   (spec.volumes ?? []).forEach((v, i) => {
     if (!v.hostPath) return;
     const field = `spec.volumes[${i}].hostPath.path`;

@@ -5,6 +5,7 @@ import { dns1123LabelProblems, dns1123SubdomainProblems } from './names';
 import { fieldError, type FieldError } from './field-errors';
 import { validateMetadataMaps } from './meta-validation';
 import { validateEnv, validateEnvFrom } from './validation/env';
+import { validateEphemeralContainers } from './validation/ephemeral-containers';
 import { validateContainerPorts } from './validation/ports';
 import { validateRestartPolicyAndProbes } from './validation/probes';
 import { validateSecurityContext } from './validation/security-context';
@@ -107,6 +108,8 @@ function validateContainers(pod: Pod, out: FieldError[]): void {
     out.push(fieldError('Required', 'spec.containers'));
   }
   check(spec.containers, 'spec.containers', false);
+  const common = (c: Container, field: string): void => validateContainer(c, field, false, volumes, out);
+  validateEphemeralContainers(pod, seen, common, out);
 }
 
 function validateVolumes(pod: Pod, out: FieldError[]): void {

@@ -114,6 +114,15 @@ export interface Container {
   [extra: string]: unknown;
 }
 
+/**
+ * A container added to a running pod through the `ephemeralcontainers` subresource (kubectl debug): never
+ * restarted, no ports, probes, resources or lifecycle; `targetContainerName` names the container whose
+ * process namespace it joins.
+ */
+export interface EphemeralContainer extends Container {
+  targetContainerName?: string;
+}
+
 /** One key of a ConfigMap or Secret as a file (`path` relative to the volume, `mode` its permission bits). */
 export interface KeyToPath {
   key: string;
@@ -183,6 +192,8 @@ export interface PodDnsConfig {
 export interface PodSpec {
   containers: Container[];
   initContainers?: Container[];
+  /** Only additions, and only through the ephemeralcontainers subresource. */
+  ephemeralContainers?: EphemeralContainer[];
   volumes?: Volume[];
   restartPolicy: RestartPolicy;
   terminationGracePeriodSeconds: number;
@@ -263,6 +274,7 @@ export interface PodStatus {
   qosClass?: string;
   initContainerStatuses?: ContainerStatus[];
   containerStatuses?: ContainerStatus[];
+  ephemeralContainerStatuses?: ContainerStatus[];
 }
 
 export interface Pod {

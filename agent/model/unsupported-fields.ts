@@ -70,7 +70,6 @@ export const UNSUPPORTED_FIELDS = {
     'SecurityContext.windowsOptions',
   ],
   'newer or alpha container features not implemented yet (Kubernetes 1.29-1.34)': [
-    'PodSpec.ephemeralContainers',
     'PodSpec.hostAliases',
     'PodSpec.hostnameOverride',
     'PodSpec.setHostnameAsFQDN',

@@ -1,7 +1,7 @@
 // How a container is killed: the pod's grace period, and a kill target the executor can carry out without
 // looking anything up to decide.
 import type { Container, Pod } from '../model/pod';
-import type { ObservedContainer } from '../runtime/runtime';
+import type { ObservedContainer, PodContainerKind } from '../runtime/runtime';
 import { type KillTarget, type PodAction, together } from './actions';
 
 /** The kubelet's minimumGracePeriodInSeconds: no stop gets less, unless the grace period is 0. */
@@ -13,12 +13,23 @@ export function graceSeconds(pod: Pod): number {
   );
 }
 
-export function specOf(pod: Pod, kind: 'init' | 'app', name: string): Container | undefined {
-  const list = kind === 'init' ? (pod.spec.initContainers ?? []) : pod.spec.containers;
+export function specOf(pod: Pod, kind: PodContainerKind, name: string): Container | undefined {
+  const list: Container[] =
+    kind === 'init'
+      ? (pod.spec.initContainers ?? [])
+      : kind === 'ephemeral'
+        ? (pod.spec.ephemeralContainers ?? [])
+        : pod.spec.containers;
   return list.find((c) => c.name === name);
 }
 
-export type PodContainer = ObservedContainer & { kind: 'init' | 'app' };
+/** Which list of the spec names a container (exec, attach and logs reach every kind). */
+export function kindOf(pod: Pod, name: string): PodContainerKind | undefined {
+  const kinds: PodContainerKind[] = ['app', 'init', 'ephemeral'];
+  return kinds.find((k) => specOf(pod, k, name) !== undefined);
+}
+
+export type PodContainer = ObservedContainer & { kind: PodContainerKind };
 
 export const isPodContainer = (c: ObservedContainer): c is PodContainer => c.kind !== 'sandbox';
 

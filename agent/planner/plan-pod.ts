@@ -2,7 +2,7 @@
 // It follows the kubelet's computePodActions / computeInitContainerActions (kubelet-semantics.md, sections 1.2-1.6).
 import type { Container, Pod } from '../model/pod';
 import { isSidecar, shouldRestartOnFailure } from '../model/pod-predicates';
-import type { ObservedContainer } from '../runtime/runtime';
+import type { ObservedContainer, PodContainerKind } from '../runtime/runtime';
 import { type ActionType, type PodAction, together } from './actions';
 import {
   type BackoffView,
@@ -28,7 +28,7 @@ export interface PlanContext {
   probe?: (containerId: string, kind: 'startup' | 'liveness') => ProbeResult;
 }
 
-type Kind = 'init' | 'app';
+type Kind = PodContainerKind;
 
 /** SyncPod's step order: kill, prune, create the sandbox, then start (init containers before app containers). */
 const STEP: Record<ActionType, number> = {
@@ -301,6 +301,16 @@ class Planner {
     }
   }
 
+  /**
+   * Ephemeral containers start once, in a healthy sandbox, before (and regardless of) initialization; one
+   * that ever had an instance is never started again, whatever became of it (computePodActions).
+   */
+  planEphemeral(): void {
+    if (this.podKilled || this.pod.metadata.deletionTimestamp !== undefined) return;
+    for (const c of this.pod.spec.ephemeralContainers ?? [])
+      if (!this.view.latest('ephemeral', c.name)) this.start('ephemeral', c, 'ephemeral container added');
+  }
+
   /** Section 1.3 step 3: app containers. */
   planApps(): void {
     let keep = 0;
@@ -365,6 +375,9 @@ export function planPod(pod: Pod, observed: readonly ObservedContainer[], ctx: P
   const changed = p.view.sandboxHealthy() ? p.changedInit() : undefined;
   if (!p.view.sandboxHealthy()) p.planNewSandbox();
   else if (changed) p.killPod(`init container ${changed.name} image changed`);
-  else if (p.planInit()) p.planApps();
+  else {
+    p.planEphemeral();
+    if (p.planInit()) p.planApps();
+  }
   return p.actions.sort((a, b) => STEP[a.type] - STEP[b.type]); // stable: keeps the order within a step
 }

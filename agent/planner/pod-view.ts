@@ -1,5 +1,5 @@
 // Groups a pod's observed containers the way the planner and the status generator read them.
-import type { ObservedContainer } from '../runtime/runtime';
+import type { ObservedContainer, PodContainerKind } from '../runtime/runtime';
 
 export class PodView {
   /** Sandboxes, newest first. */
@@ -21,16 +21,16 @@ export class PodView {
   }
 
   /** Every instance of a container, newest first, across sandboxes. */
-  instances(kind: 'init' | 'app', name: string): ObservedContainer[] {
+  instances(kind: PodContainerKind, name: string): ObservedContainer[] {
     return this.byName.get(`${kind}/${name}`) ?? [];
   }
 
-  latest(kind: 'init' | 'app', name: string): ObservedContainer | undefined {
+  latest(kind: PodContainerKind, name: string): ObservedContainer | undefined {
     return this.instances(kind, name)[0];
   }
 
   /** The newest instance that belongs to the current sandbox. */
-  current(kind: 'init' | 'app', name: string): ObservedContainer | undefined {
+  current(kind: PodContainerKind, name: string): ObservedContainer | undefined {
     const sb = this.sandbox;
     if (!sb) return undefined;
     return this.instances(kind, name).find((c) => c.sandboxId === sb.id);

@@ -10,6 +10,7 @@ import { decodePod } from '../model/pod-decode';
 import type { PodPolicy } from '../model/pod-policy';
 import { DEFAULT_SERVICE_ACCOUNT, type ServiceAccount } from '../model/service-account';
 import { decodePodUpdate } from '../model/pod-update';
+import { decodeEphemeralUpdate } from '../model/ephemeral-update';
 import type { ObjectStore } from '../store/object-store';
 import type { DeleteOptions, Registry, UpdateOptions, WriteOptions } from '../store/registry';
 
@@ -74,6 +75,14 @@ export class PodRegistry implements Registry<Pod> {
     const old = this.deps.store.mustGet(namespace, name);
     const next = decodePodUpdate(old, raw, this.deps.policy);
     refuseMirrorWrite(old, next);
+    const specChanged = JSON.stringify(next.spec) !== JSON.stringify(old.spec);
+    return this.deps.store.update(next, { specChanged, ...opts });
+  }
+
+  /** The ephemeralcontainers subresource: new ephemeral containers, the rest of the body ignored. */
+  updateEphemeralContainers(raw: unknown, namespace: string, name: string, opts: UpdateOptions = {}): Pod {
+    const old = this.deps.store.mustGet(namespace, name);
+    const next = decodeEphemeralUpdate(old, raw, this.deps.policy);
     const specChanged = JSON.stringify(next.spec) !== JSON.stringify(old.spec);
     return this.deps.store.update(next, { specChanged, ...opts });
   }

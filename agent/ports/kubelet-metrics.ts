@@ -5,7 +5,7 @@
 /** Ends a timed operation; `failed` counts it as an error too. */
 export type Done = (failed?: boolean) => void;
 
-export type ContainerType = 'container' | 'init_container' | 'podsandbox';
+export type ContainerType = 'container' | 'init_container' | 'ephemeral_container' | 'podsandbox';
 export type PodWorkerOperation = 'create' | 'update' | 'sync' | 'kill';
 
 export interface ProbeOutcome {

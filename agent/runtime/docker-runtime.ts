@@ -345,7 +345,11 @@ export class DockerRuntime implements ContainerRuntime {
           Privileged: spec.privileged ?? false,
           ...(spec.capAdd?.length ? { CapAdd: spec.capAdd } : {}),
           ...(spec.capDrop?.length ? { CapDrop: spec.capDrop } : {}),
-          ...(spec.hostPid ? { PidMode: 'host' } : {}),
+          ...(spec.hostPid
+            ? { PidMode: 'host' }
+            : spec.pidContainer
+              ? { PidMode: `container:${spec.pidContainer}` }
+              : {}),
           ...(spec.memoryBytes ? { Memory: spec.memoryBytes } : {}),
           ...(spec.nanoCpus ? { NanoCpus: spec.nanoCpus } : {}),
         },

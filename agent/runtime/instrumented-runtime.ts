@@ -28,6 +28,7 @@ const CONTAINER_TYPE: Record<ContainerKind, ContainerType> = {
   sandbox: 'podsandbox',
   init: 'init_container',
   app: 'container',
+  ephemeral: 'ephemeral_container',
 };
 
 export function instrumentRuntime(inner: ContainerRuntime, metrics: KubeletMetrics): ContainerRuntime {

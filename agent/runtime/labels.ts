@@ -43,7 +43,7 @@ export function identityLabels(id: ContainerIdentity): Record<string, string> {
   } else {
     labels[L.hash] = id.specHash;
     labels[L.restartCount] = String(id.attempt);
-    labels[L.containerType] = id.kind === 'init' ? 'init' : 'container';
+    labels[L.containerType] = id.kind === 'app' ? 'container' : id.kind;
   }
   if (id.sandboxId) labels[L.sandboxId] = id.sandboxId;
   return labels;
@@ -59,7 +59,8 @@ export function identityFromLabels(
   const name = labels[L.containerName];
   if (labels[MANAGED_LABEL] !== 'true' || !podUid || !podName || !podNamespace || !name) return undefined;
   const isSandbox = labels[L.dockerType] === 'podsandbox';
-  const kind: ContainerKind = isSandbox ? 'sandbox' : labels[L.containerType] === 'init' ? 'init' : 'app';
+  const type = labels[L.containerType];
+  const kind: ContainerKind = isSandbox ? 'sandbox' : type === 'init' || type === 'ephemeral' ? type : 'app';
   const attempt = Number(isSandbox ? labels[L.sandboxAttempt] : labels[L.restartCount]);
   return {
     podUid,

@@ -200,6 +200,9 @@ export class MemoryRuntime implements ContainerRuntime {
     this.call('startContainer', c?.name ?? id);
     if (!c) throw new MiniKubeletError('NotFound', `no container ${id}`);
     if (c.state !== 'created') return;
+    const pid = c.spec?.pidContainer;
+    if (pid !== undefined && this.containers.get(pid)?.state !== 'running')
+      throw new MiniKubeletError('RuntimeError', `cannot join PID of a non running container: ${pid}`);
     c.state = 'running';
     c.startedAt = this.clock.now();
     this.emit('start', c);

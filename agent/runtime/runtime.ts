@@ -3,7 +3,9 @@
 import type { Readable } from 'node:stream';
 import type { StreamingRuntime } from './exec-stream';
 
-export type ContainerKind = 'sandbox' | 'init' | 'app';
+export type ContainerKind = 'sandbox' | 'init' | 'app' | 'ephemeral';
+/** A container of the pod spec (init, app or ephemeral), as opposed to its sandbox. */
+export type PodContainerKind = Exclude<ContainerKind, 'sandbox'>;
 export type RuntimeState = 'created' | 'running' | 'exited' | 'unknown';
 
 /** Who a managed container belongs to; written as labels, read back from them. */
@@ -73,6 +75,8 @@ export interface ContainerSpec {
   /** Share the host's PID / IPC namespace (hostPID, hostIPC). */
   hostPid?: boolean;
   hostIpc?: boolean;
+  /** Join this container's PID namespace (an ephemeral container's target). */
+  pidContainer?: string;
   memoryBytes?: number;
   nanoCpus?: number;
   tty?: boolean;

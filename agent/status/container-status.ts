@@ -2,7 +2,7 @@
 import { isoTime } from '../clock';
 import type { Container, ContainerState, ContainerStatus } from '../model/pod';
 import { isSidecar } from '../model/pod-predicates';
-import type { ObservedContainer } from '../runtime/runtime';
+import type { ObservedContainer, PodContainerKind } from '../runtime/runtime';
 
 export interface WaitingReason {
   reason: string;
@@ -11,7 +11,7 @@ export interface WaitingReason {
 
 export interface ContainerStatusInput {
   container: Container;
-  kind: 'init' | 'app';
+  kind: PodContainerKind;
   /** Newest instance in the current sandbox. */
   current: ObservedContainer | undefined;
   /** Newest instance of any sandbox. */
@@ -95,7 +95,9 @@ export function containerStatus(input: ContainerStatusInput): ContainerStatus {
   // A declared probe without a result yet means not started / not ready; no probe means yes (prober manager).
   const started = running && (container.startupProbe ? input.startup === true : true);
   let ready: boolean;
-  if (input.kind === 'init' && !sidecar)
+  // No probes run in an ephemeral container: the prober leaves ready false and started unset.
+  if (input.kind === 'ephemeral') ready = false;
+  else if (input.kind === 'init' && !sidecar)
     ready = current?.state === 'exited' && current.exitCode === 0 && !current.oomKilled && !waiting;
   else ready = started && (container.readinessProbe ? input.readiness === true : true);
   const shown = current ?? latest;
@@ -108,6 +110,6 @@ export function containerStatus(input: ContainerStatusInput): ContainerStatus {
     image: container.image,
     imageID: shown?.imageId ?? '',
     ...(shown ? { containerID: `docker://${shown.id}` } : {}),
-    started,
+    ...(input.kind === 'ephemeral' ? {} : { started }),
   };
 }

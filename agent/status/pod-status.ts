@@ -3,7 +3,7 @@ import { isoTime } from '../clock';
 import type { ContainerStatus, Pod, PodCondition, PodPhase, PodStatus } from '../model/pod';
 import { isSidecar, shouldRestartOnFailure } from '../model/pod-predicates';
 import { PodView } from '../planner/pod-view';
-import type { ObservedContainer } from '../runtime/runtime';
+import type { ObservedContainer, PodContainerKind } from '../runtime/runtime';
 import { containerStatus, type WaitingReason } from './container-status';
 
 export interface StatusContext {
@@ -143,7 +143,7 @@ export function generatePodStatus(
   const view = new PodView(observed);
   const hasInit = (pod.spec.initContainers ?? []).length > 0;
   const defaultWaiting = hasInit ? 'PodInitializing' : 'ContainerCreating';
-  const status = (c: (typeof pod.spec.containers)[number], kind: 'init' | 'app'): ContainerStatus => {
+  const status = (c: (typeof pod.spec.containers)[number], kind: PodContainerKind): ContainerStatus => {
     const current = view.current(kind, c.name);
     const instances = view.instances(kind, c.name);
     const cur = current ? instances.indexOf(current) : -1;
@@ -154,13 +154,14 @@ export function generatePodStatus(
       latest: instances[0],
       previous: cur >= 0 ? instances[cur + 1] : undefined,
       waiting: ctx.waiting.get(c.name),
-      defaultWaiting,
+      defaultWaiting: kind === 'ephemeral' ? 'ContainerCreating' : defaultWaiting,
       readiness: current ? ctx.readiness?.(current.id) : undefined,
       startup: current ? ctx.startup?.(current.id) : undefined,
     });
   };
   const inits = (pod.spec.initContainers ?? []).map((c) => status(c, 'init'));
   const apps = pod.spec.containers.map((c) => status(c, 'app'));
+  const ephemeral = (pod.spec.ephemeralContainers ?? []).map((c) => status(c, 'ephemeral'));
   const sb = view.sandbox;
   // HasAnyActiveRegularContainerStarted: an app container of the *current* sandbox exists (kubernetes#127793).
   const anyAppStarted = pod.spec.containers.some((c) => view.current('app', c.name) !== undefined);
@@ -188,6 +189,7 @@ export function generatePodStatus(
     qosClass: qosClass(pod),
     ...(hasInit ? { initContainerStatuses: inits } : {}),
     containerStatuses: [...apps].sort((a, b) => a.name.localeCompare(b.name)),
+    ...(ephemeral.length ? { ephemeralContainerStatuses: ephemeral } : {}),
   };
   return result;
 }

@@ -3,11 +3,11 @@
 import type { Container, Pod } from '../model/pod';
 import { parseQuantity } from '../model/quantity';
 import { specHash } from '../planner/spec-hash';
-import type { ContainerSpec, Mount } from '../runtime/runtime';
+import type { ContainerSpec, Mount, PodContainerKind } from '../runtime/runtime';
 
 export interface ContainerContext {
   pod: Pod;
-  kind: 'init' | 'app';
+  kind: PodContainerKind;
   restartCount: number;
   sandboxId: string;
   podIP: string;
@@ -17,6 +17,8 @@ export interface ContainerContext {
   env: string[];
   /** The container's volume mounts, resolved (PodVolumes.mounts). */
   volumeMounts: Mount[];
+  /** An ephemeral container's target: the container whose PID namespace it joins. */
+  pidContainer?: string;
 }
 
 function mounts(ctx: ContainerContext): Mount[] {
@@ -61,6 +63,7 @@ export function containerSpec(c: Container, ctx: ContainerContext): ContainerSpe
     ...(sc?.capabilities?.drop?.length ? { capDrop: sc.capabilities.drop } : {}),
     ...(ctx.pod.spec.hostPID ? { hostPid: true } : {}),
     ...(ctx.pod.spec.hostIPC ? { hostIpc: true } : {}),
+    ...(ctx.pidContainer ? { pidContainer: ctx.pidContainer } : {}),
     ...(memory ? { memoryBytes: Math.round(memory) } : {}),
     ...(cpu ? { nanoCpus: Math.round(cpu * 1e9) } : {}),
     tty: c.tty ?? false,

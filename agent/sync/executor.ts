@@ -5,11 +5,11 @@ import type { Clock } from '../clock';
 import { MiniKubeletError, errorCode, errorMessage } from '../errors';
 import type { EventRecorder } from '../events/recorder';
 import type { Logger } from '../log';
-import type { Container, Pod } from '../model/pod';
+import type { Container, EphemeralContainer, Pod } from '../model/pod';
 import { isSidecar } from '../model/pod-predicates';
 import type { ActionArgs, ActionType, PodAction } from '../planner/actions';
 import { BackoffTable, PULL_ERROR_REPORT_MS, backoffKey, pullBackoffKey } from '../planner/backoff';
-import { MIN_GRACE_SECONDS, specOf } from '../planner/kill';
+import { MIN_GRACE_SECONDS, kindOf, specOf } from '../planner/kill';
 import { PodView } from '../planner/pod-view';
 import { specHash } from '../planner/spec-hash';
 import type {
@@ -17,6 +17,7 @@ import type {
   Mount,
   NetworkInfo,
   ObservedContainer,
+  PodContainerKind,
   SandboxSpec,
 } from '../runtime/runtime';
 import { credentialsFor } from '../config/pull-credentials';
@@ -93,6 +94,16 @@ function result(a: PodAction, extra: Outcome = {}): StepResult {
 function podOf(r: Round): Pod {
   if (!r.pod) throw new MiniKubeletError('InternalError', 'this action needs the pod object');
   return r.pod;
+}
+
+/** An ephemeral container's target (getTargetID): its newest instance in the current sandbox. */
+function targetOf(pod: Pod, kind: PodContainerKind, c: Container, view: PodView): string | undefined {
+  const target = kind === 'ephemeral' ? (c as EphemeralContainer).targetContainerName : undefined;
+  if (!target) return undefined;
+  const targetKind = kindOf(pod, target);
+  const found = targetKind && view.current(targetKind, target);
+  if (!found) throw new Error(`unable to find target container ${target}`);
+  return found.id;
 }
 
 export class Executor {
@@ -276,14 +287,14 @@ export class Executor {
     await this.stop(a.id, killAt);
   }
 
-  private recordKilling(r: Round, a: { kind: 'init' | 'app'; name: string; message: string }): void {
+  private recordKilling(r: Round, a: { kind: PodContainerKind; name: string; message: string }): void {
     this.deps.events.record(podRef(podOf(r), fieldPath(a.kind, a.name)), 'Normal', 'Killing', a.message);
   }
 
   /** Runs the container's preStop hook within the grace period; a failure is an event, not an error. */
   private async preStop(
     r: Round,
-    a: { id: string; kind: 'init' | 'app'; name: string },
+    a: { id: string; kind: PodContainerKind; name: string },
     grace: number,
   ): Promise<void> {
     const pod = podOf(r);
@@ -445,8 +456,10 @@ export class Executor {
     // subPathExpr expands from the container's resolved env, as the kubelet's makeMounts.
     const vars = new Map(env.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
     let volumeMounts: Mount[];
+    let pidContainer: string | undefined;
     try {
       volumeMounts = await this.deps.volumes.mounts(pod, c, vars);
+      pidContainer = targetOf(pod, a.kind, c, view);
     } catch (err) {
       return failed('CreateContainerConfigError', err);
     }
@@ -460,6 +473,7 @@ export class Executor {
       files,
       env,
       volumeMounts,
+      ...(pidContainer ? { pidContainer } : {}),
     });
     let id: string;
     try {

@@ -1,6 +1,7 @@
-// Logs of a pod's container: the current instance, or the previous one, of an app or init container
+// Logs of a pod's container: the current instance, or the previous one, of an app, init or ephemeral container
 // (the PodLogs port of agent/ports/pod-logs.ts, on the container runtime).
 import { MiniKubeletError, badRequest } from '../errors';
+import { kindOf } from '../planner/kill';
 import { PodView } from '../planner/pod-view';
 import type { PodLogs } from '../ports/pod-logs';
 import type { ContainerRuntime } from '../runtime/runtime';
@@ -20,7 +21,7 @@ export function podLogs(runtime: ContainerRuntime): PodLogs {
       }
       name = apps[0] ?? '';
     }
-    const kind = apps.includes(name) ? 'app' : inits.includes(name) ? 'init' : undefined;
+    const kind = kindOf(pod, name);
     if (!kind) throw badRequest(`container ${name} is not valid for pod ${m.name}`);
     const view = new PodView(await runtime.listContainers(runtimePod(pod).metadata.uid));
     const instances = view.instances(kind, name);

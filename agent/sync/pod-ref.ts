@@ -1,9 +1,16 @@
 // How events name a pod and one of its containers (involvedObject, fieldPath as the kubelet writes it).
 import type { InvolvedObject } from '../events/recorder';
 import type { Pod } from '../model/pod';
+import type { PodContainerKind } from '../runtime/runtime';
 
-export function fieldPath(kind: 'init' | 'app', name: string): string {
-  return kind === 'init' ? `spec.initContainers{${name}}` : `spec.containers{${name}}`;
+const LIST: Record<PodContainerKind, string> = {
+  init: 'initContainers',
+  app: 'containers',
+  ephemeral: 'ephemeralContainers',
+};
+
+export function fieldPath(kind: PodContainerKind, name: string): string {
+  return `spec.${LIST[kind]}{${name}}`;
 }
 
 export function podRef(pod: Pod, path?: string): InvolvedObject {

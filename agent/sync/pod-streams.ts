@@ -1,7 +1,9 @@
 // Which container of a pod exec and attach reach (the PodStreams port of agent/ports/pod-streams.ts, on
-// the container runtime): the named app or init container, or the default one as upstream picks it.
+// the container runtime): the named app, init or ephemeral container, or the default one as upstream picks
+// it (never an ephemeral one).
 import { MiniKubeletError, badRequest } from '../errors';
 import type { Pod } from '../model/pod';
+import { kindOf } from '../planner/kill';
 import { PodView } from '../planner/pod-view';
 import type { PodStreams } from '../ports/pod-streams';
 import type { ContainerRuntime } from '../runtime/runtime';
@@ -22,9 +24,7 @@ export function podStreams(runtime: ContainerRuntime): PodStreams {
     async target(pod, container) {
       const m = pod.metadata;
       const name = container || defaultContainer(pod);
-      const apps = pod.spec.containers.map((c) => c.name);
-      const inits = (pod.spec.initContainers ?? []).map((c) => c.name);
-      const kind = apps.includes(name) ? 'app' : inits.includes(name) ? 'init' : undefined;
+      const kind = kindOf(pod, name);
       if (!kind) throw badRequest(`container ${name} is not valid for pod ${m.name}`);
       const phase = pod.status.phase;
       if (phase === 'Succeeded' || phase === 'Failed')

@@ -72,6 +72,7 @@ export function podResource(deps: ApiDeps): ResourceDefinition<Pod> {
     subresources: [
       { name: 'log', verbs: ['get'] },
       { name: 'status', verbs: ['get'] },
+      { name: 'ephemeralcontainers', verbs: ['get', 'patch', 'update'] },
     ],
     logCreated: (p) => [
       'pod created',

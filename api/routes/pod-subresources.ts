@@ -1,12 +1,15 @@
 // A pod's subresources: /log (plain text, streamed: with follow=true it stays open while the container
-// runs), /status, and /events (the curl form; kubectl lists events with a field selector instead).
+// runs), /status, /ephemeralcontainers (kubectl debug: GET, PUT and PATCH, which add ephemeral containers
+// only), and /events (the curl form; kubectl lists events with a field selector instead).
 import { Transform, type Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { badRequest } from '../../agent/errors';
 import { type FieldError, fieldError, invalidError } from '../../agent/model/field-errors';
 import { objectReply } from '../collection';
+import { applyPatch, expectedVersion, patchBase } from '../patching';
 import type { ApiDeps } from '../deps';
-import { type Req, boolParam, intParam, namespaceOf } from '../request';
+import { type Req, boolParam, intParam, isDryRun, namespaceOf } from '../request';
+import { MERGE_KEYS } from '../../agent/model/patch';
 import type { Pod } from '../../agent/model/pod';
 import type { ResourceInfo } from '../resources';
 
@@ -104,8 +107,23 @@ export function podSubresourceRoutes(
     items: deps.events.list({ uid: podOf(req).metadata.uid }),
   });
 
+  const writeEphemeral = (req: Req, body: unknown): Pod =>
+    deps.registries.pods.updateEphemeralContainers(body, namespaceOf(req), req.params.name ?? '', {
+      dryRun: isDryRun(req),
+      ...expectedVersion(body),
+    });
+  const patchEphemeral = async (req: Req): Promise<Pod> => {
+    const base = patchBase(podOf(req));
+    return writeEphemeral(req, applyPatch(req.headers['content-type'] ?? '', base, req.body, MERGE_KEYS));
+  };
+
   for (const base of paths) {
     app.get(`${base}/:name/log`, logs);
+    app.get(`${base}/:name/ephemeralcontainers`, async (req: Req) =>
+      objectReply(req, deps, podsInfo, podOf(req)),
+    );
+    app.put(`${base}/:name/ephemeralcontainers`, async (req: Req) => writeEphemeral(req, req.body));
+    app.patch(`${base}/:name/ephemeralcontainers`, patchEphemeral);
     app.get(`${base}/:name/status`, async (req: Req) => objectReply(req, deps, podsInfo, podOf(req)));
     app.get(`${base}/:name/events`, events);
   }

@@ -3,7 +3,8 @@
 import type { Container, Pod, PodCondition, RestartPolicy } from '../../agent/model/pod';
 import { type BackoffEntry, type BackoffView, backoffKey } from '../../agent/planner/backoff';
 import { specHash } from '../../agent/planner/spec-hash';
-import type { ObservedContainer, RuntimeState } from '../../agent/runtime/runtime';
+import { specOf } from '../../agent/planner/kill';
+import type { ObservedContainer, PodContainerKind, RuntimeState } from '../../agent/runtime/runtime';
 
 /** When the pod was created. */
 export const CREATED = Date.parse('2026-01-01T00:00:00Z');
@@ -112,6 +113,10 @@ export class PodRuntime {
     return this.container('app', name, state, o);
   }
 
+  ephemeral(name: string, state: RuntimeState, o: InstanceOptions = {}): this {
+    return this.container('ephemeral', name, state, o);
+  }
+
   /** The newest instance of a container (or sandbox). */
   newest(kind: ObservedContainer['kind'], name: string): ObservedContainer {
     const found = [...this.observed].reverse().find((c) => c.kind === kind && c.name === name);
@@ -123,10 +128,8 @@ export class PodRuntime {
     return CREATED + ++this.seq * 1000;
   }
 
-  private container(kind: 'init' | 'app', name: string, state: RuntimeState, o: InstanceOptions): this {
-    const spec = (kind === 'init' ? (this.pod.spec.initContainers ?? []) : this.pod.spec.containers).find(
-      (c) => c.name === name,
-    );
+  private container(kind: PodContainerKind, name: string, state: RuntimeState, o: InstanceOptions): this {
+    const spec = specOf(this.pod, kind, name);
     if (!spec) throw new Error(`no ${kind} container ${name} in the pod spec`);
     const sandboxId = this.newest('sandbox', 'POD').id;
     const attempt = o.attempt ?? this.observed.filter((c) => c.kind === kind && c.name === name).length;

@@ -6,17 +6,11 @@ import { expect } from 'chai';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
-import Docker from 'dockerode';
-import { apiUrl, writeKubeconfig } from '../../daemon/kubeconfig';
-import { nopLogger } from '../../agent/log';
-import { DockerRuntime } from '../../agent/runtime/docker-runtime';
-import { Harness } from '../helpers/harness';
+import type { Harness } from '../helpers/harness';
+import { runKubectl, startKubectlAgent } from '../helpers/kubectl-agent';
 import { type Run, installKubectl } from '../helpers/kubectl';
-
-const docker = new Docker();
 
 const POD = `apiVersion: v1
 kind: Pod
@@ -65,12 +59,7 @@ describe('kubectl exec, attach and cp (real engine)', function () {
   before(async () => {
     bin = installKubectl('35');
     bin129 = installKubectl('29');
-    await docker.getImage('busybox:latest').tag({ repo: 'busybox', tag: 'kubectl-test' });
-    h = await new Harness({ runtime: new DockerRuntime({ logger: nopLogger }) }).start();
-    await h.api.listen({ host: '127.0.0.1', port: 0 });
-    kubeconfig = join(h.dataDir, 'kubeconfig');
-    writeKubeconfig(kubeconfig, apiUrl('127.0.0.1', (h.api.server.address() as AddressInfo).port));
-    cacheDir = join(h.dataDir, 'kube-cache');
+    ({ h, kubeconfig, cacheDir } = await startKubectlAgent());
     const created = await kubectl(['apply', '-f', '-'], POD);
     expect(created.code, created.stderr).to.equal(0);
     await h.waitFor('exec-demo running', () => h.pod('exec-demo')?.status.phase === 'Running', 60_000);
@@ -78,19 +67,8 @@ describe('kubectl exec, attach and cp (real engine)', function () {
   });
   after(async () => h?.stop());
 
-  /** Runs kubectl without blocking the event loop: the agent answering it lives in this process. */
   const kubectl = (args: string[], input?: string | Buffer, binary = bin): Promise<Run> =>
-    new Promise((done) => {
-      const child = execFile(
-        binary,
-        ['--cache-dir', cacheDir, ...args],
-        { env: { ...process.env, KUBECONFIG: kubeconfig }, timeout: 90_000, maxBuffer: 64 << 20 },
-        (err, stdout, stderr) =>
-          done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      );
-      if (input !== undefined) child.stdin?.end(input);
-      else child.stdin?.end();
-    });
+    runKubectl({ kubeconfig, cacheDir }, binary, args, input);
   /** `sh -c SCRIPT` in a container of exec-demo. */
   const sh = (container: string, script: string, binary = bin): Promise<Run> =>
     kubectl(['exec', 'exec-demo', '-c', container, '--', 'sh', '-c', script], undefined, binary);
@@ -338,6 +316,50 @@ describe('kubectl exec, attach and cp (real engine)', function () {
       expect(out).to.equal('side\n');
       expect(status.status).to.equal('Failure');
       expect(status.details).to.deep.equal({ causes: [{ reason: 'ExitCode', message: '2' }] });
+    });
+  });
+
+  describe('@kubernetes/client-node Attach and PortForward', () => {
+    it('attaches to a container started with stdin (WebSocket channel protocol)', async () => {
+      const k8s = await import('@kubernetes/client-node');
+      const kc = new k8s.KubeConfig();
+      kc.loadFromFile(kubeconfig);
+      let out = '';
+      const stdout = new Writable({ write: (c: Buffer, _e, cb) => ((out += c.toString()), cb()) });
+      const stdin = new PassThrough();
+      const ws = await new k8s.Attach(kc).attach(
+        'default',
+        'exec-demo',
+        'reader',
+        stdout,
+        null,
+        stdin,
+        false,
+      );
+      stdin.write('from-client-node\n');
+      await h.waitFor('the echo', () => out.includes('got:from-client-node'), 20_000);
+      ws.close();
+    });
+
+    it('forwards a pod port (WebSocket channel protocol, the port prefix on each channel)', async () => {
+      const k8s = await import('@kubernetes/client-node');
+      const kc = new k8s.KubeConfig();
+      kc.loadFromFile(kubeconfig);
+      let out = '';
+      const output = new Writable({ write: (c: Buffer, _e, cb) => ((out += c.toString()), cb()) });
+      const input = new PassThrough();
+      const ws = await new k8s.PortForward(kc).portForward(
+        'default',
+        'exec-demo',
+        [8080],
+        output,
+        null,
+        input,
+      );
+      input.write('GET /index.html HTTP/1.0\r\n\r\n');
+      await h.waitFor('the page', () => out.includes('hello-from-pod'), 20_000);
+      expect(out).to.match(/^HTTP\/1\.[01] 200/);
+      if (typeof ws !== 'function') ws.close();
     });
   });
 });

@@ -257,6 +257,7 @@ export const TYPES_AGREE: true[] = [
   true satisfies Agrees<Hand.Pod, Upstream.V1Pod>,
   true satisfies Agrees<Hand.PodSpec, Upstream.V1PodSpec>,
   true satisfies Agrees<Hand.Container, Upstream.V1Container>,
+  true satisfies Agrees<Hand.EphemeralContainer, Upstream.V1EphemeralContainer>,
   true satisfies Agrees<Hand.ContainerPort, Upstream.V1ContainerPort>,
   true satisfies Agrees<Hand.EnvVar, Upstream.V1EnvVar>,
   true satisfies Agrees<HandEnvSource, Upstream.V1EnvVarSource>,

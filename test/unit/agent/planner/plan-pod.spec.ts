@@ -4,6 +4,7 @@
 import { expect } from 'chai';
 import type { Pod, RestartPolicy } from '../../../../agent/model/pod';
 import type { PodAction } from '../../../../agent/planner/actions';
+import type { PodContainerKind } from '../../../../agent/runtime/runtime';
 import { type BackoffView, pullBackoffKey } from '../../../../agent/planner/backoff';
 import { type PlanContext, type ProbeResult, planPod } from '../../../../agent/planner/plan-pod';
 import {
@@ -16,7 +17,7 @@ import {
   noBackoff,
 } from '../../../helpers/builders';
 
-type Kind = 'init' | 'app';
+type Kind = PodContainerKind;
 const nameOf = (id: string): string => id.replace(/-\d+$/, '');
 const createSandbox = (attempt: number, reason: string): PodAction => ({
   type: 'createSandbox',
@@ -776,6 +777,72 @@ describe('agent/planner/plan-pod', () => {
       const pod = aPod();
       const rt = new PodRuntime(pod).sandboxDies().sandbox().app('run1', 'running');
       expect(plan(pod, rt)).to.deep.equal([prune('POD-0')]);
+    });
+  });
+
+  describe('ephemeral containers (kubectl debug)', () => {
+    const debugged = (): Pod => {
+      const pod = aPod();
+      pod.spec.ephemeralContainers = [{ ...aContainer('dbg'), targetContainerName: 'run1' }];
+      return pod;
+    };
+    const cases: { situation: string; build: (rt: PodRuntime) => PodRuntime; want: PodAction[] }[] = [
+      {
+        situation: 'added to a running pod: started once',
+        build: (rt) => rt.app('run1', 'running'),
+        want: [start('ephemeral', 'dbg', 0, 'ephemeral container added')],
+      },
+      {
+        situation: 'running: left alone',
+        build: (rt) => rt.app('run1', 'running').ephemeral('dbg', 'running'),
+        want: [],
+      },
+      {
+        situation: 'exited with an error: never restarted',
+        build: (rt) => rt.app('run1', 'running').ephemeral('dbg', 'exited', { exitCode: 1 }),
+        want: [],
+      },
+      {
+        situation: 'created but never started: not started again (it has a status)',
+        build: (rt) => rt.app('run1', 'running').ephemeral('dbg', 'created'),
+        want: [],
+      },
+      {
+        situation: 'started before the app containers, which it does not wait for',
+        build: (rt) => rt,
+        want: [
+          start('ephemeral', 'dbg', 0, 'ephemeral container added'),
+          start('app', 'run1', 0, 'initialized'),
+        ],
+      },
+    ];
+    for (const c of cases)
+      it(c.situation, () => {
+        const pod = debugged();
+        expect(plan(pod, c.build(new PodRuntime(pod)))).to.deep.equal(c.want);
+      });
+
+    it('a new sandbox does not start it (only the spec containers come back)', () => {
+      const pod = debugged();
+      const rt = new PodRuntime(pod).app('run1', 'running').ephemeral('dbg', 'running').sandboxDies();
+      expect(plan(pod, rt)).to.deep.equal([
+        ...killPod(
+          'sandbox changed',
+          [
+            ['app', 'run1-0'],
+            ['ephemeral', 'dbg-0'],
+          ],
+          [],
+        ),
+        createSandbox(1, 'sandbox changed'),
+        start('app', 'run1', 1, 'sandbox changed'),
+      ]);
+    });
+
+    it('a deleted pod starts none', () => {
+      const pod = debugged();
+      pod.metadata.deletionTimestamp = '2026-01-01T00:00:00Z';
+      expect(plan(pod, new PodRuntime(pod).app('run1', 'running'))).to.deep.equal([]);
     });
   });
 });

@@ -1,0 +1,48 @@
+// An in-process agent on the real engine that the real kubectl talks to: its API on a loopback port, a
+// kubeconfig for it, kubectl's cache directory, and the busybox tag the kubectl tests use.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import Docker from 'dockerode';
+import { nopLogger } from '../../agent/log';
+import { DockerRuntime } from '../../agent/runtime/docker-runtime';
+import { apiUrl, writeKubeconfig } from '../../daemon/kubeconfig';
+import { Harness } from './harness';
+import type { Run } from './kubectl';
+
+export const KUBECTL_TEST_IMAGE = 'busybox:kubectl-test';
+
+export interface KubectlAgent {
+  h: Harness;
+  kubeconfig: string;
+  cacheDir: string;
+}
+
+export async function startKubectlAgent(): Promise<KubectlAgent> {
+  await new Docker().getImage('busybox:latest').tag({ repo: 'busybox', tag: 'kubectl-test' });
+  const h = await new Harness({ runtime: new DockerRuntime({ logger: nopLogger }) }).start();
+  await h.api.listen({ host: '127.0.0.1', port: 0 });
+  const kubeconfig = join(h.dataDir, 'kubeconfig');
+  writeKubeconfig(kubeconfig, apiUrl('127.0.0.1', (h.api.server.address() as AddressInfo).port));
+  return { h, kubeconfig, cacheDir: join(h.dataDir, 'kube-cache') };
+}
+
+/** Runs kubectl without blocking the event loop: the agent answering it lives in this process. */
+export function runKubectl(
+  a: Pick<KubectlAgent, 'kubeconfig' | 'cacheDir'>,
+  binary: string,
+  args: string[],
+  input?: string | Buffer,
+): Promise<Run> {
+  return new Promise((done) => {
+    const child = execFile(
+      binary,
+      ['--cache-dir', a.cacheDir, ...args],
+      { env: { ...process.env, KUBECONFIG: a.kubeconfig }, timeout: 90_000, maxBuffer: 64 << 20 },
+      (err, stdout, stderr) =>
+        done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+    if (input !== undefined) child.stdin?.end(input);
+    else child.stdin?.end();
+  });
+}
