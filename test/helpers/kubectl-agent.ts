@@ -2,13 +2,11 @@
 // kubeconfig for it, kubectl's cache directory, and the busybox tag the kubectl tests use.
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import Docker from 'dockerode';
 import { nopLogger } from '../../agent/log';
 import { DockerRuntime } from '../../agent/runtime/docker-runtime';
-import { apiUrl, writeKubeconfig } from '../../daemon/kubeconfig';
 import { Harness } from './harness';
-import type { Run } from './kubectl';
+import { type Run, serveWithKubeconfig } from './kubectl';
 
 export const KUBECTL_TEST_IMAGE = 'busybox:kubectl-test';
 
@@ -21,13 +19,11 @@ export interface KubectlAgent {
 export async function startKubectlAgent(): Promise<KubectlAgent> {
   await new Docker().getImage('busybox:latest').tag({ repo: 'busybox', tag: 'kubectl-test' });
   const h = await new Harness({ runtime: new DockerRuntime({ logger: nopLogger }) }).start();
-  await h.api.listen({ host: '127.0.0.1', port: 0 });
-  const kubeconfig = join(h.dataDir, 'kubeconfig');
-  writeKubeconfig(kubeconfig, apiUrl('127.0.0.1', (h.api.server.address() as AddressInfo).port));
+  const kubeconfig = await serveWithKubeconfig(h);
   return { h, kubeconfig, cacheDir: join(h.dataDir, 'kube-cache') };
 }
 
-/** Runs kubectl without blocking the event loop: the agent answering it lives in this process. */
+/** kubectlRunner's call with Buffer input and room for big outputs (kubectl cp of 20 MB). */
 export function runKubectl(
   a: Pick<KubectlAgent, 'kubeconfig' | 'cacheDir'>,
   binary: string,
