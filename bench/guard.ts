@@ -7,6 +7,11 @@ import { docker, foreignPods } from './engine';
 import { children, sleep } from './system';
 
 const FOREIGN = /dist\/(daemon|agent)\/main\.js|node_modules\/\.bin\/mocha|dist\/test\/|docker-compose/;
+/**
+ * Not in the way: `flock` itself (a run waiting for the Docker lock; once it holds it, its child shows up on
+ * its own line), and unit suites, which never touch the engine (their CPU load is what waitQuiet waits out).
+ */
+const HARMLESS = /^flock |\.mocharc\.unit\.json|dist\/test\/unit\//;
 
 /** Command lines of processes that are not this run's and look like an agent or a test run. */
 export function foreignProcesses(): string[] {
@@ -24,7 +29,7 @@ export function foreignProcesses(): string[] {
     } catch {
       continue;
     }
-    if (FOREIGN.test(cmd)) out.push(`${pid} ${cmd.slice(0, 80)}`);
+    if (FOREIGN.test(cmd) && !HARMLESS.test(cmd)) out.push(`${pid} ${cmd.slice(0, 80)}`);
   }
   return out;
 }
@@ -122,4 +127,20 @@ export async function guarded<T>(
     log(`  ${what}: not counted, ${attempt < tries ? 'again' : 'giving up'} (${last})`);
   }
   throw new Error(`${what}: ${last}`);
+}
+
+/** One side of a repetition: its ms go on the log line; a failure is noted there and in `failures`. */
+export async function oneSide(
+  side: string,
+  rep: number,
+  out: { line: string[]; failures: string[] },
+  fn: () => Promise<number | undefined>,
+): Promise<void> {
+  try {
+    const ms = await fn();
+    if (ms !== undefined) out.line.push(`${side} ${ms.toFixed(0)}`);
+  } catch (err) {
+    out.failures.push(`${side} rep ${rep + 1}: ${err instanceof Error ? err.message : String(err)}`);
+    out.line.push(`${side} FAILED`);
+  }
 }

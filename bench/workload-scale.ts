@@ -12,7 +12,8 @@ import { dockerdPid, withCpu } from './density';
 import { BENCH_NETWORK, PAUSE_IMAGE, RAW_LABEL, docker, removeRawContainers } from './engine';
 import { guarded } from './guard';
 import { Waiters, eachJsonLine } from './json-lines';
-import { DieEvents, rawTutorialPod } from './pod-start';
+import { EngineEvents } from './engine-events';
+import { floorStart } from './pod-start-floors';
 import { takeProfile } from './profile';
 import type { Context, PartResult, Row } from './report';
 import { fmt, fmtRatio, median, percentile, ratios, summarize } from './stats';
@@ -48,10 +49,10 @@ async function agentScale(agent: AgentProcess, w: PodWatch, name: string, n: num
 
 /** The raw floor: n tutorial pods started at once on one shared events stream. */
 async function rawScale(run: string, n: number): Promise<number> {
-  const events = await DieEvents.open();
+  const events = await EngineEvents.open();
   try {
     const p0 = performance.now();
-    await Promise.all(Array.from({ length: n }, (_, i) => rawTutorialPod(`${run}-${i}`, events)));
+    await Promise.all(Array.from({ length: n }, (_, i) => floorStart('raw', `${run}-${i}`, events)));
     return performance.now() - p0;
   } finally {
     events.close();
