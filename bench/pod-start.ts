@@ -287,10 +287,27 @@ export async function podStart(ctx: Context): Promise<PartResult> {
         { name: 'strict floor', samples: d.strict.map((x) => x.phases) },
         { name: 'raw (pause)', samples: d.raw.map((x) => x.phases) },
       ]),
+      '',
+      ...READING_PHASES,
       ...(d.profile.length ? ['', ...d.profile] : []),
     ],
   };
 }
+
+/** What the phase table showed (kept with the code that measures it). */
+const READING_PHASES: string[] = [
+  '**Reading the phases** (first runs 2026-12-06, with the machine at load 20-45 from other work, so every',
+  "figure is inflated and wide): the engine's own calls (the created -> started rows) cost the agent what",
+  "they cost the floors. The agent's extra time is in three places: (1) reacting to an init container's",
+  "exit (die -> next created: 143 / 120 ms against the strict floor's 45 / 52 ms): the pod's worker is",
+  "then still in a round woken by the container's own `start` event (and the sandbox's), which lists,",
+  'plans nothing and writes the status, and takes the exit only after it; (2) app started -> Running on',
+  "the watch (52 against 11 ms): the round's closing listing, the status write and the watch fan-out;",
+  '(3) the POST itself (36 ms: decoding, validation, admission, the store write). Not cut yet: a `start`',
+  "event of a container the worker started itself could wake no round (the sandbox's `start` event comes",
+  'while the round that made it still runs, before its id is known), and the status of a round that only',
+  'started containers could be written from what it did instead of a closing listing.',
+];
 
 export async function initHandoff(ctx: Context): Promise<PartResult> {
   const d = await measure(ctx);
