@@ -108,6 +108,8 @@ function targetOf(pod: Pod, kind: PodContainerKind, c: Container, view: PodView)
 
 export class Executor {
   private readonly handlers: Handlers;
+  /** Containers started here whose `start` event has not come yet (ownStart). */
+  private readonly started = new Set<string>();
 
   constructor(private readonly deps: ExecutorDeps) {
     const one = (a: PodAction, outcome: Outcome = {}): StepResult[] => [result(a, outcome)];
@@ -156,6 +158,15 @@ export class Executor {
    * (housekeeping) and starts of app containers and sidecars, which start independently of each other (a
    * regular init container that did not start ends the round, as in the kubelet's SyncPod).
    */
+  /**
+   * Whether a `start` event is of a regular init container this executor started (once per start): the round that
+   * started it lists the pod after the start returned and writes the status from that, so the event is
+   * no news; waking another round for it would only make an init container's exit wait behind that round.
+   */
+  ownStart(id: string): boolean {
+    return this.started.delete(id);
+  }
+
   async run(
     pod: Pod | undefined,
     observed: ObservedContainer[],
@@ -482,9 +493,14 @@ export class Executor {
       return failed('CreateContainerError', err);
     }
     this.deps.events.record(podRef(pod, path), 'Normal', 'Created', `Created container ${c.name}`);
+    // Only a regular init container's start is no news: what follows it waits for its exit, while a started
+    // sidecar or app lets the next round plan more (the next container, probes).
+    if (this.started.size >= 1000) this.started.clear(); // events lost (a reconnect): forget, stay bounded
+    if (a.kind === 'init' && !isSidecar(c)) this.started.add(id);
     try {
       await this.deps.runtime.startContainer(id);
     } catch (err) {
+      this.started.delete(id);
       return failed('RunContainerError', err);
     }
     this.deps.events.record(podRef(pod, path), 'Normal', 'Started', `Started container ${c.name}`);

@@ -37,7 +37,11 @@ export class PodManager {
 
   async start(): Promise<void> {
     this.unsubscribe = this.store.onChange(({ type, object }) => {
-      if (type !== 'DELETED') void this.worker(object, type === 'ADDED').enqueue();
+      if (type === 'DELETED') return;
+      const w = this.worker(object, type === 'ADDED');
+      // A worker's own status write would only wake a round that finds nothing new, and an init
+      // container's exit that comes meanwhile would wait behind it.
+      if (!w.writingStatus) void w.enqueue();
     });
     this.unsubscribeConfig = this.deps.configChanges.onChange((c) => this.onConfigChange(c));
     await this.watchRuntime();
@@ -102,6 +106,7 @@ export class PodManager {
   private onRuntimeEvent(e: RuntimeEvent): void {
     this.deps.metrics?.runtimeEvent();
     if (e.type === 'create') return; // our own creates; the start that follows is what matters
+    if (e.type === 'start' && this.deps.executor.ownStart(e.containerId)) return; // its round told it
     const w = this.workers.get(e.podUid);
     if (w) void w.enqueue();
   }

@@ -59,6 +59,8 @@ export class PodWorker {
   /** Failed rounds in a row, and the time before which no round runs (retry back-off). */
   private failures = 0;
   private holdUntil = 0;
+  /** True while this worker stores the status it made: that change is its own output, not news for it. */
+  writingStatus = false;
 
   constructor(
     readonly namespace: string,
@@ -244,7 +246,13 @@ export class PodWorker {
     if (JSON.stringify(status) === JSON.stringify(pod.status)) return;
     this.deps.starts?.observe({ ...pod, status });
     const stored = this.stored();
-    if (stored) this.deps.store.update({ ...stored, status }, { specChanged: false });
+    if (!stored) return;
+    this.writingStatus = true;
+    try {
+      this.deps.store.update({ ...stored, status }, { specChanged: false });
+    } finally {
+      this.writingStatus = false;
+    }
   }
 
   /** Deleted pods: stop with grace, remove containers, volumes and files, then drop the object. */

@@ -52,6 +52,31 @@ describe('agent/sync/pod-worker (memory runtime)', () => {
     expect(pod.status.initContainerStatuses?.[0]?.restartCount).to.equal(2);
   });
 
+  it('neither its own status write nor its own init start wakes the worker again: that round reported it', async () => {
+    const ticks = async (): Promise<void> => {
+      for (let i = 0; i < 30; i++) await new Promise((r) => setImmediate(r));
+    };
+    await h.createPod({
+      metadata: { name: 'o' },
+      spec: {
+        initContainers: [
+          { name: 'init1', image: 'busybox' },
+          { name: 'init2', image: 'busybox' },
+        ],
+        containers: [{ name: 'app', image: 'busybox' }],
+      },
+    });
+    await ticks();
+    const lists = (): number => rt.calls.filter((c) => c === 'listContainers').length;
+    const before = lists();
+    rt.exit(rt.find('o', 'init1')!.id, 0);
+    await ticks();
+    expect(rt.find('o', 'init2')?.state).to.equal('running');
+    expect(h.pod('o')?.status.initContainerStatuses?.[1]?.state.running).to.not.equal(undefined);
+    // the exit's round: its first look and its closing one; its status write wakes no other round
+    expect(lists() - before).to.equal(2);
+  });
+
   it('records the kubelet events in order for a container start', async () => {
     await h.createPod({ metadata: { name: 'e' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
     await settle(h, 'e');
