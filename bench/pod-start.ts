@@ -296,17 +296,16 @@ export async function podStart(ctx: Context): Promise<PartResult> {
 
 /** What the phase table showed (kept with the code that measures it). */
 const READING_PHASES: string[] = [
-  '**Reading the phases** (first runs 2026-12-06, with the machine at load 20-45 from other work, so every',
-  "figure is inflated and wide): the engine's own calls (the created -> started rows) cost the agent what",
-  "they cost the floors. The agent's extra time is in three places: (1) reacting to an init container's",
-  "exit (die -> next created: 143 / 120 ms against the strict floor's 45 / 52 ms): the pod's worker is",
-  "then still in a round woken by the container's own `start` event (and the sandbox's), which lists,",
-  'plans nothing and writes the status, and takes the exit only after it; (2) app started -> Running on',
-  "the watch (52 against 11 ms): the round's closing listing, the status write and the watch fan-out;",
-  '(3) the POST itself (36 ms: decoding, validation, admission, the store write). Not cut yet: a `start`',
-  "event of a container the worker started itself could wake no round (the sandbox's `start` event comes",
-  'while the round that made it still runs, before its id is known), and the status of a round that only',
-  'started containers could be written from what it did instead of a closing listing.',
+  '**Reading the phases.** First run (2026-12-06 11:16 UTC, load 22-44 from other work, every figure',
+  "inflated): the agent's extra time was in reacting to an init container's exit (die -> next created:",
+  "143 / 120 ms against the strict floor's 45 / 52 ms), because the pod's worker was then still in a round",
+  "woken by its own status write or its own init container's `start` event, which found nothing new; then",
+  'app started -> Running on the watch (52 against 11 ms) and the POST (36 ms). Those two wake-ups are now',
+  'left out (docs/lifecycle.md). Run of 11:38 UTC (load 4.2, after that cut): reacting 14 / 15 ms against',
+  '13 / 12 ms; what is left over the floor is the POST (5 ms: decoding, validation, the store write) and',
+  "app started -> Running (6 ms: the round's closing listing, the status, the watch fan-out), about 2 % of",
+  'the start. Not cut: a round that only started containers could write the status from what it did instead',
+  "of a closing listing; the sandbox's own `start` event still wakes one round (it comes before its id is known).",
 ];
 
 export async function initHandoff(ctx: Context): Promise<PartResult> {
