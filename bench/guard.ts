@@ -11,7 +11,7 @@ const FOREIGN = /dist\/(daemon|agent)\/main\.js|node_modules\/\.bin\/mocha|dist\
  * Not in the way: `flock` itself (a run waiting for the Docker lock; once it holds it, its child shows up on
  * its own line), and unit suites, which never touch the engine (their CPU load is what waitQuiet waits out).
  */
-const HARMLESS = /^flock |\.mocharc\.unit\.json|dist\/test\/unit\//;
+const HARMLESS = /^(timeout \S+ )?flock |\.mocharc\.unit\.json|dist\/test\/unit\//;
 
 /** Command lines of processes that are not this run's and look like an agent or a test run. */
 export function foreignProcesses(): string[] {
