@@ -21,6 +21,7 @@ import type { Registry } from '../agent/store/registry';
 import type { WatchHub } from '../agent/store/watch-hub';
 import type { DaemonSet, Deployment, ReplicaSet } from '../agent/model/workload';
 import type { WorkloadRegistry } from '../agent/workloads/workload-registry';
+import type { ControllerRevision } from '../agent/model/controller-revision';
 
 export interface ApiDeps {
   pods: ObjectStore<Pod>;
@@ -43,10 +44,13 @@ export interface ApiDeps {
     deployments: WorkloadRegistry<Deployment>;
     replicaSets: WorkloadRegistry<ReplicaSet>;
     daemonSets: WorkloadRegistry<DaemonSet>;
+    controllerRevisions: Registry<ControllerRevision>;
   } & BatchRegistries;
   deployments: ObjectStore<Deployment>;
   replicaSets: ObjectStore<ReplicaSet>;
   daemonSets: ObjectStore<DaemonSet>;
+  /** The DaemonSets' template history. */
+  controllerRevisions: ObjectStore<ControllerRevision>;
   /** ConfigMaps and Secrets: their stores and registries (agent/config/). */
   config: {
     configMaps: ObjectStore<ConfigMap>;

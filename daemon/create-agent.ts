@@ -48,6 +48,7 @@ import { PodManager } from '../agent/sync/pod-manager';
 import { Prober } from '../agent/sync/prober';
 import { RunningInitTracker } from '../agent/sync/running-init-tracker';
 import type { DaemonSet, Deployment, ReplicaSet } from '../agent/model/workload';
+import type { ControllerRevision } from '../agent/model/controller-revision';
 import { buildServer } from '../api/server';
 import { type Batch, createBatch } from './create-batch';
 import { ClusterCatalog } from '../dns/cluster-catalog';
@@ -154,6 +155,11 @@ export function createAgent(o: AgentOptions): Agent {
   const deployments = new ObjectStore<Deployment>('Deployment', { clock, versions, persistence });
   const replicaSets = new ObjectStore<ReplicaSet>('ReplicaSet', { clock, versions, persistence });
   const daemonSets = new ObjectStore<DaemonSet>('DaemonSet', { clock, versions, persistence });
+  const controllerRevisions = new ObjectStore<ControllerRevision>('ControllerRevision', {
+    clock,
+    versions,
+    persistence,
+  });
   // ConfigMaps and Secrets, and the read port the sync side uses (env, volumes, image pull secrets).
   const configMaps = new ObjectStore<ConfigMap>('ConfigMap', { clock, versions, persistence });
   const secrets = new ObjectStore<Secret>('Secret', { clock, versions, persistence });
@@ -215,6 +221,7 @@ export function createAgent(o: AgentOptions): Agent {
   watches.track(deployments);
   watches.track(replicaSets);
   watches.track(daemonSets);
+  watches.track(controllerRevisions);
   watches.track(configMaps);
   watches.track(secrets);
   batch.track(watches);
@@ -232,6 +239,7 @@ export function createAgent(o: AgentOptions): Agent {
       deployments,
       replicaSets,
       daemonSets,
+      controllerRevisions,
     ] as unknown as ObjectStore<StoredObject>[],
     deleteContents: (ns) => batch.clear(ns),
     clock,
@@ -382,6 +390,7 @@ export function createAgent(o: AgentOptions): Agent {
     deployments,
     replicaSets,
     daemonSets,
+    controllerRevisions,
     nodes,
     nodeName,
     pods,
@@ -438,11 +447,13 @@ export function createAgent(o: AgentOptions): Agent {
       deployments: workloads.deploymentRegistry,
       replicaSets: workloads.replicaSetRegistry,
       daemonSets: workloads.daemonSetRegistry,
+      controllerRevisions: workloads.controllerRevisionRegistry,
       ...batch.registries,
     },
     deployments,
     replicaSets,
     daemonSets,
+    controllerRevisions,
   });
   return {
     config,

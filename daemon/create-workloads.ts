@@ -6,6 +6,11 @@ import { DeploymentExecutor } from '../agent/controllers/deployment/deployment-e
 import { reconcileDeployment } from '../agent/controllers/deployment/reconcile-deployment';
 import { DaemonSetExecutor } from '../agent/controllers/daemonset/daemonset-executor';
 import { reconcileDaemonSet } from '../agent/controllers/daemonset/reconcile-daemonset';
+import { planRevisions } from '../agent/controllers/daemonset/plan-revisions';
+import { ControllerRevisionRegistry } from '../agent/controllerrevisions/controller-revision-registry';
+import type { ControllerRevision } from '../agent/model/controller-revision';
+import { controllerOf } from '../agent/model/workload';
+import { isActive } from '../agent/controllers/pod-readiness';
 import { OwnerController } from '../agent/controllers/owner-controller';
 import { reconcileReplicaSet } from '../agent/controllers/replicaset/reconcile-replicaset';
 import { type CollectedKind, GarbageCollector } from '../agent/controllers/gc/garbage-collector';
@@ -25,6 +30,8 @@ export interface WorkloadsDeps {
   deployments: ObjectStore<Deployment>;
   replicaSets: ObjectStore<ReplicaSet>;
   daemonSets: ObjectStore<DaemonSet>;
+  /** The DaemonSets' template history. */
+  controllerRevisions: ObjectStore<ControllerRevision>;
   pods: ObjectStore<Pod>;
   /** This node: where DaemonSet pods are bound, and whose labels their nodeSelector must match. */
   nodes: ObjectStore<Node>;
@@ -43,6 +50,7 @@ export interface Workloads {
   deploymentRegistry: WorkloadRegistry<Deployment>;
   replicaSetRegistry: WorkloadRegistry<ReplicaSet>;
   daemonSetRegistry: WorkloadRegistry<DaemonSet>;
+  controllerRevisionRegistry: ControllerRevisionRegistry;
   daemonSetController: OwnerController<DaemonSet, Pod>;
   replicaSetController: OwnerController<ReplicaSet, Pod>;
   deploymentController: OwnerController<Deployment, ReplicaSet>;
@@ -98,9 +106,11 @@ export function createWorkloads(o: WorkloadsDeps): Workloads {
       return plan.requeueMs;
     },
   });
+  const controllerRevisionRegistry = new ControllerRevisionRegistry(o.controllerRevisions);
   const daemonSetExecutor = new DaemonSetExecutor({
     podRegistry: o.podRegistry,
     daemonSets: daemonSetRegistry,
+    revisions: controllerRevisionRegistry,
     events,
     nodeName: o.nodeName,
   });
@@ -114,6 +124,9 @@ export function createWorkloads(o: WorkloadsDeps): Workloads {
     dependents: o.pods,
     logger: logger.child({ component: 'daemonset-controller' }),
     reconcile: (ds, pods) => {
+      const own = pods.filter((p) => controllerOf(p.metadata)?.uid === ds.metadata.uid && isActive(p));
+      const history = o.controllerRevisions.list(ds.metadata.namespace);
+      daemonSetExecutor.runRevisions(ds, planRevisions(ds, history, own));
       const plan = reconcileDaemonSet(ds, pods, nodeView(), clock.now());
       daemonSetExecutor.run(ds, plan.actions);
       return plan.requeueMs;
@@ -131,6 +144,7 @@ export function createWorkloads(o: WorkloadsDeps): Workloads {
       kind(o.replicaSets, replicaSetRegistry),
       kind(o.deployments, deploymentRegistry),
       kind(o.daemonSets, daemonSetRegistry),
+      kind(o.controllerRevisions, controllerRevisionRegistry),
       ...(o.collected ?? []),
     ],
     clock,
@@ -141,6 +155,7 @@ export function createWorkloads(o: WorkloadsDeps): Workloads {
     deploymentRegistry,
     replicaSetRegistry,
     daemonSetRegistry,
+    controllerRevisionRegistry,
     daemonSetController,
     replicaSetController,
     deploymentController,

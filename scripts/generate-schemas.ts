@@ -22,6 +22,7 @@ const ROOTS = [
   'V1Deployment',
   'V1ReplicaSet',
   'V1DaemonSet',
+  'V1ControllerRevision',
   // batch/v1
   'V1Job',
   'V1CronJob',
@@ -35,7 +36,7 @@ const ROOTS = [
  * the roots above reach. A model of a new group needs its pattern here.
  */
 const GROUPS: [RegExp, string][] = [
-  [/^(Deployment|ReplicaSet|DaemonSet|RollingUpdate)/, 'apps'],
+  [/^(Deployment|ReplicaSet|DaemonSet|RollingUpdate|ControllerRevision)/, 'apps'],
   [/^(Job|CronJob|PodFailurePolicy|SuccessPolicy|UncountedTerminatedPods)/, 'batch'],
   [/^Scale(Spec|Status)?$/, 'autoscaling'],
   [/^Lease(Spec)?$/, 'coordination'],

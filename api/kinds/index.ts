@@ -19,6 +19,7 @@ import { serviceResource } from './services';
 import { deploymentResource } from './deployments';
 import { replicaSetResource } from './replicasets';
 import { daemonSetResource } from './daemonsets';
+import { controllerRevisionResource } from './controllerrevisions';
 
 /** A definition whose object type is forgotten: the generic code only hands objects back to its own functions. */
 const erase = <T extends StoredObject>(def: ResourceDefinition<T>): ResourceDefinition =>
@@ -35,6 +36,7 @@ export const resourceDefinitions = (deps: ApiDeps): ResourceDefinition[] => [
   erase(deploymentResource(deps)),
   erase(replicaSetResource(deps)),
   erase(daemonSetResource(deps)),
+  erase(controllerRevisionResource(deps)),
   erase(configMapResource(deps)),
   erase(secretResource(deps)),
   // batch/v1

@@ -2,6 +2,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
+import { expect } from 'chai';
 import { apiUrl, writeKubeconfig } from '../../daemon/kubeconfig';
 import type { Harness } from './harness';
 
@@ -45,4 +46,25 @@ export async function serveWithKubeconfig(h: Harness): Promise<string> {
   const kubeconfig = join(h.dataDir, 'kubeconfig');
   writeKubeconfig(kubeconfig, apiUrl('127.0.0.1', (h.api.server.address() as AddressInfo).port));
   return kubeconfig;
+}
+
+/**
+ * kubectl 1.<minor> against the harness `setup` gives once its `before` ran (installed on first use, its
+ * cache in the data dir): `kubectl` runs it, `ok` also expects exit 0 and gives its stdout.
+ */
+export function kubectlOf(minor: string, setup: () => { h: Harness; kubeconfig: string }) {
+  let run: ((args: string[], input?: string) => Promise<Run>) | undefined;
+  const kubectl = (args: string[], input?: string): Promise<Run> => {
+    if (!run) {
+      const { h, kubeconfig } = setup();
+      run = kubectlRunner(installKubectl(minor), kubeconfig, join(h.dataDir, `cache-${minor}`));
+    }
+    return run(args, input);
+  };
+  const ok = async (args: string[], input?: string): Promise<string> => {
+    const r = await kubectl(args, input);
+    expect(r.code, `kubectl ${args.join(' ')}: ${r.stderr}`).to.equal(0);
+    return r.stdout;
+  };
+  return { kubectl, ok };
 }

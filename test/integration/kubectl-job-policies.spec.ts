@@ -1,12 +1,11 @@
 // Jobs through the real kubectl 1.35 and 1.29 on the memory runtime (no container starts): a Job whose
 // podFailurePolicy fails it on an exit code (kubectl wait --for=condition=failed, reason PodFailurePolicy),
 // and `kubectl delete job --cascade=orphan|foreground` leaving or deleting its pods as for Deployments.
-import { join } from 'node:path';
 import { expect } from 'chai';
 import { systemClock } from '../../agent/clock';
 import { MemoryRuntime } from '../../agent/runtime/memory-runtime';
 import { Harness } from '../helpers/harness';
-import { installKubectl, kubectlRunner, serveWithKubeconfig } from '../helpers/kubectl';
+import { kubectlOf, serveWithKubeconfig } from '../helpers/kubectl';
 
 const job = (name: string, command: string, extra = ''): string => `apiVersion: batch/v1
 kind: Job
@@ -56,15 +55,7 @@ describe('kubectl: Job podFailurePolicy and delete --cascade (memory runtime)', 
 
   for (const minor of ['35', '29']) {
     describe(`kubectl 1.${minor}`, () => {
-      let kubectl: ReturnType<typeof kubectlRunner>;
-      before(() => {
-        kubectl = kubectlRunner(installKubectl(minor), kubeconfig, join(h.dataDir, `cache-${minor}`));
-      });
-      const ok = async (args: string[], input?: string): Promise<string> => {
-        const r = await kubectl(args, input);
-        expect(r.code, `kubectl ${args.join(' ')}: ${r.stderr}`).to.equal(0);
-        return r.stdout;
-      };
+      const { kubectl, ok } = kubectlOf(minor, () => ({ h, kubeconfig }));
       const podsOf = (name: string) =>
         h.pods.list('default').filter((p) => p.metadata.labels?.['job-name'] === name);
 

@@ -13,11 +13,14 @@ import {
 import type { Registry } from '../../store/registry';
 import type { WorkloadRegistry } from '../../workloads/workload-registry';
 import { randomSuffix } from '../replicaset/replicaset-executor';
+import type { ControllerRevision } from '../../model/controller-revision';
+import type { RevisionAction } from './plan-revisions';
 import type { DaemonSetAction } from './reconcile-daemonset';
 
 export interface DaemonSetExecutorDeps {
   podRegistry: Registry<Pod>;
   daemonSets: WorkloadRegistry<DaemonSet>;
+  revisions: Registry<ControllerRevision>;
   events: EventRecorder;
   nodeName: string;
   suffix?: () => string;
@@ -31,6 +34,26 @@ export class DaemonSetExecutor {
       if (a.type === 'create') this.create(ds, a.hash);
       else if (a.type === 'delete') for (const name of a.pods) this.delete(ds, name);
       else this.deps.daemonSets.updateStatus(ds.metadata.namespace, ds.metadata.name, a.status);
+    }
+  }
+
+  /** The template history, before the pods (upstream's order); a failure is an event, retried on resync. */
+  runRevisions(ds: DaemonSet, actions: readonly RevisionAction[]): void {
+    const ns = ds.metadata.namespace;
+    const { revisions } = this.deps;
+    for (const a of actions) {
+      try {
+        if (a.type === 'createRevision') revisions.create(a.revision, ns);
+        else if (a.type === 'renumberRevision') revisions.update(a.revision, ns, a.revision.metadata.name);
+        else for (const name of a.names) revisions.delete(ns, name);
+      } catch (err) {
+        this.event(
+          ds,
+          'Warning',
+          'FailedHistory',
+          `Error updating the revision history: ${errorMessage(err)}`,
+        );
+      }
     }
   }
 

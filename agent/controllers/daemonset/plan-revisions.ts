@@ -1,0 +1,74 @@
+// The DaemonSet's template history, pure (upstream's constructHistory and cleanupHistory): one
+// ControllerRevision per distinct template, `<ds>-<hash>`, whose `data` is the patch that puts the template
+// back (what `kubectl rollout undo ds` sends). The current template's revision is created with the next
+// number, or, when the template went back to an earlier one, that revision is renumbered to be the newest.
+// Old revisions beyond revisionHistoryLimit go oldest first, except those a live pod still runs.
+import type { ControllerRevision } from '../../model/controller-revision';
+import type { Pod } from '../../model/pod';
+import { CONTROLLER_REVISION_HASH, type DaemonSet, controllerOf, controllerRef } from '../../model/workload';
+import { templateHash } from '../deployment/template-hash';
+
+export type RevisionAction =
+  | { type: 'createRevision'; revision: ControllerRevision }
+  | { type: 'renumberRevision'; revision: ControllerRevision }
+  | { type: 'deleteRevisions'; names: string[] };
+
+/** Upstream's DaemonSet revision `data`: the template, replacing the whole of spec.template when patched in. */
+export const revisionData = (ds: DaemonSet): object => ({
+  spec: { template: { ...structuredClone(ds.spec.template), $patch: 'replace' } },
+});
+
+/** The revision a template gets (uid, timestamps and resourceVersion are the store's). */
+export function newRevision(ds: DaemonSet, hash: string, revision: number): ControllerRevision {
+  const m = ds.metadata;
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'ControllerRevision',
+    metadata: {
+      name: `${m.name.slice(0, 223)}-${hash}`,
+      namespace: m.namespace,
+      uid: '',
+      creationTimestamp: '',
+      resourceVersion: '',
+      labels: { ...(ds.spec.template.metadata?.labels ?? {}), [CONTROLLER_REVISION_HASH]: hash },
+      ...(m.annotations ? { annotations: { ...m.annotations } } : {}),
+      ownerReferences: [controllerRef(ds)],
+    },
+    data: revisionData(ds),
+    revision,
+  };
+}
+
+const oldestFirst = (rs: ControllerRevision[]): ControllerRevision[] =>
+  [...rs].sort((a, b) => a.revision - b.revision);
+
+/** `revisions`: those of the DaemonSet's namespace; `pods`: the DaemonSet's live pods. */
+export function planRevisions(
+  ds: DaemonSet,
+  revisions: readonly ControllerRevision[],
+  pods: readonly Pod[],
+): RevisionAction[] {
+  if (ds.metadata.deletionTimestamp !== undefined) return [];
+  const hash = templateHash(ds.spec.template);
+  const owned = revisions.filter((r) => controllerOf(r.metadata)?.uid === ds.metadata.uid);
+  const isCurrent = (r: ControllerRevision): boolean =>
+    r.metadata.labels?.[CONTROLLER_REVISION_HASH] === hash;
+  const current = owned.find(isCurrent);
+  const old = owned.filter((r) => r !== current && !isCurrent(r));
+  const next = Math.max(0, ...old.map((r) => r.revision)) + 1;
+  const actions: RevisionAction[] = [];
+  if (!current) actions.push({ type: 'createRevision', revision: newRevision(ds, hash, next) });
+  else if (current.revision < next)
+    actions.push({ type: 'renumberRevision', revision: { ...current, revision: next } });
+  let toKill = old.length - (ds.spec.revisionHistoryLimit ?? 10);
+  const live = new Set(pods.map((p) => p.metadata.labels?.[CONTROLLER_REVISION_HASH]));
+  const names: string[] = [];
+  for (const r of oldestFirst(old)) {
+    if (toKill <= 0) break;
+    if (live.has(r.metadata.labels?.[CONTROLLER_REVISION_HASH])) continue;
+    names.push(r.metadata.name);
+    toKill--;
+  }
+  if (names.length) actions.push({ type: 'deleteRevisions', names });
+  return actions;
+}

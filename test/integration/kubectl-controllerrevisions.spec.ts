@@ -1,0 +1,101 @@
+// DaemonSet ControllerRevisions through the real kubectl 1.35 and 1.29 on the memory runtime (no container
+// starts): `kubectl get controllerrevisions` columns, `kubectl rollout history ds` (and `--revision=N`),
+// `kubectl rollout undo ds` (and `--to-revision`), the renumbering of a revision brought back, and the
+// revisions collected with their DaemonSet.
+import { expect } from 'chai';
+import { systemClock } from '../../agent/clock';
+import type { ControllerRevision } from '../../agent/model/controller-revision';
+import { MemoryRuntime } from '../../agent/runtime/memory-runtime';
+import { Harness } from '../helpers/harness';
+import { kubectlOf, serveWithKubeconfig } from '../helpers/kubectl';
+
+const daemonSet = (name: string): string => `apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: ${name}
+spec:
+  selector:
+    matchLabels: {app: ${name}}
+  template:
+    metadata:
+      labels: {app: ${name}}
+    spec:
+      containers:
+      - name: main
+        image: busybox:1.0
+`;
+
+describe('kubectl: DaemonSet ControllerRevisions, rollout history and undo (memory runtime)', function () {
+  this.timeout(120_000);
+  let h: Harness;
+  let kubeconfig: string;
+
+  before(async () => {
+    h = await new Harness({ runtime: new MemoryRuntime(systemClock), clock: systemClock }).start();
+    kubeconfig = await serveWithKubeconfig(h);
+  });
+  after(async () => h?.stop());
+
+  /** name -> revision of the DaemonSet's revisions, as the API lists them. */
+  const revisions = async (ds: string): Promise<Record<string, number>> => {
+    const res = await h.api.inject({
+      method: 'GET',
+      url: `/apis/apps/v1/namespaces/default/controllerrevisions?labelSelector=app%3D${ds}`,
+    });
+    const items = res.json<{ items: ControllerRevision[] }>().items;
+    return Object.fromEntries(items.map((r) => [r.metadata.name, r.revision]));
+  };
+  const until = async (ds: string, count: number): Promise<Record<string, number>> => {
+    let last: Record<string, number> = {};
+    await h.waitFor(`${count} revisions of ${ds}`, async () => {
+      last = await revisions(ds);
+      return Object.keys(last).length === count;
+    });
+    return last;
+  };
+  const imageOf = (ds: string): string | undefined =>
+    h.agent.daemonSets.get('default', ds)?.spec.template.spec.containers[0]?.image;
+
+  for (const minor of ['35', '29']) {
+    describe(`kubectl 1.${minor}`, () => {
+      const { ok } = kubectlOf(minor, () => ({ h, kubeconfig }));
+
+      it('keeps one revision per template; history, undo and --to-revision as upstream', async () => {
+        const ds = `cr-${minor}`;
+        await ok(['apply', '-f', '-'], daemonSet(ds));
+        const [first] = Object.keys(await until(ds, 1));
+        const table = await ok(['get', 'controllerrevisions', '-l', `app=${ds}`]);
+        expect(table).to.match(/^NAME\s+CONTROLLER\s+REVISION\s+AGE\n/);
+        expect(table).to.match(new RegExp(`^${first}\\s+daemonset\\.apps/${ds}\\s+1\\s+\\d+s$`, 'm'));
+
+        await ok(['set', 'image', `ds/${ds}`, 'main=busybox:1.1']);
+        const two = await until(ds, 2);
+        const second = Object.keys(two).find((n) => n !== first)!;
+        expect(two).to.deep.equal({ [first!]: 1, [second]: 2 });
+        await h.waitFor('the pod of revision 2', () =>
+          h.pods
+            .list('default')
+            .some((p) => `${ds}-${p.metadata.labels?.['controller-revision-hash']}` === second),
+        );
+
+        const history = await ok(['rollout', 'history', `ds/${ds}`]);
+        expect(history).to.match(/REVISION\s+CHANGE-CAUSE\n1\s+<none>\n2\s+<none>\n/);
+        expect(await ok(['rollout', 'history', `ds/${ds}`, '--revision=1'])).to.contain('busybox:1.0');
+
+        expect(await ok(['rollout', 'undo', `ds/${ds}`])).to.equal(`daemonset.apps/${ds} rolled back\n`);
+        expect(imageOf(ds)).to.equal('busybox:1.0');
+        await h.waitFor('revision 1 renumbered 3', async () => (await revisions(ds))[first!] === 3);
+        expect(await revisions(ds)).to.deep.equal({ [first!]: 3, [second]: 2 });
+
+        expect(await ok(['rollout', 'undo', `ds/${ds}`, '--to-revision=2'])).to.equal(
+          `daemonset.apps/${ds} rolled back\n`,
+        );
+        expect(imageOf(ds)).to.equal('busybox:1.1');
+        await h.waitFor('revision 2 renumbered 4', async () => (await revisions(ds))[second] === 4);
+
+        await ok(['delete', 'ds', ds]);
+        await until(ds, 0);
+      });
+    });
+  }
+});
