@@ -108,6 +108,7 @@ export interface Agent {
   readonly deployments: ObjectStore<Deployment>;
   readonly replicaSets: ObjectStore<ReplicaSet>;
   readonly daemonSets: ObjectStore<DaemonSet>;
+  readonly controllerRevisions: ObjectStore<ControllerRevision>;
   readonly configMaps: ObjectStore<ConfigMap>;
   readonly secrets: ObjectStore<Secret>;
   /** The read port over ConfigMaps and Secrets (agent/ports/config-sources.ts). */
@@ -466,6 +467,7 @@ export function createAgent(o: AgentOptions): Agent {
     deployments,
     replicaSets,
     daemonSets,
+    controllerRevisions,
     configMaps,
     secrets,
     configSources,

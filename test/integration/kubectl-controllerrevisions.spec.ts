@@ -4,7 +4,6 @@
 // revisions collected with their DaemonSet.
 import { expect } from 'chai';
 import { systemClock } from '../../agent/clock';
-import type { ControllerRevision } from '../../agent/model/controller-revision';
 import { MemoryRuntime } from '../../agent/runtime/memory-runtime';
 import { Harness } from '../helpers/harness';
 import { kubectlOf, serveWithKubeconfig } from '../helpers/kubectl';
@@ -36,23 +35,19 @@ describe('kubectl: DaemonSet ControllerRevisions, rollout history and undo (memo
   });
   after(async () => h?.stop());
 
-  /** name -> revision of the DaemonSet's revisions, as the API lists them. */
-  const revisions = async (ds: string): Promise<Record<string, number>> => {
-    const res = await h.api.inject({
-      method: 'GET',
-      url: `/apis/apps/v1/namespaces/default/controllerrevisions?labelSelector=app%3D${ds}`,
-    });
-    const items = res.json<{ items: ControllerRevision[] }>().items;
-    return Object.fromEntries(items.map((r) => [r.metadata.name, r.revision]));
-  };
-  const until = async (ds: string, count: number): Promise<Record<string, number>> => {
-    let last: Record<string, number> = {};
-    await h.waitFor(`${count} revisions of ${ds}`, async () => {
-      last = await revisions(ds);
-      return Object.keys(last).length === count;
-    });
-    return last;
-  };
+  /** name -> revision of the DaemonSet's revisions. */
+  const revisions = (ds: string): Record<string, number> =>
+    Object.fromEntries(
+      h.agent.controllerRevisions
+        .list('default')
+        .filter((r) => r.metadata.labels?.['app'] === ds)
+        .map((r) => [r.metadata.name, r.revision]),
+    );
+  const until = async (ds: string, count: number): Promise<Record<string, number>> =>
+    h.waitFor(
+      `${count} revisions of ${ds}`,
+      () => Object.keys(revisions(ds)).length === count && revisions(ds),
+    );
   const imageOf = (ds: string): string | undefined =>
     h.agent.daemonSets.get('default', ds)?.spec.template.spec.containers[0]?.image;
 
@@ -84,14 +79,14 @@ describe('kubectl: DaemonSet ControllerRevisions, rollout history and undo (memo
 
         expect(await ok(['rollout', 'undo', `ds/${ds}`])).to.equal(`daemonset.apps/${ds} rolled back\n`);
         expect(imageOf(ds)).to.equal('busybox:1.0');
-        await h.waitFor('revision 1 renumbered 3', async () => (await revisions(ds))[first!] === 3);
-        expect(await revisions(ds)).to.deep.equal({ [first!]: 3, [second]: 2 });
+        await h.waitFor('revision 1 renumbered 3', () => revisions(ds)[first!] === 3);
+        expect(revisions(ds)).to.deep.equal({ [first!]: 3, [second]: 2 });
 
         expect(await ok(['rollout', 'undo', `ds/${ds}`, '--to-revision=2'])).to.equal(
           `daemonset.apps/${ds} rolled back\n`,
         );
         expect(imageOf(ds)).to.equal('busybox:1.1');
-        await h.waitFor('revision 2 renumbered 4', async () => (await revisions(ds))[second] === 4);
+        await h.waitFor('revision 2 renumbered 4', () => revisions(ds)[second] === 4);
 
         await ok(['delete', 'ds', ds]);
         await until(ds, 0);
