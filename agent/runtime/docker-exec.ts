@@ -81,7 +81,8 @@ const ABORT_POLL_MS = 100;
 /**
  * Kills an exec'd command once it runs: the engine may report it not started yet right after the
  * hijacked start returns (and starts it anyway, with no client left), so it is watched until it has an exit
- * code. A command that outlives the watch is left to the engine.
+ * code. Call it while the hijacked connection is open (see abort). A command that outlives the watch is
+ * left to the engine.
  */
 async function killExec(exec: Docker.Exec): Promise<void> {
   for (let waited = 0; waited < ABORT_WATCH_MS; waited += ABORT_POLL_MS) {
@@ -128,8 +129,9 @@ export async function dockerExecStream(
       abort: async () => {
         if (aborted) return;
         aborted = true;
-        conn.destroy();
-        await killExec(exec);
+        // killed before the connection closes: once it has, the engine reports the exec ended (126)
+        // though its command runs on, and the watch would take that for the end
+        await killExec(exec).finally(() => conn.destroy());
       },
     };
   } catch (err) {
