@@ -183,11 +183,10 @@ describe('exec faults and limits (real engine, the daemon as a process)', functi
     await s.closed;
   };
 
-  // KNOWN LEAK, skipped so the suite stays green: sessions cut off after their command has run for a while
-  // (mid-output, the flood, the held 64) leave their command running in the container (8 of 200 here, and
-  // nearly all of the flood); the abort-before-start race is fixed (no `sleep 4242` left since). Unskip
-  // when the cause is found: it is not the kill (a running exec's host PID dies at SIGKILL), so the agent
-  // likely never learns that such a client went away.
+  // SKIPPED: the leak these found is fixed (abort killed after closing the engine connection, which the engine
+  // then reports ended, 126, while the command runs on; 43 of 60 cut-off sessions left, 0 after the fix in a
+  // 60-session check), but in the one run since, on a loaded shared machine, this case and the flood below
+  // still failed (the failure detail was not collected before the deadline), so they stay skipped until seen.
   it.skip('200 sessions cut off at random points leave no process, exec, socket or descriptor behind', async () => {
     await rawSession(wsExec, 'output', 10); // warm up: the engine connection and lazy handles exist
     await clean();
@@ -299,6 +298,7 @@ describe('exec faults and limits (real engine, the daemon as a process)', functi
       await s.closed;
     });
 
+  // SKIPPED: not yet run since the abort fix (see above).
   it.skip(`holds one client address to ${MAX_STREAMS_PER_CLIENT} streams, and frees a slot when one ends`, async () => {
     const held = Array.from({ length: MAX_STREAMS_PER_CLIENT }, () =>
       wsExec(api, execPath('faults', ['sleep', '4242'], { stdout: 'true' }), '127.0.0.4'),
