@@ -110,13 +110,17 @@ describe('recovery (real engine)', function () {
     ]);
   });
 
-  it('kill -9 between the store write and the first container: the acknowledged pod runs after the restart', async function () {
+  it('kill -9 between the store write and the first container: a stored pod (always one acknowledged) runs after the restart, once', async () => {
     let daemon = await restart({ MINIKUBELET_FAULT: 'before:createSandbox' });
     const status = await post(daemon, podYaml('unborn', 'true'));
     const how = await daemon.exited;
     expect(how.signal).to.equal('SIGKILL');
     daemon = await restart();
-    if (status !== 201) this.skip(); // died before acknowledging: nothing was promised
+    // The worker starts a new pod as soon as it is stored, so the kill often comes before the answer: nothing
+    // was promised then, but a pod the store kept must still run (and the next test must not meet it half-made).
+    const stored = await getPod(daemon, 'unborn');
+    if (status === 201) expect(stored, 'an acknowledged pod was lost').to.not.equal(undefined);
+    if (!stored) return;
     const pod = await running(daemon, 'unborn');
     const list = await containers(pod.metadata.uid);
     expect([nameCount(list, 'POD'), nameCount(list, 'app')]).to.deep.equal([1, 1]);
