@@ -5,10 +5,11 @@ import type { Clock } from '../clock';
 import { errorCode, errorMessage, isNotFound } from '../errors';
 import type { EventRecorder, InvolvedObject } from '../events/recorder';
 import type { Logger } from '../log';
-import { type CronJob, type Job, controllerOf, ownedBy } from '../model/job';
+import { type CronJob, type Job, ownedBy } from '../model/job';
 import type { ObjectStore } from '../store/object-store';
 import { type CronJobAction, planCronJob, refOf } from './plan-cronjob';
-import { SyncQueue, keyOf, splitKey } from './sync-queue';
+import { OwnerSyncLoop } from './owner-sync-loop';
+import { splitKey } from './sync-queue';
 
 export interface CronJobControllerDeps {
   cronJobs: ObjectStore<CronJob>;
@@ -31,47 +32,31 @@ const cronJobRef = (cj: CronJob): InvolvedObject => ({
 });
 
 export class CronJobController {
-  private readonly queue: SyncQueue;
-  private readonly unsubscribe: (() => void)[] = [];
-  private cancelResync: (() => void) | undefined;
+  private readonly loop: OwnerSyncLoop<CronJob, Job>;
 
   constructor(private readonly deps: CronJobControllerDeps) {
-    this.queue = new SyncQueue({ clock: deps.clock, logger: deps.logger, sync: (key) => this.sync(key) });
+    this.loop = new OwnerSyncLoop({
+      owners: deps.cronJobs,
+      dependents: deps.jobs,
+      ownerKind: 'CronJob',
+      clock: deps.clock,
+      logger: deps.logger,
+      resyncMs: deps.resyncMs,
+      sync: (key) => this.sync(key),
+    });
   }
 
   start(): void {
-    const { cronJobs, jobs } = this.deps;
-    this.unsubscribe.push(
-      cronJobs.onChange(({ type, object }) => {
-        const key = keyOf(object.metadata.namespace, object.metadata.name);
-        // A deleted CronJob's Jobs are the garbage collector's.
-        if (type === 'DELETED') this.queue.forget(key);
-        else this.queue.add(key);
-      }),
-      jobs.onChange(({ object }) => {
-        const owner = controllerOf(object.metadata);
-        if (owner?.kind === 'CronJob') this.queue.add(keyOf(object.metadata.namespace, owner.name));
-      }),
-    );
-    this.resync();
+    this.loop.start();
   }
 
   stop(): void {
-    for (const u of this.unsubscribe) u();
-    this.unsubscribe.length = 0;
-    this.cancelResync?.();
-    this.queue.stop();
+    this.loop.stop();
   }
 
   /** Syncs every CronJob marked by a change now (tests). */
   drain(): void {
-    this.queue.drain();
-  }
-
-  private resync(): void {
-    for (const cj of this.deps.cronJobs.list())
-      this.queue.add(keyOf(cj.metadata.namespace, cj.metadata.name));
-    this.cancelResync = this.deps.clock.setTimer(() => this.resync(), this.deps.resyncMs);
+    this.loop.drain();
   }
 
   private jobsOf(cj: CronJob): Job[] {
@@ -94,7 +79,7 @@ export class CronJobController {
       // Persisted: lastScheduleTime decides what runs after a restart.
       this.deps.cronJobs.update({ ...fresh, status: plan.status }, { specChanged: false, persist: true });
     }
-    if (plan.requeueAt !== undefined) this.queue.addAt(key, plan.requeueAt);
+    if (plan.requeueAt !== undefined) this.loop.queue.addAt(key, plan.requeueAt);
   }
 
   /** Carries out one action; returns the Job it created, if any. */

@@ -5,13 +5,14 @@ import type { Clock } from '../clock';
 import { errorMessage, isNotFound } from '../errors';
 import type { EventRecorder, InvolvedObject } from '../events/recorder';
 import type { Logger } from '../log';
-import { type Job, TRACKING_FINALIZER, controllerOf, ownedBy } from '../model/job';
+import { type Job, TRACKING_FINALIZER, ownedBy } from '../model/job';
 import type { Pod } from '../model/pod';
 import type { ObjectStore } from '../store/object-store';
 import type { Registry } from '../store/registry';
 import { podFor } from './job-pods';
 import { type JobAction, planJob } from './plan-job';
-import { SyncQueue, keyOf, splitKey } from './sync-queue';
+import { OwnerSyncLoop } from './owner-sync-loop';
+import { keyOf, splitKey } from './sync-queue';
 
 export interface JobControllerDeps {
   jobs: ObjectStore<Job>;
@@ -36,46 +37,31 @@ export const jobRef = (job: Job): InvolvedObject => ({
 });
 
 export class JobController {
-  private readonly queue: SyncQueue;
-  private readonly unsubscribe: (() => void)[] = [];
-  private cancelResync: (() => void) | undefined;
+  private readonly loop: OwnerSyncLoop<Job, Pod>;
 
   constructor(private readonly deps: JobControllerDeps) {
-    this.queue = new SyncQueue({ clock: deps.clock, logger: deps.logger, sync: (key) => this.sync(key) });
+    this.loop = new OwnerSyncLoop({
+      owners: deps.jobs,
+      dependents: deps.pods,
+      ownerKind: 'Job',
+      clock: deps.clock,
+      logger: deps.logger,
+      resyncMs: deps.resyncMs,
+      sync: (key) => this.sync(key),
+    });
   }
 
   start(): void {
-    const { jobs, pods } = this.deps;
-    this.unsubscribe.push(
-      jobs.onChange(({ type, object }) => {
-        const key = keyOf(object.metadata.namespace, object.metadata.name);
-        // A deleted Job's pods are the garbage collector's.
-        if (type === 'DELETED') this.queue.forget(key);
-        else this.queue.add(key);
-      }),
-      pods.onChange(({ object }) => {
-        const owner = controllerOf(object.metadata);
-        if (owner?.kind === 'Job') this.queue.add(keyOf(object.metadata.namespace, owner.name));
-      }),
-    );
-    this.resync();
+    this.loop.start();
   }
 
   stop(): void {
-    for (const u of this.unsubscribe) u();
-    this.unsubscribe.length = 0;
-    this.cancelResync?.();
-    this.queue.stop();
+    this.loop.stop();
   }
 
   /** Syncs every Job marked by a change now (tests). */
   drain(): void {
-    this.queue.drain();
-  }
-
-  private resync(): void {
-    for (const job of this.deps.jobs.list()) this.queue.add(keyOf(job.metadata.namespace, job.metadata.name));
-    this.cancelResync = this.deps.clock.setTimer(() => this.resync(), this.deps.resyncMs);
+    this.loop.drain();
   }
 
   private podsOf(job: Job): Pod[] {
@@ -96,7 +82,7 @@ export class JobController {
       // Persisted: the counters hold pods whose tracking finalizer is gone.
       this.deps.jobs.update({ ...fresh, status: plan.status }, { specChanged: false, persist: true });
     }
-    if (plan.requeueAt !== undefined) this.queue.addAt(key, plan.requeueAt);
+    if (plan.requeueAt !== undefined) this.loop.queue.addAt(key, plan.requeueAt);
   }
 
   private run(job: Job, a: JobAction): void {
