@@ -1,6 +1,7 @@
 // exec and attach on the Docker engine: the hijacked connection dockerode opens, split into stdin, stdout
 // and stderr (Docker multiplexes the two outputs into 8-byte-headed frames unless there is a TTY).
 import type Docker from 'dockerode';
+import { Socket } from 'node:net';
 import { type Duplex, PassThrough, type Readable } from 'node:stream';
 import { MiniKubeletError, errorMessage } from '../errors';
 import type { StreamOptions, StreamSession } from './exec-stream';
@@ -110,6 +111,8 @@ export async function dockerExecStream(
       ...(options.tty && options.size ? { ConsoleSize: [options.size.height, options.size.width] } : {}),
     });
     const conn = await exec.start({ hijack: true, stdin: options.stdin, Tty: options.tty });
+    // over TCP (DOCKER_HOST=tcp://), the last output and the end are not held back for an ACK
+    if (conn instanceof Socket) conn.setNoDelay(true);
     const out = outputs(conn, options);
     // engines before API 1.42 ignore ConsoleSize: set the size at once instead
     if (options.tty && options.size)

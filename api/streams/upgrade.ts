@@ -4,6 +4,7 @@
 // with a response bound to the socket, so a refusal is an ordinary HTTP answer. A route that accepts the
 // upgrade takes the socket with upgradeOf(). Upgraded sockets are closed with the server.
 import { type IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 
@@ -20,6 +21,8 @@ export const upgradeOf = (req: IncomingMessage): Upgrade | undefined => upgrades
 export function routeUpgrades(app: FastifyInstance): void {
   const open = new Set<Duplex>();
   app.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // a stream's small frames (the exit status, a keystroke's echo) go out at once, not after an ACK
+    if (socket instanceof Socket) socket.setNoDelay(true);
     upgrades.set(req, { socket, head });
     open.add(socket);
     socket.once('close', () => open.delete(socket));
