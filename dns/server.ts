@@ -10,7 +10,7 @@ import type { DnsCatalog, MissingNameListener } from './catalog';
 import { Forwarder, type Upstream } from './forwarder';
 import { normalizeName } from './names';
 import { RateLimiter } from './rate-limit';
-import { type DnsMetrics, noDnsMetrics } from './metrics';
+import { DnsCounts, type DnsMetrics, noDnsMetrics, queryTypeIndex } from './metrics';
 import { Responder, type Reply, type Transport } from './responder';
 import { RCODE } from './resolve';
 import { headerReply, questionReply } from './wire';
@@ -44,12 +44,25 @@ export interface DnsServerOptions {
   metrics?: DnsMetrics;
 }
 
+/** Which sockets listen() opens (default: UDP and TCP, no reusePort). */
+export interface ListenOptions {
+  udp?: boolean;
+  tcp?: boolean;
+  /** SO_REUSEPORT on the UDP socket (Node >= 22.12): other sockets of this process may bind the same address. */
+  reusePort?: boolean;
+}
+
 export interface ListenResult {
   udpPort: number;
   tcpPort: number;
 }
 
 type Send = (buf: Buffer) => void;
+// Where a reply goes: one per UDP socket (the peer is the query's rinfo) and one per TCP connection, so the
+// hot path makes no closure per query.
+interface Route {
+  send(buf: Buffer, rinfo: dgram.RemoteInfo | undefined): void;
+}
 
 const RECV_BUFFER_BYTES = 4 * 1024 * 1024;
 const DEFAULT_TCP_IDLE_MS = 10_000;
@@ -101,7 +114,7 @@ export class DnsServer {
   private readonly allowForward: (sourceIp: string) => boolean;
   private readonly allowQuery: ((sourceIp: string) => boolean) | undefined;
   private readonly limiter: RateLimiter | undefined;
-  private readonly metrics: DnsMetrics;
+  private readonly counts = new DnsCounts();
   private readonly exempt: (sourceIp: string) => boolean;
   /** Packets dropped or refused by source (allowQuery) and by rate (rateLimit), since start. */
   readonly refused = { source: 0, rate: 0 };
@@ -120,7 +133,7 @@ export class DnsServer {
     this.clock = opts.clock ?? systemClock;
     this.allowForward = opts.allowForward ?? (() => true);
     this.allowQuery = opts.allowQuery;
-    this.metrics = opts.metrics ?? noDnsMetrics;
+    (opts.metrics ?? noDnsMetrics).attach(this.counts);
     const qps = opts.rateLimit?.qpsPerSource ?? 0;
     this.limiter = qps > 0 ? new RateLimiter({ ratePerSecond: qps, clock: this.clock }) : undefined;
     this.exempt = opts.rateLimit?.exempt ?? (() => false);
@@ -156,19 +169,26 @@ export class DnsServer {
    * Serves UDP and TCP on `host:port`. Port 0 picks a free port, the same for both. May be called again for
    * more addresses.
    */
-  async listen(host: string, port: number): Promise<ListenResult> {
+  async listen(host: string, port: number, o: ListenOptions = {}): Promise<ListenResult> {
+    if (o.udp === false) {
+      if (this.closed) throw new MiniKubeletError('Invalid', 'DnsServer: listen after close');
+      const tcp = await this.listenTcp(host, port);
+      this.tcpServers.push(tcp);
+      const actual = (tcp.address() as net.AddressInfo).port;
+      this.logger.info('dns listening', { host, port: actual, udp: false });
+      return { udpPort: actual, tcpPort: actual };
+    }
     for (let attempt = 0; ; attempt++) {
       if (this.closed) throw new MiniKubeletError('Invalid', 'DnsServer: listen after close');
-      const udp = await this.bindUdp(host, port);
+      const udp = await this.bindUdp(host, port, o.reusePort === true);
       const actual = udp.address().port;
       try {
-        const tcp = await this.listenTcp(host, actual);
-        udp.on('message', (msg, rinfo) => {
-          this.handle(msg, plainIp(rinfo.address), 'udp', (buf) => this.sendUdp(udp, buf, rinfo));
-        });
+        const tcp = o.tcp === false ? undefined : await this.listenTcp(host, actual);
+        const route: Route = { send: (buf, rinfo) => this.sendUdp(udp, buf, rinfo as dgram.RemoteInfo) };
+        udp.on('message', (msg, rinfo) => this.handle(msg, plainIp(rinfo.address), 'udp', route, rinfo));
         this.udpSockets.push(udp);
-        this.tcpServers.push(tcp);
-        this.logger.info('dns listening', { host, port: actual });
+        if (tcp) this.tcpServers.push(tcp);
+        this.logger.info('dns listening', { host, port: actual, ...(tcp ? {} : { tcp: false }) });
         return { udpPort: actual, tcpPort: actual };
       } catch (err) {
         udp.close();
@@ -186,7 +206,13 @@ export class DnsServer {
 
   /** Where it listens now (host and port, UDP and TCP alike), in the order listen() was called. */
   addresses(): { host: string; port: number }[] {
-    return this.udpSockets.map((s) => ({ host: s.address().address, port: s.address().port }));
+    const udp = this.udpSockets.map((s) => ({ host: s.address().address, port: s.address().port }));
+    if (udp.length) return udp;
+    // TCP only (the UDP sockets are in worker threads).
+    return this.tcpServers.map((s) => {
+      const a = s.address() as net.AddressInfo;
+      return { host: a.address, port: a.port };
+    });
   }
 
   /** Stops every listener, closes open TCP connections and fails forwarded queries in flight. */
@@ -203,11 +229,15 @@ export class DnsServer {
     await Promise.all(waits);
   }
 
-  private bindUdp(host: string, port: number): Promise<dgram.Socket> {
+  private bindUdp(host: string, port: number, reusePort: boolean): Promise<dgram.Socket> {
     // Replies go to the literal address a query came from: the default lookup (dns.lookup, then a nextTick per
     // send) costs ~8 % of the throughput for nothing (BENCHMARKS.md, DNS).
     const family = net.isIPv6(host) ? 6 : 4;
-    const socket = dgram.createSocket({ type: `udp${family}`, lookup: literalAddress(family) });
+    const socket = dgram.createSocket({
+      type: `udp${family}`,
+      lookup: literalAddress(family),
+      ...(reusePort && { reusePort: true }),
+    });
     return new Promise((resolve, reject) => {
       const onError = (err: Error): void => {
         socket.close();
@@ -257,17 +287,19 @@ export class DnsServer {
     socket.on('close', () => this.connections.delete(socket));
     socket.on('error', () => socket.destroy());
     const source = plainIp(socket.remoteAddress ?? '');
-    const send: Send = (buf) => {
-      if (socket.destroyed || !socket.writable) return;
-      // A client that sends without reading would grow our write buffer without bound.
-      if (socket.writableLength > MAX_TCP_BACKLOG_BYTES) {
-        socket.destroy();
-        return;
-      }
-      const frame = Buffer.allocUnsafe(buf.length + 2);
-      frame.writeUInt16BE(buf.length, 0);
-      buf.copy(frame, 2);
-      socket.write(frame);
+    const route: Route = {
+      send: (buf) => {
+        if (socket.destroyed || !socket.writable) return;
+        // A client that sends without reading would grow our write buffer without bound.
+        if (socket.writableLength > MAX_TCP_BACKLOG_BYTES) {
+          socket.destroy();
+          return;
+        }
+        const frame = Buffer.allocUnsafe(buf.length + 2);
+        frame.writeUInt16BE(buf.length, 0);
+        buf.copy(frame, 2);
+        socket.write(frame);
+      },
     };
     let rest: Buffer | undefined;
     socket.on('data', (chunk: Buffer) => {
@@ -276,20 +308,27 @@ export class DnsServer {
       while (buf.length - off >= 2) {
         const len = buf.readUInt16BE(off);
         if (buf.length - off - 2 < len) break;
-        this.handle(buf.subarray(off + 2, off + 2 + len), source, 'tcp', send);
+        this.handle(buf.subarray(off + 2, off + 2 + len), source, 'tcp', route, undefined);
         off += 2 + len;
       }
       rest = off < buf.length ? Buffer.from(buf.subarray(off)) : undefined;
     });
   }
 
-  private handle(msg: Buffer, sourceIp: string, transport: Transport, send: Send): void {
-    let respond = send;
+  private handle(
+    msg: Buffer,
+    sourceIp: string,
+    transport: Transport,
+    route: Route,
+    rinfo: dgram.RemoteInfo | undefined,
+  ): void {
+    let type = -1; // counted as a request from when it is set
+    let start = 0;
     try {
       if (this.allowQuery && !this.allowQuery(sourceIp)) {
         this.refused.source++;
-        if (transport === 'tcp' && msg.length >= 12 && (msg.readUInt8(2) & 0x80) === 0)
-          send(headerReply(msg, RCODE.REFUSED));
+        if (transport === 'tcp' && msg.length >= 12 && (msg[2]! & 0x80) === 0)
+          route.send(headerReply(msg, RCODE.REFUSED), rinfo);
         return;
       }
       if (this.limiter && !this.exempt(sourceIp) && !this.limiter.allow(sourceIp)) {
@@ -297,23 +336,37 @@ export class DnsServer {
         return;
       }
       // Counted from here (CoreDNS's requests and responses): refused sources and rate-limited drops are not.
-      const answered = this.metrics.request(msg, transport, sourceIp.includes(':') ? '2' : '1');
-      respond = (buf) => {
-        answered(buf);
-        send(buf);
-      };
+      type = queryTypeIndex(msg);
+      start = performance.now();
+      this.counts.request(type, transport === 'tcp', sourceIp.includes(':'));
       const reply = this.responder.respond(msg, sourceIp, transport);
-      if (reply.kind === 'reply') respond(reply.buf);
-      else if (reply.kind === 'forward') this.forward(msg, sourceIp, reply, respond);
+      if (reply.kind === 'reply') this.reply(reply.buf, type, start, route, rinfo);
+      else if (reply.kind === 'forward')
+        this.forward(msg, sourceIp, reply, (buf) => this.reply(buf, type, start, route, rinfo));
     } catch (err) {
       this.reportError(err);
       try {
         // The header was readable and it was a query: say SERVFAIL rather than leave the client waiting.
-        if (msg.length >= 12 && (msg.readUInt8(2) & 0x80) === 0) respond(headerReply(msg, RCODE.SERVFAIL));
+        if (msg.length >= 12 && (msg[2]! & 0x80) === 0) {
+          const buf = headerReply(msg, RCODE.SERVFAIL);
+          if (type >= 0) this.reply(buf, type, start, route, rinfo);
+          else route.send(buf, rinfo);
+        }
       } catch (err2) {
         this.reportError(err2);
       }
     }
+  }
+
+  private reply(
+    buf: Buffer,
+    type: number,
+    start: number,
+    route: Route,
+    rinfo: dgram.RemoteInfo | undefined,
+  ): void {
+    this.counts.answered(type, buf, (performance.now() - start) / 1000);
+    route.send(buf, rinfo);
   }
 
   private forward(
