@@ -45,6 +45,8 @@ export interface Config {
   rotateEncryptionKey: boolean;
   /** DNS queries a second one source address may send (token bucket; 0 = no limit; loopback exempt). */
   dnsQpsPerSource: number;
+  /** UDP sockets in worker threads for DNS (SO_REUSEPORT, Node >= 22.12 on Linux); 1: one in-process socket. */
+  dnsWorkers: number;
   /** Test only: SIGKILL around one runtime call, e.g. `after:createContainer:app` (docs/recovery.md). */
   fault: string;
   resyncSeconds: number;
@@ -224,6 +226,13 @@ export const FLAGS: readonly FlagSpec[] = [
     help: 'DNS queries per second one address may send, loopback exempt (0: no limit)',
   },
   {
+    key: 'dnsWorkers',
+    flag: '--dns-workers',
+    env: 'MINIKUBELET_DNS_WORKERS',
+    default: '1',
+    help: 'DNS UDP sockets, each in a worker thread (Node >= 22.12 on Linux; otherwise one, with a log line)',
+  },
+  {
     key: 'fault',
     flag: '--fault',
     env: 'MINIKUBELET_FAULT',
@@ -324,6 +333,9 @@ export function loadConfig(
   const dnsQps = Number(get('dnsQpsPerSource'));
   if (!Number.isInteger(dnsQps) || dnsQps < 0)
     throw new MiniKubeletError('BadRequest', `--dns-qps-per-source must be a whole number, 0 or more`);
+  const dnsWorkers = Number(get('dnsWorkers'));
+  if (!Number.isInteger(dnsWorkers) || dnsWorkers < 1 || dnsWorkers > 64)
+    throw new MiniKubeletError('BadRequest', `--dns-workers must be a whole number from 1 to 64`);
   const pullLatestAlways = bool('pullLatestAlways', '--pull-latest-always');
   const imagePullDefault = get('imagePullDefault') as ImagePullDefault;
   if (!IMAGE_PULL_DEFAULTS.includes(imagePullDefault))
@@ -366,6 +378,7 @@ export function loadConfig(
     imagePullDefault: pullLatestAlways ? 'kubelet' : imagePullDefault,
     rotateEncryptionKey: bool('rotateEncryptionKey', '--rotate-encryption-key'),
     dnsQpsPerSource: dnsQps,
+    dnsWorkers,
     fault: get('fault'),
     resyncSeconds: resync,
     statsIntervalSeconds: statsInterval,

@@ -52,8 +52,7 @@ import type { ControllerRevision } from '../agent/model/controller-revision';
 import { buildServer } from '../api/server';
 import { type Batch, createBatch } from './create-batch';
 import { ClusterCatalog } from '../dns/cluster-catalog';
-import { dnsSourcePolicy } from '../dns/policy';
-import { DnsServer } from '../dns/server';
+import { AgentDns } from './agent-dns';
 import { upstreamsFromResolvConf } from '../dns/upstreams';
 import { instrumentRuntime } from '../agent/runtime/instrumented-runtime';
 import { CgroupStats } from '../agent/stats/cgroup-stats';
@@ -121,7 +120,7 @@ export interface Agent {
   readonly manager: PodManager;
   /** Container and node usage (cgroup samples every 10 s); collect() takes one now. */
   readonly stats: StatsCollector;
-  readonly dns: DnsServer;
+  readonly dns: AgentDns;
   /** The API's token and TLS material (daemon/api-access.ts), for the kubeconfig. */
   readonly access: ApiAccess;
   network(): NetworkInfo | undefined;
@@ -321,24 +320,16 @@ export function createAgent(o: AgentOptions): Agent {
     logger: logger.child({ component: 'endpoints' }),
     ...(o.serviceProxy ? { proxy: o.serviceProxy } : {}),
   });
-  // Pods, loopback and this host's own addresses are answered; pods alone get forwarding (dns/policy.ts).
-  const dnsSources = dnsSourcePolicy(
-    config.podCidr,
-    Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((a) => a.address)),
-  );
-  const dnsServer = new DnsServer({
+  const dnsServer = new AgentDns({
     catalog: new ClusterCatalog({ pods, services, endpoints }),
     logger,
     clock,
     zone: config.clusterDomain,
     upstreams: upstreamsFromResolvConf(hostResolvConf(), [config.dnsListen]),
-    forwardTimeoutMs: 2_000, // under busybox's 2.5 s resend
-    // Never an open resolver: only pods get names outside the zone forwarded.
-    allowForward: (ip) => dnsSources.allowForward(ip),
-    allowQuery: (ip) => dnsSources.allowQuery(ip),
-    // Loopback is exempt, so a benchmark or a host resolver on 127.0.0.1 is never limited.
-    rateLimit: { qpsPerSource: config.dnsQpsPerSource, exempt: (ip) => dnsSources.exempt(ip) },
-    // "Why is my pod stuck?": a pod keeps asking for a Service that does not exist.
+    podCidr: config.podCidr,
+    ownAddresses: Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((a) => a.address)),
+    qpsPerSource: config.dnsQpsPerSource,
+    workers: config.dnsWorkers,
     onMissingName: serviceNotFoundReporter({ pods, events, runningInit: initTracker.runningInit }),
     metrics: metrics.dns,
   });

@@ -39,6 +39,8 @@ export interface DnsCatalog {
   podByIp(ip: string): PodRecord | undefined;
   /** Changes whenever services or pods change (lets the server cache its tables). */
   version(): number;
+  /** When the last change was published (ms): the SOA serial; default: when the table is built. */
+  changedAtMs?(): number;
 }
 
 /** Told when a pod keeps asking for a name in the zone that does not exist. */

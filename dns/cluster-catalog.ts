@@ -51,16 +51,24 @@ export class ClusterCatalog implements DnsCatalog {
   private podList: PodRecord[] = [];
   private byIp = new Map<string, PodRecord>();
   private readonly unsubscribe: (() => void)[];
+  private readonly listeners = new Set<() => void>();
 
   constructor(private readonly stores: ClusterStores) {
     const bump = (): void => {
       this.changes++;
+      for (const l of this.listeners) l();
     };
     this.unsubscribe = [
       stores.pods.onChange(bump),
       stores.services.onChange(bump),
       stores.endpoints.onChange(bump),
     ];
+  }
+
+  /** Told after each store change (the DNS workers' snapshot is published from here); returns unsubscribe. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   close(): void {

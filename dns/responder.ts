@@ -94,7 +94,7 @@ export class Responder {
     if (!this.table || v !== this.version) {
       this.table = buildRecordTable(this.opts.catalog, {
         zone: this.opts.zone,
-        serial: Math.floor(this.opts.clock.now() / 1000),
+        serial: Math.floor((this.opts.catalog.changedAtMs?.() ?? this.opts.clock.now()) / 1000),
       });
       this.version = v;
       this.cache.clear();

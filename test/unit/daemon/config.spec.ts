@@ -69,6 +69,14 @@ describe('daemon/config', () => {
     expect(loadConfig(['--stats-interval-seconds', '0'], {}, false).statsIntervalSeconds).to.equal(0);
   });
 
+  it('serves DNS on one socket unless --dns-workers asks for more (1 to 64)', () => {
+    expect(loadConfig([], {}, false).dnsWorkers).to.equal(1);
+    expect(loadConfig(['--dns-workers', '4'], {}, false).dnsWorkers).to.equal(4);
+    expect(loadConfig([], { MINIKUBELET_DNS_WORKERS: '2' }, false).dnsWorkers).to.equal(2);
+    for (const bad of ['0', '1.5', 'two', '65'])
+      expect(() => loadConfig(['--dns-workers', bad], {}, false), bad).to.throw('--dns-workers');
+  });
+
   it('sees --help and documents every flag', () => {
     expect(loadConfig(['--help'], {}, false).help).to.equal(true);
     expect(usage()).to.contain('--dns-listen').and.contain('MINIKUBELET_DATA_DIR');
