@@ -20,6 +20,8 @@ export interface AgentStartOptions {
   resyncSeconds?: number;
   /** More daemon flags (a part comparing two settings). */
   flags?: string[];
+  /** Another Node.js line (bench/node-line.ts): its binary and its copy of dist/daemon/main.js. */
+  node?: { exec: string; main: string };
   log: (s: string) => void;
 }
 
@@ -58,7 +60,7 @@ export class AgentProcess {
     const dataDir = mkdtempSync(join(tmpdir(), 'mkb-agent-'));
     const args = [
       ...(o.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', o.cpuProfDir] : []),
-      MAIN,
+      o.node?.main ?? MAIN,
       '--data-dir',
       dataDir,
       '--listen',
@@ -77,7 +79,7 @@ export class AgentProcess {
       ...(o.resyncSeconds ? ['--resync-seconds', String(o.resyncSeconds)] : []),
       ...(o.flags ?? []),
     ];
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(o.node?.exec ?? process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const agent = new AgentProcess(child, dataDir, o.log);
     await agent.untilReady();
     return agent;

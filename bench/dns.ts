@@ -6,10 +6,11 @@
 import { execFileSync, spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as dnsPacket from 'dns-packet';
 import { AgentProcess } from './agent-process';
+import { type NodeLine, nodeLine } from './node-line';
 import { guarded } from './guard';
 import { summarizeProfiles } from './profile';
 import type { Context, PartResult, Row } from './report';
@@ -27,6 +28,9 @@ import {
 } from './system';
 
 const ROUNDS = 3;
+const UNPINNED_ROUNDS = 2;
+/** The Node line the workers run on (reusePort on UDP sockets needs >= 22.12). */
+const WORKERS_NODE = '24.22.3';
 const SECONDS = 10;
 /** Latency runs are shorter: 150,000 queries at 30k qps already give 1,500 beyond the p99. */
 const LATENCY_SECONDS = 5;
@@ -56,11 +60,16 @@ interface Latency {
 const field = (text: string, label: string): number =>
   Number(new RegExp(`${label}:\\s+([\\d.]+)`).exec(text)?.[1] ?? NaN);
 
-async function throughput(port: number, pid: number, file: string): Promise<Throughput> {
+// dnsperf on CPU 0 (pinned runs), or wherever the kernel puts it.
+const dnsperf = (pinned: boolean): [string, string[]] =>
+  pinned ? ['taskset', ['-c', '0', 'dnsperf']] : ['dnsperf', []];
+
+async function throughput(port: number, pid: number, file: string, pinned = true): Promise<Throughput> {
   const hz = await ticksPerSecond();
   const c0 = cpuTicks(pid);
-  const args = ['-c', '0', 'dnsperf', '-s', '127.0.0.1', '-p', String(port), '-d', file];
-  const r = await run('taskset', [...args, '-l', String(SECONDS), '-c', '4', '-q', '200', '-b', '4096'], {
+  const [cmd, pre] = dnsperf(pinned);
+  const args = [...pre, '-s', '127.0.0.1', '-p', String(port), '-d', file];
+  const r = await run(cmd, [...args, '-l', String(SECONDS), '-c', '4', '-q', '200', '-b', '4096'], {
     timeoutMs: (SECONDS + 30) * 1000,
   });
   const cpuS = (cpuTicks(pid) - c0) / hz;
@@ -73,25 +82,24 @@ async function throughput(port: number, pid: number, file: string): Promise<Thro
   };
 }
 
-async function latency(port: number, file: string): Promise<Latency> {
+async function latency(port: number, file: string, pinned = true): Promise<Latency> {
   const ms: number[] = [];
   const summary: string[] = [];
   let pending = '';
+  const [cmd, pre] = dnsperf(pinned);
   const r = await run(
-    'taskset',
-    [
+    cmd,
+    [...pre, '-s', '127.0.0.1', '-p', String(port), '-d', file, '-l', String(LATENCY_SECONDS)].concat([
+      '-Q',
+      String(LATENCY_QPS),
       '-c',
-      '0',
-      'dnsperf',
-      '-s',
-      '127.0.0.1',
-      '-p',
-      String(port),
-      '-d',
-      file,
-      '-l',
-      String(LATENCY_SECONDS),
-    ].concat(['-Q', String(LATENCY_QPS), '-c', '1', '-q', '1000', '-b', '4096', '-v']),
+      '1',
+      '-q',
+      '1000',
+      '-b',
+      '4096',
+      '-v',
+    ]),
     {
       timeoutMs: (SECONDS + 30) * 1000,
       keepStdout: false,
@@ -206,24 +214,16 @@ export async function dns(ctx: Context): Promise<PartResult> {
   const agent = await AgentProcess.start({ log: ctx.log, ...(profDir ? { cpuProfDir: profDir } : {}) });
   let dnsmasqPid: number | undefined;
   let echoPid: number | undefined;
+  let agentStopped = false;
+  let line: NodeLine | undefined;
+  const sessions: Session[] = [];
   const res = {
     agent: { tp: [] as Throughput[], lat: [] as Latency[] },
     dnsmasq: { tp: [] as Throughput[], lat: [] as Latency[] },
     echo: { tp: [] as Throughput[], lat: [] as Latency[] },
   };
   try {
-    const ns = await agent.request('POST', '/api/v1/namespaces', { metadata: { name: 'prod' } });
-    if (ns.status !== 201) throw new Error(`create namespace: ${ns.status}`);
-    const hosts: string[] = [];
-    const queries: string[] = [];
-    for (const s of SERVICES) {
-      const body = { metadata: { name: s.name }, spec: { ports: [{ port: 80 }], selector: { app: s.name } } };
-      const r = await agent.request('POST', `/api/v1/namespaces/${s.ns}/services`, body);
-      if (r.status !== 201) throw new Error(`create service: ${r.status} ${JSON.stringify(r.json)}`);
-      const fqdn = `${s.name}.${s.ns}.svc.cluster.local`;
-      hosts.push(`${(r.json as { spec: { clusterIP: string } }).spec.clusterIP} ${fqdn}`);
-      queries.push(`${fqdn} A`);
-    }
+    const { hosts, queries } = await createServices(agent);
     const hostsFile = join(dir, 'hosts');
     const queryFile = join(dir, 'queries.txt');
     writeFileSync(hostsFile, hosts.join('\n') + '\n');
@@ -274,10 +274,39 @@ export async function dns(ctx: Context): Promise<PartResult> {
         `  round ${round + 1}/${ROUNDS}: ${t('agent')}; ${t('dnsmasq')}; echo p99 ${num(echo?.p99 ?? NaN)} ms`,
       );
     }
+    // Unpinned: every server may use both cores (dnsperf too); the agent with one socket and with workers.
+    for (const pid of [dnsmasqPid, echoPid, agent.pid]) await unpin(pid);
+    const baselines = { dnsmasq: servers.dnsmasq, echo: servers.echo };
+    const own = { node: process.versions.node, workers: 1 };
+    sessions.push(await unpinnedSession(ctx, own, servers.agent, baselines, queryFile));
+    await agent.stop();
+    agentStopped = true;
+    line = await nodeLine(WORKERS_NODE);
+    for (const workers of [1, 2]) {
+      const other = await AgentProcess.start({
+        log: ctx.log,
+        node: line,
+        flags: ['--dns-workers', String(workers)],
+      });
+      try {
+        await createServices(other);
+        for (const q of queries) {
+          const name = q.split(' ')[0] ?? '';
+          if ((await queryA(other.dnsPort, name)).length !== 1) throw new Error(`no answer for ${name}`);
+        }
+        const setup = { node: line.version, workers };
+        sessions.push(
+          await unpinnedSession(ctx, setup, { port: other.dnsPort, pid: other.pid }, baselines, queryFile),
+        );
+      } finally {
+        await other.stop();
+      }
+    }
   } finally {
     if (dnsmasqPid !== undefined) await stopPid(dnsmasqPid);
     if (echoPid !== undefined) await stopPid(echoPid);
-    await agent.stop();
+    if (!agentStopped) await agent.stop();
+    line?.cleanup();
     rmSync(dir, { recursive: true, force: true });
   }
   const profile = profDir ? summarizeProfiles(profDir, 20) : [];
@@ -353,6 +382,7 @@ export async function dns(ctx: Context): Promise<PartResult> {
       met: agentLost.every((x) => x === 0),
     },
   ];
+  rows.push(...unpinnedRows(sessions));
   return {
     id: 'dns',
     title: 'DNS',
@@ -369,6 +399,13 @@ export async function dns(ctx: Context): Promise<PartResult> {
       'of the per-query latencies; lost queries are counted apart), the first server alternating, then each',
       'run for a Node UDP echo server on the same CPU (it sets QR and sends the query back) as the',
       'floor of the machine and Node\'s socket path. "median [min–max]" is over the rounds.',
+      '',
+      `Unpinned (${UNPINNED_ROUNDS} rounds per agent; dnsperf, dnsmasq, the echo server and the agent all free to use`,
+      "both cores): the same throughput and latency runs, the agent first with one socket on the bench's Node, then",
+      `as a fresh daemon on Node ${WORKERS_NODE} (scripts/node-lines.sh) with \`--dns-workers 1\` and \`--dns-workers 2\`;`,
+      'dnsmasq and the echo server are measured again in each round beside it, so every ratio comes from one',
+      'session. dnsperf needs a core of its own to offer this load, so on a 2-core machine two workers compete',
+      "with it (and with dnsmasq and the echo server's single thread, which cannot use the second core anyway).",
       ...(profile.length ? ['', ...profile] : []),
       ...dnsNotes(
         median(lat('agent', 'p99')),
@@ -379,6 +416,125 @@ export async function dns(ctx: Context): Promise<PartResult> {
       ),
     ],
   };
+}
+
+interface Runs {
+  tp: Throughput[];
+  lat: Latency[];
+}
+
+interface Session {
+  label: string;
+  node: string;
+  workers: number;
+  agent: Runs;
+  dnsmasq: Runs;
+  echo: Runs;
+}
+
+interface Server {
+  port: number;
+  pid: number;
+}
+
+async function createServices(agent: AgentProcess): Promise<{ hosts: string[]; queries: string[] }> {
+  const ns = await agent.request('POST', '/api/v1/namespaces', { metadata: { name: 'prod' } });
+  if (ns.status !== 201) throw new Error(`create namespace: ${ns.status}`);
+  const hosts: string[] = [];
+  const queries: string[] = [];
+  for (const s of SERVICES) {
+    const body = { metadata: { name: s.name }, spec: { ports: [{ port: 80 }], selector: { app: s.name } } };
+    const r = await agent.request('POST', `/api/v1/namespaces/${s.ns}/services`, body);
+    if (r.status !== 201) throw new Error(`create service: ${r.status} ${JSON.stringify(r.json)}`);
+    const fqdn = `${s.name}.${s.ns}.svc.cluster.local`;
+    hosts.push(`${(r.json as { spec: { clusterIP: string } }).spec.clusterIP} ${fqdn}`);
+    queries.push(`${fqdn} A`);
+  }
+  return { hosts, queries };
+}
+
+/** Lets every thread of a process run on every CPU again. */
+async function unpin(pid: number | undefined): Promise<void> {
+  if (pid !== undefined)
+    await run('taskset', ['-a', '-cp', `0-${cpus().length - 1}`, String(pid)], { timeoutMs: 5_000 });
+}
+
+/** UNPINNED_ROUNDS rounds of throughput then latency for the agent, dnsmasq and the echo server, unpinned. */
+async function unpinnedSession(
+  ctx: Context,
+  setup: { node: string; workers: number },
+  agent: Server,
+  baselines: { dnsmasq: Server; echo: Server },
+  file: string,
+): Promise<Session> {
+  const label = `${setup.workers === 1 ? '1 socket' : `${setup.workers} workers`} (Node ${setup.node})`;
+  const session: Session = {
+    label,
+    ...setup,
+    agent: { tp: [], lat: [] },
+    dnsmasq: { tp: [], lat: [] },
+    echo: { tp: [], lat: [] },
+  };
+  const servers = { agent, ...baselines };
+  for (let round = 0; round < UNPINNED_ROUNDS; round++) {
+    const order =
+      round % 2 === 0 ? (['agent', 'dnsmasq', 'echo'] as const) : (['dnsmasq', 'echo', 'agent'] as const);
+    for (const who of order) {
+      const { port, pid } = servers[who];
+      session[who].tp.push(
+        await guarded(`${label} ${who} throughput`, ctx.log, async () => {
+          await waitQuiet(5_000);
+          return throughput(port, pid, file, false);
+        }),
+      );
+      session[who].lat.push(
+        await guarded(`${label} ${who} latency`, ctx.log, async () => {
+          await waitQuiet(5_000);
+          return latency(port, file, false);
+        }),
+      );
+    }
+    const q = (who: 'agent' | 'dnsmasq' | 'echo'): string =>
+      `${num((session[who].tp[round]?.qps ?? NaN) / 1000)}k`;
+    ctx.log(
+      `  unpinned, ${label}, round ${round + 1}/${UNPINNED_ROUNDS}: agent ${q('agent')} qps, p99 ` +
+        `${num(session.agent.lat[round]?.p99 ?? NaN)} ms; dnsmasq ${q('dnsmasq')}; echo ${q('echo')}`,
+    );
+  }
+  return session;
+}
+
+function unpinnedRows(sessions: Session[]): Row[] {
+  const k = (xs: number[]): number[] => xs.map((x) => x / 1000);
+  const qps = (r: Runs): number[] => r.tp.map((t) => t.qps);
+  const p99 = (r: Runs): number[] => r.lat.map((l) => l.p99);
+  const rows: Row[] = [];
+  for (const s of sessions) {
+    const single = sessions.find((o) => o.node === s.node && o.workers === 1);
+    const scale =
+      single && s.workers > 1
+        ? `; ${fmtRatio(median(qps(s.agent)) / median(qps(single.agent)))} of 1 socket on the same Node`
+        : '';
+    rows.push(
+      {
+        metric: `unpinned throughput (qps), ${s.label}`,
+        agent: fmt(summarize(k(qps(s.agent))), 'k'),
+        baseline: fmt(summarize(k(qps(s.dnsmasq))), 'k'),
+        ratio:
+          `${fmtRatio(median(qps(s.agent)) / median(qps(s.dnsmasq)))}; echo ${fmt(summarize(k(qps(s.echo))), 'k')}, ` +
+          `agent/echo ${fmtRatio(median(qps(s.agent)) / median(qps(s.echo)))}${scale}`,
+        target: '',
+      },
+      {
+        metric: `unpinned p99 at ${LATENCY_QPS / 1000}k qps, ${s.label}`,
+        agent: fmt(summarize(p99(s.agent)), 'ms', 2),
+        baseline: fmt(summarize(p99(s.dnsmasq)), 'ms', 2),
+        ratio: `${fmtRatio(median(p99(s.agent)) / median(p99(s.dnsmasq)))}; echo ${fmt(summarize(p99(s.echo)), 'ms', 2)}`,
+        target: '',
+      },
+    );
+  }
+  return rows;
 }
 
 /** What the numbers say about a missed target (kept with the code that measures them). */
