@@ -10,6 +10,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as dnsPacket from 'dns-packet';
 import { AgentProcess } from './agent-process';
+import { DNS_SERVICES } from './dns-services';
 import { type NodeLine, nodeLine } from './node-line';
 import { guarded } from './guard';
 import { summarizeProfiles } from './profile';
@@ -35,13 +36,7 @@ const SECONDS = 10;
 /** Latency runs are shorter: 150,000 queries at 30k qps already give 1,500 beyond the p99. */
 const LATENCY_SECONDS = 5;
 const LATENCY_QPS = 30_000;
-const SERVICES: { ns: string; name: string }[] = [
-  { ns: 'default', name: 'web' },
-  { ns: 'default', name: 'api' },
-  { ns: 'default', name: 'cache' },
-  { ns: 'default', name: 'auth' },
-  { ns: 'prod', name: 'db' },
-];
+const SERVICES = DNS_SERVICES;
 
 interface Throughput {
   qps: number;
@@ -575,8 +570,8 @@ function dnsNotes(
         `agent ${fmtRatio(ofEcho)} of that echo. The DNS work costs about 0.4 µs a query (Responder.respond ` +
         "in a loop, no sockets), Node's receive-callback-send path about 10 µs; a profile under dnsperf " +
         '(`--profile`) has three quarters of the time in the `sendmsg` system call. Node 20 offers no ' +
-        '`recvmmsg`/`sendmmsg` batching and no `reusePort`, and more sockets or threads would need the ' +
-        'second core, which dnsperf holds by the method. Before/after: replies skip `dns.lookup` and its ' +
+        '`recvmmsg`/`sendmmsg` batching and no `reusePort`, and more sockets or threads (`--dns-workers` on ' +
+        'Node >= 22.12, the unpinned rows) need the second core, which dnsperf holds in the pinned method. Before/after: replies skip `dns.lookup` and its ' +
         '`nextTick` (a literal-address lookup on the socket), worth about 8 % on the echo floor ' +
         '(103k -> 111k qps side by side, 2026-11-26).',
     );
