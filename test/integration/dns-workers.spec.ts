@@ -101,6 +101,23 @@ describe('DNS worker threads (--dns-workers 2, memory runtime, loopback)', funct
     });
   });
 
+  it('starts a worker that died again (a log line), and every query is answered on the shared port', async function () {
+    if (!workers) this.skip();
+    const pool = h.agent.dns.workers!;
+    await pool.terminate(1);
+    await eventually('the restart logged', async () =>
+      records.some((r) => r.message === 'dns worker restarted' && r.fields['worker'] === 1),
+    );
+    expect(records.some((r) => r.message === 'dns worker exited, restarting it')).to.equal(true);
+    expect(pool.running).to.equal(2);
+    const before = pool.answeredByWorker();
+    const { rcodes } = await askAll();
+    expect([...rcodes]).to.deep.equal([3]); // `late` was deleted above: NXDOMAIN from both sockets
+    await eventually('both workers counted again', async () =>
+      pool.answeredByWorker().every((n, i) => n > (before[i] ?? 0)),
+    );
+  });
+
   it("counts the workers' queries in coredns_dns_requests_total", async () => {
     const scrape = async (): Promise<number> => {
       const body = (await h.api.inject({ url: '/metrics' })).body;
