@@ -14,7 +14,11 @@ N24="$(_nl_dir $N24V)/package/bin/node"
 RUN=$(node_run_dir $N24V)
 WORK=$(mktemp -d)
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK" "$(dirname "$RUN")"; }
+# start_agent runs in a subshell (process substitution): its PIDs go through a file
+cleanup() {
+  for p in "${PIDS[@]}" $(cat "$WORK/pids" 2>/dev/null); do kill "$p" 2>/dev/null || true; done
+  rm -rf "$WORK" "$(dirname "$RUN")"
+}
 trap cleanup EXIT
 free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
 
@@ -24,7 +28,7 @@ start_agent() { # start_agent NODE MAIN_DIR FLAGS... -> prints "pid port"
   out="$WORK/agent.$RANDOM"
   "$node" "$dir/dist/bench/dns-memory-agent.js" "$@" >"$out" 2>&1 &
   local pid=$!
-  PIDS+=("$pid")
+  echo "$pid" >>"$WORK/pids"
   for _ in $(seq 100); do grep -q '^dns ' "$out" && break; sleep 0.1; done
   echo "$pid $(awk '/^dns /{print $2}' "$out")"
 }
