@@ -10,7 +10,7 @@ import { freePodSubnet } from '../tools/free-subnet';
 import { BENCH_NETWORK, BENCH_POD_CIDRS, removeBenchNetwork, removeBenchPodContainers } from './engine';
 import { waitClear } from './guard';
 import { Waiters, eachJsonLine } from './json-lines';
-import { alive, children, sleep, stopPid } from './system';
+import { alive, children, signalPid, sleep, stopPid } from './system';
 
 const MAIN = join(__dirname, '..', 'daemon', 'main.js');
 
@@ -22,7 +22,16 @@ export interface AgentStartOptions {
   flags?: string[];
   /** Another Node.js line (bench/node-line.ts): its binary and its copy of dist/daemon/main.js. */
   node?: { exec: string; main: string };
+  /** Extra environment (e.g. DOCKER_HOST of a counting proxy). */
+  env?: Record<string, string>;
   log: (s: string) => void;
+}
+
+/** How the daemon was started, so a restart starts it the same way. */
+interface Spawn {
+  exec: string;
+  args: readonly string[];
+  env: NodeJS.ProcessEnv;
 }
 
 interface LogLine {
@@ -37,12 +46,16 @@ export class AgentProcess {
   readonly pid: number;
   url = '';
   dnsPort = 0;
+  /** performance.now() when its 'API listening' and 'ready' lines came. */
+  listeningAt = NaN;
+  readyAt = NaN;
   private tail: string[] = [];
   private exited = false;
 
   private constructor(
     private readonly child: ChildProcess,
     readonly dataDir: string,
+    private readonly how: Spawn,
     private readonly log: (s: string) => void,
   ) {
     if (child.pid === undefined) throw new Error('agent did not start');
@@ -79,10 +92,33 @@ export class AgentProcess {
       ...(o.resyncSeconds ? ['--resync-seconds', String(o.resyncSeconds)] : []),
       ...(o.flags ?? []),
     ];
-    const child = spawn(o.node?.exec ?? process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const agent = new AgentProcess(child, dataDir, o.log);
+    return AgentProcess.spawn(
+      { exec: o.node?.exec ?? process.execPath, args, env: { ...process.env, ...o.env } },
+      dataDir,
+      o.log,
+    );
+  }
+
+  private static async spawn(how: Spawn, dataDir: string, log: (s: string) => void): Promise<AgentProcess> {
+    const child = spawn(how.exec, how.args, { stdio: ['ignore', 'pipe', 'pipe'], env: how.env });
+    const agent = new AgentProcess(child, dataDir, how, log);
     await agent.untilReady();
     return agent;
+  }
+
+  /** `kill -9`: no shutdown path runs, the pods keep running. Resolves once the process is gone. */
+  async kill9(): Promise<void> {
+    signalPid(this.pid, 'SIGKILL');
+    for (let i = 0; i < 250 && alive(this.pid); i++) await sleep(20);
+  }
+
+  /**
+   * A new daemon on the same data dir and flags (after kill9); it owns the data dir from now on.
+   * `spawnedAt` is performance.now() right before the spawn.
+   */
+  async respawn(): Promise<{ agent: AgentProcess; spawnedAt: number }> {
+    const spawnedAt = performance.now();
+    return { agent: await AgentProcess.spawn(this.how, this.dataDir, this.log), spawnedAt };
   }
 
   private untilReady(): Promise<void> {
@@ -102,9 +138,13 @@ export class AgentProcess {
         } catch {
           return;
         }
-        if (msg.message === 'API listening' && msg.url) this.url = msg.url;
+        if (msg.message === 'API listening' && msg.url) {
+          this.url = msg.url;
+          this.listeningAt = performance.now();
+        }
         if (msg.message === 'dns listening' && msg.host === '127.0.0.1' && msg.port) this.dnsPort = msg.port;
         if (msg.message === 'ready') {
+          this.readyAt = performance.now();
           clearTimeout(timer);
           resolve();
         }
@@ -183,9 +223,13 @@ export class AgentProcess {
   }
 }
 
-interface WatchPod {
+export interface WatchPod {
   metadata: { name: string; uid: string; deletionTimestamp?: string };
-  status?: { phase?: string; conditions?: { type: string; status: string }[] };
+  status?: {
+    phase?: string;
+    conditions?: { type: string; status: string }[];
+    containerStatuses?: { name: string; containerID?: string; restartCount: number; state?: object }[];
+  };
 }
 
 /** First-Running, first-Ready and removal times (performance.now()) of each pod, from one watch stream. */
@@ -200,6 +244,8 @@ export class PodWatch {
   onChange: ((type: string, name: string) => void) | undefined;
   readonly goneAt = new Map<string, number>();
   readonly uids = new Map<string, string>();
+  /** The last published object of each pod. */
+  readonly latest = new Map<string, WatchPod>();
   private readonly waiters = new Waiters();
   private req: http.ClientRequest | undefined;
 
@@ -237,10 +283,12 @@ export class PodWatch {
     if (e.type === 'DELETED') {
       this.goneAt.set(name, now);
       this.readyNow.delete(name);
+      this.latest.delete(name);
       this.onChange?.(e.type, name);
       return;
     }
     this.uids.set(name, e.object.metadata.uid);
+    this.latest.set(name, e.object);
     if (e.object.status?.phase === 'Running' && !this.runningAt.has(name)) this.runningAt.set(name, now);
     const ready = e.object.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
     if (ready && !this.readyAt.has(name)) this.readyAt.set(name, now);

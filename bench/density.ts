@@ -48,7 +48,8 @@ export async function agentBatch(
   return { ms: Math.max(...names.map((n) => w.runningAt.get(n) ?? NaN)) - p0, postMs };
 }
 
-async function rawBatch(run: string): Promise<number> {
+/** The raw side: pause + app containers of `PODS` pods created and started all at once. */
+export async function rawBatch(run: string): Promise<number> {
   const Labels = { [RAW_LABEL]: run };
   const p0 = performance.now();
   await Promise.all(

@@ -76,6 +76,7 @@ const ORDER = [
   'workload-replace',
   'workload-rollout',
   'workload-idle',
+  'restart-scale',
 ];
 const begin = (id: string): string => `<!-- part:${id} -->`;
 const end = (id: string): string => `<!-- /part:${id} -->`;

@@ -1,7 +1,7 @@
 // `npm run bench [-- PART...] [--reps N] [--profile]`: runs the benchmark parts (all by default), prints
 // one table and rewrites their sections of BENCHMARKS.md. Parts: pod-start, init-handoff, density, dns, api,
 // config-start, config-update, streams, metrics-cost, workload-scale, workload-replace, workload-rollout,
-// workload-idle.
+// workload-idle, restart-scale.
 import { join } from 'node:path';
 import { api } from './api';
 import { configStart, configUpdate } from './config';
@@ -12,6 +12,7 @@ import { engineVersion, removeBenchNetwork, removeBenchPodContainers, removeRawC
 import { waitClear } from './guard';
 import { initHandoff, podStart } from './pod-start';
 import { type Context, type PartResult, consoleTable, writeBenchmarks } from './report';
+import { restartScale } from './restart-scale';
 import { streams } from './streams';
 import { children, machineInfo, signalPid } from './system';
 import { workloadIdle } from './workload-idle';
@@ -33,6 +34,7 @@ const PARTS: Record<string, (ctx: Context) => Promise<PartResult>> = {
   'workload-replace': workloadReplace,
   'workload-rollout': workloadRollout,
   'workload-idle': workloadIdle,
+  'restart-scale': restartScale,
 };
 
 const USAGE = `usage: npm run bench [-- [PART...] [--reps N] [--profile] [--no-write]]

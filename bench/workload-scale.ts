@@ -18,6 +18,7 @@ import { takeProfile } from './profile';
 import type { Context, PartResult, Row } from './report';
 import { fmt, fmtRatio, median, percentile, ratios, summarize } from './stats';
 import { waitQuiet } from './system';
+import { engineCallsPerPod } from './workload-scale-calls';
 import { APP_SPEC, DEPLOYMENTS, deployment, mustSend, scale, tutorialSpec } from './workload-objects';
 
 const REPLICAS = 50;
@@ -28,22 +29,31 @@ const livePods = (w: PodWatch, prefix: string): string[] =>
   [...w.uids.keys()].filter((n) => n.startsWith(prefix) && !w.goneAt.has(n));
 
 /** Scales `name` to `n` and waits until n new pods are Ready; ms from the PATCH to the last Ready. */
-async function agentScale(agent: AgentProcess, w: PodWatch, name: string, n: number): Promise<number> {
+async function scaleUp(agent: AgentProcess, w: PodWatch, name: string, n: number): Promise<number> {
   const prefix = `${name}-`;
   const before = new Set(w.uids.keys());
   const p0 = performance.now();
+  await scale(agent, name, n);
+  const fresh = (): string[] => livePods(w, prefix).filter((p) => !before.has(p));
+  await w.until(
+    `${n} pods Ready`,
+    () => fresh().length >= n && fresh().every((p) => w.readyAt.has(p)),
+    READY_TIMEOUT_MS,
+  );
+  return Math.max(...fresh().map((p) => w.readyAt.get(p) ?? NaN)) - p0;
+}
+
+/** Scales back to 0 and waits until the pods are gone (not timed). */
+async function scaleDown(agent: AgentProcess, w: PodWatch, name: string): Promise<void> {
+  await scale(agent, name, 0);
+  await w.until('scaled to 0', () => livePods(w, `${name}-`).length === 0, READY_TIMEOUT_MS);
+}
+
+async function agentScale(agent: AgentProcess, w: PodWatch, name: string, n: number): Promise<number> {
   try {
-    await scale(agent, name, n);
-    const fresh = (): string[] => livePods(w, prefix).filter((p) => !before.has(p));
-    await w.until(
-      `${n} pods Ready`,
-      () => fresh().length >= n && fresh().every((p) => w.readyAt.has(p)),
-      READY_TIMEOUT_MS,
-    );
-    return Math.max(...fresh().map((p) => w.readyAt.get(p) ?? NaN)) - p0;
+    return await scaleUp(agent, w, name, n);
   } finally {
-    await scale(agent, name, 0);
-    await w.until('scaled to 0', () => livePods(w, prefix).length === 0, READY_TIMEOUT_MS);
+    await scaleDown(agent, w, name);
   }
 }
 
@@ -106,6 +116,11 @@ export async function workloadScale(ctx: Context): Promise<PartResult> {
     await agent.stop();
   }
   const profile = takeProfile(profDir);
+  const calls = await engineCallsPerPod(ctx, { replicas: REPLICAS, up: scaleUp, down: scaleDown }).catch(
+    (err: unknown) => [
+      `Engine calls per pod: not counted (${err instanceof Error ? err.message : String(err)}).`,
+    ],
+  );
   const n = Math.min(agentMs.length, rawMs.length);
   const r = median(agentMs) / median(rawMs);
   const s = (xs: number[]): string => fmt(summarize(xs.map((x) => x / 1000)), 's', 1);
@@ -139,6 +154,8 @@ export async function workloadScale(ctx: Context): Promise<PartResult> {
       `Repetitions: agent ${agentMs.length}, raw ${rawMs.length}. Machine busy before a repetition (waits up ` +
         `to 5 s for <= 15 %): median ${fmt(summarize(busy.map((b) => b * 100)), '%', 0)}.`,
       ...(failures.length ? ['', `Failed repetitions: ${failures.join('; ')}.`] : []),
+      '',
+      ...calls,
       ...(profile.length ? ['', ...profile] : []),
     ],
   };
