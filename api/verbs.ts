@@ -7,15 +7,18 @@ import { notFound } from '../agent/errors';
 import { MERGE_KEYS } from '../agent/model/patch';
 import type { StoredObject } from '../agent/store/object-store';
 import { requireNamespace } from '../agent/store/namespaces';
-import type { Registry } from '../agent/store/registry';
+import type { Registry, WriteOptions } from '../agent/store/registry';
 import { collectionHandler, objectReply, selectorOf, watchRoutes } from './collection';
 import type { ApiDeps } from './deps';
+import { checkPatchOptions, managedApply, managedUpdate } from './field-manager';
 import { validateFields } from './field-validation';
 import { applyPatch, bodyName, checkApplyName, expectedVersion, isApply, patchBase } from './patching';
 import { type Req, deleteOptions, isDryRun, listNamespace, namespaceOf } from './request';
 import { type ResourceDefinition, groupPath, groupVersionOf } from './resources';
 
 const WRITE_VERBS = ['create', 'update', 'patch', 'delete'];
+
+type ManagedFields = WriteOptions['managedFields'];
 
 export function registerResource<T extends StoredObject>(
   app: FastifyInstance,
@@ -48,35 +51,66 @@ export function registerResource<T extends StoredObject>(
     return reply.type('text/plain').send(plainText(items, deps.clock.now()));
   };
 
-  const create = (req: Req, reply: FastifyReply, body: unknown): T => {
+  const create = (
+    req: Req,
+    reply: FastifyReply,
+    body: unknown,
+    managedFields = managedUpdate(req, def, deps.clock, undefined, body),
+  ): T => {
     validateFields(req, reply, def.kind, body, gv);
     const ns = namespace(req);
     if (def.namespaced) requireNamespace(deps.namespaces, ns, def.kind, bodyName(body));
     const dryRun = isDryRun(req);
-    const stored = writes.create(body, ns, { dryRun });
+    const stored = writes.create(body, ns, { dryRun, managedFields });
     if (!dryRun) log(def.logCreated?.(stored));
     return stored;
   };
 
   /** PUT bodies and patch results; a stale metadata.resourceVersion is a Conflict. */
-  const update = (req: Req, reply: FastifyReply, body: unknown): T => {
+  const update = (
+    req: Req,
+    reply: FastifyReply,
+    body: unknown,
+    managedFields: ManagedFields = managedOfUpdate(req, body),
+  ): T => {
     validateFields(req, reply, def.kind, body, gv);
     return writes.update(body, namespace(req), name(req), {
       dryRun: isDryRun(req),
       ...expectedVersion(body),
+      ...(managedFields !== undefined ? { managedFields } : {}),
     });
+  };
+  const managedOfUpdate = (req: Req, body: unknown): ManagedFields => {
+    const old = def.source.get(namespace(req), name(req));
+    return old ? managedUpdate(req, def, deps.clock, old, body) : undefined;
   };
 
   const patch = async (req: Req, reply: FastifyReply): Promise<unknown> => {
+    const apply = isApply(req);
+    checkPatchOptions(req, apply);
     const old = def.source.get(namespace(req), name(req));
-    if (isApply(req)) {
+    const keys = def.mergeKeys ?? MERGE_KEYS;
+    if (apply) {
       checkApplyName(req);
-      if (!old) return reply.code(201).send(create(req, reply, req.body));
+      if (!old) {
+        const applied = managedApply(
+          req,
+          def,
+          deps.clock,
+          undefined,
+          structuredClone(req.body) as Record<string, unknown>,
+        );
+        return reply.code(201).send(create(req, reply, applied.object, applied.managedFields));
+      }
       validateFields(req, reply, def.kind, req.body, gv);
+      const merged = applyPatch('application/apply-patch+yaml', patchBase(old), req.body, keys);
+      const applied = managedApply(req, def, deps.clock, old, merged as Record<string, unknown>);
+      return update(req, reply, applied.object, applied.managedFields);
     }
     if (!old) return current(req);
     const ct = req.headers['content-type'] ?? '';
-    return update(req, reply, applyPatch(ct, patchBase(old), req.body, def.mergeKeys ?? MERGE_KEYS));
+    const next = applyPatch(ct, patchBase(old), req.body, keys);
+    return update(req, reply, next, managedUpdate(req, def, deps.clock, old, next));
   };
 
   const remove = async (req: Req): Promise<unknown> => {

@@ -1,4 +1,5 @@
 // Object metadata shared by every kind.
+import type { ManagedFieldsEntry } from './managed-fields/managers';
 
 export interface ObjectMeta {
   name: string;
@@ -13,6 +14,8 @@ export interface ObjectMeta {
   annotations?: Record<string, string>;
   deletionTimestamp?: string;
   deletionGracePeriodSeconds?: number;
+  /** Who set which fields (api/field-manager.ts). */
+  managedFields?: ManagedFieldsEntry[];
   [extra: string]: unknown;
 }
 

@@ -97,10 +97,7 @@ export const UNSUPPORTED_FIELDS = {
     'ServicePort.appProtocol',
     'ServiceSpec.sessionAffinityConfig',
   ],
-  'never set by this server (no self links, no field managers)': [
-    'ObjectMeta.selfLink',
-    'ObjectMeta.managedFields',
-  ],
+  'never set by this server (no self links)': ['ObjectMeta.selfLink'],
   'kept as sent (not typed in ObjectMeta); the garbage collector (agent/controllers/gc/) acts on ownerReferences and the orphan/foregroundDeletion finalizers, on no other finalizer':
     ['ObjectMeta.ownerReferences', 'ObjectMeta.finalizers'],
 } as const satisfies Record<string, readonly string[]>;

@@ -3,7 +3,7 @@ import type { Service } from '../model/service';
 import { decodeService } from '../model/service-decode';
 import { decodeServiceUpdate } from '../model/service-update';
 import type { ObjectStore } from '../store/object-store';
-import type { Registry } from '../store/registry';
+import type { Registry, WriteOptions } from '../store/registry';
 import { ClusterIpAllocator } from './cluster-ip-allocator';
 
 export class ServiceRegistry implements Registry<Service> {
@@ -17,7 +17,7 @@ export class ServiceRegistry implements Registry<Service> {
     for (const s of store.list()) if (s.spec.clusterIP !== 'None') this.ips.claim(s.spec.clusterIP);
   }
 
-  create(raw: unknown, namespace: string, opts: { dryRun?: boolean } = {}): Service {
+  create(raw: unknown, namespace: string, opts: WriteOptions = {}): Service {
     const svc = decodeService(raw, namespace);
     if (this.store.get(namespace, svc.metadata.name) || opts.dryRun) return this.store.create(svc, opts); // AlreadyExists, before allocating
     const requested = svc.spec.clusterIP;
@@ -26,7 +26,7 @@ export class ServiceRegistry implements Registry<Service> {
     svc.spec.clusterIP = ip;
     svc.spec.clusterIPs = [ip];
     try {
-      return this.store.create(svc);
+      return this.store.create(svc, opts);
     } catch (err) {
       if (!headless) this.ips.release(ip);
       throw err;

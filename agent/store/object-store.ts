@@ -5,6 +5,7 @@ import type { Clock } from '../clock';
 import { isoTime } from '../clock';
 import { alreadyExists, conflict, notFound } from '../errors';
 import type { ObjectMeta } from '../model/meta';
+import type { WriteOptions } from './registry';
 
 export interface StoredObject {
   kind: string;
@@ -104,8 +105,9 @@ export class ObjectStore<T extends StoredObject> {
    * fill what derives from them. A dry run fills the same fields except resourceVersion (as the API server's
    * dry run does) and stores nothing.
    */
-  create(obj: T, opts: { dryRun?: boolean; prepare?: (obj: T) => void } = {}): T {
+  create(obj: T, opts: WriteOptions & { prepare?: (obj: T) => void } = {}): T {
     const m = obj.metadata;
+    setManagedFields(m, opts.managedFields);
     const k = key(m.namespace, m.name);
     if (this.objects.has(k)) throw alreadyExists(this.kind, m.name);
     m.uid = randomUUID();
@@ -131,9 +133,11 @@ export class ObjectStore<T extends StoredObject> {
       expectedVersion?: string;
       dryRun?: boolean;
       /** metadata that must survive a restart */ persist?: boolean;
+      managedFields?: WriteOptions['managedFields'];
     },
   ): T {
     const m = obj.metadata;
+    setManagedFields(m, opts.managedFields);
     const old = this.mustGet(m.namespace, m.name);
     if (opts.expectedVersion !== undefined && opts.expectedVersion !== old.metadata.resourceVersion) {
       throw conflict(
@@ -166,6 +170,12 @@ export class ObjectStore<T extends StoredObject> {
     this.emit('DELETED', obj);
     return obj;
   }
+}
+
+/** The API's managed fields for a write replace what the object carried (null: none). */
+function setManagedFields(m: ObjectMeta, given: WriteOptions['managedFields']): void {
+  if (given === null) delete m['managedFields'];
+  else if (given !== undefined) m['managedFields'] = given;
 }
 
 const key = (namespace: string, name: string): string => `${namespace}/${name}`;

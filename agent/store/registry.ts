@@ -1,10 +1,13 @@
 // What a kind's write path offers the API: one object per kind that decodes a request body, fills the
 // defaults, validates and stores (Pods: agent/pods/pod-registry.ts; Services: agent/services/service-registry.ts;
 // Namespaces: agent/namespaces/namespace-registry.ts). The API's generic verbs call only this.
+import type { ManagedFieldsEntry } from '../model/managed-fields/managers';
 
 export interface WriteOptions {
   /** `dryRun=All`: everything but the write. */
   dryRun?: boolean;
+  /** metadata.managedFields the API computed for this write (null: none); absent: kept as the object has them. */
+  managedFields?: ManagedFieldsEntry[] | null;
 }
 
 export interface UpdateOptions extends WriteOptions {

@@ -78,7 +78,7 @@ export function daemonSetResource(deps: ApiDeps): ResourceDefinition<DaemonSet> 
     registry,
     mergeKeys: MERGE_KEYS,
     subresources: WORKLOAD_SUBRESOURCES.filter((s) => s.name === 'status'),
-    routes: (app, paths) => workloadStatusRoutes(app, def, registry, paths),
+    routes: (app, paths) => workloadStatusRoutes(app, def, registry, paths, deps.clock),
   };
   return def;
 }

@@ -54,7 +54,7 @@ export function deploymentResource(deps: ApiDeps): ResourceDefinition<Deployment
     mergeKeys: MERGE_KEYS,
     subresources: WORKLOAD_SUBRESOURCES,
     logCreated: (d) => ['deployment created', { deployment: `${d.metadata.namespace}/${d.metadata.name}` }],
-    routes: (app, paths) => workloadSubresourceRoutes(app, def, registry, paths),
+    routes: (app, paths) => workloadSubresourceRoutes(app, def, registry, paths, deps.clock),
   };
   return def;
 }

@@ -43,7 +43,7 @@ export function replicaSetResource(deps: ApiDeps): ResourceDefinition<ReplicaSet
     registry,
     mergeKeys: MERGE_KEYS,
     subresources: WORKLOAD_SUBRESOURCES,
-    routes: (app, paths) => workloadSubresourceRoutes(app, def, registry, paths),
+    routes: (app, paths) => workloadSubresourceRoutes(app, def, registry, paths, deps.clock),
   };
   return def;
 }

@@ -6,6 +6,7 @@ import type { StoredObject } from '../../agent/store/object-store';
 import type { UpdateOptions } from '../../agent/store/registry';
 import type { ApiDeps } from '../deps';
 import { objectReply } from '../collection';
+import { managedUpdate } from '../field-manager';
 import { applyPatch, expectedVersion } from '../patching';
 import { type Req, isDryRun, namespaceOf } from '../request';
 import type { ResourceDefinition } from '../resources';
@@ -32,6 +33,10 @@ export function statusRoutes<T extends StoredObject>(
       writer.updateStatus(body, namespaceOf(req), req.params.name ?? '', {
         dryRun: isDryRun(req),
         ...expectedVersion(body),
+        managedFields: managedUpdate(req, def(), deps.clock, current(req), body, {
+          scope: 'status',
+          subresource: 'status',
+        }),
       });
     for (const base of collectionPaths) {
       const path = `${base}/:name/status`;

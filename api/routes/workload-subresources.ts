@@ -14,6 +14,8 @@ import { applyPatch, expectedVersion } from '../patching';
 import { type Req, isDryRun, namespaceOf } from '../request';
 import { type ResourceDefinition, groupVersionOf } from '../resources';
 import { AUTOSCALING_V1 } from '../../agent/model/group-version';
+import type { Clock } from '../../agent/clock';
+import { managedUpdate } from '../field-manager';
 
 export interface Scalable extends StoredObject {
   spec: { replicas: number; selector: LabelSelector };
@@ -58,6 +60,8 @@ function replicasOf(scale: unknown, name: string): number {
   return replicas;
 }
 
+const STATUS = { scope: 'status', subresource: 'status' } as const;
+
 export type WithStatus = StoredObject & { status: object };
 
 /** The `status` subresource alone (DaemonSets: no replicas, so no scale). */
@@ -66,13 +70,18 @@ export function workloadStatusRoutes<T extends WithStatus>(
   def: ResourceDefinition<T>,
   writer: StatusOnlyWriter<T>,
   collectionPaths: string[],
+  clock: Clock,
 ): void {
   const gv = groupVersionOf(def);
   const current = currentOf(def);
   const writeStatus = (req: Req, reply: FastifyReply, body: unknown): T => {
     validateFields(req, reply, def.kind, body, gv);
     const status = (isObject(body) && isObject(body.status) ? body.status : {}) as T['status'];
-    return writer.updateStatus(namespaceOf(req), req.params.name ?? '', status, opts(req, body));
+    const managedFields = managedUpdate(req, def, clock, current(req), body, STATUS);
+    return writer.updateStatus(namespaceOf(req), req.params.name ?? '', status, {
+      ...opts(req, body),
+      managedFields,
+    });
   };
   for (const base of collectionPaths.filter((p) => p.startsWith('/api'))) {
     const status = `${base}/:name/status`;
@@ -105,14 +114,19 @@ export function workloadSubresourceRoutes<T extends Scalable>(
   def: ResourceDefinition<T>,
   writer: StatusWriter<T>,
   collectionPaths: string[],
+  clock: Clock,
 ): void {
-  workloadStatusRoutes(app, def, writer, collectionPaths);
+  workloadStatusRoutes(app, def, writer, collectionPaths, clock);
   const current = currentOf(def);
   const writeScale = (req: Req, scale: unknown): object => {
     const obj = current(req);
     const replicas = replicasOf(scale, obj.metadata.name);
     const next = { ...obj, spec: { ...obj.spec, replicas } };
-    return scaleOf(writer.update(next, namespaceOf(req), obj.metadata.name, opts(req, scale)));
+    // The Scale's spec.replicas is the parent's: owned in the parent's version, subresource `scale`.
+    const managedFields = managedUpdate(req, def, clock, obj, next, { subresource: 'scale' });
+    return scaleOf(
+      writer.update(next, namespaceOf(req), obj.metadata.name, { ...opts(req, scale), managedFields }),
+    );
   };
   for (const base of collectionPaths.filter((p) => p.startsWith('/api'))) {
     const scale = `${base}/:name/scale`;

@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { expect } from 'chai';
 import { apiUrl, writeKubeconfig } from '../../daemon/kubeconfig';
-import type { Harness } from './harness';
+import { systemClock } from '../../agent/clock';
+import { MemoryRuntime } from '../../agent/runtime/memory-runtime';
+import { Harness } from './harness';
 
 export const REPO = resolve(__dirname, '..', '..', '..');
 
@@ -68,3 +70,35 @@ export function kubectlOf(minor: string, setup: () => { h: Harness; kubeconfig: 
   };
   return { kubectl, ok };
 }
+
+/**
+ * An agent on the memory runtime (no container starts) served for kubectl, started in the calling
+ * describe's `before` and stopped in its `after`: its fields are set once started.
+ */
+export function memoryAgentForKubectl(): { h: Harness; kubeconfig: string } {
+  const served = {} as { h: Harness; kubeconfig: string };
+  before(async () => {
+    served.h = await new Harness({ runtime: new MemoryRuntime(systemClock), clock: systemClock }).start();
+    served.kubeconfig = await serveWithKubeconfig(served.h);
+  });
+  after(async () => served.h?.stop());
+  return served;
+}
+
+/** An apps/v1 workload manifest for kubectl: selector and template labels `app: <name>`, one busybox:1.0
+ * container `main`; `spec` lines (indented by two) go before the selector. */
+export const workloadManifest = (kind: string, name: string, spec = ''): string => `apiVersion: apps/v1
+kind: ${kind}
+metadata:
+  name: ${name}
+spec:
+${spec}  selector:
+    matchLabels: {app: ${name}}
+  template:
+    metadata:
+      labels: {app: ${name}}
+    spec:
+      containers:
+      - name: main
+        image: busybox:1.0
+`;

@@ -15,6 +15,14 @@ export const template = (image = 'busybox'): ReplicaSet['spec']['template'] => (
   spec: { containers: [{ name: 'web', image }] } as ReplicaSet['spec']['template']['spec'],
 });
 
+/** A Deployment `web` as a client sends it (what the API tests create). */
+export const deploymentBody = (replicas = 2, extra: object = {}): object => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'web' },
+  spec: { replicas, selector: { matchLabels: { app: 'web' } }, template: template(), ...extra },
+});
+
 export function aReplicaSet(
   o: {
     name?: string;

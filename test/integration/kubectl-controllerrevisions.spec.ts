@@ -3,57 +3,33 @@
 // `kubectl rollout undo ds` (and `--to-revision`), the renumbering of a revision brought back, and the
 // revisions collected with their DaemonSet.
 import { expect } from 'chai';
-import { systemClock } from '../../agent/clock';
-import { MemoryRuntime } from '../../agent/runtime/memory-runtime';
-import { Harness } from '../helpers/harness';
-import { kubectlOf, serveWithKubeconfig } from '../helpers/kubectl';
+import { kubectlOf, memoryAgentForKubectl, workloadManifest } from '../helpers/kubectl';
 
-const daemonSet = (name: string): string => `apiVersion: apps/v1
-kind: DaemonSet
-metadata:
-  name: ${name}
-spec:
-  selector:
-    matchLabels: {app: ${name}}
-  template:
-    metadata:
-      labels: {app: ${name}}
-    spec:
-      containers:
-      - name: main
-        image: busybox:1.0
-`;
+const daemonSet = (name: string): string => workloadManifest('DaemonSet', name);
 
 describe('kubectl: DaemonSet ControllerRevisions, rollout history and undo (memory runtime)', function () {
   this.timeout(120_000);
-  let h: Harness;
-  let kubeconfig: string;
-
-  before(async () => {
-    h = await new Harness({ runtime: new MemoryRuntime(systemClock), clock: systemClock }).start();
-    kubeconfig = await serveWithKubeconfig(h);
-  });
-  after(async () => h?.stop());
+  const agent = memoryAgentForKubectl();
 
   /** name -> revision of the DaemonSet's revisions. */
   const revisions = (ds: string): Record<string, number> =>
     Object.fromEntries(
-      h.agent.controllerRevisions
+      agent.h.agent.controllerRevisions
         .list('default')
         .filter((r) => r.metadata.labels?.['app'] === ds)
         .map((r) => [r.metadata.name, r.revision]),
     );
   const until = async (ds: string, count: number): Promise<Record<string, number>> =>
-    h.waitFor(
+    agent.h.waitFor(
       `${count} revisions of ${ds}`,
       () => Object.keys(revisions(ds)).length === count && revisions(ds),
     );
   const imageOf = (ds: string): string | undefined =>
-    h.agent.daemonSets.get('default', ds)?.spec.template.spec.containers[0]?.image;
+    agent.h.agent.daemonSets.get('default', ds)?.spec.template.spec.containers[0]?.image;
 
   for (const minor of ['35', '29']) {
     describe(`kubectl 1.${minor}`, () => {
-      const { ok } = kubectlOf(minor, () => ({ h, kubeconfig }));
+      const { ok } = kubectlOf(minor, () => agent);
 
       it('keeps one revision per template; history, undo and --to-revision as upstream', async () => {
         const ds = `cr-${minor}`;
@@ -67,8 +43,8 @@ describe('kubectl: DaemonSet ControllerRevisions, rollout history and undo (memo
         const two = await until(ds, 2);
         const second = Object.keys(two).find((n) => n !== first)!;
         expect(two).to.deep.equal({ [first!]: 1, [second]: 2 });
-        await h.waitFor('the pod of revision 2', () =>
-          h.pods
+        await agent.h.waitFor('the pod of revision 2', () =>
+          agent.h.pods
             .list('default')
             .some((p) => `${ds}-${p.metadata.labels?.['controller-revision-hash']}` === second),
         );
@@ -79,14 +55,14 @@ describe('kubectl: DaemonSet ControllerRevisions, rollout history and undo (memo
 
         expect(await ok(['rollout', 'undo', `ds/${ds}`])).to.equal(`daemonset.apps/${ds} rolled back\n`);
         expect(imageOf(ds)).to.equal('busybox:1.0');
-        await h.waitFor('revision 1 renumbered 3', () => revisions(ds)[first!] === 3);
+        await agent.h.waitFor('revision 1 renumbered 3', () => revisions(ds)[first!] === 3);
         expect(revisions(ds)).to.deep.equal({ [first!]: 3, [second]: 2 });
 
         expect(await ok(['rollout', 'undo', `ds/${ds}`, '--to-revision=2'])).to.equal(
           `daemonset.apps/${ds} rolled back\n`,
         );
         expect(imageOf(ds)).to.equal('busybox:1.1');
-        await h.waitFor('revision 2 renumbered 4', () => revisions(ds)[second] === 4);
+        await agent.h.waitFor('revision 2 renumbered 4', () => revisions(ds)[second] === 4);
 
         await ok(['delete', 'ds', ds]);
         await until(ds, 0);

@@ -534,9 +534,10 @@ describe('api: the Kubernetes surface (memory runtime)', () => {
       const url = `${NS}/pods/ssa?fieldManager=kubectl&fieldValidation=Strict&force=false`;
       const first = await req('PATCH', url, body, 'application/apply-patch+yaml');
       expect(first.statusCode, first.body).to.equal(201);
+      // Another manager: the same one would remove the spec it no longer applies (as upstream).
       const again = await req(
         'PATCH',
-        url,
+        url.replace('fieldManager=kubectl', 'fieldManager=labeler').replace('force=false', 'force=true'),
         'apiVersion: v1\nkind: Pod\nmetadata:\n  name: ssa\n  labels: {app: y}\n',
         'application/apply-patch+yaml',
       );

@@ -5,23 +5,11 @@ import { expect } from 'chai';
 import { systemClock } from '../../../agent/clock';
 import { MemoryRuntime } from '../../../agent/runtime/memory-runtime';
 import { Harness } from '../../helpers/harness';
+import { deploymentBody } from '../../helpers/workload-builders';
 
 const APPS = '/apis/apps/v1/namespaces/default';
 
-const deployment = (replicas = 2, extra: object = {}): object => ({
-  apiVersion: 'apps/v1',
-  kind: 'Deployment',
-  metadata: { name: 'web' },
-  spec: {
-    replicas,
-    selector: { matchLabels: { app: 'web' } },
-    template: {
-      metadata: { labels: { app: 'web' } },
-      spec: { containers: [{ name: 'web', image: 'busybox' }] },
-    },
-    ...extra,
-  },
-});
+const deployment = deploymentBody;
 
 describe('api: Deployments and ReplicaSets (memory runtime)', () => {
   let h: Harness;
