@@ -6,7 +6,7 @@ import { DeploymentExecutor } from '../agent/controllers/deployment/deployment-e
 import { reconcileDeployment } from '../agent/controllers/deployment/reconcile-deployment';
 import { DaemonSetExecutor } from '../agent/controllers/daemonset/daemonset-executor';
 import { reconcileDaemonSet } from '../agent/controllers/daemonset/reconcile-daemonset';
-import { planRevisions } from '../agent/controllers/daemonset/plan-revisions';
+import { currentRevisionHash, planRevisions } from '../agent/controllers/daemonset/plan-revisions';
 import { ControllerRevisionRegistry } from '../agent/controllerrevisions/controller-revision-registry';
 import type { ControllerRevision } from '../agent/model/controller-revision';
 import { controllerOf } from '../agent/model/workload';
@@ -127,7 +127,10 @@ export function createWorkloads(o: WorkloadsDeps): Workloads {
       const own = pods.filter((p) => controllerOf(p.metadata)?.uid === ds.metadata.uid && isActive(p));
       const history = o.controllerRevisions.list(ds.metadata.namespace);
       daemonSetExecutor.runRevisions(ds, planRevisions(ds, history, own));
-      const plan = reconcileDaemonSet(ds, pods, nodeView(), clock.now());
+      // No current revision (its name collided): the bumped collisionCount brings the next sync.
+      const hash = currentRevisionHash(ds, o.controllerRevisions.list(ds.metadata.namespace));
+      if (hash === undefined) return undefined;
+      const plan = reconcileDaemonSet(ds, pods, nodeView(), clock.now(), hash);
       daemonSetExecutor.run(ds, plan.actions);
       return plan.requeueMs;
     },

@@ -158,6 +158,8 @@ export interface DaemonSetStatus {
   numberAvailable?: number;
   numberUnavailable?: number;
   conditions?: WorkloadCondition[];
+  /** Bumped when a new revision's name is taken by another revision (its hash includes this count). */
+  collisionCount?: number;
 }
 
 export interface DaemonSet {

@@ -45,6 +45,7 @@ export class DaemonSetExecutor {
       try {
         if (a.type === 'createRevision') revisions.create(a.revision, ns);
         else if (a.type === 'renumberRevision') revisions.update(a.revision, ns, a.revision.metadata.name);
+        else if (a.type === 'bumpCollisionCount') this.bumpCollisionCount(ds);
         else for (const name of a.names) revisions.delete(ns, name);
       } catch (err) {
         this.event(
@@ -55,6 +56,15 @@ export class DaemonSetExecutor {
         );
       }
     }
+  }
+
+  /** The new revision's name is taken: the next hash includes one more collision (upstream's snapshot). */
+  private bumpCollisionCount(ds: DaemonSet): void {
+    const collisionCount = (ds.status.collisionCount ?? 0) + 1;
+    this.deps.daemonSets.updateStatus(ds.metadata.namespace, ds.metadata.name, {
+      ...ds.status,
+      collisionCount,
+    });
   }
 
   private event(ds: DaemonSet, type: 'Normal' | 'Warning', reason: string, message: string): void {

@@ -1,17 +1,22 @@
-// The DaemonSet's template history, pure (upstream's constructHistory and cleanupHistory): one
+// The DaemonSet's template history, pure (upstream's constructHistory, snapshot and cleanupHistory): one
 // ControllerRevision per distinct template, `<ds>-<hash>`, whose `data` is the patch that puts the template
-// back (what `kubectl rollout undo ds` sends). The current template's revision is created with the next
-// number, or, when the template went back to an earlier one, that revision is renumbered to be the newest.
-// Old revisions beyond revisionHistoryLimit go oldest first, except those a live pod still runs.
+// back (what `kubectl rollout undo ds` sends). The current revision is the one whose data is the template's
+// (upstream's Match), whatever its name; a new one is named by the hash of the template and the DaemonSet's
+// collisionCount (upstream's ComputeHash), and when that name is taken by a revision of other data the
+// count is bumped instead (the next sync names it anew). The current template's revision is created with the
+// next number, or, when the template went back to an earlier one, that revision is renumbered to be the
+// newest. Old revisions beyond revisionHistoryLimit go oldest first, except those a live pod still runs.
+// The DaemonSet's pods carry the current revision's hash label (currentRevisionHash).
 import type { ControllerRevision } from '../../model/controller-revision';
 import type { Pod } from '../../model/pod';
 import { CONTROLLER_REVISION_HASH, type DaemonSet, controllerOf, controllerRef } from '../../model/workload';
-import { templateHash } from '../deployment/template-hash';
+import { canonical, templateHash } from '../deployment/template-hash';
 
 export type RevisionAction =
   | { type: 'createRevision'; revision: ControllerRevision }
   | { type: 'renumberRevision'; revision: ControllerRevision }
-  | { type: 'deleteRevisions'; names: string[] };
+  | { type: 'deleteRevisions'; names: string[] }
+  | { type: 'bumpCollisionCount' };
 
 /** Upstream's DaemonSet revision `data`: the template, replacing the whole of spec.template when patched in. */
 export const revisionData = (ds: DaemonSet): object => ({
@@ -39,6 +44,25 @@ export function newRevision(ds: DaemonSet, hash: string, revision: number): Cont
   };
 }
 
+/** Whether a revision holds the DaemonSet's template (upstream compares the data's bytes; key order aside here). */
+export const matches = (ds: DaemonSet, r: ControllerRevision): boolean =>
+  JSON.stringify(canonical(r.data)) === JSON.stringify(canonical(revisionData(ds)));
+
+const ownedBy = (ds: DaemonSet, revisions: readonly ControllerRevision[]): ControllerRevision[] =>
+  revisions.filter((r) => controllerOf(r.metadata)?.uid === ds.metadata.uid);
+
+/** The hash a new revision of the template gets (`<ds>-<hash>`). */
+export const revisionHash = (ds: DaemonSet): string =>
+  templateHash(ds.spec.template, ds.status.collisionCount ?? 0);
+
+/** The `controller-revision-hash` the DaemonSet's pods carry: the current revision's; none before it exists. */
+export function currentRevisionHash(
+  ds: DaemonSet,
+  revisions: readonly ControllerRevision[],
+): string | undefined {
+  return ownedBy(ds, revisions).find((r) => matches(ds, r))?.metadata.labels?.[CONTROLLER_REVISION_HASH];
+}
+
 const oldestFirst = (rs: ControllerRevision[]): ControllerRevision[] =>
   [...rs].sort((a, b) => a.revision - b.revision);
 
@@ -49,16 +73,16 @@ export function planRevisions(
   pods: readonly Pod[],
 ): RevisionAction[] {
   if (ds.metadata.deletionTimestamp !== undefined) return [];
-  const hash = templateHash(ds.spec.template);
-  const owned = revisions.filter((r) => controllerOf(r.metadata)?.uid === ds.metadata.uid);
-  const isCurrent = (r: ControllerRevision): boolean =>
-    r.metadata.labels?.[CONTROLLER_REVISION_HASH] === hash;
-  const current = owned.find(isCurrent);
-  const old = owned.filter((r) => r !== current && !isCurrent(r));
+  const owned = ownedBy(ds, revisions);
+  const current = owned.find((r) => matches(ds, r));
+  const old = owned.filter((r) => !matches(ds, r));
   const next = Math.max(0, ...old.map((r) => r.revision)) + 1;
   const actions: RevisionAction[] = [];
-  if (!current) actions.push({ type: 'createRevision', revision: newRevision(ds, hash, next) });
-  else if (current.revision < next)
+  if (!current) {
+    const fresh = newRevision(ds, revisionHash(ds), next);
+    const taken = revisions.some((r) => r.metadata.name === fresh.metadata.name);
+    actions.push(taken ? { type: 'bumpCollisionCount' } : { type: 'createRevision', revision: fresh });
+  } else if (current.revision < next)
     actions.push({ type: 'renumberRevision', revision: { ...current, revision: next } });
   let toKill = old.length - (ds.spec.revisionHistoryLimit ?? 10);
   const live = new Set(pods.map((p) => p.metadata.labels?.[CONTROLLER_REVISION_HASH]));

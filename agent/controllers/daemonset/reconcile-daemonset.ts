@@ -10,7 +10,6 @@ import {
   type DaemonSetStatus,
   controllerOf,
 } from '../../model/workload';
-import { templateHash } from '../deployment/template-hash';
 import { isActive, isReady, msUntilAvailable } from '../pod-readiness';
 
 export type DaemonSetAction =
@@ -83,20 +82,24 @@ function statusOf(ds: DaemonSet, active: Pod[], hash: string, run: boolean, now:
     ),
     numberAvailable: one(run && available),
     numberUnavailable: desired - one(run && available),
+    ...(ds.status.collisionCount !== undefined ? { collisionCount: ds.status.collisionCount } : {}),
   };
   return { status, requeueMs };
 }
 
-/** `pods`: every pod of the DaemonSet's namespace; `node`: this node (undefined until registered). */
+/**
+ * `pods`: every pod of the DaemonSet's namespace; `node`: this node (undefined until registered); `hash`:
+ * the current ControllerRevision's (plan-revisions.ts), which new pods carry.
+ */
 export function reconcileDaemonSet(
   ds: DaemonSet,
   pods: readonly Pod[],
   node: NodeView | undefined,
   now: number,
+  hash: string,
 ): DaemonSetPlan {
   const uid = ds.metadata.uid;
   const active = pods.filter((p) => controllerOf(p.metadata)?.uid === uid && isActive(p));
-  const hash = templateHash(ds.spec.template);
   const run = shouldRun(ds, node);
   const deleting = ds.metadata.deletionTimestamp !== undefined;
   const actions = deleting ? [] : podActions(ds, active, hash, run);

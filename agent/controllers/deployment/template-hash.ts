@@ -8,7 +8,7 @@ const isEmpty = (v: unknown): boolean =>
   v === undefined || v === null || (typeof v === 'object' && Object.keys(v).length === 0);
 
 /** Sorted keys, empty values left out, as upstream's semantic equality of typed objects sees them. */
-const canonical = (v: unknown): unknown => {
+export const canonical = (v: unknown): unknown => {
   if (Array.isArray(v)) return v.map(canonical);
   if (v && typeof v === 'object')
     return Object.fromEntries(

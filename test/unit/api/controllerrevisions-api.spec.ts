@@ -5,6 +5,7 @@ import { systemClock } from '../../../agent/clock';
 import type { ControllerRevision } from '../../../agent/model/controller-revision';
 import { MemoryRuntime } from '../../../agent/runtime/memory-runtime';
 import { Harness } from '../../helpers/harness';
+import { templateHash } from '../../../agent/controllers/deployment/template-hash';
 
 const daemonSet = (namespace: string): object => ({
   apiVersion: 'apps/v1',
@@ -55,5 +56,37 @@ describe('api: ControllerRevisions (memory runtime)', () => {
     expect(changed.json<{ message: string }>().message).to.contain('data: Invalid value');
     expect((await req('DELETE', '/api/v1/namespaces/crs')).statusCode).to.equal(200);
     await h.waitFor('no revision left', () => list('crs').length === 0);
+  });
+
+  it('bumps collisionCount when the revision name is taken by other data; pods carry the new hash', async () => {
+    for (const ns of ['probe', 'crs'])
+      expect((await req('POST', '/api/v1/namespaces', { metadata: { name: ns } })).statusCode).to.equal(201);
+    // The hash depends on the template only: learn it in another namespace.
+    expect(
+      (await req('POST', '/apis/apps/v1/namespaces/probe/daemonsets', daemonSet('probe'))).statusCode,
+    ).to.equal(201);
+    const [probe] = await h.waitFor('the probe revision', () => list('probe').length === 1 && list('probe'));
+    const squatter = { metadata: { name: probe!.metadata.name }, data: { spec: {} }, revision: 1 };
+    expect(
+      (await req('POST', '/apis/apps/v1/namespaces/crs/controllerrevisions', squatter)).statusCode,
+    ).to.equal(201);
+
+    expect(
+      (await req('POST', '/apis/apps/v1/namespaces/crs/daemonsets', daemonSet('crs'))).statusCode,
+    ).to.equal(201);
+    const ds = await h.waitFor('collisionCount 1', () => {
+      const d = h.agent.daemonSets.get('crs', 'agent');
+      return d?.status.collisionCount === 1 && d;
+    });
+    const hash = templateHash(ds.spec.template, 1);
+    await h.waitFor('the revision named by the new hash', () =>
+      list('crs').some((r) => r.metadata.name === `agent-${hash}` && r.revision === 1),
+    );
+    await h.waitFor('the pod of that revision', () =>
+      h.pods.list('crs').some((p) => p.metadata.labels?.['controller-revision-hash'] === hash),
+    );
+    expect(list('crs').find((r) => r.metadata.name === probe!.metadata.name)?.data).to.deep.equal({
+      spec: {},
+    });
   });
 });

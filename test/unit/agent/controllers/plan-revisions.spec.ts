@@ -3,6 +3,7 @@
 import { expect } from 'chai';
 import {
   type RevisionAction,
+  currentRevisionHash,
   newRevision,
   planRevisions,
 } from '../../../../agent/controllers/daemonset/plan-revisions';
@@ -24,6 +25,15 @@ const limited = (d: DaemonSet, limit: number): DaemonSet => ({
   ...d,
   spec: { ...d.spec, revisionHistoryLimit: limit },
 });
+const collided = (d: DaemonSet, collisionCount: number): DaemonSet => ({
+  ...d,
+  status: { ...d.status, collisionCount },
+});
+/** A revision with the name `d`'s new revision would get, holding another template. */
+const squatter = (d: DaemonSet): ControllerRevision => {
+  const other = stored(version(7), 9);
+  return { ...other, metadata: { ...other.metadata, name: `agent-${hashOf(d)}`, ownerReferences: [] } };
+};
 const names = (...rs: ControllerRevision[]) => ({
   type: 'deleteRevisions' as const,
   names: rs.map((r) => r.metadata.name),
@@ -83,6 +93,29 @@ const cases: {
     actions: [names(stored(version(2), 2), stored(version(3), 3))],
   },
   {
+    name: 'finds the current revision by its data, whatever its name (a revision made under another collisionCount)',
+    ds: collided(version(2), 1),
+    revisions: [stored(version(1), 1), stored(version(2), 2)],
+    actions: [],
+  },
+  {
+    name: 'names a new revision by the template and collisionCount',
+    ds: collided(version(2), 3),
+    revisions: [stored(version(1), 1)],
+    actions: [
+      {
+        type: 'createRevision',
+        revision: newRevision(version(2), templateHash(version(2).spec.template, 3), 2),
+      },
+    ],
+  },
+  {
+    name: 'bumps collisionCount when the new name is taken by a revision of other data',
+    ds: version(2),
+    revisions: [stored(version(1), 1), squatter(version(2))],
+    actions: [{ type: 'bumpCollisionCount' }],
+  },
+  {
     name: 'plans nothing for a DaemonSet being deleted',
     ds: { ...ds, metadata: { ...ds.metadata, deletionTimestamp: '2026-01-01T00:00:00Z' } },
     revisions: [],
@@ -93,6 +126,15 @@ const cases: {
 describe('planRevisions (DaemonSet ControllerRevisions)', () => {
   for (const c of cases)
     it(c.name, () => expect(planRevisions(c.ds, c.revisions, c.pods ?? [])).to.deep.equal(c.actions));
+
+  it("gives the pods the current revision's hash label, none before it exists", () => {
+    const renamed = {
+      ...stored(version(2), 2),
+      metadata: { ...stored(version(2), 2).metadata, labels: { 'controller-revision-hash': 'x1y2z' } },
+    };
+    expect(currentRevisionHash(version(2), [stored(version(1), 1), renamed])).to.equal('x1y2z');
+    expect(currentRevisionHash(version(3), [stored(version(1), 1), renamed])).to.equal(undefined);
+  });
 
   it('stores the patch upstream stores, owned by the DaemonSet and labelled with the hash', () => {
     const r = newRevision(ds, 'abc12', 1);

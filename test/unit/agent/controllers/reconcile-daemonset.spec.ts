@@ -160,6 +160,7 @@ describe('reconcileDaemonSet', () => {
   for (const c of cases)
     it(c.name, () => {
       const n = c.node === null ? undefined : (c.node ?? node);
-      expect(reconcileDaemonSet(c.ds, c.pods, n, NOW).actions).to.deep.equal(c.actions);
+      const current = templateHash(c.ds.spec.template); // the current revision's hash, as the controller passes it
+      expect(reconcileDaemonSet(c.ds, c.pods, n, NOW, current).actions).to.deep.equal(c.actions);
     });
 });
