@@ -8,7 +8,7 @@ import { type GroupVersion, CORE_V1, apiVersionOf } from '../agent/model/group-v
 import type { Registry } from '../agent/store/registry';
 import { humanAge } from '../agent/status/print-pod';
 import type { StoredObject } from '../agent/store/object-store';
-import { type TableSpec, column } from './table';
+import { type ColumnDefinition, type TableSpec, column } from './table';
 
 export interface ResourceInfo<T = StoredObject> extends TableSpec<T> {
   /** The API group and version (agent/model/group-version.ts); none: core/v1, served under /api/v1. */
@@ -87,3 +87,14 @@ export const metaFields = {
   'metadata.name': (o: { metadata: { name: string } }): string => o.metadata.name,
   'metadata.namespace': (o: { metadata: { namespace: string } }): string => o.metadata.namespace,
 };
+
+/**
+ * The table of a kind upstream prints as NAME, its own columns, AGE (endpoints, leases, configmaps, ...):
+ * each column with how to read its cell.
+ */
+export const nameAndAge = <T extends StoredObject>(
+  ...between: [ColumnDefinition, (obj: T) => unknown][]
+): TableSpec<T> => ({
+  columns: [nameColumn, ...between.map(([c]) => c), ageColumn],
+  cells: (obj, now) => [obj.metadata.name, ...between.map(([, cell]) => cell(obj)), age(obj, now)],
+});

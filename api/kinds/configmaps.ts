@@ -1,7 +1,7 @@
 // ConfigMaps: read from their store, written through the ConfigMap registry (agent/config/config-registries.ts).
 import type { ConfigMap } from '../../agent/model/config-objects';
 import type { ApiDeps } from '../deps';
-import { ALL_VERBS, type ResourceDefinition, age, ageColumn, metaFields, nameColumn } from '../resources';
+import { ALL_VERBS, type ResourceDefinition, metaFields, nameAndAge } from '../resources';
 import { column } from '../table';
 
 const DATA_TEXT =
@@ -17,12 +17,10 @@ export function configMapResource(deps: ApiDeps): ResourceDefinition<ConfigMap> 
     verbs: ALL_VERBS,
     shortNames: ['cm'],
     fields: metaFields,
-    columns: [nameColumn, column('Data', DATA_TEXT), ageColumn],
-    cells: (cm, now) => [
-      cm.metadata.name,
-      Object.keys(cm.data ?? {}).length + Object.keys(cm.binaryData ?? {}).length,
-      age(cm, now),
-    ],
+    ...nameAndAge<ConfigMap>([
+      column('Data', DATA_TEXT),
+      (cm) => Object.keys(cm.data ?? {}).length + Object.keys(cm.binaryData ?? {}).length,
+    ]),
     source: deps.config.configMaps,
     registry: deps.config.configMapRegistry,
     logCreated: (cm) => ['configmap created', { configMap: `${cm.metadata.namespace}/${cm.metadata.name}` }],

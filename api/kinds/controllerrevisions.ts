@@ -5,15 +5,7 @@ import type { ControllerRevision } from '../../agent/model/controller-revision';
 import { APPS_V1 } from '../../agent/model/group-version';
 import { controllerOf } from '../../agent/model/workload';
 import type { ApiDeps } from '../deps';
-import {
-  ALL_VERBS,
-  type ResourceDefinition,
-  NONE,
-  age,
-  ageColumn,
-  metaFields,
-  nameColumn,
-} from '../resources';
+import { ALL_VERBS, type ResourceDefinition, NONE, metaFields, nameAndAge } from '../resources';
 import { column } from '../table';
 
 /** `daemonset.apps/x`: the controller's kind and group, as upstream's formatResourceName. */
@@ -34,13 +26,13 @@ export function controllerRevisionResource(deps: ApiDeps): ResourceDefinition<Co
     namespaced: true,
     verbs: ALL_VERBS,
     fields: metaFields,
-    columns: [
-      nameColumn,
-      column('Controller', 'Controller of the object'),
-      column('Revision', 'Revision indicates the revision of the state represented by Data.'),
-      ageColumn,
-    ],
-    cells: (cr, now) => [cr.metadata.name, controllerName(cr), cr.revision, age(cr, now)],
+    ...nameAndAge<ControllerRevision>(
+      [column('Controller', 'Controller of the object'), controllerName],
+      [
+        column('Revision', 'Revision indicates the revision of the state represented by Data.'),
+        (cr) => cr.revision,
+      ],
+    ),
     source: deps.controllerRevisions,
     registry: deps.registries.controllerRevisions,
   };

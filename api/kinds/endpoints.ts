@@ -1,15 +1,7 @@
 // Endpoints: read-only, kept by the EndpointsController from Services and ready pods.
 import type { Endpoints } from '../../agent/model/service';
 import type { ApiDeps } from '../deps';
-import {
-  NONE,
-  READ_VERBS,
-  type ResourceDefinition,
-  age,
-  ageColumn,
-  metaFields,
-  nameColumn,
-} from '../resources';
+import { NONE, READ_VERBS, type ResourceDefinition, metaFields, nameAndAge } from '../resources';
 import { column } from '../table';
 
 /** upstream's formatEndpoints: up to three ip:port, then "+ N more...". */
@@ -35,8 +27,7 @@ export function endpointsResource(deps: ApiDeps): ResourceDefinition<Endpoints> 
     verbs: READ_VERBS,
     shortNames: ['ep'],
     fields: metaFields,
-    columns: [nameColumn, column('Endpoints', 'Endpoints of the service.'), ageColumn],
-    cells: (e, now) => [e.metadata.name, formatEndpoints(e), age(e, now)],
+    ...nameAndAge([column('Endpoints', 'Endpoints of the service.'), formatEndpoints]),
     source: deps.endpoints,
     shortPath: true,
   };

@@ -3,15 +3,7 @@
 import { COORDINATION_V1 } from '../../agent/model/group-version';
 import type { Lease } from '../../agent/model/lease';
 import type { ApiDeps } from '../deps';
-import {
-  NONE,
-  READ_VERBS,
-  type ResourceDefinition,
-  age,
-  ageColumn,
-  metaFields,
-  nameColumn,
-} from '../resources';
+import { NONE, READ_VERBS, type ResourceDefinition, metaFields, nameAndAge } from '../resources';
 import { column } from '../table';
 
 export function leaseResource(deps: ApiDeps): ResourceDefinition<Lease> {
@@ -24,8 +16,10 @@ export function leaseResource(deps: ApiDeps): ResourceDefinition<Lease> {
     namespaced: true,
     verbs: READ_VERBS,
     fields: metaFields,
-    columns: [nameColumn, column('Holder', 'The holder of the lease.'), ageColumn],
-    cells: (l, now) => [l.metadata.name, l.spec.holderIdentity ?? NONE, age(l, now)],
+    ...nameAndAge<Lease>([
+      column('Holder', 'The holder of the lease.'),
+      (l) => l.spec.holderIdentity ?? NONE,
+    ]),
     source: deps.leases,
   };
 }

@@ -2,7 +2,7 @@
 // labels and annotations; a delete turns the namespace Terminating until its contents are gone.
 import type { Namespace } from '../../agent/model/namespace';
 import type { ApiDeps } from '../deps';
-import { ALL_VERBS, type ResourceDefinition, age, ageColumn, nameColumn } from '../resources';
+import { ALL_VERBS, type ResourceDefinition, nameAndAge } from '../resources';
 import { column } from '../table';
 
 export function namespaceResource(deps: ApiDeps): ResourceDefinition<Namespace> {
@@ -15,8 +15,7 @@ export function namespaceResource(deps: ApiDeps): ResourceDefinition<Namespace> 
     verbs: ALL_VERBS,
     shortNames: ['ns'],
     fields: { 'metadata.name': (n) => n.metadata.name, 'status.phase': (n) => n.status.phase },
-    columns: [nameColumn, column('Status', 'The status of the namespace.'), ageColumn],
-    cells: (n, now) => [n.metadata.name, n.status.phase, age(n, now)],
+    ...nameAndAge<Namespace>([column('Status', 'The status of the namespace.'), (n) => n.status.phase]),
     source: { list: () => deps.namespaces.list(), get: (_ns, name) => deps.namespaces.get('', name) },
     registry: deps.registries.namespaces,
     logCreated: (n) => ['namespace created', { namespace: n.metadata.name }],

@@ -2,7 +2,7 @@
 // the Secret registry; logs name the object, never a value.
 import type { Secret } from '../../agent/model/config-objects';
 import type { ApiDeps } from '../deps';
-import { ALL_VERBS, type ResourceDefinition, age, ageColumn, metaFields, nameColumn } from '../resources';
+import { ALL_VERBS, type ResourceDefinition, metaFields, nameAndAge } from '../resources';
 import { column } from '../table';
 
 const DATA_TEXT =
@@ -19,8 +19,10 @@ export function secretResource(deps: ApiDeps): ResourceDefinition<Secret> {
     namespaced: true,
     verbs: ALL_VERBS,
     fields: { ...metaFields, type: (s) => s.type ?? '' },
-    columns: [nameColumn, column('Type', TYPE_TEXT), column('Data', DATA_TEXT), ageColumn],
-    cells: (s, now) => [s.metadata.name, s.type ?? '', Object.keys(s.data ?? {}).length, age(s, now)],
+    ...nameAndAge<Secret>(
+      [column('Type', TYPE_TEXT), (s) => s.type ?? ''],
+      [column('Data', DATA_TEXT), (s) => Object.keys(s.data ?? {}).length],
+    ),
     source: deps.config.secrets,
     registry: deps.config.secretRegistry,
     logCreated: (s) => ['secret created', { secret: `${s.metadata.namespace}/${s.metadata.name}` }],

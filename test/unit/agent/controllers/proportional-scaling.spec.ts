@@ -26,7 +26,7 @@ const sized = (desired: number, max: number): Record<string, string> => ({
 function rsOf(
   d: Deployment,
   name: string,
-  o: { replicas: number; image: string; created: number; sizedFor?: [number, number] },
+  o: { replicas: number; image: string; created: number; sizedFor?: [number, number] | undefined },
 ): ReplicaSet {
   const revision = Number(o.image.split(':')[1]);
   const rs = aReplicaSet({ name, replicas: o.replicas, created: o.created, image: o.image, revision });
@@ -54,108 +54,83 @@ const rolling = (replicas: number, paused = false): Deployment => {
 const OLD = NOW - 100_000;
 const NEW = NOW - 10_000;
 
+/** The rollout's pair: web-old (busybox:1) and web-new (busybox:2) with their replicas, each sized as given. */
+const oldAndNew =
+  (old: number, fresh: number, oldSized?: [number, number], newSized = oldSized) =>
+  (d: Deployment): ReplicaSet[] => [
+    rsOf(d, 'web-old', { replicas: old, image: 'busybox:1', created: OLD, sizedFor: oldSized }),
+    rsOf(d, 'web-new', { replicas: fresh, image: 'busybox:2', created: NEW, sizedFor: newSized }),
+  ];
+/** Three ReplicaSets of one replica each (busybox:1 to 3, oldest first), sized for 3. */
+const threeOfOne = (d: Deployment): ReplicaSet[] => [
+  rsOf(d, 'web-a', { replicas: 1, image: 'busybox:1', created: OLD, sizedFor: [3, 3] }),
+  rsOf(d, 'web-b', { replicas: 1, image: 'busybox:2', created: OLD + 1000, sizedFor: [3, 3] }),
+  rsOf(d, 'web-c', { replicas: 1, image: 'busybox:3', created: NEW, sizedFor: [3, 3] }),
+];
+const scale = (rs: string, from: number, to: number): DeploymentAction => ({ type: 'scale', rs, from, to });
+/** A ReplicaSet left as it is, its annotations saying it was sized for `n` (maxSurge 0: max is `n` too). */
+const resized = (rs: string, n: number): DeploymentAction => ({
+  type: 'annotate',
+  rs,
+  annotations: sized(n, n),
+});
+
 const cases: Case[] = [
   {
     situation: '10 -> 15: 5 more spread 3 to the old (8 of 13) and 2 to the new (5 of 13)',
     d: rolling(15),
-    sets: (d) => [
-      rsOf(d, 'web-old', { replicas: 8, image: 'busybox:1', created: OLD, sizedFor: [10, 13] }),
-      rsOf(d, 'web-new', { replicas: 5, image: 'busybox:2', created: NEW, sizedFor: [10, 13] }),
-    ],
-    want: [
-      { type: 'scale', rs: 'web-old', from: 8, to: 11 },
-      { type: 'scale', rs: 'web-new', from: 5, to: 7 },
-    ],
+    sets: oldAndNew(8, 5, [10, 13]),
+    want: [scale('web-old', 8, 11), scale('web-new', 5, 7)],
   },
   {
     situation: '15 -> 10: 5 fewer, 3 from the old and 2 from the new',
     d: rolling(10),
-    sets: (d) => [
-      rsOf(d, 'web-old', { replicas: 11, image: 'busybox:1', created: OLD, sizedFor: [15, 18] }),
-      rsOf(d, 'web-new', { replicas: 7, image: 'busybox:2', created: NEW, sizedFor: [15, 18] }),
-    ],
-    want: [
-      { type: 'scale', rs: 'web-old', from: 11, to: 8 },
-      { type: 'scale', rs: 'web-new', from: 7, to: 5 },
-    ],
+    sets: oldAndNew(11, 7, [15, 18]),
+    want: [scale('web-old', 11, 8), scale('web-new', 7, 5)],
   },
   {
     situation: 'to 0: every active ReplicaSet to 0',
     d: rolling(0),
-    sets: (d) => [
-      rsOf(d, 'web-old', { replicas: 8, image: 'busybox:1', created: OLD, sizedFor: [10, 13] }),
-      rsOf(d, 'web-new', { replicas: 5, image: 'busybox:2', created: NEW, sizedFor: [10, 13] }),
-    ],
-    want: [
-      { type: 'scale', rs: 'web-old', from: 8, to: 0 },
-      { type: 'scale', rs: 'web-new', from: 5, to: 0 },
-    ],
+    sets: oldAndNew(8, 5, [10, 13]),
+    want: [scale('web-old', 8, 0), scale('web-new', 5, 0)],
   },
   {
     situation: 'equal sizes, growing: the rounding leftover goes to the newest',
     d: aDeployment({ replicas: 4, maxSurge: 0, maxUnavailable: 1, image: 'busybox:3' }),
-    sets: (d) => [
-      rsOf(d, 'web-a', { replicas: 1, image: 'busybox:1', created: OLD, sizedFor: [3, 3] }),
-      rsOf(d, 'web-b', { replicas: 1, image: 'busybox:2', created: OLD + 1000, sizedFor: [3, 3] }),
-      rsOf(d, 'web-c', { replicas: 1, image: 'busybox:3', created: NEW, sizedFor: [3, 3] }),
-    ],
-    want: [
-      { type: 'scale', rs: 'web-c', from: 1, to: 2 },
-      { type: 'annotate', rs: 'web-b', annotations: sized(4, 4) },
-      { type: 'annotate', rs: 'web-a', annotations: sized(4, 4) },
-    ],
+    sets: threeOfOne,
+    want: [scale('web-c', 1, 2), resized('web-b', 4), resized('web-a', 4)],
   },
   {
     situation: 'equal sizes, shrinking: the leftover comes off the oldest',
     d: aDeployment({ replicas: 2, maxSurge: 0, maxUnavailable: 1, image: 'busybox:3' }),
-    sets: (d) => [
-      rsOf(d, 'web-a', { replicas: 1, image: 'busybox:1', created: OLD, sizedFor: [3, 3] }),
-      rsOf(d, 'web-b', { replicas: 1, image: 'busybox:2', created: OLD + 1000, sizedFor: [3, 3] }),
-      rsOf(d, 'web-c', { replicas: 1, image: 'busybox:3', created: NEW, sizedFor: [3, 3] }),
-    ],
-    want: [
-      { type: 'scale', rs: 'web-a', from: 1, to: 0 },
-      { type: 'annotate', rs: 'web-b', annotations: sized(2, 2) },
-      { type: 'annotate', rs: 'web-c', annotations: sized(2, 2) },
-    ],
+    sets: threeOfOne,
+    want: [scale('web-a', 1, 0), resized('web-b', 2), resized('web-c', 2)],
   },
   {
     situation: 'a paused Deployment scaled: its one active ReplicaSet takes the whole count',
     d: rolling(6, true),
     sets: (d) => [rsOf(d, 'web-old', { replicas: 4, image: 'busybox:1', created: OLD, sizedFor: [4, 7] })],
-    want: [{ type: 'scale', rs: 'web-old', from: 4, to: 6 }],
+    want: [scale('web-old', 4, 6)],
   },
   {
     situation: 'a paused Deployment scaled mid-rollout: proportionally, no rollout step',
     d: rolling(12, true),
-    sets: (d) => [
-      rsOf(d, 'web-old', { replicas: 6, image: 'busybox:1', created: OLD, sizedFor: [8, 11] }),
-      rsOf(d, 'web-new', { replicas: 5, image: 'busybox:2', created: NEW, sizedFor: [8, 11] }),
-    ],
+    sets: oldAndNew(6, 5, [8, 11]),
     // allowed 12 + 3 = 15, 4 more: old round(6*15/11) - 6 = 2, new round(5*15/11) - 5 = 2
-    want: [
-      { type: 'scale', rs: 'web-old', from: 6, to: 8 },
-      { type: 'scale', rs: 'web-new', from: 5, to: 7 },
-    ],
+    want: [scale('web-old', 6, 8), scale('web-new', 5, 7)],
   },
   {
     situation: 'the new ReplicaSet saturated: the old ones go to 0',
     d: rolling(5),
-    sets: (d) => [
-      rsOf(d, 'web-old', { replicas: 2, image: 'busybox:1', created: OLD, sizedFor: [4, 7] }),
-      rsOf(d, 'web-new', { replicas: 5, image: 'busybox:2', created: NEW, sizedFor: [5, 8] }),
-    ],
-    want: [{ type: 'scale', rs: 'web-old', from: 2, to: 0 }],
+    sets: oldAndNew(2, 5, [4, 7], [5, 8]),
+    want: [scale('web-old', 2, 0)],
   },
   {
     situation:
       'no annotation (sized before these existed): a rolling step (old down to minimum availability)',
     d: rolling(10),
-    sets: (d) => [
-      rsOf(d, 'web-old', { replicas: 8, image: 'busybox:1', created: OLD }),
-      rsOf(d, 'web-new', { replicas: 5, image: 'busybox:2', created: NEW }),
-    ],
-    want: [{ type: 'scale', rs: 'web-old', from: 8, to: 3 }],
+    sets: oldAndNew(8, 5),
+    want: [scale('web-old', 8, 3)],
   },
 ];
 
