@@ -44,6 +44,9 @@ export class MemoryRuntime implements ContainerRuntime {
   readonly calls: string[] = [];
   readonly containers = new Map<string, ObservedContainer & { spec?: ContainerSpec; logs: string[] }>();
   readonly images = new Set<string>(['busybox', 'busybox:latest', 'docker.io/busybox']);
+  /** Images only in the registry: a pull that is not `never` fetches them, each held by `pullGate(ref)`. */
+  readonly registry = new Set<string>();
+  pullGate: (ref: string) => Promise<void> = () => Promise.resolve();
   readonly volumes = new Set<string>();
   private volumeRoot: string | undefined;
   behaviour: Behaviour = () => 'run';
@@ -124,7 +127,10 @@ export class MemoryRuntime implements ContainerRuntime {
       .sort((a, b) => b.createdAt - a.createdAt || b.attempt - a.attempt);
   }
 
-  /** Its images are local and in the registry at once: `always` pulls (onPull, a size), the rest find them. */
+  /**
+   * `images` are local and in the registry at once: `always` pulls (onPull, a size), the rest find them.
+   * `registry` images are only remote until a pull that is not `never` fetches them.
+   */
   async ensureImage(
     ref: string,
     pull: 'always' | 'if-missing' | 'never',
@@ -135,6 +141,12 @@ export class MemoryRuntime implements ContainerRuntime {
     if (pull === 'always') options.onPull?.();
     const refused = pull === 'always' ? this.pullError?.(ref) : undefined;
     if (refused) throw new MiniKubeletError('ImagePullError', `Failed to pull image "${ref}": ${refused}`);
+    if (!this.images.has(ref) && pull !== 'never' && this.registry.has(ref)) {
+      if (pull !== 'always') options.onPull?.();
+      await this.pullGate(ref);
+      this.images.add(ref);
+      return { id: `sha256:${ref}`, pulled: true, size: MEMORY_IMAGE_BYTES };
+    }
     if (!this.images.has(ref)) {
       const msg =
         pull === 'never'

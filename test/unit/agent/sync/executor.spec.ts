@@ -9,19 +9,14 @@ import { EventRecorder } from '../../../../agent/events/recorder';
 import { nopLogger } from '../../../../agent/log';
 import type { Container, Pod } from '../../../../agent/model/pod';
 import type { PodAction } from '../../../../agent/planner/actions';
-import { BackoffTable } from '../../../../agent/planner/backoff';
 import { planPod } from '../../../../agent/planner/plan-pod';
 import { planTermination } from '../../../../agent/planner/plan-termination';
 import { MemoryRuntime } from '../../../../agent/runtime/memory-runtime';
 import type { ObservedContainer } from '../../../../agent/runtime/runtime';
-import { ImagePuller } from '../../../../agent/images/image-puller';
-import { Executor } from '../../../../agent/sync/executor';
-import { PodFiles } from '../../../../agent/sync/pod-files';
-import { PodVolumes } from '../../../../agent/sync/pod-volumes';
-import { noConfigObjects } from '../../../../agent/volumes/config-source';
-import { noTmpfs } from '../../../../agent/volumes/tmpfs';
+import type { Executor } from '../../../../agent/sync/executor';
 import { type PodRuntimeState, foldResults } from '../../../../agent/sync/step-result';
 import { aContainer, aPod, aSidecar } from '../../../helpers/builders';
+import { memoryExecutor } from '../../../helpers/memory-executor';
 
 /** A memory runtime whose exec (the preStop hook) takes hookMs and exits hookExit; it notes stop timeouts. */
 class HookRuntime extends MemoryRuntime {
@@ -64,29 +59,7 @@ describe('agent/sync/executor (memory runtime)', () => {
     await rt.ensureNetwork('mk-test', '10.245.0.0/16');
     events = new EventRecorder({ clock, logger: nopLogger, host: 'test-node' });
     dataDir = mkdtempSync(join(tmpdir(), 'mk-executor-'));
-    const files = new PodFiles(dataDir);
-    executor = new Executor({
-      runtime: rt,
-      clock,
-      logger: nopLogger,
-      events,
-      files,
-      images: new ImagePuller({ runtime: rt, mode: 'offline' }),
-      volumes: new PodVolumes({
-        files,
-        runtime: rt,
-        config: noConfigObjects,
-        node: { cpuCores: 2, memoryBytes: 2 ** 30 },
-        tmpfs: noTmpfs,
-        clock,
-        logger: nopLogger,
-      }),
-      dns: { nameserver: '10.245.0.1', domain: 'cluster.local', hostResolvConf: () => '' },
-      network: () => ({ name: 'mk-test', subnet: '10.245.0.0/16', gateway: '10.245.0.1' }),
-      backoff: new BackoffTable(),
-      pullBackoff: new BackoffTable(),
-      sources: { configMap: () => undefined, secret: () => undefined },
-    });
+    executor = memoryExecutor({ rt, clock, events, dataDir });
   });
   afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
