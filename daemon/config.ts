@@ -41,6 +41,8 @@ export interface Config {
   pullLatestAlways: boolean;
   /** Unset imagePullPolicy and unreachable registries: auto, kubelet or offline (agent/images/image-pull-default.ts). */
   imagePullDefault: ImagePullDefault;
+  /** A pod's images pulled together when it is admitted, at most this many at once; 0: each at its turn. */
+  imagePrefetch: number;
   /** At start: a new key for Secrets at rest, every Secret re-encrypted with it, the old keys dropped. */
   rotateEncryptionKey: boolean;
   /** DNS queries a second one source address may send (token bucket; 0 = no limit; loopback exempt). */
@@ -203,6 +205,13 @@ export const FLAGS: readonly FlagSpec[] = [
     help: "unset imagePullPolicy: kubelet (Always for :latest or untagged), offline (IfNotPresent), or auto (kubelet's, but the local image with a Warning when the registry is unreachable)",
   },
   {
+    key: 'imagePrefetch',
+    flag: '--image-prefetch',
+    env: 'MINIKUBELET_IMAGE_PREFETCH',
+    default: '3',
+    help: "pull a pod's IfNotPresent images together when it is admitted, at most N at once (0: each when its container's turn comes)",
+  },
+  {
     key: 'pullLatestAlways',
     flag: '--pull-latest-always',
     env: 'MINIKUBELET_PULL_LATEST_ALWAYS',
@@ -336,6 +345,9 @@ export function loadConfig(
   const dnsWorkers = Number(get('dnsWorkers'));
   if (!Number.isInteger(dnsWorkers) || dnsWorkers < 1 || dnsWorkers > 64)
     throw new MiniKubeletError('BadRequest', `--dns-workers must be a whole number from 1 to 64`);
+  const imagePrefetch = Number(get('imagePrefetch'));
+  if (!Number.isInteger(imagePrefetch) || imagePrefetch < 0)
+    throw new MiniKubeletError('BadRequest', `--image-prefetch must be a whole number, 0 or more`);
   const pullLatestAlways = bool('pullLatestAlways', '--pull-latest-always');
   const imagePullDefault = get('imagePullDefault') as ImagePullDefault;
   if (!IMAGE_PULL_DEFAULTS.includes(imagePullDefault))
@@ -376,6 +388,7 @@ export function loadConfig(
     allowDockerSocket: bool('allowDockerSocket', '--allow-docker-socket'),
     pullLatestAlways,
     imagePullDefault: pullLatestAlways ? 'kubelet' : imagePullDefault,
+    imagePrefetch,
     rotateEncryptionKey: bool('rotateEncryptionKey', '--rotate-encryption-key'),
     dnsQpsPerSource: dnsQps,
     dnsWorkers,

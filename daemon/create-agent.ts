@@ -66,6 +66,7 @@ import type { Config } from './config';
 import { createWorkloads } from './create-workloads';
 import { defaultsLikeKubelet } from '../agent/images/image-pull-default';
 import { ImagePuller } from '../agent/images/image-puller';
+import { ImagePrefetch } from '../agent/images/image-prefetch';
 import { type RegistryProbe, RegistryReachability } from '../agent/images/registry-reachability';
 import { tcpRegistryProbe } from './registry-probe';
 import { createStaticPods } from './create-static-pods';
@@ -267,6 +268,11 @@ export function createAgent(o: AgentOptions): Agent {
   const hostResolvConf = o.hostResolvConf ?? readHostResolvConf();
   const dns: ClusterDns = { nameserver: '', domain: config.clusterDomain, hostResolvConf };
   const syncLogger = logger.child({ component: 'sync' });
+  const images = new ImagePuller({
+    runtime,
+    mode: config.imagePullDefault,
+    registries: new RegistryReachability({ probe: o.registryProbe ?? tcpRegistryProbe, clock }),
+  });
   const executor = new Executor({
     runtime,
     clock,
@@ -280,11 +286,17 @@ export function createAgent(o: AgentOptions): Agent {
     pullBackoff,
     sources: configSources,
     pulled: (uid, ms) => starts.pulled(uid, ms),
-    images: new ImagePuller({
-      runtime,
-      mode: config.imagePullDefault,
-      registries: new RegistryReachability({ probe: o.registryProbe ?? tcpRegistryProbe, clock }),
-    }),
+    images,
+    ...(config.imagePrefetch > 0
+      ? {
+          prefetch: new ImagePrefetch({
+            images,
+            clock,
+            logger: syncLogger,
+            concurrency: config.imagePrefetch,
+          }),
+        }
+      : {}),
   });
   const prober = new Prober({
     runtime,

@@ -21,6 +21,7 @@ import type {
   SandboxSpec,
 } from '../runtime/runtime';
 import { credentialsFor } from '../config/pull-credentials';
+import type { EarlyPull, ImagePrefetch } from '../images/image-prefetch';
 import type { ImagePuller, PulledImage } from '../images/image-puller';
 import { pullModeOf } from '../images/image-pull-default';
 import type { Secret } from '../model/config-objects';
@@ -57,6 +58,8 @@ export interface ExecutorDeps {
   pulled?: (podUid: string, ms: number) => void;
   /** Pulls as --image-pull-default says (auto: the local image when the registry is unreachable). */
   images: ImagePuller;
+  /** Pulls a pod's images together when its first sandbox is made (absent: each at its turn). */
+  prefetch?: ImagePrefetch;
 }
 
 /** One run's context. `observed` is refreshed once a sandbox is created, so starts see it. */
@@ -167,6 +170,11 @@ export class Executor {
     return this.started.delete(id);
   }
 
+  /** The pod is gone: its early pulls are no longer anyone's (a started one may finish). */
+  forgetPod(uid: string): void {
+    this.deps.prefetch?.forget(uid);
+  }
+
   async run(
     pod: Pod | undefined,
     observed: ObservedContainer[],
@@ -229,6 +237,8 @@ export class Executor {
         'Pod sandbox changed, it will be killed and re-created.',
       );
     }
+    if (attempt === 0)
+      this.deps.prefetch?.start(pod, (image) => credentialsFor(image, this.findPullSecrets(pod).found));
     const mountFailed = this.deps.volumes.setUp(pod);
     if (mountFailed) {
       const { volume, error } = mountFailed;
@@ -357,8 +367,8 @@ export class Executor {
     return { waiting: { reason: 'ImagePullBackOff', message }, retryAt: a.retryAt };
   }
 
-  /** The pod's image pull secrets that exist; a Warning names those that do not (the pull may still work). */
-  private pullSecrets(pod: Pod): Secret[] {
+  /** The pod's image pull secrets that exist, and the names of those that do not. */
+  private findPullSecrets(pod: Pod): { found: Secret[]; missing: string[] } {
     const ns = pod.metadata.namespace;
     const found: Secret[] = [];
     const missing: string[] = [];
@@ -368,6 +378,12 @@ export class Executor {
       if (secret) found.push(secret);
       else missing.push(name);
     }
+    return { found, missing };
+  }
+
+  /** The pod's image pull secrets that exist; a Warning names those that do not (the pull may still work). */
+  private pullSecrets(pod: Pod): Secret[] {
+    const { found, missing } = this.findPullSecrets(pod);
     if (missing.length) {
       const message = `Unable to retrieve some image pull secrets (${missing.join(', ')}); attempting to pull the image may not succeed.`;
       this.deps.events.record(podRef(pod), 'Warning', 'FailedToRetrieveImagePullSecret', message);
@@ -382,18 +398,21 @@ export class Executor {
     const policy = pullModeOf(c.imagePullPolicy);
     const ref = podRef(pod, path);
     let startedAt = 0;
-    const onPull = (): void => {
-      startedAt = this.deps.clock.now();
+    let pullMs: number | undefined; // an early pull's own time (the turn may come long after it ended)
+    const onPull = (at = this.deps.clock.now()): void => {
+      startedAt = at;
       this.deps.events.record(ref, 'Normal', 'Pulling', `Pulling image "${c.image}"`);
     };
     const auth = policy === 'never' ? undefined : credentialsFor(c.image, this.pullSecrets(pod));
+    const early = this.deps.prefetch?.take(pod.metadata.uid, c.image);
     let image: PulledImage;
     const pullStart = this.deps.clock.now();
     try {
-      image = await this.deps.images.ensure(c.image, c.imagePullPolicy, {
-        onPull,
-        ...(auth ? { auth } : {}),
-      });
+      const pull = () =>
+        this.deps.images.ensure(c.image, c.imagePullPolicy, { onPull, ...(auth ? { auth } : {}) });
+      const got = early ? await this.takeEarly(early, onPull) : undefined;
+      pullMs = got?.pullMs;
+      image = got ? got.image : await pull();
       this.deps.pulled?.(pod.metadata.uid, this.deps.clock.now() - pullStart);
     } catch (err) {
       const now = this.deps.clock.now();
@@ -409,7 +428,7 @@ export class Executor {
     }
     if (image.fellBack) this.deps.events.record(ref, 'Warning', 'RegistryUnreachable', image.fellBack);
     if (image.pulled) {
-      const took = goDuration(this.deps.clock.now() - startedAt);
+      const took = goDuration(pullMs ?? this.deps.clock.now() - startedAt);
       const size = image.size !== undefined ? ` Image size: ${image.size} bytes.` : '';
       const message = `Successfully pulled image "${c.image}" in ${took} (${took} including waiting).${size}`;
       this.deps.events.record(ref, 'Normal', 'Pulled', message);
@@ -422,6 +441,20 @@ export class Executor {
       );
     }
     return undefined;
+  }
+
+  /**
+   * The outcome of the pod's early pull of this image, told as this turn's own pull: Pulling when it began,
+   * its error thrown here. Undefined when it was dropped before it started (the turn pulls).
+   */
+  private async takeEarly(
+    early: EarlyPull,
+    onPull: (at: number) => void,
+  ): Promise<{ image: PulledImage; pullMs?: number } | undefined> {
+    early.onPull(onPull);
+    const got = await early.done;
+    if (got && 'error' in got) throw got.error;
+    return got;
   }
 
   /** Pull, create, start, postStart; a failure names the waiting reason the status shows. */

@@ -266,6 +266,7 @@ export class PodWorker {
     await this.execute(pod, observed, plan);
     this.deps.volumes.tearDown(this.uid);
     this.deps.files.remove(this.uid);
+    this.deps.executor.forgetPod(this.uid);
     this.deps.backoff.forget({ podUid: this.uid });
     this.deps.pullBackoff.forget({ podUid: this.uid });
     this.deps.events.forget(this.uid); // a deleted pod leaves nothing behind, its events included
