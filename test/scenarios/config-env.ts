@@ -1,10 +1,11 @@
 // Env from ConfigMaps and Secrets, on every runtime: env.valueFrom (configMapKeyRef, secretKeyRef, optional)
 // and envFrom (prefix, skipped names) in init, sidecar and app containers; a missing object or key keeps
 // the container waiting in CreateContainerConfigError (counted Warning) until it is created, and then the
-// pod starts at once (woken by the store, not a poll).
+// pod starts at once (woken by the store, not a poll). A ConfigMap changed while an init container runs is
+// seen by the containers after it: nothing of a container is prepared before its turn.
 import { expect } from 'chai';
 import { container as c } from './helpers';
-import { printEnv } from './programs';
+import { printEnv, sleepThenExit } from './programs';
 import { scenarioGroup } from './suite';
 import type { WorldFactory } from './world';
 
@@ -37,6 +38,15 @@ export function configEnvScenarios(world: WorldFactory): void {
     const post = async (kind: string, body: object): Promise<void> => {
       const res = await s.world.h.api.inject({ method: 'POST', url: `${NS}/${kind}`, payload: body });
       expect(res.statusCode, res.body).to.equal(201);
+    };
+    const patchData = async (configMap: string, data: Record<string, string>): Promise<void> => {
+      const res = await s.world.h.api.inject({
+        method: 'PATCH',
+        url: `${NS}/configmaps/${configMap}`,
+        headers: { 'content-type': 'application/merge-patch+json' },
+        payload: { data },
+      });
+      expect(res.statusCode, res.body).to.equal(200);
     };
     const logs = async (pod: string, container: string): Promise<string[]> => {
       const res = await s.world.h.api.inject({ url: `${NS}/pods/${pod}/log?container=${container}` });
@@ -81,6 +91,31 @@ export function configEnvScenarios(world: WorldFactory): void {
     );
 
     scenario(
+      'a ConfigMap changed while an init container runs is what the next containers get (env resolved at each start)',
+      async () => {
+        await post('configmaps', { kind: 'ConfigMap', metadata: { name: 'stage' }, data: { mode: 'v1' } });
+        const mode = [{ name: 'MODE', valueFrom: { configMapKeyRef: { name: 'stage', key: 'mode' } } }];
+        await s.create('cm-change', {
+          initContainers: [
+            c('init1', printEnv(['MODE'], 'exit'), { env: mode }),
+            c('init2', sleepThenExit(4)),
+            c('init3', printEnv(['MODE'], 'exit'), { env: mode }),
+          ],
+          containers: [c('app', printEnv(['MODE'], 'run'), { env: mode })],
+        });
+        await s.waitFor('init2 running', () => s.init('cm-change', 1)?.state.running);
+        // the change the init container stands for (a Job it runs, a controller it waits on), through the API
+        await patchData('stage', { mode: 'v2' });
+        expect(s.init('cm-change', 1)?.state.running, 'changed while init2 ran').to.not.equal(undefined);
+        await s.waitFor('Running', () => s.app('cm-change')?.state.running, 20_000);
+        expect(await logs('cm-change', 'init1')).to.deep.equal(['MODE=v1']);
+        expect(await logs('cm-change', 'init3')).to.deep.equal(['MODE=v2']);
+        await s.until('app printed', async () => (await logs('cm-change', 'app')).length >= 1);
+        expect(await logs('cm-change', 'app')).to.deep.equal(['MODE=v2']);
+      },
+    );
+
+    scenario(
       'a missing ConfigMap, then a missing key: CreateContainerConfigError; created, the pod starts within a second',
       async () => {
         await s.create('late-pod', {
@@ -106,13 +141,7 @@ export function configEnvScenarios(world: WorldFactory): void {
           () => waiting('late-pod')?.message === "couldn't find key k in ConfigMap default/late",
         );
         expect(failed()?.count).to.be.at.least(2);
-        const res = await s.world.h.api.inject({
-          method: 'PATCH',
-          url: `${NS}/configmaps/late`,
-          headers: { 'content-type': 'application/merge-patch+json' },
-          payload: { data: { k: 'v' } },
-        });
-        expect(res.statusCode).to.equal(200);
+        await patchData('late', { k: 'v' });
         const written = Date.now();
         await s.waitFor('app created', () => s.calls('late-pod', 'create').includes('create app'), 5_000);
         expect(Date.now() - written, 'created within a second of the write').to.be.below(1_000);
