@@ -7,7 +7,6 @@
 // ErrImagePull, the local image with a Warning once the registry is gone.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -15,6 +14,7 @@ import Docker from 'dockerode';
 import { nopLogger } from '../../agent/log';
 import { DockerRuntime } from '../../agent/runtime/docker-runtime';
 import { freePort } from '../../tools/free-port';
+import { follow, waitForPort } from '../../bench/loopback-registry';
 import { Harness } from '../helpers/harness';
 
 const NS = '/api/v1/namespaces/default';
@@ -76,33 +76,6 @@ function makeTls(dir: string, ip: string): void {
     '-extfile',
     'ext.cnf',
   );
-}
-
-async function waitForPort(ip: string, port: number, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const open = await new Promise<boolean>((resolve) => {
-      const s = connect(port, ip, () => {
-        s.end();
-        resolve(true);
-      });
-      s.on('error', () => resolve(false));
-    });
-    if (open) return;
-    if (Date.now() > deadline) throw new Error(`the registry did not listen on ${port}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** Follows a push or pull stream; an error line in it fails. */
-function follow(docker: Docker, stream: NodeJS.ReadableStream): Promise<void> {
-  return new Promise((resolve, reject) => {
-    docker.modem.followProgress(stream, (err: Error | null, out: { error?: string }[]) => {
-      const failed = err ?? out.find((o) => o.error);
-      if (failed) reject(failed instanceof Error ? failed : new Error(String(failed.error)));
-      else resolve();
-    });
-  });
 }
 
 const dockerConfig = (host: string, password: string): string =>
