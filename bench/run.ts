@@ -1,7 +1,7 @@
 // `npm run bench [-- PART...] [--reps N] [--profile]`: runs the benchmark parts (all by default), prints
-// one table and rewrites their sections of BENCHMARKS.md. Parts: pod-start, init-handoff, density, dns, api,
-// config-start, config-update, streams, metrics-cost, workload-scale, workload-replace, workload-rollout,
-// workload-idle, restart-scale.
+// one table and rewrites their sections of BENCHMARKS.md. Parts: pod-start, init-handoff, image-pull,
+// density, dns, api, config-start, config-update, streams, metrics-cost, workload-scale, workload-replace,
+// workload-rollout, workload-idle, restart-scale.
 import { join } from 'node:path';
 import { api } from './api';
 import { configStart, configUpdate } from './config';
@@ -10,6 +10,7 @@ import { metricsCost } from './metrics-cost';
 import { dns } from './dns';
 import { engineVersion, removeBenchNetwork, removeBenchPodContainers, removeRawContainers } from './engine';
 import { waitClear } from './guard';
+import { imagePull } from './image-pull';
 import { initHandoff, podStart } from './pod-start';
 import { type Context, type PartResult, consoleTable, writeBenchmarks } from './report';
 import { restartScale } from './restart-scale';
@@ -23,6 +24,7 @@ import { runMain } from '../tools/run-main';
 const PARTS: Record<string, (ctx: Context) => Promise<PartResult>> = {
   'pod-start': podStart,
   'init-handoff': initHandoff,
+  'image-pull': imagePull,
   density,
   dns,
   api,
