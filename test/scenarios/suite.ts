@@ -1,7 +1,7 @@
 // Registers a group of scenarios for one world: one world (agent + runtime) per group, a mocha `it` per
 // scenario, counted when it passes.
 import { Scene } from './helpers';
-import { type World, type WorldFactory, countScenario } from './world';
+import { type World, type WorldFactory, type WorldOptions, countScenario } from './world';
 
 export type Scenario = (title: string, body: () => Promise<void>) => void;
 
@@ -9,12 +9,14 @@ export function scenarioGroup(
   factory: WorldFactory,
   title: string,
   body: (scene: Scene, scenario: Scenario) => void,
+  /** Asked when the world starts (a group's temporary directory is made then, not at load). */
+  options: () => WorldOptions = () => ({}),
 ): void {
   describe(`${title} (${factory.name} runtime)`, function () {
     this.timeout(factory.timeoutMs);
     let world: World | undefined;
     before(async () => {
-      world = await factory.create();
+      world = await factory.create(options());
     });
     after(async () => world?.stop());
     body(

@@ -23,11 +23,17 @@ export interface World {
   stop(): Promise<void>;
 }
 
+/** What a group of scenarios asks of its world beyond the defaults. */
+export interface WorldOptions {
+  /** Extra daemon flags (static pods: `--pod-manifest-path DIR`). */
+  flags?: string[];
+}
+
 export interface WorldFactory {
   name: 'memory' | 'docker';
   /** Mocha timeout of one scenario. */
   timeoutMs: number;
-  create(): Promise<World>;
+  create(options?: WorldOptions): Promise<World>;
 }
 
 const ran = new Map<string, number>();

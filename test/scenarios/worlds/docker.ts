@@ -8,11 +8,12 @@ import { startTraced } from './common';
 export const dockerWorld: WorldFactory = {
   name: 'docker',
   timeoutMs: 90_000,
-  async create() {
+  async create(options = {}) {
     const docker = new Docker();
     const parts = await startTraced(new DockerRuntime({ logger: nopLogger }), {
       backoffInitialMs: 500,
       podDns: true,
+      ...options,
     });
     return {
       ...parts,

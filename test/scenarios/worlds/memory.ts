@@ -9,9 +9,9 @@ import { playPrograms } from './memory-programs';
 export const memoryWorld: WorldFactory = {
   name: 'memory',
   timeoutMs: 10_000,
-  async create() {
+  async create(options = {}) {
     const rt = new MemoryRuntime(systemClock);
-    const parts = await startTraced(rt, { backoffInitialMs: 20 });
+    const parts = await startTraced(rt, { backoffInitialMs: 20, ...options });
     const player = playPrograms(rt, (namespace, service) => !!parts.h.services.get(namespace, service));
     return {
       ...parts,

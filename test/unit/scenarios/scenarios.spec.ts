@@ -2,8 +2,10 @@
 // same ones on Docker.
 import { contractTests } from '../../contract/runtime-contract';
 import { configEnvScenarios } from '../../scenarios/config-env';
+import { ephemeralContainerScenarios } from '../../scenarios/ephemeral-containers';
 import { jobScenarios } from '../../scenarios/jobs';
 import { podLifecycleScenarios } from '../../scenarios/pod-lifecycle';
+import { staticPodScenarios } from '../../scenarios/static-pods';
 import { tutorialScenario } from '../../scenarios/tutorial';
 import { tutorialDeploymentScenario } from '../../scenarios/tutorial-deployment';
 import { volumeScenarios } from '../../scenarios/volumes';
@@ -16,6 +18,8 @@ tutorialScenario(memoryWorld);
 tutorialDeploymentScenario(memoryWorld);
 volumeScenarios(memoryWorld);
 jobScenarios(memoryWorld);
+staticPodScenarios(memoryWorld);
+ephemeralContainerScenarios(memoryWorld);
 
 // The counts, at the end of the run (a root hook): the same scenarios run on the other runtime in the other suite.
 after(() => console.log(`  ${scenarioSummary()}; runtime contract: ${contractTests()} tests`));
