@@ -6,15 +6,10 @@
 // The memory runtime runs every container (init containers and `exit N` commands exit), so no engine is
 // needed; it has no network, so the `helm create` chart's HTTP probes are swapped for exec ones.
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
-import { cpSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { systemClock } from '../../agent/clock';
 import { MemoryRuntime } from '../../agent/runtime/memory-runtime';
-import { apiUrl, writeKubeconfig } from '../../daemon/kubeconfig';
 import { Harness } from '../helpers/harness';
-import { REPO, type Run, installKubectl } from '../helpers/kubectl';
+import { type HelmTools, helmAgainst } from '../helpers/helm';
 
 /** What a container does on the memory runtime: `exit N` exits N, init containers and wget succeed. */
 const runtime = (): MemoryRuntime => {
@@ -28,62 +23,24 @@ const runtime = (): MemoryRuntime => {
   return rt;
 };
 
-interface Item {
-  metadata: { name: string; annotations?: Record<string, string> };
-  spec?: { replicas?: number; template?: { spec: { containers: { env?: { value: string }[] }[] } } };
-  status?: { phase?: string };
-  data?: Record<string, string>;
-}
-
 describe('Helm 4 against the agent (memory runtime)', function () {
   this.timeout(60_000);
   let h: Harness;
-  let helmBin: string;
-  let kubectlBin: string;
-  let env: NodeJS.ProcessEnv;
+  let tools: HelmTools;
   let greeter: string;
 
   before(async () => {
-    helmBin = installKubectl('helm');
-    kubectlBin = installKubectl('35');
     h = await new Harness({ runtime: runtime(), clock: systemClock }).start();
-    await h.api.listen({ host: '127.0.0.1', port: 0 });
-    const kubeconfig = join(h.dataDir, 'kubeconfig');
-    writeKubeconfig(kubeconfig, apiUrl('127.0.0.1', (h.api.server.address() as AddressInfo).port));
-    const home = (d: string): string => join(h.dataDir, 'helm', d);
-    env = {
-      ...process.env,
-      KUBECONFIG: kubeconfig,
-      HELM_CACHE_HOME: home('cache'),
-      HELM_CONFIG_HOME: home('config'),
-      HELM_DATA_HOME: home('data'),
-    };
-    greeter = join(h.dataDir, 'greeter');
-    cpSync(join(REPO, 'test', 'fixtures', 'helm', 'greeter'), greeter, { recursive: true });
+    tools = await helmAgainst(h);
+    greeter = tools.greeter;
   });
   after(async () => h?.stop());
 
-  /** Runs a binary without blocking the event loop: the agent answering it lives in this process. */
-  const run = (bin: string, args: string[]): Promise<Run> =>
-    new Promise((done) => {
-      execFile(bin, args, { env, cwd: h.dataDir, timeout: 45_000 }, (err, stdout, stderr) =>
-        done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      );
-    });
-  const helm = async (...args: string[]): Promise<string> => {
-    const r = await run(helmBin, args);
-    expect(r.code, `helm ${args.join(' ')}: ${r.stderr}`).to.equal(0);
-    return r.stdout;
-  };
-  const get = async (what: string): Promise<Item[]> => {
-    const r = await run(kubectlBin, ['get', what, '-o', 'json']);
-    expect(r.code, r.stderr).to.equal(0);
-    return (JSON.parse(r.stdout) as { items: Item[] }).items;
-  };
-  const names = async (what: string): Promise<string[]> =>
-    (await get(what)).map((i) => i.metadata.name).sort();
-  const releaseSecrets = async (release: string): Promise<string[]> =>
-    (await names('secrets')).filter((n) => n.startsWith(`sh.helm.release.v1.${release}.`));
+  const run = (bin: 'helm' | 'kubectl', args: string[]) => tools.run(bin, args);
+  const helm = (...args: string[]) => tools.helm(...args);
+  const get = (what: string) => tools.get(what);
+  const names = (what: string) => tools.names(what);
+  const releaseSecrets = (release: string) => tools.releaseSecrets(release);
 
   it('installs, tests and uninstalls the chart `helm create` makes', async () => {
     await helm('create', 'starter');
@@ -114,7 +71,7 @@ describe('Helm 4 against the agent (memory runtime)', function () {
     const pods = (await get('pods')).filter((p) => p.metadata.name.startsWith('g-web-'));
     expect(pods.map((p) => p.status?.phase)).to.deep.equal(['Running']);
     const [cm] = (await get('configmaps')).filter((c) => c.metadata.name === 'g-config');
-    const ns = await run(kubectlBin, ['get', 'namespace', 'default', '-o', 'jsonpath={.metadata.uid}']);
+    const ns = await run('kubectl', ['get', 'namespace', 'default', '-o', 'jsonpath={.metadata.uid}']);
     expect(cm?.data).to.deep.equal({ greeting: 'hello', namespaceUid: ns.stdout });
     expect(await names('serviceaccounts')).to.include('g-sa');
     expect(await names('services')).to.include('g-web');
@@ -162,7 +119,7 @@ describe('Helm 4 against the agent (memory runtime)', function () {
   it('helm test: a passing test hook; a failing one shows as failed', async () => {
     expect(await helm('test', 'g')).to.match(/TEST SUITE:\s+g-test-ok[\s\S]*Phase:\s+Succeeded/);
     await helm('upgrade', 'g', greeter, '--reuse-values', '--set', 'failingTest=true', '--wait');
-    const r = await run(helmBin, ['test', 'g']);
+    const r = await run('helm', ['test', 'g']);
     expect(r.code).to.equal(1);
     expect(r.stdout).to.match(/TEST SUITE:\s+g-test-failing[\s\S]*Phase:\s+Failed/);
     expect(r.stderr).to.contain('g-test-failing');
@@ -191,7 +148,7 @@ describe('Helm 4 against the agent (memory runtime)', function () {
   });
 
   it('a kind the agent does not serve: Helm reads /openapi/v2 (protobuf) and names the missing kind', async () => {
-    const r = await run(helmBin, ['install', 'hpa', './starter', '--set', 'autoscaling.enabled=true']);
+    const r = await run('helm', ['install', 'hpa', './starter', '--set', 'autoscaling.enabled=true']);
     expect(r.code).to.equal(1);
     expect(r.stderr).to.contain('no matches for kind "HorizontalPodAutoscaler" in version "autoscaling/v2"');
     expect(r.stderr).to.not.contain('failed to download openapi');
