@@ -6,7 +6,7 @@ import Docker from 'dockerode';
 import { nopLogger } from '../../agent/log';
 import { DockerRuntime } from '../../agent/runtime/docker-runtime';
 import { Harness } from './harness';
-import { type Run, serveWithKubeconfig } from './kubectl';
+import { type Run, installKubectl, serveWithKubeconfig } from './kubectl';
 
 export const KUBECTL_TEST_IMAGE = 'busybox:kubectl-test';
 
@@ -41,4 +41,33 @@ export function runKubectl(
     if (input !== undefined) child.stdin?.end(input);
     else child.stdin?.end();
   });
+}
+
+/** A describe's agent, both kubectl binaries, and `kubectl` (1.35 unless given another binary). */
+export interface KubectlPodSuite extends KubectlAgent {
+  bin: string;
+  bin129: string;
+  kubectl: (args: string[], input?: string | Buffer, binary?: string) => Promise<Run>;
+}
+
+/**
+ * Registers, in the calling describe, the set-up the kubectl pod tests share: kubectl 1.35 and 1.29, an
+ * agent on the engine, `manifest` applied and pod `name` Running; the agent is stopped after. The fields
+ * are filled once the `before` ran.
+ */
+export function kubectlPodSuite(manifest: string, name: string): KubectlPodSuite {
+  const suite = {
+    kubectl: (args: string[], input?: string | Buffer, binary = suite.bin) =>
+      runKubectl(suite, binary, args, input),
+  } as KubectlPodSuite;
+  before(async () => {
+    suite.bin = installKubectl('35');
+    suite.bin129 = installKubectl('29');
+    Object.assign(suite, await startKubectlAgent());
+    const created = await suite.kubectl(['apply', '-f', '-'], manifest);
+    if (created.code !== 0) throw new Error(`kubectl apply: ${created.stderr}`);
+    await suite.h.waitFor(`${name} running`, () => suite.h.pod(name)?.status.phase === 'Running', 60_000);
+  });
+  after(async () => suite.h?.stop());
+  return suite;
 }

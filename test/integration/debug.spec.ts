@@ -4,9 +4,8 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import type { ContainerStatus, Pod } from '../../agent/model/pod';
-import type { Harness } from '../helpers/harness';
-import { KUBECTL_TEST_IMAGE as IMAGE, runKubectl, startKubectlAgent } from '../helpers/kubectl-agent';
-import { type Run, installKubectl } from '../helpers/kubectl';
+import { KUBECTL_TEST_IMAGE as IMAGE, kubectlPodSuite } from '../helpers/kubectl-agent';
+import type { Run } from '../helpers/kubectl';
 
 const POD = `apiVersion: v1
 kind: Pod
@@ -25,27 +24,11 @@ spec:
 
 describe('kubectl debug: ephemeral containers (real engine)', function () {
   this.timeout(120_000);
-  let h: Harness;
-  let bin: string;
-  let bin129: string;
-  let kubeconfig: string;
-  let cacheDir: string;
-
-  before(async () => {
-    bin = installKubectl('35');
-    bin129 = installKubectl('29');
-    ({ h, kubeconfig, cacheDir } = await startKubectlAgent());
-    const created = await kubectl(['apply', '-f', '-'], POD);
-    expect(created.code, created.stderr).to.equal(0);
-    await h.waitFor('debug-demo running', () => h.pod('debug-demo')?.status.phase === 'Running', 60_000);
-  });
-  after(async () => h?.stop());
-
-  const env = (): NodeJS.ProcessEnv => ({ ...process.env, KUBECONFIG: kubeconfig });
-  const kubectl = (args: string[], input?: string, binary = bin): Promise<Run> =>
-    runKubectl({ kubeconfig, cacheDir }, binary, args, input);
+  const k = kubectlPodSuite(POD, 'debug-demo');
+  const { kubectl } = k;
+  const env = (): NodeJS.ProcessEnv => ({ ...process.env, KUBECONFIG: k.kubeconfig });
   const status = (name: string): ContainerStatus | undefined =>
-    h.pod('debug-demo')?.status.ephemeralContainerStatuses?.find((s) => s.name === name);
+    k.h.pod('debug-demo')?.status.ephemeralContainerStatuses?.find((s) => s.name === name);
 
   /**
    * `kubectl debug -it` under `script` (a pseudo-terminal, so kubectl asks for a TTY): once attached, types
@@ -53,7 +36,7 @@ describe('kubectl debug: ephemeral containers (real engine)', function () {
    */
   const debugInteractive = (binary: string, name: string, target: string): Promise<Run> =>
     new Promise((done) => {
-      const cmd = `${binary} --cache-dir ${cacheDir} debug -it debug-demo --image=${IMAGE} --target=${target} -c ${name} -- sh`;
+      const cmd = `${binary} --cache-dir ${k.cacheDir} debug -it debug-demo --image=${IMAGE} --target=${target} -c ${name} -- sh`;
       const child = spawn('script', ['-qec', cmd, '/dev/null'], { env: env() });
       let out = '';
       let typed = false;
@@ -76,12 +59,12 @@ describe('kubectl debug: ephemeral containers (real engine)', function () {
     });
 
   it('v1.35: debug -it --target shares the target PID namespace; status, events and describe show it', async () => {
-    const r = await debugInteractive(bin, 'dbg1', 'app');
+    const r = await debugInteractive(k.bin, 'dbg1', 'app');
     expect(r.stdout).to.contain('PS-DONE');
     expect(r.stdout, r.stdout).to.match(/sleep 3601/);
     expect(r.stdout, 'only the target, not the other container').not.to.match(/sleep 3602/);
     expect(r.code, r.stdout).to.equal(0);
-    await h.waitFor('dbg1 terminated', () => status('dbg1')?.state.terminated !== undefined, 20_000);
+    await k.h.waitFor('dbg1 terminated', () => status('dbg1')?.state.terminated !== undefined, 20_000);
     const json = JSON.parse((await kubectl(['get', 'pod', 'debug-demo', '-o', 'json'])).stdout) as Pod;
     const ec = json.spec.ephemeralContainers?.find((c) => c.name === 'dbg1');
     expect(ec).to.include({ targetContainerName: 'app', image: IMAGE, stdin: true, tty: true });
@@ -107,11 +90,11 @@ describe('kubectl debug: ephemeral containers (real engine)', function () {
   it('v1.35: debug without -it adds a container that runs its command; a second one too', async () => {
     const r = await kubectl(['debug', 'debug-demo', `--image=${IMAGE}`, '-c', 'dbg2', '--', 'true']);
     expect(r.code, r.stderr).to.equal(0);
-    await h.waitFor('dbg2 completed', () => status('dbg2')?.state.terminated?.exitCode === 0, 30_000);
+    await k.h.waitFor('dbg2 completed', () => status('dbg2')?.state.terminated?.exitCode === 0, 30_000);
     const r2 = await kubectl(['debug', 'debug-demo', `--image=${IMAGE}`, '-c', 'dbg3', '--', 'sleep', '300']);
     expect(r2.code, r2.stderr).to.equal(0);
-    await h.waitFor('dbg3 running', () => status('dbg3')?.state.running !== undefined, 30_000);
-    const names = h.pod('debug-demo')?.spec.ephemeralContainers?.map((c) => c.name);
+    await k.h.waitFor('dbg3 running', () => status('dbg3')?.state.running !== undefined, 30_000);
+    const names = k.h.pod('debug-demo')?.spec.ephemeralContainers?.map((c) => c.name);
     expect(names).to.deep.equal(['dbg1', 'dbg2', 'dbg3']);
     // exec into an ephemeral container works; it has no target, so its own PID namespace
     const ps = await kubectl(['exec', 'debug-demo', '-c', 'dbg3', '--', 'ps', '-o', 'args']);
@@ -120,7 +103,7 @@ describe('kubectl debug: ephemeral containers (real engine)', function () {
   });
 
   it('v1.29: debug -it --target works with SPDY attach', async () => {
-    const r = await debugInteractive(bin129, 'dbg4', 'other');
+    const r = await debugInteractive(k.bin129, 'dbg4', 'other');
     expect(r.stdout).to.contain('PS-DONE');
     expect(r.stdout, r.stdout).to.match(/sleep 3602/);
     expect(r.code, r.stdout).to.equal(0);
@@ -128,7 +111,7 @@ describe('kubectl debug: ephemeral containers (real engine)', function () {
 
   it('refuses removing or changing an ephemeral container, through PATCH and PUT, as upstream', async () => {
     const url = '/api/v1/namespaces/default/pods/debug-demo/ephemeralcontainers';
-    const remove = await h.api.inject({
+    const remove = await k.h.api.inject({
       method: 'PATCH',
       url,
       headers: { 'content-type': 'application/json-patch+json' },
@@ -143,20 +126,20 @@ describe('kubectl debug: ephemeral containers (real engine)', function () {
       field: 'spec.ephemeralContainers',
       reason: 'FieldValueForbidden',
     });
-    const pod = (await h.api.inject({ method: 'GET', url })).json<Pod>();
+    const pod = (await k.h.api.inject({ method: 'GET', url })).json<Pod>();
     const changed = structuredClone(pod);
     const first = changed.spec.ephemeralContainers?.[0];
     if (first) first.image = 'busybox:other';
-    const put = await h.api.inject({ method: 'PUT', url, payload: changed as object });
+    const put = await k.h.api.inject({ method: 'PUT', url, payload: changed as object });
     expect(put.statusCode).to.equal(422);
     expect(put.json<{ message: string }>().message).to.contain(
       'existing ephemeral containers "dbg1" may not be changed',
     );
     const emptied = { ...pod, spec: { ...pod.spec, ephemeralContainers: [] } };
-    const putRemove = await h.api.inject({ method: 'PUT', url, payload: emptied });
+    const putRemove = await k.h.api.inject({ method: 'PUT', url, payload: emptied });
     expect(putRemove.statusCode).to.equal(422);
     expect(putRemove.json<{ message: string }>().message).to.contain('"dbg4" may not be removed');
-    expect(h.pod('debug-demo')?.spec.ephemeralContainers).to.have.length(4);
+    expect(k.h.pod('debug-demo')?.spec.ephemeralContainers).to.have.length(4);
   });
 
   it('refuses a pod created with ephemeral containers', async () => {

@@ -8,9 +8,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
-import type { Harness } from '../helpers/harness';
-import { runKubectl, startKubectlAgent } from '../helpers/kubectl-agent';
-import { type Run, installKubectl } from '../helpers/kubectl';
+import { kubectlPodSuite } from '../helpers/kubectl-agent';
+import type { Run } from '../helpers/kubectl';
 
 const POD = `apiVersion: v1
 kind: Pod
@@ -50,27 +49,11 @@ const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 
 describe('kubectl exec, attach and cp (real engine)', function () {
   this.timeout(120_000);
-  let h: Harness;
-  let bin: string;
-  let bin129: string;
-  let kubeconfig: string;
-  let cacheDir: string;
-
-  before(async () => {
-    bin = installKubectl('35');
-    bin129 = installKubectl('29');
-    ({ h, kubeconfig, cacheDir } = await startKubectlAgent());
-    const created = await kubectl(['apply', '-f', '-'], POD);
-    expect(created.code, created.stderr).to.equal(0);
-    await h.waitFor('exec-demo running', () => h.pod('exec-demo')?.status.phase === 'Running', 60_000);
-    expect((await kubectl(['apply', '-f', '-'], SERVICE)).code).to.equal(0);
-  });
-  after(async () => h?.stop());
-
-  const kubectl = (args: string[], input?: string | Buffer, binary = bin): Promise<Run> =>
-    runKubectl({ kubeconfig, cacheDir }, binary, args, input);
+  const k = kubectlPodSuite(POD, 'exec-demo');
+  const { kubectl } = k;
+  before(async () => expect((await kubectl(['apply', '-f', '-'], SERVICE)).code).to.equal(0));
   /** `sh -c SCRIPT` in a container of exec-demo. */
-  const sh = (container: string, script: string, binary = bin): Promise<Run> =>
+  const sh = (container: string, script: string, binary = k.bin): Promise<Run> =>
     kubectl(['exec', 'exec-demo', '-c', container, '--', 'sh', '-c', script], undefined, binary);
   /** The processes in a pod's container, as `ps` lines. */
   const processes = async (container: string): Promise<string[]> => {
@@ -82,11 +65,11 @@ describe('kubectl exec, attach and cp (real engine)', function () {
   const portForward = (
     target: string,
     remote: number,
-    binary = bin,
+    binary = k.bin,
   ): Promise<{ port: number; proc: ChildProcess }> =>
     new Promise((done, fail) => {
-      const proc = spawn(binary, ['--cache-dir', cacheDir, 'port-forward', target, `:${remote}`], {
-        env: { ...process.env, KUBECONFIG: kubeconfig },
+      const proc = spawn(binary, ['--cache-dir', k.cacheDir, 'port-forward', target, `:${remote}`], {
+        env: { ...process.env, KUBECONFIG: k.kubeconfig },
       });
       let out = '';
       const seen = (d: Buffer): void => {
@@ -150,10 +133,10 @@ describe('kubectl exec, attach and cp (real engine)', function () {
           'script',
           [
             '-qec',
-            `stty cols 91 rows 33; ${bin} --cache-dir ${cacheDir} exec -it exec-demo -c app -- sh -c 'sleep 0.5; stty size; tty'`,
+            `stty cols 91 rows 33; ${k.bin} --cache-dir ${k.cacheDir} exec -it exec-demo -c app -- sh -c 'sleep 0.5; stty size; tty'`,
             '/dev/null',
           ],
-          { env: { ...process.env, KUBECONFIG: kubeconfig }, timeout: 60_000 },
+          { env: { ...process.env, KUBECONFIG: k.kubeconfig }, timeout: 60_000 },
           (err, stdout, stderr) => done({ code: err ? 1 : 0, stdout, stderr }),
         ),
       );
@@ -163,7 +146,7 @@ describe('kubectl exec, attach and cp (real engine)', function () {
     });
 
     it('copies a directory and a 20 MB file into the pod and back, byte-exact', async () => {
-      const src = join(h.dataDir, 'cp-src');
+      const src = join(k.h.dataDir, 'cp-src');
       mkdirSync(join(src, 'sub'), { recursive: true });
       const big = randomBytes(20 << 20);
       writeFileSync(join(src, 'big.bin'), big);
@@ -172,7 +155,7 @@ describe('kubectl exec, attach and cp (real engine)', function () {
       expect(up.code, up.stderr).to.equal(0);
       const listed = await sh('app', 'sha256sum /tmp/cp-dst/big.bin; cat /tmp/cp-dst/sub/small.txt');
       expect(listed.stdout).to.equal(`${sha(big)}  /tmp/cp-dst/big.bin\nhello\n`);
-      const back = join(h.dataDir, 'cp-back');
+      const back = join(k.h.dataDir, 'cp-back');
       const down = await kubectl(['cp', 'exec-demo:/tmp/cp-dst', back, '-c', 'app']);
       expect(down.code, down.stderr).to.equal(0);
       expect(sha(readFileSync(join(back, 'big.bin')))).to.equal(sha(big));
@@ -180,13 +163,13 @@ describe('kubectl exec, attach and cp (real engine)', function () {
     });
 
     it('attaches to a container started with stdin', async () => {
-      const child = spawn(bin, ['--cache-dir', cacheDir, 'attach', '-i', 'exec-demo', '-c', 'reader'], {
-        env: { ...process.env, KUBECONFIG: kubeconfig },
+      const child = spawn(k.bin, ['--cache-dir', k.cacheDir, 'attach', '-i', 'exec-demo', '-c', 'reader'], {
+        env: { ...process.env, KUBECONFIG: k.kubeconfig },
       });
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       child.stdin.write('hello\n');
-      await h.waitFor('the echo', () => out.includes('got:hello'), 20_000);
+      await k.h.waitFor('the echo', () => out.includes('got:hello'), 20_000);
       child.kill();
     });
 
@@ -195,10 +178,10 @@ describe('kubectl exec, attach and cp (real engine)', function () {
       for (let i = 0; i < 5; i++)
         clients.push(
           spawn(
-            bin,
-            ['--cache-dir', cacheDir, 'exec', 'exec-demo', '-c', 'app', '--', 'sleep', `${300 + i}`],
+            k.bin,
+            ['--cache-dir', k.cacheDir, 'exec', 'exec-demo', '-c', 'app', '--', 'sleep', `${300 + i}`],
             {
-              env: { ...process.env, KUBECONFIG: kubeconfig },
+              env: { ...process.env, KUBECONFIG: k.kubeconfig },
             },
           ),
         );
@@ -215,8 +198,8 @@ describe('kubectl exec, attach and cp (real engine)', function () {
   });
 
   for (const [name, binary] of [
-    ['v1.35 (SPDY tunnelled in WebSocket)', () => bin],
-    ['v1.29 (SPDY/3.1)', () => bin129],
+    ['v1.35 (SPDY tunnelled in WebSocket)', () => k.bin],
+    ['v1.29 (SPDY/3.1)', () => k.bin129],
   ] as const) {
     describe(`kubectl port-forward ${name}`, () => {
       it('forwards the pod port: several connections at once, 20 MB byte-exact', async () => {
@@ -243,24 +226,24 @@ describe('kubectl exec, attach and cp (real engine)', function () {
 
   describe('kubectl v1.29 (SPDY/3.1 v4.channel.k8s.io)', () => {
     it('execs with the exit code, stdin, and copies a file both ways', async () => {
-      const r = await sh('app', 'echo out; echo err >&2; exit 4', bin129);
+      const r = await sh('app', 'echo out; echo err >&2; exit 4', k.bin129);
       expect(r).to.include({ code: 4, stdout: 'out\n' });
       expect(r.stderr).to.contain('err\n');
       const piped = await kubectl(
         ['exec', '-i', 'exec-demo', '-c', 'app', '--', 'wc', '-c'],
         'abcdef',
-        bin129,
+        k.bin129,
       );
       expect(piped.stdout.trim()).to.equal('6');
-      const file = join(h.dataDir, 'cp129.bin');
+      const file = join(k.h.dataDir, 'cp129.bin');
       const data = randomBytes(3 << 20);
       writeFileSync(file, data);
       expect(
-        (await kubectl(['cp', file, 'exec-demo:/tmp/cp129.bin', '-c', 'app'], undefined, bin129)).code,
+        (await kubectl(['cp', file, 'exec-demo:/tmp/cp129.bin', '-c', 'app'], undefined, k.bin129)).code,
       ).to.equal(0);
-      const back = join(h.dataDir, 'cp129.back');
+      const back = join(k.h.dataDir, 'cp129.back');
       expect(
-        (await kubectl(['cp', 'exec-demo:/tmp/cp129.bin', back, '-c', 'app'], undefined, bin129)).code,
+        (await kubectl(['cp', 'exec-demo:/tmp/cp129.bin', back, '-c', 'app'], undefined, k.bin129)).code,
       ).to.equal(0);
       expect(sha(readFileSync(back))).to.equal(sha(data));
     });
@@ -286,7 +269,7 @@ describe('kubectl exec, attach and cp (real engine)', function () {
       expect(r.code, r.stderr).to.equal(0);
       expect(r.stdout).to.contain('got:hello');
       expect(r.stdout).to.contain('pod "runner" deleted');
-      await h.waitFor('runner gone', () => !h.pod('runner'), 30_000);
+      await k.h.waitFor('runner gone', () => !k.h.pod('runner'), 30_000);
     });
   });
 
@@ -294,7 +277,7 @@ describe('kubectl exec, attach and cp (real engine)', function () {
     it('runs a command in the default container and reports the exit code', async () => {
       const k8s = await import('@kubernetes/client-node');
       const kc = new k8s.KubeConfig();
-      kc.loadFromFile(kubeconfig);
+      kc.loadFromFile(k.kubeconfig);
       const exec = new k8s.Exec(kc);
       let out = '';
       const stdout = new Writable({ write: (c: Buffer, _e, cb) => ((out += c.toString()), cb()) });
@@ -323,7 +306,7 @@ describe('kubectl exec, attach and cp (real engine)', function () {
     it('attaches to a container started with stdin (WebSocket channel protocol)', async () => {
       const k8s = await import('@kubernetes/client-node');
       const kc = new k8s.KubeConfig();
-      kc.loadFromFile(kubeconfig);
+      kc.loadFromFile(k.kubeconfig);
       let out = '';
       const stdout = new Writable({ write: (c: Buffer, _e, cb) => ((out += c.toString()), cb()) });
       const stdin = new PassThrough();
@@ -337,14 +320,14 @@ describe('kubectl exec, attach and cp (real engine)', function () {
         false,
       );
       stdin.write('from-client-node\n');
-      await h.waitFor('the echo', () => out.includes('got:from-client-node'), 20_000);
+      await k.h.waitFor('the echo', () => out.includes('got:from-client-node'), 20_000);
       ws.close();
     });
 
     it('forwards a pod port (WebSocket channel protocol, the port prefix on each channel)', async () => {
       const k8s = await import('@kubernetes/client-node');
       const kc = new k8s.KubeConfig();
-      kc.loadFromFile(kubeconfig);
+      kc.loadFromFile(k.kubeconfig);
       let out = '';
       const output = new Writable({ write: (c: Buffer, _e, cb) => ((out += c.toString()), cb()) });
       const input = new PassThrough();
@@ -357,7 +340,7 @@ describe('kubectl exec, attach and cp (real engine)', function () {
         input,
       );
       input.write('GET /index.html HTTP/1.0\r\n\r\n');
-      await h.waitFor('the page', () => out.includes('hello-from-pod'), 20_000);
+      await k.h.waitFor('the page', () => out.includes('hello-from-pod'), 20_000);
       expect(out).to.match(/^HTTP\/1\.[01] 200/);
       if (typeof ws !== 'function') ws.close();
     });
