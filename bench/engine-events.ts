@@ -3,7 +3,7 @@
 // timed from it (the engine's own clock, the same wall clock as the bench's).
 import type { Readable } from 'node:stream';
 import { docker } from './engine';
-import { eachJsonLine } from './json-lines';
+import { Waiters, eachJsonLine } from './json-lines';
 
 export interface ContainerEvents {
   create?: number;
@@ -24,10 +24,16 @@ export const wallMs = (perf: number): number => performance.timeOrigin + perf;
 
 export class EngineEvents {
   private readonly seen = new Map<string, ContainerEvents>();
-  private readonly waiters = new Map<string, () => void>();
+  private readonly waiters = new Waiters();
 
-  private constructor(private readonly stream: Readable) {
-    eachJsonLine(stream, (value) => this.onEvent(value as EngineEvent));
+  /** `stream`: the engine's events as newline-delimited JSON (open() asks the engine for it). */
+  constructor(private readonly stream: Readable) {
+    eachJsonLine(
+      stream,
+      (value) => this.onEvent(value as EngineEvent),
+      () => this.waiters.poke(),
+    );
+    this.waiters.follow(stream);
   }
 
   /** Subscribes to container create/start/die events (all containers: the callers pick theirs by id). */
@@ -45,10 +51,6 @@ export class EngineEvents {
     entry[action] = (e.timeNano ?? 0) / 1e6;
     if (action === 'die') entry.exitCode = Number(e.Actor?.Attributes?.['exitCode'] ?? -1);
     this.seen.set(e.id, entry);
-    if (action === 'die') {
-      this.waiters.get(e.id)?.();
-      this.waiters.delete(e.id);
-    }
   }
 
   /** What the stream has told of one container so far. */
@@ -57,19 +59,13 @@ export class EngineEvents {
   }
 
   /** The exit code from the container's `die` event (at once when it came already). */
-  waitDie(id: string, timeoutMs = 30_000): Promise<number> {
-    const done = this.seen.get(id)?.exitCode;
-    if (done !== undefined) return Promise.resolve(done);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiters.delete(id);
-        reject(new Error(`no die event for ${id.slice(0, 12)}`));
-      }, timeoutMs);
-      this.waiters.set(id, () => {
-        clearTimeout(timer);
-        resolve(this.seen.get(id)?.exitCode ?? -1);
-      });
-    });
+  async waitDie(id: string, timeoutMs = 30_000): Promise<number> {
+    await this.waiters.until(
+      `the die event of ${id.slice(0, 12)}`,
+      () => this.seen.get(id)?.exitCode !== undefined,
+      timeoutMs,
+    );
+    return this.seen.get(id)?.exitCode ?? -1;
   }
 
   /** Waits until the stream has caught up with events the engine has already sent (a short grace). */

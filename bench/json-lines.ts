@@ -25,14 +25,30 @@ export class Waiters {
   private readonly checks = new Set<() => void>();
   /** Set when the stream ended: waiting goes on no longer. */
   ended = false;
+  /** The stream's error, when an error ended it (said in the waits' messages). */
+  private endedBy: string | undefined;
+
+  /** Waits on `stream`: its end, close or error ends every wait (a watch cut, dockerd restarted). */
+  follow(stream: NodeJS.ReadableStream): void {
+    const end = (err?: Error): void => {
+      this.ended = true;
+      this.endedBy ??= err?.message;
+      this.poke();
+    };
+    stream.once('end', () => end());
+    stream.once('close', () => end());
+    stream.once('error', end);
+  }
 
   poke(): void {
     for (const check of [...this.checks]) check();
   }
 
-  /** Resolves when pred() holds; rejects after timeoutMs or when the stream ended. */
+  /** Resolves when pred() holds; rejects after timeoutMs or when the stream ended (already, or later). */
   until(what: string, pred: () => boolean, timeoutMs: number): Promise<void> {
     if (pred()) return Promise.resolve();
+    // no poke comes after the end: without this a wait begun then would run out its whole timeout
+    if (this.ended) return Promise.reject(this.endError(what));
     return new Promise((resolve, reject) => {
       const done = (err?: Error): void => {
         clearTimeout(timer);
@@ -46,9 +62,13 @@ export class Waiters {
       );
       const check = (): void => {
         if (pred()) done();
-        else if (this.ended) done(new Error(`stream ended while waiting for ${what}`));
+        else if (this.ended) done(this.endError(what));
       };
       this.checks.add(check);
     });
+  }
+
+  private endError(what: string): Error {
+    return new Error(`stream ended${this.endedBy ? ` (${this.endedBy})` : ''} while waiting for ${what}`);
   }
 }

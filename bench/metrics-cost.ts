@@ -3,6 +3,7 @@
 // housekeeping) and with it off (`0`); each time 110 pods are started and the agent's idle CPU is read over
 // one 30 s resync period. With sampling on, /metrics and /metrics/resource are then fetched one after
 // another and timed from the client (request to last byte).
+import { errorMessage } from '../agent/errors';
 import { AgentProcess, deletePods } from './agent-process';
 import { IDLE_WINDOW_S, PODS, agentBatch, idleReadings, podNames } from './density';
 import type { Context, PartResult, Row } from './report';
@@ -11,12 +12,21 @@ import { waitQuiet } from './system';
 
 const SCRAPES = 40;
 
-async function timeScrapes(agent: AgentProcess, path: string): Promise<{ ms: number[]; bytes: number }> {
+/** Times SCRAPES fetches of `path`, one after another; an answer that does not come fails it (no hang). */
+export async function timeScrapes(
+  agent: Pick<AgentProcess, 'url'>,
+  path: string,
+  timeoutMs = 30_000,
+): Promise<{ ms: number[]; bytes: number }> {
   const ms: number[] = [];
   let bytes = 0;
   for (let i = 0; i < SCRAPES; i++) {
     const t = performance.now();
-    const res = await fetch(agent.url + path);
+    const res = await fetch(agent.url + path, { signal: AbortSignal.timeout(timeoutMs) }).catch(
+      (err: unknown) => {
+        throw new Error(`${path}: no answer (${errorMessage(err)})`);
+      },
+    );
     const body = await res.text();
     ms.push(performance.now() - t);
     if (res.status !== 200) throw new Error(`${path}: ${res.status}`);

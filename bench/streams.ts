@@ -6,9 +6,8 @@
 // Node. (2) Port-forward bulk throughput: 1 GiB read through one forwarded connection (kubectl 1.35: SPDY
 // in WebSocket; kubectl 1.29: SPDY/3.1) against a plain Node TCP proxy (a process of its own) doing the
 // same copy from the same pod port; and the connection set-up latency (connect -> first byte) of each.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AgentProcess } from './agent-process';
@@ -16,6 +15,7 @@ import { agentWsExecMs, engineExecMs } from './exec-floors';
 import { guarded } from './guard';
 import type { Context, PartResult, Row } from './report';
 import { fmt, fmtRatio, median, ratios, summarize } from './stats';
+import { type Transfer, startListening, transfer } from './stream-probes';
 import { children, run, stopPid, waitQuiet } from './system';
 
 const POD = 'mkb-streams';
@@ -50,23 +50,6 @@ const s = net.createServer((c) => { const u = net.connect({ host, port: Number(p
 s.listen(0, '127.0.0.1', () => console.log('port ' + s.address().port));
 setTimeout(() => process.exit(0), 3600e3).unref();`;
 
-/** Starts a process and resolves once `pattern` shows on its output (its first group: the port). */
-function startListening(cmd: string, args: string[], pattern: RegExp, env?: NodeJS.ProcessEnv) {
-  return new Promise<{ proc: ChildProcess; port: number }>((resolve, reject) => {
-    const proc = spawn(cmd, args, { env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    if (proc.pid !== undefined) children.add(proc.pid);
-    let out = '';
-    const seen = (d: Buffer): void => {
-      out += d.toString();
-      const m = pattern.exec(out);
-      if (m) resolve({ proc, port: Number(m[1]) });
-    };
-    proc.stdout?.on('data', seen);
-    proc.stderr?.on('data', seen);
-    proc.once('exit', () => reject(new Error(`${cmd} exited: ${out}`)));
-  });
-}
-
 async function stop(p: { proc: ChildProcess } | undefined): Promise<void> {
   const pid = p?.proc.pid;
   if (pid === undefined) return;
@@ -75,33 +58,6 @@ async function stop(p: { proc: ChildProcess } | undefined): Promise<void> {
 }
 
 type ExecProbe = 'kubectl' | 'docker' | 'client' | 'get' | 'engine' | 'agent';
-
-interface Transfer {
-  /** connect -> first byte, ms */
-  setupMs: number;
-  /** MB/s (10^6 bytes) over the whole transfer */
-  mbps: number;
-}
-
-/** Reads everything one connection to 127.0.0.1:port gives; checks it was 1 GiB. */
-function transfer(port: number): Promise<Transfer> {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    let first = 0;
-    let bytes = 0;
-    const s = connect({ host: '127.0.0.1', port });
-    s.on('data', (d: Buffer) => {
-      if (!first) first = performance.now();
-      bytes += d.length;
-    });
-    s.on('error', reject);
-    s.once('close', () => {
-      const ms = performance.now() - t0;
-      if (bytes !== GIB) reject(new Error(`got ${bytes} bytes, not ${GIB}`));
-      else resolve({ setupMs: first - t0, mbps: bytes / 1e6 / (ms / 1000) });
-    });
-  });
-}
 
 async function ms(cmd: string, args: string[], env?: NodeJS.ProcessEnv): Promise<number> {
   const r = await run(cmd, args, { timeoutMs: 30_000, ...(env ? { env } : {}) });
@@ -193,7 +149,7 @@ export async function streams(ctx: Context): Promise<PartResult> {
       '1.29': forwards['1.29']?.port ?? 0,
       proxy: baseline.port,
     };
-    for (const t of Object.keys(ports)) await transfer(ports[t] ?? 0); // warm-up
+    for (const t of Object.keys(ports)) await transfer(ports[t] ?? 0, GIB); // warm-up
     const rounds = Math.max(3, Math.min(ctx.reps, 6));
     for (let rep = 0; rep < rounds; rep++) {
       const order = Object.keys(ports);
@@ -202,7 +158,7 @@ export async function streams(ctx: Context): Promise<PartResult> {
       for (const t of order) {
         const r = await guarded(`forward ${t}`, ctx.log, async () => {
           await waitQuiet(2_000, 0.5);
-          return transfer(ports[t] ?? 0);
+          return transfer(ports[t] ?? 0, GIB);
         });
         forward[t]?.push(r);
         line.push(`${t} ${r.mbps.toFixed(0)} MB/s (set-up ${r.setupMs.toFixed(1)} ms)`);

@@ -121,6 +121,7 @@ export class DeploymentWatch {
           },
           () => w.waiters.poke(),
         );
+        w.waiters.follow(res);
         resolve(w);
       });
       w.req.on('error', reject);

@@ -176,6 +176,7 @@ class CreateEvents {
       },
       () => this.waiters.poke(),
     );
+    this.waiters.follow(stream);
   }
 
   static async open(): Promise<CreateEvents> {
