@@ -47,13 +47,16 @@ export interface EventSink {
   forgetEvents(involvedUid: string): void;
 }
 
+/** DELETED: forgotten with its pod, or dropped for the bound (watchers and the watch hub must let it go). */
+export type EventChange = 'ADDED' | 'MODIFIED' | 'DELETED';
+
 export class EventRecorder {
   private readonly events: KubeEvent[] = [];
   private seq = 0;
   /** Recorded but not yet in the sink: written together once the current task is done. */
   private readonly pending = new Map<string, KubeEvent>();
   private flushing: NodeJS.Immediate | undefined;
-  private readonly listeners = new Set<(type: 'ADDED' | 'MODIFIED', ev: KubeEvent) => void>();
+  private readonly listeners = new Set<(type: EventChange, ev: KubeEvent) => void>();
 
   constructor(
     private readonly deps: {
@@ -89,8 +92,8 @@ export class EventRecorder {
     }
   }
 
-  /** Follows new and repeated events (the API's event watch). */
-  onRecord(fn: (type: 'ADDED' | 'MODIFIED', ev: KubeEvent) => void): () => void {
+  /** Follows new, repeated and removed events (the API's event watch). */
+  onRecord(fn: (type: EventChange, ev: KubeEvent) => void): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
   }
@@ -156,9 +159,10 @@ export class EventRecorder {
     };
     this.events.push(ev);
     const max = this.deps.max ?? 2000;
-    if (this.events.length > max) this.events.splice(0, this.events.length - max);
+    const dropped = this.events.length > max ? this.events.splice(0, this.events.length - max) : [];
     this.persist(ev);
     for (const fn of this.listeners) fn('ADDED', ev);
+    this.deleted(dropped);
     return ev;
   }
 
@@ -171,10 +175,20 @@ export class EventRecorder {
   }
 
   forget(uid: string): void {
+    const gone: KubeEvent[] = [];
     for (let i = this.events.length - 1; i >= 0; i--) {
-      if (this.events[i]?.involvedObject.uid === uid) this.events.splice(i, 1);
+      if (this.events[i]?.involvedObject.uid === uid) gone.unshift(...this.events.splice(i, 1));
     }
     for (const [key, ev] of this.pending) if (ev.involvedObject.uid === uid) this.pending.delete(key);
     this.deps.sink?.forgetEvents(uid);
+    this.deleted(gone);
+  }
+
+  /** Tells the listeners these events are gone, each at a new version as a store's DELETED is. */
+  private deleted(gone: readonly KubeEvent[]): void {
+    for (const ev of gone) {
+      ev.metadata.resourceVersion = this.version();
+      for (const fn of this.listeners) fn('DELETED', ev);
+    }
   }
 }
