@@ -1,19 +1,33 @@
 // `npm run soak [-- CYCLES]`: create and delete a pod with two init containers, an emptyDir and a Service,
 // CYCLES times (default 200), against the real daemon; then count what is left over: containers, networks,
-// volumes, iptables rules, open files, SQLite rows, and the daemon's memory. Prints "leaks: N" (must be 0)
-// and exits non-zero when anything leaked.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+// volumes, iptables rules, open files, SQLite rows, and the daemon's memory. Every SAMPLE_EVERY cycles it
+// reads the daemon's heap after a full GC (through the inspector) and its RSS, and prints a `sample` line
+// (docs/img/soak-memory.svg is drawn from those lines). Prints "leaks: N" (must be 0) and exits non-zero when
+// anything leaked, or when the heap after GC grows with the cycle count.
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { describeExit, outputTail, stopChild } from '../tools/child';
+import { outputTail, stopChild } from '../tools/child';
 import { freePort } from '../tools/free-port';
 import { freePodSubnet } from '../tools/free-subnet';
+import { InspectorSession } from '../tools/inspector';
+import { slope } from '../tools/trend';
+import { untilReady } from '../tools/until-ready';
 import { runMain } from '../tools/run-main';
 
 const MAIN = join(__dirname, '..', 'daemon', 'main.js');
 const CYCLES = Number(process.argv[2] ?? 200);
+/** 100 for a long soak; shorter ones still get about ten samples. */
+const SAMPLE_EVERY = Math.min(100, Math.max(5, Math.floor(CYCLES / 10)));
+/**
+ * The heap after GC may not grow faster than this per cycle (least-squares slope over the second half of the
+ * samples: in the first ~150 cycles the watch hub's replay ring of 4096 changes fills, bounded growth). A
+ * cycle stores and deletes a pod, a Service and about 11 events (several KB of objects); keeping any one of
+ * them would add over 1 KB a cycle, while GC noise over hundreds of cycles stays far below.
+ */
+const MAX_HEAP_SLOPE_BYTES = 1024;
 const NETWORK = 'mk-soak';
 /** Tried in order; the first is the soak's traditional one (bench and tests use 10.248 and 10.245). */
 const POD_CIDRS = ['10.249.0.0/16', '10.250.0.0/16', '10.251.0.0/16', '10.252.0.0/16'];
@@ -50,6 +64,7 @@ const SERVICE = {
   spec: { selector: { app: 'soak' }, ports: [{ port: 80, targetPort: 8080 }] },
 };
 
+const mb = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 100) / 100;
 const sh = (cmd: string): string => execFileSync('bash', ['-c', cmd], { encoding: 'utf8' }).trim();
 const count = (cmd: string): number => Number(sh(`${cmd} | wc -l`));
 
@@ -111,35 +126,16 @@ async function cycle(): Promise<void> {
   await until('pod gone', async () => (await api('/pods/soak')).status === 404);
 }
 
-/** Waits for /readyz; fails at once, with the daemon's last lines, when the daemon exits instead. */
-async function untilReady(daemon: ChildProcess, tail: () => string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (daemon.exitCode !== null || daemon.signalCode !== null) {
-      const how = describeExit({ code: daemon.exitCode, signal: daemon.signalCode });
-      throw new Error(`the daemon exited (${how}) before it was ready; its last lines:\n${tail()}`);
-    }
-    if (
-      await fetch(`${URL}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return;
-    if (Date.now() > deadline)
-      throw new Error(`the daemon was not ready within 30 s; its last lines:\n${tail()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 async function main(): Promise<void> {
   const subnet = freePodSubnet(NETWORK, POD_CIDRS, (line) => console.log(`soak: ${line}`));
   const port = await freePort();
+  const inspectPort = await freePort();
   URL = `http://127.0.0.1:${port}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'mk-soak-'));
   const daemon = spawn(
     process.execPath,
     [
+      `--inspect=127.0.0.1:${inspectPort}`, // the heap after GC is read through the DevTools protocol
       MAIN,
       '--listen',
       `127.0.0.1:${port}`,
@@ -159,17 +155,28 @@ async function main(): Promise<void> {
   );
   const tail = outputTail(daemon);
   const pid = daemon.pid ?? 0;
+  let inspector: InspectorSession | undefined;
   try {
-    await untilReady(daemon, tail);
+    await untilReady(daemon, URL, tail);
+    inspector = await InspectorSession.connect(inspectPort);
     const warmup = Math.min(10, CYCLES);
     for (let i = 0; i < warmup; i++) await cycle(); // caches and pools settle before the baseline
     await new Promise((r) => setTimeout(r, 500));
     const before = census(pid, dataDir);
+    const heap: { x: number; y: number }[] = [];
     const t0 = Date.now();
+    const sample = async (i: number): Promise<void> => {
+      const bytes = await (inspector as InspectorSession).heapAfterGc();
+      heap.push({ x: i, y: bytes });
+      const ms = i ? ((Date.now() - t0) / i).toFixed(0) : '-';
+      console.log(
+        `  sample cycle ${i}: heap after GC ${mb(bytes)} MB, RSS ${census(pid, dataDir).rssMb} MB, ${ms} ms/cycle`,
+      );
+    };
+    await sample(0);
     for (let i = 1; i <= CYCLES; i++) {
       await cycle();
-      if (i % 25 === 0)
-        process.stdout.write(`  ${i}/${CYCLES} cycles, ${((Date.now() - t0) / i).toFixed(0)} ms each\n`);
+      if (i % SAMPLE_EVERY === 0) await sample(i);
     }
     await new Promise((r) => setTimeout(r, 1_000));
     const after = census(pid, dataDir);
@@ -180,15 +187,23 @@ async function main(): Promise<void> {
     }));
     console.table(rows);
     // Memory: allowed to wander by noise (GC timing), not to grow with the cycle count.
-    const leaks = rows.filter((r) =>
-      r.what === 'rssMb' ? r.after - r.before > Math.max(15, r.before * 0.15) : r.after > r.before,
-    );
-    for (const l of leaks) console.log(`LEAK ${l.what}: ${l.before} -> ${l.after}`);
+    const leaks = rows
+      .filter((r) =>
+        r.what === 'rssMb' ? r.after - r.before > Math.max(15, r.before * 0.15) : r.after > r.before,
+      )
+      .map((r) => `${r.what}: ${r.before} -> ${r.after}`);
+    const steady = heap.filter((p) => p.x >= CYCLES / 2);
+    const perCycle = slope(steady);
+    const heapLine = `heap after GC grows ${perCycle.toFixed(0)} bytes/cycle over the ${steady.length} samples from cycle ${steady[0]?.x ?? '-'} (bound ${MAX_HEAP_SLOPE_BYTES})`;
+    console.log(`soak: ${heapLine}`);
+    if (perCycle > MAX_HEAP_SLOPE_BYTES) leaks.push(`heap: ${heapLine}`);
+    for (const l of leaks) console.log(`LEAK ${l}`);
     console.log(
       `soak: ${CYCLES} cycles in ${((Date.now() - t0) / 1000).toFixed(0)} s, leaks: ${leaks.length}`,
     );
     process.exitCode = leaks.length ? 1 : 0;
   } finally {
+    inspector?.close();
     await stopChild(daemon);
     sh(
       'ids=$(docker ps -aq --filter label=io.kubernetes.pod.name=soak); [ -z "$ids" ] || docker rm -f $ids >/dev/null',
