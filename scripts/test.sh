@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: prepare the machine as `npm start` does, then lint and run every suite: unit (in-memory
 # runtime, no Docker) on each supported Node.js line, integration (the real engine) on the oldest and the
-# recommended line, and compose (the agent in a container, on the system's node). Node versions other
+# recommended line, compose (the agent in a container, on the system's node), browser, and a 2-minute chaos run. Node versions other
 # than the system's come from the npm registry into a cache (scripts/node-lines.sh). Ends with one line:
 # "tests: N passed, N failed, N skipped", summed over every suite and Node version.
 set -uo pipefail
@@ -72,6 +72,9 @@ for v in "${nodes[@]}"; do
 done
 suite "compose (the agent in docker-compose)" bash scripts/test-compose.sh
 suite "browser (the web view in chromium, real Docker engine)" node_modules/.bin/mocha --config test/.mocharc.browser.json
+# chaos (docs/recovery.md): 2 minutes of churn while the daemon is killed and the engine restarted; last, as it
+# restarts the engine under everything else (suites run one after another, never two at once)
+suite "chaos (2 minutes: daemon kills, engine restarts, real Docker engine)" node dist/chaos/run.js --minutes 2
 
 echo
 echo "tests: $passed passed, $failed failed, $pending skipped"
