@@ -1,6 +1,6 @@
 // The soak's memory samples as an SVG chart: the `sample cycle N: heap after GC X MB, RSS Y MB` lines of
-// `npm run soak` (docs/recovery.md shows docs/img/soak-memory.svg, made by
-// `node dist/soak/plot-main.js soak.log docs/img/soak-memory.svg`).
+// `npm run soak` (docs/recovery.md shows docs/img/soak-memory-1000-before-fix.svg, made by
+// `node dist/soak/plot-main.js soak.log docs/img/soak-memory-1000-before-fix.svg TITLE`).
 
 export interface MemorySample {
   cycle: number;

@@ -2,7 +2,7 @@
 // CYCLES times (default 200), against the real daemon; then count what is left over: containers, networks,
 // volumes, iptables rules, open files, SQLite rows, and the daemon's memory. Every SAMPLE_EVERY cycles it
 // reads the daemon's heap after a full GC (through the inspector) and its RSS, and prints a `sample` line
-// (docs/img/soak-memory.svg is drawn from those lines). Prints "leaks: N" (must be 0) and exits non-zero when
+// (soak/plot.ts draws them for docs/recovery.md). Prints "leaks: N" (must be 0) and exits non-zero when
 // anything leaked, or when the heap after GC grows with the cycle count.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
