@@ -127,6 +127,8 @@ export interface WatchHubDeps {
 }
 
 const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
+/** Changes kept for replay by default (all kinds together). */
+export const WATCH_RING_SIZE = 4096;
 
 export class WatchHub {
   private readonly ring: (Entry | undefined)[];
@@ -142,7 +144,7 @@ export class WatchHub {
   private readonly queueLimit: number;
 
   constructor(private readonly deps: WatchHubDeps) {
-    this.ring = new Array<Entry | undefined>(deps.ringSize ?? 4096);
+    this.ring = new Array<Entry | undefined>(deps.ringSize ?? WATCH_RING_SIZE);
     this.queueLimit = deps.queueLimit ?? 1000;
     this.floor = Number(deps.versions.current);
   }
