@@ -30,6 +30,8 @@ const SAMPLE_EVERY = Math.min(100, Math.max(5, Math.floor(CYCLES / 10)));
  */
 const MAX_HEAP_SLOPE_BYTES = 1024;
 const MAX_WARMUP = 2_000;
+/** `SOAK_HEAP_SNAPSHOTS=DIR`: also write a heap snapshot at every sample (compare them: tools/heap-diff.ts). */
+const SNAPSHOT_DIR = process.env.SOAK_HEAP_SNAPSHOTS;
 const NETWORK = 'mk-soak';
 /** Tried in order; the first is the soak's traditional one (bench and tests use 10.248 and 10.245). */
 const POD_CIDRS = ['10.249.0.0/16', '10.250.0.0/16', '10.251.0.0/16', '10.252.0.0/16'];
@@ -184,6 +186,10 @@ async function main(): Promise<void> {
     const sample = async (i: number): Promise<void> => {
       const bytes = await (inspector as InspectorSession).heapAfterGc();
       heap.push({ x: i, y: bytes });
+      if (SNAPSHOT_DIR)
+        await (inspector as InspectorSession).writeHeapSnapshot(
+          join(SNAPSHOT_DIR, `cycle-${i}.heapsnapshot`),
+        );
       const ms = i ? ((Date.now() - t0) / i).toFixed(0) : '-';
       console.log(
         `  sample cycle ${i}: heap after GC ${mb(bytes)} MB, RSS ${census(pid, dataDir).rssMb} MB, ${ms} ms/cycle`,

@@ -1,15 +1,24 @@
 // The DevTools protocol of a child Node process started with `--inspect=127.0.0.1:PORT`: the soak uses it to
 // read the daemon's heap after a full GC, the one memory figure that does not move with GC timing (RSS does).
+import { createWriteStream } from 'node:fs';
 import WebSocket from 'ws';
 
 /** A session on one inspector target; every call is bounded and fails with the method's name. */
 export class InspectorSession {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private onChunk: ((chunk: string) => void) | undefined;
 
   private constructor(private readonly ws: WebSocket) {
     ws.on('message', (data: Buffer) => {
-      const msg = JSON.parse(data.toString('utf8')) as { id?: number; result?: unknown; error?: unknown };
+      const msg = JSON.parse(data.toString('utf8')) as {
+        id?: number;
+        method?: string;
+        params?: { chunk?: string };
+        result?: unknown;
+        error?: unknown;
+      };
+      if (msg.method === 'HeapProfiler.addHeapSnapshotChunk') this.onChunk?.(msg.params?.chunk ?? '');
       const call = msg.id === undefined ? undefined : this.pending.get(msg.id);
       if (!call || msg.id === undefined) return;
       this.pending.delete(msg.id);
@@ -74,6 +83,20 @@ export class InspectorSession {
   async heapAfterGc(): Promise<number> {
     await this.call('HeapProfiler.collectGarbage');
     return (await this.call<{ usedSize: number }>('Runtime.getHeapUsage')).usedSize;
+  }
+
+  /** Writes a heap snapshot (after a full GC, as the DevTools' Memory tab takes it) to `path`. */
+  async writeHeapSnapshot(path: string): Promise<void> {
+    const out = createWriteStream(path);
+    this.onChunk = (chunk) => out.write(chunk);
+    try {
+      await this.call('HeapProfiler.takeHeapSnapshot', { reportProgress: false }, 300_000);
+    } finally {
+      this.onChunk = undefined;
+      await new Promise<void>((resolve, reject) =>
+        out.end((err?: Error | null) => (err ? reject(err) : resolve())),
+      );
+    }
   }
 
   close(): void {
