@@ -1,11 +1,13 @@
 // From query bytes to reply bytes, without sockets. Answers are encoded once per (name, type[, asker namespace])
 // and catalog version, then copied and patched per query: dns-packet decode+encode costs ~4 µs a query, the
-// patched copy ~0.3 µs (docs/dns.md, measurements in the shared DNS doc).
+// patched copy ~0.3 µs (docs/dns.md, measurements in the shared DNS doc). In front of that, UDP replies that
+// depend only on the query's bytes are kept whole by those bytes (ReplyCache): a repeated query is one copy.
 import type { Clock } from '../agent/clock';
 import type { DnsCatalog, MissingNameListener, PodRecord } from './catalog';
 import { normalizeName } from './names';
 import { buildRecordTable, type RecordTable } from './records';
 import { RCODE, resolve } from './resolve';
+import { ReplyCache } from './reply-cache';
 import {
   MAX_MESSAGE,
   OPT_RR_LENGTH,
@@ -44,6 +46,8 @@ export interface ResponderOptions {
   onMissingName?: MissingNameListener;
   /** Bounds the answer cache so a flood of random names cannot grow it without limit. */
   maxCacheEntries?: number;
+  /** Bounds the whole-reply cache in front of it (default 10 000). */
+  maxReplyCacheEntries?: number;
 }
 
 interface LocalCached {
@@ -78,14 +82,24 @@ export class Responder {
   private table: RecordTable | undefined;
   private version: number | undefined;
   private readonly maxCache: number;
+  private readonly replies: ReplyCache;
+  // Set by answer(): its reply depends only on the query's bytes and the catalog (a local answer shared by
+  // every asker, with no missing name to report).
+  private replayable = false;
 
   constructor(private readonly opts: ResponderOptions) {
     this.maxCache = opts.maxCacheEntries ?? DEFAULT_MAX_CACHE;
+    this.replies = new ReplyCache(opts.maxReplyCacheEntries);
   }
 
   /** Cached answers held now (name and type pairs). */
   get cacheEntries(): number {
     return this.cacheSize;
+  }
+
+  /** Whole UDP replies held now (by query bytes). */
+  get replyCacheEntries(): number {
+    return this.replies.size;
   }
 
   /** The table for the catalog's current version, rebuilt (and the cache dropped) when the version moved. */
@@ -104,6 +118,17 @@ export class Responder {
   }
 
   respond(msg: Buffer, sourceIp: string, transport: Transport): Reply {
+    if (transport === 'tcp') return this.answer(msg, sourceIp, transport);
+    const version = this.opts.catalog.version();
+    const hit = this.replies.get(msg, version);
+    if (hit) return { kind: 'reply', buf: hit };
+    const reply = this.answer(msg, sourceIp, transport);
+    if (this.replayable) this.replies.set(msg, (reply as { buf: Buffer }).buf, version);
+    return reply;
+  }
+
+  private answer(msg: Buffer, sourceIp: string, transport: Transport): Reply {
+    this.replayable = false;
     const q = this.q;
     switch (parseQuery(msg, q)) {
       case 'drop':
@@ -123,11 +148,12 @@ export class Responder {
     }
 
     const table = this.currentTable();
-    const { cached, asker } = this.lookup(table, msg, q, sourceIp);
+    const { cached, asker, shared } = this.lookup(table, msg, q, sourceIp);
     if (cached.kind === 'forward') {
       return { kind: 'forward', query: { ...q }, nodataOnFailure: cached.nodataOnFailure };
     }
     if (cached.missingName !== undefined) this.notifyMissing(cached.missingName, asker, sourceIp);
+    else this.replayable = shared;
     return { kind: 'reply', buf: this.fit(cached, msg, q, transport) };
   }
 
@@ -138,14 +164,14 @@ export class Responder {
     msg: Buffer,
     q: ParsedQuery,
     sourceIp: string,
-  ): { cached: Cached; asker: PodRecord | undefined } {
+  ): { cached: Cached; asker: PodRecord | undefined; shared: boolean } {
     const key = msg.toString('latin1', 12, q.nameEnd).toLowerCase();
     let entry = this.cache.get(key)?.get(q.qtype);
-    if (entry?.shared) return { cached: entry.shared, asker: undefined };
+    if (entry?.shared) return { cached: entry.shared, asker: undefined, shared: true };
     const asker = this.opts.catalog.podByIp(sourceIp);
     const ns = asker ? normalizeName(asker.namespace) : '';
     const hit = entry?.perNamespace?.get(ns);
-    if (hit) return { cached: hit, asker };
+    if (hit) return { cached: hit, asker, shared: false };
     const { cached, askerDependent } = this.build(table, msg, q, asker);
     if (!entry) {
       if (this.cacheSize >= this.maxCache) {
@@ -159,7 +185,7 @@ export class Responder {
     }
     if (askerDependent) (entry.perNamespace ??= new Map<string, Cached>()).set(ns, cached);
     else entry.shared = cached;
-    return { cached, asker };
+    return { cached, asker, shared: !askerDependent };
   }
 
   private build(

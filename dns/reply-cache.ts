@@ -1,0 +1,44 @@
+// Whole UDP replies by the query's bytes after its 2-byte ID (flags, question, EDNS): a hit is a copy with the
+// query's ID written in, with no parse, no name key and no patching (issue 18: DNS at Node's limit). Only
+// answers that are a function of those bytes and the catalog are stored (the Responder decides): never a
+// forwarded one, one that depends on the asker, or one that reports a missing name. The whole cache goes
+// when the catalog's version moves, and when it is full (a flood of random names cannot grow it).
+
+/** Longer queries are not stored (a key is a string of the query's bytes). */
+const MAX_KEY_BYTES = 300;
+const DEFAULT_MAX_ENTRIES = 10_000;
+
+export class ReplyCache {
+  private readonly replies = new Map<string, Buffer>();
+  private version: number | undefined;
+
+  constructor(private readonly maxEntries = DEFAULT_MAX_ENTRIES) {}
+
+  get size(): number {
+    return this.replies.size;
+  }
+
+  /** A copy of the stored reply with msg's ID, or undefined; drops everything when `version` moved. */
+  get(msg: Buffer, version: number): Buffer | undefined {
+    if (version !== this.version) {
+      this.replies.clear();
+      this.version = version;
+      return undefined;
+    }
+    if (msg.length > MAX_KEY_BYTES || msg.length < 12) return undefined;
+    const stored = this.replies.get(msg.toString('latin1', 2));
+    if (!stored) return undefined;
+    const out = Buffer.allocUnsafe(stored.length);
+    out.set(stored);
+    out[0] = msg[0]!;
+    out[1] = msg[1]!;
+    return out;
+  }
+
+  /** Stores `reply` (copied) for queries with msg's bytes after the ID, at the version get() last saw. */
+  set(msg: Buffer, reply: Buffer, version: number): void {
+    if (version !== this.version || msg.length > MAX_KEY_BYTES || msg.length < 12) return;
+    if (this.replies.size >= this.maxEntries) this.replies.clear();
+    this.replies.set(msg.toString('latin1', 2), Buffer.from(reply));
+  }
+}

@@ -1,0 +1,142 @@
+import { expect } from 'chai';
+import * as dnsPacket from 'dns-packet';
+import { ManualClock } from '../../../agent/clock';
+import type { Pod } from '../../../agent/model/pod';
+import type { Endpoints, Service } from '../../../agent/model/service';
+import { ObjectStore, ResourceVersions, noPersistence } from '../../../agent/store/object-store';
+import type { DnsCatalog } from '../../../dns/catalog';
+import { serializeCatalog, SnapshotCatalog } from '../../../dns/catalog-snapshot';
+import { ClusterCatalog } from '../../../dns/cluster-catalog';
+import { ReplyCache } from '../../../dns/reply-cache';
+import { Responder, type Reply } from '../../../dns/responder';
+import { initPod, query, rcodeOf, TestCatalog, web } from './fixtures';
+
+const NAME = 'fresh.default.svc.cluster.local';
+const addresses = (r: Reply): string[] => {
+  if (r.kind !== 'reply') throw new Error(`expected a reply, got ${r.kind}`);
+  return (dnsPacket.decode(r.buf).answers ?? []).map((a) => (a.type === 'A' ? a.data : a.type));
+};
+const rcode = (r: Reply): number => (r.kind === 'reply' ? rcodeOf(r.buf) : -1);
+
+function responderOn(catalog: DnsCatalog): Responder {
+  return new Responder({
+    catalog,
+    zone: 'cluster.local',
+    clock: new ManualClock(),
+    recursionAvailable: false,
+  });
+}
+
+describe('dns/reply-cache', () => {
+  it('returns a copy of the stored reply with the query ID, only for the same bytes after the ID', () => {
+    const cache = new ReplyCache();
+    const q1 = query(NAME, 'A', { id: 1 });
+    const reply = Buffer.from(q1);
+    reply[2] = reply[2]! | 0x80;
+    expect(cache.get(q1, 7)).to.equal(undefined);
+    cache.set(q1, reply, 7);
+    const hit = cache.get(query(NAME, 'A', { id: 99 }), 7);
+    expect(hit?.readUInt16BE(0)).to.equal(99);
+    expect(hit?.subarray(2).equals(reply.subarray(2))).to.equal(true);
+    hit![5] = 0xff;
+    expect(cache.get(q1, 7)?.equals(reply)).to.equal(true);
+    expect(cache.get(query(NAME.toUpperCase(), 'A', { id: 1 }), 7)).to.equal(undefined);
+    expect(cache.get(query(NAME, 'AAAA', { id: 1 }), 7)).to.equal(undefined);
+    expect(cache.get(query(NAME, 'A', { id: 1, edns: 1232 }), 7)).to.equal(undefined);
+  });
+
+  it('drops everything when the version moves, and ignores a store for a version it has not seen', () => {
+    const cache = new ReplyCache();
+    const q = query(NAME, 'A');
+    cache.get(q, 1);
+    cache.set(q, q, 1);
+    expect(cache.get(q, 2)).to.equal(undefined);
+    expect(cache.size).to.equal(0);
+    cache.set(q, q, 1);
+    expect(cache.get(q, 2)).to.equal(undefined);
+  });
+
+  it('stays bounded and does not keep long queries', () => {
+    const cache = new ReplyCache(5);
+    cache.get(query('a', 'A'), 1);
+    for (let i = 0; i < 12; i++)
+      cache.set(query(`n${i}.default.svc.cluster.local`, 'A'), Buffer.alloc(20), 1);
+    expect(cache.size).to.be.at.most(5);
+    const long = Buffer.concat([query(NAME, 'A'), Buffer.alloc(400)]);
+    cache.set(long, Buffer.alloc(20), 1);
+    expect(cache.get(long, 1)).to.equal(undefined);
+  });
+
+  describe('in the responder: no stale answer after a catalog change (same query bytes, new IDs)', () => {
+    it('on the test catalog: created, then deleted', () => {
+      const catalog = new TestCatalog([web], [initPod]);
+      const r = responderOn(catalog);
+      for (let id = 1; id <= 3; id++)
+        expect(rcode(r.respond(query(NAME, 'A', { id }), initPod.ip, 'udp'))).to.equal(3);
+      catalog.set({ services: [web, { ...web, name: 'fresh', clusterIP: '10.96.0.77' }] });
+      for (let id = 4; id <= 6; id++)
+        expect(addresses(r.respond(query(NAME, 'A', { id }), '127.0.0.1', 'udp'))).to.deep.equal([
+          '10.96.0.77',
+        ]);
+      expect(r.replyCacheEntries).to.be.greaterThan(0);
+      catalog.set({ services: [web] });
+      expect(rcode(r.respond(query(NAME, 'A', { id: 7 }), '127.0.0.1', 'udp'))).to.equal(3);
+    });
+
+    it("on the agent's stores (ClusterCatalog): a Service created, its ClusterIP answered, deleted, NXDOMAIN", () => {
+      const clock = new ManualClock();
+      const versions = new ResourceVersions();
+      const store = <T extends Pod | Service | Endpoints>(kind: string): ObjectStore<T> =>
+        new ObjectStore<T>(kind, { clock, versions, persistence: noPersistence });
+      const services = store<Service>('Service');
+      const catalog = new ClusterCatalog({
+        pods: store<Pod>('Pod'),
+        services,
+        endpoints: store<Endpoints>('Endpoints'),
+      });
+      const r = responderOn(catalog);
+      const ask = (id: number): Reply => r.respond(query(NAME, 'A', { id }), '127.0.0.1', 'udp');
+      expect(rcode(ask(1))).to.equal(3);
+      expect(rcode(ask(2))).to.equal(3);
+      services.create({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'fresh', namespace: 'default' },
+        spec: { clusterIP: '10.96.0.88', ports: [{ port: 80, protocol: 'TCP' }] },
+      } as Service);
+      expect(addresses(ask(3))).to.deep.equal(['10.96.0.88']);
+      expect(addresses(ask(4))).to.deep.equal(['10.96.0.88']);
+      services.remove('default', 'fresh');
+      expect(rcode(ask(5))).to.equal(3);
+      catalog.close();
+    });
+
+    it("on a worker's snapshot catalog: each new snapshot is answered at once", () => {
+      const main = new TestCatalog([web]);
+      const snapshot = new SnapshotCatalog();
+      snapshot.replace(serializeCatalog(main, 0));
+      const r = responderOn(snapshot);
+      const ask = (id: number): Reply => r.respond(query(NAME, 'A', { id }), '127.0.0.1', 'udp');
+      expect(rcode(ask(1))).to.equal(3);
+      main.set({ services: [web, { ...web, name: 'fresh', clusterIP: '10.96.0.99' }] });
+      snapshot.replace(serializeCatalog(main, 1000));
+      expect(addresses(ask(2))).to.deep.equal(['10.96.0.99']);
+      main.set({ services: [web] });
+      snapshot.replace(serializeCatalog(main, 2000));
+      expect(rcode(ask(3))).to.equal(3);
+    });
+
+    it('keeps answers that depend on the asker out of it', () => {
+      const catalog = new TestCatalog(
+        [{ ...web, name: 'fresh' }],
+        [initPod, { name: 'x', namespace: 'prod', ip: '10.244.1.4' }],
+      );
+      const r = responderOn(catalog);
+      // The busybox rule: `fresh.svc.cluster.local` is the Service for a pod of its namespace, NXDOMAIN for others.
+      const short = 'fresh.svc.cluster.local';
+      expect(rcode(r.respond(query(short, 'A'), initPod.ip, 'udp'))).to.equal(0);
+      expect(rcode(r.respond(query(short, 'A'), '10.244.1.4', 'udp'))).to.equal(3);
+      expect(r.replyCacheEntries).to.equal(0);
+    });
+  });
+});
