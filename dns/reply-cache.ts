@@ -2,17 +2,24 @@
 // query's ID written in, with no parse, no name key and no patching (issue 18: DNS at Node's limit). Only
 // answers that are a function of those bytes and the catalog are stored (the Responder decides): never a
 // forwarded one, one that depends on the asker, or one that reports a missing name. The whole cache goes
-// when the catalog's version moves, and when it is full (a flood of random names cannot grow it).
+// when the catalog's version moves, and when it is full, by entries or bytes (a flood of random names cannot
+// grow it).
 
 /** Longer queries are not stored (a key is a string of the query's bytes). */
 const MAX_KEY_BYTES = 300;
 const DEFAULT_MAX_ENTRIES = 10_000;
+/** Keys and replies together (a reply may be a few KiB: a big headless Service under EDNS). */
+const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
 
 export class ReplyCache {
   private readonly replies = new Map<string, Buffer>();
   private version: number | undefined;
+  private bytes = 0;
 
-  constructor(private readonly maxEntries = DEFAULT_MAX_ENTRIES) {}
+  constructor(
+    private readonly maxEntries = DEFAULT_MAX_ENTRIES,
+    private readonly maxBytes = DEFAULT_MAX_BYTES,
+  ) {}
 
   get size(): number {
     return this.replies.size;
@@ -21,7 +28,7 @@ export class ReplyCache {
   /** A copy of the stored reply with msg's ID, or undefined; drops everything when `version` moved. */
   get(msg: Buffer, version: number): Buffer | undefined {
     if (version !== this.version) {
-      this.replies.clear();
+      this.clear();
       this.version = version;
       return undefined;
     }
@@ -38,7 +45,14 @@ export class ReplyCache {
   /** Stores `reply` (copied) for queries with msg's bytes after the ID, at the version get() last saw. */
   set(msg: Buffer, reply: Buffer, version: number): void {
     if (version !== this.version || msg.length > MAX_KEY_BYTES || msg.length < 12) return;
-    if (this.replies.size >= this.maxEntries) this.replies.clear();
+    const size = msg.length + reply.length;
+    if (this.replies.size >= this.maxEntries || this.bytes + size > this.maxBytes) this.clear();
     this.replies.set(msg.toString('latin1', 2), Buffer.from(reply));
+    this.bytes += size;
+  }
+
+  private clear(): void {
+    this.replies.clear();
+    this.bytes = 0;
   }
 }

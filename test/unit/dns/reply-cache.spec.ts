@@ -56,12 +56,17 @@ describe('dns/reply-cache', () => {
     expect(cache.get(q, 2)).to.equal(undefined);
   });
 
-  it('stays bounded and does not keep long queries', () => {
+  it('stays bounded, by entries and by bytes, and does not keep long queries', () => {
     const cache = new ReplyCache(5);
     cache.get(query('a', 'A'), 1);
     for (let i = 0; i < 12; i++)
       cache.set(query(`n${i}.default.svc.cluster.local`, 'A'), Buffer.alloc(20), 1);
     expect(cache.size).to.be.at.most(5);
+    const byBytes = new ReplyCache(1000, 10_000);
+    byBytes.get(query('a', 'A'), 1);
+    for (let i = 0; i < 12; i++)
+      byBytes.set(query(`n${i}.default.svc.cluster.local`, 'A'), Buffer.alloc(4000), 1);
+    expect(byBytes.size).to.be.at.most(2);
     const long = Buffer.concat([query(NAME, 'A'), Buffer.alloc(400)]);
     cache.set(long, Buffer.alloc(20), 1);
     expect(cache.get(long, 1)).to.equal(undefined);
