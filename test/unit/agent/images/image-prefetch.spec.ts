@@ -272,6 +272,18 @@ describe('agent/images/image-prefetch (parallel pulls through the executor, memo
     expect(rt.pulls.map((p) => p.ref)).to.deep.equal([img('a'), img('b'), img('c')]);
   });
 
+  it("a pod's sandbox never waits for the early pulls' slots (the pause image is not pulled through them)", async () => {
+    executor = memoryExecutor({ rt, clock, events, dataDir, prefetch: 1 });
+    await sandbox(threeImages()); // holds the only slot with a's pull
+    await ticks();
+    const second = threeImages();
+    second.metadata = { ...second.metadata, name: 'q', uid: 'uid-2' };
+    const { failed } = await sandbox(second);
+    expect(failed).to.equal(undefined);
+    expect(rt.find('q', 'POD')?.state, 'the second sandbox runs while the slot is taken').to.equal('running');
+    expect(rt.pulls.map((p) => p.ref)).to.deep.equal([img('a')]);
+  });
+
   it('pulls ahead with the pod’s image pull secrets, and warns of a missing one only at a turn', async () => {
     const pod = threeImages();
     pod.spec.imagePullSecrets = [{ name: 'regcred' }, { name: 'gone' }];
