@@ -1,6 +1,7 @@
 // The daemon process: reads flags, builds the agent on the Docker runtime (create-agent.ts), serves the API
 // on TCP or a unix socket, writes the kubeconfig, waits for the engine, and stops on SIGTERM/SIGINT
 // leaving the pods running.
+import './enable-compile-cache'; // first: every module below is compiled through the cache
 import { join } from 'node:path';
 import { errorMessage } from '../agent/errors';
 import type { Logger } from '../agent/log';
@@ -10,6 +11,7 @@ import { parseFault, withFault } from '../agent/runtime/faulty-runtime';
 import type { ContainerRuntime } from '../agent/runtime/runtime';
 import { isLoopback } from './api-access';
 import { type Config, loadConfig, usage } from './config';
+import { flushCompileCache, nodeCompileCache } from './compile-cache';
 import { createAgent } from './create-agent';
 import { instanceId } from './instance-id';
 import { apiUrl, writeKubeconfig } from './kubeconfig';
@@ -120,6 +122,7 @@ async function run(config: Config, logger: Logger): Promise<void> {
     subnet: net?.subnet,
     gateway: net?.gateway,
   });
+  flushCompileCache(nodeCompileCache);
 }
 
 function main(): void {
