@@ -1,4 +1,5 @@
 // The Docker adapter: the only module that talks to dockerode.
+import './dockerode-extras-deferred'; // before dockerode: it would load what the agent never calls
 import Docker from 'dockerode';
 import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
