@@ -5,6 +5,7 @@ import { registerAuth } from './auth';
 import { BODY_LIMIT, registerBodyParsers } from './body';
 import type { ApiDeps } from './deps';
 import { resourceDefinitions } from './kinds';
+import { lazySchemaCompilers } from './lazy-schema-compilers';
 import { registerParamChecks } from './params';
 import { discoveryRoutes } from './routes/discovery';
 import { healthRoutes } from './routes/health';
@@ -22,6 +23,7 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
     bodyLimit: BODY_LIMIT,
     routerOptions: { maxParamLength: 300 },
     return503OnClosing: true,
+    schemaController: lazySchemaCompilers(),
     // watches and followed logs stay open; closing the server must not wait for them
     forceCloseConnections: true,
     // URLs the router cannot read (bad percent-encoding, a parameter over maxParamLength): a Status too
