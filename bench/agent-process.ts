@@ -12,7 +12,7 @@ import { waitClear } from './guard';
 import { Waiters, eachJsonLine } from './json-lines';
 import { alive, children, signalPid, sleep, stopPid } from './system';
 
-const MAIN = join(__dirname, '..', 'daemon', 'main.js');
+export const MAIN = join(__dirname, '..', 'daemon', 'main.js');
 
 export interface AgentStartOptions {
   /** Write a V8 CPU profile (node --cpu-prof) into this folder when the agent exits. */
@@ -114,11 +114,20 @@ export class AgentProcess {
 
   /**
    * A new daemon on the same data dir and flags (after kill9); it owns the data dir from now on.
-   * `spawnedAt` is performance.now() right before the spawn.
+   * `spawnedAt` is performance.now() right before the spawn. `node`: run it on another Node line this time
+   * (and from then on); `env`: more environment for it.
    */
-  async respawn(): Promise<{ agent: AgentProcess; spawnedAt: number }> {
+  async respawn(
+    o: { node?: { exec: string; main: string }; env?: Record<string, string> } = {},
+  ): Promise<{ agent: AgentProcess; spawnedAt: number }> {
+    const main = this.how.args.find((a) => a.endsWith(join('daemon', 'main.js')));
+    const how: Spawn = {
+      exec: o.node?.exec ?? this.how.exec,
+      args: o.node ? this.how.args.map((a) => (a === main ? (o.node?.main ?? a) : a)) : this.how.args,
+      env: { ...this.how.env, ...o.env },
+    };
     const spawnedAt = performance.now();
-    return { agent: await AgentProcess.spawn(this.how, this.dataDir, this.log), spawnedAt };
+    return { agent: await AgentProcess.spawn(how, this.dataDir, this.log), spawnedAt };
   }
 
   private untilReady(): Promise<void> {
