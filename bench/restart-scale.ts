@@ -23,7 +23,7 @@ const PREFIX = 'mkb-rs';
 const ADOPT_TIMEOUT_MS = 60_000;
 const RUNNING_TIMEOUT_MS = 240_000;
 /** kill -9 rounds are cheap (seconds each); the engine restart runs once per side. */
-const MAX_KILL_REPS = 6;
+const MAX_KILL_REPS = 9;
 /** Rounds alternate the system's Node and this line (Node's compile cache needs >= 22.1). */
 const OTHER_NODE = '24.22.3';
 /** A /metrics scrape with 110 pods costs the agent CPU: polled faster, it slows the start it measures. */
@@ -81,6 +81,28 @@ interface KillRound {
 interface Line {
   version: string;
   node?: { exec: string; main: string };
+}
+
+/**
+ * The Node lines of one cycle of rounds: the other line first, the system's last (the engine-restart half runs
+ * on it as before). MKB_RS_BEFORE=<a dist/ of an earlier commit, with bench/startup-probe.js copied in> adds
+ * rounds of that build on the system's Node, for a before/after at the same load.
+ */
+function roundLines(other: NodeLine | undefined): Line[] {
+  const system = process.versions.node;
+  const before = process.env['MKB_RS_BEFORE'];
+  return [
+    ...(other ? [{ version: other.version, node: other }] : []),
+    ...(before
+      ? [
+          {
+            version: `${system} (before)`,
+            node: { exec: process.execPath, main: join(before, 'daemon', 'main.js') },
+          },
+        ]
+      : []),
+    { version: system, node: { exec: process.execPath, main: MAIN } }, // (a respawn keeps the last line's)
+  ];
 }
 
 /**
@@ -201,11 +223,10 @@ export async function restartScale(ctx: Context): Promise<PartResult> {
     ctx.log(`  ${PODS} pods Running in ${(startMs / 1000).toFixed(1)} s`);
     w.close();
     const probeFile = join(probeDir, 'phases.jsonl');
-    const rounds = Math.min(ctx.reps * (other ? 2 : 1), MAX_KILL_REPS);
+    const cycle = roundLines(other);
+    const rounds = Math.min(ctx.reps * cycle.length, MAX_KILL_REPS);
     for (let rep = 0; rep < rounds; rep++) {
-      // the other line first, so the engine-restart half below runs on the system's Node as before
-      const line: Line =
-        other && rep % 2 === 0 ? { version: other.version, node: other } : { version: process.versions.node };
+      const line = cycle[rep % cycle.length] ?? { version: process.versions.node };
       await waitQuiet(5_000);
       loads.push(load());
       const r = await killAndAdopt(agent, line, probeFile);
