@@ -6,7 +6,7 @@
 // one client address holds at most MAX_STREAMS_PER_CLIENT streams.
 import { expect } from 'chai';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
@@ -73,29 +73,36 @@ describe('exec faults and limits (real engine, the daemon as a process)', functi
   };
   const rssMiB = (): number =>
     Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
-  /** Processes left by the sessions in the container (ps there), and execs the engine still runs. */
-  const leftovers = async (): Promise<{ processes: string[]; running: number }> => {
+  /**
+   * Processes left by the sessions in the container (ps there), and execs the engine still runs (each with
+   * its host PID and whether that process is still there: the engine records an exit some time after it).
+   */
+  const leftovers = async (): Promise<{ processes: string[]; running: string[] }> => {
     const ps = await new Promise<string>((done) =>
       execFile('docker', ['exec', container, 'ps', '-o', 'pid,args'], (_e, out) => done(out)),
     );
     const info = await docker.getContainer(container).inspect();
-    let running = 0;
+    const running: string[] = [];
     for (const id of info.ExecIDs ?? []) {
       const e = await docker
         .getExec(id)
         .inspect()
         .catch(() => undefined);
-      if (e?.Running && !(e.ProcessConfig.entrypoint === 'ps')) running++;
+      if (!e?.Running || e.ProcessConfig.entrypoint === 'ps') continue;
+      const alive = existsSync(`/proc/${e.Pid}`) ? 'alive' : 'gone';
+      running.push(
+        `${e.ProcessConfig.entrypoint} ${e.ProcessConfig.arguments.join(' ')} (pid ${e.Pid} ${alive})`,
+      );
     }
     return { processes: ps.split('\n').filter((l) => LEFTOVER.test(l)), running };
   };
-  const clean = async (): Promise<{ processes: string[]; running: number }> => {
-    let last = { processes: [] as string[], running: 0 };
+  const clean = async (): Promise<{ processes: string[]; running: string[] }> => {
+    let last = { processes: [] as string[], running: [] as string[] };
     await until(
       'no exec left',
       async () => {
         last = await leftovers();
-        return last.processes.length === 0 && last.running === 0;
+        return last.processes.length === 0 && last.running.length === 0;
       },
       30_000,
     ).catch(() => undefined);
@@ -191,9 +198,11 @@ describe('exec faults and limits (real engine, the daemon as a process)', functi
     await s.closed;
   };
 
-  // Skipped again (issue 16): in the clean-clone CI run of 2026-12-06, inside the whole integration suite,
-  // the census and the flood failed (the flood: 8 execs still Running in the engine after their sessions
-  // were killed, no process left) while the file alone passed 5/5; the cause is not found yet.
+  // Skipped (issue 16): inside the whole integration suite the census and the flood fail while the file alone
+  // passes. CI, 2026-12-06, with this abort: 8 execs still Running in the engine after the flood, no process
+  // left. With an abort that reads the output to its end, kills once and waits for the engine's close (tried
+  // the same day, not kept): 31 flood commands and the tty's sleep still ran 30 s after their clients left.
+  // The cause is not found yet; a failure lists what is left (running execs with their PIDs).
   it.skip('200 sessions cut off at random points leave no process, exec, socket or descriptor behind', async () => {
     await rawSession(wsExec, 'output', 10); // warm up: the engine connection and lazy handles exist
     await clean();
@@ -218,7 +227,7 @@ describe('exec faults and limits (real engine, the daemon as a process)', functi
     await Promise.all(Array.from({ length: 8 }, worker));
     const left = await clean();
     expect(left.processes, 'processes left in the container').to.deep.equal([]);
-    expect(left.running, 'execs the engine still runs').to.equal(0);
+    expect(left.running, 'execs the engine still runs').to.deep.equal([]);
     const after = await settledFds(before.fds);
     console.log(
       `      census: ${JSON.stringify(counts)}; fds ${before.fds} -> ${after.fds}, sockets ${before.sockets} -> ${after.sockets}`,
@@ -274,7 +283,7 @@ describe('exec faults and limits (real engine, the daemon as a process)', functi
     await Promise.all([...flood, tty].map((f) => f.closed));
     const left = await clean();
     expect(left.processes).to.deep.equal([]);
-    expect(left.running).to.equal(0);
+    expect(left.running, 'execs the engine still runs').to.deep.equal([]);
     const after = await settledFds(before.fds);
     expect(after.fds).to.be.at.most(before.fds);
     expect(d.proc.exitCode).to.equal(null);
