@@ -7,6 +7,7 @@ import { type Clock, systemClock } from '../clock';
 import { MiniKubeletError, errorMessage } from '../errors';
 import type { Logger } from '../log';
 import { ContainerFacts } from './docker-container-facts';
+import { FreshSingleFlight } from './fresh-single-flight';
 import { dockerAttachStream, dockerExecStream } from './docker-exec';
 import { demuxFrames, demuxStream } from './docker-logs';
 import type { StreamOptions, StreamSession } from './exec-stream';
@@ -136,6 +137,14 @@ export class DockerRuntime implements ContainerRuntime {
   private readonly facts = new ContainerFacts();
   /** Local images found recently (if-missing pulls): the hot path skips one inspect per start. */
   private readonly images = new Map<string, { id: string; at: number }>();
+  /**
+   * Every container of ours, one engine listing shared by the pod workers that ask together (each keeps its
+   * pod's): the engine walks all its containers for each listing, filtered or not, so one listing per pod
+   * worker grew with the square of the pods. Never one that began before the caller asked.
+   */
+  private readonly ownContainers = new FreshSingleFlight(() =>
+    this.docker.listContainers({ all: true, filters: { label: this.ownLabels() } }),
+  );
 
   constructor(options: DockerRuntimeOptions) {
     this.docker = options.docker ?? new Docker();
@@ -193,14 +202,13 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async listContainers(podUid?: string): Promise<ObservedContainer[]> {
-    const label = this.ownLabels();
-    if (podUid) label.push(`${L.podUid}=${podUid}`);
     let summaries: Docker.ContainerInfo[];
     try {
-      summaries = await this.docker.listContainers({ all: true, filters: { label } });
+      summaries = await this.ownContainers.run();
     } catch (err) {
       throw wrap(err, 'list containers');
     }
+    if (podUid) summaries = summaries.filter((s) => s.Labels?.[L.podUid] === podUid);
     const observed = await Promise.all(
       summaries.map((s) => {
         const known = this.inspected.get(s.Id);
@@ -296,7 +304,8 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
-  async createSandbox(spec: SandboxSpec, network: string): Promise<string> {
+  async createSandbox(spec: SandboxSpec, network: string): Promise<ObservedContainer> {
+    let id: string;
     try {
       const c = await this.docker.createContainer({
         name: containerName(spec.identity),
@@ -315,10 +324,15 @@ export class DockerRuntime implements ContainerRuntime {
         },
       });
       await c.start();
-      return c.id;
+      id = c.id;
     } catch (err) {
       throw wrap(err, `create sandbox for pod ${spec.identity.podName}`);
     }
+    // Its IP: one inspect of it, kept for the listings that follow (no listing of the pod to find it).
+    const sandbox = await this.observe(id);
+    if (!sandbox)
+      throw new MiniKubeletError('NotFound', `sandbox ${id.slice(0, 12)} is gone after its start`);
+    return sandbox;
   }
 
   async createContainer(spec: ContainerSpec): Promise<string> {
@@ -550,6 +564,7 @@ export class DockerRuntime implements ContainerRuntime {
     });
     const ended = (err?: Error): void => {
       signal.removeEventListener('abort', destroy);
+      this.inspected.clear(); // exits may go unseen until the stream is back: describe everything afresh
       if (!signal.aborted)
         onError(err ?? new MiniKubeletError('RuntimeUnavailable', 'Docker events stream ended'));
     };
@@ -569,7 +584,11 @@ export class DockerRuntime implements ContainerRuntime {
       const attributes = msg.Actor?.Attributes ?? {};
       const podUid = attributes[L.podUid];
       if (!msg.id || !podUid || !EVENT_TYPES.includes(action)) return;
-      this.inspected.delete(msg.id); // its state moved: the next listing looks again
+      // Its state moved: the next listing looks again. Not for the create and start of a container already
+      // described running (the sandbox, inspected for its IP once started): that start is the one described,
+      // since a die in between would have come first on this stream.
+      const described = this.inspected.get(msg.id)?.state === 'running';
+      if (!(described && (action === 'create' || action === 'start'))) this.inspected.delete(msg.id);
       if (typeof msg.timeNano === 'number')
         this.facts.record(action, msg.id, Math.floor(msg.timeNano / 1e6), attributes);
       onEvent({ type: action, containerId: msg.id, podUid });

@@ -19,6 +19,10 @@ const METHODS = new Set<string>([
   'ensureVolume',
 ]);
 
+/** What a create answered: a container's id, or the sandbox described (its id). */
+const createdId = (result: unknown): string =>
+  typeof result === 'string' ? result : String((result as { id?: unknown } | undefined)?.id);
+
 /** `before:createSandbox`, `after:createContainer:app` ... */
 export function parseFault(text: string): Fault | undefined {
   const [when, method, container] = text.split(':');
@@ -49,7 +53,7 @@ export function withFault(
         const result = await fn.apply(target, args);
         if (prop === 'createContainer' || prop === 'createSandbox') {
           const spec = args[0] as { identity: { name: string } };
-          names.set(String(result), spec.identity.name);
+          names.set(createdId(result), spec.identity.name);
         }
         if (hit && fault.when === 'after') die();
         return result;

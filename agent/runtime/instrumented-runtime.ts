@@ -50,10 +50,10 @@ export function instrumentRuntime(inner: ContainerRuntime, metrics: KubeletMetri
       const done = metrics.runPodSandbox();
       let ok = false;
       try {
-        const id = await timed('createSandbox', () => inner.createSandbox(spec, network));
+        const sandbox = await timed('createSandbox', () => inner.createSandbox(spec, network));
         ok = true;
         if (spec.identity.attempt > 0) metrics.podRestarted();
-        return id;
+        return sandbox;
       } finally {
         done(!ok);
         metrics.containerStarted('podsandbox', !ok);

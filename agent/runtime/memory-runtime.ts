@@ -186,7 +186,7 @@ export class MemoryRuntime implements ContainerRuntime {
     return c;
   }
 
-  async createSandbox(spec: SandboxSpec, network: string): Promise<string> {
+  async createSandbox(spec: SandboxSpec, network: string): Promise<ObservedContainer> {
     await Promise.resolve();
     this.call('createSandbox', `${spec.identity.podName} ${network}`);
     const net = this.networks.get(network);
@@ -197,7 +197,8 @@ export class MemoryRuntime implements ContainerRuntime {
     if (spec.hostNetwork) c.hostNetwork = true;
     else c.ip = podIp(net!.subnet, this.nextIp++);
     this.emit('start', c);
-    return c.id;
+    const { logs: _logs, ...observed } = c;
+    return observed;
   }
 
   async createContainer(spec: ContainerSpec): Promise<string> {

@@ -146,7 +146,8 @@ export interface ContainerRuntime extends StreamingRuntime {
     pull: 'always' | 'if-missing' | 'never',
     options?: PullOptions,
   ): Promise<ImageInfo>;
-  createSandbox(spec: SandboxSpec, network: string): Promise<string>;
+  /** Creates and starts the sandbox; resolves with it as a listing would describe it (its IP). */
+  createSandbox(spec: SandboxSpec, network: string): Promise<ObservedContainer>;
   createContainer(spec: ContainerSpec): Promise<string>;
   startContainer(id: string): Promise<void>;
   /** SIGTERM, then SIGKILL after timeoutSeconds. Already stopped is fine. */

@@ -283,17 +283,18 @@ export class Executor {
       mounts: held,
       ...(pod.spec.hostNetwork ? { hostNetwork: true } : {}),
     };
-    let id: string;
+    let sandbox: ObservedContainer;
     try {
-      id = await this.deps.runtime.createSandbox(spec, network.name);
+      sandbox = await this.deps.runtime.createSandbox(spec, network.name);
     } catch (err) {
       return [result(a, { error: err }), ...sandboxRefused(pod, err, this.deps.events)];
     }
+    const id = sandbox.id;
     r.logger.info('sandbox created', { attempt, reason, sandbox: id.slice(0, 12) });
-    const fresh = await this.deps.runtime.listContainers(m.uid);
-    r.observed = fresh;
-    const sandbox = fresh.find((c) => c.id === id);
-    const ip = sandbox ? this.podIP(sandbox) : undefined;
+    // A pod with nothing in the engine before has only this sandbox now; otherwise look again (this run's
+    // kills changed what runs).
+    r.observed = r.observed.length ? await this.deps.runtime.listContainers(m.uid) : [sandbox];
+    const ip = this.podIP(sandbox);
     if (!ip) throw new Error(`sandbox ${id.slice(0, 12)} has no IP`);
     this.deps.files.write(pod, ip, this.deps.dns);
     return [result(a), ...sandboxMade(pod)];

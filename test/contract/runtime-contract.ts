@@ -93,7 +93,9 @@ export function runtimeContract(factory: RuntimeFactory): void {
       specHash: 'cafe1234',
       ...extra,
     });
-    const sandbox = (extra: { hostNetwork?: boolean; attempt?: number } = {}): Promise<string> =>
+    const createSandbox = (
+      extra: { hostNetwork?: boolean; attempt?: number } = {},
+    ): Promise<ObservedContainer> =>
       rt.createSandbox(
         {
           identity: identity('sandbox', 'POD', { attempt: extra.attempt ?? 0 }),
@@ -104,6 +106,8 @@ export function runtimeContract(factory: RuntimeFactory): void {
         },
         t.network.name,
       );
+    const sandbox = async (extra: { hostNetwork?: boolean; attempt?: number } = {}): Promise<string> =>
+      (await createSandbox(extra)).id;
     const container = async (
       name: string,
       program: Program,
@@ -153,6 +157,13 @@ export function runtimeContract(factory: RuntimeFactory): void {
       expect(c.ip?.startsWith(`${prefix}.`), `ip ${c.ip}`).to.equal(true);
       expect(c.hostNetwork ?? false).to.equal(false);
       expect(c.startedAt).to.be.a('number');
+    });
+
+    test('createSandbox describes the sandbox as the listing does, its IP included', async () => {
+      for (const hostNetwork of [false, true]) {
+        const made = await createSandbox({ hostNetwork, attempt: hostNetwork ? 1 : 0 });
+        expect(made, `hostNetwork ${hostNetwork}`).to.deep.equal(await observed(made.id));
+      }
     });
 
     test('a hostNetwork sandbox has no IP of its own and says so', async () => {

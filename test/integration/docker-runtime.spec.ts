@@ -59,11 +59,13 @@ describe('agent/runtime/docker-runtime (real engine)', () => {
   });
 
   it('runs a sandbox with an IP and a container in its network namespace, learning the exit from events', async () => {
-    const sandboxId = await runtime.createSandbox(
+    const made = await runtime.createSandbox(
       { identity: identity(uid, 'sandbox', 'POD'), hostname: 'rt-test', labels: { app: 'x' }, mounts: [] },
       NETWORK.name,
     );
+    const sandboxId = made.id;
     const [sandbox] = await runtime.listContainers(uid);
+    expect(sandbox).to.deep.equal(made);
     expect(sandbox?.kind).to.equal('sandbox');
     expect(sandbox?.state).to.equal('running');
     expect(sandbox?.ip).to.match(/^10\.245\./);
@@ -135,7 +137,7 @@ describe('agent/runtime/docker-runtime (real engine)', () => {
       stop.signal,
     );
     try {
-      const sandboxId = await told.createSandbox(
+      const { id: sandboxId } = await told.createSandbox(
         { identity: identity(podUid, 'sandbox', 'POD'), hostname: 'facts', labels: {}, mounts: [] },
         NETWORK.name,
       );
@@ -255,7 +257,7 @@ describe('agent/runtime/docker-runtime (real engine)', () => {
 
   it('sees only what its own instance made: two agents on one engine leave each other alone', async () => {
     const other = new DockerRuntime({ logger: nopLogger, instance: 'someone-else' });
-    const sandbox = await other.createSandbox(
+    const { id: sandbox } = await other.createSandbox(
       { identity: identity(uid, 'sandbox', 'POD', { attempt: 9 }), hostname: 'x', labels: {}, mounts: [] },
       NETWORK.name,
     );

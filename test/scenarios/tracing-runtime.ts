@@ -34,7 +34,8 @@ export function tracing(inner: ContainerRuntime, trace: TraceEntry[]): Container
         const result = await fn.apply(target, args);
         if (typeof first !== 'string') {
           const created = { pod: first.identity.podName, name: first.identity.name };
-          owners.set(String(result), created);
+          // a container's id, or the sandbox as created (createSandbox describes it)
+          owners.set(typeof result === 'string' ? result : (result as { id: string }).id, created);
           trace.push({ call, ...created });
         }
         return result;
