@@ -173,23 +173,29 @@ export class PodWorker {
     }
     this.scheduled = true;
     let failure: Error | undefined;
+    let acted = true;
     try {
-      await this.rounds(pod, observed);
+      acted = await this.rounds(pod, observed);
     } catch (err) {
       failure = err instanceof Error ? err : new Error(String(err)); // the status still tells; retried below
     }
     // Sources (a ConfigMap, a Secret, the pod's labels) may have changed: running containers see it.
     this.deps.volumes.refresh(pod);
-    observed = await this.deps.runtime.listContainers(this.uid);
+    // A round that did nothing still has its first look: what changed since comes as an event (a new round).
+    if (acted) observed = await this.deps.runtime.listContainers(this.uid);
     this.track(pod, observed);
     this.writeStatus(observed);
     this.schedule(this.state.retryAt);
     if (failure !== undefined) throw failure;
   }
 
-  /** Plans and executes until a round only started things (their exits arrive as events). */
-  private async rounds(pod: Pod, first: ObservedContainer[]): Promise<void> {
+  /**
+   * Plans and executes until a round only started things (their exits arrive as events). False when no
+   * plan had an action.
+   */
+  private async rounds(pod: Pod, first: ObservedContainer[]): Promise<boolean> {
     let observed = first;
+    let acted = false;
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const actions = planPod(pod, observed, {
         now: this.deps.clock.now(),
@@ -198,10 +204,12 @@ export class PodWorker {
         probe: (id, kind) => this.deps.prober.result(id, kind),
       });
       this.state.retryAt = undefined;
+      acted ||= actions.length > 0;
       await this.execute(pod, observed, actions);
-      if (actions.every((a) => SETTLES_ROUND[a.type])) return;
+      if (actions.every((a) => SETTLES_ROUND[a.type])) return acted;
       observed = await this.deps.runtime.listContainers(this.uid);
     }
+    return acted;
   }
 
   /** Runs a plan, folds its results into the pod's state, and fails with the step that ended the run. */

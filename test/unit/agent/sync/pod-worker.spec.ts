@@ -77,6 +77,20 @@ describe('agent/sync/pod-worker (memory runtime)', () => {
     expect(lists() - before).to.equal(2);
   });
 
+  it('a round that plans nothing writes the status from its one look at the engine', async () => {
+    await h.createPod({
+      metadata: { name: 'idle' },
+      spec: { containers: [{ name: 'c', image: 'busybox' }] },
+    });
+    const pod = await settle(h, 'idle');
+    const lists = (): number => rt.calls.filter((c) => c === 'listContainers').length;
+    const before = lists();
+    await h.manager.syncNow(pod);
+    expect(lists() - before).to.equal(1);
+    rt.exit(rt.find('idle', 'c')!.id, 0); // what changed after that look wakes its own round
+    expect((await settle(h, 'idle')).status.containerStatuses?.[0]?.restartCount).to.equal(1);
+  });
+
   it('records the kubelet events in order for a container start', async () => {
     await h.createPod({ metadata: { name: 'e' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
     await settle(h, 'e');
