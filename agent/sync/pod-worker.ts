@@ -59,6 +59,8 @@ export class PodWorker {
   /** Failed rounds in a row, and the time before which no round runs (retry back-off). */
   private failures = 0;
   private holdUntil = 0;
+  /** retryNow came while a round ran: that round's failure must not hold the next one back. */
+  private retryAsked = false;
   /** True while this worker stores the status it made: that change is its own output, not news for it. */
   writingStatus = false;
 
@@ -90,6 +92,7 @@ export class PodWorker {
   /** A round now, even inside the retry hold of failed rounds: what the pod waited for has changed. */
   retryNow(): Promise<void> {
     this.holdUntil = 0;
+    this.retryAsked = true;
     return this.enqueue();
   }
 
@@ -107,6 +110,7 @@ export class PodWorker {
         return;
       }
       this.dirty = false;
+      this.retryAsked = false;
       const done = this.deps.metrics?.podWorker(this.operation());
       try {
         await this.sync();
@@ -116,6 +120,8 @@ export class PodWorker {
         done?.(true);
         this.failures++;
         const delay = Math.min(ERROR_RETRY_MAX_MS, ERROR_RETRY_MS * 2 ** (this.failures - 1));
+        // What the pod waited for arrived during this round (retryNow): the next round runs at once.
+        if (this.retryAsked) continue;
         this.holdUntil = this.deps.clock.now() + delay;
         const fields = { error: errorMessage(err), failures: this.failures, retryInMs: delay };
         if (this.failures === 1) this.logger.warn('sync failed; will retry', fields);

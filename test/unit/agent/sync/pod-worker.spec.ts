@@ -91,6 +91,35 @@ describe('agent/sync/pod-worker (memory runtime)', () => {
     expect((await settle(h, 'idle')).status.containerStatuses?.[0]?.restartCount).to.equal(1);
   });
 
+  it('a Secret that arrives while a failing round still runs is not held back by that failure', async () => {
+    const list = rt.listContainers.bind(rt);
+    let armed = true;
+    // The failing round's closing look at the engine: the Secret is created just then.
+    rt.listContainers = async (uid?: string) => {
+      if (armed && uid !== undefined) {
+        armed = false;
+        const secret = { metadata: { name: 'token' }, stringData: { t: 'tok' } };
+        const res = await h.api.inject({
+          method: 'POST',
+          url: '/api/v1/namespaces/default/secrets',
+          payload: secret,
+        });
+        expect(res.statusCode).to.equal(201);
+      }
+      return list(uid);
+    };
+    const env = [{ name: 'T', valueFrom: { secretKeyRef: { name: 'token', key: 't' } } }];
+    await h.createPod({
+      metadata: { name: 'late' },
+      spec: {
+        initContainers: [{ name: 'init', image: 'busybox', env }],
+        containers: [{ name: 'c', image: 'busybox' }],
+      },
+    });
+    // No clock advance: the retry hold of the failed round would never end.
+    await h.waitFor('init created', () => rt.find('late', 'init'), 2_000);
+  });
+
   it('records the kubelet events in order for a container start', async () => {
     await h.createPod({ metadata: { name: 'e' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
     await settle(h, 'e');
