@@ -32,5 +32,5 @@ export function renewNodeLease(store: ObjectStore<Lease>, node: Node, now: numbe
   const before = store.get(NODE_LEASE_NAMESPACE, node.metadata.name);
   const lease = renewedLease(node, now, before);
   // in memory between renewals, as a Node's status is: only its first creation is persisted
-  return before ? store.update(lease, { specChanged: false }) : store.create(lease);
+  return before ? store.update(lease, { specChanged: false, persist: false }) : store.create(lease);
 }

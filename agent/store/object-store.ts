@@ -123,8 +123,9 @@ export class ObjectStore<T extends StoredObject> {
   }
 
   /**
-   * Replaces a stored object. `specChanged` bumps generation and is persisted; status-only updates stay
-   * in memory (status is rebuilt from the engine after a restart). A stale resourceVersion is a Conflict.
+   * Replaces a stored object. `specChanged` bumps generation. Every write that changes more than status
+   * (spec, labels, annotations, owners...) is persisted; status-only updates stay in memory (status is
+   * rebuilt from the engine after a restart). A stale resourceVersion is a Conflict.
    */
   update(
     obj: T,
@@ -132,13 +133,15 @@ export class ObjectStore<T extends StoredObject> {
       specChanged: boolean;
       expectedVersion?: string;
       dryRun?: boolean;
-      /** metadata that must survive a restart */ persist?: boolean;
+      /** true: persisted whatever changed; false: kept in memory only (a heartbeat) */ persist?: boolean;
       managedFields?: WriteOptions['managedFields'];
     },
   ): T {
     const m = obj.metadata;
     setManagedFields(m, opts.managedFields);
     const old = this.mustGet(m.namespace, m.name);
+    // before the identity below is written: a caller's copy may share old's metadata object
+    const persist = opts.persist ?? (opts.specChanged || !sameApartFromStatus(obj, old));
     if (opts.expectedVersion !== undefined && opts.expectedVersion !== old.metadata.resourceVersion) {
       throw conflict(
         this.kind,
@@ -154,8 +157,7 @@ export class ObjectStore<T extends StoredObject> {
       return obj;
     }
     m.resourceVersion = this.deps.versions.next();
-    if (opts.specChanged || opts.persist)
-      this.deps.persistence.save(this.kind, obj, Number(m.resourceVersion));
+    if (persist) this.deps.persistence.save(this.kind, obj, Number(m.resourceVersion));
     this.objects.set(key(m.namespace, m.name), obj);
     this.emit('MODIFIED', obj);
     return obj;
@@ -179,3 +181,14 @@ function setManagedFields(m: ObjectMeta, given: WriteOptions['managedFields']): 
 }
 
 const key = (namespace: string, name: string): string => `${namespace}/${name}`;
+
+/** Equal but for status and the identity the store writes itself (resourceVersion, generation...). */
+function sameApartFromStatus(a: StoredObject, b: StoredObject): boolean {
+  return withoutStatus(a) === withoutStatus(b);
+}
+
+function withoutStatus(o: StoredObject): string {
+  const { status: _status, metadata, ...rest } = o as StoredObject & { status?: unknown };
+  const { resourceVersion: _rv, generation: _g, uid: _u, creationTimestamp: _c, ...meta } = metadata;
+  return JSON.stringify({ ...rest, metadata: meta });
+}

@@ -19,8 +19,7 @@ export class WorkloadRegistry<T extends ReplicaSet | Deployment | DaemonSet> imp
     const old = this.deps.store.mustGet(namespace, name);
     const next = decodeWorkloadUpdate(this.deps.kind, old, raw);
     const specChanged = JSON.stringify(next.spec) !== JSON.stringify(old.spec);
-    const metaChanged = JSON.stringify(next.metadata) !== JSON.stringify(old.metadata);
-    return this.deps.store.update(next, { specChanged, persist: metaChanged, ...opts });
+    return this.deps.store.update(next, { specChanged, ...opts });
   }
 
   /** Status from the controllers or the status subresource: kept in memory, rebuilt after a restart. */

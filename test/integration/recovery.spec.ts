@@ -77,9 +77,10 @@ describe('recovery (real engine)', function () {
   });
   after(async () => {
     const daemon = await restart();
-    for (const p of ['mid-init', 'unborn', 'half-made', 'engine']) {
+    for (const p of ['mid-init', 'unborn', 'half-made', 'engine', 'annotated']) {
       await fetch(`${daemon.url}/pods/${p}?gracePeriodSeconds=0`, { method: 'DELETE' });
     }
+    await fetch(`${daemon.url}/api/v1/namespaces/default/services/annotated`, { method: 'DELETE' });
     await until(
       'pods gone',
       async () =>
@@ -108,6 +109,45 @@ describe('recovery (real engine)', function () {
     expect([nameCount(list, 'POD'), nameCount(list, 'init1'), nameCount(list, 'app')]).to.deep.equal([
       1, 1, 1,
     ]);
+  });
+
+  it('kill -9 after a label or annotation PATCH (metadata only): the acknowledged change survives', async () => {
+    let daemon = await restart();
+    const api = `${daemon.url}/api/v1/namespaces/default`;
+    expect(await post(daemon, podYaml('annotated', 'true'))).to.equal(201);
+    const svc = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'annotated' },
+      spec: { ports: [{ port: 80 }] },
+    };
+    const created = await fetch(`${api}/services`, {
+      method: 'POST',
+      body: JSON.stringify(svc),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(created.status).to.equal(201);
+    const patch = JSON.stringify({ metadata: { labels: { tier: 'web' }, annotations: { note: 'kept' } } });
+    for (const path of ['pods/annotated', 'services/annotated']) {
+      const res = await fetch(`${api}/${path}`, {
+        method: 'PATCH',
+        body: patch,
+        headers: { 'content-type': 'application/merge-patch+json' },
+      });
+      expect(res.status, path).to.equal(200);
+    }
+    daemon.proc.kill('SIGKILL');
+    await daemon.exited;
+    daemon = await restart();
+    for (const path of ['pods/annotated', 'services/annotated']) {
+      const meta = (
+        (await (await fetch(`${daemon.url}/api/v1/namespaces/default/${path}`)).json()) as {
+          metadata: { labels?: object; annotations?: object };
+        }
+      ).metadata;
+      expect(meta.labels, path).to.deep.include({ tier: 'web' });
+      expect(meta.annotations, path).to.deep.include({ note: 'kept' });
+    }
   });
 
   it('kill -9 between the store write and the first container: a stored pod (always one acknowledged) runs after the restart, once', async () => {

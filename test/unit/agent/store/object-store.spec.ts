@@ -72,6 +72,29 @@ describe('agent/store/object-store', () => {
     expect(seen).to.deep.equal(['ADDED a', 'MODIFIED a', 'DELETED a']);
   });
 
+  it('persists every write that changes more than status (labels, annotations), never a status-only one', () => {
+    const saved: string[] = [];
+    const counting = {
+      ...noPersistence,
+      save: (_k: string, o: StoredObject) => void saved.push(JSON.stringify(o)),
+    };
+    const s = new ObjectStore<StoredObject & { status?: object }>('Thing', {
+      clock,
+      versions: new ResourceVersions(),
+      persistence: counting,
+    });
+    const a = s.create(obj('a'));
+    s.update({ ...a, status: { phase: 'Running' } }, { specChanged: false });
+    expect(saved).to.have.length(1); // the create only
+    const fresh = s.mustGet('default', 'a');
+    s.update(
+      { ...fresh, metadata: { ...fresh.metadata, annotations: { gen: '2' } } },
+      { specChanged: false },
+    );
+    expect(saved).to.have.length(2);
+    expect(JSON.parse(saved[1] ?? '{}')).to.have.nested.property('metadata.annotations.gen', '2');
+  });
+
   it('keeps objects across restarts in SQLite, with the resourceVersion counter', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mk-store-'));
     try {
