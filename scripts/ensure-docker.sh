@@ -39,6 +39,35 @@ spawn_detached() {
   ) &
 }
 
+# Prints a process's descendants (PIDs), deepest last.
+_descendants() {
+  local kid
+  for kid in $(ps -o pid= --ppid "$1" 2>/dev/null); do
+    echo "$kid"
+    _descendants "$kid"
+  done
+}
+
+# A restart of the engine in the middle of a container's start can leave that container's shim (and its
+# `runc init`, holding a network namespace with the container's IP) behind, unknown to the new engine: the
+# engine then hands that IP to another container and connections reach the dead one. Called only right
+# after this script started the engine: ends the shims of its containerd whose container it does not know.
+reap_engine_orphans() {
+  local sock="${DOCKERD_EXECROOT:-/var/run/docker}/containerd/containerd.sock" shims known pid id procs
+  # shims first, then the engine's list: a shim listed first belongs to a container the engine had created
+  shims=$(ps -eo pid=,args= | awk -v s="$sock" '$2 ~ /containerd-shim-runc-v2$/ && $3 == "-namespace" &&
+    $4 == "moby" && $5 == "-id" && $7 == "-address" && $8 == s { print $1, $6 }')
+  [ -n "$shims" ] || return 0
+  known=$(timeout 20 docker ps -aq --no-trunc) || return 0
+  while read -r pid id; do
+    grep -qxF "$id" <<<"$known" && continue
+    procs=$(_descendants "$pid" | tr '\n' ' ')
+    echo "ensure_docker: ending the shim $pid of container ${id:0:12}, unknown to the engine after its restart${procs:+ (and its processes ${procs% })}"
+    # shellcheck disable=SC2086 # a list of PIDs
+    kill -9 $procs "$pid" 2>/dev/null || true
+  done <<<"$shims"
+}
+
 ensure_docker() {
   local sock="${DOCKER_SOCK:-/var/run/docker.sock}" pidf="${DOCKERD_PIDFILE:-/var/run/docker.pid}"
   local log="${DOCKERD_LOG:-/var/log/dockerd.log}" attempt i p
@@ -56,7 +85,10 @@ ensure_docker() {
       spawn_detached "$log" dockerd -H "unix://$sock" --pidfile "$pidf" ${DOCKERD_ARGS:-}
     fi
     for i in $(seq 1 60); do
-      if timeout 10 docker version >/dev/null 2>&1; then return 0; fi
+      if timeout 10 docker version >/dev/null 2>&1; then
+        reap_engine_orphans
+        return 0
+      fi
       p=$(cat "$pidf" 2>/dev/null || true)
       if [ "$i" -gt 4 ] && { [ -z "$p" ] || ! kill -0 "$p" 2>/dev/null; }; then break; fi
       sleep 0.5

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -39,6 +39,75 @@ describe('scripts/ensure-docker.sh spawn_detached', () => {
         }
       }
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** A stand-in for a containerd shim: its command line as the real one's, with one child process. */
+function fakeShim(id: string, sock: string): ChildProcess {
+  const argv0 = `containerd-shim-runc-v2 -namespace moby -id ${id} -address ${sock}`;
+  return spawn('bash', ['-c', `exec -a "${argv0}" bash -c 'sleep 30 & wait'`], { stdio: 'ignore' });
+}
+
+const childOf = (pid: number): number | undefined => {
+  const out = spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).stdout.trim();
+  return out ? Number(out.split('\n')[0]) : undefined;
+};
+/** Alive and not a zombie. */
+const running = (pid: number): boolean => {
+  const stat = spawnSync('ps', ['-o', 'stat=', '-p', String(pid)], { encoding: 'utf8' }).stdout.trim();
+  return stat !== '' && !stat.startsWith('Z');
+};
+
+describe('scripts/ensure-docker.sh reap_engine_orphans', () => {
+  it('ends the shims (and their processes) of containers the engine does not know, and only those', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mk-reap-'));
+    const sock = join(dir, 'containerd', 'containerd.sock');
+    const known = 'a'.repeat(64);
+    const orphan = 'b'.repeat(64);
+    const shims = [
+      fakeShim(known, sock),
+      fakeShim(orphan, sock),
+      fakeShim('c'.repeat(64), '/other/containerd.sock'),
+    ];
+    const kids: number[] = [];
+    try {
+      mkdirSync(join(dir, 'bin'));
+      writeFileSync(join(dir, 'bin', 'docker'), `#!/bin/sh\n[ "$1 $2" = "ps -aq" ] && echo ${known}\n`);
+      chmodSync(join(dir, 'bin', 'docker'), 0o755);
+      for (const s of shims) {
+        for (let i = 0; i < 100 && childOf(s.pid ?? 0) === undefined; i++)
+          await new Promise((r) => setTimeout(r, 20));
+        kids.push(childOf(s.pid ?? 0) ?? 0);
+      }
+      const r = spawnSync(
+        'bash',
+        [
+          '-c',
+          `export PATH='${join(dir, 'bin')}':$PATH DOCKERD_EXECROOT='${dir}'; source '${ENSURE}'; reap_engine_orphans`,
+        ],
+        { encoding: 'utf8', timeout: 10_000 },
+      );
+      expect(r.status, r.stderr).to.equal(0);
+      expect(r.stdout).to.match(
+        new RegExp(
+          `ending the shim ${shims[1]?.pid} of container b{12}, .* \\(and its processes ${kids[1]}\\)`,
+        ),
+      );
+      await new Promise((r) => setTimeout(r, 200));
+      expect([running(shims[0]?.pid ?? 0), running(kids[0] ?? 0)], 'the known container').to.deep.equal([
+        true,
+        true,
+      ]);
+      expect([running(shims[1]?.pid ?? 0), running(kids[1] ?? 0)], 'the orphan').to.deep.equal([
+        false,
+        false,
+      ]);
+      expect(running(shims[2]?.pid ?? 0), 'a shim of another containerd').to.equal(true);
+    } finally {
+      for (const s of shims) s.kill('SIGKILL');
+      for (const pid of kids.filter(running)) process.kill(pid, 'SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     }
   });
