@@ -4,7 +4,8 @@
 // container's turn comes, the kubelet's order and the agent's before early pulls) and the default
 // (`--image-prefetch 3`: the pod's images pulled together when it is admitted, agent/images/image-prefetch.ts).
 // Every tag is removed locally before each start, so every pull is cold. Where the time goes: each pull's own
-// time, from the agent's `Pulled` events.
+// time, from the agent's `Pulled` events, and the engine's own times of the last pull and of init1's create
+// (bench/pull-timeline.ts).
 import { AgentProcess, deletePods } from './agent-process';
 import { BUSYBOX, docker } from './engine';
 import { guarded, oneSide } from './guard';
@@ -13,6 +14,8 @@ import type { Context, PartResult, Row } from './report';
 import { fmt, fmtRatio, median, ratios, summarize } from './stats';
 import { children, waitQuiet } from './system';
 import { LoopbackRegistry, removeImages } from './loopback-registry';
+import { wallMs } from './engine-events';
+import { PullTimeline } from './pull-timeline';
 
 /** MiB of random bytes in each image's own layer. */
 const LAYER_MB = 32;
@@ -23,6 +26,11 @@ interface Start {
   ms: number;
   /** Each image's own pull time (the Pulled events), init1, init2, app. */
   pulls: number[];
+  /** From the engine's events: POST -> the last pull event, then that -> Running. */
+  lastPull: number;
+  afterPulls: number;
+  /** init1's image pulled -> init1 created (both the engine's events). */
+  init1Created: number;
 }
 
 /** A Go duration as the Pulled event words it ("1.234s", "850.2ms", "1m2.5s"), in ms. */
@@ -52,15 +60,21 @@ async function coldStart(ctx: Context, side: Side, name: string, images: string[
   await removeImages(docker, images);
   const agent = await AgentProcess.start({ log: ctx.log, flags: ['--image-prefetch', SIDES[side]] });
   const w = await agent.watch();
+  const engine = await PullTimeline.open(name);
   try {
     const t0 = performance.now();
     const uid = await agent.createPod(tutorialPod(name, images));
     await w.until(`${name} Running`, () => w.runningAt.has(name), 180_000);
     const ms = (w.runningAt.get(name) ?? NaN) - t0;
+    await engine.settle('app');
     const pulls = await pullTimes(agent, uid, images);
     await deletePods(agent, w, [name]);
-    return { ms, pulls };
+    const pulledAt = images.map((i) => engine.pulled.get(i) ?? NaN);
+    const lastPull = Math.max(...pulledAt) - wallMs(t0);
+    const init1Created = (engine.created.get('init1') ?? NaN) - (pulledAt[0] ?? NaN);
+    return { ms, pulls, lastPull, afterPulls: ms - lastPull, init1Created };
   } finally {
+    engine.close();
     w.close();
     await agent.stop(); // removes the pod's containers: the next removal leaves no layer behind
   }
@@ -84,7 +98,13 @@ async function measure(ctx: Context): Promise<Data> {
     ctx.log(`  registry ${registry.host}: 3 images of busybox + ${LAYER_MB} MiB random bytes pushed`);
     const once = async (side: Side, label: string): Promise<Start> => {
       data.busy.push(await waitQuiet(5_000));
-      return coldStart(ctx, side, `mkb-pull-${label}`, images);
+      const s = await coldStart(ctx, side, `mkb-pull-${label}`, images);
+      const r = (x: number): string => x.toFixed(0);
+      ctx.log(
+        `    ${side}: last image pulled at ${r(s.lastPull)} ms, Running ${r(s.afterPulls)} ms later; ` +
+          `init1's image pulled -> init1 created ${r(s.init1Created)} ms`,
+      );
+      return s;
     };
     for (const side of ['serial', 'parallel'] as const)
       await guarded(`${side} warm-up`, ctx.log, () => once(side, `w-${side}`)).catch((err: unknown) =>
@@ -133,6 +153,12 @@ export async function imagePull(ctx: Context): Promise<PartResult> {
   const sum = (s: Start[]): number[] => s.map((x) => x.pulls.reduce((a, b) => a + b, 0));
   const longest = (s: Start[]): number[] => s.map((x) => Math.max(...x.pulls));
   const each = (s: Start[], i: number): string => fmt(summarize(s.map((x) => x.pulls[i] ?? NaN)), 'ms');
+  const phase = (s: Start[], f: (x: Start) => number): string => fmt(summarize(s.map(f)), 'ms');
+  const phases: [string, (x: Start) => number][] = [
+    ['POST -> the last image pulled', (x) => x.lastPull],
+    ['the last image pulled -> Running (the containers left to run)', (x) => x.afterPulls],
+    ["init1's image pulled -> init1 created", (x) => x.init1Created],
+  ];
   return {
     id: 'image-pull',
     title: 'Cold start with three images from a loopback registry',
@@ -156,6 +182,13 @@ export async function imagePull(ctx: Context): Promise<PartResult> {
       '| image | serial | early |',
       '|---|---|---|',
       ...['init1', 'init2', 'app'].map((n, i) => `| ${n} | ${each(serial, i)} | ${each(parallel, i)} |`),
+      '',
+      "Where a start's time goes, from the engine's events (its `pull` event of an image comes when that pull",
+      'has ended; median and range):',
+      '',
+      '| phase | serial | early |',
+      '|---|---|---|',
+      ...phases.map(([label, f]) => `| ${label} | ${phase(serial, f)} | ${phase(parallel, f)} |`),
       '',
       `Repetitions: serial ${serial.length}, early ${parallel.length} (of ${ctx.reps}; alternating order, ` +
         `after one uncounted warm-up each). Machine busy before a start: median ` +
