@@ -11,10 +11,18 @@ const DEFAULT_MAX_ENTRIES = 10_000;
 /** Keys and replies together (a reply may be a few KiB: a big headless Service under EDNS). */
 const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
 
+interface Stored {
+  reply: Buffer;
+  /** What the caller stored with it (the Responder: the QTYPE, so a hit needs no parse for the metrics). */
+  tag: number;
+}
+
 export class ReplyCache {
-  private readonly replies = new Map<string, Buffer>();
+  private readonly replies = new Map<string, Stored>();
   private version: number | undefined;
   private bytes = 0;
+  /** The tag stored with the reply the last successful get() returned. */
+  hitTag = 0;
 
   constructor(
     private readonly maxEntries = DEFAULT_MAX_ENTRIES,
@@ -35,19 +43,20 @@ export class ReplyCache {
     if (msg.length > MAX_KEY_BYTES || msg.length < 12) return undefined;
     const stored = this.replies.get(msg.toString('latin1', 2));
     if (!stored) return undefined;
-    const out = Buffer.allocUnsafe(stored.length);
-    out.set(stored);
+    this.hitTag = stored.tag;
+    const out = Buffer.allocUnsafe(stored.reply.length);
+    out.set(stored.reply);
     out[0] = msg[0]!;
     out[1] = msg[1]!;
     return out;
   }
 
   /** Stores `reply` (copied) for queries with msg's bytes after the ID, at the version get() last saw. */
-  set(msg: Buffer, reply: Buffer, version: number): void {
+  set(msg: Buffer, reply: Buffer, version: number, tag = 0): void {
     if (version !== this.version || msg.length > MAX_KEY_BYTES || msg.length < 12) return;
     const size = msg.length + reply.length;
     if (this.replies.size >= this.maxEntries || this.bytes + size > this.maxBytes) this.clear();
-    this.replies.set(msg.toString('latin1', 2), Buffer.from(reply));
+    this.replies.set(msg.toString('latin1', 2), { reply: Buffer.from(reply), tag });
     this.bytes += size;
   }
 

@@ -119,11 +119,29 @@ export class Responder {
 
   respond(msg: Buffer, sourceIp: string, transport: Transport): Reply {
     if (transport === 'tcp') return this.answer(msg, sourceIp, transport);
-    const version = this.opts.catalog.version();
-    const hit = this.replies.get(msg, version);
+    const hit = this.replay(msg);
     if (hit) return { kind: 'reply', buf: hit };
-    const reply = this.answer(msg, sourceIp, transport);
-    if (this.replayable) this.replies.set(msg, (reply as { buf: Buffer }).buf, version);
+    return this.respondUncached(msg, sourceIp);
+  }
+
+  /**
+   * The whole UDP reply kept for these query bytes, with msg's ID, or undefined (then respondUncached).
+   * `replayedQtype` is its question's type.
+   */
+  replay(msg: Buffer): Buffer | undefined {
+    return this.replies.get(msg, this.opts.catalog.version());
+  }
+
+  /** The QTYPE of the query replay() last answered. */
+  get replayedQtype(): number {
+    return this.replies.hitTag;
+  }
+
+  /** A UDP query replay() had no reply for: answered, and the reply kept when only the bytes decide it. */
+  respondUncached(msg: Buffer, sourceIp: string): Reply {
+    const reply = this.answer(msg, sourceIp, 'udp');
+    if (this.replayable)
+      this.replies.set(msg, (reply as { buf: Buffer }).buf, this.opts.catalog.version(), this.q.qtype);
     return reply;
   }
 

@@ -45,6 +45,19 @@ describe('dns/reply-cache', () => {
     expect(cache.get(query(NAME, 'A', { id: 1, edns: 1232 }), 7)).to.equal(undefined);
   });
 
+  it('gives, with a hit, the tag stored with its reply (the QTYPE, for the metrics)', () => {
+    const cache = new ReplyCache();
+    const a = query(NAME, 'A');
+    const aaaa = query(NAME, 'AAAA');
+    cache.get(a, 1);
+    cache.set(a, a, 1, 1);
+    cache.set(aaaa, aaaa, 1, 28);
+    cache.get(aaaa, 1);
+    expect(cache.hitTag).to.equal(28);
+    cache.get(a, 1);
+    expect(cache.hitTag).to.equal(1);
+  });
+
   it('drops everything when the version moves, and ignores a store for a version it has not seen', () => {
     const cache = new ReplyCache();
     const q = query(NAME, 'A');
