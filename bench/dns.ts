@@ -33,6 +33,8 @@ const UNPINNED_ROUNDS = 2;
 /** The Node line the workers run on (reusePort on UDP sockets needs >= 22.12). */
 const WORKERS_NODE = '24.22.3';
 const SECONDS = 10;
+/** One uncounted throughput run per server before the pinned rounds. */
+const WARMUP_SECONDS = 3;
 /** Latency runs are shorter: 150,000 queries at 30k qps already give 1,500 beyond the p99. */
 const LATENCY_SECONDS = 5;
 const LATENCY_QPS = 30_000;
@@ -59,13 +61,19 @@ const field = (text: string, label: string): number =>
 const dnsperf = (pinned: boolean): [string, string[]] =>
   pinned ? ['taskset', ['-c', '0', 'dnsperf']] : ['dnsperf', []];
 
-async function throughput(port: number, pid: number, file: string, pinned = true): Promise<Throughput> {
+async function throughput(
+  port: number,
+  pid: number,
+  file: string,
+  pinned = true,
+  seconds = SECONDS,
+): Promise<Throughput> {
   const hz = await ticksPerSecond();
   const c0 = cpuTicks(pid);
   const [cmd, pre] = dnsperf(pinned);
   const args = [...pre, '-s', '127.0.0.1', '-p', String(port), '-d', file];
-  const r = await run(cmd, [...args, '-l', String(SECONDS), '-c', '4', '-q', '200', '-b', '4096'], {
-    timeoutMs: (SECONDS + 30) * 1000,
+  const r = await run(cmd, [...args, '-l', String(seconds), '-c', '4', '-q', '200', '-b', '4096'], {
+    timeoutMs: (seconds + 30) * 1000,
   });
   const cpuS = (cpuTicks(pid) - c0) / hz;
   const completed = field(r.stdout, 'Queries completed');
@@ -239,9 +247,17 @@ export async function dns(ctx: Context): Promise<PartResult> {
       dnsmasq: { port: dnsmasqPort, pid: dnsmasqPid },
       echo: { port: echoPort, pid: echoPid },
     };
+    // One uncounted run each first (JIT, caches, socket buffers), so no server's first round pays for it.
+    for (const who of ['agent', 'dnsmasq', 'echo'] as const) {
+      const { port, pid } = servers[who];
+      await guarded(`${who} warm-up`, ctx.log, () => throughput(port, pid, queryFile, true, WARMUP_SECONDS));
+    }
     for (let round = 0; round < ROUNDS; round++) {
-      const order = round % 2 === 0 ? (['agent', 'dnsmasq'] as const) : (['dnsmasq', 'agent'] as const);
-      for (const who of [...order, 'echo'] as const) {
+      // The agent and the echo floor run back to back (their ratio is taken per round), each first in every
+      // other round; dnsmasq alternates between before and after them.
+      const order =
+        round % 2 === 0 ? (['agent', 'echo', 'dnsmasq'] as const) : (['dnsmasq', 'echo', 'agent'] as const);
+      for (const who of order) {
         const { port, pid } = servers[who];
         res[who].tp.push(
           await guarded(`${who} throughput`, ctx.log, async () => {
@@ -250,7 +266,7 @@ export async function dns(ctx: Context): Promise<PartResult> {
           }),
         );
       }
-      for (const who of [...order, 'echo'] as const) {
+      for (const who of order) {
         const { port } = servers[who];
         res[who].lat.push(
           await guarded(`${who} latency`, ctx.log, async () => {
@@ -401,11 +417,13 @@ export async function dns(ctx: Context): Promise<PartResult> {
       'gets a hosts file with the same names and the ClusterIPs the agent assigned, on a free loopback port,',
       'and is stopped by its PID. Both answers are checked equal before measuring. The query file asks A for',
       'the five names. Servers pinned to CPU 1 (`taskset -a -cp 1` for the agent), dnsperf to CPU 0.',
-      `${ROUNDS} rounds; in each, one throughput run per server (\`dnsperf -c 4 -q 200 -b 4096 -l ${SECONDS}\`)`,
-      `then one latency run per server (\`-Q ${LATENCY_QPS} -c 1 -q 1000 -b 4096 -v -l ${LATENCY_SECONDS}\`, percentiles`,
-      'of the per-query latencies; lost queries are counted apart), the first server alternating, then each',
-      'run for a Node UDP echo server on the same CPU (it sets QR and sends the query back) as the',
-      'floor of the machine and Node\'s socket path. "median [min–max]" is over the rounds.',
+      `After one uncounted ${WARMUP_SECONDS} s throughput run per server, ${ROUNDS} rounds; in each, one throughput run`,
+      `per server (\`dnsperf -c 4 -q 200 -b 4096 -l ${SECONDS}\`) then one latency run per server (\`-Q ${LATENCY_QPS}`,
+      `-c 1 -q 1000 -b 4096 -v -l ${LATENCY_SECONDS}\`, percentiles of the per-query latencies; lost queries are counted`,
+      'apart). Besides dnsmasq, a Node UDP echo server on the same CPU (it sets QR and sends the query back) is the',
+      "floor of the machine and Node's socket path; the agent and the echo run back to back, each first in every",
+      'other round (agent, echo, dnsmasq; then dnsmasq, echo, agent), so their per-round ratio compares',
+      'neighbouring runs. "median [min–max]" is over the rounds.',
       '',
       `Unpinned (${UNPINNED_ROUNDS} rounds per agent; dnsperf, dnsmasq, the echo server and the agent all free to use`,
       "both cores): the same throughput and latency runs, the agent first with one socket on the bench's Node, then",
