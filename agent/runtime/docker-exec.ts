@@ -75,24 +75,44 @@ function killHostPid(pid: number): void {
   }
 }
 
-/** How long an aborted exec is watched for its process to start (or end) before it is given up. */
+/** How long an aborted exec is watched (its process to start, its end recorded) before it is given up. */
 const ABORT_WATCH_MS = 10_000;
-const ABORT_POLL_MS = 100;
+/** Pauses between looks at an aborted exec that has no process yet: short at first, then spaced out. */
+const ABORT_POLLS_MS = [25, 50, 100, 200, 400, 800];
+const ABORT_POLL_MAX_MS = 1000;
+
+/** Resolves after `ms`, or at once when `cancel` settles first (the timer is cleared either way). */
+function delay(ms: number, cancel: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    new Promise<void>((r) => (timer = setTimeout(r, ms))),
+    cancel.then(() => undefined),
+  ]).finally(() => clearTimeout(timer));
+}
 
 /**
- * Kills an exec'd command once it runs: the engine may report it not started yet right after the
- * hijacked start returns (and starts it anyway, with no client left), so it is watched until it has an exit
- * code. Call it while the hijacked connection is open (see abort). A command that outlives the watch is
- * left to the engine.
+ * Kills an exec'd command, then waits until the engine has recorded its end. Right after the hijacked start
+ * the engine may not report a process yet (and starts it anyway, with no client left), so the exec is looked
+ * at until it has one, at growing intervals: a hundred sessions cut off at once must not flood the engine.
+ * The end is not polled for: the engine closes the hijacked connection once it has recorded the exit (and
+ * reports an exec whose connection is closed first as ended, 126, while its command runs on), so call it
+ * while the connection is open and its output is read. A command that outlives the watch is left to the
+ * engine.
  */
-async function killExec(exec: Docker.Exec): Promise<void> {
-  for (let waited = 0; waited < ABORT_WATCH_MS; waited += ABORT_POLL_MS) {
+async function killExec(exec: Docker.Exec, ended: Promise<void>): Promise<void> {
+  const watch = delay(ABORT_WATCH_MS, ended);
+  let over = false;
+  void watch.then(() => (over = true));
+  for (let i = 0; !over; i++) {
     const info = await exec.inspect().catch(() => undefined);
-    if (!info) return;
-    if (info.Running && info.Pid) killHostPid(info.Pid);
-    else if (info.ExitCode !== null && info.ExitCode !== undefined) return;
-    await new Promise((r) => setTimeout(r, ABORT_POLL_MS));
+    if (!info || (info.ExitCode !== null && info.ExitCode !== undefined)) return;
+    if (info.Running && info.Pid) {
+      killHostPid(info.Pid);
+      break;
+    }
+    await delay(ABORT_POLLS_MS[i] ?? ABORT_POLL_MAX_MS, watch);
   }
+  await watch;
 }
 
 export async function dockerExecStream(
@@ -132,9 +152,11 @@ export async function dockerExecStream(
       abort: async () => {
         if (aborted) return;
         aborted = true;
-        // killed before the connection closes: once it has, the engine reports the exec ended (126)
-        // though its command runs on, and the watch would take that for the end
-        await killExec(exec).finally(() => conn.destroy());
+        // whatever the command still writes is read and dropped: the engine finishes recording an exit (and
+        // closes this connection) once its copy of the output to here has ended, for up to 2 s, and the
+        // container's later exits wait behind it
+        for (const s of [out.stdout, out.stderr]) s?.unpipe().resume();
+        await killExec(exec, out.ended).finally(() => conn.destroy());
       },
     };
   } catch (err) {

@@ -24,6 +24,8 @@ function fakeEngine(): FakeEngine {
           done(err);
         },
       });
+      // and closes the connection once the command has ended
+      child.once('exit', () => conn.end());
       return Promise.resolve(conn);
     },
     inspect: async () => {
