@@ -66,12 +66,19 @@ function stdinOf(conn: Duplex): PassThrough {
   return stdin;
 }
 
-/** Kills a process by its host PID (the agent runs on the host, as root); gone already is fine. */
-function killHostPid(pid: number): void {
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // ESRCH: already gone; EPERM: not ours to kill (the agent runs in a container): nothing more to do here
+/**
+ * Kills an exec'd command and what it started, by host PID (the agent runs on the host, as root). The engine
+ * runs the command as the leader of a session and process group of its own, so the group goes: killing the
+ * command alone would leave its children (a `sleep` under `sh`) running, holding its output open. Gone
+ * already is fine.
+ */
+function killHostProcessGroup(pid: number): void {
+  for (const target of [-pid, pid]) {
+    try {
+      process.kill(target, 'SIGKILL');
+    } catch {
+      // ESRCH: already gone (or no group); EPERM: not ours to kill (the agent runs in a container)
+    }
   }
 }
 
@@ -107,7 +114,7 @@ async function killExec(exec: Docker.Exec, ended: Promise<void>): Promise<void> 
     const info = await exec.inspect().catch(() => undefined);
     if (!info || (info.ExitCode !== null && info.ExitCode !== undefined)) return;
     if (info.Running && info.Pid) {
-      killHostPid(info.Pid);
+      killHostProcessGroup(info.Pid);
       break;
     }
     await delay(ABORT_POLLS_MS[i] ?? ABORT_POLL_MAX_MS, watch);

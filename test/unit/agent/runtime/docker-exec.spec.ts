@@ -3,6 +3,7 @@
 // The process here is a real child of the test, so the kill by host PID is checked for real.
 import { expect } from 'chai';
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
 import { dockerExecStream } from '../../../../agent/runtime/docker-exec';
@@ -12,8 +13,10 @@ interface FakeEngine {
   process: ChildProcess;
 }
 
-function fakeEngine(): FakeEngine {
-  const child = spawn('sleep', ['30'], { stdio: 'ignore' });
+/** `command` runs as the engine runs an exec'd one: the leader of a session and process group of its own. */
+function fakeEngine(command = ['sleep', '30']): FakeEngine {
+  const [file = 'sleep', ...args] = command;
+  const child = spawn(file, args, { stdio: 'ignore', detached: true });
   let detached = false;
   const exec = {
     start: async () => {
@@ -39,6 +42,29 @@ function fakeEngine(): FakeEngine {
   return { docker, process: child };
 }
 
+/** The processes under `pid` (its children, theirs...), by host PID. */
+function descendants(pid: number): number[] {
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .split(' ')
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    // gone
+  }
+  return children.flatMap((c) => [c, ...descendants(c)]);
+}
+
+/** Running, not a zombie (the killed children are reparented, and reaped whenever their new parent gets to it). */
+const alive = (pid: number): boolean => {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+};
+
 const exited = (child: ChildProcess, ms: number): Promise<boolean> =>
   new Promise((done) => {
     if (child.exitCode !== null || child.signalCode !== null) return done(true);
@@ -59,6 +85,27 @@ describe('agent/runtime/docker-exec: abort', () => {
       expect(await exited(engine.process, 2000), 'the command was killed').to.equal(true);
     } finally {
       engine.process.kill('SIGKILL');
+    }
+  });
+
+  it("kills the command's children too (a sleep under sh), which would hold its output open", async () => {
+    const engine = fakeEngine(['sh', '-c', 'sleep 30 & sleep 31; wait']);
+    const pid = engine.process.pid ?? 0;
+    let under: number[] = [];
+    try {
+      const options = { stdin: false, stdout: true, stderr: false, tty: false };
+      const session = await dockerExecStream(engine.docker, 'c'.repeat(64), ['sh'], options);
+      for (let i = 0; i < 100 && under.length < 2; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+        under = descendants(pid);
+      }
+      expect(under, 'the two sleeps').to.have.length(2);
+      await session.abort();
+      expect(await exited(engine.process, 2000), 'the command was killed').to.equal(true);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(under.filter(alive), 'its children left running').to.deep.equal([]);
+    } finally {
+      for (const p of [pid, ...under]) if (alive(p)) process.kill(p, 'SIGKILL');
     }
   });
 });
