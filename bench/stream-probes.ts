@@ -1,5 +1,5 @@
 // What the streams part waits on: a process that says on its output where it listens (kubectl port-forward,
-// the baseline proxy), and one connection read to its end. Each wait has a deadline and says why it
+// the baseline proxy), and one connection read to its end, or written to its end (and closed by the far side). Each wait has a deadline and says why it
 // failed: a forward that never says "Forwarding from", or a transfer that stalls, must not hang the bench.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { connect } from 'node:net';
@@ -68,5 +68,31 @@ export function transfer(port: number, expected: number, idleMs = 30_000): Promi
       if (bytes !== expected) reject(new Error(`got ${bytes} bytes, not ${expected}`));
       else resolve({ setupMs: first - t0, mbps: bytes / 1e6 / (ms / 1000) });
     });
+  });
+}
+
+/**
+ * Writes `bytes` of zeros through one connection to 127.0.0.1:port and half-closes it; done when the far side
+ * closes (the pod's reader got the end, so every byte went through). MB/s over connect -> close.
+ */
+export function upload(port: number, bytes: number, idleMs = 30_000): Promise<{ mbps: number }> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const chunk = Buffer.alloc(1 << 20);
+    let sent = 0;
+    const s = connect({ host: '127.0.0.1', port });
+    s.setTimeout(idleMs, () => s.destroy(new Error(`stalled for ${idleMs} ms after ${sent} bytes written`)));
+    const pump = (): void => {
+      while (sent < bytes) {
+        const part = chunk.subarray(0, Math.min(chunk.length, bytes - sent));
+        sent += part.length;
+        if (!s.write(part)) return void s.once('drain', pump);
+      }
+      s.end();
+    };
+    s.once('connect', pump);
+    s.resume();
+    s.on('error', reject);
+    s.once('close', () => resolve({ mbps: bytes / 1e6 / ((performance.now() - t0) / 1000) }));
   });
 }

@@ -7,7 +7,9 @@
 // in WebSocket; kubectl 1.29: SPDY/3.1) against a plain Node TCP proxy (a process of its own) doing the
 // same copy from the same pod port; and the connection set-up latency (connect -> first byte) of each.
 // Beside it, two such proxies chained (a second process piping to the first): a forwarded connection
-// crosses two processes (kubectl and the agent), so that is the best any two-hop path reaches here.
+// crosses two processes (kubectl and the agent), so that is the best any two-hop path reaches here. The other
+// direction too: 1 GiB written through one connection to a pod port that reads it to its end, against the
+// same proxy; and the CPU time the agent and kubectl spend per GiB each way (where the time goes).
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,13 +19,17 @@ import { agentWsExecMs, engineExecMs } from './exec-floors';
 import { guarded } from './guard';
 import type { Context, PartResult, Row } from './report';
 import { fmt, fmtRatio, median, ratios, summarize } from './stats';
-import { type Transfer, startListening, transfer } from './stream-probes';
-import { children, run, stopPid, waitQuiet } from './system';
+import { type Transfer, startListening, transfer, upload } from './stream-probes';
+import { children, cpuTicks, run, stopPid, ticksPerSecond, waitQuiet } from './system';
 
 const POD = 'mkb-streams';
 const BULK_PORT = 9000;
+const SINK_PORT = 9001;
 const GIB = 1 << 30;
-/** The pod: `app` to exec into, `bulk` serving 1 GiB of zeros to each connection on BULK_PORT. */
+/**
+ * The pod: `app` to exec into, `bulk` serving 1 GiB of zeros to each connection on BULK_PORT, `sink` reading
+ * each connection on SINK_PORT to its end (then closing it).
+ */
 const pod = {
   apiVersion: 'v1',
   kind: 'Pod',
@@ -38,6 +44,15 @@ const pod = {
           'sh',
           '-c',
           `printf '#!/bin/sh\\nexec dd if=/dev/zero bs=1048576 count=${GIB >> 20} 2>/dev/null\\n' > /gib && chmod +x /gib && nc -ll -p ${BULK_PORT} -e /gib`,
+        ],
+      },
+      {
+        name: 'sink',
+        image: 'busybox',
+        command: [
+          'sh',
+          '-c',
+          `printf '#!/bin/sh\\nexec cat >/dev/null\\n' > /sink && chmod +x /sink && nc -ll -p ${SINK_PORT} -e /sink`,
         ],
       },
     ],
@@ -93,9 +108,15 @@ export async function streams(ctx: Context): Promise<PartResult> {
     agent: [],
   };
   const forward: Record<string, Transfer[]> = { '1.35': [], '1.29': [], proxy: [], proxy2: [] };
+  const up: Record<string, number[]> = { '1.35': [], '1.29': [], proxy: [] };
+  /** CPU seconds per GiB of the agent and of kubectl, per probe (`1.35`, `up 1.35`, ...). */
+  const cpu: Record<string, { agent: number[]; kubectl: number[] }> = {};
+  const hz = await ticksPerSecond();
   let baseline: { proc: ChildProcess; port: number } | undefined;
+  let upBaseline: { proc: ChildProcess; port: number } | undefined;
   const chain: { proc: ChildProcess; port: number }[] = [];
   const forwards: Record<string, { proc: ChildProcess; port: number }> = {};
+  const upForwards: Record<string, { proc: ChildProcess; port: number }> = {};
   try {
     await agent.createPod(pod);
     let podIP = '';
@@ -146,38 +167,74 @@ export async function streams(ctx: Context): Promise<PartResult> {
     baseline = await proxyTo(podIP, BULK_PORT);
     chain.push(await proxyTo(podIP, BULK_PORT));
     chain.push(await proxyTo('127.0.0.1', chain[0]?.port ?? 0));
-    for (const v of ['1.35', '1.29'] as const)
+    upBaseline = await proxyTo(podIP, SINK_PORT);
+    for (const v of ['1.35', '1.29'] as const) {
       forwards[v] = await startListening(
         bins[v],
         [...cache, 'port-forward', `pod/${POD}`, `:${BULK_PORT}`],
         /Forwarding from 127\.0\.0\.1:(\d+)/,
         env,
       );
+      upForwards[v] = await startListening(
+        bins[v],
+        [...cache, 'port-forward', `pod/${POD}`, `:${SINK_PORT}`],
+        /Forwarding from 127\.0\.0\.1:(\d+)/,
+        env,
+      );
+    }
     const ports: Record<string, number> = {
       '1.35': forwards['1.35']?.port ?? 0,
       '1.29': forwards['1.29']?.port ?? 0,
       proxy: baseline.port,
       proxy2: chain[1]?.port ?? 0,
     };
+    const upPorts: Record<string, number> = {
+      '1.35': upForwards['1.35']?.port ?? 0,
+      '1.29': upForwards['1.29']?.port ?? 0,
+      proxy: upBaseline.port,
+    };
+    /** The kubectl process of a probe, for its CPU time (none for the proxies). */
+    const kubectlOf = (t: string, dir: 'down' | 'up'): number | undefined =>
+      (dir === 'down' ? forwards : upForwards)[t]?.proc.pid;
+    const probe = async (t: string, dir: 'down' | 'up'): Promise<{ mbps: number; setupMs?: number }> => {
+      const kpid = kubectlOf(t, dir);
+      const before = [cpuTicks(agent.pid), kpid ? cpuTicks(kpid) : 0];
+      const r = dir === 'down' ? await transfer(ports[t] ?? 0, GIB) : await upload(upPorts[t] ?? 0, GIB);
+      if (kpid) {
+        const key = dir === 'down' ? t : `up ${t}`;
+        const c = (cpu[key] ??= { agent: [], kubectl: [] });
+        c.agent.push((cpuTicks(agent.pid) - (before[0] ?? 0)) / hz);
+        c.kubectl.push((cpuTicks(kpid) - (before[1] ?? 0)) / hz);
+      }
+      return r;
+    };
     for (const t of Object.keys(ports)) await transfer(ports[t] ?? 0, GIB); // warm-up
+    for (const t of Object.keys(upPorts)) await upload(upPorts[t] ?? 0, GIB);
     const rounds = Math.max(3, Math.min(ctx.reps, 6));
     for (let rep = 0; rep < rounds; rep++) {
-      const order = Object.keys(ports);
+      const order = [
+        ...Object.keys(ports).map((t) => [t, 'down'] as const),
+        ...Object.keys(upPorts).map((t) => [t, 'up'] as const),
+      ];
       if (rep % 2) order.reverse();
       const line: string[] = [];
-      for (const t of order) {
-        const r = await guarded(`forward ${t}`, ctx.log, async () => {
+      for (const [t, dir] of order) {
+        const r = await guarded(`forward ${dir} ${t}`, ctx.log, async () => {
           await waitQuiet(2_000, 0.5);
-          return transfer(ports[t] ?? 0, GIB);
+          return probe(t, dir);
         });
-        forward[t]?.push(r);
-        line.push(`${t} ${r.mbps.toFixed(0)} MB/s (set-up ${r.setupMs.toFixed(1)} ms)`);
+        if (dir === 'up') up[t]?.push(r.mbps);
+        else forward[t]?.push({ mbps: r.mbps, setupMs: r.setupMs ?? NaN });
+        line.push(
+          `${dir} ${t} ${r.mbps.toFixed(0)} MB/s${r.setupMs ? ` (set-up ${r.setupMs.toFixed(1)} ms)` : ''}`,
+        );
       }
       ctx.log(`  forward rep ${rep + 1}/${rounds}: ${line.join(', ')}`);
     }
   } finally {
-    for (const f of Object.values(forwards)) await stop(f);
+    for (const f of [...Object.values(forwards), ...Object.values(upForwards)]) await stop(f);
     await stop(baseline);
+    await stop(upBaseline);
     for (const c of chain) await stop(c);
     await agent.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -248,6 +305,23 @@ export async function streams(ctx: Context): Promise<PartResult> {
       ratio: '',
       target: '',
     });
+    const u = median(up[v] ?? []) / median(up.proxy ?? []);
+    rows.push({
+      metric: `port-forward 1 GiB the other way (written to the pod), one connection, kubectl ${v}`,
+      agent: fmt(summarize(up[v] ?? []), 'MB/s'),
+      baseline: fmt(summarize(up.proxy ?? []), 'MB/s'),
+      ratio: `${fmtRatio(u)} (per rep ${fmt(summarize(ratios(up[v] ?? [], up.proxy ?? [])))})`,
+      target: '',
+    });
+    const perGiB = (key: string, who: 'agent' | 'kubectl'): string =>
+      fmt(summarize(cpu[key]?.[who] ?? []), 's');
+    rows.push({
+      metric: `CPU time per GiB, kubectl ${v}: agent / kubectl, read from the pod; written to the pod`,
+      agent: `${perGiB(v, 'agent')} / ${perGiB(v, 'kubectl')}; ${perGiB(`up ${v}`, 'agent')} / ${perGiB(`up ${v}`, 'kubectl')}`,
+      baseline: '',
+      ratio: '',
+      target: '',
+    });
   }
   return {
     id: 'streams',
@@ -266,6 +340,10 @@ export async function streams(ctx: Context): Promise<PartResult> {
       'each local port (and to the baseline, a plain Node `net` proxy process piping to the pod IP; and to',
       'two such processes chained, the second piping to the first: two hops, as kubectl and the agent are) and',
       `reads the 1 GiB to its end; rotating order, ${forward.proxy?.length ?? 0} repetitions. Set-up: connect -> first byte.`,
+      `The other way: a second \`kubectl port-forward\` per version to the pod's \`sink\` (port ${SINK_PORT}, \`cat >/dev/null\`), and`,
+      'a proxy process to it; each repetition writes 1 GiB through one connection and half-closes it, and the time',
+      "ends when the far side closes (the pod read the end). CPU per GiB: the agent's and that kubectl's",
+      '/proc utime + stime over each transfer.',
     ],
   };
 }
