@@ -86,6 +86,8 @@ async function ms(cmd: string, args: string[], env?: NodeJS.ProcessEnv): Promise
   return r.ms;
 }
 
+const fmtPct = (share: number | undefined): string => `${((share ?? NaN) * 100).toFixed(1)} %`;
+
 const kubectlPath = async (minor: string): Promise<string> => {
   const script = join(__dirname, '..', '..', 'scripts', 'install-kubectl.sh');
   const rel = (await run('bash', [script, minor])).stdout.trim().split('\n').pop() ?? '';
@@ -112,6 +114,13 @@ export async function streams(ctx: Context): Promise<PartResult> {
   /** CPU seconds per GiB of the agent and of kubectl, per probe (`1.35`, `up 1.35`, ...). */
   const cpu: Record<string, { agent: number[]; kubectl: number[] }> = {};
   const hz = await ticksPerSecond();
+  /** The agent's CPU share over 3 s with nothing asked of it (background work would inflate the per-GiB figures). */
+  const idleCpu = async (): Promise<number> => {
+    const t0 = cpuTicks(agent.pid);
+    await new Promise((r) => setTimeout(r, 3_000));
+    return (cpuTicks(agent.pid) - t0) / hz / 3;
+  };
+  const idle: number[] = [];
   let baseline: { proc: ChildProcess; port: number } | undefined;
   let upBaseline: { proc: ChildProcess; port: number } | undefined;
   const chain: { proc: ChildProcess; port: number }[] = [];
@@ -164,6 +173,7 @@ export async function streams(ctx: Context): Promise<PartResult> {
     }
     ctx.log(`  exec: ${names.map((t) => `${t} ${median(exec[t]).toFixed(0)} ms`).join(', ')}`);
 
+    idle.push(await idleCpu());
     baseline = await proxyTo(podIP, BULK_PORT);
     chain.push(await proxyTo(podIP, BULK_PORT));
     chain.push(await proxyTo('127.0.0.1', chain[0]?.port ?? 0));
@@ -231,6 +241,10 @@ export async function streams(ctx: Context): Promise<PartResult> {
       }
       ctx.log(`  forward rep ${rep + 1}/${rounds}: ${line.join(', ')}`);
     }
+    idle.push(await idleCpu());
+    ctx.log(
+      `  agent CPU while idle: after the execs ${fmtPct(idle[0])}, after the transfers ${fmtPct(idle[1])}`,
+    );
   } finally {
     for (const f of [...Object.values(forwards), ...Object.values(upForwards)]) await stop(f);
     await stop(baseline);
@@ -316,7 +330,7 @@ export async function streams(ctx: Context): Promise<PartResult> {
     const perGiB = (key: string, who: 'agent' | 'kubectl'): string =>
       fmt(summarize(cpu[key]?.[who] ?? []), 's');
     rows.push({
-      metric: `CPU time per GiB, kubectl ${v}: agent / kubectl, read from the pod; written to the pod`,
+      metric: `CPU time per GiB, kubectl ${v}: agent / kubectl, read from the pod; written to the pod (agent idle: ${fmtPct(idle[0])} after the execs, ${fmtPct(idle[1])} after the transfers)`,
       agent: `${perGiB(v, 'agent')} / ${perGiB(v, 'kubectl')}; ${perGiB(`up ${v}`, 'agent')} / ${perGiB(`up ${v}`, 'kubectl')}`,
       baseline: '',
       ratio: '',
