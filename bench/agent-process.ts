@@ -2,7 +2,7 @@
 // an ephemeral API port, the bench network and a loopback DNS port, so its RSS and CPU are its own. Also a
 // small API client and a pod watch that timestamps each pod's first Running and its removal.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,9 @@ import { Waiters, eachJsonLine } from './json-lines';
 import { alive, children, signalPid, sleep, stopPid } from './system';
 
 export const MAIN = join(__dirname, '..', 'daemon', 'main.js');
+
+/** MKB_BENCH_AGENT_LOG=FILE keeps every agent's log lines there, to explain a slow round afterwards. */
+const AGENT_LOG = process.env.MKB_BENCH_AGENT_LOG;
 
 export interface AgentStartOptions {
   /** Write a V8 CPU profile (node --cpu-prof) into this folder when the agent exits. */
@@ -139,6 +142,7 @@ export class AgentProcess {
         reject(new Error(`${err.message}\n${this.tail.join('\n')}`));
       };
       const onLine = (line: string): void => {
+        if (AGENT_LOG) appendFileSync(AGENT_LOG, line + '\n');
         this.tail.push(line);
         if (this.tail.length > 40) this.tail.shift();
         let msg: LogLine;
