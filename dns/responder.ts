@@ -120,16 +120,22 @@ export class Responder {
   respond(msg: Buffer, sourceIp: string, transport: Transport): Reply {
     if (transport === 'tcp') return this.answer(msg, sourceIp, transport);
     const hit = this.replay(msg);
-    if (hit) return { kind: 'reply', buf: hit };
+    if (hit) return { kind: 'reply', buf: Buffer.from(hit) }; // the cache's own buffer: see replay()
     return this.respondUncached(msg, sourceIp);
   }
 
   /**
    * The whole UDP reply kept for these query bytes, with msg's ID, or undefined (then respondUncached).
-   * `replayedQtype` is its question's type.
+   * `replayedQtype` is its question's type. The buffer is the cache's own, rewritten by the next hit on it:
+   * send it at once, and call replayHeld() if the send may still hold it.
    */
   replay(msg: Buffer): Buffer | undefined {
     return this.replies.get(msg, this.opts.catalog.version());
+  }
+
+  /** The buffer replay() last returned is held past the call (a queued send): the cache keeps a copy instead. */
+  replayHeld(): void {
+    this.replies.detach();
   }
 
   /** The QTYPE of the query replay() last answered. */

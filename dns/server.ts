@@ -32,7 +32,8 @@ export interface DnsServerOptions {
   allowForward?: (sourceIp: string) => boolean;
   /**
    * Whether a source address may ask at all (default: everyone). Others get nothing over UDP (a reply to
-   * a spoofed address would reflect traffic at it) and REFUSED over TCP.
+   * a spoofed address would reflect traffic at it) and REFUSED over TCP. A function of the address alone:
+   * the server keeps its answer for the last source (so does `rateLimit.exempt`).
    */
   allowQuery?: (sourceIp: string) => boolean;
   /** Queries a second one source may send (token bucket, burst of one second); beyond, they are dropped. */
@@ -63,6 +64,12 @@ type Send = (buf: Buffer) => void;
 // hot path makes no closure per query.
 interface Route {
   send(buf: Buffer, rinfo: dgram.RemoteInfo | undefined): void;
+  /**
+   * Whether the buffer just given to send() may still be held. A UDP send is done by the time send() returns
+   * (the lookup is synchronous and the kernel copied the datagram) unless the socket queued it, which its
+   * send queue count says. TCP frames are copies.
+   */
+  held(): boolean;
 }
 
 const RECV_BUFFER_BYTES = 4 * 1024 * 1024;
@@ -72,6 +79,10 @@ const PORT_RETRIES = 20;
 const ERROR_LOG_INTERVAL_MS = 10_000;
 /** One reply-cache hit in this many reads the clock for the duration histogram. */
 const HIT_TIMING_INTERVAL = 16;
+// What the server knows of a source address (SourceMemo.flags).
+const ALLOWED = 1;
+const EXEMPT = 2;
+const IPV6 = 4;
 
 // `::ffff:10.0.0.5` (an IPv4 client on a dual-stack socket) is the pod 10.0.0.5.
 const plainIp = (address: string): string => (address.startsWith('::ffff:') ? address.slice(7) : address);
@@ -120,6 +131,13 @@ export class DnsServer {
   private readonly counts = new DnsCounts();
   private readonly hitTimer = new SampledTimer(HIT_TIMING_INTERVAL);
   private readonly exempt: (sourceIp: string) => boolean;
+  // The last source's policy answers and family: a client sends many queries in a row, and asking the
+  // policy functions twice a packet cost more than the cache hit (issue 18).
+  private lastSource = '';
+  private lastFlags = 0;
+  // The last reply-cache hit's QTYPE and its metrics index.
+  private lastQtype = -1;
+  private lastType = 0;
   /** Packets dropped or refused by source (allowQuery) and by rate (rateLimit), since start. */
   readonly refused = { source: 0, rate: 0 };
   private readonly tcpIdleMs: number;
@@ -188,7 +206,10 @@ export class DnsServer {
       const actual = udp.address().port;
       try {
         const tcp = o.tcp === false ? undefined : await this.listenTcp(host, actual);
-        const route: Route = { send: (buf, rinfo) => this.sendUdp(udp, buf, rinfo as dgram.RemoteInfo) };
+        const route: Route = {
+          send: (buf, rinfo) => this.sendUdp(udp, buf, rinfo as dgram.RemoteInfo),
+          held: () => !this.closed && udp.getSendQueueCount() > 0,
+        };
         udp.on('message', (msg, rinfo) => this.handle(msg, plainIp(rinfo.address), 'udp', route, rinfo));
         this.udpSockets.push(udp);
         if (tcp) this.tcpServers.push(tcp);
@@ -304,6 +325,7 @@ export class DnsServer {
         buf.copy(frame, 2);
         socket.write(frame);
       },
+      held: () => false,
     };
     let rest: Buffer | undefined;
     socket.on('data', (chunk: Buffer) => {
@@ -329,21 +351,23 @@ export class DnsServer {
     let type = -1; // counted as a request from when it is set
     let start = 0;
     try {
-      if (this.allowQuery && !this.allowQuery(sourceIp)) {
+      if (sourceIp !== this.lastSource) this.classify(sourceIp);
+      const flags = this.lastFlags;
+      if ((flags & ALLOWED) === 0) {
         this.refused.source++;
         if (transport === 'tcp' && msg.length >= 12 && (msg[2]! & 0x80) === 0)
           route.send(headerReply(msg, RCODE.REFUSED), rinfo);
         return;
       }
-      if (this.limiter && !this.exempt(sourceIp) && !this.limiter.allow(sourceIp)) {
+      if (this.limiter && (flags & EXEMPT) === 0 && !this.limiter.allow(sourceIp)) {
         this.refused.rate++;
         return;
       }
       // Counted from here (CoreDNS's requests and responses): refused sources and rate-limited drops are not.
-      if (transport === 'udp' && this.replayed(msg, sourceIp, route, rinfo)) return;
+      if (transport === 'udp' && this.replayed(msg, (flags & IPV6) !== 0, route, rinfo)) return;
       type = queryTypeIndex(msg);
       start = performance.now();
-      this.counts.request(type, transport === 'tcp', sourceIp.includes(':'));
+      this.counts.request(type, transport === 'tcp', (flags & IPV6) !== 0);
       const reply =
         transport === 'udp'
           ? this.responder.respondUncached(msg, sourceIp)
@@ -367,21 +391,31 @@ export class DnsServer {
   }
 
   // A reply-cache hit, counted like any answer: its type comes from the cache (no parse), and its duration
-  // from a sampled timer (most hits read no clock; see SampledTimer). False on a miss.
-  private replayed(
-    msg: Buffer,
-    sourceIp: string,
-    route: Route,
-    rinfo: dgram.RemoteInfo | undefined,
-  ): boolean {
+  // from a sampled timer (most hits read no clock; see SampledTimer). The reply is the cache's own buffer: sent
+  // as it is, and left to the socket if the send was queued. False on a miss.
+  private replayed(msg: Buffer, ipv6: boolean, route: Route, rinfo: dgram.RemoteInfo | undefined): boolean {
     const started = this.hitTimer.start();
     const buf = this.responder.replay(msg);
     if (buf === undefined) return false;
-    const type = typeIndex(this.responder.replayedQtype);
-    this.counts.request(type, false, sourceIp.includes(':'));
+    const qtype = this.responder.replayedQtype;
+    if (qtype !== this.lastQtype) {
+      this.lastQtype = qtype;
+      this.lastType = typeIndex(qtype);
+    }
+    const type = this.lastType;
+    this.counts.request(type, false, ipv6);
     this.counts.answered(type, buf, this.hitTimer.seconds(started));
     route.send(buf, rinfo);
+    if (route.held()) this.responder.replayHeld();
     return true;
+  }
+
+  private classify(sourceIp: string): void {
+    let flags = sourceIp.includes(':') ? IPV6 : 0;
+    if (!this.allowQuery || this.allowQuery(sourceIp)) flags |= ALLOWED;
+    if (this.exempt(sourceIp)) flags |= EXEMPT;
+    this.lastSource = sourceIp;
+    this.lastFlags = flags;
   }
 
   private reply(

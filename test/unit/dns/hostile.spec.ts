@@ -100,6 +100,42 @@ describe('dns hostile input', () => {
     });
   });
 
+  /** Sends the packets from 127.0.0.1 and 127.0.0.2 in turn (each gets all of them); replies per source. */
+  async function alternating(port: number, packets: Buffer[], ms = 400): Promise<number[]> {
+    const replies = [0, 0];
+    const sockets = await Promise.all(
+      ['127.0.0.1', '127.0.0.2'].map(async (host, i) => {
+        const socket = dgram.createSocket('udp4');
+        socket.on('message', () => replies[i]!++);
+        await new Promise<void>((r) => socket.bind(0, host, r));
+        return socket;
+      }),
+    );
+    for (const p of packets) for (const socket of sockets) socket.send(p, port, '127.0.0.1');
+    await new Promise((r) => setTimeout(r, ms));
+    await Promise.all(sockets.map((s) => new Promise<void>((r) => s.close(() => r()))));
+    return replies;
+  }
+
+  describe("sources taking turns (the server keeps the last source's policy answers)", () => {
+    const packets = Array.from({ length: 80 }, (_, i) => wireQuery('web.default.svc.cluster.local', 1, i));
+
+    it('answers the source it serves and not the other, packet by packet', async () => {
+      const { server, port } = await start({ allowQuery: (ip) => ip === '127.0.0.1' });
+      expect(await alternating(port, packets)).to.deep.equal([80, 0]);
+      expect(server.refused.source).to.equal(80);
+    });
+
+    it('limits the source that is not exempt, and only it', async () => {
+      const { server, port } = await start({
+        clock: new ManualClock(),
+        rateLimit: { qpsPerSource: 30, exempt: (ip) => ip === '127.0.0.2' },
+      });
+      expect(await alternating(port, packets)).to.deep.equal([30, 80]);
+      expect(server.refused.rate).to.equal(50);
+    });
+  });
+
   describe('floods of malformed packets', () => {
     it('generates every kind of hostile packet, the same for a seed', () => {
       const a = [...dnsFuzzPackets(200, 7)];

@@ -7,7 +7,7 @@ import { ObjectStore, ResourceVersions, noPersistence } from '../../../agent/sto
 import type { DnsCatalog } from '../../../dns/catalog';
 import { serializeCatalog, SnapshotCatalog } from '../../../dns/catalog-snapshot';
 import { ClusterCatalog } from '../../../dns/cluster-catalog';
-import { ReplyCache } from '../../../dns/reply-cache';
+import { queryHash, ReplyCache } from '../../../dns/reply-cache';
 import { Responder, type Reply } from '../../../dns/responder';
 import { initPod, query, rcodeOf, TestCatalog, web } from './fixtures';
 
@@ -28,7 +28,7 @@ function responderOn(catalog: DnsCatalog): Responder {
 }
 
 describe('dns/reply-cache', () => {
-  it('returns a copy of the stored reply with the query ID, only for the same bytes after the ID', () => {
+  it('returns the stored reply with the query ID, only for the same bytes after the ID', () => {
     const cache = new ReplyCache();
     const q1 = query(NAME, 'A', { id: 1 });
     const reply = Buffer.from(q1);
@@ -38,11 +38,67 @@ describe('dns/reply-cache', () => {
     const hit = cache.get(query(NAME, 'A', { id: 99 }), 7);
     expect(hit?.readUInt16BE(0)).to.equal(99);
     expect(hit?.subarray(2).equals(reply.subarray(2))).to.equal(true);
-    hit![5] = 0xff;
     expect(cache.get(q1, 7)?.equals(reply)).to.equal(true);
     expect(cache.get(query(NAME.toUpperCase(), 'A', { id: 1 }), 7)).to.equal(undefined);
     expect(cache.get(query(NAME, 'AAAA', { id: 1 }), 7)).to.equal(undefined);
     expect(cache.get(query(NAME, 'A', { id: 1, edns: 1232 }), 7)).to.equal(undefined);
+    const rd = query(NAME, 'A', { id: 1 });
+    rd[2] = rd[2]! & ~0x01; // the same question without RD: other flags, another entry
+    expect(cache.get(rd, 7)).to.equal(undefined);
+  });
+
+  it('hands out its own buffer, rewritten by the next hit, until detach() leaves it to its holder', () => {
+    const cache = new ReplyCache();
+    const q = query(NAME, 'A', { id: 1 });
+    cache.get(q, 1);
+    cache.set(q, Buffer.from(q), 1);
+    const first = cache.get(query(NAME, 'A', { id: 10 }), 1)!;
+    const second = cache.get(query(NAME, 'A', { id: 11 }), 1)!;
+    expect(second).to.equal(first); // no allocation per hit
+    expect(first.readUInt16BE(0)).to.equal(11);
+    cache.detach(); // `second` may still be queued in a socket
+    const third = cache.get(query(NAME, 'A', { id: 12 }), 1)!;
+    expect(third).to.not.equal(second);
+    expect(second.readUInt16BE(0)).to.equal(11);
+    expect(third.readUInt16BE(0)).to.equal(12);
+    expect(third.subarray(2).equals(q.subarray(2))).to.equal(true);
+  });
+
+  it("keys by the whole query: colliding hashes never give another query's reply, and a slot stays bounded", () => {
+    // The hash reads each label's length, first and last byte: these differ only inside the first label.
+    const names = Array.from(
+      { length: 10 },
+      (_, i) => `a${String.fromCharCode(98 + i)}z.default.svc.cluster.local`,
+    );
+    const queries = names.map((n) => query(n, 'A', { id: 1 }));
+    expect(new Set(queries.map(queryHash)).size).to.equal(1);
+    const cache = new ReplyCache();
+    cache.get(queries[0]!, 1);
+    queries.forEach((q, i) => cache.set(q, Buffer.concat([q, Buffer.from([i])]), 1));
+    expect(cache.size).to.equal(4);
+    let hits = 0;
+    queries.forEach((q, i) => {
+      const hit = cache.get(q, 1);
+      if (!hit) return;
+      hits++;
+      expect(hit[hit.length - 1], names[i]).to.equal(i);
+    });
+    expect(hits).to.equal(4); // the last four stored
+    expect(queryHash(query('abz.default.svc.cluster.local', 'AAAA'))).to.not.equal(queryHash(queries[0]!));
+  });
+
+  it('stores nothing for a question it cannot walk (a compression pointer, a label past the end)', () => {
+    const cache = new ReplyCache();
+    const q = query(NAME, 'A');
+    const pointer = Buffer.concat([q.subarray(0, 12), Buffer.from([0xc0, 0x0c, 0, 1, 0, 1])]);
+    const cut = q.subarray(0, 20);
+    cache.get(q, 1);
+    for (const bad of [pointer, cut]) {
+      expect(queryHash(bad)).to.equal(-1);
+      cache.set(bad, q, 1);
+      expect(cache.get(bad, 1)).to.equal(undefined);
+    }
+    expect(cache.size).to.equal(0);
   });
 
   it('gives, with a hit, the tag stored with its reply (the QTYPE, for the metrics)', () => {
@@ -86,6 +142,16 @@ describe('dns/reply-cache', () => {
   });
 
   describe('in the responder: no stale answer after a catalog change (same query bytes, new IDs)', () => {
+    it('respond() gives a copy of a cached reply: changing it changes no later answer', () => {
+      const r = responderOn(new TestCatalog([{ ...web, name: 'fresh', clusterIP: '10.96.0.77' }]));
+      const ask = (id: number): Reply => r.respond(query(NAME, 'A', { id }), '127.0.0.1', 'udp');
+      ask(1);
+      const hit = ask(2);
+      if (hit.kind !== 'reply') throw new Error('no reply');
+      hit.buf.fill(0xff, 2);
+      expect(addresses(ask(3))).to.deep.equal(['10.96.0.77']);
+    });
+
     it('on the test catalog: created, then deleted', () => {
       const catalog = new TestCatalog([web], [initPod]);
       const r = responderOn(catalog);

@@ -1,6 +1,6 @@
 // The server's per-query counts (CoreDNS's series) for answers from the reply cache and for the others alike.
 import { expect } from 'chai';
-import { DURATION_BUCKETS, type DnsCounts, QUERY_TYPES } from '../../../dns/metrics';
+import { DURATION_BUCKETS, DnsCounts, QUERY_TYPES } from '../../../dns/metrics';
 import { query, startServer, udpAsk } from './fixtures';
 
 const NB = DURATION_BUCKETS.length + 1;
@@ -10,6 +10,27 @@ describe('dns/server metrics', () => {
   const cleanup: (() => Promise<void>)[] = [];
   afterEach(async () => {
     for (const c of cleanup.splice(0).reverse()) await c();
+  });
+
+  it('keeps requests, responses, buckets and sums apart in its one array, and merges a batch back', () => {
+    const counts = new DnsCounts();
+    const other = QUERY_TYPES.length - 1;
+    const reply = Buffer.alloc(12);
+    reply[3] = 15; // the last rcode
+    counts.request(other, true, true);
+    counts.answered(other, reply, 1000); // past the last bound: +Inf
+    const batch = counts.drain()!;
+    const nonZero = (xs: number[]): [number, number][] =>
+      xs.flatMap((x, i): [number, number][] => (x ? [[i, x]] : []));
+    expect(batch.requests.length).to.equal(QUERY_TYPES.length * 4);
+    expect(nonZero(batch.requests)).to.deep.equal([[other * 4 + 3, 1]]);
+    expect(nonZero(batch.responses)).to.deep.equal([[15, 1]]);
+    expect(nonZero(batch.buckets)).to.deep.equal([[other * NB + NB - 1, 1]]);
+    expect(nonZero(batch.sums)).to.deep.equal([[other, 1000]]);
+    expect(counts.drain()).to.equal(undefined);
+    counts.merge(batch);
+    counts.merge(batch);
+    expect(nonZero(counts.drain()!.buckets)).to.deep.equal([[other * NB + NB - 1, 2]]);
   });
 
   it('counts reply-cache hits by type and rcode, with one duration each, like the answers before them', async () => {
