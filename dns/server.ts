@@ -133,7 +133,7 @@ export class DnsServer {
   private readonly exempt: (sourceIp: string) => boolean;
   // The last source's policy answers and family: a client sends many queries in a row, and asking the
   // policy functions twice a packet cost more than the cache hit (issue 18).
-  private lastSource = '';
+  private lastSource: string | undefined;
   private lastFlags = 0;
   // The last reply-cache hit's QTYPE and its metrics index.
   private lastQtype = -1;

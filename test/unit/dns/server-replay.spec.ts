@@ -2,7 +2,7 @@
 // that holds it is queued in the socket, so a queued send leaves that buffer to the socket.
 import { expect } from 'chai';
 import type * as dgram from 'node:dgram';
-import { query, startServer, udpAsk } from './fixtures';
+import { query, rcodeOf, startServer, udpAsk } from './fixtures';
 
 const NAME = 'web.default.svc.cluster.local';
 
@@ -45,5 +45,14 @@ describe('dns/server: replies from the reply cache', () => {
     const hits = sent.slice(1);
     expect(new Set(hits).size).to.equal(hits.length);
     expect(hits.map((b) => b.readUInt16BE(0))).to.deep.equal([2, 3, 4, 5]);
+  });
+
+  it('answers a first query from any source when there is no policy (even an empty address)', async () => {
+    const { server } = await startServer(cleanup);
+    const sent: Buffer[] = [];
+    const route = { send: (buf: Buffer) => sent.push(buf), held: () => false };
+    const handle = (server as unknown as { handle: (...args: unknown[]) => void }).handle.bind(server);
+    handle(query(NAME, 'A', { id: 7 }), '', 'tcp', route, undefined);
+    expect(sent.map((b) => [b.readUInt16BE(0), rcodeOf(b)])).to.deep.equal([[7, 0]]); // not REFUSED
   });
 });
