@@ -47,6 +47,9 @@ function outputs(
     conn.once('end', resolve);
     conn.once('close', resolve);
   });
+  // A reset by the engine (ECONNRESET: it closed its side with bytes of ours unread, as when a session is cut
+  // off while stdin flows) ends the session like a close, which follows; unhandled, it would end the daemon.
+  conn.on('error', () => undefined);
   if (options.tty) {
     const stdout = new PassThrough();
     conn.pipe(stdout);
