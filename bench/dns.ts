@@ -2,7 +2,8 @@
 // here on a loopback port with a hosts file of the same names, the same query file, one run each alternated,
 // 3 rounds: throughput (`-c 4 -q 200 -b 4096 -l 10`) and per-query latency at 30k qps offered
 // (`-Q 30000 -c 1 -q 1000 -b 4096 -v`). As in /work/shared/docs/dns-spec-and-measurements.md, dnsperf is
-// pinned to CPU 0 and the server to CPU 1, and server CPU comes from /proc/<pid>/stat.
+// pinned to CPU 0 and the server to CPU 1, and server CPU comes from /proc/<pid>/stat. Then 3 rounds of the
+// agent and a Node UDP echo server at once on CPU 1 (the target: queries per server CPU-second).
 import { execFileSync, spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -225,6 +226,7 @@ export async function dns(ctx: Context): Promise<PartResult> {
     dnsmasq: { tp: [] as Throughput[], lat: [] as Latency[] },
     echo: { tp: [] as Throughput[], lat: [] as Latency[] },
   };
+  const sideBySide: { agent: number; echo: number }[] = [];
   try {
     const { hosts, queries } = await createServices(agent);
     const hostsFile = join(dir, 'hosts');
@@ -285,6 +287,20 @@ export async function dns(ctx: Context): Promise<PartResult> {
         `  round ${round + 1}/${ROUNDS}: ${t('agent')}; ${t('dnsmasq')}; echo p99 ${num(echo?.p99 ?? NaN)} ms`,
       );
     }
+    // Side by side: the agent and the echo on their pinned core at once, each with its own dnsperf on CPU 0,
+    // so both see the same machine in every round (one server after the other varies by up to 20 % a
+    // round here; side by side their ratio holds within about 1 %).
+    for (let round = 0; round < ROUNDS; round++) {
+      const [a, e] = await guarded('agent and echo side by side', ctx.log, async () => {
+        await waitQuiet(5_000);
+        const { agent: ag, echo: ec } = servers;
+        return Promise.all([throughput(ag.port, ag.pid, queryFile), throughput(ec.port, ec.pid, queryFile)]);
+      });
+      sideBySide.push({ agent: a.perCpuSecond, echo: e.perCpuSecond });
+      ctx.log(
+        `  side by side ${round + 1}/${ROUNDS}: agent ${num(a.perCpuSecond / 1000)}k, echo ${num(e.perCpuSecond / 1000)}k queries per CPU-second (${fmtRatio(a.perCpuSecond / e.perCpuSecond)})`,
+      );
+    }
     // Unpinned: every server may use both cores (dnsperf too); the agent with one socket and with workers.
     for (const pid of [dnsmasqPid, echoPid, agent.pid]) await unpin(pid);
     const baselines = { dnsmasq: servers.dnsmasq, echo: servers.echo };
@@ -330,6 +346,8 @@ export async function dns(ctx: Context): Promise<PartResult> {
   const qpsRatio = median(qps('agent')) / median(qps('dnsmasq'));
   const k = (xs: number[]): number[] => xs.map((x) => x / 1000);
   const echoShare = median(perCpu('agent').map((a, i) => a / (perCpu('echo')[i] ?? NaN)));
+  const togetherShares = sideBySide.map((r) => r.agent / r.echo);
+  const togetherShare = median(togetherShares);
   const agentLost = [...lat('agent', 'lost'), ...res.agent.tp.map((t) => t.lost)];
   const rows: Row[] = [
     {
@@ -355,15 +373,23 @@ export async function dns(ctx: Context): Promise<PartResult> {
       target: '',
     },
     {
-      // Issue 18: the echo server is Node's UDP ceiling on one core; compared round by round.
-      metric: 'queries per server CPU-second vs the Node UDP echo (one pinned core)',
+      metric: 'queries per server CPU-second vs the Node UDP echo (one pinned core, one after the other)',
       agent: fmt(summarize(k(perCpu('agent'))), 'k'),
       baseline: fmt(summarize(k(perCpu('echo'))), 'k'),
       ratio: `${fmtRatio(echoShare)} (per round ${perCpu('agent')
         .map((a, i) => fmtRatio(a / (perCpu('echo')[i] ?? NaN)))
         .join(', ')})`,
+      target: '',
+    },
+    {
+      // Issue 18: the echo server is Node's UDP ceiling on one core; judged side by side, where a round's
+      // ratio does not depend on what the machine did between two runs.
+      metric: 'queries per server CPU-second vs the Node UDP echo (one pinned core, side by side)',
+      agent: fmt(summarize(k(sideBySide.map((r) => r.agent))), 'k'),
+      baseline: fmt(summarize(k(sideBySide.map((r) => r.echo))), 'k'),
+      ratio: `${fmtRatio(togetherShare)} (per round ${togetherShares.map(fmtRatio).join(', ')})`,
       target: '>= 0.95x',
-      met: echoShare >= 0.95,
+      met: togetherShare >= 0.95,
     },
     {
       metric: `p50 at ${LATENCY_QPS / 1000}k qps`,
@@ -424,6 +450,11 @@ export async function dns(ctx: Context): Promise<PartResult> {
       "floor of the machine and Node's socket path; the agent and the echo run back to back, each first in every",
       'other round (agent, echo, dnsmasq; then dnsmasq, echo, agent), so their per-round ratio compares',
       'neighbouring runs. "median [min–max]" is over the rounds.',
+      '',
+      `Side by side (the target's row): then ${ROUNDS} rounds of the agent and the echo server at once, both on CPU 1,`,
+      'each with its own dnsperf on CPU 0 (the same throughput run): both see the same machine in every round, so',
+      'their ratio of queries per CPU-second does not move with what the machine did between two runs (one after',
+      'the other, a single server varies by up to 20 % a round here).',
       '',
       `Unpinned (${UNPINNED_ROUNDS} rounds per agent; dnsperf, dnsmasq, the echo server and the agent all free to use`,
       "both cores): the same throughput and latency runs, the agent first with one socket on the bench's Node, then",
