@@ -6,6 +6,8 @@
 // Node. (2) Port-forward bulk throughput: 1 GiB read through one forwarded connection (kubectl 1.35: SPDY
 // in WebSocket; kubectl 1.29: SPDY/3.1) against a plain Node TCP proxy (a process of its own) doing the
 // same copy from the same pod port; and the connection set-up latency (connect -> first byte) of each.
+// kubectl's own ceiling beside it: the same kubectl against a server of the agent's stream code that serves
+// the GiB from memory (bench/forward-ceiling-server.ts), so the agent shows against what kubectl allows.
 // Beside it, two such proxies chained (a second process piping to the first): a forwarded connection
 // crosses two processes (kubectl and the agent), so that is the best any two-hop path reaches here. The other
 // direction too: 1 GiB written through one connection to a pod port that reads it to its end, against the
@@ -20,7 +22,9 @@ import { guarded } from './guard';
 import type { Context, PartResult, Row } from './report';
 import { fmt, fmtRatio, median, ratios, summarize } from './stats';
 import { type Transfer, startListening, transfer, upload } from './stream-probes';
-import { children, cpuTicks, run, stopPid, ticksPerSecond, waitQuiet } from './system';
+import { CEILING_POD } from './forward-ceiling-server';
+import { takeProfile } from './profile';
+import { children, cpuSplit, cpuTicks, run, stopPid, ticksPerSecond, waitQuiet } from './system';
 
 const POD = 'mkb-streams';
 const BULK_PORT = 9000;
@@ -98,7 +102,11 @@ const kubectlPath = async (minor: string): Promise<string> => {
 export async function streams(ctx: Context): Promise<PartResult> {
   const bins = { '1.35': await kubectlPath('35'), '1.29': await kubectlPath('29') };
   const dir = mkdtempSync(join(tmpdir(), 'mkb-streams-'));
-  const agent = await AgentProcess.start({ log: ctx.log });
+  const profDir = ctx.profile ? mkdtempSync(join(tmpdir(), 'mkb-prof-')) : undefined;
+  const agent = await AgentProcess.start({
+    log: ctx.log,
+    ...(profDir ? { cpuProfDir: profDir } : {}),
+  });
   const env = { ...process.env, KUBECONFIG: join(agent.dataDir, 'kubeconfig') };
   const cache = ['--cache-dir', join(dir, 'cache')];
   const exec: Record<ExecProbe, number[]> = {
@@ -109,10 +117,20 @@ export async function streams(ctx: Context): Promise<PartResult> {
     engine: [],
     agent: [],
   };
-  const forward: Record<string, Transfer[]> = { '1.35': [], '1.29': [], proxy: [], proxy2: [] };
+  const forward: Record<string, Transfer[]> = {
+    '1.35': [],
+    '1.29': [],
+    'ceiling 1.35': [],
+    'ceiling 1.29': [],
+    proxy: [],
+    proxy2: [],
+  };
   const up: Record<string, number[]> = { '1.35': [], '1.29': [], proxy: [] };
-  /** CPU seconds per GiB of the agent and of kubectl, per probe (`1.35`, `up 1.35`, ...). */
-  const cpu: Record<string, { agent: number[]; kubectl: number[] }> = {};
+  /**
+   * CPU seconds per GiB per probe (`1.35`, `up 1.35`, `ceiling 1.35`, `proxy`, ...): of the server (the agent,
+   * the ceiling server, the proxy), user and system apart, and of kubectl.
+   */
+  const cpu: Record<string, { user: number[]; system: number[]; kubectl: number[] }> = {};
   const hz = await ticksPerSecond();
   /** The agent's CPU share over 3 s with nothing asked of it (background work would inflate the per-GiB figures). */
   const idleCpu = async (): Promise<number> => {
@@ -121,10 +139,12 @@ export async function streams(ctx: Context): Promise<PartResult> {
     return (cpuTicks(agent.pid) - t0) / hz / 3;
   };
   const idle: number[] = [];
+  let profile: string[] = [];
   let baseline: { proc: ChildProcess; port: number } | undefined;
   let upBaseline: { proc: ChildProcess; port: number } | undefined;
   const chain: { proc: ChildProcess; port: number }[] = [];
   const forwards: Record<string, { proc: ChildProcess; port: number }> = {};
+  let ceiling: { proc: ChildProcess; port: number } | undefined;
   const upForwards: Record<string, { proc: ChildProcess; port: number }> = {};
   try {
     await agent.createPod(pod);
@@ -178,7 +198,19 @@ export async function streams(ctx: Context): Promise<PartResult> {
     chain.push(await proxyTo(podIP, BULK_PORT));
     chain.push(await proxyTo('127.0.0.1', chain[0]?.port ?? 0));
     upBaseline = await proxyTo(podIP, SINK_PORT);
+    const ceilingConfig = join(dir, 'ceiling-kubeconfig');
+    ceiling = await startListening(
+      process.execPath,
+      [join(__dirname, 'forward-ceiling-server.js'), ceilingConfig, String(GIB)],
+      /port (\d+)/,
+    );
     for (const v of ['1.35', '1.29'] as const) {
+      forwards[`ceiling ${v}`] = await startListening(
+        bins[v],
+        [...cache, 'port-forward', `pod/${CEILING_POD}`, `:${BULK_PORT}`],
+        /Forwarding from 127\.0\.0\.1:(\d+)/,
+        { ...env, KUBECONFIG: ceilingConfig },
+      );
       forwards[v] = await startListening(
         bins[v],
         [...cache, 'port-forward', `pod/${POD}`, `:${BULK_PORT}`],
@@ -195,6 +227,8 @@ export async function streams(ctx: Context): Promise<PartResult> {
     const ports: Record<string, number> = {
       '1.35': forwards['1.35']?.port ?? 0,
       '1.29': forwards['1.29']?.port ?? 0,
+      'ceiling 1.35': forwards['ceiling 1.35']?.port ?? 0,
+      'ceiling 1.29': forwards['ceiling 1.29']?.port ?? 0,
       proxy: baseline.port,
       proxy2: chain[1]?.port ?? 0,
     };
@@ -206,17 +240,34 @@ export async function streams(ctx: Context): Promise<PartResult> {
     /** The kubectl process of a probe, for its CPU time (none for the proxies). */
     const kubectlOf = (t: string, dir: 'down' | 'up'): number | undefined =>
       (dir === 'down' ? forwards : upForwards)[t]?.proc.pid;
-    const probe = async (t: string, dir: 'down' | 'up'): Promise<{ mbps: number; setupMs?: number }> => {
+    /** The process serving a probe's bytes, for its CPU time (none for the two chained proxies). */
+    const serverOf = (t: string, dir: 'down' | 'up'): number | undefined =>
+      t.startsWith('ceiling')
+        ? ceiling?.proc.pid
+        : t === 'proxy'
+          ? (dir === 'down' ? baseline : upBaseline)?.proc.pid
+          : t === 'proxy2'
+            ? undefined
+            : agent.pid;
+    const probe = async (
+      t: string,
+      dir: 'down' | 'up',
+    ): Promise<{ mbps: number; setupMs?: number; cpu?: string }> => {
       const kpid = kubectlOf(t, dir);
-      const before = [cpuTicks(agent.pid), kpid ? cpuTicks(kpid) : 0];
+      const spid = serverOf(t, dir);
+      const s0 = spid ? cpuSplit(spid) : undefined;
+      const k0 = kpid ? cpuTicks(kpid) : 0;
       const r = dir === 'down' ? await transfer(ports[t] ?? 0, GIB) : await upload(upPorts[t] ?? 0, GIB);
-      if (kpid) {
-        const key = dir === 'down' ? t : `up ${t}`;
-        const c = (cpu[key] ??= { agent: [], kubectl: [] });
-        c.agent.push((cpuTicks(agent.pid) - (before[0] ?? 0)) / hz);
-        c.kubectl.push((cpuTicks(kpid) - (before[1] ?? 0)) / hz);
-      }
-      return r;
+      if (!spid || !s0) return r;
+      const s1 = cpuSplit(spid);
+      const c = (cpu[dir === 'down' ? t : `up ${t}`] ??= { user: [], system: [], kubectl: [] });
+      c.user.push((s1.user - s0.user) / hz);
+      c.system.push((s1.system - s0.system) / hz);
+      if (kpid) c.kubectl.push((cpuTicks(kpid) - k0) / hz);
+      return {
+        ...r,
+        cpu: `${((s1.user - s0.user) / hz).toFixed(2)}+${((s1.system - s0.system) / hz).toFixed(2)} s`,
+      };
     };
     for (const t of Object.keys(ports)) await transfer(ports[t] ?? 0, GIB); // warm-up
     for (const t of Object.keys(upPorts)) await upload(upPorts[t] ?? 0, GIB);
@@ -235,9 +286,9 @@ export async function streams(ctx: Context): Promise<PartResult> {
         });
         if (dir === 'up') up[t]?.push(r.mbps);
         else forward[t]?.push({ mbps: r.mbps, setupMs: r.setupMs ?? NaN });
-        line.push(
-          `${dir} ${t} ${r.mbps.toFixed(0)} MB/s${r.setupMs ? ` (set-up ${r.setupMs.toFixed(1)} ms)` : ''}`,
-        );
+        const notes = [r.setupMs ? `set-up ${r.setupMs.toFixed(1)} ms` : '', r.cpu ? `server ${r.cpu}` : ''];
+        const note = notes.filter(Boolean).join(', ');
+        line.push(`${dir} ${t} ${r.mbps.toFixed(0)} MB/s${note ? ` (${note})` : ''}`);
       }
       ctx.log(`  forward rep ${rep + 1}/${rounds}: ${line.join(', ')}`);
     }
@@ -247,10 +298,12 @@ export async function streams(ctx: Context): Promise<PartResult> {
     );
   } finally {
     for (const f of [...Object.values(forwards), ...Object.values(upForwards)]) await stop(f);
+    await stop(ceiling);
     await stop(baseline);
     await stop(upBaseline);
     for (const c of chain) await stop(c);
     await agent.stop();
+    profile = takeProfile(profDir);
     rmSync(dir, { recursive: true, force: true });
   }
 
@@ -301,9 +354,15 @@ export async function streams(ctx: Context): Promise<PartResult> {
     ratio: `${fmtRatio(twoHops)} (per rep ${fmt(summarize(ratios(mbps('proxy2'), mbps('proxy'))))})`,
     target: '',
   });
+  /** Seconds per GiB: user + system apart for the server, then kubectl's. */
+  const seconds = (key: string, who: 'user' | 'system' | 'kubectl'): string =>
+    fmt(summarize(cpu[key]?.[who] ?? []), 's');
+  const serverCpu = (key: string): string => `${seconds(key, 'user')} + ${seconds(key, 'system')}`;
   for (const v of ['1.35', '1.29']) {
     const r = median(mbps(v)) / median(mbps('proxy'));
     const ofTwo = median(mbps(v)) / median(mbps('proxy2'));
+    const ceil = `ceiling ${v}`;
+    const ofCeiling = median(mbps(v)) / median(mbps(ceil));
     rows.push({
       metric: `port-forward 1 GiB, one connection, kubectl ${v}`,
       agent: fmt(summarize(mbps(v)), 'MB/s'),
@@ -311,6 +370,13 @@ export async function streams(ctx: Context): Promise<PartResult> {
       ratio: `${fmtRatio(r)} (per rep ${fmt(summarize(ratios(mbps(v), mbps('proxy'))))}; of two chained proxies ${fmtRatio(ofTwo)})`,
       target: '>= 0.8x',
       met: r >= 0.8,
+    });
+    rows.push({
+      metric: `kubectl ${v}'s ceiling: the same port-forward against a zero-cost server (the agent's stream code serving the GiB from memory); the agent's share of it`,
+      agent: fmt(summarize(mbps(ceil)), 'MB/s'),
+      baseline: fmt(summarize(mbps('proxy')), 'MB/s'),
+      ratio: `${fmtRatio(median(mbps(ceil)) / median(mbps('proxy')))}; the agent ${fmtRatio(ofCeiling)} of it (per rep ${fmt(summarize(ratios(mbps(v), mbps(ceil))))})`,
+      target: '',
     });
     rows.push({
       metric: `port-forward connection set-up (connect -> first byte), kubectl ${v}`,
@@ -327,16 +393,22 @@ export async function streams(ctx: Context): Promise<PartResult> {
       ratio: `${fmtRatio(u)} (per rep ${fmt(summarize(ratios(up[v] ?? [], up.proxy ?? [])))})`,
       target: '',
     });
-    const perGiB = (key: string, who: 'agent' | 'kubectl'): string =>
-      fmt(summarize(cpu[key]?.[who] ?? []), 's');
     rows.push({
-      metric: `CPU time per GiB, kubectl ${v}: agent / kubectl, read from the pod; written to the pod (agent idle: ${fmtPct(idle[0])} after the execs, ${fmtPct(idle[1])} after the transfers)`,
-      agent: `${perGiB(v, 'agent')} / ${perGiB(v, 'kubectl')}; ${perGiB(`up ${v}`, 'agent')} / ${perGiB(`up ${v}`, 'kubectl')}`,
+      metric: `CPU time per GiB, kubectl ${v}: agent (user + system) / kubectl, read from the pod; written to the pod (agent idle: ${fmtPct(idle[0])} after the execs, ${fmtPct(idle[1])} after the transfers)`,
+      agent: `${serverCpu(v)} / ${seconds(v, 'kubectl')}; ${serverCpu(`up ${v}`)} / ${seconds(`up ${v}`, 'kubectl')}`,
       baseline: '',
       ratio: '',
       target: '',
     });
   }
+  rows.push({
+    metric:
+      "CPU time per GiB read (user + system): the Node proxy from the pod; the zero-cost server behind kubectl 1.35 / 1.29 (kubectl's own beside it)",
+    agent: `${serverCpu('proxy')}; ${serverCpu('ceiling 1.35')} (${seconds('ceiling 1.35', 'kubectl')}) / ${serverCpu('ceiling 1.29')} (${seconds('ceiling 1.29', 'kubectl')})`,
+    baseline: '',
+    ratio: '',
+    target: '',
+  });
   return {
     id: 'streams',
     title: 'Streams: exec round trip and port-forward throughput',
@@ -356,8 +428,12 @@ export async function streams(ctx: Context): Promise<PartResult> {
       `reads the 1 GiB to its end; rotating order, ${forward.proxy?.length ?? 0} repetitions. Set-up: connect -> first byte.`,
       `The other way: a second \`kubectl port-forward\` per version to the pod's \`sink\` (port ${SINK_PORT}, \`cat >/dev/null\`), and`,
       'a proxy process to it; each repetition writes 1 GiB through one connection and half-closes it, and the time',
-      "ends when the far side closes (the pod read the end). CPU per GiB: the agent's and that kubectl's",
-      '/proc utime + stime over each transfer.',
+      "ends when the far side closes (the pod read the end). CPU per GiB: the agent's (user and system apart) and that kubectl's",
+      "/proc utime + stime over each transfer; the proxy's reading the pod beside them.",
+      "kubectl's ceiling: the same kubectl port-forward (one process per version) against `bench/forward-ceiling-server.ts`, a",
+      "server of the agent's own stream code (SpdyConnection, the WebSocket tunnel) that answers each data stream with the GiB",
+      'from memory (no pod socket), in the same rotation: what kubectl reaches when the server behind it costs almost nothing.',
+      ...(profile.length ? ['', ...profile] : []),
     ],
   };
 }

@@ -107,12 +107,18 @@ export async function ticksPerSecond(): Promise<number> {
   return clkTck;
 }
 
-/** utime + stime of a process in clock ticks (its own threads; children are not counted). */
-export function cpuTicks(pid: number): number {
+/** utime and stime of a process in clock ticks (its own threads; children are not counted). */
+export function cpuSplit(pid: number): { user: number; system: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // fields[0] is field 3 (state); utime is field 14, stime field 15
-  return Number(fields[11]) + Number(fields[12]);
+  return { user: Number(fields[11]), system: Number(fields[12]) };
+}
+
+/** utime + stime of a process in clock ticks. */
+export function cpuTicks(pid: number): number {
+  const t = cpuSplit(pid);
+  return t.user + t.system;
 }
 
 /** VmRSS and VmHWM (peak) in MiB. */
