@@ -11,14 +11,15 @@ import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { Logger } from '../agent/log';
+import { READ_BYTES } from '../api/streams/lent-reads';
 import { SpdyConnection, type SpdyStream } from '../api/streams/spdy-connection';
 import { acceptSpdy } from '../api/streams/upgrade';
 import { webSocketDuplex } from '../api/streams/ws-duplex';
 
 export const CEILING_POD = 'p';
 const MAX_LIFETIME_MS = 30 * 60_000;
-/** Each write: the size of the agent's reads from a pod socket (libuv's 64 KiB). */
-const CHUNK = 64 * 1024;
+/** Each write: the size of the agent's reads from a pod socket in a bulk transfer. */
+const CHUNK = READ_BYTES;
 
 const quiet = {
   debug: () => undefined,

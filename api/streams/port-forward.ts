@@ -3,9 +3,10 @@
 // `streamtype: data`, each with `port`. The data stream is joined to a TCP connection to that port of the
 // pod (its own network namespace: the pod IP on the pod network); a failure goes as text on the error
 // stream, which ends when the connection ends. One connection failing leaves the others alone.
-import { connect } from 'node:net';
+import { type Socket, connect } from 'node:net';
 import { errorMessage } from '../../agent/errors';
 import type { Logger } from '../../agent/log';
+import { lentReads } from './lent-reads';
 import type { SpdyStream } from './spdy-connection';
 
 /** How long the first stream of a pair waits for the second before it is dropped. */
@@ -39,12 +40,19 @@ export function portForwarder(target: ForwardTarget, logger: Logger): (stream: S
       fail(`invalid port ${String(port)}`);
       return;
     }
-    const socket = connect({ host: target.host, port });
-    socket.setNoDelay(true);
-    socket.once('connect', () => {
-      data.pipe(socket);
-      socket.pipe(data);
+    // the pod's bytes are read into buffers lent to the data stream (no new Buffer per read); the client's
+    // go to the pod through the stream
+    const socket: Socket = connect({
+      host: target.host,
+      port,
+      onread: lentReads(
+        () => socket,
+        (chunk, giveBack) => data.sendLent(chunk, giveBack),
+      ),
     });
+    socket.setNoDelay(true);
+    socket.once('connect', () => data.pipe(socket));
+    socket.once('end', () => data.end());
     socket.on('error', (err) => fail(errorMessage(err)));
     socket.once('close', () => {
       if (!error.writableEnded) error.end();

@@ -27,7 +27,7 @@ import {
 } from './spdy-frames';
 
 /** Data frames sent are cut to this size (spdystream reads any size up to 16 MiB; fewer frames, less work). */
-const MAX_DATA = 256 * 1024;
+const MAX_DATA = 512 * 1024;
 /** What a stream buffers each way before it pushes back (the default 16 KiB costs a round per chunk). */
 const STREAM_HIGH_WATER = 256 * 1024;
 /** Streams one connection may hold open; more are refused. */
@@ -52,6 +52,15 @@ export class SpdyStream extends Duplex {
 
   override _write(chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null) => void): void {
     this.conn.sendData(this.id, chunk, false, done);
+  }
+
+  /**
+   * Sends a chunk the caller lends (a reused read buffer): `returned` once the transport no longer holds it.
+   * It goes out at once, past the stream's write buffer, so it must not be mixed with write(); end() after
+   * it keeps the order. Backpressure is the caller's: a lender waits for its chunks to come back.
+   */
+  sendLent(chunk: Buffer, returned: () => void): void {
+    this.conn.sendData(this.id, chunk, false, undefined, returned);
   }
 
   override _final(done: (err?: Error | null) => void): void {
@@ -162,21 +171,33 @@ export class SpdyConnection {
    * Called by a stream: its data, cut into frames, each head and payload written apart (a socket gathers
    * them in one writev; the payload is not copied). Done at once while the transport takes more, else at
    * its drain: waiting for each write's flush would allow one chunk in flight and cost a round trip each.
+   * `written`, if given, once the transport has written the data (or dropped it): its buffer is free again;
+   * a lent chunk has no `done` (its lender waits for `written` instead).
    */
-  sendData(id: number, data: Buffer, fin: boolean, done: (err?: Error | null) => void): void {
+  sendData(
+    id: number,
+    data: Buffer,
+    fin: boolean,
+    done: ((err?: Error | null) => void) | undefined,
+    written?: () => void,
+  ): void {
     if (!this.streams.has(id) || this.closed || this.io.destroyed) {
-      done();
+      done?.();
+      written?.();
       return;
     }
     this.io.cork();
     let more = true;
     for (let off = 0; off < data.length || off === 0; off += MAX_DATA) {
       const part = data.subarray(off, off + MAX_DATA);
-      this.io.write(dataHead(id, part.length, fin && off + MAX_DATA >= data.length));
-      if (part.length) more = this.io.write(part);
+      const last = off + MAX_DATA >= data.length;
+      this.io.write(dataHead(id, part.length, fin && last));
+      if (part.length) more = this.io.write(part, last ? written : undefined);
       if (data.length === 0) break;
     }
+    if (data.length === 0) written?.();
     process.nextTick(() => this.io.uncork());
+    if (!done) return;
     if (more) done();
     else this.whenDrained(done);
   }

@@ -1,30 +1,25 @@
 // A WebSocket as a byte stream, for SPDY tunnelled in binary messages (kubectl 1.31+ port-forward): bytes
 // written go out as binary messages (a corked batch, such as a frame head and its payload, as one message
-// in fragments, not copied), and the messages read are the bytes read. Unlike ws's createWebSocketStream,
-// a write is done once ws has queued it, unless the socket is backed up: several chunks are in flight, not
-// one per round trip.
+// in fragments, not copied), and the messages read are the bytes read. As with a socket, a write is done
+// when ws has written it: until then ws holds the caller's buffer (a lent read buffer must not be reused
+// sooner). Writes made meanwhile wait in the stream's buffer and go as one batch, so many are in flight.
 import { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 
-/** Bytes ws may hold unsent before writes wait for the socket. */
+/** Bytes buffered before writes report backpressure. */
 const HIGH_WATER = 1 << 20;
 
 export function webSocketDuplex(ws: WebSocket): Duplex {
-  /** Sends the parts as one message (fragments: no copy); done at once unless ws is backed up. */
+  /** Sends the parts as one message (fragments: no copy); done once ws has written the last. */
   const send = (parts: Buffer[], done: (err?: Error | null) => void): void => {
     if (ws.readyState !== ws.OPEN) {
       done();
       return;
     }
-    let waiting = false;
     parts.forEach((part, i) => {
       const fin = i === parts.length - 1;
-      ws.send(part, { binary: true, fin }, (err) => {
-        if (fin && waiting) done(err ?? null);
-      });
+      ws.send(part, { binary: true, fin }, fin ? (err) => done(err ?? null) : undefined);
     });
-    if (ws.bufferedAmount >= HIGH_WATER) waiting = true;
-    else done();
   };
   const io = new Duplex({
     allowHalfOpen: false,
