@@ -29,27 +29,67 @@ export type Frame =
 
 export class SpdyProtocolError extends Error {}
 
-/** Cuts a byte stream into frames, however it arrives. */
+/**
+ * Cuts a byte stream into frames, however it arrives. Frames whole inside a chunk are views of it; only a
+ * frame cut across chunks is copied, once, when its last byte comes (not the whole chunk each time: at
+ * upload rates that was a copy and a new Buffer per read).
+ */
 export class FrameParser {
-  private pending: Buffer = Buffer.alloc(0);
+  /** The start of a frame cut across chunks, and its total size once its head is in (0 before). */
+  private parts: Buffer[] = [];
+  private partBytes = 0;
+  private partTotal = 0;
 
   push(chunk: Buffer): Frame[] {
-    this.pending = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
     const frames: Frame[] = [];
-    while (this.pending.length >= 8) {
-      const length = this.pending.readUInt32BE(4) & 0xffffff;
-      if (length > MAX_FRAME_BYTES) throw new SpdyProtocolError(`frame of ${length} bytes is too large`);
-      if (this.pending.length < 8 + length) break;
-      const first = this.pending.readUInt32BE(0);
-      const flags = this.pending[4] ?? 0;
-      const data = this.pending.subarray(8, 8 + length);
-      this.pending = this.pending.subarray(8 + length);
-      if (first & 0x80000000)
-        frames.push({ control: true, version: (first >>> 16) & 0x7fff, type: first & 0xffff, flags, data });
-      else frames.push({ control: false, streamId: first & 0x7fffffff, flags, data });
+    let rest = chunk;
+    while (this.partBytes > 0 && rest.length > 0) {
+      const want = (this.partTotal || 8) - this.partBytes;
+      const take = rest.subarray(0, want);
+      rest = rest.subarray(take.length);
+      this.parts.push(take);
+      this.partBytes += take.length;
+      if (this.partBytes < (this.partTotal || 8)) break;
+      const gathered = Buffer.concat(this.parts, this.partBytes);
+      if (!this.partTotal) {
+        this.partTotal = frameSize(gathered);
+        this.parts = [gathered];
+        if (this.partTotal > 8) continue;
+      }
+      frames.push(readFrame(gathered));
+      this.parts = [];
+      this.partBytes = this.partTotal = 0;
+    }
+    while (rest.length >= 8) {
+      const size = frameSize(rest);
+      if (rest.length < size) break;
+      frames.push(readFrame(rest.subarray(0, size)));
+      rest = rest.subarray(size);
+    }
+    if (rest.length > 0 && this.partBytes === 0) {
+      this.parts = [rest];
+      this.partBytes = rest.length;
+      this.partTotal = rest.length >= 8 ? frameSize(rest) : 0;
     }
     return frames;
   }
+}
+
+/** A frame's size, head included, from its first 8 bytes; a protocol error past MAX_FRAME_BYTES. */
+function frameSize(head: Buffer): number {
+  const length = head.readUInt32BE(4) & 0xffffff;
+  if (length > MAX_FRAME_BYTES) throw new SpdyProtocolError(`frame of ${length} bytes is too large`);
+  return 8 + length;
+}
+
+/** One whole frame: its data a view of `bytes`. */
+function readFrame(bytes: Buffer): Frame {
+  const first = bytes.readUInt32BE(0);
+  const flags = bytes[4] ?? 0;
+  const data = bytes.subarray(8);
+  if (first & 0x80000000)
+    return { control: true, version: (first >>> 16) & 0x7fff, type: first & 0xffff, flags, data };
+  return { control: false, streamId: first & 0x7fffffff, flags, data };
 }
 
 function control(type: number, flags: number, body: Buffer): Buffer {

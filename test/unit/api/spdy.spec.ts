@@ -39,6 +39,27 @@ describe('api/streams/spdy-frames', () => {
     expect(() => new FrameParser().push(huge)).to.throw(SpdyProtocolError, /too large/);
   });
 
+  it('gives the same frames for any cutting of the stream into chunks (seeded cuts, frames of 0 to 70 KiB)', () => {
+    let seed = 7;
+    const rand = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    const sent = Array.from({ length: 60 }, (_, i) =>
+      dataFrame(2 * i + 1, Buffer.alloc(rand(4) === 0 ? 0 : rand(70 * 1024), i), i % 5 === 0),
+    );
+    const bytes = Buffer.concat(sent);
+    for (let round = 0; round < 20; round++) {
+      const parser = new FrameParser();
+      const got: Buffer[] = [];
+      for (let off = 0; off < bytes.length;) {
+        const n = 1 + rand(round < 10 ? 16 : 128 * 1024);
+        for (const f of parser.push(bytes.subarray(off, off + n)))
+          got.push(dataFrame(f.control ? -1 : f.streamId, f.data, (f.flags & 1) === 1));
+        off += n;
+      }
+      expect(got.length, `round ${round}`).to.equal(sent.length);
+      expect(Buffer.concat(got).equals(bytes), `round ${round}`).to.equal(true);
+    }
+  });
+
   it('reads header blocks compressed across frames with the dictionary', async () => {
     const deflate = clientDeflater();
     const inflater = new HeaderInflater();
