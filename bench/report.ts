@@ -99,7 +99,7 @@ const INTRODUCTION = [
   'Comparisons are ratios against a baseline measured in the same run, alternating with it',
   'repetition by repetition: "median [min–max]" over the repetitions. The agent is the real daemon',
   '(`node dist/daemon/main.js`) as a child process with its own data dir, on the network `mk-bench`',
-  '(10.248.0.0/16, or the next free one), with `--proxy none`; the raw baselines use dockerode on the same network and images.',
+  '(10.253.0.0/16, or the next free one), with `--proxy none`; the raw baselines use dockerode on the same network and images.',
   'Text outside the generated sections (`<!-- part:ID -->` ... `<!-- /part:ID -->`) and the summary table is kept as written.',
   '',
   '## Summary',

@@ -67,8 +67,24 @@ expect_nothing_left() { # expect_nothing_left PROJECT NETWORK INSTANCE
 step "clear an earlier run" down
 step "Node image (host's node, iptables)" scripts/build-node-image.sh || exit 1
 step "agent image (docker-compose build)" docker-compose build -q agent || exit 1
+# Compose's networks have fixed subnets; when one is taken ("Pool overlaps"), say by which network (a bench
+# or soak killed midway leaves its own behind).
+subnet_taken() { # subnet_taken LOGFILE SUBNET
+  grep -q 'Pool overlaps' "$1" || return 0
+  echo "compose: subnet $2 is taken by network(s):" \
+    "$(docker network inspect $(docker network ls -q) --format '{{.Name}} {{range .IPAM.Config}}{{.Subnet}} {{end}}' |
+      grep -F " $(echo "$2" | cut -d. -f1-2)." | cut -d' ' -f1 | tr '\n' ' ')- remove it (docker network rm NAME) or pick another subnet"
+}
 wait_healthy() {
-  docker-compose up -d --no-build agent >/dev/null 2>&1 || return 1
+  local log
+  log=$(mktemp)
+  if ! docker-compose up -d --no-build agent >"$log" 2>&1; then
+    tail -n 5 "$log"
+    subnet_taken "$log" "$(docker-compose config | grep -Eo 'subnet: [0-9./]+' | head -1 | cut -d' ' -f2)"
+    rm -f "$log"
+    return 1
+  fi
+  rm -f "$log"
   local i
   for i in $(seq 1 120); do
     [ "$(docker inspect -f '{{.State.Health.Status}}' "$(docker-compose ps -q agent)")" = healthy ] && return 0
@@ -114,7 +130,9 @@ run_example() {
   if example up --build --abort-on-container-exit --exit-code-from tests >"$EXAMPLE_LOG" 2>&1; then
     grep -E 'tests_1 +\|' "$EXAMPLE_LOG" || true
   else
-    tail -n 40 "$EXAMPLE_LOG" && return 1
+    tail -n 40 "$EXAMPLE_LOG"
+    subnet_taken "$EXAMPLE_LOG" "$(grep -Eo 'subnet: [0-9./]+' "$EXAMPLE/docker-compose.yml" | head -1 | cut -d' ' -f2)"
+    return 1
   fi
 }
 EXAMPLE_INSTANCE=
