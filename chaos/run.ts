@@ -12,7 +12,7 @@ import { freePort } from '../tools/free-port';
 import { freePodSubnet } from '../tools/free-subnet';
 import { runMain } from '../tools/run-main';
 import { ChaosApi } from './api';
-import { census, ledgerMismatches, untilNoProblems, workloadProblems } from './checks';
+import { census, endEngineOrphans, ledgerMismatches, untilNoProblems, workloadProblems } from './checks';
 import { Churner } from './churn';
 import { cleanUp } from './clean-up';
 import { ChaosDaemon } from './daemon';
@@ -98,6 +98,7 @@ async function main(): Promise<void> {
         .map((k) => `${k}: ${before[k]} before, ${now[k]} after deleting everything`);
     }, 60_000);
     const leaks = [...leftover, ...after.problems];
+    const engineOrphans = endEngineOrphans();
     const f = faults.figures;
     log(`figures (seed ${opts.seed}, ${opts.minutes} min):`);
     log(
@@ -108,6 +109,7 @@ async function main(): Promise<void> {
     );
     log(`  lost writes: ${lost.length}`);
     log(`  leaks: ${leaks.length}`);
+    log(`  engine orphans ended after the run (shims the engine forgot across a restart): ${engineOrphans}`);
     log(
       `  convergence: ${converged.problems.length ? `not within ${opts.convergeSeconds} s` : seconds(converged.ms)}`,
     );
