@@ -33,7 +33,7 @@ const MAX_WARMUP = 2_000;
 /** `SOAK_HEAP_SNAPSHOTS=DIR`: also write a heap snapshot at every sample (compare them: tools/heap-diff.ts). */
 const SNAPSHOT_DIR = process.env.SOAK_HEAP_SNAPSHOTS;
 const NETWORK = 'mk-soak';
-/** Tried in order; the first is the soak's traditional one (bench and tests use 10.248 and 10.245). */
+/** Tried in order; the first is the soak's traditional one (the bench starts at 10.253, the tests use 10.245, examples/compose fixes 10.248). */
 const POD_CIDRS = ['10.249.0.0/16', '10.250.0.0/16', '10.251.0.0/16', '10.252.0.0/16'];
 let URL = '';
 
