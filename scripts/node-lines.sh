@@ -11,7 +11,9 @@
 # repository is linked, for the fixtures, scripts and configs the tests reach through their own path.
 
 NODE_TEST_VERSIONS=(20.20.2 22.23.5 24.22.3) # the latest of each LTS line when last updated
-NODE_INTEGRATION_LINES=(20 24)               # the oldest supported line and the recommended one
+# The recommended line. The integration suite takes 6-9 min a run here; the system's Node 20 (past its end of
+# life) keeps its unit suite and runs the daemon in the compose, browser and chaos suites.
+NODE_INTEGRATION_LINES=(24)
 
 _nl_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=prepare.sh

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `npm test`: prepare the machine as `npm start` does, then lint and run every suite: unit (in-memory
-# runtime, no Docker) on each supported Node.js line, integration (the real engine) on the oldest and the
-# recommended line, compose (the agent in a container, on the system's node), browser, and a 2-minute chaos run. Node versions other
-# than the system's come from the npm registry into a cache (scripts/node-lines.sh). Ends with one line:
+# runtime, no Docker) on each supported Node.js line, integration (the real engine) on the recommended line,
+# compose (the agent in a container), browser and a 2-minute chaos run, these three with the daemon on the
+# system's node. Node versions other than the system's come from the npm registry into a cache
+# (scripts/node-lines.sh). Ends with one line:
 # "tests: N passed, N failed, N skipped", summed over every suite and Node version.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -31,23 +32,36 @@ suite() { # suite "name" command...
   fi
 }
 
+# Each Node version the system does not have: its binary, then node_modules built for its ABI (cached). On a
+# fresh machine each build compiles better-sqlite3 (about 2.5 min on 2 cores), so the builds run in the
+# background while lint and the system Node's unit suite run; their step lines are shown when awaited.
+builds=()
+for v in "${NODE_TEST_VERSIONS[@]}"; do
+  node_is_system "$v" && continue
+  log=$(mktemp)
+  (step "Node $v (npm registry, once)" node_fetch "$v" &&
+    step "node_modules for Node $v (npm ci)" node_modules_build "$v") >"$log" 2>&1 &
+  builds+=("$v:$!:$log")
+done
+
 suite "lint (eslint, prettier)" npm run --silent lint
 
-# each Node version the system does not have: its binary, then node_modules built for its ABI (cached)
 nodes=()
 for v in "${NODE_TEST_VERSIONS[@]}"; do
-  if node_is_system "$v"; then
+  node_is_system "$v" || continue
+  nodes+=("$v")
+  suite "unit tests (Node $(node_effective_version "$v"))" node_exec "$v" node_modules/.bin/mocha --config test/.mocharc.unit.json
+done
+for b in "${builds[@]}"; do
+  IFS=: read -r v pid log <<<"$b"
+  if wait "$pid"; then ok=1; else ok=0; fi
+  cat "$log" && rm -f "$log"
+  if [ "$ok" = 1 ]; then
     nodes+=("$v")
-  elif step "Node $v (npm registry, once)" node_fetch "$v" &&
-    step "node_modules for Node $v (npm ci)" node_modules_build "$v"; then
-    nodes+=("$v")
+    suite "unit tests (Node $v)" node_exec "$v" node_modules/.bin/mocha --config test/.mocharc.unit.json
   else
     status=1 failed=$((failed + 1)) # a Node that could not be prepared counts as a failed suite
   fi
-done
-
-for v in "${nodes[@]}"; do
-  suite "unit tests (Node $(node_effective_version "$v"))" node_exec "$v" node_modules/.bin/mocha --config test/.mocharc.unit.json
 done
 
 _mk_kubectl() { bash scripts/install-kubectl.sh >/dev/null; } # kubectl v1.34 for test/integration/kubectl.spec.ts
