@@ -236,6 +236,11 @@ export class DockerRuntime implements ContainerRuntime {
     const nets = info.NetworkSettings?.Networks ?? {};
     const ip = Object.values(nets).find((n) => n?.IPAddress)?.IPAddress;
     const state = stateOf(info.State?.Status);
+    const startedAt = time(info.State?.StartedAt);
+    // The engine records StartedAt once its start call returns and FinishedAt at the exit, which comes first for
+    // a process that ends within a millisecond: an exit is never listed before its start.
+    const exitedAt = state === 'exited' ? time(info.State?.FinishedAt) : undefined;
+    const finishedAt = exitedAt === undefined ? undefined : Math.max(exitedAt, startedAt ?? 0);
     const c: ObservedContainer = {
       ...identity,
       id: info.Id,
@@ -246,10 +251,8 @@ export class DockerRuntime implements ContainerRuntime {
       image: info.Config.Image,
       imageId: info.Image,
       ...(info.State?.Error ? { error: info.State.Error } : {}),
-      ...(time(info.State?.StartedAt) ? { startedAt: time(info.State?.StartedAt) } : {}),
-      ...(time(info.State?.FinishedAt) && state === 'exited'
-        ? { finishedAt: time(info.State?.FinishedAt) }
-        : {}),
+      ...(startedAt ? { startedAt } : {}),
+      ...(finishedAt ? { finishedAt } : {}),
       ...(ip ? { ip } : {}),
       ...(info.HostConfig?.NetworkMode === 'host' ? { hostNetwork: true } : {}),
     };

@@ -22,8 +22,10 @@ const identity = (podUid: string, kind: ContainerIdentity['kind'], name: string)
 interface FakeContainer {
   id: string;
   labels: Record<string, string>;
-  state: 'created' | 'running';
+  state: 'created' | 'running' | 'exited';
   ip?: string;
+  /** The engine's StartedAt and FinishedAt (default: started, not finished). */
+  times?: { startedAt: string; finishedAt: string };
 }
 
 /** The engine calls the adapter makes on this path; listings answer only when the test releases them. */
@@ -74,8 +76,8 @@ class FakeEngine {
         Status: c.state,
         ExitCode: 0,
         OOMKilled: false,
-        StartedAt: at,
-        FinishedAt: '0001-01-01T00:00:00Z',
+        StartedAt: c.times?.startedAt ?? at,
+        FinishedAt: c.times?.finishedAt ?? '0001-01-01T00:00:00Z',
       },
       NetworkSettings: { Networks: c.ip ? { pods: { IPAddress: c.ip } } : {} },
       HostConfig: { NetworkMode: 'pods' },
@@ -193,5 +195,18 @@ describe('agent/runtime/docker-runtime: engine calls (fake engine)', () => {
     await after;
     expect(engine.calls.filter((c) => c.startsWith('inspect'))).to.have.length(2);
     stop.abort();
+  });
+
+  it('never lists an exit before the start: a process that ended within a millisecond', async () => {
+    // The engine records StartedAt once its start call returns and FinishedAt from the exit, which for such a
+    // process can come first (seen on the real engine: FinishedAt 1 ms before StartedAt).
+    const c = engine.add(identity('q', 'init', 'quick'), 'exited');
+    c.times = { startedAt: '2026-12-07T06:31:54.673012345Z', finishedAt: '2026-12-07T06:31:54.672987654Z' };
+    const listed = runtime.listContainers('q');
+    await tick();
+    engine.release();
+    const [seen] = await listed;
+    expect(seen).to.include({ state: 'exited', startedAt: Date.parse('2026-12-07T06:31:54.673Z') });
+    expect(seen?.finishedAt).to.equal(seen?.startedAt);
   });
 });
