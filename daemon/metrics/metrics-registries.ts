@@ -9,6 +9,12 @@ import { PromDnsMetrics } from './dns-metrics';
 import { PromKubeletMetrics } from './kubelet-metrics';
 import { registerResourceMetrics } from './resource-metrics';
 
+/**
+ * How often the event loop lag is sampled (prom-client's default, 10 ms, woke an idle daemon ~200 times a
+ * second: 0.9 % of a core, and 1 % of the DNS server's throughput on a shared core; BENCHMARKS.md, DNS).
+ */
+const LAG_SAMPLE_MS = 100;
+
 const LINT_FAILURES = [
   'nodejs_active_handles_total',
   'nodejs_active_requests_total',
@@ -32,7 +38,7 @@ export function createMetrics(o: {
     resource: new Registry(),
     probes: new Registry(),
   };
-  collectDefaultMetrics({ register: registries.metrics });
+  collectDefaultMetrics({ register: registries.metrics, eventLoopMonitoringPrecision: LAG_SAMPLE_MS });
   // Gauges whose names promtool's lint refuses ("non-counter metrics should not have _total suffix")
   for (const name of LINT_FAILURES) registries.metrics.removeSingleMetric(name);
   registerResourceMetrics(registries.resource, o.usage);
