@@ -35,12 +35,19 @@ export function serveChannelPortForward(
   logger: Logger,
 ): void {
   let open = ports.length;
+  // Pods whose socket holds more than its high-water mark: the WebSocket is not read until they drain (one
+  // slow port holds the others back, as the kubelet's copy loop does).
+  const blocked = new Set<Socket>();
   const sockets: Socket[] = ports.map((port, i) => {
     const data = 2 * i;
     const error = data + 1;
     ws.send(portPrefix(data, port));
     ws.send(portPrefix(error, port));
     const socket = connect({ host: target.host, port });
+    socket.on('drain', () => {
+      blocked.delete(socket);
+      if (blocked.size === 0) ws.resume();
+    });
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => {
       ws.send(frame(data, chunk));
@@ -58,6 +65,7 @@ export function serveChannelPortForward(
       if (ws.readyState === ws.OPEN) ws.send(frame(error, why));
     });
     socket.once('close', () => {
+      if (blocked.delete(socket) && blocked.size === 0) ws.resume();
       if (--open === 0) ws.close(1000);
     });
     return socket;
@@ -69,7 +77,11 @@ export function serveChannelPortForward(
       sockets[(msg[1] ?? -1) / 2]?.end(); // v5: the client is done sending on that data channel
       return;
     }
-    if (channel % 2 === 0) sockets[channel / 2]?.write(msg.subarray(1));
+    const socket = channel % 2 === 0 ? sockets[channel / 2] : undefined;
+    if (socket && !socket.write(msg.subarray(1))) {
+      blocked.add(socket);
+      ws.pause();
+    }
   });
   ws.once('close', () => {
     for (const s of sockets) s.destroy();
