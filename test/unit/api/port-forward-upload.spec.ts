@@ -16,27 +16,21 @@ async function listen(server: Server): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-/** A pod port that counts what it reads. */
-function sink(): { server: Server; received: () => number; ended: Promise<void>; resume: () => void } {
+/** A pod port that counts what it reads, and reads nothing until resume(). */
+function slowPod(): { server: Server; received: () => number; resume: () => void } {
   let received = 0;
   let conn: Socket | undefined;
-  let endedResolve: () => void = () => undefined;
-  const ended = new Promise<void>((r) => (endedResolve = r));
   const server = createServer((s) => {
     conn = s;
+    s.pause();
     s.on('data', (c: Buffer) => (received += c.length));
-    s.on('end', () => {
-      s.end();
-      endedResolve();
-    });
   });
-  return { server, received: () => received, ended, resume: () => conn?.resume() };
+  return { server, received: () => received, resume: () => conn?.resume() };
 }
 
 describe('api/streams: port-forward uploads', () => {
   it('over the WebSocket channel protocol, a pod that does not read pushes back on the WebSocket', async () => {
-    const pod = sink();
-    pod.server.on('connection', (s: Socket) => s.pause()); // the pod reads nothing until told
+    const pod = slowPod();
     const podPort = await listen(pod.server);
     const http = createHttpServer();
     const wss = new WebSocketServer({ server: http, perMessageDeflate: false });
@@ -46,8 +40,8 @@ describe('api/streams: port-forward uploads', () => {
       serveChannelPortForward(ws, { host: '127.0.0.1', podName: 'p', podUid: 'u' }, [podPort], quiet);
     });
     const port = await listen(http);
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/`, { perMessageDeflate: false });
     try {
-      const ws = new WebSocket(`ws://127.0.0.1:${port}/`, { perMessageDeflate: false });
       await new Promise((r, j) => ws.once('open', r).once('error', j));
       const size = 256 * 1024;
       const message = Buffer.concat([Buffer.from([0]), Buffer.alloc(size, 1)]);
@@ -65,8 +59,8 @@ describe('api/streams: port-forward uploads', () => {
         await new Promise((r) => setTimeout(r, 10));
       expect(pod.received(), 'every byte reached the pod once it read').to.equal(sent * size);
       expect(serverWs?.isPaused, 'reading again').to.equal(false);
-      ws.terminate();
     } finally {
+      ws.terminate();
       wss.close();
       http.close();
       pod.server.close();
