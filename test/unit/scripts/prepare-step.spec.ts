@@ -1,6 +1,14 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -66,5 +74,36 @@ describe('scripts/prepare.sh prune_stale_dist', () => {
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
+  });
+});
+
+describe('scripts/prepare.sh _mk_build', () => {
+  // `npm test` builds once; the compose suite prepares again and would build the same sources a second time
+  function buildWithFakeNpm(built: string | undefined): { status: number | null; calls: string } {
+    const bin = mkdtempSync(join(tmpdir(), 'mk-npm-'));
+    try {
+      writeFileSync(join(bin, 'npm'), `#!/bin/sh\necho "$@" >> '${bin}/calls'\n`, { mode: 0o755 });
+      const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
+      delete env.MINIKUBELET_DIST_BUILT;
+      if (built !== undefined) env.MINIKUBELET_DIST_BUILT = built;
+      // prune_stale_dist is replaced: the build is what is looked at, the real dist/ is left alone
+      const r = spawnSync('bash', ['-c', `source '${PREPARE}'; prune_stale_dist() { :; }; _mk_build`], {
+        env,
+      });
+      return {
+        status: r.status,
+        calls: existsSync(join(bin, 'calls')) ? readFileSync(join(bin, 'calls'), 'utf8') : '',
+      };
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
+  }
+
+  it('builds when nothing says this run already did', () => {
+    expect(buildWithFakeNpm(undefined)).to.deep.equal({ status: 0, calls: 'run --silent build\n' });
+  });
+
+  it('skips the build that `npm test` already made (MINIKUBELET_DIST_BUILT=1)', () => {
+    expect(buildWithFakeNpm('1')).to.deep.equal({ status: 0, calls: '' });
   });
 });
