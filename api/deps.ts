@@ -76,4 +76,12 @@ export interface ApiDeps {
   apiToken?: string;
   /** Serve HTTPS with this key and certificate (PEM). */
   tls?: { key: string; cert: string };
+  /** How long a request (headers and body) may take to arrive; REQUEST_TIMEOUT by default (tests shorten it). */
+  requestTimeout?: RequestTimeout;
+}
+
+/** A request not received within `ms` is answered 408 and its connection closed; checked every `checkEveryMs`. */
+export interface RequestTimeout {
+  ms: number;
+  checkEveryMs: number;
 }

@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { MiniKubeletError, errorMessage } from '../agent/errors';
 import { registerAuth } from './auth';
 import { BODY_LIMIT, registerBodyParsers } from './body';
-import type { ApiDeps } from './deps';
+import type { ApiDeps, RequestTimeout } from './deps';
 import { resourceDefinitions } from './kinds';
 import { lazySchemaCompilers } from './lazy-schema-compilers';
 import { registerParamChecks } from './params';
@@ -16,9 +16,19 @@ import { HTTP_STATUS, fromFrameworkError, statusOf } from './status';
 import { registerStreams } from './streams/register';
 import { registerResource } from './verbs';
 
+/**
+ * A client that stops sending its request (a stalled body) would hold its socket for good: upstream bounds a
+ * request by --request-timeout, 1 minute. Node checks its connections every 30 s by default.
+ */
+export const REQUEST_TIMEOUT: RequestTimeout = { ms: 60_000, checkEveryMs: 30_000 };
+
 export function buildServer(deps: ApiDeps): FastifyInstance {
+  const timeout = deps.requestTimeout ?? REQUEST_TIMEOUT;
+  // Node reads both when the server is made (Fastify's own requestTimeout is set after: not enough alone)
+  const server = { connectionsCheckingInterval: timeout.checkEveryMs, requestTimeout: timeout.ms };
   const app = Fastify({
-    ...(deps.tls ? { https: { key: deps.tls.key, cert: deps.tls.cert } } : {}),
+    ...(deps.tls ? { https: { key: deps.tls.key, cert: deps.tls.cert, ...server } } : { http: server }),
+    requestTimeout: timeout.ms,
     logger: false,
     bodyLimit: BODY_LIMIT,
     routerOptions: { maxParamLength: 300 },

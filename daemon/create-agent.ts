@@ -50,6 +50,7 @@ import { RunningInitTracker } from '../agent/sync/running-init-tracker';
 import type { DaemonSet, Deployment, ReplicaSet } from '../agent/model/workload';
 import type { ControllerRevision } from '../agent/model/controller-revision';
 import { buildServer } from '../api/server';
+import type { RequestTimeout } from '../api/deps';
 import { type Batch, createBatch } from './create-batch';
 import { ClusterCatalog } from '../dns/cluster-catalog';
 import { AgentDns } from './agent-dns';
@@ -95,6 +96,8 @@ export interface AgentOptions {
   serviceProxy?: ServiceProxy;
   /** Does an image's registry answer (--image-pull-default=auto)? A TCP connect by default. */
   registryProbe?: RegistryProbe;
+  /** How long the API waits for a request to arrive (api/server.ts's REQUEST_TIMEOUT unless a test shortens it). */
+  apiRequestTimeout?: RequestTimeout;
 }
 
 export interface Agent {
@@ -412,6 +415,7 @@ export function createAgent(o: AgentOptions): Agent {
   const api = buildServer({
     ...(access.token ? { apiToken: access.token } : {}),
     ...(access.tls ? { tls: access.tls } : {}),
+    ...(o.apiRequestTimeout ? { requestTimeout: o.apiRequestTimeout } : {}),
     pods,
     services,
     endpoints,
