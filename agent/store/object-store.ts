@@ -113,6 +113,9 @@ export class ObjectStore<T extends StoredObject> {
     m.uid = randomUUID();
     m.creationTimestamp = isoTime(this.deps.clock.now());
     m.generation = 1;
+    // A new object is not being deleted, whatever the body said (a manifest saved from a terminating one)
+    delete m.deletionTimestamp;
+    delete m.deletionGracePeriodSeconds;
     opts.prepare?.(obj); // what needs the uid (a Job's generated selector)
     if (opts.dryRun) return obj;
     m.resourceVersion = this.deps.versions.next();
