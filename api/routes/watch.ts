@@ -3,10 +3,12 @@
 // that falls too far behind). Ends at timeoutSeconds, when the client goes away, or when the agent stops.
 import type { FastifyReply } from 'fastify';
 import type { StoredObject } from '../../agent/store/object-store';
-import type { WatchEvent } from '../../agent/store/watch-hub';
+import type { WatchEvent, Watcher } from '../../agent/store/watch-hub';
+import { MiniKubeletError } from '../../agent/errors';
 import type { ApiDeps } from '../deps';
 import { type Req, boolParam, intParam } from '../request';
 import { type ResourceInfo, apiVersionOfInfo } from '../resources';
+import { statusOf } from '../status';
 import { includeObjectOf, toTable, wantsTable } from '../table';
 
 /** Upstream picks 30-60 min when the client sets no timeout. */
@@ -24,17 +26,27 @@ export function serveWatch(
   // 0 (or none) is the server's default; a negative timeout ends the watch at once, as upstream's timer does
   const asked = intParam(req, 'timeoutSeconds');
   const timeoutSeconds = asked === undefined || asked === 0 ? DEFAULT_TIMEOUT_S : Math.max(0, asked);
-  // Before the response starts, so a too-old version is a plain 410 Status.
   const apiVersion = apiVersionOfInfo(info);
-  const watcher = deps.watches.watch({
-    kind: info.kind,
-    apiVersion,
-    ...(req.query.resourceVersion !== undefined ? { resourceVersion: req.query.resourceVersion } : {}),
-    match,
-    current,
-    bookmarks,
-    sendInitialEvents: boolParam(req, 'sendInitialEvents'),
-  });
+  let watcher: Watcher;
+  try {
+    watcher = deps.watches.watch({
+      kind: info.kind,
+      apiVersion,
+      ...(req.query.resourceVersion !== undefined ? { resourceVersion: req.query.resourceVersion } : {}),
+      match,
+      current,
+      bookmarks,
+      sendInitialEvents: boolParam(req, 'sendInitialEvents'),
+    });
+  } catch (err) {
+    // A version too old to replay is told in the stream, as upstream's watch cache does (a 200 and one
+    // ERROR event carrying the 410 Status: client-go then relists); a malformed one stays a plain 400.
+    if (!(err instanceof MiniKubeletError) || err.code !== 'Gone') throw err;
+    reply.hijack();
+    reply.raw.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+    reply.raw.end(`${JSON.stringify({ type: 'ERROR', object: statusOf(err) })}\n`);
+    return;
+  }
   const table = wantsTable(req.headers.accept);
   const include = includeObjectOf(req.query.includeObject);
   let sentColumns = false;
