@@ -188,7 +188,6 @@ export async function dockerAttachStream(
 ): Promise<StreamSession> {
   try {
     const container = docker.getContainer(id);
-    const tty = (await container.inspect()).Config.Tty;
     const conn = (await container.attach({
       stream: true,
       hijack: true,
@@ -196,6 +195,18 @@ export async function dockerAttachStream(
       stdout: options.stdout,
       stderr: options.stderr,
     })) as Duplex;
+    // Inspected once attached: the engine holds an attach to a container that has exited open until a
+    // start that may never come (kubectl run --rm -i hung when its command ended first); one that exits
+    // after this ends the attach.
+    const info = await container.inspect().catch((err: unknown) => {
+      conn.destroy();
+      throw err;
+    });
+    if (!info.State.Running) {
+      conn.destroy();
+      throw new MiniKubeletError('RuntimeError', 'the container is not running');
+    }
+    const tty = info.Config.Tty;
     const out = outputs(conn, { ...options, tty });
     return {
       ...(options.stdin ? { stdin: stdinOf(conn) } : {}),

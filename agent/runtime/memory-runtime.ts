@@ -303,6 +303,9 @@ export class MemoryRuntime implements ContainerRuntime {
   async attachStream(id: string, options: StreamOptions): Promise<StreamSession> {
     await Promise.resolve();
     this.call('attachStream', id);
+    const c = this.containers.get(id);
+    if (!c) throw new MiniKubeletError('NotFound', `no container ${id}`);
+    if (c.state !== 'running') throw new MiniKubeletError('RuntimeError', `container ${id} is not running`);
     return this.streams.start(['cat'], options);
   }
 

@@ -311,6 +311,14 @@ export function runtimeContract(factory: RuntimeFactory): void {
       expect(errorCode(await rejection(rt.exec('0123456789ab0000', ['true'], 5_000)))).to.equal('NotFound');
     });
 
+    test('attach to a container that has exited fails at once (the engine would wait for a start)', async () => {
+      const id = await container('app', echoThenExit('done', 0));
+      await rt.startContainer(id);
+      await until('exited', async () => (await observed(id)).state === 'exited');
+      const options = { stdin: true, stdout: true, stderr: true, tty: false };
+      expect(errorCode(await rejection(rt.attachStream(id, options)))).to.equal('RuntimeError');
+    });
+
     test('volumes: ensured idempotently, listed per pod, removed (again is fine)', async () => {
       const name = await rt.ensureVolume({ name: 'cache', podUid: uid, memory: true });
       expect(await rt.ensureVolume({ name: 'cache', podUid: uid, memory: true })).to.equal(name);
