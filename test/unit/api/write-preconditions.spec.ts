@@ -53,6 +53,28 @@ const CASES: Case[] = [
     resource: 'namespaces',
   },
   {
+    kind: 'CronJob',
+    collection: '/apis/batch/v1/namespaces/default/cronjobs',
+    body: (name) => ({
+      metadata: { name },
+      spec: {
+        schedule: '0 0 1 1 *',
+        jobTemplate: {
+          spec: {
+            template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox' }] } },
+          },
+        },
+      },
+    }),
+    resource: 'cronjobs.batch',
+  },
+  {
+    kind: 'ControllerRevision',
+    collection: `${APPS}/controllerrevisions`,
+    body: (name) => ({ metadata: { name }, revision: 1 }),
+    resource: 'controllerrevisions.apps',
+  },
+  {
     kind: 'Secret',
     collection: `${CORE}/secrets`,
     body: (name) => ({ metadata: { name } }),
