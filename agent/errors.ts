@@ -56,11 +56,13 @@ export const notFound = (kind: string, name: string): MiniKubeletError =>
 export const alreadyExists = (kind: string, name: string): MiniKubeletError =>
   new MiniKubeletError('AlreadyExists', `${resourceOf(kind)} "${name}" already exists`, { name, kind });
 
-export const conflict = (kind: string, name: string, why: string): MiniKubeletError =>
-  new MiniKubeletError('Conflict', `Operation cannot be fulfilled on ${resourceOf(kind)} "${name}": ${why}`, {
-    name,
-    kind,
-  });
+/** `deployments.apps "d"` for a kind of a named group (upstream's qualified resource), `pods "p"` for core. */
+export const conflict = (kind: string, name: string, why: string, group = ''): MiniKubeletError =>
+  new MiniKubeletError(
+    'Conflict',
+    `Operation cannot be fulfilled on ${resourceOf(kind)}${group ? `.${group}` : ''} "${name}": ${why}`,
+    { name, kind, ...(group ? { group } : {}) },
+  );
 
 export const forbidden = (kind: string, name: string, why: string): MiniKubeletError =>
   new MiniKubeletError('Forbidden', `${resourceOf(kind)} "${name}" is forbidden: ${why}`, { name, kind });

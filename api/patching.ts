@@ -1,8 +1,9 @@
 // What PATCH and PUT share: the patch function a media type selects, the base a patch applies to, server-side
-// apply detection, preconditions.
+// apply detection, the preconditions of a body (its name, resourceVersion and uid).
 import { MiniKubeletError, badRequest } from '../agent/errors';
 import { MERGE_KEYS, jsonPatch, mergePatch, strategicMergePatch } from '../agent/model/patch';
 import { isObject } from '../agent/model/shape';
+import type { UpdateOptions } from '../agent/store/registry';
 import type { Req } from './request';
 
 /** `kubectl apply --server-side`: the body is the applied object; a missing object is created. */
@@ -20,12 +21,19 @@ export function patchBase(obj: { metadata: object; status?: unknown }): Record<s
   return rest;
 }
 
-/** metadata.resourceVersion of a PUT body or patch result: the version the client based its change on. */
-export function expectedVersion(body: unknown): { expectedVersion?: string } {
-  const m = isObject(body) && isObject(body.metadata) ? body.metadata : {};
-  return typeof m.resourceVersion === 'string' && m.resourceVersion
-    ? { expectedVersion: m.resourceVersion }
-    : {};
+/**
+ * What a PUT body or patch result asks of the stored object, for every kind and subresource: it names the
+ * object of the URL (checkName: another name is a BadRequest), metadata.resourceVersion is the version the
+ * client based its change on, and a PUT's non-empty metadata.uid is a precondition (upstream's
+ * DefaultUpdatedObjectInfo). A patch has none: a uid it changed is refused by the store as immutable.
+ */
+export function bodyPreconditions(req: Req, body: unknown): Pick<UpdateOptions, 'expectedVersion' | 'uid'> {
+  if (!isObject(body)) return {}; // the decoder words what is wrong with it
+  checkName(bodyName(body), req);
+  const m = isObject(body.metadata) ? body.metadata : {};
+  const uid = req.method === 'PUT' && typeof m.uid === 'string' && m.uid ? { uid: m.uid } : {};
+  const version = typeof m.resourceVersion === 'string' && m.resourceVersion;
+  return { ...(version ? { expectedVersion: version } : {}), ...uid };
 }
 
 /** metadata.name of a body not yet decoded (for messages). */
@@ -34,9 +42,8 @@ export const bodyName = (body: unknown): string =>
     ? body.metadata.name
     : '';
 
-/** A server-side apply body names the object of the URL. */
-export function checkApplyName(req: Req): void {
-  const name = bodyName(req.body);
+/** A body (PUT, patch result, server-side apply) names the object of the URL. */
+export function checkName(name: string, req: Req): void {
   if (name !== (req.params.name ?? '')) {
     throw badRequest(
       `the name of the object (${name}) does not match the name on the URL (${req.params.name ?? ''})`,

@@ -12,7 +12,7 @@ import { collectionHandler, objectReply, selectorOf, watchRoutes } from './colle
 import type { ApiDeps } from './deps';
 import { checkPatchOptions, managedApply, managedUpdate } from './field-manager';
 import { validateFields } from './field-validation';
-import { applyPatch, bodyName, checkApplyName, expectedVersion, isApply, patchBase } from './patching';
+import { applyPatch, bodyName, bodyPreconditions, checkName, isApply, patchBase } from './patching';
 import { type Req, deleteOptions, isDryRun, listNamespace, namespaceOf } from './request';
 import { type ResourceDefinition, groupPath, groupVersionOf } from './resources';
 
@@ -66,7 +66,7 @@ export function registerResource<T extends StoredObject>(
     return stored;
   };
 
-  /** PUT bodies and patch results; a stale metadata.resourceVersion is a Conflict. */
+  /** PUT bodies and patch results: the object of the URL, a stale resourceVersion or another uid a Conflict. */
   const update = (
     req: Req,
     reply: FastifyReply,
@@ -76,7 +76,7 @@ export function registerResource<T extends StoredObject>(
     validateFields(req, reply, def.kind, body, gv);
     return writes.update(body, namespace(req), name(req), {
       dryRun: isDryRun(req),
-      ...expectedVersion(body),
+      ...bodyPreconditions(req, body),
       ...(managedFields !== undefined ? { managedFields } : {}),
     });
   };
@@ -91,7 +91,7 @@ export function registerResource<T extends StoredObject>(
     const old = def.source.get(namespace(req), name(req));
     const keys = def.mergeKeys ?? MERGE_KEYS;
     if (apply) {
-      checkApplyName(req);
+      checkName(bodyName(req.body), req);
       if (!old) {
         const applied = managedApply(
           req,

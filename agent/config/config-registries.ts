@@ -3,6 +3,7 @@
 import { decodeConfigMap, decodeSecret } from '../model/config-decode';
 import type { ConfigMap, Secret } from '../model/config-objects';
 import type { ObjectStore, StoredObject } from '../store/object-store';
+import { checkPreconditions } from '../store/preconditions';
 import type { DeleteOptions, Registry, UpdateOptions, WriteOptions } from '../store/registry';
 
 type Decode<T> = (raw: unknown, namespace: string, old?: T) => T;
@@ -31,8 +32,9 @@ class ConfigObjectRegistry<T extends StoredObject> implements Registry<T> {
   }
 
   delete(namespace: string, name: string, opts: DeleteOptions = {}): T {
-    if (opts.dryRun) return this.store.mustGet(namespace, name);
-    return this.store.remove(namespace, name);
+    const obj = this.store.mustGet(namespace, name);
+    checkPreconditions(obj, opts);
+    return opts.dryRun ? obj : this.store.remove(namespace, name);
   }
 }
 

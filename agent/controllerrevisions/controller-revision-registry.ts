@@ -6,6 +6,7 @@ import {
   decodeControllerRevisionUpdate,
 } from '../model/controller-revision';
 import type { ObjectStore } from '../store/object-store';
+import { checkPreconditions } from '../store/preconditions';
 import type { DeleteOptions, Registry, UpdateOptions, WriteOptions } from '../store/registry';
 
 export class ControllerRevisionRegistry implements Registry<ControllerRevision> {
@@ -22,6 +23,7 @@ export class ControllerRevisionRegistry implements Registry<ControllerRevision> 
 
   delete(namespace: string, name: string, opts: DeleteOptions = {}): ControllerRevision {
     const cr = this.store.mustGet(namespace, name);
+    checkPreconditions(cr, opts);
     return opts.dryRun ? cr : this.store.remove(namespace, name);
   }
 }

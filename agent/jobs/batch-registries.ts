@@ -2,7 +2,7 @@
 // generated selector of a new Job, status writes (the status subresource and the controllers), and deletion
 // with the propagation policy asked for (Foreground and Orphan as for Deployments).
 import type { Clock } from '../clock';
-import { MiniKubeletError, conflict } from '../errors';
+import { MiniKubeletError } from '../errors';
 import type { CronJob, Job } from '../model/job';
 import {
   decodeCronJob,
@@ -12,26 +12,10 @@ import {
   generateSelector,
 } from '../model/job-decode';
 import { isObject } from '../model/shape';
-import type { ObjectStore, StoredObject } from '../store/object-store';
+import type { ObjectStore } from '../store/object-store';
+import { checkPreconditions } from '../store/preconditions';
 import type { DeleteOptions, Registry, UpdateOptions, WriteOptions } from '../store/registry';
 import { propagatedDelete } from '../workloads/propagated-delete';
-
-/** Preconditions of a DeleteOptions body, in upstream's words. */
-function checkPreconditions(kind: string, obj: StoredObject, o: DeleteOptions): void {
-  const m = obj.metadata;
-  if (o.uid !== undefined && o.uid !== m.uid)
-    throw conflict(
-      kind,
-      m.name,
-      `Precondition failed: UID in precondition: ${o.uid}, UID in object meta: ${m.uid}`,
-    );
-  if (o.resourceVersion !== undefined && o.resourceVersion !== m.resourceVersion)
-    throw conflict(
-      kind,
-      m.name,
-      `Precondition failed: ResourceVersion in precondition: ${o.resourceVersion}, ResourceVersion in object meta: ${m.resourceVersion}`,
-    );
-}
 
 abstract class BatchRegistry<T extends Job | CronJob> implements Registry<T> {
   constructor(
@@ -60,7 +44,7 @@ abstract class BatchRegistry<T extends Job | CronJob> implements Registry<T> {
 
   delete(namespace: string, name: string, opts: DeleteOptions = {}): T {
     const obj = this.store.mustGet(namespace, name);
-    checkPreconditions(obj.kind, obj, opts);
+    checkPreconditions(obj, opts);
     return propagatedDelete(this.store, obj, opts, this.clock.now());
   }
 }

@@ -19,6 +19,10 @@ export const COORDINATION_V1: GroupVersion = { group: 'coordination.k8s.io', ver
 export const apiVersionOf = (gv: GroupVersion): string =>
   gv.group ? `${gv.group}/${gv.version}` : gv.version;
 
+/** The group of an object's apiVersion: `apps` of `apps/v1`, `` of `v1`. */
+export const groupOf = (apiVersion: string): string =>
+  apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+
 /** The OpenAPI definition prefix of the group's types: `io.k8s.api.core.v1`, `io.k8s.api.apps.v1`,
  * `io.k8s.api.coordination.v1` (the package drops a group's `.k8s.io`). */
 export const schemaPackage = (gv: GroupVersion): string =>

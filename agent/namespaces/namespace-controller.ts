@@ -8,6 +8,7 @@ import { type Namespace, UNDELETABLE_NAMESPACES, isTerminating } from '../model/
 import type { Pod } from '../model/pod';
 import type { Service } from '../model/service';
 import type { ObjectStore, StoredObject } from '../store/object-store';
+import { type Preconditions, checkPreconditions } from '../store/preconditions';
 
 export interface NamespaceControllerDeps {
   namespaces: ObjectStore<Namespace>;
@@ -40,11 +41,12 @@ export class NamespaceController {
     this.unsubscribe?.();
   }
 
-  delete(name: string, opts: { dryRun?: boolean } = {}): Namespace {
+  delete(name: string, opts: { dryRun?: boolean } & Preconditions = {}): Namespace {
     const { namespaces } = this.deps;
     const ns = namespaces.mustGet('', name);
     if (UNDELETABLE_NAMESPACES.has(name))
       throw forbidden('Namespace', name, 'this namespace may not be deleted');
+    checkPreconditions(ns, opts); // after admission's Forbidden, as upstream
     if (isTerminating(ns) || opts.dryRun) return ns;
     const terminating = markDeleting(ns, this.deps.clock.now(), 0);
     terminating.status = { phase: 'Terminating' };

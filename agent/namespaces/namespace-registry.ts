@@ -39,6 +39,7 @@ export class NamespaceRegistry implements Registry<Namespace> {
   }
 
   delete(_namespace: string, name: string, opts: DeleteOptions = {}): Namespace {
-    return this.controller.delete(name, opts.dryRun ? { dryRun: true } : {});
+    const { uid, resourceVersion, dryRun } = opts;
+    return this.controller.delete(name, { uid, resourceVersion, ...(dryRun ? { dryRun } : {}) });
   }
 }

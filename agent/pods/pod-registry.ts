@@ -1,7 +1,7 @@
 // Creating, updating and deleting Pods: decoding with defaults and validation, the allow-flags, the node
 // they run on, and graceful deletion (the sync loop removes a pod marked for deletion).
 import type { Clock } from '../clock';
-import { MiniKubeletError, conflict, forbidden } from '../errors';
+import { MiniKubeletError, forbidden } from '../errors';
 import { markDeleting } from '../model/deletion';
 import { invalidError } from '../model/field-errors';
 import type { Pod } from '../model/pod';
@@ -12,6 +12,7 @@ import { DEFAULT_SERVICE_ACCOUNT, type ServiceAccount } from '../model/service-a
 import { decodePodUpdate } from '../model/pod-update';
 import { decodeEphemeralUpdate } from '../model/ephemeral-update';
 import type { ObjectStore } from '../store/object-store';
+import { checkPreconditions } from '../store/preconditions';
 import type { DeleteOptions, Registry, UpdateOptions, WriteOptions } from '../store/registry';
 
 export interface PodRegistryDeps {
@@ -92,20 +93,7 @@ export class PodRegistry implements Registry<Pod> {
     const { store, clock } = this.deps;
     const pod = store.mustGet(namespace, name);
     const m = pod.metadata;
-    if (o.uid !== undefined && o.uid !== m.uid) {
-      throw conflict(
-        'Pod',
-        m.name,
-        `Precondition failed: UID in precondition: ${o.uid}, UID in object meta: ${m.uid}`,
-      );
-    }
-    if (o.resourceVersion !== undefined && o.resourceVersion !== m.resourceVersion) {
-      throw conflict(
-        'Pod',
-        m.name,
-        `Precondition failed: ResourceVersion in precondition: ${o.resourceVersion}, ResourceVersion in object meta: ${m.resourceVersion}`,
-      );
-    }
+    checkPreconditions(pod, o);
     if (o.gracePeriodSeconds !== undefined && o.gracePeriodSeconds < 0) {
       throw new MiniKubeletError('BadRequest', 'gracePeriodSeconds must be non-negative');
     }

@@ -1,6 +1,7 @@
 // Creating, updating and deleting ServiceAccounts: decoded and validated; an update keeps the identity.
 import { type ServiceAccount, decodeServiceAccount } from '../model/service-account';
 import type { ObjectStore } from '../store/object-store';
+import { checkPreconditions } from '../store/preconditions';
 import type { DeleteOptions, Registry, UpdateOptions, WriteOptions } from '../store/registry';
 
 export class ServiceAccountRegistry implements Registry<ServiceAccount> {
@@ -24,6 +25,7 @@ export class ServiceAccountRegistry implements Registry<ServiceAccount> {
 
   delete(namespace: string, name: string, opts: DeleteOptions = {}): ServiceAccount {
     const sa = this.store.mustGet(namespace, name);
+    checkPreconditions(sa, opts);
     return opts.dryRun ? sa : this.store.remove(namespace, name);
   }
 }

@@ -3,7 +3,8 @@ import type { Service } from '../model/service';
 import { decodeService } from '../model/service-decode';
 import { decodeServiceUpdate } from '../model/service-update';
 import type { ObjectStore } from '../store/object-store';
-import type { Registry, WriteOptions } from '../store/registry';
+import { checkPreconditions } from '../store/preconditions';
+import type { DeleteOptions, Registry, UpdateOptions, WriteOptions } from '../store/registry';
 import { ClusterIpAllocator } from './cluster-ip-allocator';
 
 export class ServiceRegistry implements Registry<Service> {
@@ -34,20 +35,17 @@ export class ServiceRegistry implements Registry<Service> {
   }
 
   /** PUT and PATCH results: validated against the stored Service, ClusterIP kept. */
-  update(
-    raw: unknown,
-    namespace: string,
-    name: string,
-    opts: { dryRun?: boolean; expectedVersion?: string } = {},
-  ): Service {
+  update(raw: unknown, namespace: string, name: string, opts: UpdateOptions = {}): Service {
     const old = this.store.mustGet(namespace, name);
     const next = decodeServiceUpdate(old, raw);
     const specChanged = JSON.stringify(next.spec) !== JSON.stringify(old.spec);
     return this.store.update(next, { specChanged, ...opts });
   }
 
-  delete(namespace: string, name: string, opts: { dryRun?: boolean } = {}): Service {
-    if (opts.dryRun) return this.store.mustGet(namespace, name);
+  delete(namespace: string, name: string, opts: DeleteOptions = {}): Service {
+    const existing = this.store.mustGet(namespace, name);
+    checkPreconditions(existing, opts);
+    if (opts.dryRun) return existing;
     const svc = this.store.remove(namespace, name);
     if (svc.spec.clusterIP !== 'None') this.ips.release(svc.spec.clusterIP);
     return svc;

@@ -4,7 +4,10 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
 import { isoTime } from '../clock';
 import { alreadyExists, conflict, notFound } from '../errors';
+import { fieldError, invalidError } from '../model/field-errors';
+import { groupOf } from '../model/group-version';
 import type { ObjectMeta } from '../model/meta';
+import { checkPreconditions } from './preconditions';
 import type { WriteOptions } from './registry';
 
 export interface StoredObject {
@@ -128,13 +131,16 @@ export class ObjectStore<T extends StoredObject> {
   /**
    * Replaces a stored object. `specChanged` bumps generation. Every write that changes more than status
    * (spec, labels, annotations, owners...) is persisted; status-only updates stay in memory (status is
-   * rebuilt from the engine after a restart). A stale resourceVersion is a Conflict.
+   * rebuilt from the engine after a restart). A stale resourceVersion or a failed uid precondition is a
+   * Conflict; another uid without one (a patch changed it) is Invalid, as upstream's metadata validation.
    */
   update(
     obj: T,
     opts: {
       specChanged: boolean;
       expectedVersion?: string;
+      /** A PUT body's uid: a precondition (agent/store/preconditions.ts). */
+      uid?: string;
       dryRun?: boolean;
       /** true: persisted whatever changed; false: kept in memory only (a heartbeat) */ persist?: boolean;
       managedFields?: WriteOptions['managedFields'];
@@ -145,6 +151,8 @@ export class ObjectStore<T extends StoredObject> {
     const old = this.mustGet(m.namespace, m.name);
     // before the identity below is written: a caller's copy may share old's metadata object
     const persist = opts.persist ?? (opts.specChanged || !sameApartFromStatus(obj, old));
+    if (opts.uid !== undefined) checkPreconditions(old, { uid: opts.uid });
+    if (m.uid && m.uid !== old.metadata.uid) throw uidChanged(obj);
     if (opts.expectedVersion !== undefined && opts.expectedVersion !== old.metadata.resourceVersion) {
       throw conflict(
         this.kind,
@@ -176,6 +184,15 @@ export class ObjectStore<T extends StoredObject> {
     return obj;
   }
 }
+
+/** rest.BeforeUpdate keeps the stored uid when none is given; ValidateObjectMetaUpdate refuses another. */
+const uidChanged = (obj: StoredObject): Error =>
+  invalidError(
+    obj.kind,
+    obj.metadata.name,
+    [fieldError('Invalid', 'metadata.uid', obj.metadata.uid, 'field is immutable')],
+    groupOf(obj.apiVersion),
+  );
 
 /** The API's managed fields for a write replace what the object carried (null: none). */
 function setManagedFields(m: ObjectMeta, given: WriteOptions['managedFields']): void {

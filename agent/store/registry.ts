@@ -2,6 +2,7 @@
 // defaults, validates and stores (Pods: agent/pods/pod-registry.ts; Services: agent/services/service-registry.ts;
 // Namespaces: agent/namespaces/namespace-registry.ts). The API's generic verbs call only this.
 import type { ManagedFieldsEntry } from '../model/managed-fields/managers';
+import type { Preconditions } from './preconditions';
 
 export interface WriteOptions {
   /** `dryRun=All`: everything but the write. */
@@ -13,19 +14,19 @@ export interface WriteOptions {
 export interface UpdateOptions extends WriteOptions {
   /** metadata.resourceVersion of the body: a stale one is a Conflict. */
   expectedVersion?: string;
+  /** metadata.uid of a PUT body: a precondition, another object's is a Conflict (agent/store/preconditions.ts). */
+  uid?: string;
 }
 
 /** What happens to an object's dependents (ownerReferences) when it is deleted; upstream's default for
  * most kinds is Background: the owner goes at once, the garbage collector deletes the dependents after. */
 export type PropagationPolicy = 'Background' | 'Foreground' | 'Orphan';
 
-/** DeleteOptions as the API server reads them (body and query); kinds without grace ignore the rest. */
-export interface DeleteOptions extends WriteOptions {
+/** DeleteOptions as the API server reads them (body and query, preconditions included: every kind's delete
+ * checks them first); kinds without grace ignore the rest. */
+export interface DeleteOptions extends WriteOptions, Preconditions {
   gracePeriodSeconds?: number;
   propagationPolicy?: PropagationPolicy;
-  /** Preconditions. */
-  uid?: string;
-  resourceVersion?: string;
 }
 
 export interface Registry<T> {

@@ -5,6 +5,7 @@ import type { Clock } from '../clock';
 import type { DaemonSet, Deployment, ReplicaSet } from '../model/workload';
 import { type WorkloadKind, decodeWorkload, decodeWorkloadUpdate } from '../model/workload-decode';
 import type { ObjectStore } from '../store/object-store';
+import { checkPreconditions } from '../store/preconditions';
 import type { DeleteOptions, Registry, UpdateOptions, WriteOptions } from '../store/registry';
 import { propagatedDelete } from './propagated-delete';
 
@@ -33,6 +34,8 @@ export class WorkloadRegistry<T extends ReplicaSet | Deployment | DaemonSet> imp
 
   delete(namespace: string, name: string, o: DeleteOptions = {}): T {
     const { store, clock } = this.deps;
-    return propagatedDelete(store, store.mustGet(namespace, name), o, clock.now());
+    const obj = store.mustGet(namespace, name);
+    checkPreconditions(obj, o);
+    return propagatedDelete(store, obj, o, clock.now());
   }
 }

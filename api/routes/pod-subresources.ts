@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { badRequest } from '../../agent/errors';
 import { type FieldError, fieldError, invalidError } from '../../agent/model/field-errors';
 import { objectReply } from '../collection';
-import { applyPatch, expectedVersion, patchBase } from '../patching';
+import { applyPatch, bodyPreconditions, patchBase } from '../patching';
 import type { ApiDeps } from '../deps';
 import { type Req, boolParam, intParam, isDryRun, namespaceOf } from '../request';
 import { MERGE_KEYS } from '../../agent/model/patch';
@@ -110,7 +110,7 @@ export function podSubresourceRoutes(
   const writeEphemeral = (req: Req, body: unknown): Pod =>
     deps.registries.pods.updateEphemeralContainers(body, namespaceOf(req), req.params.name ?? '', {
       dryRun: isDryRun(req),
-      ...expectedVersion(body),
+      ...bodyPreconditions(req, body),
     });
   const patchEphemeral = async (req: Req): Promise<Pod> => {
     const base = patchBase(podOf(req));

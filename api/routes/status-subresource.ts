@@ -7,7 +7,7 @@ import type { UpdateOptions } from '../../agent/store/registry';
 import type { ApiDeps } from '../deps';
 import { objectReply } from '../collection';
 import { managedUpdate } from '../field-manager';
-import { applyPatch, expectedVersion } from '../patching';
+import { applyPatch, bodyPreconditions } from '../patching';
 import { type Req, isDryRun, namespaceOf } from '../request';
 import type { ResourceDefinition } from '../resources';
 
@@ -32,7 +32,7 @@ export function statusRoutes<T extends StoredObject>(
     const write = (req: Req, body: unknown): T =>
       writer.updateStatus(body, namespaceOf(req), req.params.name ?? '', {
         dryRun: isDryRun(req),
-        ...expectedVersion(body),
+        ...bodyPreconditions(req, body),
         managedFields: managedUpdate(req, def(), deps.clock, current(req), body, {
           scope: 'status',
           subresource: 'status',

@@ -10,7 +10,7 @@ import type { LabelSelector } from '../../agent/model/workload';
 import type { StoredObject } from '../../agent/store/object-store';
 import type { UpdateOptions } from '../../agent/store/registry';
 import { validateFields } from '../field-validation';
-import { applyPatch, expectedVersion } from '../patching';
+import { applyPatch, bodyPreconditions } from '../patching';
 import { type Req, isDryRun, namespaceOf } from '../request';
 import { type ResourceDefinition, groupVersionOf } from '../resources';
 import { AUTOSCALING_V1 } from '../../agent/model/group-version';
@@ -103,7 +103,7 @@ const currentOf =
 
 const opts = (req: Req, body: unknown): UpdateOptions => ({
   dryRun: isDryRun(req),
-  ...expectedVersion(body),
+  ...bodyPreconditions(req, body),
 });
 
 const patched = <T extends StoredObject>(def: ResourceDefinition<T>, req: Req, base: unknown): unknown =>
@@ -120,12 +120,13 @@ export function workloadSubresourceRoutes<T extends Scalable>(
   const current = currentOf(def);
   const writeScale = (req: Req, scale: unknown): object => {
     const obj = current(req);
+    const conditions = opts(req, scale); // the Scale's name first, as upstream's handler checks it
     const replicas = replicasOf(scale, obj.metadata.name);
     const next = { ...obj, spec: { ...obj.spec, replicas } };
     // The Scale's spec.replicas is the parent's: owned in the parent's version, subresource `scale`.
     const managedFields = managedUpdate(req, def, clock, obj, next, { subresource: 'scale' });
     return scaleOf(
-      writer.update(next, namespaceOf(req), obj.metadata.name, { ...opts(req, scale), managedFields }),
+      writer.update(next, namespaceOf(req), obj.metadata.name, { ...conditions, managedFields }),
     );
   };
   for (const base of collectionPaths.filter((p) => p.startsWith('/api'))) {
