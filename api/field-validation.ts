@@ -3,6 +3,7 @@
 // Upstream's default, when the client does not say, is Warn.
 import type { FastifyReply } from 'fastify';
 import { badRequest } from '../agent/errors';
+import { decodeError } from '../agent/model/decode-error';
 import { type GroupVersion, CORE_V1 } from '../agent/model/group-version';
 import { dropUnknownFields, unknownFields } from '../agent/model/known-fields';
 import type { Req } from './request';
@@ -29,9 +30,7 @@ export function validateFields(
     const unknown = unknownFields(kind, obj, gv);
     if (unknown.length) {
       const list = unknown.map((f) => `unknown field "${f}"`).join(', ');
-      throw badRequest(
-        `${kind} in version "${gv.version}" cannot be handled as a ${kind}: strict decoding error: ${list}`,
-      );
+      throw decodeError(kind, gv.version, `strict decoding error: ${list}`);
     }
     return;
   }

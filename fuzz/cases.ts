@@ -1,19 +1,22 @@
-// Hostile API requests, deterministic for a seed. Three families:
+// Hostile API requests, deterministic for a seed. Four families:
 // - invalid manifests: a valid pod with one to three mutations that each make it invalid (names, labels,
 //   annotations, env, ports, mounts, dnsConfig, the allow-flags, wrong types, __proto__), sent as JSON or
 //   YAML, by POST, PUT or server-side apply; and invalid Secrets carrying SECRET_CANARY, which no answer
 //   may echo; the agent must refuse each one and create nothing;
+// - structural mutations (fuzz/structural.ts): valid bodies of every kind with nodes of the wrong shape,
+//   as dry runs; valid or not, never a 5xx;
 // - hostile bodies: random bytes, truncated JSON, billion laughs, custom tags, deep nesting, bodies over
 //   the limit, odd media types; also refused, also creating nothing;
 // - hostile requests: names and namespaces no DNS-1123 rule allows, encodings, repeated and malformed query
 //   parameters, JSON patches through __proto__, odd headers; any 4xx is fine, a 5xx is not.
-// Nothing generated here can be a valid pod: `invalid` cases are checked to create no container.
+// Nothing generated here can create a pod: `invalid` cases are refused, structural ones are dry runs.
 import { stringify } from 'yaml';
 import { prng } from './prng';
+import { structuralCase } from './structural';
 
 export interface FuzzCase {
   id: number;
-  family: 'manifest' | 'body' | 'request';
+  family: 'manifest' | 'body' | 'request' | 'structure';
   /** What was done to it, for the report. */
   what: string;
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -602,14 +605,16 @@ function invalidSecret(rnd: Rnd, id: number): FuzzCase {
   };
 }
 
-/** `count` hostile cases for `seed`: about half invalid manifests (a tenth of them Secrets), a quarter hostile bodies, the rest requests. */
+/** `count` hostile cases for `seed`: 45 % invalid manifests (a ninth of them Secrets), 15 % valid bodies of
+ * every kind with nodes of the wrong shape (fuzz/structural.ts), 20 % hostile bodies, the rest requests. */
 export function* fuzzCases(seed: number, count: number, opts: FuzzOptions = {}): Generator<FuzzCase> {
   const rnd = prng(seed);
   for (let id = 0; id < count; id++) {
     const r = rnd();
-    if (r < 0.45) yield invalidManifest(rnd, id, opts);
-    else if (r < 0.5) yield invalidSecret(rnd, id);
-    else if (r < 0.75) yield hostileBody(rnd, id, opts);
+    if (r < 0.4) yield invalidManifest(rnd, id, opts);
+    else if (r < 0.45) yield invalidSecret(rnd, id);
+    else if (r < 0.6) yield structuralCase(rnd, id, opts);
+    else if (r < 0.8) yield hostileBody(rnd, id, opts);
     else yield hostileRequest(rnd, id, opts);
   }
 }

@@ -1,7 +1,7 @@
 // From a request body to a defaulted, validated ConfigMap or Secret (create and update). Base64 values are
 // checked as Go's decoder checks them (a bad one is a 400, as upstream's decoding fails before validation);
 // a Secret's stringData is merged into data and dropped.
-import { MiniKubeletError } from '../errors';
+import { decodeError } from './decode-error';
 import { type FieldError, invalidError } from './field-errors';
 import type { ObjectMeta } from './meta';
 import { type ConfigMap, SECRET_TYPES, type Secret } from './config-objects';
@@ -12,7 +12,7 @@ import {
   validateSecretUpdate,
 } from './config-validation';
 import { decodeObject } from './pod-decode';
-import { CONFIGMAP_SHAPE, SECRET_SHAPE, type Shape, checkShape, isObject } from './shape';
+import { CONFIGMAP_SHAPE, SECRET_SHAPE, type Shape, checkShape, isObject, shapedCopy } from './shape';
 
 const BASE64 = /^[A-Za-z0-9+/]*$/;
 
@@ -29,26 +29,27 @@ function checkBase64(kind: string, map: unknown): void {
   for (const v of Object.values(map)) {
     if (typeof v !== 'string') continue;
     const at = base64Problem(v);
-    if (at !== undefined) {
-      throw new MiniKubeletError(
-        'BadRequest',
-        `${kind} in version "v1" cannot be handled as a ${kind}: illegal base64 data at input byte ${at}`,
-      );
-    }
+    if (at !== undefined) throw decodeError(kind, 'v1', `illegal base64 data at input byte ${at}`);
   }
 }
 
 /** decodeObject, the shape check, then a clone without the client's resourceVersion. */
-function decodeBody<T>(raw: unknown, kind: string, namespace: string, shape: Shape, encoded: string[]): T {
+function decodeBody<T>(
+  raw: unknown,
+  kind: string,
+  namespace: string,
+  shape: Shape,
+  encoded: string[],
+): { decoded: T; name: string } {
   const obj = decodeObject(raw, kind, namespace);
   const name = typeof obj.metadata.name === 'string' ? obj.metadata.name : '';
   const errors: FieldError[] = [];
   checkShape(obj, shape, '', errors);
   if (errors.length) throw invalidError(kind, name, errors);
   for (const field of encoded) checkBase64(kind, obj[field]);
-  const out = structuredClone(obj) as unknown as T & { metadata: ObjectMeta };
+  const out = shapedCopy<T & { metadata: ObjectMeta }>(obj, shape);
   delete (out.metadata as { resourceVersion?: string }).resourceVersion;
-  return out;
+  return { decoded: out, name };
 }
 
 function check(kind: string, name: string, errors: FieldError[]): void {
@@ -56,13 +57,16 @@ function check(kind: string, name: string, errors: FieldError[]): void {
 }
 
 export function decodeConfigMap(raw: unknown, namespace: string, old?: ConfigMap): ConfigMap {
-  const cm = decodeBody<ConfigMap>(raw, 'ConfigMap', namespace, CONFIGMAP_SHAPE, ['binaryData']);
-  check('ConfigMap', cm.metadata.name, old ? validateConfigMapUpdate(cm, old) : validateConfigMap(cm));
+  const { decoded: cm, name } = decodeBody<ConfigMap>(raw, 'ConfigMap', namespace, CONFIGMAP_SHAPE, [
+    'binaryData',
+  ]);
+  // The checked name: a body without one is `ConfigMap "" is invalid`, as upstream words it.
+  check('ConfigMap', name, old ? validateConfigMapUpdate(cm, old) : validateConfigMap(cm));
   return cm;
 }
 
 export function decodeSecret(raw: unknown, namespace: string, old?: Secret): Secret {
-  const s = decodeBody<Secret>(raw, 'Secret', namespace, SECRET_SHAPE, ['data']);
+  const { decoded: s, name } = decodeBody<Secret>(raw, 'Secret', namespace, SECRET_SHAPE, ['data']);
   if (s.stringData) {
     const merged = { ...(s.data ?? {}) };
     for (const [k, v] of Object.entries(s.stringData)) merged[k] = Buffer.from(v, 'utf8').toString('base64');
@@ -70,6 +74,6 @@ export function decodeSecret(raw: unknown, namespace: string, old?: Secret): Sec
     delete s.stringData;
   }
   s.type ||= SECRET_TYPES.opaque;
-  check('Secret', s.metadata.name, old ? validateSecretUpdate(s, old) : validateSecret(s));
+  check('Secret', name, old ? validateSecretUpdate(s, old) : validateSecret(s));
   return s;
 }

@@ -6,7 +6,7 @@ import { applyPodDefaults } from './pod-defaults';
 import { decodeObject } from './pod-decode';
 import { type PodPolicy, checkPodPolicy } from './pod-policy';
 import { validatePod } from './pod-validation';
-import { POD_SHAPE, checkShape, isObject } from './shape';
+import { POD_SHAPE, checkShape, isObject, shapedCopy } from './shape';
 import { validateEphemeralContainersUpdate } from './validation/ephemeral-containers';
 
 export function decodeEphemeralUpdate(old: Pod, raw: unknown, policy?: PodPolicy): Pod {
@@ -18,8 +18,9 @@ export function decodeEphemeralUpdate(old: Pod, raw: unknown, policy?: PodPolicy
     errors.push(fieldError('Invalid', 'metadata.name', obj.metadata.name, 'field is immutable'));
   if (errors.length) throw invalidError('Pod', m.name, errors);
   const next = structuredClone(old);
-  const list = isObject(obj.spec) ? obj.spec.ephemeralContainers : undefined;
-  next.spec.ephemeralContainers = Array.isArray(list) ? structuredClone(list) : [];
+  const body = shapedCopy<Record<string, unknown>>(obj, POD_SHAPE);
+  const list = isObject(body.spec) ? body.spec.ephemeralContainers : undefined;
+  next.spec.ephemeralContainers = Array.isArray(list) ? list : [];
   applyPodDefaults(next, { pullLatestAlways: policy?.pullLatestAlways === true });
   errors.push(...validatePod(next), ...validateEphemeralContainersUpdate(old, next));
   if (errors.length === 0 && policy) errors.push(...checkPodPolicy(next, policy));

@@ -12,22 +12,25 @@ import {
 } from './job';
 import { applyCronJobDefaults, applyJobSpecDefaults, validateCronJob, validateJob } from './job-validation';
 import { decodeObject } from './pod-decode';
-import { checkShape, isObject, kindShape } from './shape';
+import { checkShape, isObject, kindShape, shapedCopy } from './shape';
 
 const batchInvalid = (kind: string, name: string, errors: FieldError[]): Error =>
   invalidError(kind, name, errors, 'batch');
 
+/** The name errors give: the body's, or `""` when it has none (as upstream words it). */
+const nameOf = (o: { metadata: { name?: unknown } }): string =>
+  typeof o.metadata.name === 'string' ? o.metadata.name : '';
+
 /** Decoded and shape-checked (upstream's types), still without defaults. */
 function decodeBatch<T>(raw: unknown, kind: 'Job' | 'CronJob', namespace: string): T {
   const obj = decodeObject(raw, kind, namespace, 'batch/v1');
-  const name = typeof obj.metadata.name === 'string' ? obj.metadata.name : '';
+  const name = nameOf(obj);
   const errors: FieldError[] = [];
-  checkShape(obj, kindShape(kind, BATCH_V1), '', errors);
+  const shape = kindShape(kind, BATCH_V1);
+  checkShape(obj, shape, '', errors);
   if (!isObject(obj.spec)) errors.push(fieldError('Required', 'spec'));
   if (errors.length) throw batchInvalid(kind, name, errors);
-  const out = structuredClone({ ...obj, status: {} }) as unknown as T & {
-    metadata: { resourceVersion?: string };
-  };
+  const out = shapedCopy<T & { metadata: { resourceVersion?: string } }>({ ...obj, status: {} }, shape);
   delete out.metadata.resourceVersion;
   return out;
 }
@@ -43,10 +46,10 @@ function requireTemplate(kind: string, name: string, spec: unknown, at: string):
 
 export function decodeJob(raw: unknown, namespace: string): Job {
   const job = decodeBatch<Job>(raw, 'Job', namespace);
-  requireTemplate('Job', job.metadata.name, job.spec, 'spec');
+  requireTemplate('Job', nameOf(job), job.spec, 'spec');
   applyJobSpecDefaults(job.spec);
   const errors = validateJob(job, { selector: job.spec.selector !== undefined });
-  if (errors.length) throw batchInvalid('Job', job.metadata.name, errors);
+  if (errors.length) throw batchInvalid('Job', nameOf(job), errors);
   return job;
 }
 
@@ -86,7 +89,8 @@ function keepIdentity<T extends Job | CronJob>(old: T, next: T, kind: string): T
 
 /** The body names the stored object even when it leaves metadata.name out. */
 function withName(raw: unknown, name: string): unknown {
-  if (!isObject(raw)) return raw;
+  // A metadata of the wrong type is left for decodeObject to refuse.
+  if (!isObject(raw) || (raw.metadata != null && !isObject(raw.metadata))) return raw;
   const meta = isObject(raw.metadata) ? raw.metadata : {};
   return { ...raw, metadata: { name, ...meta } };
 }
@@ -110,11 +114,11 @@ export function decodeCronJob(raw: unknown, namespace: string): CronJob {
   const cj = decodeBatch<CronJob>(raw, 'CronJob', namespace);
   const jobTemplate = (cj.spec as { jobTemplate?: unknown }).jobTemplate;
   if (!isObject(jobTemplate) || !isObject(jobTemplate['spec']))
-    throw batchInvalid('CronJob', cj.metadata.name, [fieldError('Required', 'spec.jobTemplate.spec')]);
-  requireTemplate('CronJob', cj.metadata.name, jobTemplate['spec'], 'spec.jobTemplate.spec');
+    throw batchInvalid('CronJob', nameOf(cj), [fieldError('Required', 'spec.jobTemplate.spec')]);
+  requireTemplate('CronJob', nameOf(cj), jobTemplate['spec'], 'spec.jobTemplate.spec');
   applyCronJobDefaults(cj);
   const errors = validateCronJob(cj);
-  if (errors.length) throw batchInvalid('CronJob', cj.metadata.name, errors);
+  if (errors.length) throw batchInvalid('CronJob', nameOf(cj), errors);
   return cj;
 }
 

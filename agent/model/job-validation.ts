@@ -5,7 +5,7 @@ import { scheduleError, timeZoneError } from '../jobs/cron-schedule';
 import { type FieldError, fieldError } from './field-errors';
 import { validateJobPolicies } from './job-policy-validation';
 import type { CronJob, Job, JobSpec } from './job';
-import { validateMetadataMaps } from './meta-validation';
+import { validateMetadataMaps, validateObjectName } from './meta-validation';
 import { dns1123LabelProblems, dns1123SubdomainProblems } from './names';
 import type { Pod } from './pod';
 import { applyPodDefaults } from './pod-defaults';
@@ -43,16 +43,6 @@ const positive = (value: number | undefined, field: string, out: FieldError[]): 
   if (value !== undefined && value <= 0)
     out.push(fieldError('Invalid', field, value, 'must be greater than 0'));
 };
-
-function validateName(
-  value: string,
-  field: string,
-  problems: (v: string) => string[],
-  out: FieldError[],
-): void {
-  if (!value) out.push(fieldError('Required', field, undefined, 'name or generateName is required'));
-  else for (const p of problems(value)) out.push(fieldError('Invalid', field, value, p));
-}
 
 /** The template through the Pod's validation, its paths moved under `at` (`spec.template`). */
 function validateTemplate(spec: JobSpec, at: string, out: FieldError[]): void {
@@ -97,8 +87,8 @@ export function validateJobSpec(spec: JobSpec, at: string, out: FieldError[]): v
 /** A new Job; its selector is generated at create (the registry), so a given one needs manualSelector. */
 export function validateJob(job: Job, given: { selector: boolean }): FieldError[] {
   const out: FieldError[] = [];
-  validateName(job.metadata.name, 'metadata.name', dns1123SubdomainProblems, out);
-  validateName(job.metadata.namespace, 'metadata.namespace', dns1123LabelProblems, out);
+  validateObjectName(job.metadata.name, 'metadata.name', dns1123SubdomainProblems, out);
+  validateObjectName(job.metadata.namespace, 'metadata.namespace', dns1123LabelProblems, out);
   validateMetadataMaps(job.metadata, out);
   if (given.selector && job.spec.manualSelector !== true)
     out.push(fieldError('Invalid', 'spec.selector', job.spec.selector, '`selector` not auto-generated'));
@@ -112,12 +102,12 @@ const CRONJOB_NAME_MAX = 52;
 export function validateCronJob(cj: CronJob): FieldError[] {
   const out: FieldError[] = [];
   const { name } = cj.metadata;
-  validateName(name, 'metadata.name', dns1123SubdomainProblems, out);
-  if (name.length > CRONJOB_NAME_MAX)
+  validateObjectName(name, 'metadata.name', dns1123SubdomainProblems, out);
+  if (typeof name === 'string' && name.length > CRONJOB_NAME_MAX)
     out.push(
       fieldError('Invalid', 'metadata.name', name, `must be no more than ${CRONJOB_NAME_MAX} characters`),
     );
-  validateName(cj.metadata.namespace, 'metadata.namespace', dns1123LabelProblems, out);
+  validateObjectName(cj.metadata.namespace, 'metadata.namespace', dns1123LabelProblems, out);
   validateMetadataMaps(cj.metadata, out);
   const spec = cj.spec;
   if (!spec.schedule) out.push(fieldError('Required', 'spec.schedule'));

@@ -67,6 +67,18 @@ export function validateAnnotations(annotations: unknown, field: string, out: Fi
     out.push(fieldError('TooLong', field, undefined, `may not be more than ${TOTAL_ANNOTATION_BYTES} bytes`));
 }
 
+/** ValidateObjectMeta's name check: required (a generateName was made a name before), then `problems`. */
+export function validateObjectName(
+  value: unknown,
+  field: string,
+  problems: (v: string) => string[],
+  out: FieldError[],
+): void {
+  if (typeof value !== 'string' || !value)
+    out.push(fieldError('Required', field, undefined, 'name or generateName is required'));
+  else for (const p of problems(value)) out.push(fieldError('Invalid', field, value, p));
+}
+
 /** The parts of ValidateObjectMeta the name checks do not cover: labels and annotations. */
 export function validateMetadataMaps(
   meta: { labels?: unknown; annotations?: unknown },

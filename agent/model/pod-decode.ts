@@ -1,13 +1,14 @@
 // From a decoded request body to a defaulted, validated Pod, or a Status-ready error.
 import { randomBytes } from 'node:crypto';
 import { MiniKubeletError } from '../errors';
+import { checkMetadataType } from './decode-error';
 import { fieldError, invalidError, type FieldError } from './field-errors';
 import type { Pod } from './pod';
 import { applyPodDefaults } from './pod-defaults';
 import { type PodPolicy, checkPodPolicy } from './pod-policy';
 import { validatePod } from './pod-validation';
 import { ephemeralOnCreate } from './validation/ephemeral-containers';
-import { POD_SHAPE, checkShape, isObject } from './shape';
+import { POD_SHAPE, checkShape, isObject, shapedCopy } from './shape';
 
 /** Checks kind/apiVersion (`v1` unless the kind's group says otherwise) and the namespace against the
  * request's; fills generateName. */
@@ -31,6 +32,7 @@ export function decodeObject(
       `the API version in the data (${JSON.stringify(raw.apiVersion)}) does not match the expected API version (${apiVersion})`,
     );
   }
+  checkMetadataType(kind, apiVersion, raw.metadata);
   const metadata = isObject(raw.metadata) ? { ...raw.metadata } : {};
   if (metadata.namespace !== undefined && metadata.namespace !== namespace) {
     throw new MiniKubeletError(
@@ -53,7 +55,7 @@ export function decodePod(raw: unknown, namespace: string, policy?: PodPolicy): 
   checkShape(obj, POD_SHAPE, '', shapeErrors);
   if (!isObject(obj.spec)) shapeErrors.push(fieldError('Required', 'spec'));
   if (shapeErrors.length) throw invalidError('Pod', name, shapeErrors);
-  const pod = structuredClone({ ...obj, status: { phase: 'Pending' } }) as unknown as Pod;
+  const pod = shapedCopy<Pod>({ ...obj, status: { phase: 'Pending' } }, POD_SHAPE);
   delete (pod.metadata as { resourceVersion?: string }).resourceVersion;
   applyPodDefaults(pod, { pullLatestAlways: policy?.pullLatestAlways === true });
   const errors = [...ephemeralOnCreate(pod), ...validatePod(pod)];

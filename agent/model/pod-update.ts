@@ -6,7 +6,7 @@ import { applyPodDefaults } from './pod-defaults';
 import { decodeObject } from './pod-decode';
 import { type PodPolicy, checkPodPolicy } from './pod-policy';
 import { validatePod } from './pod-validation';
-import { POD_SHAPE, checkShape, isObject } from './shape';
+import { POD_SHAPE, checkShape, isObject, shapedCopy } from './shape';
 
 const ALLOWED =
   'pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)';
@@ -58,7 +58,7 @@ export function decodePodUpdate(old: Pod, raw: unknown, policy?: PodPolicy): Pod
       fieldError('Invalid', 'metadata.name', obj.metadata.name, 'field is immutable'),
     ]);
   }
-  const next = structuredClone(obj) as unknown as Pod;
+  const next = shapedCopy<Pod>(obj, POD_SHAPE);
   const keep = {
     name: m.name,
     namespace: m.namespace,

@@ -5,7 +5,7 @@ import type { ObjectMeta } from './meta';
 import { validateMetadataMaps } from './meta-validation';
 import { dns1123SubdomainProblems } from './names';
 import { decodeObject } from './pod-decode';
-import { SERVICE_ACCOUNT_SHAPE, checkShape } from './shape';
+import { SERVICE_ACCOUNT_SHAPE, checkShape, shapedCopy } from './shape';
 
 export interface ObjectReference {
   apiVersion?: string;
@@ -42,7 +42,7 @@ export function decodeServiceAccount(raw: unknown, namespace: string): ServiceAc
   const errors: FieldError[] = [];
   checkShape(obj, SERVICE_ACCOUNT_SHAPE, '', errors);
   if (errors.length) throw invalidError('ServiceAccount', name, errors);
-  const sa = structuredClone(obj) as unknown as ServiceAccount;
+  const sa = shapedCopy<ServiceAccount>(obj, SERVICE_ACCOUNT_SHAPE);
   delete (sa.metadata as { resourceVersion?: string }).resourceVersion;
   if (!name)
     errors.push(fieldError('Required', 'metadata.name', undefined, 'name or generateName is required'));

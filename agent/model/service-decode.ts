@@ -3,7 +3,7 @@ import { fieldError, invalidError, type FieldError } from './field-errors';
 import { decodeObject } from './pod-decode';
 import type { Service } from './service';
 import { applyServiceDefaults, validateService } from './service-validation';
-import { SERVICE_SHAPE, checkShape, isObject } from './shape';
+import { SERVICE_SHAPE, checkShape, isObject, shapedCopy } from './shape';
 
 export function decodeService(raw: unknown, namespace: string): Service {
   const obj = decodeObject(raw, 'Service', namespace);
@@ -13,7 +13,7 @@ export function decodeService(raw: unknown, namespace: string): Service {
   if (obj.spec !== undefined && !isObject(obj.spec))
     errors.push(fieldError('Invalid', 'spec', obj.spec, 'must be an object'));
   if (errors.length) throw invalidError('Service', name, errors);
-  const svc = structuredClone({ ...obj, spec: obj.spec ?? {} }) as unknown as Service;
+  const svc = shapedCopy<Service>({ ...obj, spec: obj.spec ?? {} }, SERVICE_SHAPE);
   delete (svc.metadata as { resourceVersion?: string }).resourceVersion;
   applyServiceDefaults(svc);
   const invalid = validateService(svc);

@@ -17,22 +17,23 @@ export interface Shape {
   values?: Shape;
 }
 
+/** What a value of the type must be, with its article. */
 const typeName: Record<Shape['type'], string> = {
-  object: 'object',
-  array: 'array',
-  string: 'string',
-  number: 'number',
-  boolean: 'boolean',
-  stringMap: 'map of strings',
-  intOrString: 'integer or string',
-  quantity: 'quantity (a string or a number)',
-  any: 'value',
+  object: 'an object',
+  array: 'an array',
+  string: 'a string',
+  number: 'a number',
+  boolean: 'a boolean',
+  stringMap: 'a map of strings',
+  intOrString: 'an integer or string',
+  quantity: 'a quantity (a string or a number)',
+  any: 'a value',
 };
 
 export function checkShape(value: unknown, shape: Shape, path: string, out: FieldError[]): void {
   if (value === undefined || value === null || shape.type === 'any') return;
   const bad = (): void => {
-    out.push(fieldError('Invalid', path, value, `must be a ${typeName[shape.type]}`));
+    out.push(fieldError('Invalid', path, value, `must be ${typeName[shape.type]}`));
   };
   switch (shape.type) {
     case 'object':
@@ -44,7 +45,15 @@ export function checkShape(value: unknown, shape: Shape, path: string, out: Fiel
       return;
     case 'array':
       if (!Array.isArray(value)) return bad();
-      value.forEach((v: unknown, i) => shape.items && checkShape(v, shape.items, `${path}[${i}]`, out));
+      value.forEach((v: unknown, i) => {
+        if (!shape.items) return;
+        // A null entry is no entry at all: the defaults and validation that follow read each one's fields.
+        if (v === null && shape.items.type !== 'any') {
+          out.push(fieldError('Invalid', `${path}[${i}]`, v, `must be ${typeName[shape.items.type]}`));
+          return;
+        }
+        checkShape(v, shape.items, `${path}[${i}]`, out);
+      });
       return;
     case 'stringMap':
       if (!isObject(value)) return bad();
@@ -63,6 +72,29 @@ export function checkShape(value: unknown, shape: Shape, path: string, out: Fiel
     case 'boolean':
       if (typeof value !== shape.type) bad();
       return;
+  }
+}
+
+/**
+ * A deep copy of a body checkShape passed, without the fields it sets to null: Go's decoder leaves such a
+ * field at its zero value, which for the agent is an unset field (defaults and validation see `undefined`).
+ */
+export function shapedCopy<T>(value: Record<string, unknown>, shape: Shape): T {
+  const copy = structuredClone(value);
+  dropNullFields(copy, shape);
+  return copy as T;
+}
+
+function dropNullFields(value: unknown, shape: Shape): void {
+  if (Array.isArray(value)) {
+    if (shape.items) for (const v of value) dropNullFields(v, shape.items);
+    return;
+  }
+  if (!isObject(value) || shape.type !== 'object') return;
+  for (const [k, v] of Object.entries(value)) {
+    const field = shape.fields && Object.hasOwn(shape.fields, k) ? shape.fields[k] : undefined;
+    if (field && v === null) delete value[k];
+    else if (field ?? shape.values) dropNullFields(v, (field ?? shape.values) as Shape);
   }
 }
 

@@ -3,7 +3,7 @@
 import { APPS_V1, apiVersionOf } from './group-version';
 import { fieldError, invalidError, type FieldError } from './field-errors';
 import { decodeObject } from './pod-decode';
-import { checkShape, isObject, kindShape } from './shape';
+import { checkShape, isObject, kindShape, shapedCopy } from './shape';
 import type { DaemonSet, Deployment, ReplicaSet } from './workload';
 import {
   applyDaemonSetDefaults,
@@ -54,7 +54,7 @@ export function decodeWorkload<T extends Workload>(k: WorkloadKind<T>, raw: unkn
   checkShape(rest, k.shape, '', errors);
   if (!isObject(obj.spec)) errors.push(fieldError('Required', 'spec'));
   if (errors.length) throw invalidError(k.kind, name, errors);
-  const w = structuredClone(rest) as unknown as T;
+  const w = shapedCopy<T>(rest, k.shape);
   delete (w.metadata as { resourceVersion?: string }).resourceVersion;
   k.defaults(w);
   const invalid = k.validate(w);

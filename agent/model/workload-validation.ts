@@ -3,7 +3,7 @@
 import { fieldError, type FieldError } from './field-errors';
 import { isPercent } from './int-or-percent';
 import { isEmptySelector, selectorMatches } from './label-selector';
-import { validateMetadataMaps } from './meta-validation';
+import { validateMetadataMaps, validateObjectName } from './meta-validation';
 import { dns1123SubdomainProblems } from './names';
 import type { Pod } from './pod';
 import { applyPodDefaults } from './pod-defaults';
@@ -89,8 +89,7 @@ function validateTemplate(w: Workload, out: FieldError[]): void {
 }
 
 function validateCommon(w: Workload, out: FieldError[]): void {
-  for (const p of dns1123SubdomainProblems(w.metadata.name))
-    out.push(fieldError('Invalid', 'metadata.name', w.metadata.name, p));
+  validateObjectName(w.metadata.name, 'metadata.name', dns1123SubdomainProblems, out);
   validateMetadataMaps(w.metadata, out);
   if ('replicas' in w.spec) validateNonNegative(w.spec.replicas, 'spec.replicas', out);
   validateNonNegative(w.spec.minReadySeconds, 'spec.minReadySeconds', out);

@@ -6,6 +6,7 @@ import { capturingLogger } from '../../../agent/log';
 import { MemoryRuntime } from '../../../agent/runtime/memory-runtime';
 import { type FuzzCase, SECRET_CANARY, fuzzCases } from '../../../fuzz/cases';
 import { type Send, runCases } from '../../../fuzz/engine';
+import { structuralCases } from '../../../fuzz/structural';
 import { Harness } from '../../helpers/harness';
 
 const EXISTING = ['fz-a', 'fz-b', 'fz-c'];
@@ -62,7 +63,28 @@ describe('fuzz (1 000 hostile cases, in process)', function () {
     const a = [...fuzzCases(3, 300, { existingPods: EXISTING })];
     const b = [...fuzzCases(3, 300, { existingPods: EXISTING })];
     expect(a).to.deep.equal(b);
-    expect(new Set(a.map((c) => c.family))).to.deep.equal(new Set(['manifest', 'body', 'request']));
+    expect(new Set(a.map((c) => c.family))).to.deep.equal(
+      new Set(['manifest', 'body', 'request', 'structure']),
+    );
+  });
+
+  it('answers 2 000 bodies of every kind with nodes of the wrong shape with a 4xx or a 2xx, never a 5xx', async () => {
+    const cases = [...structuralCases(20261207, 2_000, { existingPods: EXISTING })];
+    const kinds = new Set(cases.map((c) => /^(?:patch )?(\w+):/.exec(c.what)?.[1]));
+    expect([...kinds].sort()).to.deep.equal([
+      'configmaps',
+      'cronjobs',
+      'daemonsets',
+      'deployments',
+      'jobs',
+      'pods',
+      'secrets',
+      'services',
+    ]);
+    const stats = await runCases(cases, send);
+    expect(stats.serverErrors.map((e) => e.case.what)).to.deep.equal([]);
+    expect(stats.noAnswerCount).to.equal(0);
+    expect(h.pods.list().every((p) => EXISTING.includes(p.metadata.name))).to.equal(true);
   });
 
   it('answers every case with a 4xx or a 2xx, never a 5xx; refuses every invalid manifest; creates nothing', async () => {
