@@ -28,7 +28,9 @@ export function patchBase(obj: { metadata: object; status?: unknown }): Record<s
  * DefaultUpdatedObjectInfo). A patch has none: a uid it changed is refused by the store as immutable.
  */
 export function bodyPreconditions(req: Req, body: unknown): Pick<UpdateOptions, 'expectedVersion' | 'uid'> {
-  if (!isObject(body)) return {}; // the decoder words what is wrong with it
+  // the decoder words what is wrong with a body or a metadata that is not an object (upstream decodes first)
+  if (!isObject(body) || (body.metadata !== undefined && body.metadata !== null && !isObject(body.metadata)))
+    return {};
   checkName(bodyName(body), req);
   const m = isObject(body.metadata) ? body.metadata : {};
   const uid = req.method === 'PUT' && typeof m.uid === 'string' && m.uid ? { uid: m.uid } : {};

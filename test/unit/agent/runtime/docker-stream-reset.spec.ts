@@ -17,7 +17,7 @@ function fakeEngine(conn: PassThrough): Docker {
   };
   const container = {
     exec: async () => Promise.resolve(exec),
-    inspect: async () => Promise.resolve({ Config: { Tty: false } }),
+    inspect: async () => Promise.resolve({ Config: { Tty: false }, State: { Running: true } }),
     attach: async () => Promise.resolve(conn),
     resize: async () => Promise.resolve(),
   };
