@@ -271,6 +271,30 @@ describe('kubectl exec, attach and cp (real engine)', function () {
       expect(r.stdout).to.contain('pod "runner" deleted');
       await k.h.waitFor('runner gone', () => !k.h.pod('runner'), 30_000);
     });
+
+    it('a command that ends before the attach: its output through the logs, the pod deleted (three runs)', async () => {
+      // The attach used to be held open on an exited container: kubectl waited for good, here until killed.
+      for (const n of [1, 2, 3]) {
+        const r = await kubectl(
+          [
+            'run',
+            '-i',
+            '--rm',
+            `quick${n}`,
+            '--image=busybox:kubectl-test',
+            '--restart=Never',
+            '--',
+            'echo',
+            `hi${n}`,
+          ],
+          '',
+        );
+        expect(r.code, `${r.stdout}${r.stderr}`).to.equal(0);
+        expect(r.stdout).to.contain(`hi${n}`);
+        expect(r.stdout).to.contain(`pod "quick${n}" deleted`);
+        await k.h.waitFor(`quick${n} gone`, () => !k.h.pod(`quick${n}`), 30_000);
+      }
+    });
   });
 
   describe('@kubernetes/client-node Exec', () => {
