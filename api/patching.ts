@@ -10,15 +10,13 @@ import type { Req } from './request';
 export const isApply = (req: Req): boolean =>
   (req.headers['content-type'] ?? '').split(';')[0]?.trim() === 'application/apply-patch+yaml';
 
-/** The stored object a patch applies to: no status (the agent owns it), no resourceVersion (a patch that
- * sets one asks for an optimistic-concurrency check). */
-export function patchBase(obj: { metadata: object; status?: unknown }): Record<string, unknown> {
-  const { status: _status, ...rest } = structuredClone(obj) as {
-    metadata: Record<string, unknown>;
-    status?: unknown;
-  };
-  delete rest.metadata.resourceVersion;
-  return rest;
+/**
+ * The stored object a patch applies to, whole, as upstream applies it: a JSON patch may `test` or `replace`
+ * metadata.resourceVersion (kubectl's managed-fields migration does), and the version the result carries is
+ * the optimistic-concurrency check (bodyPreconditions). Status changes are ignored as in a PUT: the agent owns it.
+ */
+export function patchBase(obj: { metadata: object }): Record<string, unknown> {
+  return structuredClone(obj) as Record<string, unknown>;
 }
 
 /**

@@ -91,6 +91,19 @@ describe('kubectl: server-side apply, conflicts and managed fields (memory runti
         ]);
         await ok(['delete', `cm/${name}`]);
       });
+
+      it('apply --server-side over a client-side apply migrates the managed fields, without a warning', async () => {
+        const name = `csa-${minor}`;
+        await ok(['apply', '-f', '-'], configMap(name, { a: '1' }));
+        // kubectl's migration is a JSON patch that replaces metadata.resourceVersion with the one it read
+        const r = await kubectl(['apply', '--server-side', '-f', '-'], configMap(name, { a: '1' }));
+        expect(r.code, r.stderr).to.equal(0);
+        expect(r.stderr).to.not.contain('migration');
+        const entries = await managed(`cm/${name}`);
+        expect(entries.map((e) => e.manager)).to.not.include('kubectl-client-side-apply');
+        expect(entries.find((e) => e.manager === 'kubectl')?.operation).to.equal('Apply');
+        await ok(['delete', `cm/${name}`]);
+      });
     });
   }
 });
