@@ -16,7 +16,7 @@ export const isApply = (req: Req): boolean =>
  * the optimistic-concurrency check (bodyPreconditions). Status changes are ignored as in a PUT: the agent owns it.
  */
 export function patchBase(obj: { metadata: object }): Record<string, unknown> {
-  return structuredClone(obj) as Record<string, unknown>;
+  return structuredClone(obj);
 }
 
 /**
