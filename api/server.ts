@@ -7,6 +7,7 @@ import type { ApiDeps, RequestTimeout } from './deps';
 import { resourceDefinitions } from './kinds';
 import { lazySchemaCompilers } from './lazy-schema-compilers';
 import { registerParamChecks } from './params';
+import { ServedPaths } from './served-paths';
 import { discoveryRoutes } from './routes/discovery';
 import { healthRoutes } from './routes/health';
 import { webViewRoutes } from './routes/web-view';
@@ -45,6 +46,8 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
       void reply.code(status.code).type('application/json').send(status);
     },
   });
+  const served = new ServedPaths();
+  app.addHook('onRoute', (route) => served.add(route.url));
   // First the token (api/auth.ts), then the URL's names (api/params.ts), then body parsing and routes.
   if (deps.apiToken) registerAuth(app, { token: deps.apiToken, logger: deps.logger });
   registerParamChecks(app);
@@ -64,13 +67,18 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
     void reply.code(status.code).type('application/json').send(status);
   });
   app.setNotFoundHandler((req, reply) => {
-    const status = statusOf(
-      new MiniKubeletError(
-        'NotFound',
-        `the server could not find the requested resource (${req.method} ${req.url.split('?')[0]})`,
-      ),
-    );
-    void reply.code(404).send(status);
+    const path = req.url.split('?')[0] ?? '';
+    const error = served.has(path)
+      ? new MiniKubeletError(
+          'MethodNotAllowed',
+          'the server does not allow this method on the requested resource',
+        )
+      : new MiniKubeletError(
+          'NotFound',
+          `the server could not find the requested resource (${req.method} ${path})`,
+        );
+    const status = statusOf(error);
+    void reply.code(status.code).send(status);
   });
   app.addHook('onResponse', (req, reply, done) => {
     deps.logger.debug('request', {

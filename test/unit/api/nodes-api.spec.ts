@@ -58,7 +58,7 @@ describe('api: nodes (memory runtime)', () => {
 
   it('is read-only', async () => {
     const r = await h.api.inject({ method: 'DELETE', url: '/api/v1/nodes/test-node' });
-    expect(r.statusCode).to.equal(404); // as for events: the generic verbs register no write route
+    expect(r.statusCode).to.equal(405); // as for events: no write verb is served (MethodNotAllowed, as upstream words it)
     expect((await node()).metadata.name).to.equal('test-node');
   });
 
@@ -90,7 +90,7 @@ describe('api: nodes (memory runtime)', () => {
     const after = (await h.api.inject({ url })).json<Lease>();
     expect(Date.parse(after.spec.renewTime) - Date.parse(before.spec.renewTime)).to.equal(10_000);
     // read-only, as Nodes: the generic verbs register no write route
-    expect((await h.api.inject({ method: 'PUT', url, payload: after })).statusCode).to.equal(404);
+    expect((await h.api.inject({ method: 'PUT', url, payload: after })).statusCode).to.equal(405);
   });
 
   it("answers describe node's pod query: the node's non-terminated pods", async () => {
