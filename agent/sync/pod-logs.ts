@@ -5,6 +5,7 @@ import { kindOf } from '../planner/kill';
 import { PodView } from '../planner/pod-view';
 import type { PodLogs } from '../ports/pod-logs';
 import type { ContainerRuntime } from '../runtime/runtime';
+import type { Pod } from '../model/pod';
 import { runtimePod } from '../model/static-pod';
 
 export function podLogs(runtime: ContainerRuntime): PodLogs {
@@ -29,7 +30,7 @@ export function podLogs(runtime: ContainerRuntime): PodLogs {
     if (!target) {
       const text = request.previous
         ? `previous terminated container "${name}" in pod "${m.name}" not found`
-        : `container "${name}" in pod "${m.name}" is waiting to start: ${kind === 'init' ? 'PodInitializing' : 'ContainerCreating'}`;
+        : `container "${name}" in pod "${m.name}" is waiting to start: ${waitingFor(pod, name, kind)}`;
       throw new MiniKubeletError('BadRequest', text);
     }
     return runtime.logs(target.id, {
@@ -37,4 +38,18 @@ export function podLogs(runtime: ContainerRuntime): PodLogs {
       follow: (request.follow ?? false) && target.state === 'running',
     });
   };
+}
+
+/** Why a container has no instance yet, as the kubelet tells it: the status's waiting reason, the pulls in words. */
+function waitingFor(pod: Pod, name: string, kind: string): string {
+  const s = pod.status;
+  const statuses = [
+    ...(s.initContainerStatuses ?? []),
+    ...(s.containerStatuses ?? []),
+    ...(s.ephemeralContainerStatuses ?? []),
+  ];
+  const reason = statuses.find((c) => c.name === name)?.state.waiting?.reason;
+  if (reason === 'ErrImagePull') return "image can't be pulled";
+  if (reason === 'ImagePullBackOff') return 'trying and failing to pull image';
+  return reason ?? (kind === 'init' ? 'PodInitializing' : 'ContainerCreating');
 }
