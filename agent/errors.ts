@@ -30,7 +30,8 @@ export type ErrorCode =
 export interface ErrorDetails {
   name?: string;
   kind?: string;
-  /** The API group of a kind outside core (`batch`): an Invalid Status then names `kind` and `group`. */
+  /** The API group of a kind outside core (`apps`): the Status's `details.group`, and the qualifier of its
+   * message (`Deployment.apps "d" is invalid`, `deployments.apps "d" not found`). */
   group?: string;
   causes?: FieldCause[];
 }
@@ -50,18 +51,38 @@ export class MiniKubeletError extends Error {
 /** The API resource of a kind (`Pod` -> `pods`, `Endpoints` -> `endpoints`): what upstream messages name. */
 export const resourceOf = (kind: string): string => kind.toLowerCase() + (kind.endsWith('s') ? '' : 's');
 
-export const notFound = (kind: string, name: string): MiniKubeletError =>
-  new MiniKubeletError('NotFound', `${resourceOf(kind)} "${name}" not found`, { name, kind });
+/** Upstream's qualified resource: `deployments.apps` for a kind of a named group, `pods` for core. */
+export const qualifiedResource = (kind: string, group = ''): string =>
+  `${resourceOf(kind)}${group ? `.${group}` : ''}`;
 
-export const alreadyExists = (kind: string, name: string): MiniKubeletError =>
-  new MiniKubeletError('AlreadyExists', `${resourceOf(kind)} "${name}" already exists`, { name, kind });
+/** The details of an error about one object, the group only outside core (the Status resolves the kind). */
+const about = (kind: string, name: string, group: string): ErrorDetails => ({
+  name,
+  kind,
+  ...(group ? { group } : {}),
+});
 
-/** `deployments.apps "d"` for a kind of a named group (upstream's qualified resource), `pods "p"` for core. */
+/** `pods "p" not found`, `deployments.apps "d" not found` (upstream's NewNotFound). */
+export const notFound = (kind: string, name: string, group = ''): MiniKubeletError =>
+  new MiniKubeletError(
+    'NotFound',
+    `${qualifiedResource(kind, group)} "${name}" not found`,
+    about(kind, name, group),
+  );
+
+export const alreadyExists = (kind: string, name: string, group = ''): MiniKubeletError =>
+  new MiniKubeletError(
+    'AlreadyExists',
+    `${qualifiedResource(kind, group)} "${name}" already exists`,
+    about(kind, name, group),
+  );
+
+/** `Operation cannot be fulfilled on deployments.apps "d": why` (core: `pods "p"`). */
 export const conflict = (kind: string, name: string, why: string, group = ''): MiniKubeletError =>
   new MiniKubeletError(
     'Conflict',
-    `Operation cannot be fulfilled on ${resourceOf(kind)}${group ? `.${group}` : ''} "${name}": ${why}`,
-    { name, kind, ...(group ? { group } : {}) },
+    `Operation cannot be fulfilled on ${qualifiedResource(kind, group)} "${name}": ${why}`,
+    about(kind, name, group),
   );
 
 export const forbidden = (kind: string, name: string, why: string): MiniKubeletError =>

@@ -3,7 +3,7 @@
 // (but exec's `command`). So
 // nothing a client puts in a URL reaches the stores, the engine or a file path unchecked.
 import type { FastifyInstance } from 'fastify';
-import { MiniKubeletError, badRequest } from '../agent/errors';
+import { badRequest, notFound } from '../agent/errors';
 import { dns1123LabelProblems, dns1123SubdomainProblems } from '../agent/model/names';
 import type { Req } from './request';
 
@@ -34,14 +34,12 @@ export function checkParams(req: Req): void {
   const params = (req.params ?? {}) as Record<string, unknown>;
   const name = params['name'];
   if (typeof name === 'string' && dns1123SubdomainProblems(name).length) {
-    // No object can have such a name: upstream answers NotFound, and kubectl prints that.
+    // No object can have such a name: upstream answers NotFound (`deployments.apps "x"` under
+    // /apis/apps/v1), and kubectl prints that.
     const route = (req.routeOptions.url ?? '').split('/');
     const resource = route[route.indexOf(':name') - 1] ?? 'objects';
-    const shown = name.length > 300 ? `${name.slice(0, 300)}...` : name;
-    throw new MiniKubeletError('NotFound', `${resource} "${shown}" not found`, {
-      name: shown,
-      kind: resource,
-    });
+    const group = route[1] === 'apis' ? (route[2] ?? '') : '';
+    throw notFound(resource, name.length > 300 ? `${name.slice(0, 300)}...` : name, group);
   }
   for (const [k, rule] of Object.entries(PATH_RULES)) {
     const v = params[k];

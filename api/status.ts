@@ -58,10 +58,10 @@ export interface KubeStatus {
 
 export function statusOf(err: MiniKubeletError): KubeStatus {
   const d = err.details;
-  // A kind of a named group is named as upstream's Invalid names it (kind and group: kubectl prints
-  // `The Job.batch "x" is invalid`); the core kinds, and the other errors (a Conflict's
-  // `"group":"apps","kind":"deployments"`), keep their resource name here.
-  const kind = d.kind && (!d.group || err.code !== 'Invalid') ? resourceOf(d.kind) : d.kind;
+  // Upstream's Invalid names the Kind and its group (`"kind":"Pod"`, `"group":"apps","kind":"Deployment"`:
+  // kubectl prints `The Deployment "d" is invalid`); its other errors name the resource
+  // (`"group":"apps","kind":"deployments"`, `deployments.apps "d" not found`).
+  const kind = d.kind && err.code !== 'Invalid' ? resourceOf(d.kind) : d.kind;
   const details =
     d.name !== undefined || d.causes
       ? {

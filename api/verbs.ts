@@ -35,7 +35,7 @@ export function registerResource<T extends StoredObject>(
   const name = (req: Req): string => req.params.name ?? '';
   const current = (req: Req): T => {
     const obj = def.source.get(namespace(req), name(req));
-    if (!obj) throw notFound(def.kind, name(req));
+    if (!obj) throw notFound(def.kind, name(req), gv.group);
     return obj;
   };
   const log = (line: [string, Record<string, unknown>] | undefined): void => {

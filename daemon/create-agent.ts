@@ -18,6 +18,7 @@ import { NamespaceController } from '../agent/namespaces/namespace-controller';
 import { NamespaceRegistry } from '../agent/namespaces/namespace-registry';
 import type { Node } from '../agent/model/node';
 import type { Lease } from '../agent/model/lease';
+import { APPS_V1, COORDINATION_V1 } from '../agent/model/group-version';
 import { NodeReporter } from '../agent/node/node-reporter';
 import { BackoffTable } from '../agent/planner/backoff';
 import { PodRegistry } from '../agent/pods/pod-registry';
@@ -156,14 +157,15 @@ export function createAgent(o: AgentOptions): Agent {
   const services = new ObjectStore<Service>('Service', { clock, versions, persistence });
   const endpoints = new ObjectStore<Endpoints>('Endpoints', { clock, versions, persistence: noPersistence });
   const namespaces = new ObjectStore<Namespace>('Namespace', { clock, versions, persistence });
-  const deployments = new ObjectStore<Deployment>('Deployment', { clock, versions, persistence });
-  const replicaSets = new ObjectStore<ReplicaSet>('ReplicaSet', { clock, versions, persistence });
-  const daemonSets = new ObjectStore<DaemonSet>('DaemonSet', { clock, versions, persistence });
-  const controllerRevisions = new ObjectStore<ControllerRevision>('ControllerRevision', {
-    clock,
-    versions,
-    persistence,
-  });
+  const apps = APPS_V1.group;
+  const deployments = new ObjectStore<Deployment>('Deployment', { clock, versions, persistence }, apps);
+  const replicaSets = new ObjectStore<ReplicaSet>('ReplicaSet', { clock, versions, persistence }, apps);
+  const daemonSets = new ObjectStore<DaemonSet>('DaemonSet', { clock, versions, persistence }, apps);
+  const controllerRevisions = new ObjectStore<ControllerRevision>(
+    'ControllerRevision',
+    { clock, versions, persistence },
+    apps,
+  );
   // ConfigMaps and Secrets, and the read port the sync side uses (env, volumes, image pull secrets).
   const configMaps = new ObjectStore<ConfigMap>('ConfigMap', { clock, versions, persistence });
   const secrets = new ObjectStore<Secret>('Secret', { clock, versions, persistence });
@@ -181,7 +183,7 @@ export function createAgent(o: AgentOptions): Agent {
     ...(o.backoffInitialMs !== undefined ? { backoffMs: o.backoffInitialMs } : {}),
   });
   const nodes = new ObjectStore<Node>('Node', { clock, versions, persistence });
-  const leases = new ObjectStore<Lease>('Lease', { clock, versions, persistence });
+  const leases = new ObjectStore<Lease>('Lease', { clock, versions, persistence }, COORDINATION_V1.group);
   // Prometheus (daemon/metrics/): the sync side reports through the KubeletMetrics port.
   const stats = new StatsCollector({
     pods: () => pods.list(),

@@ -10,6 +10,7 @@ import { JobController } from '../agent/jobs/job-controller';
 import type { Logger } from '../agent/log';
 import type { CronJob, Job } from '../agent/model/job';
 import type { Pod } from '../agent/model/pod';
+import { BATCH_V1 } from '../agent/model/group-version';
 import {
   ObjectStore,
   type Persistence,
@@ -48,8 +49,8 @@ export interface Batch {
 
 export function createBatch(o: BatchOptions): Batch {
   const { clock, versions, persistence } = o;
-  const jobs = new ObjectStore<Job>('Job', { clock, versions, persistence });
-  const cronJobs = new ObjectStore<CronJob>('CronJob', { clock, versions, persistence });
+  const jobs = new ObjectStore<Job>('Job', { clock, versions, persistence }, BATCH_V1.group);
+  const cronJobs = new ObjectStore<CronJob>('CronJob', { clock, versions, persistence }, BATCH_V1.group);
   const registries = {
     jobs: new JobRegistry(jobs, clock),
     cronJobs: new CronJobRegistry(cronJobs, clock),

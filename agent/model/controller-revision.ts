@@ -2,6 +2,7 @@
 // (`data`, for a DaemonSet the patch that puts its pod template back) and its `revision` number, which the
 // controller may raise. The DaemonSet controller writes them; `kubectl rollout history|undo ds` read them.
 import { type FieldError, fieldError, invalidError } from './field-errors';
+import { APPS_V1 } from './group-version';
 import type { ObjectMeta } from './meta';
 import { validateMetadataMaps } from './meta-validation';
 import { dns1123SubdomainProblems } from './names';
@@ -33,7 +34,7 @@ export function decodeControllerRevision(raw: unknown, namespace: string): Contr
   if (!Number.isInteger(cr.revision) || cr.revision < 0)
     errors.push(fieldError('Invalid', 'revision', cr.revision, 'must be greater than or equal to 0'));
   if (cr.data === null) delete cr.data;
-  if (errors.length) throw invalidError('ControllerRevision', name, errors);
+  if (errors.length) throw invalidError('ControllerRevision', name, errors, APPS_V1.group);
   return cr;
 }
 
@@ -42,7 +43,12 @@ export function decodeControllerRevisionUpdate(old: ControllerRevision, raw: unk
   const next = decodeControllerRevision(raw, old.metadata.namespace);
   const name = old.metadata.name;
   if (JSON.stringify(next.data) !== JSON.stringify(old.data))
-    throw invalidError('ControllerRevision', name, [fieldError('Invalid', 'data', '', 'field is immutable')]);
+    throw invalidError(
+      'ControllerRevision',
+      name,
+      [fieldError('Invalid', 'data', '', 'field is immutable')],
+      APPS_V1.group,
+    );
   next.metadata = {
     ...next.metadata,
     name,

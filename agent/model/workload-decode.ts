@@ -53,12 +53,12 @@ export function decodeWorkload<T extends Workload>(k: WorkloadKind<T>, raw: unkn
   const { status: _status, ...rest } = obj;
   checkShape(rest, k.shape, '', errors);
   if (!isObject(obj.spec)) errors.push(fieldError('Required', 'spec'));
-  if (errors.length) throw invalidError(k.kind, name, errors);
+  if (errors.length) throw invalidError(k.kind, name, errors, APPS_V1.group);
   const w = shapedCopy<T>(rest, k.shape);
   delete (w.metadata as { resourceVersion?: string }).resourceVersion;
   k.defaults(w);
   const invalid = k.validate(w);
-  if (invalid.length) throw invalidError(k.kind, name, invalid);
+  if (invalid.length) throw invalidError(k.kind, name, invalid, APPS_V1.group);
   return w;
 }
 
@@ -70,7 +70,7 @@ export function decodeWorkloadUpdate<T extends Workload>(k: WorkloadKind<T>, old
   if (next.metadata.name !== m.name)
     errors.push(fieldError('Invalid', 'metadata.name', next.metadata.name, 'field is immutable'));
   errors.push(...validateWorkloadUpdate(old, next));
-  if (errors.length) throw invalidError(k.kind, m.name, errors);
+  if (errors.length) throw invalidError(k.kind, m.name, errors, APPS_V1.group);
   next.status = old.status;
   // Set by the server: an update cannot take a deletion back.
   if (m.deletionTimestamp !== undefined) {

@@ -64,9 +64,11 @@ export class ObjectStore<T extends StoredObject> {
   private readonly objects = new Map<string, T>();
   private readonly listeners = new Set<(c: Change<T>) => void>();
 
+  /** `group`: the kind's API group (`apps`), which qualifies its errors (`deployments.apps "d" not found`). */
   constructor(
     readonly kind: string,
     private readonly deps: { clock: Clock; versions: ResourceVersions; persistence: Persistence },
+    readonly group = '',
   ) {
     for (const obj of deps.persistence.load(kind) as T[]) {
       this.objects.set(key(obj.metadata.namespace, obj.metadata.name), obj);
@@ -89,7 +91,7 @@ export class ObjectStore<T extends StoredObject> {
 
   mustGet(namespace: string, name: string): T {
     const obj = this.get(namespace, name);
-    if (!obj) throw notFound(this.kind, name);
+    if (!obj) throw notFound(this.kind, name, this.group);
     return obj;
   }
 
@@ -112,7 +114,7 @@ export class ObjectStore<T extends StoredObject> {
     const m = obj.metadata;
     setManagedFields(m, opts.managedFields);
     const k = key(m.namespace, m.name);
-    if (this.objects.has(k)) throw alreadyExists(this.kind, m.name);
+    if (this.objects.has(k)) throw alreadyExists(this.kind, m.name, this.group);
     m.uid = randomUUID();
     m.creationTimestamp = isoTime(this.deps.clock.now());
     m.generation = 1;
@@ -158,6 +160,7 @@ export class ObjectStore<T extends StoredObject> {
         this.kind,
         m.name,
         'the object has been modified; please apply your changes to the latest version and try again',
+        this.group,
       );
     }
     m.uid = old.metadata.uid;

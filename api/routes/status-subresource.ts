@@ -9,7 +9,7 @@ import { objectReply } from '../collection';
 import { managedUpdate } from '../field-manager';
 import { applyPatch, bodyPreconditions } from '../patching';
 import { type Req, isDryRun, namespaceOf } from '../request';
-import type { ResourceDefinition } from '../resources';
+import { type ResourceDefinition, groupVersionOf } from '../resources';
 
 export interface StatusWriter<T> {
   updateStatus(raw: unknown, namespace: string, name: string, opts?: UpdateOptions): T;
@@ -26,7 +26,7 @@ export function statusRoutes<T extends StoredObject>(
     const current = (req: Req): T => {
       const name = req.params.name ?? '';
       const obj = def().source.get(namespaceOf(req), name);
-      if (!obj) throw notFound(def().kind, name);
+      if (!obj) throw notFound(def().kind, name, groupVersionOf(def()).group);
       return obj;
     };
     const write = (req: Req, body: unknown): T =>

@@ -53,9 +53,12 @@ function replicasOf(scale: unknown, name: string): number {
   const spec = isObject(scale) && isObject(scale.spec) ? scale.spec : {};
   const replicas = spec.replicas ?? 0;
   if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
-    throw invalidError('Scale.autoscaling', name, [
-      fieldError('Invalid', 'spec.replicas', replicas, 'must be greater than or equal to 0'),
-    ]);
+    throw invalidError(
+      'Scale',
+      name,
+      [fieldError('Invalid', 'spec.replicas', replicas, 'must be greater than or equal to 0')],
+      AUTOSCALING_V1.group,
+    );
   }
   return replicas;
 }
@@ -97,7 +100,7 @@ const currentOf =
   <T extends StoredObject>(def: ResourceDefinition<T>) =>
   (req: Req): T => {
     const obj = def.source.get(namespaceOf(req), req.params.name ?? '');
-    if (!obj) throw notFound(def.kind, req.params.name ?? '');
+    if (!obj) throw notFound(def.kind, req.params.name ?? '', groupVersionOf(def).group);
     return obj;
   };
 

@@ -142,7 +142,7 @@ describe('api: bodies of the wrong shape (400 or 422, never 500)', () => {
   it('a Deployment with an empty metadata needs a name (422)', async () => {
     const res = await send('POST', `${APPS}/deployments`, { ...deploymentBody(0), metadata: {} });
     expect(res.status, JSON.stringify(res.body)).to.equal(422);
-    expect(res.body.message).to.match(/^Deployment "" is invalid: metadata\.name: Required value/);
+    expect(res.body.message).to.match(/^Deployment\.apps "" is invalid: metadata\.name: Required value/);
   });
 
   it('a Job or CronJob without a name is `""`, and one whose name is null is one without a name', async () => {

@@ -79,7 +79,7 @@ describe('api: Deployments and ReplicaSets (memory runtime)', () => {
       );
       expect(res.statusCode).to.equal(422);
       expect(res.json<{ message: string }>().message).to.match(
-        /^Deployment "web" is invalid: spec.selector: Invalid value: .*: field is immutable$/,
+        /^Deployment\.apps "web" is invalid: spec.selector: Invalid value: .*: field is immutable$/,
       );
     });
   });
