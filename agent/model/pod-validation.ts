@@ -8,6 +8,7 @@ import { validateEnv, validateEnvFrom } from './validation/env';
 import { validateEphemeralContainers } from './validation/ephemeral-containers';
 import { validateContainerPorts } from './validation/ports';
 import { validateRestartPolicyAndProbes } from './validation/probes';
+import { validateResources } from './validation/resources';
 import { validateSecurityContext } from './validation/security-context';
 import { validateVolumeMounts } from './validation/volume-mounts';
 import { validateVolumeSource, volumeTypes } from './validation/volume-sources';
@@ -75,6 +76,7 @@ function validateContainer(
   validateEnvFrom(c.envFrom, field, out);
   validateSecurityContext(c.securityContext, field, out);
   validateContainerPorts(c.ports, field, out);
+  validateResources(c.resources, field, out);
   validateVolumeMounts(c.volumeMounts, field, volumes, out);
 }
 
