@@ -1,0 +1,95 @@
+// Checks upstream's validation makes that the agent lacked (audit B5): each object was accepted and stored.
+// Now each is upstream's 422 with its cause, and nothing is stored.
+import { expect } from 'chai';
+import { systemClock } from '../../../agent/clock';
+import { MemoryRuntime } from '../../../agent/runtime/memory-runtime';
+import { Harness } from '../../helpers/harness';
+
+const CORE = '/api/v1/namespaces/default';
+
+interface Cause {
+  reason: string;
+  field: string;
+  message: string;
+}
+interface Status {
+  code: number;
+  reason: string;
+  message: string;
+  details?: { causes?: Cause[] };
+}
+
+const podWith = (container: object, spec: object = {}): object => ({
+  metadata: { name: 'p' },
+  spec: { containers: [{ name: 'c', image: 'busybox', ...container }], ...spec },
+});
+
+describe('api: validation upstream makes that was missing (audit B5)', () => {
+  let h: Harness;
+  before(async () => {
+    h = await new Harness({ runtime: new MemoryRuntime(systemClock), clock: systemClock }).start();
+  });
+  after(async () => h.stop());
+
+  /** POST `payload` to `url`: a 422 `<title> is invalid: ...` with these causes, and `url/name` not stored. */
+  const refused = async (url: string, payload: object, title: string, causes: Cause[]): Promise<void> => {
+    const res = await h.api.inject({ method: 'POST', url, payload });
+    const body = res.json<Status>();
+    expect(res.statusCode, JSON.stringify(body)).to.equal(422);
+    const texts = causes.map((c) => `${c.field}: ${c.message}`);
+    const list = texts.length === 1 ? texts[0] : `[${texts.join(', ')}]`;
+    expect(body).to.include({ code: 422, reason: 'Invalid', message: `${title} is invalid: ${list}` });
+    expect(body.details?.causes).to.deep.equal(causes);
+    const name = /"(.*)"/.exec(title)?.[1] ?? '';
+    expect((await h.api.inject({ method: 'GET', url: `${url}/${name}` })).statusCode).to.equal(404);
+  };
+  const invalid = (field: string, message: string): Cause => ({
+    reason: 'FieldValueInvalid',
+    field,
+    message,
+  });
+  const created = async (url: string, payload: object, name: string): Promise<void> => {
+    const res = await h.api.inject({ method: 'POST', url, payload });
+    expect(res.statusCode, res.body).to.equal(201);
+    await h.api.inject({ method: 'DELETE', url: `${url}/${name}?gracePeriodSeconds=0` });
+  };
+
+  describe('container port names are IANA_SVC_NAMEs', () => {
+    const field = 'spec.containers[0].ports[0].name';
+    const named = (name: string): object => podWith({ ports: [{ containerPort: 80, name }] });
+    it('an upper-case letter or underscore', async () => {
+      const detail = 'must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)';
+      await refused(`${CORE}/pods`, named('Bad_Port'), 'Pod "p"', [
+        invalid(field, `Invalid value: "Bad_Port": ${detail}`),
+      ]);
+    });
+    it('over 15 characters, no letter, hyphens at the ends or doubled: every problem', async () => {
+      await refused(`${CORE}/pods`, named('a-very-long-port-name'), 'Pod "p"', [
+        invalid(field, 'Invalid value: "a-very-long-port-name": must be no more than 15 characters'),
+      ]);
+      await refused(`${CORE}/pods`, named('8080'), 'Pod "p"', [
+        invalid(field, 'Invalid value: "8080": must contain at least one letter (a-z)'),
+      ]);
+      await refused(`${CORE}/pods`, named('-a--b'), 'Pod "p"', [
+        invalid(field, 'Invalid value: "-a--b": must not contain consecutive hyphens'),
+        invalid(field, 'Invalid value: "-a--b": must not begin or end with a hyphen'),
+      ]);
+    });
+    it('a name used twice in one container', async () => {
+      const ports = [
+        { containerPort: 80, name: 'http' },
+        { containerPort: 81, name: 'http' },
+      ];
+      await refused(`${CORE}/pods`, podWith({ ports }), 'Pod "p"', [
+        {
+          reason: 'FieldValueDuplicate',
+          field: 'spec.containers[0].ports[1].name',
+          message: 'Duplicate value: "http"',
+        },
+      ]);
+    });
+    it('a valid name is taken', async () => {
+      await created(`${CORE}/pods`, named('http-alt2'), 'p');
+    });
+  });
+});
