@@ -92,4 +92,17 @@ describe('api: validation upstream makes that was missing (audit B5)', () => {
       await created(`${CORE}/pods`, named('http-alt2'), 'p');
     });
   });
+
+  describe("a pod's activeDeadlineSeconds is between 1 and MaxInt32", () => {
+    const detail = 'must be between 1 and 2147483647, inclusive';
+    for (const seconds of [0, -1, 2147483648])
+      it(`${seconds}`, async () => {
+        await refused(`${CORE}/pods`, podWith({}, { activeDeadlineSeconds: seconds }), 'Pod "p"', [
+          invalid('spec.activeDeadlineSeconds', `Invalid value: ${seconds}: ${detail}`),
+        ]);
+      });
+    it('1 is taken', async () => {
+      await created(`${CORE}/pods`, podWith({}, { activeDeadlineSeconds: 1 }), 'p');
+    });
+  });
 });
