@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import { systemClock } from '../../../agent/clock';
 import { MemoryRuntime } from '../../../agent/runtime/memory-runtime';
 import { Harness } from '../../helpers/harness';
+import { deploymentBody } from '../../helpers/workload-builders';
 
 const CORE = '/api/v1/namespaces/default';
 
@@ -103,6 +104,49 @@ describe('api: validation upstream makes that was missing (audit B5)', () => {
       });
     it('1 is taken', async () => {
       await created(`${CORE}/pods`, podWith({}, { activeDeadlineSeconds: 1 }), 'p');
+    });
+  });
+
+  describe("a workload's selector operator is one upstream knows", () => {
+    const APPS = '/apis/apps/v1/namespaces/default';
+    it('Bogus is a 422 for a Deployment, ReplicaSet and DaemonSet', async () => {
+      const matchExpressions = [{ key: 'app', operator: 'Bogus' }];
+      const selector = { matchLabels: { app: 'web' }, matchExpressions };
+      const {
+        apiVersion: _a,
+        kind: _k,
+        ...body
+      } = deploymentBody(1, { selector }) as Record<string, unknown>;
+      const causes = [
+        invalid(
+          'spec.selector.matchExpressions[0].operator',
+          'Invalid value: "Bogus": not a valid selector operator',
+        ),
+        invalid('spec.selector', `Invalid value: ${JSON.stringify(selector)}: invalid label selector`),
+      ];
+      await refused(`${APPS}/deployments`, body, 'Deployment "web"', causes);
+      await refused(`${APPS}/replicasets`, body, 'ReplicaSet "web"', causes);
+      await refused(`${APPS}/daemonsets`, body, 'DaemonSet "web"', causes);
+    });
+    it('In without values, Exists with values', async () => {
+      const matchExpressions = [
+        { key: 'app', operator: 'In', values: [] },
+        { key: 'tier', operator: 'Exists', values: ['x'] },
+      ];
+      const selector = { matchLabels: { app: 'web' }, matchExpressions };
+      await refused(`${APPS}/deployments`, deploymentBody(1, { selector }), 'Deployment "web"', [
+        {
+          reason: 'FieldValueRequired',
+          field: 'spec.selector.matchExpressions[0].values',
+          message: "Required value: must be specified when `operator` is 'In' or 'NotIn'",
+        },
+        {
+          reason: 'FieldValueForbidden',
+          field: 'spec.selector.matchExpressions[1].values',
+          message: "Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+        },
+        invalid('spec.selector', `Invalid value: ${JSON.stringify(selector)}: invalid label selector`),
+      ]);
     });
   });
 });
