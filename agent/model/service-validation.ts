@@ -82,6 +82,10 @@ export function validateService(svc: Service): FieldError[] {
   const seen = new Set<string>();
   spec.ports.forEach((p, i) => {
     validatePort(p, i, out, names, spec.ports.length > 1);
+    if (spec.type === 'ClusterIP' && p.nodePort !== undefined && p.nodePort !== 0) {
+      const detail = "may not be used when `type` is 'ClusterIP'";
+      out.push(fieldError('Forbidden', `spec.ports[${i}].nodePort`, undefined, detail));
+    }
     const key = `${p.port}/${p.protocol}`;
     if (seen.has(key))
       out.push(fieldError('Duplicate', `spec.ports[${i}]`, { port: p.port, protocol: p.protocol }));

@@ -149,4 +149,17 @@ describe('api: validation upstream makes that was missing (audit B5)', () => {
       ]);
     });
   });
+
+  describe('a ClusterIP Service port has no nodePort', () => {
+    it('nodePort 30000 is Forbidden', async () => {
+      const svc = { metadata: { name: 's' }, spec: { ports: [{ port: 80, nodePort: 30000 }] } };
+      await refused(`${CORE}/services`, svc, 'Service "s"', [
+        {
+          reason: 'FieldValueForbidden',
+          field: 'spec.ports[0].nodePort',
+          message: "Forbidden: may not be used when `type` is 'ClusterIP'",
+        },
+      ]);
+    });
+  });
 });
