@@ -162,4 +162,29 @@ describe('api: validation upstream makes that was missing (audit B5)', () => {
       ]);
     });
   });
+
+  describe('ownerReferences name their owner fully', () => {
+    it('a reference without uid is a 422 (the path has no index, as upstream)', async () => {
+      const ownerReferences = [{ apiVersion: 'v1', kind: 'Pod', name: 'p1' }];
+      const cm = { metadata: { name: 'cm', ownerReferences }, data: {} };
+      await refused(`${CORE}/configmaps`, cm, 'ConfigMap "cm"', [
+        invalid('metadata.ownerReferences.uid', 'Invalid value: "": uid must not be empty'),
+      ]);
+      const pod = { ...(podWith({}) as { spec: object }), metadata: { name: 'p', ownerReferences } };
+      await refused(`${CORE}/pods`, pod, 'Pod "p"', [
+        invalid('metadata.ownerReferences.uid', 'Invalid value: "": uid must not be empty'),
+      ]);
+    });
+    it('two controllers', async () => {
+      const ownerReferences = [
+        { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'a', uid: '1', controller: true },
+        { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'b', uid: '2', controller: true },
+      ];
+      const detail =
+        'Only one reference can have Controller set to true. Found "true" in references for ReplicaSet/a and ReplicaSet/b';
+      await refused(`${CORE}/configmaps`, { metadata: { name: 'cm', ownerReferences } }, 'ConfigMap "cm"', [
+        invalid('metadata.ownerReferences', `Invalid value: ${JSON.stringify(ownerReferences)}: ${detail}`),
+      ]);
+    });
+  });
 });
