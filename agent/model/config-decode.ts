@@ -12,7 +12,7 @@ import {
   validateSecretUpdate,
 } from './config-validation';
 import { decodeObject } from './pod-decode';
-import { CONFIGMAP_SHAPE, SECRET_SHAPE, type Shape, checkShape, isObject, shapedCopy } from './shape';
+import { CONFIGMAP_SHAPE, SECRET_SHAPE, type Shape, checkBodyShape, isObject, shapedCopy } from './shape';
 
 const BASE64 = /^[A-Za-z0-9+/]*$/;
 
@@ -44,7 +44,7 @@ function decodeBody<T>(
   const obj = decodeObject(raw, kind, namespace);
   const name = typeof obj.metadata.name === 'string' ? obj.metadata.name : '';
   const errors: FieldError[] = [];
-  checkShape(obj, shape, '', errors);
+  checkBodyShape(obj, shape, kind, 'v1', errors);
   if (errors.length) throw invalidError(kind, name, errors);
   for (const field of encoded) checkBase64(kind, obj[field]);
   const out = shapedCopy<T & { metadata: ObjectMeta }>(obj, shape);

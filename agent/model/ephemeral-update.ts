@@ -6,14 +6,14 @@ import { applyPodDefaults } from './pod-defaults';
 import { decodeObject } from './pod-decode';
 import { type PodPolicy, checkPodPolicy } from './pod-policy';
 import { validatePod } from './pod-validation';
-import { POD_SHAPE, checkShape, isObject, shapedCopy } from './shape';
+import { POD_SHAPE, checkBodyShape, isObject, shapedCopy } from './shape';
 import { validateEphemeralContainersUpdate } from './validation/ephemeral-containers';
 
 export function decodeEphemeralUpdate(old: Pod, raw: unknown, policy?: PodPolicy): Pod {
   const m = old.metadata;
   const obj = decodeObject(raw, 'Pod', m.namespace);
   const errors: FieldError[] = [];
-  checkShape(obj, POD_SHAPE, '', errors);
+  checkBodyShape(obj, POD_SHAPE, 'Pod', 'v1', errors);
   if (obj.metadata.name !== undefined && obj.metadata.name !== m.name)
     errors.push(fieldError('Invalid', 'metadata.name', obj.metadata.name, 'field is immutable'));
   if (errors.length) throw invalidError('Pod', m.name, errors);

@@ -12,7 +12,7 @@ import {
 } from './job';
 import { applyCronJobDefaults, applyJobSpecDefaults, validateCronJob, validateJob } from './job-validation';
 import { decodeObject } from './pod-decode';
-import { checkShape, isObject, kindShape, shapedCopy } from './shape';
+import { checkBodyShape, isObject, kindShape, shapedCopy } from './shape';
 
 const batchInvalid = (kind: string, name: string, errors: FieldError[]): Error =>
   invalidError(kind, name, errors, 'batch');
@@ -27,7 +27,7 @@ function decodeBatch<T>(raw: unknown, kind: 'Job' | 'CronJob', namespace: string
   const name = nameOf(obj);
   const errors: FieldError[] = [];
   const shape = kindShape(kind, BATCH_V1);
-  checkShape(obj, shape, '', errors);
+  checkBodyShape(obj, shape, kind, BATCH_V1.version, errors);
   if (!isObject(obj.spec)) errors.push(fieldError('Required', 'spec'));
   if (errors.length) throw batchInvalid(kind, name, errors);
   const out = shapedCopy<T & { metadata: { resourceVersion?: string } }>({ ...obj, status: {} }, shape);

@@ -20,6 +20,8 @@ export function selectorMatches(sel: LabelSelector, labels: Record<string, strin
       case 'DoesNotExist':
         if (has) return false;
         break;
+      default:
+        return false; // an operator validation refuses: a selector that matches nothing, never everything
     }
   }
   return true;

@@ -79,11 +79,50 @@ export function validateObjectName(
   else for (const p of problems(value)) out.push(fieldError('Invalid', field, value, p));
 }
 
-/** The parts of ValidateObjectMeta the name checks do not cover: labels and annotations. */
+/** The parts of ValidateObjectMeta the name checks do not cover: labels, annotations, ownerReferences. */
 export function validateMetadataMaps(
-  meta: { labels?: unknown; annotations?: unknown },
+  meta: { labels?: unknown; annotations?: unknown; ownerReferences?: unknown },
   out: FieldError[],
 ): void {
   validateLabels(meta.labels, 'metadata.labels', out);
   validateAnnotations(meta.annotations, 'metadata.annotations', out);
+  validateOwnerReferences(meta.ownerReferences, out);
+}
+
+interface OwnerReference {
+  apiVersion?: string;
+  kind?: string;
+  name?: string;
+  uid?: string;
+  controller?: boolean;
+}
+
+/** The version FromAPIVersionAndKind reads from `group/version` or `version` ('' when it cannot). */
+function versionOf(apiVersion: string): string {
+  const parts = apiVersion.split('/');
+  if (parts.length > 2) return '';
+  return parts[parts.length - 1] ?? '';
+}
+
+/**
+ * ValidateOwnerReferences: each reference names a version, kind, name and uid, and one at most is the
+ * controller. Upstream's path has no index (`metadata.ownerReferences.uid`), and so has this one.
+ */
+function validateOwnerReferences(refs: unknown, out: FieldError[]): void {
+  if (!Array.isArray(refs)) return; // the shape check reports it
+  const f = 'metadata.ownerReferences';
+  let controller = '';
+  for (const ref of refs as OwnerReference[]) {
+    if (versionOf(ref.apiVersion ?? '') === '')
+      out.push(fieldError('Invalid', `${f}.apiVersion`, ref.apiVersion ?? '', 'version must not be empty'));
+    for (const k of ['kind', 'name', 'uid'] as const)
+      if (!ref[k]) out.push(fieldError('Invalid', `${f}.${k}`, ref[k] ?? '', `${k} must not be empty`));
+    if (ref.controller !== true) continue;
+    const current = `${ref.kind ?? ''}/${ref.name ?? ''}`;
+    if (controller === '') controller = current;
+    else {
+      const detail = `Only one reference can have Controller set to true. Found "true" in references for ${controller} and ${current}`;
+      out.push(fieldError('Invalid', f, refs, detail));
+    }
+  }
 }

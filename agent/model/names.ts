@@ -1,4 +1,5 @@
-// Name rules from apimachinery's validation (IsDNS1123Label, IsDNS1123Subdomain, IsDNS1035Label).
+// Name rules from apimachinery's validation (IsDNS1123Label, IsDNS1123Subdomain, IsDNS1035Label,
+// IsValidPortName).
 
 interface NameRule {
   pattern: RegExp;
@@ -35,3 +36,15 @@ function problems(rule: NameRule, value: string): string[] {
 export const dns1123LabelProblems = (v: string): string[] => problems(RULES.label, v);
 export const dns1123SubdomainProblems = (v: string): string[] => problems(RULES.subdomain, v);
 export const dns1035LabelProblems = (v: string): string[] => problems(RULES.dns1035, v);
+
+/** IsValidPortName (IANA_SVC_NAME): a container port's name and a Service's named targetPort; every problem. */
+export function portNameProblems(v: string): string[] {
+  const out: string[] = [];
+  if (v.length > 15) out.push('must be no more than 15 characters');
+  if (!/^[-a-z0-9]+$/.test(v))
+    out.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
+  if (!/[a-z]/.test(v)) out.push('must contain at least one letter (a-z)');
+  if (v.includes('--')) out.push('must not contain consecutive hyphens');
+  if (v.startsWith('-') || v.endsWith('-')) out.push('must not begin or end with a hyphen');
+  return out;
+}

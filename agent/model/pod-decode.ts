@@ -8,7 +8,7 @@ import { applyPodDefaults } from './pod-defaults';
 import { type PodPolicy, checkPodPolicy } from './pod-policy';
 import { validatePod } from './pod-validation';
 import { ephemeralOnCreate } from './validation/ephemeral-containers';
-import { POD_SHAPE, checkShape, isObject, shapedCopy } from './shape';
+import { POD_SHAPE, checkBodyShape, isObject, shapedCopy } from './shape';
 
 /** Checks kind/apiVersion (`v1` unless the kind's group says otherwise) and the namespace against the
  * request's; fills generateName. */
@@ -52,7 +52,7 @@ export function decodePod(raw: unknown, namespace: string, policy?: PodPolicy): 
   const obj = decodeObject(raw, 'Pod', namespace);
   const name = typeof obj.metadata.name === 'string' ? obj.metadata.name : '';
   const shapeErrors: FieldError[] = [];
-  checkShape(obj, POD_SHAPE, '', shapeErrors);
+  checkBodyShape(obj, POD_SHAPE, 'Pod', 'v1', shapeErrors);
   if (!isObject(obj.spec)) shapeErrors.push(fieldError('Required', 'spec'));
   if (shapeErrors.length) throw invalidError('Pod', name, shapeErrors);
   const pod = shapedCopy<Pod>({ ...obj, status: { phase: 'Pending' } }, POD_SHAPE);

@@ -6,7 +6,7 @@ import { applyPodDefaults } from './pod-defaults';
 import { decodeObject } from './pod-decode';
 import { type PodPolicy, checkPodPolicy } from './pod-policy';
 import { validatePod } from './pod-validation';
-import { POD_SHAPE, checkShape, isObject, shapedCopy } from './shape';
+import { POD_SHAPE, checkBodyShape, isObject, shapedCopy } from './shape';
 
 const ALLOWED =
   'pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)';
@@ -48,7 +48,7 @@ export function decodePodUpdate(old: Pod, raw: unknown, policy?: PodPolicy): Pod
   const m = old.metadata;
   const obj = decodeObject(raw, 'Pod', m.namespace);
   const shapeErrors: FieldError[] = [];
-  checkShape(obj, POD_SHAPE, '', shapeErrors);
+  checkBodyShape(obj, POD_SHAPE, 'Pod', 'v1', shapeErrors);
   // A patch may have removed what the comparison below reads.
   if (!isObject(obj.spec)) shapeErrors.push(fieldError('Required', 'spec'));
   else if (!Array.isArray(obj.spec.containers)) shapeErrors.push(fieldError('Required', 'spec.containers'));

@@ -8,6 +8,7 @@ import { validateEnv, validateEnvFrom } from './validation/env';
 import { validateEphemeralContainers } from './validation/ephemeral-containers';
 import { validateContainerPorts } from './validation/ports';
 import { validateRestartPolicyAndProbes } from './validation/probes';
+import { validateResources } from './validation/resources';
 import { validateSecurityContext } from './validation/security-context';
 import { validateVolumeMounts } from './validation/volume-mounts';
 import { validateVolumeSource, volumeTypes } from './validation/volume-sources';
@@ -22,6 +23,8 @@ const MAX_SEARCHES = 32;
 const MAX_SEARCH_CHARS = 2048;
 /** What resolv.conf cannot carry: a space, tab or control character would start another option or line. */
 const RESOLV_TOKEN = /^[\x21-\x7e]+$/;
+/** math.MaxInt32: the bound of an int32 field, and of activeDeadlineSeconds (an int64) by validation. */
+const MAX_INT32 = 2147483647;
 
 function validateName(
   value: unknown,
@@ -75,6 +78,7 @@ function validateContainer(
   validateEnvFrom(c.envFrom, field, out);
   validateSecurityContext(c.securityContext, field, out);
   validateContainerPorts(c.ports, field, out);
+  validateResources(c.resources, field, out);
   validateVolumeMounts(c.volumeMounts, field, volumes, out);
 }
 
@@ -265,6 +269,17 @@ export function validatePod(pod: Pod): FieldError[] {
         'spec.terminationGracePeriodSeconds',
         grace,
         'must be greater than or equal to 0',
+      ),
+    );
+  }
+  const deadline = spec.activeDeadlineSeconds;
+  if (deadline !== undefined && (!Number.isInteger(deadline) || deadline < 1 || deadline > MAX_INT32)) {
+    out.push(
+      fieldError(
+        'Invalid',
+        'spec.activeDeadlineSeconds',
+        deadline,
+        `must be between 1 and ${MAX_INT32}, inclusive`,
       ),
     );
   }

@@ -5,7 +5,7 @@ import type { ObjectMeta } from './meta';
 import { validateMetadataMaps } from './meta-validation';
 import { dns1123SubdomainProblems } from './names';
 import { decodeObject } from './pod-decode';
-import { SERVICE_ACCOUNT_SHAPE, checkShape, shapedCopy } from './shape';
+import { SERVICE_ACCOUNT_SHAPE, checkBodyShape, shapedCopy } from './shape';
 
 export interface ObjectReference {
   apiVersion?: string;
@@ -40,7 +40,7 @@ export function decodeServiceAccount(raw: unknown, namespace: string): ServiceAc
   const obj = decodeObject(raw, 'ServiceAccount', namespace);
   const name = typeof obj.metadata.name === 'string' ? obj.metadata.name : '';
   const errors: FieldError[] = [];
-  checkShape(obj, SERVICE_ACCOUNT_SHAPE, '', errors);
+  checkBodyShape(obj, SERVICE_ACCOUNT_SHAPE, 'ServiceAccount', 'v1', errors);
   if (errors.length) throw invalidError('ServiceAccount', name, errors);
   const sa = shapedCopy<ServiceAccount>(obj, SERVICE_ACCOUNT_SHAPE);
   delete (sa.metadata as { resourceVersion?: string }).resourceVersion;

@@ -3,13 +3,13 @@ import { fieldError, invalidError, type FieldError } from './field-errors';
 import { decodeObject } from './pod-decode';
 import type { Service } from './service';
 import { applyServiceDefaults, validateService } from './service-validation';
-import { SERVICE_SHAPE, checkShape, isObject, shapedCopy } from './shape';
+import { SERVICE_SHAPE, checkBodyShape, isObject, shapedCopy } from './shape';
 
 export function decodeService(raw: unknown, namespace: string): Service {
   const obj = decodeObject(raw, 'Service', namespace);
   const name = typeof obj.metadata.name === 'string' ? obj.metadata.name : '';
   const errors: FieldError[] = [];
-  checkShape(obj, SERVICE_SHAPE, '', errors);
+  checkBodyShape(obj, SERVICE_SHAPE, 'Service', 'v1', errors);
   if (obj.spec !== undefined && !isObject(obj.spec))
     errors.push(fieldError('Invalid', 'spec', obj.spec, 'must be an object'));
   if (errors.length) throw invalidError('Service', name, errors);

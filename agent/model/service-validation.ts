@@ -1,21 +1,10 @@
 // Service defaults and validation (pkg/apis/core/validation ValidateService), for ClusterIP Services.
 import { fieldError, type FieldError } from './field-errors';
 import { validateLabels, validateMetadataMaps } from './meta-validation';
-import { dns1035LabelProblems, dns1123LabelProblems } from './names';
+import { dns1035LabelProblems, dns1123LabelProblems, portNameProblems } from './names';
 import type { Service, ServicePort } from './service';
 
 const PROTOCOLS = ['TCP', 'UDP', 'SCTP'];
-
-/** IANA_SVC_NAME: what a named targetPort must look like. */
-function portNameProblems(v: string): string[] {
-  if (v.length > 15) return ['must be no more than 15 characters'];
-  if (!/^[-a-z0-9]+$/.test(v))
-    return ['must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)'];
-  if (!/[a-z]/.test(v)) return ['must contain at least one letter (a-z)'];
-  if (v.startsWith('-') || v.endsWith('-') || v.includes('--'))
-    return ['must not begin or end with a hyphen, or contain adjacent hyphens'];
-  return [];
-}
 
 const validPort = (p: unknown): p is number =>
   Number.isInteger(p) && (p as number) >= 1 && (p as number) <= 65535;
@@ -93,6 +82,10 @@ export function validateService(svc: Service): FieldError[] {
   const seen = new Set<string>();
   spec.ports.forEach((p, i) => {
     validatePort(p, i, out, names, spec.ports.length > 1);
+    if (spec.type === 'ClusterIP' && p.nodePort !== undefined && p.nodePort !== 0) {
+      const detail = "may not be used when `type` is 'ClusterIP'";
+      out.push(fieldError('Forbidden', `spec.ports[${i}].nodePort`, undefined, detail));
+    }
     const key = `${p.port}/${p.protocol}`;
     if (seen.has(key))
       out.push(fieldError('Duplicate', `spec.ports[${i}]`, { port: p.port, protocol: p.protocol }));

@@ -1,8 +1,10 @@
 // Structural checks on decoded JSON before defaults and validation touch it: wrong types become field
 // errors instead of exceptions deep inside the agent. The shapes are derived from the upstream schemas
 // (schema.ts), so every field Kubernetes knows is type-checked, whether or not the agent acts on it.
+import { decodeError } from './decode-error';
 import { fieldError, type FieldError } from './field-errors';
 import { type GroupVersion, CORE_V1 } from './group-version';
+import { readQuantity } from './quantity';
 import { type Schema, kindSchema, resolve } from './schema';
 
 export const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -30,7 +32,17 @@ const typeName: Record<Shape['type'], string> = {
   any: 'a value',
 };
 
-export function checkShape(value: unknown, shape: Shape, path: string, out: FieldError[]): void {
+/**
+ * Field errors for values of the wrong type in `out`; in `decode`, what Go's decoder itself refuses (a
+ * quantity that does not parse), which is a 400 for the whole body rather than a field error.
+ */
+export function checkShape(
+  value: unknown,
+  shape: Shape,
+  path: string,
+  out: FieldError[],
+  decode: string[],
+): void {
   if (value === undefined || value === null || shape.type === 'any') return;
   const bad = (): void => {
     out.push(fieldError('Invalid', path, value, `must be ${typeName[shape.type]}`));
@@ -39,9 +51,9 @@ export function checkShape(value: unknown, shape: Shape, path: string, out: Fiel
     case 'object':
       if (!isObject(value)) return bad();
       for (const [k, s] of Object.entries(shape.fields ?? {}))
-        checkShape(value[k], s, path ? `${path}.${k}` : k, out);
+        checkShape(value[k], s, path ? `${path}.${k}` : k, out, decode);
       if (shape.values)
-        for (const [k, v] of Object.entries(value)) checkShape(v, shape.values, `${path}[${k}]`, out);
+        for (const [k, v] of Object.entries(value)) checkShape(v, shape.values, `${path}[${k}]`, out, decode);
       return;
     case 'array':
       if (!Array.isArray(value)) return bad();
@@ -52,7 +64,7 @@ export function checkShape(value: unknown, shape: Shape, path: string, out: Fiel
           out.push(fieldError('Invalid', `${path}[${i}]`, v, `must be ${typeName[shape.items.type]}`));
           return;
         }
-        checkShape(v, shape.items, `${path}[${i}]`, out);
+        checkShape(v, shape.items, `${path}[${i}]`, out, decode);
       });
       return;
     case 'stringMap':
@@ -64,15 +76,34 @@ export function checkShape(value: unknown, shape: Shape, path: string, out: Fiel
     case 'intOrString':
       if (typeof value !== 'string' && !Number.isInteger(value)) bad();
       return;
-    case 'quantity':
-      if (typeof value !== 'string' && !Number.isFinite(value)) bad();
+    case 'quantity': {
+      if (typeof value !== 'string' && !Number.isFinite(value)) return bad();
+      const read = readQuantity(value as string | number);
+      if ('error' in read) decode.push(read.error);
       return;
+    }
     case 'string':
     case 'number':
     case 'boolean':
       if (typeof value !== shape.type) bad();
       return;
   }
+}
+
+/**
+ * checkShape on a request body: throws the 400 `<kind> in version "<version>" cannot be handled as a <kind>`
+ * for what Go's decoder refuses (before any field error, as decoding comes before validation).
+ */
+export function checkBodyShape(
+  body: unknown,
+  shape: Shape,
+  kind: string,
+  version: string,
+  out: FieldError[],
+): void {
+  const decode: string[] = [];
+  checkShape(body, shape, '', out, decode);
+  if (decode[0] !== undefined) throw decodeError(kind, version, decode[0]);
 }
 
 /**

@@ -3,7 +3,7 @@
 import { APPS_V1, apiVersionOf } from './group-version';
 import { fieldError, invalidError, type FieldError } from './field-errors';
 import { decodeObject } from './pod-decode';
-import { checkShape, isObject, kindShape, shapedCopy } from './shape';
+import { checkBodyShape, isObject, kindShape, shapedCopy } from './shape';
 import type { DaemonSet, Deployment, ReplicaSet } from './workload';
 import {
   applyDaemonSetDefaults,
@@ -51,7 +51,7 @@ export function decodeWorkload<T extends Workload>(k: WorkloadKind<T>, raw: unkn
   const name = typeof obj.metadata.name === 'string' ? obj.metadata.name : '';
   const errors: FieldError[] = [];
   const { status: _status, ...rest } = obj;
-  checkShape(rest, k.shape, '', errors);
+  checkBodyShape(rest, k.shape, k.kind, APPS_V1.version, errors);
   if (!isObject(obj.spec)) errors.push(fieldError('Required', 'spec'));
   if (errors.length) throw invalidError(k.kind, name, errors, APPS_V1.group);
   const w = shapedCopy<T>(rest, k.shape);

@@ -3,6 +3,7 @@
 import { fieldError, type FieldError } from './field-errors';
 import { isPercent } from './int-or-percent';
 import { isEmptySelector, selectorMatches } from './label-selector';
+import { validateLabelSelector } from './selector-validation';
 import { validateMetadataMaps, validateObjectName } from './meta-validation';
 import { dns1123SubdomainProblems } from './names';
 import type { Pod } from './pod';
@@ -55,8 +56,14 @@ function validateSelector(sel: LabelSelector | undefined, w: Workload, out: Fiel
     out.push(fieldError('Required', 'spec.selector'));
     return;
   }
+  const readable = validateLabelSelector(sel, 'spec.selector', out);
   if (isEmptySelector(sel)) {
     out.push(fieldError('Invalid', 'spec.selector', sel, 'empty selector is invalid for deployment'));
+    return;
+  }
+  // Upstream compares the template's labels only with a selector it could read.
+  if (!readable) {
+    out.push(fieldError('Invalid', 'spec.selector', sel, 'invalid label selector'));
     return;
   }
   const labels = w.spec.template.metadata?.labels ?? {};
