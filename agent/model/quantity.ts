@@ -42,8 +42,8 @@ function multiplier(suffix: string): number | undefined {
 /** The quantity's value (negative ones included), or the decode error upstream gives for it. */
 export function readQuantity(q: string | number): { value: number } | { error: string } {
   const text = String(q).trim();
-  const m = text === '' ? null : FORM.exec(text);
-  if (!m) return { error: QUANTITY_FORMAT_ERROR };
+  const m = FORM.exec(text);
+  if (!m || !m[2]) return { error: QUANTITY_FORMAT_ERROR }; // a number first, as the error's expression says ("Ki" is none)
   const unit = multiplier(m[3] ?? '');
   if (unit === undefined) return { error: QUANTITY_SUFFIX_ERROR };
   const digits = m[2] ?? '';
