@@ -124,9 +124,9 @@ describe('api: validation upstream makes that was missing (audit B5)', () => {
         ),
         invalid('spec.selector', `Invalid value: ${JSON.stringify(selector)}: invalid label selector`),
       ];
-      await refused(`${APPS}/deployments`, body, 'Deployment "web"', causes);
-      await refused(`${APPS}/replicasets`, body, 'ReplicaSet "web"', causes);
-      await refused(`${APPS}/daemonsets`, body, 'DaemonSet "web"', causes);
+      await refused(`${APPS}/deployments`, body, 'Deployment.apps "web"', causes);
+      await refused(`${APPS}/replicasets`, body, 'ReplicaSet.apps "web"', causes);
+      await refused(`${APPS}/daemonsets`, body, 'DaemonSet.apps "web"', causes);
     });
     it('In without values, Exists with values', async () => {
       const matchExpressions = [
@@ -134,7 +134,7 @@ describe('api: validation upstream makes that was missing (audit B5)', () => {
         { key: 'tier', operator: 'Exists', values: ['x'] },
       ];
       const selector = { matchLabels: { app: 'web' }, matchExpressions };
-      await refused(`${APPS}/deployments`, deploymentBody(1, { selector }), 'Deployment "web"', [
+      await refused(`${APPS}/deployments`, deploymentBody(1, { selector }), 'Deployment.apps "web"', [
         {
           reason: 'FieldValueRequired',
           field: 'spec.selector.matchExpressions[0].values',
