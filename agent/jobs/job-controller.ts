@@ -2,16 +2,16 @@
 // milliseconds, from store events; a periodic resync is the backstop) and carries out the plan: pods through
 // the pod registry, events as upstream words them, the status written back. It decides nothing itself.
 import type { Clock } from '../clock';
-import { errorMessage, isNotFound } from '../errors';
-import type { EventRecorder, InvolvedObject } from '../events/recorder';
+import { errorMessage } from '../errors';
+import type { EventRecorder } from '../events/recorder';
 import type { Logger } from '../log';
-import { type Job, TRACKING_FINALIZER, ownedBy } from '../model/job';
+import { type Job, TRACKING_FINALIZER } from '../model/job';
 import type { Pod } from '../model/pod';
 import type { ObjectStore } from '../store/object-store';
 import type { Registry } from '../store/registry';
 import { podFor } from './job-pods';
 import { type JobAction, planJob } from './plan-job';
-import { OwnerSyncLoop } from './owner-sync-loop';
+import { OwnerController } from './owner-controller';
 import { keyOf, splitKey } from './sync-queue';
 
 export interface JobControllerDeps {
@@ -29,59 +29,19 @@ export interface JobControllerDeps {
   backoffMs?: number;
 }
 
-export const jobRef = (job: Job): InvolvedObject => ({
-  kind: 'Job',
-  name: job.metadata.name,
-  namespace: job.metadata.namespace,
-  uid: job.metadata.uid,
-});
-
-export class JobController {
-  private readonly loop: OwnerSyncLoop<Job, Pod>;
-
+export class JobController extends OwnerController<Job, Pod> {
   constructor(private readonly deps: JobControllerDeps) {
-    this.loop = new OwnerSyncLoop({
-      owners: deps.jobs,
-      dependents: deps.pods,
-      ownerKind: 'Job',
-      clock: deps.clock,
-      logger: deps.logger,
-      resyncMs: deps.resyncMs,
-      sync: (key) => this.sync(key),
-    });
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  stop(): void {
-    this.loop.stop();
-  }
-
-  /** Syncs every Job marked by a change now (tests). */
-  drain(): void {
-    this.loop.drain();
-  }
-
-  private podsOf(job: Job): Pod[] {
-    return this.deps.pods.list(job.metadata.namespace).filter((p) => ownedBy(p.metadata, job.metadata.uid));
+    super({ ...deps, owners: deps.jobs, dependents: deps.pods, ownerKind: 'Job' });
   }
 
   sync(key: string): void {
     const [namespace, name] = splitKey(key);
     const job = this.deps.jobs.get(namespace, name);
     if (!job) return;
-    const plan = planJob(job, this.podsOf(job), this.deps.clock.now(), this.deps.backoffMs);
+    const plan = planJob(job, this.dependentsOf(job), this.deps.clock.now(), this.deps.backoffMs);
     for (const a of plan.actions) this.run(job, a);
-    const fresh = this.deps.jobs.get(namespace, name);
-    if (
-      fresh?.metadata.uid === job.metadata.uid &&
-      JSON.stringify(fresh.status) !== JSON.stringify(plan.status)
-    ) {
-      // Persisted: the counters hold pods whose tracking finalizer is gone.
-      this.deps.jobs.update({ ...fresh, status: plan.status }, { specChanged: false, persist: true });
-    }
+    // The counters hold pods whose tracking finalizer is gone.
+    this.writeStatus(job, plan.status);
     if (plan.requeueAt !== undefined) this.loop.queue.addAt(key, plan.requeueAt);
   }
 
@@ -92,19 +52,29 @@ export class JobController {
       case 'createPod':
         try {
           const pod = podRegistry.create(podFor(job, a.index, a.indexFailures), ns);
-          events.record(jobRef(job), 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
+          events.record(
+            this.involved(job),
+            'Normal',
+            'SuccessfulCreate',
+            `Created pod: ${pod.metadata.name}`,
+          );
         } catch (err) {
-          events.record(jobRef(job), 'Warning', 'FailedCreate', `Error creating: ${errorMessage(err)}`);
+          events.record(
+            this.involved(job),
+            'Warning',
+            'FailedCreate',
+            `Error creating: ${errorMessage(err)}`,
+          );
         }
         return;
       case 'deletePod':
-        if (this.deletePod(ns, a.name))
-          events.record(jobRef(job), 'Normal', 'SuccessfulDelete', `Deleted pod: ${a.name}`);
+        if (OwnerController.deleted(() => podRegistry.delete(ns, a.name)))
+          events.record(this.involved(job), 'Normal', 'SuccessfulDelete', `Deleted pod: ${a.name}`);
         return;
       case 'countPod':
         return this.uncount(ns, a.name);
       case 'event':
-        events.record(jobRef(job), a.eventType, a.reason, a.message);
+        events.record(this.involved(job), a.eventType, a.reason, a.message);
         return;
       case 'deleteJob':
         this.deps.logger.info('job deleted after ttlSecondsAfterFinished', {
@@ -112,16 +82,6 @@ export class JobController {
         });
         this.deps.deleteJob(ns, job.metadata.name);
         return;
-    }
-  }
-
-  private deletePod(namespace: string, name: string): boolean {
-    try {
-      this.deps.podRegistry.delete(namespace, name);
-      return true;
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-      return false;
     }
   }
 
