@@ -44,30 +44,24 @@ export class CronJobController extends OwnerController<CronJob, Job> {
 
   /** Carries out one action; returns the Job it created, if any. */
   private run(cj: CronJob, a: CronJobAction): Job[] {
-    const { events } = this.deps;
     const ns = cj.metadata.namespace;
     switch (a.type) {
       case 'createJob':
         try {
           const job = this.deps.createJob(a.job, ns);
-          events.record(this.involved(cj), 'Normal', 'SuccessfulCreate', `Created job ${job.metadata.name}`);
+          this.record(cj, 'Normal', 'SuccessfulCreate', `Created job ${job.metadata.name}`);
           return [job];
         } catch (err) {
           if (errorCode(err) !== 'AlreadyExists')
-            events.record(
-              this.involved(cj),
-              'Warning',
-              'FailedCreate',
-              `Error creating job: ${errorMessage(err)}`,
-            );
+            this.record(cj, 'Warning', 'FailedCreate', `Error creating job: ${errorMessage(err)}`);
           return [];
         }
       case 'deleteJob':
         if (OwnerController.deleted(() => this.deps.deleteJob(ns, a.name)))
-          events.record(this.involved(cj), 'Normal', 'SuccessfulDelete', `Deleted job ${a.name}`);
+          this.record(cj, 'Normal', 'SuccessfulDelete', `Deleted job ${a.name}`);
         return [];
       case 'event':
-        events.record(this.involved(cj), a.eventType, a.reason, a.message);
+        this.record(cj, a.eventType, a.reason, a.message);
         return [];
     }
   }

@@ -46,35 +46,25 @@ export class JobController extends OwnerController<Job, Pod> {
   }
 
   private run(job: Job, a: JobAction): void {
-    const { events, podRegistry } = this.deps;
+    const { podRegistry } = this.deps;
     const ns = job.metadata.namespace;
     switch (a.type) {
       case 'createPod':
         try {
           const pod = podRegistry.create(podFor(job, a.index, a.indexFailures), ns);
-          events.record(
-            this.involved(job),
-            'Normal',
-            'SuccessfulCreate',
-            `Created pod: ${pod.metadata.name}`,
-          );
+          this.record(job, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
         } catch (err) {
-          events.record(
-            this.involved(job),
-            'Warning',
-            'FailedCreate',
-            `Error creating: ${errorMessage(err)}`,
-          );
+          this.record(job, 'Warning', 'FailedCreate', `Error creating: ${errorMessage(err)}`);
         }
         return;
       case 'deletePod':
         if (OwnerController.deleted(() => podRegistry.delete(ns, a.name)))
-          events.record(this.involved(job), 'Normal', 'SuccessfulDelete', `Deleted pod: ${a.name}`);
+          this.record(job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${a.name}`);
         return;
       case 'countPod':
         return this.uncount(ns, a.name);
       case 'event':
-        events.record(this.involved(job), a.eventType, a.reason, a.message);
+        this.record(job, a.eventType, a.reason, a.message);
         return;
       case 'deleteJob':
         this.deps.logger.info('job deleted after ttlSecondsAfterFinished', {

@@ -2,19 +2,20 @@
 // owner's dependents, the status written back, the owner as events name it. Each subclass says only what a
 // sync of one owner does.
 import { isNotFound } from '../errors';
-import type { InvolvedObject } from '../events/recorder';
+import type { EventRecorder, InvolvedObject } from '../events/recorder';
 import { ownedBy } from '../model/job';
 import type { StoredObject } from '../store/object-store';
 import { OwnerSyncLoop, type OwnerSyncLoopDeps } from './owner-sync-loop';
 
-/** The loop's dependencies; the sync is the subclass's own. */
+/** The loop's dependencies (the sync is the subclass's own) and where events go. */
 export type OwnerControllerBase<O extends StoredObject, D extends StoredObject> = Omit<
   OwnerSyncLoopDeps<O, D>,
   'sync'
->;
+> & { events: EventRecorder };
 
-export const involvedObjectOf = (kind: string, o: StoredObject): InvolvedObject => ({
-  kind,
+export const involvedObjectOf = (o: StoredObject): InvolvedObject => ({
+  apiVersion: o.apiVersion,
+  kind: o.kind,
   name: o.metadata.name,
   namespace: o.metadata.namespace,
   uid: o.metadata.uid,
@@ -49,8 +50,15 @@ export abstract class OwnerController<O extends StoredObject & { status?: unknow
       .filter((d) => ownedBy(d.metadata, owner.metadata.uid));
   }
 
-  protected involved(owner: O): InvolvedObject {
-    return involvedObjectOf(this.base.ownerKind, owner);
+  /** An event about the owner, reported as upstream's controller of its kind (`job-controller`). */
+  protected record(owner: O, type: 'Normal' | 'Warning', reason: string, message: string): void {
+    this.base.events.record(
+      involvedObjectOf(owner),
+      type,
+      reason,
+      message,
+      `${this.base.ownerKind.toLowerCase()}-controller`,
+    );
   }
 
   /** Writes the planned status when it differs, persisted (the counters and schedule survive a restart),

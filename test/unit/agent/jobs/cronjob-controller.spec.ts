@@ -92,6 +92,33 @@ describe('agent/jobs/cronjob-controller (memory runtime, manual clock)', () => {
     expect(reasons()).to.include.members(['SuccessfulCreate', 'SawCompletedJob']);
   });
 
+  it("records the CronJob's and its Job's events as upstream's cronjob-controller and job-controller, naming batch/v1", async () => {
+    expect(
+      (await createCronJob('tick', { schedule: '*/5 * * * *', timeZone: 'Etc/UTC' })).statusCode,
+    ).to.equal(201);
+    await advance(5 * MIN);
+    const job = await h.waitFor('the Job', () => h.agent.batch.jobs.get('default', jobName(START + 5 * MIN)));
+    await h.waitFor("the Job's pod", () =>
+      h.events.list({ uid: job.metadata.uid }).find((e) => e.reason === 'SuccessfulCreate'),
+    );
+    const seen = (uid: string): string[][] =>
+      h.events
+        .list({ uid })
+        .map((e) => [e.reason, e.involvedObject.apiVersion, e.source.component, e.reportingComponent]);
+    expect(seen(cronJob().metadata.uid)).to.deep.include([
+      'SuccessfulCreate',
+      'batch/v1',
+      'cronjob-controller',
+      'cronjob-controller',
+    ]);
+    expect(seen(job.metadata.uid)).to.deep.include([
+      'SuccessfulCreate',
+      'batch/v1',
+      'job-controller',
+      'job-controller',
+    ]);
+  });
+
   it('deleting a namespace deletes its CronJobs and Jobs first, so no new pod is made', async () => {
     const post = (path: string, payload: object): Promise<LightMyRequestResponse> =>
       h.api.inject({ method: 'POST', url: path, payload });
