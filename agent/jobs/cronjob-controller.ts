@@ -8,7 +8,7 @@ import type { Logger } from '../log';
 import type { CronJob, Job } from '../model/job';
 import type { ObjectStore } from '../store/object-store';
 import { type CronJobAction, planCronJob, refOf } from './plan-cronjob';
-import { OwnerController } from './owner-controller';
+import { BatchController } from './batch-controller';
 import { splitKey } from './sync-queue';
 
 export interface CronJobControllerDeps {
@@ -24,7 +24,7 @@ export interface CronJobControllerDeps {
   resyncMs: number;
 }
 
-export class CronJobController extends OwnerController<CronJob, Job> {
+export class CronJobController extends BatchController<CronJob, Job> {
   constructor(private readonly deps: CronJobControllerDeps) {
     super({ ...deps, owners: deps.cronJobs, dependents: deps.jobs, ownerKind: 'CronJob' });
   }
@@ -57,7 +57,7 @@ export class CronJobController extends OwnerController<CronJob, Job> {
           return [];
         }
       case 'deleteJob':
-        if (OwnerController.deleted(() => this.deps.deleteJob(ns, a.name)))
+        if (BatchController.deleted(() => this.deps.deleteJob(ns, a.name)))
           this.record(cj, 'Normal', 'SuccessfulDelete', `Deleted job ${a.name}`);
         return [];
       case 'event':

@@ -11,7 +11,7 @@ import type { ObjectStore } from '../store/object-store';
 import type { Registry } from '../store/registry';
 import { podFor } from './job-pods';
 import { type JobAction, planJob } from './plan-job';
-import { OwnerController } from './owner-controller';
+import { BatchController } from './batch-controller';
 import { keyOf, splitKey } from './sync-queue';
 
 export interface JobControllerDeps {
@@ -29,7 +29,7 @@ export interface JobControllerDeps {
   backoffMs?: number;
 }
 
-export class JobController extends OwnerController<Job, Pod> {
+export class JobController extends BatchController<Job, Pod> {
   constructor(private readonly deps: JobControllerDeps) {
     super({ ...deps, owners: deps.jobs, dependents: deps.pods, ownerKind: 'Job' });
   }
@@ -58,7 +58,7 @@ export class JobController extends OwnerController<Job, Pod> {
         }
         return;
       case 'deletePod':
-        if (OwnerController.deleted(() => podRegistry.delete(ns, a.name)))
+        if (BatchController.deleted(() => podRegistry.delete(ns, a.name)))
           this.record(job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${a.name}`);
         return;
       case 'countPod':

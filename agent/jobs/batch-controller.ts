@@ -1,4 +1,5 @@
-// What the Job and CronJob controllers share around their own sync: the owner loop (start, stop, drain), the
+// What the Job and CronJob controllers share around their own sync (agent/controllers/owner-controller.ts is
+// the workload controllers' counterpart, on a WorkQueue): the owner loop (start, stop, drain), the
 // owner's dependents, the status written back, the owner as events name it. Each subclass says only what a
 // sync of one owner does.
 import { isNotFound } from '../errors';
@@ -8,7 +9,7 @@ import type { StoredObject } from '../store/object-store';
 import { OwnerSyncLoop, type OwnerSyncLoopDeps } from './owner-sync-loop';
 
 /** The loop's dependencies (the sync is the subclass's own) and where events go. */
-export type OwnerControllerBase<O extends StoredObject, D extends StoredObject> = Omit<
+export type BatchControllerBase<O extends StoredObject, D extends StoredObject> = Omit<
   OwnerSyncLoopDeps<O, D>,
   'sync'
 > & { events: EventRecorder };
@@ -21,10 +22,10 @@ export const involvedObjectOf = (o: StoredObject): InvolvedObject => ({
   uid: o.metadata.uid,
 });
 
-export abstract class OwnerController<O extends StoredObject & { status?: unknown }, D extends StoredObject> {
+export abstract class BatchController<O extends StoredObject & { status?: unknown }, D extends StoredObject> {
   protected readonly loop: OwnerSyncLoop<O, D>;
 
-  constructor(private readonly base: OwnerControllerBase<O, D>) {
+  constructor(private readonly base: BatchControllerBase<O, D>) {
     this.loop = new OwnerSyncLoop({ ...base, sync: (key) => this.sync(key) });
   }
 
