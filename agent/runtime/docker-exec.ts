@@ -62,10 +62,14 @@ function outputs(
   return { ...(stdout ? { stdout } : {}), ...(stderr ? { stderr } : {}), ended };
 }
 
-/** stdin onto the connection: ending it half-closes the connection, which Docker passes on as EOF. */
-function stdinOf(conn: Duplex): PassThrough {
+/**
+ * stdin onto the connection. With `eof`, ending it half-closes the connection, which Docker passes on as EOF.
+ * Without, the end stays ours: on an attach Docker then closes the outputs too, unless the container is
+ * stdinOnce without a TTY, whereas the kubelet's attach goes on streaming (kubectl run -it with no terminal).
+ */
+function stdinOf(conn: Duplex, eof = true): PassThrough {
   const stdin = new PassThrough();
-  stdin.pipe(conn);
+  stdin.pipe(conn, { end: eof });
   return stdin;
 }
 
@@ -209,7 +213,7 @@ export async function dockerAttachStream(
     const tty = info.Config.Tty;
     const out = outputs(conn, { ...options, tty });
     return {
-      ...(options.stdin ? { stdin: stdinOf(conn) } : {}),
+      ...(options.stdin ? { stdin: stdinOf(conn, info.Config.StdinOnce && !tty) } : {}),
       ...out,
       resize: async (w, h) => {
         if (tty) await container.resize({ w, h });

@@ -466,9 +466,14 @@ export class DockerRuntime implements ContainerRuntime {
     };
     try {
       const container = this.docker.getContainer(id);
-      if (options.follow)
-        return demuxStream((await container.logs({ ...base, follow: true })) as unknown as Readable);
-      return Readable.from([demuxFrames(await container.logs({ ...base, follow: false }))]);
+      // A TTY container's output is one stream, which the engine does not frame.
+      const { Tty: tty } = (await container.inspect()).Config;
+      if (options.follow) {
+        const stream = (await container.logs({ ...base, follow: true })) as unknown as Readable;
+        return tty ? stream : demuxStream(stream);
+      }
+      const all = await container.logs({ ...base, follow: false });
+      return Readable.from([tty ? all : demuxFrames(all)]);
     } catch (err) {
       throw wrap(err, `logs of ${id.slice(0, 12)}`);
     }

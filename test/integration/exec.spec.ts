@@ -297,6 +297,54 @@ describe('kubectl exec, attach and cp (real engine)', function () {
     });
   });
 
+  describe('kubectl run -it and logs of a TTY container (v1.35, no terminal)', () => {
+    it('kubectl run -it with stdin not a terminal still prints what the command prints later', async () => {
+      // kubectl drops the TTY, sends stdin's end at once; the engine used to close the output with it.
+      const r = await kubectl(
+        [
+          'run',
+          '-it',
+          '--rm',
+          'later',
+          '--image=busybox:kubectl-test',
+          '--restart=Never',
+          '--',
+          'sh',
+          '-c',
+          'sleep 2; echo printed-later',
+        ],
+        '',
+      );
+      expect(r.code, `${r.stdout}${r.stderr}`).to.equal(0);
+      expect(r.stdout).to.contain('printed-later');
+      await k.h.waitFor('later gone', () => !k.h.pod('later'), 30_000);
+    });
+
+    it("kubectl logs of a TTY container gives its lines (they were read as the engine's frames)", async () => {
+      const manifest = `apiVersion: v1
+kind: Pod
+metadata: {name: ttylog}
+spec:
+  containers:
+  - name: c
+    image: busybox:kubectl-test
+    tty: true
+    stdin: true
+    command: [sh, -c, 'echo first-line; echo second-line; sleep 3600']
+`;
+      const r = await kubectl(['apply', '-f', '-'], manifest);
+      expect(r.code, r.stderr).to.equal(0);
+      await k.h.waitFor('ttylog running', () => k.h.pod('ttylog')?.status?.phase === 'Running', 30_000);
+      let logs = '';
+      for (let i = 0; i < 20 && !logs.includes('second-line'); i++) {
+        if (i) await new Promise((r) => setTimeout(r, 250));
+        logs = (await kubectl(['logs', 'ttylog'])).stdout;
+      }
+      expect(logs.replace(/\r/g, '')).to.equal('first-line\nsecond-line\n');
+      expect((await kubectl(['delete', 'pod', 'ttylog', '--grace-period=0', '--force'])).code).to.equal(0);
+    });
+  });
+
   describe('@kubernetes/client-node Exec', () => {
     it('runs a command in the default container and reports the exit code', async () => {
       const k8s = await import('@kubernetes/client-node');
