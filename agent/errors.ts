@@ -34,6 +34,8 @@ export interface ErrorDetails {
    * message (`Deployment.apps "d" is invalid`, `deployments.apps "d" not found`). */
   group?: string;
   causes?: FieldCause[];
+  /** How long a client should wait before it tries again (a generated name that was taken). */
+  retryAfterSeconds?: number;
 }
 
 export class MiniKubeletError extends Error {
@@ -75,6 +77,14 @@ export const alreadyExists = (kind: string, name: string, group = ''): MiniKubel
     'AlreadyExists',
     `${qualifiedResource(kind, group)} "${name}" already exists`,
     about(kind, name, group),
+  );
+
+/** upstream's NewGenerateNameConflict: the name the server generated is taken; try again in a second. */
+export const generateNameConflict = (kind: string, name: string, group = ''): MiniKubeletError =>
+  new MiniKubeletError(
+    'AlreadyExists',
+    `${qualifiedResource(kind, group)} "${name}" already exists, the server was not able to generate a unique name for the object`,
+    { ...about(kind, name, group), retryAfterSeconds: 1 },
   );
 
 /** `Operation cannot be fulfilled on deployments.apps "d": why` (core: `pods "p"`). */

@@ -52,6 +52,7 @@ export interface KubeStatus {
     group?: string;
     kind?: string;
     causes?: { reason: string; message: string; field: string }[];
+    retryAfterSeconds?: number;
   };
   code: number;
 }
@@ -69,6 +70,7 @@ export function statusOf(err: MiniKubeletError): KubeStatus {
           ...(d.group ? { group: d.group } : {}),
           ...(kind ? { kind } : {}),
           ...(d.causes ? { causes: d.causes } : {}),
+          ...(d.retryAfterSeconds ? { retryAfterSeconds: d.retryAfterSeconds } : {}),
         }
       : undefined;
   return {

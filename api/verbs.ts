@@ -12,6 +12,7 @@ import { collectionHandler, objectReply, selectorOf, watchRoutes } from './colle
 import type { ApiDeps } from './deps';
 import { checkPatchOptions, managedApply, managedUpdate } from './field-manager';
 import { validateFields } from './field-validation';
+import { createWithGeneratedName } from './generated-name';
 import { applyPatch, bodyName, bodyPreconditions, checkName, isApply, patchBase } from './patching';
 import { type Req, deleteOptions, isDryRun, listNamespace, namespaceOf } from './request';
 import { type ResourceDefinition, groupPath, groupVersionOf } from './resources';
@@ -61,7 +62,7 @@ export function registerResource<T extends StoredObject>(
     const ns = namespace(req);
     if (def.namespaced) requireNamespace(deps.namespaces, ns, def.kind, bodyName(body));
     const dryRun = isDryRun(req);
-    const stored = writes.create(body, ns, { dryRun, managedFields });
+    const stored = createWithGeneratedName(body, () => writes.create(body, ns, { dryRun, managedFields }));
     if (!dryRun) log(def.logCreated?.(stored));
     return stored;
   };
