@@ -10,7 +10,7 @@ import { requireNamespace } from '../agent/store/namespaces';
 import type { Registry, WriteOptions } from '../agent/store/registry';
 import { collectionHandler, objectReply, selectorOf, watchRoutes } from './collection';
 import type { ApiDeps } from './deps';
-import { checkPatchOptions, managedApply, managedUpdate } from './field-manager';
+import { checkAppliedBody, checkPatchOptions, managedApply, managedUpdate } from './field-manager';
 import { validateFields } from './field-validation';
 import { createWithGeneratedName } from './generated-name';
 import { applyPatch, bodyName, bodyPreconditions, checkName, isApply, patchBase } from './patching';
@@ -92,6 +92,7 @@ export function registerResource<T extends StoredObject>(
     const old = def.source.get(namespace(req), name(req));
     const keys = def.mergeKeys ?? MERGE_KEYS;
     if (apply) {
+      checkAppliedBody(req.body, def);
       checkName(bodyName(req.body), req);
       if (!old) {
         const applied = managedApply(
