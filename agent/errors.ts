@@ -34,6 +34,10 @@ export interface ErrorDetails {
    * message (`Deployment.apps "d" is invalid`, `deployments.apps "d" not found`). */
   group?: string;
   causes?: FieldCause[];
+  /** The subresource an error is about (`scale`): its resource is `deployments/scale`. */
+  subresource?: string;
+  /** How long a client should wait before it tries again (a generated name that was taken). */
+  retryAfterSeconds?: number;
 }
 
 export class MiniKubeletError extends Error {
@@ -52,14 +56,15 @@ export class MiniKubeletError extends Error {
 export const resourceOf = (kind: string): string => kind.toLowerCase() + (kind.endsWith('s') ? '' : 's');
 
 /** Upstream's qualified resource: `deployments.apps` for a kind of a named group, `pods` for core. */
-export const qualifiedResource = (kind: string, group = ''): string =>
-  `${resourceOf(kind)}${group ? `.${group}` : ''}`;
+export const qualifiedResource = (kind: string, group = '', subresource = ''): string =>
+  `${resourceOf(kind)}${subresource ? `/${subresource}` : ''}${group ? `.${group}` : ''}`;
 
 /** The details of an error about one object, the group only outside core (the Status resolves the kind). */
-const about = (kind: string, name: string, group: string): ErrorDetails => ({
+const about = (kind: string, name: string, group: string, subresource = ''): ErrorDetails => ({
   name,
   kind,
   ...(group ? { group } : {}),
+  ...(subresource ? { subresource } : {}),
 });
 
 /** `pods "p" not found`, `deployments.apps "d" not found` (upstream's NewNotFound). */
@@ -77,12 +82,27 @@ export const alreadyExists = (kind: string, name: string, group = ''): MiniKubel
     about(kind, name, group),
   );
 
-/** `Operation cannot be fulfilled on deployments.apps "d": why` (core: `pods "p"`). */
-export const conflict = (kind: string, name: string, why: string, group = ''): MiniKubeletError =>
+/** upstream's NewGenerateNameConflict: the name the server generated is taken; try again in a second. */
+export const generateNameConflict = (kind: string, name: string, group = ''): MiniKubeletError =>
+  new MiniKubeletError(
+    'AlreadyExists',
+    `${qualifiedResource(kind, group)} "${name}" already exists, the server was not able to generate a unique name for the object`,
+    { ...about(kind, name, group), retryAfterSeconds: 1 },
+  );
+
+/** `Operation cannot be fulfilled on deployments.apps "d": why` (core: `pods "p"`; a subresource's:
+ * `deployments/scale.apps "d"`). */
+export const conflict = (
+  kind: string,
+  name: string,
+  why: string,
+  group = '',
+  subresource = '',
+): MiniKubeletError =>
   new MiniKubeletError(
     'Conflict',
-    `Operation cannot be fulfilled on ${qualifiedResource(kind, group)} "${name}": ${why}`,
-    about(kind, name, group),
+    `Operation cannot be fulfilled on ${qualifiedResource(kind, group, subresource)} "${name}": ${why}`,
+    about(kind, name, group, subresource),
   );
 
 export const forbidden = (kind: string, name: string, why: string): MiniKubeletError =>

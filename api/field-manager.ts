@@ -2,6 +2,7 @@
 // query parameter, else the first part of the User-Agent, as the API server derives it), the managed fields
 // of an update, and server-side apply with its conflicts and `force`.
 import { isoTime, type Clock } from '../agent/clock';
+import { badRequest } from '../agent/errors';
 import { fieldError, invalidError } from '../agent/model/field-errors';
 import { type Scope, listKeysOf } from '../agent/model/managed-fields/field-set';
 import {
@@ -76,6 +77,33 @@ export function checkPatchOptions(req: Req, apply: boolean): void {
       [fieldError('Forbidden', 'force', undefined, 'may not be specified for non-apply patch')],
       'meta.k8s.io',
     );
+}
+
+/**
+ * An applied body is of the URL's kind and carries no managedFields (upstream's versionCheckManager, then its
+ * structured merge manager), else a BadRequest naming what it is: `invalid object type: apps/v1, Kind=ReplicaSet`.
+ */
+export function checkAppliedBody(
+  body: unknown,
+  kind: Pick<ResourceDefinition, 'groupVersion' | 'kind'>,
+): void {
+  const obj = isObject(body) ? body : {};
+  const apiVersion = typeof obj.apiVersion === 'string' ? obj.apiVersion : '';
+  const given = typeof obj.kind === 'string' ? obj.kind : '';
+  if (apiVersion !== apiVersionOfInfo(kind) || given !== kind.kind) {
+    // GroupVersionKind.String(): `group/version, Kind=kind`, the group empty for core (`/v1`); an apiVersion
+    // that does not parse leaves the whole of it empty
+    const parts = apiVersion.split('/').length;
+    const gvk =
+      parts === 1
+        ? `/${apiVersion}, Kind=${given}`
+        : parts === 2
+          ? `${apiVersion}, Kind=${given}`
+          : '/, Kind=';
+    throw badRequest(`invalid object type: ${gvk}`);
+  }
+  if (isObject(obj.metadata) && Array.isArray(obj.metadata.managedFields))
+    throw badRequest('metadata.managedFields must be nil');
 }
 
 /** A server-side apply of the request's body onto `live`, `merged` being the body merged into it. */

@@ -52,6 +52,7 @@ export interface KubeStatus {
     group?: string;
     kind?: string;
     causes?: { reason: string; message: string; field: string }[];
+    retryAfterSeconds?: number;
   };
   code: number;
 }
@@ -61,7 +62,10 @@ export function statusOf(err: MiniKubeletError): KubeStatus {
   // Upstream's Invalid names the Kind and its group (`"kind":"Pod"`, `"group":"apps","kind":"Deployment"`:
   // kubectl prints `The Deployment "d" is invalid`); its other errors name the resource
   // (`"group":"apps","kind":"deployments"`, `deployments.apps "d" not found`).
-  const kind = d.kind && err.code !== 'Invalid' ? resourceOf(d.kind) : d.kind;
+  const kind =
+    d.kind && err.code !== 'Invalid'
+      ? `${resourceOf(d.kind)}${d.subresource ? `/${d.subresource}` : ''}`
+      : d.kind;
   const details =
     d.name !== undefined || d.causes
       ? {
@@ -69,6 +73,7 @@ export function statusOf(err: MiniKubeletError): KubeStatus {
           ...(d.group ? { group: d.group } : {}),
           ...(kind ? { kind } : {}),
           ...(d.causes ? { causes: d.causes } : {}),
+          ...(d.retryAfterSeconds ? { retryAfterSeconds: d.retryAfterSeconds } : {}),
         }
       : undefined;
   return {

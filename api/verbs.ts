@@ -10,8 +10,9 @@ import { requireNamespace } from '../agent/store/namespaces';
 import type { Registry, WriteOptions } from '../agent/store/registry';
 import { collectionHandler, objectReply, selectorOf, watchRoutes } from './collection';
 import type { ApiDeps } from './deps';
-import { checkPatchOptions, managedApply, managedUpdate } from './field-manager';
+import { checkAppliedBody, checkPatchOptions, managedApply, managedUpdate } from './field-manager';
 import { validateFields } from './field-validation';
+import { createWithGeneratedName } from './generated-name';
 import { applyPatch, bodyName, bodyPreconditions, checkName, isApply, patchBase } from './patching';
 import { type Req, deleteOptions, isDryRun, listNamespace, namespaceOf } from './request';
 import { type ResourceDefinition, groupPath, groupVersionOf } from './resources';
@@ -61,7 +62,7 @@ export function registerResource<T extends StoredObject>(
     const ns = namespace(req);
     if (def.namespaced) requireNamespace(deps.namespaces, ns, def.kind, bodyName(body));
     const dryRun = isDryRun(req);
-    const stored = writes.create(body, ns, { dryRun, managedFields });
+    const stored = createWithGeneratedName(body, () => writes.create(body, ns, { dryRun, managedFields }));
     if (!dryRun) log(def.logCreated?.(stored));
     return stored;
   };
@@ -91,6 +92,7 @@ export function registerResource<T extends StoredObject>(
     const old = def.source.get(namespace(req), name(req));
     const keys = def.mergeKeys ?? MERGE_KEYS;
     if (apply) {
+      checkAppliedBody(req.body, def);
       checkName(bodyName(req.body), req);
       if (!old) {
         const applied = managedApply(

@@ -1,6 +1,7 @@
 // The Namespace as the API stores it. Namespaces are cluster-scoped: their metadata.namespace is ''.
 import { MiniKubeletError } from '../errors';
 import { type FieldError, fieldError, invalidError } from './field-errors';
+import { generateName } from './generate-name';
 import { validateMetadataMaps } from './meta-validation';
 import type { ObjectMeta } from './meta';
 import { dns1123LabelProblems } from './names';
@@ -50,12 +51,7 @@ export function decodeNamespace(raw: unknown): Namespace {
   }
   const m = isObject(raw.metadata) ? raw.metadata : {};
   const generate = typeof m.generateName === 'string' ? m.generateName : '';
-  const name =
-    typeof m.name === 'string' && m.name
-      ? m.name
-      : generate
-        ? `${generate}${Math.random().toString(36).slice(2, 7)}`
-        : '';
+  const name = typeof m.name === 'string' && m.name ? m.name : generate ? generateName(generate) : '';
   if (!name)
     throw invalidError('Namespace', '', [
       fieldError('Required', 'metadata.name', undefined, 'name or generateName is required'),

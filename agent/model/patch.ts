@@ -148,6 +148,9 @@ function removeAt(doc: unknown, parts: string[]): unknown {
   return v;
 }
 
+/** What a copy adds, as json-patch counts it: the value's JSON bytes. */
+const copySize = (v: unknown): number => Buffer.byteLength(JSON.stringify(v));
+
 function addAt(doc: unknown, parts: string[], value: unknown): void {
   const { parent, key } = parentOf(doc, parts);
   if (Array.isArray(parent))
@@ -155,10 +158,21 @@ function addAt(doc: unknown, parts: string[], value: unknown): void {
   else parent[key] = value;
 }
 
+/** Upstream's bounds on a JSON patch: its operations (maxJSONPatchOperations), and the bytes its copies may
+ * add (the API server's JSONPatchMaxCopyBytes: a copy of a list into itself doubles it at each step). */
+const MAX_OPERATIONS = 10000;
+const MAX_COPY_BYTES = 3 * 1024 * 1024;
+
 export function jsonPatch(target: Json, ops: Json): Json {
   if (!Array.isArray(ops))
     throw new MiniKubeletError('BadRequest', 'a JSON patch must be a list of operations');
+  if (ops.length > MAX_OPERATIONS)
+    throw new MiniKubeletError(
+      'RequestEntityTooLarge',
+      `Request entity too large: The allowed maximum operations in a JSON patch is ${MAX_OPERATIONS}, got ${ops.length}`,
+    );
   let doc = structuredClone(target);
+  let copied = 0;
   for (const op of ops) {
     if (!isObject(op) || typeof op.path !== 'string')
       throw new MiniKubeletError('BadRequest', 'each JSON patch operation needs "op" and "path"');
@@ -190,6 +204,12 @@ export function jsonPatch(target: Json, ops: Json): Json {
         const v = op.op === 'move' ? removeAt(doc, from) : structuredClone(getAt(doc, from));
         if (v === undefined)
           throw new MiniKubeletError('Invalid', `the "from" path "${op.from}" does not exist`);
+        if (op.op === 'copy') copied += copySize(v);
+        if (copied > MAX_COPY_BYTES)
+          throw new MiniKubeletError(
+            'Invalid',
+            `Unable to complete the copy, the accumulated size increase of copy is ${copied}, exceeding the limit ${MAX_COPY_BYTES}`,
+          );
         addAt(doc, parts, v);
         break;
       }

@@ -1,7 +1,7 @@
 // From a decoded request body to a defaulted, validated Pod, or a Status-ready error.
-import { randomBytes } from 'node:crypto';
 import { MiniKubeletError } from '../errors';
 import { checkMetadataType } from './decode-error';
+import { generateName } from './generate-name';
 import { fieldError, invalidError, type FieldError } from './field-errors';
 import type { Pod } from './pod';
 import { applyPodDefaults } from './pod-defaults';
@@ -42,7 +42,7 @@ export function decodeObject(
   }
   metadata.namespace = namespace;
   if (!metadata.name && typeof metadata.generateName === 'string' && metadata.generateName) {
-    metadata.name = `${metadata.generateName}${randomBytes(3).toString('hex').slice(0, 5)}`;
+    metadata.name = generateName(metadata.generateName);
   }
   return { ...raw, apiVersion, kind, metadata };
 }

@@ -8,6 +8,7 @@ import { fieldError, invalidError } from '../model/field-errors';
 import { groupOf } from '../model/group-version';
 import type { ObjectMeta } from '../model/meta';
 import { checkPreconditions } from './preconditions';
+import { sameContent } from './same-content';
 import type { WriteOptions } from './registry';
 
 export interface StoredObject {
@@ -131,7 +132,8 @@ export class ObjectStore<T extends StoredObject> {
   }
 
   /**
-   * Replaces a stored object. `specChanged` bumps generation. Every write that changes more than status
+   * Replaces a stored object; one that equals it (resourceVersion, generation and managedFields times
+   * aside) is not written and the stored one is returned. `specChanged` bumps generation. Every write that changes more than status
    * (spec, labels, annotations, owners...) is persisted; status-only updates stay in memory (status is
    * rebuilt from the engine after a restart). A stale resourceVersion or a failed uid precondition is a
    * Conflict; another uid without one (a patch changed it) is Invalid, as upstream's metadata validation.
@@ -166,6 +168,8 @@ export class ObjectStore<T extends StoredObject> {
     m.uid = old.metadata.uid;
     m.creationTimestamp = old.metadata.creationTimestamp;
     m.generation = (old.metadata.generation ?? 1) + (opts.specChanged ? 1 : 0);
+    // nothing to write: the stored object as it is, no new resourceVersion, no watch event (as upstream)
+    if (obj !== old && sameContent(obj, old)) return old;
     if (opts.dryRun) {
       m.resourceVersion = old.metadata.resourceVersion;
       return obj;

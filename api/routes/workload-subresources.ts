@@ -8,6 +8,7 @@ import { selectorText } from '../../agent/model/label-selector';
 import { isObject } from '../../agent/model/shape';
 import type { LabelSelector } from '../../agent/model/workload';
 import type { StoredObject } from '../../agent/store/object-store';
+import { checkPreconditions } from '../../agent/store/preconditions';
 import type { UpdateOptions } from '../../agent/store/registry';
 import { validateFields } from '../field-validation';
 import { applyPatch, bodyPreconditions } from '../patching';
@@ -123,8 +124,11 @@ export function workloadSubresourceRoutes<T extends Scalable>(
   const current = currentOf(def);
   const writeScale = (req: Req, scale: unknown): object => {
     const obj = current(req);
-    const conditions = opts(req, scale); // the Scale's name first, as upstream's handler checks it
+    // the Scale's name first, as upstream's handler checks it, then its replicas, then its uid (PUT or patch)
+    const { uid: _putUid, ...conditions } = opts(req, scale);
     const replicas = replicasOf(scale, obj.metadata.name);
+    const uid = isObject(scale) && isObject(scale.metadata) ? scale.metadata.uid : undefined;
+    if (typeof uid === 'string' && uid) checkPreconditions(obj, { uid }, 'scale');
     const next = { ...obj, spec: { ...obj.spec, replicas } };
     // The Scale's spec.replicas is the parent's: owned in the parent's version, subresource `scale`.
     const managedFields = managedUpdate(req, def, clock, obj, next, { subresource: 'scale' });

@@ -60,15 +60,17 @@ describe('api: JSON patch on the whole object', () => {
     const [, cm] = await send('POST', CM, { metadata: { name: 'migrated' }, data: { a: '1' } });
     const [ok, after] = await send('PATCH', `${CM}/migrated`, [
       { op: 'replace', path: '/metadata/resourceVersion', value: cm.metadata.resourceVersion },
+      { op: 'add', path: '/data/b', value: '2' },
     ]);
     expect(ok, JSON.stringify(after)).to.equal(200);
+    // the write above moved the version on (a patch that changed nothing would not have)
     const [code, status] = await send('PATCH', `${CM}/migrated`, [
       { op: 'replace', path: '/metadata/resourceVersion', value: cm.metadata.resourceVersion },
-      { op: 'add', path: '/data/b', value: '2' },
+      { op: 'add', path: '/data/c', value: '3' },
     ]);
     expect(code).to.equal(409);
     expect(status.reason).to.equal('Conflict');
-    expect((await send('GET', `${CM}/migrated`))[1].data).to.deep.equal({ a: '1' });
+    expect((await send('GET', `${CM}/migrated`))[1].data).to.deep.equal({ a: '1', b: '2' });
   });
 
   it('a Deployment patch that writes its status changes nothing there, as a PUT', async () => {

@@ -108,4 +108,39 @@ describe('api: server-side apply and managed fields (memory runtime)', () => {
     expect(cleared.statusCode, cleared.body).to.equal(200);
     expect(h.agent.deployments.get('default', 'web')?.metadata.managedFields).to.equal(undefined);
   });
+
+  describe('refuses an applied body as kube-apiserver does (400)', () => {
+    const refused = async (body: object, message: string) => {
+      const res = await patch(`${URL}/web?fieldManager=kubectl`, body);
+      expect(res.statusCode, res.body).to.equal(400);
+      expect(res.json()).to.deep.include({ reason: 'BadRequest', message });
+    };
+    const cases = (): [string, object, string][] => {
+      const d = deployment(1) as Record<string, unknown>;
+      const { apiVersion: _a, kind: _k, ...bare } = d;
+      return [
+        ['no apiVersion and kind', bare, 'invalid object type: /, Kind='],
+        ['another kind', { ...d, kind: 'ReplicaSet' }, 'invalid object type: apps/v1, Kind=ReplicaSet'],
+        [
+          'another version',
+          { ...d, apiVersion: 'apps/v1beta2' },
+          'invalid object type: apps/v1beta2, Kind=Deployment',
+        ],
+        [
+          'metadata.managedFields',
+          { ...d, metadata: { name: 'web', managedFields: [] } },
+          'metadata.managedFields must be nil',
+        ],
+      ];
+    };
+    for (const existing of [false, true]) {
+      it(`${existing ? 'onto an object' : 'creating one'}: no kind, another kind or version, managedFields`, async () => {
+        if (existing)
+          expect((await patch(`${URL}/web?fieldManager=kubectl`, deployment(1))).statusCode).to.equal(201);
+        const before = h.agent.deployments.get('default', 'web')?.metadata.generation;
+        for (const [, body, message] of cases()) await refused(body, message);
+        expect(h.agent.deployments.get('default', 'web')?.metadata.generation).to.equal(before);
+      });
+    }
+  });
 });

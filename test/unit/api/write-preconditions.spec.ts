@@ -296,6 +296,45 @@ describe('api: write preconditions (uid, resourceVersion, name)', () => {
       expect((await send('GET', `${dep}/web`)).json<Meta>().metadata.uid).to.equal(m.uid);
     });
 
+    for (const [kind, url, body] of [
+      ['deployments', dep, deploymentBody(0)],
+      ['replicasets', `${APPS}/replicasets`, { ...deploymentBody(0), kind: 'ReplicaSet' }],
+    ] as const) {
+      it(`${kind}/scale: a Scale with another uid is a 409 precondition failure (patch and PUT)`, async () => {
+        const m = await created(url, body);
+        const message = `Operation cannot be fulfilled on ${kind}/scale.apps "web": Precondition failed: UID in precondition: wrong-uid, UID in object meta: ${m.uid}`;
+        const patched = await send(
+          'PATCH',
+          `${url}/web/scale`,
+          { metadata: { uid: 'wrong-uid' }, spec: { replicas: 3 } },
+          MERGE,
+        );
+        expectStatus(patched, 409, message);
+        expect(patched.json<{ details: object }>().details).to.deep.equal({
+          name: 'web',
+          group: 'apps',
+          kind: `${kind}/scale`,
+        });
+        const scale = {
+          apiVersion: 'autoscaling/v1',
+          kind: 'Scale',
+          metadata: { name: 'web', uid: 'wrong-uid' },
+          spec: { replicas: 3 },
+        };
+        expectStatus(await send('PUT', `${url}/web/scale`, scale), 409, message);
+        const now = (await send('GET', `${url}/web`)).json<Meta & { spec: { replicas: number } }>();
+        expect(now.spec.replicas).to.equal(0);
+        expect(now.metadata.resourceVersion).to.equal(m.resourceVersion);
+        const own = await send(
+          'PATCH',
+          `${url}/web/scale`,
+          { metadata: { uid: m.uid }, spec: { replicas: 1 } },
+          MERGE,
+        );
+        expect(own.statusCode, own.body).to.equal(200);
+      });
+    }
+
     it('a pod renamed by a patch is a 400 BadRequest, as for every kind', async () => {
       const pod = { metadata: { name: 'p1' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } };
       await created(`${CORE}/pods`, pod);

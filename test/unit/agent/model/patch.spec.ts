@@ -25,6 +25,40 @@ describe('agent/model/patch', () => {
     ).to.deep.equal([{ name: 'y', image: 'new' }]);
   });
 
+  it('JSON patch: more than 10000 operations is 413 RequestEntityTooLarge, worded as upstream', () => {
+    const op = { op: 'test', path: '/metadata/labels/a', value: '1' };
+    expect(
+      jsonPatch(
+        pod,
+        Array.from({ length: 10000 }, () => op),
+      ),
+    ).to.deep.equal(pod);
+    const tooMany = (): unknown =>
+      jsonPatch(
+        pod,
+        Array.from({ length: 10001 }, () => op),
+      );
+    expect(tooMany)
+      .to.throw(
+        'Request entity too large: The allowed maximum operations in a JSON patch is 10000, got 10001',
+      )
+      .that.satisfies((e: unknown) => errorCode(e) === 'RequestEntityTooLarge');
+  });
+
+  it('JSON patch: copies may add 3 MiB at most (upstream JSONPatchMaxCopyBytes), a 422 past it', () => {
+    const doubling = [
+      { op: 'add', path: '/a', value: ['x'.repeat(1000)] },
+      ...Array.from({ length: 12 }, () => ({ op: 'copy', from: '/a', path: '/a/-' })),
+    ];
+    // each copy adds the array (its JSON size) to itself: 1004 + 2009 + ... bytes, past 3 MiB at the 12th
+    expect(() => jsonPatch({}, doubling.slice(0, 12))).to.not.throw();
+    expect(() => jsonPatch({}, doubling))
+      .to.throw(
+        /^Unable to complete the copy, the accumulated size increase of copy is \d+, exceeding the limit 3145728$/,
+      )
+      .that.satisfies((e: unknown) => errorCode(e) === 'Invalid');
+  });
+
   it('strategic merge patch merges containers by name, as kubectl set image sends it', () => {
     const out = strategicMergePatch(pod, {
       spec: { containers: [{ name: 'y', image: 'new' }] },

@@ -12,6 +12,7 @@ import {
   type StoredObject,
   noPersistence,
 } from '../../../../agent/store/object-store';
+import type { ManagedFieldsEntry } from '../../../../agent/model/managed-fields/managers';
 import { SqlitePersistence } from '../../../../agent/store/sqlite-persistence';
 
 const obj = (name: string, namespace = 'default'): StoredObject => ({
@@ -33,11 +34,59 @@ describe('agent/store/object-store', () => {
     expect(a.metadata.uid).to.match(/^[0-9a-f-]{36}$/);
     expect(a.metadata.creationTimestamp).to.equal('2026-01-01T00:00:00Z');
     expect(a.metadata.resourceVersion).to.equal('1');
-    const b = s.update({ ...a, metadata: { ...a.metadata } }, { specChanged: true });
+    const b = s.update({ ...a, metadata: { ...a.metadata, labels: { l: '1' } } }, { specChanged: true });
     expect(b.metadata.resourceVersion).to.equal('2');
     expect(b.metadata.generation).to.equal(2);
-    const c = s.update({ ...b, metadata: { ...b.metadata } }, { specChanged: false });
+    const c = s.update({ ...b, metadata: { ...b.metadata, labels: { l: '2' } } }, { specChanged: false });
     expect(c.metadata.generation).to.equal(2);
+    expect(c.metadata.resourceVersion).to.equal('3');
+  });
+
+  it('writes nothing when the object is what it stores (key order, resourceVersion, managedFields times aside)', () => {
+    const s = new ObjectStore('Thing', {
+      clock,
+      versions: new ResourceVersions(),
+      persistence: noPersistence,
+    });
+    const seen: string[] = [];
+    s.onChange((c: Change<StoredObject>) => seen.push(c.type));
+    const entry: ManagedFieldsEntry = {
+      manager: 'm',
+      operation: 'Update',
+      apiVersion: 'v1',
+      fieldsType: 'FieldsV1',
+      fieldsV1: {},
+      time: '2026-01-01T00:00:00Z',
+    };
+    const a = s.create(
+      { ...obj('a'), metadata: { ...obj('a').metadata, labels: { x: '1', y: '2' } } },
+      {
+        managedFields: [entry],
+      },
+    );
+    const m = a.metadata;
+    const same = {
+      metadata: {
+        labels: { y: '2', x: '1' },
+        uid: m.uid,
+        namespace: m.namespace,
+        name: m.name,
+        creationTimestamp: '',
+        resourceVersion: '',
+      },
+      apiVersion: 'v1',
+      kind: 'Thing',
+    } as StoredObject;
+    const kept = s.update(same, {
+      specChanged: true,
+      managedFields: [{ ...entry, time: '2026-01-02T00:00:00Z' }],
+    });
+    expect(kept).to.equal(a);
+    expect(kept.metadata).to.include({ resourceVersion: '1', generation: 1 });
+    expect(kept.metadata.managedFields?.[0]?.time).to.equal('2026-01-01T00:00:00Z');
+    expect(seen).to.deep.equal(['ADDED']);
+    s.update({ ...a, metadata: { ...a.metadata, labels: { x: '1' } } }, { specChanged: false });
+    expect(seen).to.deep.equal(['ADDED', 'MODIFIED']);
   });
 
   it('answers AlreadyExists, NotFound and Conflict by code', () => {
@@ -67,7 +116,7 @@ describe('agent/store/object-store', () => {
     const seen: string[] = [];
     s.onChange((c: Change<StoredObject>) => seen.push(`${c.type} ${c.object.metadata.name}`));
     const a = s.create(obj('a'));
-    s.update({ ...a }, { specChanged: false });
+    s.update({ ...a, metadata: { ...a.metadata, labels: { l: '1' } } }, { specChanged: false });
     s.remove('default', 'a');
     expect(seen).to.deep.equal(['ADDED a', 'MODIFIED a', 'DELETED a']);
   });

@@ -101,8 +101,9 @@ describe('agent/store/sqlite-persistence', () => {
     // Versions no object write carries (status updates) are not handed out again either.
     let last = '';
     for (let i = 0; i < 5; i++)
-      last = s2.update({ ...c, metadata: { ...c.metadata } }, { specChanged: false }).metadata
-        .resourceVersion;
+      last = s2.update({ ...c, metadata: { ...c.metadata }, status: { round: i } } as StoredObject, {
+        specChanged: false,
+      }).metadata.resourceVersion;
     expect(last).to.equal('9');
     p2.close();
     const p3 = open();
