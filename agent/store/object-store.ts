@@ -61,6 +61,21 @@ export class ResourceVersions {
   }
 }
 
+/**
+ * The kinds whose upstream registry keeps metadata.generation (set to 1 on create, bumped when the spec
+ * changes); the others (ConfigMap, Secret, Service, Namespace...) carry none. `Thing` is the tests' kind.
+ */
+const TRACKS_GENERATION: ReadonlySet<string> = new Set([
+  'Pod',
+  'Deployment',
+  'ReplicaSet',
+  'DaemonSet',
+  'StatefulSet',
+  'Job',
+  'CronJob',
+  'Thing',
+]);
+
 export class ObjectStore<T extends StoredObject> {
   private readonly objects = new Map<string, T>();
   private readonly listeners = new Set<(c: Change<T>) => void>();
@@ -118,7 +133,8 @@ export class ObjectStore<T extends StoredObject> {
     if (this.objects.has(k)) throw alreadyExists(this.kind, m.name, this.group);
     m.uid = randomUUID();
     m.creationTimestamp = isoTime(this.deps.clock.now());
-    m.generation = 1;
+    if (TRACKS_GENERATION.has(this.kind)) m.generation = 1;
+    else delete m.generation;
     // A new object is not being deleted, whatever the body said (a manifest saved from a terminating one)
     delete m.deletionTimestamp;
     delete m.deletionGracePeriodSeconds;
@@ -167,7 +183,9 @@ export class ObjectStore<T extends StoredObject> {
     }
     m.uid = old.metadata.uid;
     m.creationTimestamp = old.metadata.creationTimestamp;
-    m.generation = (old.metadata.generation ?? 1) + (opts.specChanged ? 1 : 0);
+    if (TRACKS_GENERATION.has(this.kind))
+      m.generation = (old.metadata.generation ?? 1) + (opts.specChanged ? 1 : 0);
+    else delete m.generation;
     // nothing to write: the stored object as it is, no new resourceVersion, no watch event (as upstream)
     if (obj !== old && sameContent(obj, old)) return old;
     if (opts.dryRun) {

@@ -488,6 +488,28 @@ describe('api: the Kubernetes surface (memory runtime)', () => {
       expect(image.metadata.generation).to.equal(2);
       expect(image.spec.containers).to.have.length(1);
     });
+
+    it('gives metadata.generation only to the kinds whose upstream registry tracks it (not ConfigMaps, Services...)', async () => {
+      const cm = await req('POST', `${NS}/configmaps`, {
+        metadata: { name: 'g', generation: 7 },
+        data: { a: '1' },
+      });
+      expect(cm.statusCode, cm.body).to.equal(201);
+      expect(cm.json<{ metadata: object }>().metadata).not.to.have.property('generation');
+      const changed = await req(
+        'PATCH',
+        `${NS}/configmaps/g`,
+        { data: { a: '2' } },
+        'application/merge-patch+json',
+      );
+      expect(changed.json<{ metadata: object }>().metadata).not.to.have.property('generation');
+      const svc = await req('POST', `${NS}/services`, {
+        metadata: { name: 'g' },
+        spec: { ports: [{ port: 80 }] },
+      });
+      expect(svc.json<{ metadata: object }>().metadata).not.to.have.property('generation');
+      expect((await create(pod('gen'))).metadata.generation).to.equal(1);
+    });
   });
 
   describe('apply', () => {
