@@ -2,7 +2,10 @@
 // kubectl's and Helm's validation fall back to when a kind is missing from the v3 documents (Helm 4 fetches
 // it, protobuf-encoded, for a chart with a kind this agent does not serve). Built from the same kinds and
 // upstream schemas as the v3 documents (api/openapi.ts): the same PATCH operations with their
-// group-version-kind and `fieldValidation` parameter, the schemas as `definitions`.
+// group-version-kind and `fieldValidation` parameter, the schemas as `definitions`. kubectl <= 1.25 computes
+// client-side apply's strategic merge patches from these definitions, so they carry upstream's patch merge
+// keys and strategies; kubectl 1.26+ reads them only for a PATCH operation that `consumes` the strategic
+// merge media type, which these do not list, and keeps to its built-in types.
 import { type GroupVersion } from '../agent/model/group-version';
 import { SCHEMAS } from '../agent/model/schema';
 import { gvk, itemPath, kindSchemas, patchable } from './openapi';

@@ -2,8 +2,8 @@
 // (agent/model/schema.ts). What kubectl (1.29+) needs of it to validate on the server: a PATCH operation per
 // writable kind with its group-version-kind and a `fieldValidation` parameter, so kubectl sends
 // fieldValidation=Strict instead of validating itself. The operations carry no request body, so kubectl's
-// client-side apply keeps computing strategic merge patches from its built-in types (the schemas here have
-// no patch merge keys: the package they come from does not carry them).
+// client-side apply computes strategic merge patches from its built-in types, not from these schemas (which
+// carry upstream's x-kubernetes-patch-merge-key and -patch-strategy all the same).
 import { createHash } from 'node:crypto';
 import { type GroupVersion, schemaPackage } from '../agent/model/group-version';
 import { SCHEMAS } from '../agent/model/schema';

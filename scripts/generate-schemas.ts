@@ -1,11 +1,14 @@
 // Writes agent/model/schema/<group>-<version>.json (core-v1.json, apps-v1.json, batch-v1.json,
 // autoscaling-v1.json, coordination-v1.json): the OpenAPI v3 schemas of the kinds this agent serves (and of every type they
 // contain), derived from the models of @kubernetes/client-node, which are generated from upstream's OpenAPI
-// document; one file per API group, so a kind added to one group leaves the others' files alone. The package is pinned to 1.4.0 = Kubernetes 1.34, the version /version
+// document, with upstream's list, map and patch extensions added from scripts/schema-extensions.json (the
+// models lack them; extract-schema-extensions.ts reads them from upstream's document); one file per API group, so a kind added to one group leaves the others' files alone. The package is pinned to 1.4.0 = Kubernetes 1.34, the version /version
 // reports. `npm run schemas` regenerates; test/unit/agent/model/schema.spec.ts fails when the file and the
 // package disagree.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { SchemaExtensions } from './extract-schema-extensions';
+import extensionsDocument from './schema-extensions.json';
 
 /** The kinds served, as client-node names their models. */
 const ROOTS = [
@@ -135,8 +138,23 @@ export async function generateSchemas(): Promise<SchemaDocument> {
     for (const a of attributes)
       properties[a.baseName] = typeOf(a.type, a.format, QUANTITY_FIELDS.has(`${model}.${a.name}`));
   }
+  addExtensions(schemas, extensionsDocument);
   const sorted = Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => (a < b ? -1 : 1)));
   return { source: '@kubernetes/client-node 1.4.0 (Kubernetes 1.34)', schemas: sorted };
+}
+
+/** Upstream's extensions beside each definition's and property's own keys, as upstream's document has them. */
+function addExtensions(schemas: Record<string, JsonSchema>, { definitions }: SchemaExtensions): void {
+  for (const [name, { properties = {}, ...own }] of Object.entries(definitions)) {
+    const schema = schemas[name];
+    if (!schema) throw new Error(`schema-extensions.json names ${name}, which no served kind reaches`);
+    Object.assign(schema, own);
+    const fields = schema['properties'] as Record<string, JsonSchema>;
+    for (const [property, extensions] of Object.entries(properties)) {
+      if (!fields[property]) throw new Error(`schema-extensions.json names ${name}.${property}, unknown`);
+      Object.assign(fields[property], extensions);
+    }
+  }
 }
 
 export const SCHEMA_DIR = join(__dirname, '..', '..', 'agent', 'model', 'schema');

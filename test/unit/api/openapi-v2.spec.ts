@@ -32,6 +32,27 @@ const extension = (f: WireFields, n: number, name: string): unknown => {
   return any ? JSON.parse(text(any, 2) ?? '') : undefined;
 };
 
+/** What upstream's 1.34 document says of a few lists kubectl's client-side apply merges (`Type.field`). */
+const UPSTREAM_LISTS: Record<string, Record<string, unknown>> = {
+  'PodSpec.containers': { type: 'map', keys: ['name'], mergeKey: 'name', strategy: 'merge' },
+  'PodSpec.volumes': { type: 'map', keys: ['name'], mergeKey: 'name', strategy: 'merge,retainKeys' },
+  'Container.ports': {
+    type: 'map',
+    keys: ['containerPort', 'protocol'],
+    mergeKey: 'containerPort',
+    strategy: 'merge',
+  },
+  'Container.env': { type: 'map', keys: ['name'], mergeKey: 'name', strategy: 'merge' },
+  'Container.volumeMounts': { type: 'map', keys: ['mountPath'], mergeKey: 'mountPath', strategy: 'merge' },
+};
+/** A property's list extensions, read by `get` (a vendor extension by name). */
+const listExtensions = (get: (name: string) => unknown): Record<string, unknown> => ({
+  type: get('x-kubernetes-list-type'),
+  keys: get('x-kubernetes-list-map-keys'),
+  mergeKey: get('x-kubernetes-patch-merge-key'),
+  strategy: get('x-kubernetes-patch-strategy'),
+});
+
 describe('/openapi/v2: the Swagger 2.0 document as JSON and gnostic protobuf', () => {
   let h: Harness;
   before(async () => {
@@ -126,6 +147,31 @@ describe('/openapi/v2: the Swagger 2.0 document as JSON and gnostic protobuf', (
       type: 'string',
     });
     expect(query.get(20)).to.deep.equal([{ wire: 0, value: 1n }]); // unique_items
+  });
+
+  it("carries upstream's patch merge keys and strategies (what kubectl <= 1.25 computes apply patches from)", async () => {
+    const json = (await get('application/json')).json<DocumentV2>();
+    const definitions = named(sub(readFields((await get(PROTOBUF)).rawPayload), 9), 1);
+    for (const [field, expected] of Object.entries(UPSTREAM_LISTS)) {
+      const [type = '', property = ''] = field.split('.');
+      const name = `io.k8s.api.core.v1.${type}`;
+      const fromJson = json.definitions[name]?.properties?.[property] ?? {};
+      expect(
+        listExtensions((x) => fromJson[x as `x-${string}`]),
+        `${field} (JSON)`,
+      ).to.deep.equal(expected);
+      const properties = named(sub(definitions.get(name) as WireFields, 25), 1);
+      const fromProtobuf = properties.get(property) as WireFields;
+      expect(
+        listExtensions((x) => extension(fromProtobuf, 31, x)),
+        `${field} (protobuf)`,
+      ).to.deep.equal(expected);
+    }
+    const strategy = json.definitions['io.k8s.api.apps.v1.DeploymentSpec']?.properties?.strategy;
+    expect(strategy).to.deep.equal({
+      $ref: '#/definitions/io.k8s.api.apps.v1.DeploymentStrategy',
+      'x-kubernetes-patch-strategy': 'retainKeys',
+    });
   });
 
   it('builds the encoding once and answers a matching If-None-Match with 304', async () => {
