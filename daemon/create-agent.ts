@@ -216,6 +216,7 @@ export function createAgent(o: AgentOptions): Agent {
     host: nodeName,
     nextVersion: () => versions.next(),
     sink: persistence,
+    ttlMs: config.eventTtlMs,
   });
   // One fan-out point for every watch, so many watchers cost the sync loop one snapshot per change.
   const watches = new WatchHub({ versions, clock, logger: logger.child({ component: 'watch' }) });

@@ -283,9 +283,8 @@ export class PodWorker {
     this.deps.executor.forgetPod(this.uid);
     this.deps.backoff.forget({ podUid: this.uid });
     this.deps.pullBackoff.forget({ podUid: this.uid });
-    this.deps.events.forget(this.uid); // a deleted pod leaves nothing behind, its events included
     this.deps.starts?.forget(this.uid);
-    this.deps.metrics?.forgetPod(this.uid); // and no metric series
+    this.deps.metrics?.forgetPod(this.uid); // and no metric series; its events stay until their TTL, as upstream
     if (pod) {
       this.deps.store.remove(pod.metadata.namespace, pod.metadata.name);
       this.logger.info('pod deleted');

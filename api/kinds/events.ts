@@ -54,6 +54,10 @@ export function eventResource(deps: ApiDeps): ResourceDefinition<KubeEvent> {
       e.count,
       e.metadata.name,
     ],
-    source: { list, get: (namespace, name) => list(namespace).find((e) => e.metadata.name === name) },
+    source: {
+      list,
+      get: (namespace, name) => list(namespace).find((e) => e.metadata.name === name),
+      expire: () => deps.events.expire(),
+    },
   };
 }

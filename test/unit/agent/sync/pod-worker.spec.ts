@@ -131,6 +131,29 @@ describe('agent/sync/pod-worker (memory runtime)', () => {
     expect(h.events.list()[0]?.message).to.equal('Successfully assigned default/e to test-node');
   });
 
+  it("keeps a deleted pod's events an hour (--event-ttl), beside those of a new pod of the same name", async () => {
+    const spec = { containers: [{ name: 'c', image: 'busybox' }], terminationGracePeriodSeconds: 0 };
+    const old = await h.createPod({ metadata: { name: 'x' }, spec });
+    await settle(h, 'x');
+    const res = await h.api.inject({ method: 'DELETE', url: '/api/v1/namespaces/default/pods/x' });
+    expect(res.statusCode).to.equal(200);
+    await h.waitFor('x gone', () => !h.pod('x'));
+    const listed = async (): Promise<string[]> => {
+      const list = await h.api.inject({ url: '/api/v1/namespaces/default/events' });
+      const items = list.json<{ items: { involvedObject: { uid: string }; reason: string }[] }>().items;
+      return items.map((e) => `${e.involvedObject.uid === old.metadata.uid ? 'old' : 'new'} ${e.reason}`);
+    };
+    expect(await listed()).to.include.members(['old Scheduled', 'old Started', 'old Killing']);
+    clock.advance(1_800_000);
+    await h.createPod({ metadata: { name: 'x' }, spec });
+    await settle(h, 'x');
+    expect(await listed()).to.include.members(['old Killing', 'new Scheduled', 'new Started']);
+    clock.advance(1_800_000); // an hour after the old pod's last event, half an hour after the new one's
+    const left = await listed();
+    expect(left.filter((e) => e.startsWith('old'))).to.deep.equal([]);
+    expect(left).to.include.members(['new Scheduled', 'new Started']);
+  });
+
   it('reports ErrImagePull, ImagePullBackOff a second later, and pulls again only after the back-off', async () => {
     await h.createPod({
       metadata: { name: 'img' },
