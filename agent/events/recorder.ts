@@ -35,7 +35,8 @@ export interface KubeEvent {
   count: number;
   firstTimestamp: string;
   lastTimestamp: string;
-  source: { component: string; host: string };
+  /** Empty for events recorded through events.k8s.io (the scheduler's): then the reporting fields say who. */
+  source: { component?: string; host?: string };
   reportingComponent: string;
   reportingInstance: string;
 }
@@ -49,6 +50,9 @@ export interface EventSink {
   /** Deletes these events (by their uid): expired. */
   forgetEvents(uids: readonly string[]): void;
 }
+
+/** The component kube-scheduler reports as. */
+export const SCHEDULER = 'default-scheduler';
 
 /** kube-apiserver's --event-ttl default. */
 export const DEFAULT_EVENT_TTL_MS = 3_600_000;
@@ -190,9 +194,7 @@ export class EventRecorder {
       count: 1,
       firstTimestamp: now,
       lastTimestamp: now,
-      source: { component, host: this.deps.host },
-      reportingComponent: component,
-      reportingInstance: this.deps.host,
+      ...reporter(component, this.deps.host),
     };
     this.events.push(ev);
     this.oldestSeen = Math.min(this.oldestSeen, Date.parse(now));
@@ -220,6 +222,19 @@ export class EventRecorder {
       for (const fn of this.listeners) fn('DELETED', ev);
     }
   }
+}
+
+/**
+ * Who an event says reported it. The scheduler records through events.k8s.io, whose events read as core/v1
+ * have no source, and names itself `default-scheduler-<host>`; the kubelet and the controllers through core/v1.
+ */
+function reporter(
+  component: string,
+  host: string,
+): Pick<KubeEvent, 'source' | 'reportingComponent' | 'reportingInstance'> {
+  if (component === SCHEDULER)
+    return { source: {}, reportingComponent: component, reportingInstance: `${component}-${host}` };
+  return { source: { component, host }, reportingComponent: component, reportingInstance: host };
 }
 
 const seenBy = (ev: KubeEvent, time: number): boolean => Date.parse(ev.lastTimestamp) <= time;

@@ -18,7 +18,7 @@ import { type PodRuntimeState, foldResults } from './step-result';
 import type { PodFiles } from './pod-files';
 import type { PodVolumes } from './pod-volumes';
 import type { Prober } from './prober';
-import type { EventRecorder } from '../events/recorder';
+import { type EventRecorder, SCHEDULER } from '../events/recorder';
 import { PodView } from '../planner/pod-view';
 import type { KubeletMetrics, PodWorkerOperation } from '../ports/kubelet-metrics';
 import type { PodStartTracker } from './pod-start-tracker';
@@ -175,6 +175,7 @@ export class PodWorker {
         'Normal',
         'Scheduled',
         message,
+        SCHEDULER,
       );
     }
     this.scheduled = true;

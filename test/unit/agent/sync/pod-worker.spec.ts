@@ -131,6 +131,26 @@ describe('agent/sync/pod-worker (memory runtime)', () => {
     expect(h.events.list()[0]?.message).to.equal('Successfully assigned default/e to test-node');
   });
 
+  it('reports Scheduled as the default-scheduler does, the rest as the kubelet of the node', async () => {
+    await h.createPod({ metadata: { name: 'e' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
+    await settle(h, 'e');
+    const from = (reason: string): object | undefined => {
+      const ev = h.events.list().find((e) => e.reason === reason);
+      return ev && { source: ev.source, by: ev.reportingComponent, instance: ev.reportingInstance };
+    };
+    // events.k8s.io events, as kube-scheduler records them, show no source once read as core/v1 Events
+    expect(from('Scheduled')).to.deep.equal({
+      source: {},
+      by: 'default-scheduler',
+      instance: 'default-scheduler-test-node',
+    });
+    expect(from('Started')).to.deep.equal({
+      source: { component: 'kubelet', host: 'test-node' },
+      by: 'kubelet',
+      instance: 'test-node',
+    });
+  });
+
   it("keeps a deleted pod's events an hour (--event-ttl), beside those of a new pod of the same name", async () => {
     const spec = { containers: [{ name: 'c', image: 'busybox' }], terminationGracePeriodSeconds: 0 };
     const old = await h.createPod({ metadata: { name: 'x' }, spec });
