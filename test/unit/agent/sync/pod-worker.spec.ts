@@ -174,6 +174,23 @@ describe('agent/sync/pod-worker (memory runtime)', () => {
     expect(left).to.include.members(['new Scheduled', 'new Started']);
   });
 
+  it("reports the Node's InternalIP as the pod's hostIP, hostIPs and downward status.hostIP", async () => {
+    await h.stop();
+    h = await new Harness({ runtime: rt, clock, internalIP: () => '192.0.2.7' }).start();
+    const env = [{ name: 'HOST', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } }];
+    await h.createPod({
+      metadata: { name: 'h' },
+      spec: { containers: [{ name: 'c', image: 'busybox', env }] },
+    });
+    const pod = await settle(h, 'h');
+    const node = await h.api.inject({ url: '/api/v1/nodes/test-node' });
+    const addresses = node.json<{ status: { addresses: { type: string; address: string }[] } }>().status
+      .addresses;
+    expect(addresses).to.deep.include({ type: 'InternalIP', address: '192.0.2.7' });
+    expect(pod.status).to.deep.include({ hostIP: '192.0.2.7', hostIPs: [{ ip: '192.0.2.7' }] });
+    expect([...rt.containers.values()].find((c) => c.name === 'c')?.spec?.env).to.include('HOST=192.0.2.7');
+  });
+
   it('reports ErrImagePull, ImagePullBackOff a second later, and pulls again only after the back-off', async () => {
     await h.createPod({
       metadata: { name: 'img' },
