@@ -31,9 +31,11 @@ export function collectionHandler<T extends StoredObject>(
   deps: ApiDeps,
   info: ResourceInfo<T>,
   source: (namespace?: string) => T[],
+  expire: () => void = () => {},
 ): (req: Req, reply: FastifyReply) => Promise<unknown> {
   const lists = new ListCache();
   return async (req, reply) => {
+    expire();
     const match = selectorOf(req, info);
     if (isWatch(req)) {
       serveWatch(

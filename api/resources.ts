@@ -30,6 +30,9 @@ export interface ObjectSource<T> {
   /** Every object, or those of one namespace. */
   list(namespace?: string): T[];
   get(namespace: string, name: string): T | undefined;
+  /** Drops what has expired by the clock (events past their TTL) first, so the resourceVersion a list is
+   *  served at (and cached by) is read after it. */
+  expire?(): void;
 }
 
 /** A subresource as discovery lists it: its kind when it is not the parent's (`deployments/scale`: Scale). */

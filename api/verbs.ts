@@ -43,7 +43,12 @@ export function registerResource<T extends StoredObject>(
     if (line) deps.logger.info(...line);
   };
 
-  const collection = collectionHandler(deps, def, (ns) => def.source.list(ns));
+  const collection = collectionHandler(
+    deps,
+    def,
+    (ns) => def.source.list(ns),
+    () => def.source.expire?.(),
+  );
   const plainText = def.plainText;
   /** `curl -H 'Accept: text/plain'`: the kubectl-style table as text, for kinds that print one. */
   const list = async (req: Req, reply: FastifyReply): Promise<unknown> => {

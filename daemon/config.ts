@@ -1,6 +1,7 @@
 // Flags and environment are read once, here, into a frozen Config. Nothing else reads process.env.
 import { MiniKubeletError } from '../agent/errors';
 import { IMAGE_PULL_DEFAULTS, type ImagePullDefault } from '../agent/images/image-pull-default';
+import { parseGoDuration } from '../agent/jobs/go-duration';
 
 export interface HostPort {
   host: string;
@@ -54,6 +55,8 @@ export interface Config {
   resyncSeconds: number;
   /** Container and node usage sampling (the kubelet's housekeeping, 10 s); 0: off. */
   statsIntervalSeconds: number;
+  /** How long an event is kept after it was last seen (kube-apiserver's --event-ttl), its object gone or not. */
+  eventTtlMs: number;
   logFormat: 'json' | 'pretty';
   logLevel: string;
   help: boolean;
@@ -263,6 +266,13 @@ export const FLAGS: readonly FlagSpec[] = [
     help: 'container and node usage sampling for kubectl top and /metrics/resource (the kubelet housekeeping interval); 0: off',
   },
   {
+    key: 'eventTtlMs',
+    flag: '--event-ttl',
+    env: 'MINIKUBELET_EVENT_TTL',
+    default: '1h',
+    help: "how long an event is kept after it was last seen, its object deleted or not (kube-apiserver's --event-ttl; a Go duration: 90s, 1h30m)",
+  },
+  {
     key: 'logFormat',
     flag: '--log-format',
     env: 'MINIKUBELET_LOG_FORMAT',
@@ -325,6 +335,9 @@ export function loadConfig(
     throw new MiniKubeletError('BadRequest', `--stats-interval-seconds must be 0 or a positive number`);
   const resync = Number(get('resyncSeconds'));
   if (!(resync > 0)) throw new MiniKubeletError('BadRequest', `--resync-seconds must be a positive number`);
+  const eventTtl = parseGoDuration(get('eventTtlMs'));
+  if (!('ms' in eventTtl) || !(eventTtl.ms > 0))
+    throw new MiniKubeletError('BadRequest', `--event-ttl must be a positive duration such as 1h or 90s`);
   const bool = (k: keyof Config, flag: string): boolean => {
     const v = get(k);
     if (v !== 'true' && v !== 'false')
@@ -395,6 +408,7 @@ export function loadConfig(
     fault: get('fault'),
     resyncSeconds: resync,
     statsIntervalSeconds: statsInterval,
+    eventTtlMs: eventTtl.ms,
     logFormat: format,
     logLevel: get('logLevel'),
     help,

@@ -85,6 +85,8 @@ export interface AgentOptions {
   /** First crash-loop / image-pull / failed Job pod back-off step (10 s, as upstream, unless a test shortens it). */
   backoffInitialMs?: number;
   hostResolvConf?: () => string;
+  /** The Node's InternalIP, also its pods' hostIP (this machine's primary address unless a test says). */
+  internalIP?: () => string;
   /** Serve DNS on the pod network's gateway (default); off for in-memory runtimes, whose gateway is not real. */
   podDns?: boolean;
   /** ConfigMaps and Secrets for volumes (tests); the stores' otherwise. */
@@ -216,6 +218,7 @@ export function createAgent(o: AgentOptions): Agent {
     host: nodeName,
     nextVersion: () => versions.next(),
     sink: persistence,
+    ttlMs: config.eventTtlMs,
   });
   // One fan-out point for every watch, so many watchers cost the sync loop one snapshot per change.
   const watches = new WatchHub({ versions, clock, logger: logger.child({ component: 'watch' }) });
@@ -278,6 +281,9 @@ export function createAgent(o: AgentOptions): Agent {
     mode: config.imagePullDefault,
     registries: new RegistryReachability({ probe: o.registryProbe ?? tcpRegistryProbe, clock }),
   });
+  const internalIP = o.internalIP ?? primaryAddress;
+  // A pod's hostIP is the Node's InternalIP, as upstream; the pod network's gateway only on a host without one.
+  const hostIP = (): string => internalIP() || net.info?.gateway || '';
   const executor = new Executor({
     runtime,
     clock,
@@ -287,6 +293,7 @@ export function createAgent(o: AgentOptions): Agent {
     volumes,
     dns,
     network,
+    hostIP,
     backoff,
     pullBackoff,
     sources: configSources,
@@ -321,7 +328,7 @@ export function createAgent(o: AgentOptions): Agent {
     volumes,
     backoff,
     pullBackoff,
-    hostIP: () => net.info?.gateway ?? '',
+    hostIP,
     prober,
     events,
     resyncMs: config.resyncSeconds * 1000,
@@ -363,7 +370,7 @@ export function createAgent(o: AgentOptions): Agent {
     },
     info: systemInfo(hostReader, SERVER_VERSION.gitVersion),
     runtimeVersion: () => runtime.version(),
-    internalIP: primaryAddress,
+    internalIP,
     kubeletPort: config.listen.port,
     intervalMs: 10_000, // the kubelet's nodeStatusUpdateFrequency
   });

@@ -30,6 +30,8 @@ const SAMPLE_EVERY = Math.min(100, Math.max(5, Math.floor(CYCLES / 10)));
  */
 const MAX_HEAP_SLOPE_BYTES = 1024;
 const MAX_WARMUP = 2_000;
+/** Events outlive their pod for --event-ttl (1 h by default): short here, so a cycle's events are gone in the census. */
+const EVENT_TTL_MS = 2_000;
 /** `SOAK_HEAP_SNAPSHOTS=DIR`: also write a heap snapshot at every sample (compare them: tools/heap-diff.ts). */
 const SNAPSHOT_DIR = process.env.SOAK_HEAP_SNAPSHOTS;
 const NETWORK = 'mk-soak';
@@ -122,6 +124,12 @@ async function currentVersion(): Promise<number> {
   return Number(list.metadata?.resourceVersion ?? 0);
 }
 
+/** Waits out the event TTL, then lists the events: expiry is seen when events are listed or recorded. */
+async function eventsExpired(): Promise<void> {
+  await new Promise((r) => setTimeout(r, EVENT_TTL_MS + 1_000));
+  if (!(await api('/api/v1/events')).ok) throw new Error('events not listed');
+}
+
 async function cycle(): Promise<void> {
   if ((await api('/services', 'POST', SERVICE)).status !== 201) throw new Error('service not created');
   if ((await api('/pods', 'POST', POD)).status !== 201) throw new Error('pod not created');
@@ -160,6 +168,7 @@ async function main(): Promise<void> {
       '--log-level',
       'warn',
       ...['--image-pull-default', 'offline'], // local images: no registry is asked
+      ...['--event-ttl', `${EVENT_TTL_MS}ms`],
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -179,7 +188,7 @@ async function main(): Promise<void> {
       warmup++;
     }
     console.log(`soak: ${warmup} warm-up cycles (until the ${WATCH_RING_SIZE}-change replay ring is full)`);
-    await new Promise((r) => setTimeout(r, 500));
+    await eventsExpired();
     const before = census(pid, dataDir);
     const heap: { x: number; y: number }[] = [];
     const t0 = Date.now();
@@ -200,7 +209,7 @@ async function main(): Promise<void> {
       await cycle();
       if (i % SAMPLE_EVERY === 0) await sample(i);
     }
-    await new Promise((r) => setTimeout(r, 1_000));
+    await eventsExpired();
     const after = census(pid, dataDir);
     const rows = (Object.keys(before) as (keyof Census)[]).map((k) => ({
       what: k,

@@ -1,5 +1,7 @@
 // Kubernetes-style events (what `kubectl describe` shows): deduplicated by object, reason and message, counted,
-// bounded in number, and logged.
+// bounded in number, and logged. As kube-apiserver keeps them (--event-ttl), an event outlives its object and
+// goes once it has not been seen for the TTL; expiry is read off the clock when events are recorded or listed,
+// so no timer holds the process.
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
 import { isoTime } from '../clock';
@@ -33,7 +35,8 @@ export interface KubeEvent {
   count: number;
   firstTimestamp: string;
   lastTimestamp: string;
-  source: { component: string; host: string };
+  /** Empty for events recorded through events.k8s.io (the scheduler's): then the reporting fields say who. */
+  source: { component?: string; host?: string };
   reportingComponent: string;
   reportingInstance: string;
 }
@@ -44,10 +47,17 @@ export interface EventSink {
   loadEvents(limit: number): KubeEvent[];
   /** New and repeated events (a repeat replaces the stored one with the same uid). */
   saveEvents(events: KubeEvent[]): void;
-  forgetEvents(involvedUid: string): void;
+  /** Deletes these events (by their uid): expired. */
+  forgetEvents(uids: readonly string[]): void;
 }
 
-/** DELETED: forgotten with its pod, or dropped for the bound (watchers and the watch hub must let it go). */
+/** The component kube-scheduler reports as. */
+export const SCHEDULER = 'default-scheduler';
+
+/** kube-apiserver's --event-ttl default. */
+export const DEFAULT_EVENT_TTL_MS = 3_600_000;
+
+/** DELETED: expired, or dropped for the bound (watchers and the watch hub must let it go). */
 export type EventChange = 'ADDED' | 'MODIFIED' | 'DELETED';
 
 export class EventRecorder {
@@ -57,6 +67,8 @@ export class EventRecorder {
   private readonly pending = new Map<string, KubeEvent>();
   private flushing: NodeJS.Immediate | undefined;
   private readonly listeners = new Set<(type: EventChange, ev: KubeEvent) => void>();
+  /** No event was last seen before this (a repeat only moves one later): until the TTL passes it, none expired. */
+  private oldestSeen = Infinity;
 
   constructor(
     private readonly deps: {
@@ -67,9 +79,37 @@ export class EventRecorder {
       /** The shared resourceVersion counter, so events can be listed and watched like stored objects. */
       nextVersion?: () => string;
       sink?: EventSink;
+      /** How long an event is kept after it was last seen (--event-ttl). */
+      ttlMs?: number;
     },
   ) {
-    if (deps.sink) this.events.push(...deps.sink.loadEvents(deps.max ?? 2000));
+    if (deps.sink) {
+      this.events.push(...deps.sink.loadEvents(deps.max ?? 2000));
+      this.oldestSeen = oldest(this.events);
+      this.expire(); // those that expired while the daemon was down; no listener yet
+    }
+  }
+
+  /** Events last seen at this time or before have expired. */
+  private cutoff(): number {
+    return this.deps.clock.now() - (this.deps.ttlMs ?? DEFAULT_EVENT_TTL_MS);
+  }
+
+  /** Drops the expired events, in memory and in the sink, and tells the listeners (recording and listing do). */
+  expire(): void {
+    const cutoff = this.cutoff();
+    if (this.oldestSeen > cutoff) return;
+    const gone = this.events.filter((e) => seenBy(e, cutoff));
+    const kept = this.events.filter((e) => !seenBy(e, cutoff));
+    this.events.splice(0, this.events.length, ...kept);
+    this.oldestSeen = oldest(kept);
+    for (const ev of gone) this.pending.delete(ev.metadata.uid);
+    try {
+      this.deps.sink?.forgetEvents(gone.map((e) => e.metadata.uid));
+    } catch (err) {
+      this.deps.logger.warn('could not delete expired events', { error: errorMessage(err) });
+    }
+    this.deleted(gone);
   }
 
   private persist(ev: KubeEvent): void {
@@ -110,6 +150,7 @@ export class EventRecorder {
     message: string,
     component = 'kubelet',
   ): KubeEvent {
+    this.expire();
     const now = isoTime(this.deps.clock.now());
     const same = this.events.find(
       (e) =>
@@ -153,11 +194,10 @@ export class EventRecorder {
       count: 1,
       firstTimestamp: now,
       lastTimestamp: now,
-      source: { component, host: this.deps.host },
-      reportingComponent: component,
-      reportingInstance: this.deps.host,
+      ...reporter(component, this.deps.host),
     };
     this.events.push(ev);
+    this.oldestSeen = Math.min(this.oldestSeen, Date.parse(now));
     const max = this.deps.max ?? 2000;
     const dropped = this.events.length > max ? this.events.splice(0, this.events.length - max) : [];
     this.persist(ev);
@@ -167,21 +207,12 @@ export class EventRecorder {
   }
 
   list(filter: { namespace?: string; uid?: string } = {}): KubeEvent[] {
+    this.expire();
     return this.events.filter(
       (e) =>
         (!filter.namespace || e.metadata.namespace === filter.namespace) &&
         (!filter.uid || e.involvedObject.uid === filter.uid),
     );
-  }
-
-  forget(uid: string): void {
-    const gone: KubeEvent[] = [];
-    for (let i = this.events.length - 1; i >= 0; i--) {
-      if (this.events[i]?.involvedObject.uid === uid) gone.unshift(...this.events.splice(i, 1));
-    }
-    for (const [key, ev] of this.pending) if (ev.involvedObject.uid === uid) this.pending.delete(key);
-    this.deps.sink?.forgetEvents(uid);
-    this.deleted(gone);
   }
 
   /** Tells the listeners these events are gone, each at a new version as a store's DELETED is. */
@@ -192,3 +223,20 @@ export class EventRecorder {
     }
   }
 }
+
+/**
+ * Who an event says reported it. The scheduler records through events.k8s.io, whose events read as core/v1
+ * have no source, and names itself `default-scheduler-<host>`; the kubelet and the controllers through core/v1.
+ */
+function reporter(
+  component: string,
+  host: string,
+): Pick<KubeEvent, 'source' | 'reportingComponent' | 'reportingInstance'> {
+  if (component === SCHEDULER)
+    return { source: {}, reportingComponent: component, reportingInstance: `${component}-${host}` };
+  return { source: { component, host }, reportingComponent: component, reportingInstance: host };
+}
+
+const seenBy = (ev: KubeEvent, time: number): boolean => Date.parse(ev.lastTimestamp) <= time;
+const oldest = (events: readonly KubeEvent[]): number =>
+  events.reduce((min, e) => Math.min(min, Date.parse(e.lastTimestamp)), Infinity);

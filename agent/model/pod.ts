@@ -266,6 +266,7 @@ export interface PodStatus {
   phase: PodPhase;
   conditions?: PodCondition[];
   hostIP?: string;
+  hostIPs?: { ip: string }[];
   podIP?: string;
   podIPs?: { ip: string }[];
   startTime?: string;

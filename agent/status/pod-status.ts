@@ -184,6 +184,7 @@ export function generatePodStatus(
     phase,
     conditions: conds,
     hostIP: ctx.hostIP,
+    ...(ctx.hostIP ? { hostIPs: [{ ip: ctx.hostIP }] } : {}),
     ...(podIP ? { podIP, podIPs: [{ ip: podIP }] } : {}),
     startTime: prev.startTime ?? at,
     qosClass: qosClass(pod),

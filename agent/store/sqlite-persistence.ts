@@ -104,7 +104,7 @@ function prepareStatements(db: Database.Database) {
     loadEvents: db.prepare<[number], Row>(
       'SELECT body FROM (SELECT seq, body FROM events ORDER BY seq DESC LIMIT ?) ORDER BY seq',
     ),
-    forgetEvents: db.prepare<[string]>('DELETE FROM events WHERE involved_uid = ?'),
+    forgetEvent: db.prepare<[string]>('DELETE FROM events WHERE uid = ?'),
   };
 }
 
@@ -122,6 +122,7 @@ export class SqlitePersistence implements Persistence, CounterStore, EventSink {
   private readonly saveTx: (kind: string, obj: StoredObject, counter: number) => void;
   private readonly removeTx: (kind: string, obj: StoredObject, counter: number) => void;
   private readonly eventsTx: (events: KubeEvent[]) => void;
+  private readonly forgetTx: (uids: readonly string[]) => void;
   private readonly sealed: ReadonlySet<string>;
   private readonly cipher: BodyCipher | undefined;
 
@@ -168,6 +169,9 @@ export class SqlitePersistence implements Persistence, CounterStore, EventSink {
         );
       }
       stmt.pruneEvents.run(this.retention);
+    });
+    this.forgetTx = this.db.transaction((uids: readonly string[]) => {
+      for (const uid of uids) stmt.forgetEvent.run(uid);
     });
     this.reserved = this.loadCounter();
   }
@@ -278,9 +282,9 @@ export class SqlitePersistence implements Persistence, CounterStore, EventSink {
     if (events.length > 0 && this.db.open) this.eventsTx(events);
   }
 
-  /** Deletes the stored events of one involved object (a pod's uid). */
-  forgetEvents(involvedUid: string): void {
-    if (this.db.open) this.stmt.forgetEvents.run(involvedUid);
+  /** Deletes these events (past their TTL), in one transaction. */
+  forgetEvents(uids: readonly string[]): void {
+    if (uids.length > 0 && this.db.open) this.forgetTx(uids);
   }
 
   close(): void {

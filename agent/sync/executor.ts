@@ -48,6 +48,8 @@ export interface ExecutorDeps {
   volumes: PodVolumes;
   dns: ClusterDns;
   network: () => NetworkInfo;
+  /** The Node's InternalIP: pods' hostIP, and the podIP of hostNetwork pods. */
+  hostIP: () => string;
   /** Crash-loop back-off of containers. */
   backoff: BackoffTable;
   /** Image pull back-off, keyed by pod uid and image. */
@@ -221,7 +223,7 @@ export class Executor {
 
   /** The pod's address: the sandbox's own, or the host's for hostNetwork pods. */
   private podIP(sandbox: ObservedContainer): string | undefined {
-    return sandbox.hostNetwork ? this.deps.network().gateway : sandbox.ip;
+    return sandbox.hostNetwork ? this.deps.hostIP() : sandbox.ip;
   }
 
   /** Volumes, then the sandbox; a sandbox the engine refuses also tells every container's status why. */
@@ -482,12 +484,12 @@ export class Executor {
       const retryAt = this.deps.clock.now() + START_ERROR_RETRY_MS;
       return { error: err, waiting: { reason, message: errorMessage(err) }, retryAt };
     };
-    const network = this.deps.network();
+    const hostIP = this.deps.hostIP();
     // The kubelet's generateContainerConfig: a missing ConfigMap, Secret or key is CreateContainerConfigError,
     // retried when the object arrives (the pod manager wakes the pod) or after START_ERROR_RETRY_MS.
     let env: string[];
     try {
-      const resolved = resolveEnv(c, { pod, podIP, hostIP: network.gateway }, this.deps.sources);
+      const resolved = resolveEnv(c, { pod, podIP, hostIP }, this.deps.sources);
       for (const s of resolved.skipped) {
         const message = skippedKeysMessage(s, m.namespace);
         this.deps.events.record(podRef(pod), 'Warning', 'InvalidEnvironmentVariableNames', message);
@@ -497,7 +499,6 @@ export class Executor {
       return failed('CreateContainerConfigError', err);
     }
     const files = this.deps.files.write(pod, podIP, this.deps.dns);
-    const hostIP = network.gateway;
     // subPathExpr expands from the container's resolved env, as the kubelet's makeMounts.
     const vars = new Map(env.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
     let volumeMounts: Mount[];

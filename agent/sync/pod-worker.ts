@@ -18,7 +18,7 @@ import { type PodRuntimeState, foldResults } from './step-result';
 import type { PodFiles } from './pod-files';
 import type { PodVolumes } from './pod-volumes';
 import type { Prober } from './prober';
-import type { EventRecorder } from '../events/recorder';
+import { type EventRecorder, SCHEDULER } from '../events/recorder';
 import { PodView } from '../planner/pod-view';
 import type { KubeletMetrics, PodWorkerOperation } from '../ports/kubelet-metrics';
 import type { PodStartTracker } from './pod-start-tracker';
@@ -175,6 +175,7 @@ export class PodWorker {
         'Normal',
         'Scheduled',
         message,
+        SCHEDULER,
       );
     }
     this.scheduled = true;
@@ -283,9 +284,8 @@ export class PodWorker {
     this.deps.executor.forgetPod(this.uid);
     this.deps.backoff.forget({ podUid: this.uid });
     this.deps.pullBackoff.forget({ podUid: this.uid });
-    this.deps.events.forget(this.uid); // a deleted pod leaves nothing behind, its events included
     this.deps.starts?.forget(this.uid);
-    this.deps.metrics?.forgetPod(this.uid); // and no metric series
+    this.deps.metrics?.forgetPod(this.uid); // and no metric series; its events stay until their TTL, as upstream
     if (pod) {
       this.deps.store.remove(pod.metadata.namespace, pod.metadata.name);
       this.logger.info('pod deleted');

@@ -27,7 +27,7 @@ export function eventResource(deps: ApiDeps): ResourceDefinition<KubeEvent> {
       'involvedObject.fieldPath': (e) => e.involvedObject.fieldPath ?? '',
       reason: (e) => e.reason,
       reportingComponent: (e) => e.reportingComponent,
-      source: (e) => e.source.component,
+      source: (e) => e.source.component ?? '',
       type: (e) => e.type,
     },
     columns: [
@@ -48,12 +48,23 @@ export function eventResource(deps: ApiDeps): ResourceDefinition<KubeEvent> {
       e.reason,
       `${e.involvedObject.kind.toLowerCase()}/${e.involvedObject.name}`,
       e.involvedObject.fieldPath ?? '',
-      `${e.source.component}, ${e.source.host}`,
+      reportedBy(e),
       e.message.trim(),
       humanAge(now - Date.parse(e.firstTimestamp)),
       e.count,
       e.metadata.name,
     ],
-    source: { list, get: (namespace, name) => list(namespace).find((e) => e.metadata.name === name) },
+    source: {
+      list,
+      get: (namespace, name) => list(namespace).find((e) => e.metadata.name === name),
+      expire: () => deps.events.expire(),
+    },
   };
+}
+
+/** The Source column as upstream prints it: the source's component and host, else the reporting ones. */
+function reportedBy(e: KubeEvent): string {
+  const component = e.source.component || e.reportingComponent;
+  const instance = e.source.host || e.reportingInstance;
+  return instance ? `${component}, ${instance}` : component;
 }

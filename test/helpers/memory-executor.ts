@@ -46,6 +46,7 @@ export function memoryExecutor(o: {
     }),
     dns: { nameserver: '10.245.0.1', domain: 'cluster.local', hostResolvConf: () => '' },
     network: () => ({ name: 'mk-test', subnet: '10.245.0.0/16', gateway: '10.245.0.1' }),
+    hostIP: () => '192.0.2.1',
     backoff: new BackoffTable(),
     pullBackoff: new BackoffTable(),
     sources: o.sources ?? { configMap: () => undefined, secret: () => undefined },

@@ -280,6 +280,11 @@ describe('api: the Kubernetes surface (memory runtime)', () => {
         'Message',
       ]);
       expect(ev.rows.map((r) => `${String(r.cells[2])} ${String(r.cells[3])}`)).to.include('Started pod/web');
+      // Source (-o wide): the source, else the reporting controller and instance (the scheduler's has no source)
+      expect(ev.rows.map((r) => `${String(r.cells[2])}: ${String(r.cells[5])}`)).to.include.members([
+        'Scheduled: default-scheduler, default-scheduler-test-node',
+        'Started: kubelet, test-node',
+      ]);
     });
 
     it('serves a List again from its serialized body only while nothing changed', async () => {

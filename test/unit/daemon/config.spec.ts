@@ -69,6 +69,17 @@ describe('daemon/config', () => {
     expect(loadConfig(['--stats-interval-seconds', '0'], {}, false).statsIntervalSeconds).to.equal(0);
   });
 
+  it("keeps events an hour after they were last seen unless --event-ttl says otherwise (Go's durations)", () => {
+    expect(loadConfig([], {}, false).eventTtlMs).to.equal(3_600_000);
+    expect(loadConfig(['--event-ttl', '1h30m'], {}, false).eventTtlMs).to.equal(5_400_000);
+    expect(loadConfig(['--event-ttl=90s'], {}, false).eventTtlMs).to.equal(90_000);
+    expect(loadConfig([], { MINIKUBELET_EVENT_TTL: '10m' }, false).eventTtlMs).to.equal(600_000);
+    for (const bad of ['0', '-1h', '60', 'soon'])
+      expect(() => loadConfig(['--event-ttl', bad], {}, false), bad)
+        .to.throw('--event-ttl')
+        .that.satisfies((e: unknown) => errorCode(e) === 'BadRequest');
+  });
+
   it('serves DNS on one socket unless --dns-workers asks for more (1 to 64)', () => {
     expect(loadConfig([], {}, false).dnsWorkers).to.equal(1);
     expect(loadConfig(['--dns-workers', '4'], {}, false).dnsWorkers).to.equal(4);

@@ -183,7 +183,7 @@ describe('agent/store/sqlite-persistence', () => {
     });
     const settle = () => new Promise((r) => setImmediate(r));
 
-    it('keeps the newest events within the retention, and forgets a pod’s events', async () => {
+    it('keeps the newest events within the retention', async () => {
       const p = open({ eventRetention: 3 });
       const r = new EventRecorder({ clock, logger: nopLogger, host: 'h', sink: p });
       for (let i = 1; i <= 5; i++) {
@@ -192,8 +192,25 @@ describe('agent/store/sqlite-persistence', () => {
       }
       expect(p.loadEvents(100).map((e) => e.message)).to.deep.equal(['Started 3', 'Started 4', 'Started 5']);
       expect(p.loadEvents(2).map((e) => e.message)).to.deep.equal(['Started 4', 'Started 5']);
-      r.forget('uid-odd');
-      expect(p.loadEvents(100).map((e) => e.message)).to.deep.equal(['Started 4']);
+    });
+
+    it('deletes the events past their TTL from the database, and a restart loads none of them', async () => {
+      const time = new ManualClock(); // its own: this test moves it on
+      const p1 = open();
+      const r1 = new EventRecorder({ clock: time, logger: nopLogger, host: 'h', sink: p1, ttlMs: 60_000 });
+      r1.record(pod('a'), 'Normal', 'Pulled', 'Pulled image');
+      time.advance(30_000);
+      r1.record(pod('a'), 'Normal', 'Started', 'Started container');
+      await settle();
+      time.advance(30_000); // Pulled is a minute old
+      expect(r1.list().map((e) => e.reason)).to.deep.equal(['Started']);
+      expect(p1.loadEvents(10).map((e) => e.reason)).to.deep.equal(['Started']);
+      p1.close();
+      time.advance(30_000); // and Started too, while the daemon was down
+      const p2 = open();
+      const r2 = new EventRecorder({ clock: time, logger: nopLogger, host: 'h', sink: p2, ttlMs: 60_000 });
+      expect(r2.list()).to.deep.equal([]);
+      expect(p2.loadEvents(10)).to.deep.equal([]);
     });
 
     it('writes events in batches and reloads them into a new recorder, counting repeats on', async () => {

@@ -131,6 +131,66 @@ describe('agent/sync/pod-worker (memory runtime)', () => {
     expect(h.events.list()[0]?.message).to.equal('Successfully assigned default/e to test-node');
   });
 
+  it('reports Scheduled as the default-scheduler does, the rest as the kubelet of the node', async () => {
+    await h.createPod({ metadata: { name: 'e' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
+    await settle(h, 'e');
+    const from = (reason: string): object | undefined => {
+      const ev = h.events.list().find((e) => e.reason === reason);
+      return ev && { source: ev.source, by: ev.reportingComponent, instance: ev.reportingInstance };
+    };
+    // events.k8s.io events, as kube-scheduler records them, show no source once read as core/v1 Events
+    expect(from('Scheduled')).to.deep.equal({
+      source: {},
+      by: 'default-scheduler',
+      instance: 'default-scheduler-test-node',
+    });
+    expect(from('Started')).to.deep.equal({
+      source: { component: 'kubelet', host: 'test-node' },
+      by: 'kubelet',
+      instance: 'test-node',
+    });
+  });
+
+  it("keeps a deleted pod's events an hour (--event-ttl), beside those of a new pod of the same name", async () => {
+    const spec = { containers: [{ name: 'c', image: 'busybox' }], terminationGracePeriodSeconds: 0 };
+    const old = await h.createPod({ metadata: { name: 'x' }, spec });
+    await settle(h, 'x');
+    const res = await h.api.inject({ method: 'DELETE', url: '/api/v1/namespaces/default/pods/x' });
+    expect(res.statusCode).to.equal(200);
+    await h.waitFor('x gone', () => !h.pod('x'));
+    const listed = async (): Promise<string[]> => {
+      const list = await h.api.inject({ url: '/api/v1/namespaces/default/events' });
+      const items = list.json<{ items: { involvedObject: { uid: string }; reason: string }[] }>().items;
+      return items.map((e) => `${e.involvedObject.uid === old.metadata.uid ? 'old' : 'new'} ${e.reason}`);
+    };
+    expect(await listed()).to.include.members(['old Scheduled', 'old Started', 'old Killing']);
+    clock.advance(1_800_000);
+    await h.createPod({ metadata: { name: 'x' }, spec });
+    await settle(h, 'x');
+    expect(await listed()).to.include.members(['old Killing', 'new Scheduled', 'new Started']);
+    clock.advance(1_800_000); // an hour after the old pod's last event, half an hour after the new one's
+    const left = await listed();
+    expect(left.filter((e) => e.startsWith('old'))).to.deep.equal([]);
+    expect(left).to.include.members(['new Scheduled', 'new Started']);
+  });
+
+  it("reports the Node's InternalIP as the pod's hostIP, hostIPs and downward status.hostIP", async () => {
+    await h.stop();
+    h = await new Harness({ runtime: rt, clock, internalIP: () => '192.0.2.7' }).start();
+    const env = [{ name: 'HOST', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } }];
+    await h.createPod({
+      metadata: { name: 'h' },
+      spec: { containers: [{ name: 'c', image: 'busybox', env }] },
+    });
+    const pod = await settle(h, 'h');
+    const node = await h.api.inject({ url: '/api/v1/nodes/test-node' });
+    const addresses = node.json<{ status: { addresses: { type: string; address: string }[] } }>().status
+      .addresses;
+    expect(addresses).to.deep.include({ type: 'InternalIP', address: '192.0.2.7' });
+    expect(pod.status).to.deep.include({ hostIP: '192.0.2.7', hostIPs: [{ ip: '192.0.2.7' }] });
+    expect([...rt.containers.values()].find((c) => c.name === 'c')?.spec?.env).to.include('HOST=192.0.2.7');
+  });
+
   it('reports ErrImagePull, ImagePullBackOff a second later, and pulls again only after the back-off', async () => {
     await h.createPod({
       metadata: { name: 'img' },
