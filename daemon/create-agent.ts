@@ -251,6 +251,7 @@ export function createAgent(o: AgentOptions): Agent {
       controllerRevisions,
     ] as unknown as ObjectStore<StoredObject>[],
     deleteContents: (ns) => batch.clear(ns),
+    forgetEvents: (ns) => events.forgetNamespace(ns),
     clock,
     logger: logger.child({ component: 'namespaces' }),
   });

@@ -99,15 +99,25 @@ export class EventRecorder {
   expire(): void {
     const cutoff = this.cutoff();
     if (this.oldestSeen > cutoff) return;
-    const gone = this.events.filter((e) => seenBy(e, cutoff));
-    const kept = this.events.filter((e) => !seenBy(e, cutoff));
+    this.drop((e) => seenBy(e, cutoff));
+  }
+
+  /** Drops a deleted namespace's events, as upstream's namespace controller deletes them with the rest. */
+  forgetNamespace(namespace: string): void {
+    this.drop((e) => e.metadata.namespace === namespace);
+  }
+
+  private drop(goes: (e: KubeEvent) => boolean): void {
+    const gone = this.events.filter(goes);
+    if (gone.length === 0) return;
+    const kept = this.events.filter((e) => !goes(e));
     this.events.splice(0, this.events.length, ...kept);
     this.oldestSeen = oldest(kept);
     for (const ev of gone) this.pending.delete(ev.metadata.uid);
     try {
       this.deps.sink?.forgetEvents(gone.map((e) => e.metadata.uid));
     } catch (err) {
-      this.deps.logger.warn('could not delete expired events', { error: errorMessage(err) });
+      this.deps.logger.warn('could not delete events', { events: gone.length, error: errorMessage(err) });
     }
     this.deleted(gone);
   }

@@ -1,5 +1,6 @@
 // Deleting a namespace deletes what is in it: the namespace turns Terminating (no new objects), its
-// Services go at once, its pods are deleted gracefully, and the namespace itself goes with its last pod.
+// Services go at once, its pods are deleted gracefully, and the namespace itself goes with its last pod,
+// and its events with it.
 import type { Clock } from '../clock';
 import { forbidden } from '../errors';
 import type { Logger } from '../log';
@@ -20,6 +21,8 @@ export interface NamespaceControllerDeps {
   contents?: ObjectStore<StoredObject>[];
   /** Deletes the namespace's objects of other kinds (Jobs, CronJobs), first: no controller makes pods then. */
   deleteContents?: (namespace: string) => void;
+  /** Drops the namespace's events once its last pod is gone (their Killing events included). */
+  forgetEvents?: (namespace: string) => void;
   clock: Clock;
   logger: Logger;
 }
@@ -75,6 +78,7 @@ export class NamespaceController {
   private finish(name: string): void {
     const ns = this.deps.namespaces.get('', name);
     if (!ns || !isTerminating(ns) || this.deps.pods.list(name).length > 0) return;
+    this.deps.forgetEvents?.(name);
     this.deps.namespaces.remove('', name);
     this.deps.logger.info('namespace deleted', { namespace: name });
   }

@@ -660,6 +660,11 @@ describe('api: the Kubernetes surface (memory runtime)', () => {
       expect((await req('GET', '/api/v1/namespaces/foo')).json()).to.include({
         message: 'namespaces "foo" not found',
       });
+      // Its events went with it (the pod's Scheduled and Killing ones), as upstream's namespace controller does.
+      expect(h.events.list({ namespace: 'foo' })).to.deep.equal([]);
+      expect((await req('GET', '/api/v1/namespaces/foo/events')).json<{ items: [] }>().items).to.deep.equal(
+        [],
+      );
     });
 
     it('refuses new objects in a terminating namespace with 403', async () => {

@@ -101,7 +101,7 @@ describe('agent/jobs/cronjob-controller (memory runtime, manual clock)', () => {
     await h.waitFor("the Job's pod", () =>
       h.events.list({ uid: job.metadata.uid }).find((e) => e.reason === 'SuccessfulCreate'),
     );
-    const seen = (uid: string): string[][] =>
+    const seen = (uid: string): (string | undefined)[][] =>
       h.events
         .list({ uid })
         .map((e) => [e.reason, e.involvedObject.apiVersion, e.source.component, e.reportingComponent]);
