@@ -8,6 +8,7 @@ import type { BatchRegistries } from '../agent/jobs/batch-registries';
 import type { PodRegistry } from '../agent/pods/pod-registry';
 import type { CronJob, Job } from '../agent/model/job';
 import type { Lease } from '../agent/model/lease';
+import type { EndpointSlice } from '../agent/model/endpoint-slice';
 import type { Node } from '../agent/model/node';
 import type { Pod } from '../agent/model/pod';
 import type { Endpoints, Service } from '../agent/model/service';
@@ -30,6 +31,8 @@ export interface ApiDeps {
   cronJobs: ObjectStore<CronJob>;
   services: ObjectStore<Service>;
   endpoints: ObjectStore<Endpoints>;
+  /** discovery.k8s.io/v1 EndpointSlices, kept beside the Endpoints (read-only). */
+  endpointSlices: ObjectStore<EndpointSlice>;
   namespaces: ObjectStore<Namespace>;
   serviceAccounts: ObjectStore<ServiceAccount>;
   nodes: ObjectStore<Node>;

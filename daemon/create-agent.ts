@@ -18,7 +18,9 @@ import { NamespaceController } from '../agent/namespaces/namespace-controller';
 import { NamespaceRegistry } from '../agent/namespaces/namespace-registry';
 import type { Node } from '../agent/model/node';
 import type { Lease } from '../agent/model/lease';
-import { APPS_V1, COORDINATION_V1 } from '../agent/model/group-version';
+import type { EndpointSlice } from '../agent/model/endpoint-slice';
+import { APPS_V1, COORDINATION_V1, DISCOVERY_V1 } from '../agent/model/group-version';
+import { randomSuffix } from '../agent/controllers/replicaset/replicaset-executor';
 import { NodeReporter } from '../agent/node/node-reporter';
 import { BackoffTable } from '../agent/planner/backoff';
 import { PodRegistry } from '../agent/pods/pod-registry';
@@ -109,6 +111,7 @@ export interface Agent {
   readonly pods: ObjectStore<Pod>;
   readonly services: ObjectStore<Service>;
   readonly endpoints: ObjectStore<Endpoints>;
+  readonly endpointSlices: ObjectStore<EndpointSlice>;
   readonly namespaces: ObjectStore<Namespace>;
   readonly serviceAccounts: ObjectStore<ServiceAccount>;
   readonly deployments: ObjectStore<Deployment>;
@@ -158,6 +161,12 @@ export function createAgent(o: AgentOptions): Agent {
   const pods = new ObjectStore<Pod>('Pod', { clock, versions, persistence });
   const services = new ObjectStore<Service>('Service', { clock, versions, persistence });
   const endpoints = new ObjectStore<Endpoints>('Endpoints', { clock, versions, persistence: noPersistence });
+  // Recomputed at start as the Endpoints are (their random names change with a restart, as after a resync)
+  const endpointSlices = new ObjectStore<EndpointSlice>(
+    'EndpointSlice',
+    { clock, versions, persistence: noPersistence },
+    DISCOVERY_V1.group,
+  );
   const namespaces = new ObjectStore<Namespace>('Namespace', { clock, versions, persistence });
   const apps = APPS_V1.group;
   const deployments = new ObjectStore<Deployment>('Deployment', { clock, versions, persistence }, apps);
@@ -225,6 +234,7 @@ export function createAgent(o: AgentOptions): Agent {
   watches.track(pods);
   watches.track(services);
   watches.track(endpoints);
+  watches.track(endpointSlices);
   watches.track(namespaces);
   watches.track(serviceAccounts);
   watches.track(deployments);
@@ -341,6 +351,8 @@ export function createAgent(o: AgentOptions): Agent {
     pods,
     services,
     endpoints,
+    endpointSlices,
+    suffix: randomSuffix,
     nodeName,
     logger: logger.child({ component: 'endpoints' }),
     ...(o.serviceProxy ? { proxy: o.serviceProxy } : {}),
@@ -429,6 +441,7 @@ export function createAgent(o: AgentOptions): Agent {
     pods,
     services,
     endpoints,
+    endpointSlices,
     events,
     clock,
     logger: logger.child({ component: 'api' }),
@@ -479,6 +492,7 @@ export function createAgent(o: AgentOptions): Agent {
     pods,
     services,
     endpoints,
+    endpointSlices,
     namespaces,
     serviceAccounts,
     deployments,

@@ -1,5 +1,5 @@
 // Writes agent/model/schema/<group>-<version>.json (core-v1.json, apps-v1.json, batch-v1.json,
-// autoscaling-v1.json, coordination-v1.json): the OpenAPI v3 schemas of the kinds this agent serves (and of every type they
+// autoscaling-v1.json, coordination-v1.json, discovery-v1.json): the OpenAPI v3 schemas of the kinds this agent serves (and of every type they
 // contain), derived from the models of @kubernetes/client-node, which are generated from upstream's OpenAPI
 // document, with upstream's list, map and patch extensions added from scripts/schema-extensions.json (the
 // models lack them; extract-schema-extensions.ts reads them from upstream's document); one file per API group, so a kind added to one group leaves the others' files alone. The package is pinned to 1.4.0 = Kubernetes 1.34, the version /version
@@ -33,6 +33,8 @@ const ROOTS = [
   'V1Scale',
   // coordination.k8s.io/v1 (the node's heartbeat)
   'V1Lease',
+  // discovery.k8s.io/v1 (a Service's endpoints as kubectl describe reads them)
+  'V1EndpointSlice',
 ];
 /**
  * The group of a model that is not core/v1, by its name (client-node's names carry no package): the models
@@ -43,6 +45,12 @@ const GROUPS: [RegExp, string][] = [
   [/^(Job|CronJob|PodFailurePolicy|SuccessPolicy|UncountedTerminatedPods)/, 'batch'],
   [/^Scale(Spec|Status)?$/, 'autoscaling'],
   [/^Lease(Spec)?$/, 'coordination'],
+  [/^(EndpointSlice|Endpoint|EndpointConditions|EndpointHints|ForNode|ForZone)$/, 'discovery'],
+];
+/** Models client-node prefixes with their package because core/v1 has one of the same name. */
+const PACKAGE_PREFIXES: [RegExp, string][] = [
+  [/^CoreV1/, 'core'],
+  [/^DiscoveryV1/, 'discovery'],
 ];
 /** Models of apimachinery's meta/v1 package among those the kinds reach; the rest are core/v1. */
 const META = new Set([
@@ -80,11 +88,15 @@ interface Attribute {
 type Models = Record<string, { getAttributeTypeMap?: () => Attribute[] } | undefined>;
 export type JsonSchema = Record<string, unknown>;
 
-/** `V1Pod` -> `io.k8s.api.core.v1.Pod`; `CoreV1Event` -> `io.k8s.api.core.v1.Event`. */
+/**
+ * `V1Pod` -> `io.k8s.api.core.v1.Pod`; `CoreV1Event` -> `io.k8s.api.core.v1.Event`;
+ * `DiscoveryV1EndpointPort` -> `io.k8s.api.discovery.v1.EndpointPort`.
+ */
 function definitionName(model: string): string {
-  const short = model.replace(/^(CoreV1|V1)/, '');
+  const prefixed = PACKAGE_PREFIXES.find(([p]) => p.test(model));
+  const short = model.replace(prefixed?.[0] ?? /^V1/, '');
   if (META.has(short) || short === 'MicroTime') return `${META_PREFIX}${short}`;
-  const group = GROUPS.find(([pattern]) => pattern.test(short))?.[1] ?? 'core';
+  const group = prefixed?.[1] ?? GROUPS.find(([pattern]) => pattern.test(short))?.[1] ?? 'core';
   return `io.k8s.api.${group}.v1.${short}`;
 }
 const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });

@@ -14,6 +14,8 @@ export const BATCH_V1: GroupVersion = { group: 'batch', version: 'v1' };
 export const AUTOSCALING_V1: GroupVersion = { group: 'autoscaling', version: 'v1' };
 /** Leases: the node's heartbeat in kube-node-lease. */
 export const COORDINATION_V1: GroupVersion = { group: 'coordination.k8s.io', version: 'v1' };
+/** EndpointSlices: what `kubectl describe svc` reads a Service's endpoints from. */
+export const DISCOVERY_V1: GroupVersion = { group: 'discovery.k8s.io', version: 'v1' };
 
 /** `v1` for the core group, `apps/v1` for the others: an object's apiVersion. */
 export const apiVersionOf = (gv: GroupVersion): string =>

@@ -8,6 +8,7 @@ import apps from './schema/apps-v1.json';
 import autoscaling from './schema/autoscaling-v1.json';
 import batch from './schema/batch-v1.json';
 import coordination from './schema/coordination-v1.json';
+import discovery from './schema/discovery-v1.json';
 import document from './schema/core-v1.json';
 
 export interface Schema {
@@ -28,6 +29,7 @@ export const SCHEMAS: Readonly<Record<string, Schema>> = {
   ...batch.schemas,
   ...autoscaling.schemas,
   ...coordination.schemas,
+  ...discovery.schemas,
 };
 /** Where the schemas come from (package and Kubernetes version). */
 export const SCHEMA_SOURCE: string = document.source;

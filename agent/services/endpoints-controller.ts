@@ -1,19 +1,25 @@
-// Keeps Endpoints current as pods start, become ready, stop or go away, and as Services come and go;
-// then hands the ClusterIP -> ready endpoint table to the service proxy. Changes are coalesced: one
+// Keeps Endpoints and EndpointSlices current as pods start, become ready, stop or go away, and as Services
+// come and go; then hands the ClusterIP -> ready endpoint table to the service proxy. Changes are coalesced: one
 // recompute per burst of store events.
 import { errorMessage } from '../errors';
 import type { Logger } from '../log';
+import type { EndpointSlice } from '../model/endpoint-slice';
 import type { Pod } from '../model/pod';
 import type { Endpoints, Service } from '../model/service';
 import type { ServiceProxy } from '../proxy/service-proxy';
 import type { ServiceRule } from '../proxy/service-rules';
 import type { ObjectStore } from '../store/object-store';
+import { type SliceAction, managedSliceOf, planSlices, sliceContents } from './endpoint-slices';
 import { endpointsFor } from './endpoints';
 
 export interface EndpointsControllerDeps {
   pods: ObjectStore<Pod>;
   services: ObjectStore<Service>;
   endpoints: ObjectStore<Endpoints>;
+  /** discovery.k8s.io/v1: the slices of each Service with a selector (agent/services/endpoint-slices.ts). */
+  endpointSlices: ObjectStore<EndpointSlice>;
+  /** The random part of a new slice's name (generateName's five characters). */
+  suffix: () => string;
   nodeName: string;
   logger: Logger;
   /** Absent when Services are not proxied (--proxy=none): Endpoints are still kept. */
@@ -101,6 +107,7 @@ export class EndpointsController {
       if (!wanted.has(`${ep.metadata.namespace}/${ep.metadata.name}`))
         endpoints.remove(ep.metadata.namespace, ep.metadata.name);
     }
+    this.syncSlices(allPods);
     const proxy = this.deps.proxy;
     if (!proxy) return;
     const rules = serviceRules(services.list(), (svc) =>
@@ -114,5 +121,32 @@ export class EndpointsController {
       .catch((err: unknown) =>
         this.deps.logger.error('service rules not applied', { error: errorMessage(err) }),
       );
+  }
+
+  /** The slices planned for each Service written; those of Services gone (or left without a selector) deleted. */
+  private syncSlices(allPods: readonly Pod[]): void {
+    const { services, endpointSlices: slices } = this.deps;
+    const byService = new Map<string, EndpointSlice[]>();
+    for (const slice of slices.list()) {
+      const svc = managedSliceOf(slice);
+      if (svc === undefined) continue;
+      const k = `${slice.metadata.namespace}/${svc}`;
+      byService.set(k, [...(byService.get(k) ?? []), slice]);
+    }
+    const actions: SliceAction[] = [];
+    for (const svc of services.list()) {
+      const k = `${svc.metadata.namespace}/${svc.metadata.name}`;
+      const contents = sliceContents(svc, allPods, this.deps.nodeName);
+      actions.push(...planSlices(svc, contents, byService.get(k) ?? [], this.deps.suffix));
+      byService.delete(k);
+    }
+    for (const orphans of byService.values())
+      for (const s of orphans)
+        actions.push({ type: 'delete', namespace: s.metadata.namespace, name: s.metadata.name });
+    for (const a of actions) {
+      if (a.type === 'create') slices.create(a.slice);
+      else if (a.type === 'update') slices.update(a.slice, { specChanged: true });
+      else slices.remove(a.namespace, a.name);
+    }
   }
 }

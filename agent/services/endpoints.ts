@@ -8,7 +8,7 @@ export const selects = (
   labels: Record<string, string> | undefined,
 ): boolean => Object.entries(selector).every(([k, v]) => labels?.[k] === v);
 
-const isReady = (pod: Pod): boolean =>
+export const isReady = (pod: Pod): boolean =>
   pod.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 
 /** targetPort by number, or by the name of a container port of the pod. */
@@ -21,10 +21,41 @@ function resolvePort(pod: Pod, target: number | string): number | undefined {
   return undefined;
 }
 
+/** The pod's hostname when its subdomain names the Service (upstream's ShouldSetHostname). */
+export const hostnameFor = (pod: Pod, svc: Service): string | undefined =>
+  pod.spec.hostname && pod.spec.subdomain === svc.metadata.name ? pod.spec.hostname : undefined;
+
+/** The Service's ports as this pod serves them (a targetPort name the pod lacks: left out). */
+export function podPorts(svc: Service, pod: Pod): EndpointPort[] {
+  const ports: EndpointPort[] = [];
+  for (const p of svc.spec.ports) {
+    const port = resolvePort(pod, p.targetPort);
+    if (port !== undefined) ports.push({ ...(p.name ? { name: p.name } : {}), port, protocol: p.protocol });
+  }
+  return ports;
+}
+
+/**
+ * The pods of the Service's namespace its selector matches that have an address and are not done (upstream's
+ * ShouldPodBeInEndpoints); terminating pods only when `terminating` (EndpointSlices keep them, marked).
+ */
+export function selectedPods(svc: Service, pods: readonly Pod[], terminating: boolean): Pod[] {
+  const selector = svc.spec.selector;
+  if (!selector || Object.keys(selector).length === 0) return [];
+  return pods.filter(
+    (pod) =>
+      pod.metadata.namespace === svc.metadata.namespace &&
+      selects(selector, pod.metadata.labels) &&
+      pod.status.podIP &&
+      (terminating || pod.metadata.deletionTimestamp === undefined) &&
+      pod.status.phase !== 'Succeeded' &&
+      pod.status.phase !== 'Failed',
+  );
+}
+
 function address(pod: Pod, svc: Service, nodeName: string): EndpointAddress {
   const m = pod.metadata;
-  const hostname =
-    pod.spec.hostname && pod.spec.subdomain === svc.metadata.name ? pod.spec.hostname : undefined;
+  const hostname = hostnameFor(pod, svc);
   return {
     ip: pod.status.podIP ?? '',
     ...(hostname ? { hostname } : {}),
@@ -33,32 +64,24 @@ function address(pod: Pod, svc: Service, nodeName: string): EndpointAddress {
   };
 }
 
+/** Addresses in a stable order (10.0.0.9 before 10.0.0.10). */
+export const compareIps = (a: string, b: string): number => a.localeCompare(b, 'en', { numeric: true });
+
 /** Subsets grouped by the pod's resolved port list, addresses sorted by IP for stable output. */
 export function computeSubsets(svc: Service, pods: readonly Pod[], nodeName: string): EndpointSubset[] {
-  const selector = svc.spec.selector;
-  if (!selector || Object.keys(selector).length === 0) return [];
   const groups = new Map<
     string,
     { ports: EndpointPort[]; ready: EndpointAddress[]; notReady: EndpointAddress[] }
   >();
-  for (const pod of pods) {
-    if (pod.metadata.namespace !== svc.metadata.namespace || !selects(selector, pod.metadata.labels))
-      continue;
-    if (!pod.status.podIP || pod.metadata.deletionTimestamp !== undefined) continue;
-    if (pod.status.phase === 'Succeeded' || pod.status.phase === 'Failed') continue;
-    const ports: EndpointPort[] = [];
-    for (const p of svc.spec.ports) {
-      const port = resolvePort(pod, p.targetPort);
-      if (port !== undefined) ports.push({ ...(p.name ? { name: p.name } : {}), port, protocol: p.protocol });
-    }
+  for (const pod of selectedPods(svc, pods, false)) {
+    const ports = podPorts(svc, pod);
     const key = JSON.stringify(ports);
     const g = groups.get(key) ?? { ports, ready: [], notReady: [] };
     const ready = isReady(pod) || svc.spec.publishNotReadyAddresses === true;
     (ready ? g.ready : g.notReady).push(address(pod, svc, nodeName));
     groups.set(key, g);
   }
-  const byIp = (a: EndpointAddress, b: EndpointAddress): number =>
-    a.ip.localeCompare(b.ip, 'en', { numeric: true });
+  const byIp = (a: EndpointAddress, b: EndpointAddress): number => compareIps(a.ip, b.ip);
   return [...groups.values()].map((g) => ({
     ...(g.ready.length ? { addresses: g.ready.sort(byIp) } : {}),
     ...(g.notReady.length ? { notReadyAddresses: g.notReady.sort(byIp) } : {}),

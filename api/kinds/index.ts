@@ -7,6 +7,7 @@ import type { ResourceDefinition } from '../resources';
 import { configMapResource } from './configmaps';
 import { cronJobResource } from './cronjobs';
 import { endpointsResource } from './endpoints';
+import { endpointSliceResource } from './endpointslices';
 import { eventResource } from './events';
 import { jobResource } from './jobs';
 import { namespaceResource } from './namespaces';
@@ -45,4 +46,6 @@ export const resourceDefinitions = (deps: ApiDeps): ResourceDefinition[] => [
   erase(nodeResource(deps)),
   // coordination.k8s.io/v1
   erase(leaseResource(deps)),
+  // discovery.k8s.io/v1
+  erase(endpointSliceResource(deps)),
 ];

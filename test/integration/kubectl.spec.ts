@@ -142,6 +142,28 @@ describe('kubectl and @kubernetes/client-node (real engine)', function () {
       );
     });
 
+    it("describes a Service with its endpoints (from its EndpointSlice) and gets the slice's columns", async () => {
+      const svc = JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'myapp' },
+        spec: { selector: { app: 'myapp' }, ports: [{ port: 80 }] },
+      });
+      expect(await ok(['apply', '-f', '-'], {}, svc)).to.equal('service/myapp created\n');
+      const ip = await ok(['get', 'pod', 'initc-demo', '-o', 'jsonpath={.status.podIP}']);
+      expect(ip).to.match(/^10\.\d+\.\d+\.\d+$/);
+      const quoted = ip.replace(/\./g, '\\.');
+      await until('the Service described with its endpoint', async () =>
+        new RegExp(`^Endpoints:\\s+${quoted}:80$`, 'm').test(await ok(['describe', 'svc', 'myapp'])),
+      );
+      expect(await ok(['get', 'endpointslices', '-l', 'kubernetes.io/service-name=myapp'])).to.match(
+        new RegExp(
+          `^NAME\\s+ADDRESSTYPE\\s+PORTS\\s+ENDPOINTS\\s+AGE\\nmyapp-[a-z0-9]{5}\\s+IPv4\\s+80\\s+${quoted}\\s+\\d+s\\n$`,
+        ),
+      );
+      await ok(['delete', 'svc', 'myapp']);
+    });
+
     it('selects with -l and --field-selector, and prints -o yaml / -o wide', async () => {
       expect(await ok(['get', 'pods', '-l', 'app=myapp', '-o', 'name'])).to.equal('pod/initc-demo\n');
       expect(await ok(['get', 'pods', '-l', 'app in (myapp, other)', '-o', 'name'])).to.equal(

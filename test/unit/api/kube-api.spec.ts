@@ -70,6 +70,7 @@ describe('api: the Kubernetes surface (memory runtime)', () => {
       const appsV1 = { groupVersion: 'apps/v1', version: 'v1' };
       const batchV1 = { groupVersion: 'batch/v1', version: 'v1' };
       const coordinationV1 = { groupVersion: 'coordination.k8s.io/v1', version: 'v1' };
+      const discoveryV1 = { groupVersion: 'discovery.k8s.io/v1', version: 'v1' };
       expect((await req('GET', '/apis')).json()).to.deep.equal({
         kind: 'APIGroupList',
         apiVersion: 'v1',
@@ -77,6 +78,7 @@ describe('api: the Kubernetes surface (memory runtime)', () => {
           { name: 'apps', versions: [appsV1], preferredVersion: appsV1 },
           { name: 'batch', versions: [batchV1], preferredVersion: batchV1 },
           { name: 'coordination.k8s.io', versions: [coordinationV1], preferredVersion: coordinationV1 },
+          { name: 'discovery.k8s.io', versions: [discoveryV1], preferredVersion: discoveryV1 },
           // metrics.k8s.io, for kubectl top
           {
             name: 'metrics.k8s.io',

@@ -12,6 +12,7 @@ import { unknownFields } from '../../../../agent/model/known-fields';
 import type { ObjectMeta } from '../../../../agent/model/meta';
 import type { ConfigMap, Secret } from '../../../../agent/model/config-objects';
 import type { Namespace } from '../../../../agent/model/namespace';
+import type * as HandSlice from '../../../../agent/model/endpoint-slice';
 import type * as HandNode from '../../../../agent/model/node';
 import type * as Hand from '../../../../agent/model/pod';
 import { SCHEMAS, SCHEMA_SOURCE, type Schema, kindSchema } from '../../../../agent/model/schema';
@@ -128,6 +129,7 @@ describe('one schema source (agent/model/schema/<group>-<version>.json)', () => 
       'batch-v1.json',
       'coordination-v1.json',
       'core-v1.json',
+      'discovery-v1.json',
     ]);
     for (const [name, part] of Object.entries(files)) {
       const file = JSON.parse(readFileSync(join(ROOT, 'agent/model/schema', name), 'utf8')) as unknown;
@@ -305,6 +307,10 @@ export const TYPES_AGREE: true[] = [
   true satisfies Agrees<KubeEvent, Upstream.CoreV1Event>,
   true satisfies Agrees<ConfigMap, Upstream.V1ConfigMap>,
   true satisfies Agrees<Secret, Upstream.V1Secret>,
+  true satisfies Agrees<HandSlice.EndpointSlice, Upstream.V1EndpointSlice>,
+  true satisfies Agrees<HandSlice.SliceEndpoint, Upstream.V1Endpoint>,
+  true satisfies Agrees<HandSlice.EndpointConditions, Upstream.V1EndpointConditions>,
+  true satisfies Agrees<HandSlice.SlicePort, Upstream.DiscoveryV1EndpointPort>,
 ];
 
 /** The writable types: every upstream field is understood or listed as unsupported (status is the server's). */
