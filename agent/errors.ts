@@ -17,11 +17,13 @@ export type ErrorCode =
   | 'Invalid'
   | 'RequestEntityTooLarge'
   | 'UnsupportedMediaType'
+  | 'NotAcceptable'
   | 'MethodNotAllowed'
   | 'Unauthorized'
   | 'Forbidden'
   | 'Gone'
   | 'TooManyRequests'
+  | 'Timeout'
   | 'RuntimeUnavailable'
   | 'RuntimeError'
   | 'ImagePullError'
@@ -34,6 +36,8 @@ export interface ErrorDetails {
    * message (`Deployment.apps "d" is invalid`, `deployments.apps "d" not found`). */
   group?: string;
   causes?: FieldCause[];
+  /** How long a client should wait before it tries again (a Timeout's `details.retryAfterSeconds`). */
+  retryAfterSeconds?: number;
 }
 
 export class MiniKubeletError extends Error {
