@@ -17,11 +17,13 @@ export type ErrorCode =
   | 'Invalid'
   | 'RequestEntityTooLarge'
   | 'UnsupportedMediaType'
+  | 'NotAcceptable'
   | 'MethodNotAllowed'
   | 'Unauthorized'
   | 'Forbidden'
   | 'Gone'
   | 'TooManyRequests'
+  | 'Timeout'
   | 'RuntimeUnavailable'
   | 'RuntimeError'
   | 'ImagePullError'
@@ -36,7 +38,7 @@ export interface ErrorDetails {
   causes?: FieldCause[];
   /** The subresource an error is about (`scale`): its resource is `deployments/scale`. */
   subresource?: string;
-  /** How long a client should wait before it tries again (a generated name that was taken). */
+  /** How long a client should wait before it tries again (a generated name that was taken, a Timeout). */
   retryAfterSeconds?: number;
 }
 

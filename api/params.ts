@@ -1,7 +1,8 @@
 // Path and query parameters are checked before any handler sees them: a namespace is a DNS-1123 label, an
-// object name a DNS-1123 subdomain, a container name a DNS-1123 label, and no parameter is given twice
-// (but exec's `command`). So
-// nothing a client puts in a URL reaches the stores, the engine or a file path unchecked.
+// object name a DNS-1123 subdomain, a container name a DNS-1123 label. So nothing a client puts in a URL
+// reaches the stores, the engine or a file path unchecked. A parameter given twice counts by its first value,
+// as the API server reads it (url.Values.Get), but the ones that are lists (exec's `command`, port-forward's
+// `ports`).
 import type { FastifyInstance } from 'fastify';
 import { badRequest, notFound } from '../agent/errors';
 import { dns1123LabelProblems, dns1123SubdomainProblems } from '../agent/model/names';
@@ -24,8 +25,8 @@ function check(what: string, value: string, rule: Rule): void {
   }
 }
 
-/** Parameters that may repeat: exec's `command` comes once per argument. */
-const REPEATABLE: ReadonlySet<string> = new Set(['command']);
+/** Parameters that are lists: exec's `command` comes once per argument, port-forward's `ports` once per port. */
+const REPEATABLE: ReadonlySet<string> = new Set(['command', 'ports']);
 
 const cap = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
@@ -47,8 +48,7 @@ export function checkParams(req: Req): void {
   }
   const query = (req.query ?? {}) as Record<string, unknown>;
   for (const [k, v] of Object.entries(query)) {
-    if (Array.isArray(v) && !REPEATABLE.has(k))
-      throw badRequest(`query parameter ${JSON.stringify(k)} is given more than once`);
+    if (Array.isArray(v) && !REPEATABLE.has(k)) query[k] = v[0];
   }
   for (const [k, rule] of Object.entries(QUERY_RULES)) {
     const v = query[k];

@@ -11,8 +11,10 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   Conflict: 409,
   Gone: 410,
   TooManyRequests: 429,
+  Timeout: 504,
   RequestEntityTooLarge: 413,
   UnsupportedMediaType: 415,
+  NotAcceptable: 406,
   Invalid: 422,
   InternalError: 500,
   RuntimeError: 500,
@@ -31,8 +33,10 @@ const REASON: Record<ErrorCode, string> = {
   Conflict: 'Conflict',
   Gone: 'Expired',
   TooManyRequests: 'TooManyRequests',
+  Timeout: 'Timeout',
   RequestEntityTooLarge: 'RequestEntityTooLarge',
   UnsupportedMediaType: 'UnsupportedMediaType',
+  NotAcceptable: 'NotAcceptable',
   Invalid: 'Invalid',
   InternalError: 'InternalError',
   RuntimeError: 'InternalError',
@@ -51,7 +55,7 @@ export interface KubeStatus {
     name?: string;
     group?: string;
     kind?: string;
-    causes?: { reason: string; message: string; field: string }[];
+    causes?: { reason: string; message: string; field?: string }[];
     retryAfterSeconds?: number;
   };
   code: number;
@@ -66,14 +70,16 @@ export function statusOf(err: MiniKubeletError): KubeStatus {
     d.kind && err.code !== 'Invalid'
       ? `${resourceOf(d.kind)}${d.subresource ? `/${d.subresource}` : ''}`
       : d.kind;
+  // Go leaves empty strings out (omitempty): ListOptions' Invalid has no name, a Timeout's cause no field.
+  const causes = d.causes?.map(({ field, ...c }) => (field ? { ...c, field } : c));
   const details =
-    d.name !== undefined || d.causes
+    d.name !== undefined || d.causes || d.retryAfterSeconds !== undefined
       ? {
-          ...(d.name !== undefined ? { name: d.name } : {}),
+          ...(d.name ? { name: d.name } : {}),
           ...(d.group ? { group: d.group } : {}),
           ...(kind ? { kind } : {}),
-          ...(d.causes ? { causes: d.causes } : {}),
-          ...(d.retryAfterSeconds ? { retryAfterSeconds: d.retryAfterSeconds } : {}),
+          ...(causes ? { causes } : {}),
+          ...(d.retryAfterSeconds !== undefined ? { retryAfterSeconds: d.retryAfterSeconds } : {}),
         }
       : undefined;
   return {

@@ -127,6 +127,16 @@ export interface WatchHubDeps {
 }
 
 const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
+/** How long a read from a version not reached yet waits for it (upstream's watch cache: blockTimeout). */
+export const FUTURE_VERSION_WAIT_MS = 3000;
+const FUTURE_VERSION_POLL_MS = 100;
+
+/** Upstream's storage.NewTooLargeResourceVersionError: a 504 Timeout the client retries after a second. */
+export const tooLargeResourceVersion = (asked: number, current: number): MiniKubeletError =>
+  new MiniKubeletError('Timeout', `Timeout: Too large resource version: ${asked}, current: ${current}`, {
+    causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version', field: '' }],
+    retryAfterSeconds: 1,
+  });
 /** Changes kept for replay by default (all kinds together). */
 export const WATCH_RING_SIZE = 4096;
 
@@ -207,6 +217,27 @@ export class WatchHub {
     if (!set) this.byKind.set(request.kind, (set = new Set()));
     set.add(w);
     return w;
+  }
+
+  /**
+   * Resolves once the store has reached `resourceVersion` (at once for none, "0", a malformed one: the caller
+   * refuses those); throws Too large resource version when it has not within FUTURE_VERSION_WAIT_MS.
+   */
+  async reach(resourceVersion: string | undefined): Promise<void> {
+    const asked = Number(resourceVersion ?? '');
+    const current = (): number => Number(this.deps.versions.current);
+    if (!resourceVersion || !Number.isSafeInteger(asked) || asked <= current()) return;
+    const clock = this.deps.clock;
+    const start = clock.now();
+    await new Promise<void>((resolve, reject) => {
+      const poll = (): void => {
+        if (asked <= current()) resolve();
+        else if (clock.now() - start >= FUTURE_VERSION_WAIT_MS)
+          reject(tooLargeResourceVersion(asked, current()));
+        else clock.setTimer(poll, FUTURE_VERSION_POLL_MS);
+      };
+      clock.setTimer(poll, FUTURE_VERSION_POLL_MS);
+    });
   }
 
   /** Sends a BOOKMARK with the current version to every watcher that asked for bookmarks. */

@@ -9,19 +9,23 @@ import type { ApiDeps } from '../deps';
 import { type Req, boolParam, intParam } from '../request';
 import { type ResourceInfo, apiVersionOfInfo } from '../resources';
 import { statusOf } from '../status';
-import { includeObjectOf, toTable, wantsTable } from '../table';
+import { conversionOf, partialObject } from '../media-type';
+import { includeObjectOf, toTable } from '../table';
 
 /** Upstream picks 30-60 min when the client sets no timeout. */
 const DEFAULT_TIMEOUT_S = 1800;
 
-export function serveWatch(
+export async function serveWatch(
   req: Req,
   reply: FastifyReply,
   deps: ApiDeps,
   info: ResourceInfo,
   current: () => StoredObject[],
   match: (obj: StoredObject) => boolean,
-): void {
+): Promise<void> {
+  // PartialObjectMetadataList cannot be made of one object: upstream then sends the objects as they are
+  const conversion = conversionOf(req.headers.accept);
+  const target = conversion?.kind === 'PartialObjectMetadataList' ? undefined : conversion;
   const bookmarks = boolParam(req, 'allowWatchBookmarks');
   // 0 (or none) is the server's default; a negative timeout ends the watch at once, as upstream's timer does
   const asked = intParam(req, 'timeoutSeconds');
@@ -29,6 +33,7 @@ export function serveWatch(
   const apiVersion = apiVersionOfInfo(info);
   let watcher: Watcher;
   try {
+    await deps.watches.reach(req.query.resourceVersion);
     watcher = deps.watches.watch({
       kind: info.kind,
       apiVersion,
@@ -39,23 +44,26 @@ export function serveWatch(
       sendInitialEvents: boolParam(req, 'sendInitialEvents'),
     });
   } catch (err) {
-    // A version too old to replay is told in the stream, as upstream's watch cache does (a 200 and one
-    // ERROR event carrying the 410 Status: client-go then relists); a malformed one stays a plain 400.
-    if (!(err instanceof MiniKubeletError) || err.code !== 'Gone') throw err;
+    // A version too old to replay, or one not reached within the wait, is told in the stream, as upstream's
+    // watch cache does (a 200 and one ERROR event carrying the 410 or 504 Status: client-go then relists or
+    // retries); a malformed one stays a plain 400.
+    if (!(err instanceof MiniKubeletError) || (err.code !== 'Gone' && err.code !== 'Timeout')) throw err;
     reply.hijack();
     reply.raw.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
     reply.raw.end(`${JSON.stringify({ type: 'ERROR', object: statusOf(err) })}\n`);
     return;
   }
-  const table = wantsTable(req.headers.accept);
   const include = includeObjectOf(req.query.includeObject);
   let sentColumns = false;
   const line = (e: WatchEvent): string => {
-    if (!table || e.type === 'BOOKMARK') return `{"type":"${e.type}","object":${e.json()}}\n`;
+    if (!target || e.type === 'BOOKMARK') return `{"type":"${e.type}","object":${e.json()}}\n`;
+    if (target.kind === 'PartialObjectMetadata')
+      return `${JSON.stringify({ type: e.type, object: partialObject(e.object, target.apiVersion) })}\n`;
     const object = toTable(info, [e.object], deps.clock.now(), {
       metadata: { resourceVersion: e.object.metadata.resourceVersion },
       include,
       withColumns: !sentColumns,
+      apiVersion: target.apiVersion,
     });
     sentColumns = true;
     return `${JSON.stringify({ type: e.type, object })}\n`;
