@@ -1,7 +1,7 @@
 // Request bodies: JSON and YAML (one document, safe schema, alias expansion capped), nesting depth capped,
 // no `__proto__` keys. YAML bodies over a few KiB are parsed on a worker thread with a time limit
 // (api/yaml-worker.ts): the yaml library needs seconds for a few MiB of hostile YAML.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type Document, isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
 import { MiniKubeletError } from '../agent/errors';
 import { decodeProtobuf } from './protobuf';
@@ -110,11 +110,26 @@ export function parseJson(text: string): unknown {
   }
 }
 
+type Done = (err: Error | null, v?: unknown) => void;
+type Parser<B> = (req: FastifyRequest, body: B, done: Done) => void;
+
+/**
+ * A path no route serves (or a method it does not take) is answered 404 or 405 with its body unread, as the
+ * API server routes before it decodes: a body a parser refuses (a protobuf kind not in the table, bad JSON)
+ * would otherwise blame the body (415, 400) for what is the path's fault.
+ */
+const routedFirst =
+  <B>(parse: Parser<B>): Parser<B> =>
+  (req, body, done) => {
+    if (req.is404) done(null, undefined);
+    else parse(req, body, done);
+  };
+
 export function registerBodyParsers(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
   const worker = new YamlWorker();
   app.addHook('onClose', async () => worker.close());
-  const json = (_req: unknown, body: string, done: (err: Error | null, v?: unknown) => void): void => {
+  const json: Parser<string> = (_req, body, done) => {
     try {
       // client-node sends DELETE with Content-Type application/json and no body
       done(null, body.trim() === '' ? undefined : guard(parseJson(body)));
@@ -122,7 +137,7 @@ export function registerBodyParsers(app: FastifyInstance): void {
       done(err as Error);
     }
   };
-  const yaml = (_req: unknown, body: string, done: (err: Error | null, v?: unknown) => void): void => {
+  const yaml: Parser<string> = (_req, body, done) => {
     if (body.length > INLINE_YAML_BYTES) {
       worker.parse(body).then(
         (v) => done(null, v),
@@ -145,22 +160,22 @@ export function registerBodyParsers(app: FastifyInstance): void {
       'application/json-patch+json',
     ],
     opts,
-    json,
+    routedFirst(json),
   );
   app.addContentTypeParser(
     ['application/yaml', 'application/x-yaml', 'text/yaml', 'application/apply-patch+yaml'],
     opts,
-    yaml,
+    routedFirst(yaml),
   );
   app.addContentTypeParser(
     'application/vnd.kubernetes.protobuf',
     { parseAs: 'buffer', bodyLimit: BODY_LIMIT },
-    (_req: unknown, body: Buffer, done: (err: Error | null, v?: unknown) => void): void => {
+    routedFirst<Buffer>((_req, body, done) => {
       try {
         done(null, decodeProtobuf(body));
       } catch (err) {
         done(err as Error);
       }
-    },
+    }),
   );
 }

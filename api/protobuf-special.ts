@@ -1,6 +1,7 @@
 // The apimachinery types whose protobuf form differs from their JSON form, converted as their MarshalJSON
 // does: Time and MicroTime (RFC 3339 strings, null when zero), Duration (Go's "1h2m3s"), Quantity (its
-// string), IntOrString (a number or a string), RawExtension and FieldsV1 (embedded JSON).
+// string), IntOrString (a number or a string), RawExtension and FieldsV1 (embedded JSON), and the
+// authorization and authentication groups' ExtraValue (a Go []string: a list in JSON, not an `items` object).
 import { readFields, type WireValue } from './protobuf-wire';
 
 type Json = unknown;
@@ -71,6 +72,10 @@ function intOrString(bytes: Buffer): Json {
   return Number(BigInt.asIntN(32, varintOf(last(f, 2))));
 }
 
+/** A message of one `repeated string` field that Go declares as a []string. */
+const stringList = (bytes: Buffer): Json =>
+  (readFields(bytes).get(1) ?? []).map((v) => bytesOf(v).toString('utf8'));
+
 export const SPECIAL_TYPES: Record<string, (bytes: Buffer) => Json> = {
   'meta.v1.Time': (b) => timestamp(b, 0),
   'meta.v1.MicroTime': (b) => timestamp(b, 6),
@@ -79,6 +84,8 @@ export const SPECIAL_TYPES: Record<string, (bytes: Buffer) => Json> = {
   'runtime.RawExtension': embeddedJson,
   'resource.Quantity': (b) => bytesOf(last(readFields(b), 1)).toString('utf8') || '0',
   'intstr.IntOrString': intOrString,
+  'authorization.v1.ExtraValue': stringList,
+  'authentication.v1.ExtraValue': stringList,
 };
 
 /** What JSON shows for a special type's zero value (a field the body left out). */

@@ -27,4 +27,6 @@ export const PACKAGE_OF: Record<string, string> = {
   v1: 'core.v1',
   'apps/v1': 'apps.v1',
   'batch/v1': 'batch.v1',
+  'authorization.k8s.io/v1': 'authorization.v1',
+  'authentication.k8s.io/v1': 'authentication.v1',
 };

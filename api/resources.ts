@@ -64,6 +64,31 @@ export interface ResourceDefinition<T extends StoredObject = StoredObject> exten
   routes?: (app: FastifyInstance, collectionPaths: string[]) => void;
 }
 
+/**
+ * A kind served by plain routes of its own (metrics.k8s.io, the self-subject reviews, CRDs), described only
+ * as discovery lists it: no objects, columns or field selectors.
+ */
+export const listedResource = (
+  groupVersion: GroupVersion,
+  name: string,
+  kind: string,
+  namespaced: boolean,
+  verbs: string[],
+  singularName = kind.toLowerCase(),
+): ResourceDefinition => ({
+  name,
+  singularName,
+  kind,
+  listKind: `${kind}List`,
+  namespaced,
+  verbs,
+  groupVersion,
+  fields: {},
+  columns: [],
+  cells: () => [],
+  source: { list: () => [], get: () => undefined },
+});
+
 /** A kind's group and version (core/v1 unless it names one). */
 export const groupVersionOf = (info: { groupVersion?: GroupVersion }): GroupVersion =>
   info.groupVersion ?? CORE_V1;

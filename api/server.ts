@@ -13,6 +13,9 @@ import { healthRoutes } from './routes/health';
 import { webViewRoutes } from './routes/web-view';
 import { metricsRoutes } from './routes/metrics';
 import { metricsApiRoutes, metricsDiscovery } from './routes/metrics-api';
+import { crdDiscovery, customResourceDefinitionRoutes } from './routes/custom-resource-definitions';
+import { reviewsDiscovery, selfSubjectReviewRoutes } from './routes/self-subject-reviews';
+import { serviceAccountTokenRoutes } from './routes/service-account-token';
 import { HTTP_STATUS, fromFrameworkError, statusOf } from './status';
 import { registerStreams } from './streams/register';
 import { registerResource } from './verbs';
@@ -92,8 +95,11 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
   healthRoutes(app, deps.ready);
   webViewRoutes(app);
   const kinds = resourceDefinitions(deps);
-  discoveryRoutes(app, kinds, deps.usage ? [metricsDiscovery] : []);
+  discoveryRoutes(app, kinds, [...(deps.usage ? [metricsDiscovery] : []), ...reviewsDiscovery, crdDiscovery]);
   for (const kind of kinds) registerResource(app, deps, kind);
+  selfSubjectReviewRoutes(app, deps.apiToken !== undefined);
+  customResourceDefinitionRoutes(app, deps.versions);
+  serviceAccountTokenRoutes(app);
   if (deps.metrics) metricsRoutes(app, deps.metrics);
   if (deps.usage) metricsApiRoutes(app, deps, deps.usage);
   // exec, attach, port-forward: upgrades, routed through the same hooks as every request

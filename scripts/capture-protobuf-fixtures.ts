@@ -41,6 +41,19 @@ export const CASES: Record<string, string[]> = {
   quota: ['quota', 'q', '--hard=cpu=1500m,memory=1Gi,pods=2'],
 };
 
+/**
+ * Fixture name -> the arguments of a kubectl command posting a review or a TokenRequest (no `create
+ * --dry-run` prints these): kubectl 1.29 sends the JSON the 1.35 protobuf body must decode to.
+ */
+export const REVIEW_CASES: Record<string, string[]> = {
+  selfsubjectaccessreview: ['auth', 'can-i', 'create', 'pods', '-n', 'kube-system'],
+  'selfsubjectaccessreview-subresource': ['auth', 'can-i', 'get', 'pods/web', '--subresource=log'],
+  'selfsubjectaccessreview-nonresource': ['auth', 'can-i', 'get', '/healthz'],
+  selfsubjectrulesreview: ['auth', 'can-i', '--list', '-n', 'default'],
+  selfsubjectreview: ['auth', 'whoami'],
+  tokenrequest: ['create', 'token', 'default', '--duration=10m', '--audience=a', '--audience=b'],
+};
+
 const resource = (name: string, kind: string, namespaced = true) => ({
   name,
   singularName: kind.toLowerCase(),
@@ -69,6 +82,7 @@ const DISCOVERY: Record<string, unknown> = {
       resource('configmaps', 'ConfigMap'),
       resource('secrets', 'Secret'),
       resource('resourcequotas', 'ResourceQuota'),
+      resource('pods', 'Pod'),
     ],
   },
   '/apis/apps/v1': {
@@ -132,6 +146,20 @@ async function main(): Promise<void> {
         writeFileSync(join(dir, `${name}.${protobuf ? 'pb' : 'sent.json'}`), sent.body);
         writeFileSync(join(dir, `${name}.json`), printed);
         console.log(`kubectl 1.${minor} create ${name}: ${sent.body.length} bytes of ${sent.type}`);
+      }
+      for (const [name, args] of Object.entries(REVIEW_CASES)) {
+        answer = {};
+        bodies.length = 0;
+        // kubectl fails on the empty answer: only its request is wanted
+        await run(kubectl, args, { env: { ...process.env, HOME: home, KUBECONFIG: kubeconfig } }).catch(
+          () => undefined,
+        );
+        const sent = bodies[0];
+        if (bodies.length !== 1 || !sent)
+          throw new Error(`kubectl 1.${minor} ${name}: ${bodies.length} bodies`);
+        const protobuf = sent.type.startsWith('application/vnd.kubernetes.protobuf');
+        writeFileSync(join(dir, `${name}.${protobuf ? 'pb' : 'sent.json'}`), sent.body);
+        console.log(`kubectl 1.${minor} ${args.join(' ')}: ${sent.body.length} bytes of ${sent.type}`);
       }
     }
   } finally {

@@ -29,6 +29,19 @@ const PACKAGES: { proto: string; short: string; repo: 'api' | 'apimachinery'; di
   { proto: 'k8s.io.api.core.v1', short: 'core.v1', repo: 'api', dir: 'core/v1' },
   { proto: 'k8s.io.api.apps.v1', short: 'apps.v1', repo: 'api', dir: 'apps/v1' },
   { proto: 'k8s.io.api.batch.v1', short: 'batch.v1', repo: 'api', dir: 'batch/v1' },
+  // the self-subject reviews kubectl posts (`auth can-i`, `auth whoami`) and TokenRequest (`create token`)
+  {
+    proto: 'k8s.io.api.authorization.v1',
+    short: 'authorization.v1',
+    repo: 'api',
+    dir: 'authorization/v1',
+  },
+  {
+    proto: 'k8s.io.api.authentication.v1',
+    short: 'authentication.v1',
+    repo: 'api',
+    dir: 'authentication/v1',
+  },
   {
     proto: 'k8s.io.apimachinery.pkg.apis.meta.v1',
     short: 'meta.v1',
@@ -41,6 +54,8 @@ const KIND_PACKAGES: Record<string, string> = {
   'core.v1': 'v1',
   'apps.v1': 'apps/v1',
   'batch.v1': 'batch/v1',
+  'authorization.v1': 'authorization.k8s.io/v1',
+  'authentication.v1': 'authentication.k8s.io/v1',
 };
 /**
  * Option messages client-go sends as request bodies (a DELETE's DeleteOptions: Helm's release Secrets), by

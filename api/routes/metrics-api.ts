@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { MiniKubeletError } from '../../agent/errors';
 import type { ContainerUsage, ResourceUsage, Usage, UsageSnapshot } from '../../agent/ports/resource-usage';
 import type { ApiDeps } from '../deps';
-import type { ResourceDefinition } from '../resources';
+import { listedResource } from '../resources';
 import { parseLabelSelector } from '../selectors';
 import type { ExtraGroup } from './discovery';
 
@@ -15,26 +15,15 @@ const VERSION = 'v1beta1';
 const GV = `${METRICS_GROUP}/${VERSION}`;
 
 const GROUP_VERSION = { group: METRICS_GROUP, version: VERSION };
-
-/** A kind of this group as discovery lists it (its routes are below, not the generic verbs). */
-const listed = (name: string, kind: string, namespaced: boolean): ResourceDefinition => ({
-  name,
-  singularName: '',
-  kind,
-  listKind: `${kind}List`,
-  namespaced,
-  verbs: ['get', 'list'],
-  groupVersion: GROUP_VERSION,
-  fields: {},
-  columns: [],
-  cells: () => [],
-  source: { list: () => [], get: () => undefined },
-});
+const READ = ['get', 'list'];
 
 /** The group for discovery (/apis, legacy and aggregated; /apis/metrics.k8s.io[/v1beta1]). */
 export const metricsDiscovery: ExtraGroup = {
   gv: GROUP_VERSION,
-  defs: [listed('nodes', 'NodeMetrics', false), listed('pods', 'PodMetrics', true)],
+  defs: [
+    listedResource(GROUP_VERSION, 'nodes', 'NodeMetrics', false, READ, ''),
+    listedResource(GROUP_VERSION, 'pods', 'PodMetrics', true, READ, ''),
+  ],
 };
 
 const usage = (u: Usage): { cpu: string; memory: string } => ({

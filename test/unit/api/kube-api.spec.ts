@@ -85,6 +85,11 @@ describe('api: the Kubernetes surface (memory runtime)', () => {
             versions: [{ groupVersion: 'metrics.k8s.io/v1beta1', version: 'v1beta1' }],
             preferredVersion: { groupVersion: 'metrics.k8s.io/v1beta1', version: 'v1beta1' },
           },
+          // kubectl auth can-i and auth whoami; CRDs (none) for its check of an unknown kind
+          ...['authorization.k8s.io', 'authentication.k8s.io', 'apiextensions.k8s.io'].map((name) => {
+            const v1 = { groupVersion: `${name}/v1`, version: 'v1' };
+            return { name, versions: [v1], preferredVersion: v1 };
+          }),
         ],
       });
       const list = (await req('GET', '/api/v1')).json<{

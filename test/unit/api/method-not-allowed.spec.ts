@@ -38,6 +38,45 @@ describe('api: 405 for a method a path does not serve', () => {
     });
   }
 
+  // Upstream routes before it decodes: a body on an unserved path is never read (kubectl 1.35 posts protobuf
+  // SelfSubjectReviews and TokenRequests; a 415 or 400 there would blame the body, not the path).
+  for (const [type, payload] of [
+    [
+      'application/vnd.kubernetes.protobuf',
+      Buffer.from('k8s\0\n\x1d\n\x13example.com/v1\x12\x06Widget', 'latin1'),
+    ],
+    ['application/vnd.kubernetes.protobuf', Buffer.from('not protobuf')],
+    ['application/json', Buffer.from('{not json')],
+    ['application/yaml', Buffer.from('a: [')],
+    ['application/x-unknown', Buffer.from('?')],
+  ] as const) {
+    it(`a path nothing serves is 404 NotFound whatever its body (${type}, ${payload.length} bytes)`, async () => {
+      for (const url of ['/apis/example.com/v1/widgets', `${NS}/widgets/w1/token`]) {
+        const res = await h.api.inject({ method: 'POST', url, payload, headers: { 'content-type': type } });
+        expect(res.statusCode, url).to.equal(404);
+        expect(res.json(), url).to.deep.equal({
+          kind: 'Status',
+          apiVersion: 'v1',
+          metadata: {},
+          status: 'Failure',
+          message: `the server could not find the requested resource (POST ${url})`,
+          reason: 'NotFound',
+          code: 404,
+        });
+      }
+    });
+  }
+
+  it('a served path with a method it does not take is 405 whatever its body', async () => {
+    const res = await h.api.inject({
+      method: 'POST',
+      url: `${NS}/pods/p1`,
+      payload: Buffer.from('not protobuf'),
+      headers: { 'content-type': 'application/vnd.kubernetes.protobuf' },
+    });
+    expect(res.statusCode).to.equal(405);
+  });
+
   it('a path nothing serves is still 404', async () => {
     const r = await answer('PUT', `${NS}/widgets/w1`);
     expect(r.code).to.equal(404);

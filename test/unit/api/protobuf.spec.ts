@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { MiniKubeletError } from '../../../agent/errors';
 import { decodeProtobuf } from '../../../api/protobuf';
 import { goDuration } from '../../../api/protobuf-special';
-import { CASES, FIXTURE_DIR } from '../../../scripts/capture-protobuf-fixtures';
+import { CASES, FIXTURE_DIR, REVIEW_CASES } from '../../../scripts/capture-protobuf-fixtures';
 
 const FIXTURES = join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'protobuf');
 const read = (minor: string, file: string): Buffer =>
@@ -21,6 +21,22 @@ describe('protobuf request bodies', () => {
     it(`kubectl 1.35 create ${name}: the protobuf body decodes to the JSON kubectl prints`, () => {
       const printed: unknown = JSON.parse(read('35', `${name}.json`).toString('utf8'));
       expect(decodeProtobuf(read('35', `${name}.pb`))).to.deep.equal(printed);
+    });
+  }
+
+  for (const [name, args] of Object.entries(REVIEW_CASES)) {
+    it(`kubectl 1.35 ${args.join(' ')}: the protobuf body decodes to the JSON kubectl 1.29 sends`, () => {
+      const sent = JSON.parse(read('29', `${name}.sent.json`).toString('utf8')) as {
+        metadata: Record<string, unknown>;
+        spec?: Record<string, unknown>;
+      };
+      // Two differences that mean the same: 1.29's ObjectMeta printed a zero creationTimestamp as null (omitzero
+      // since), and Go prints a nil pointer with no omitempty (TokenRequest's boundObjectRef) as null where the
+      // decoder leaves it out.
+      expect(sent.metadata).to.deep.equal({ creationTimestamp: null });
+      sent.metadata = {};
+      if (sent.spec?.['boundObjectRef'] === null) delete sent.spec['boundObjectRef'];
+      expect(decodeProtobuf(read('35', `${name}.pb`))).to.deep.equal(sent);
     });
   }
 
@@ -72,6 +88,21 @@ function refused(body: Buffer): MiniKubeletError {
 }
 
 describe('protobuf decoding of the special types', () => {
+  it("a review's extra values as lists of strings (Go's []string), not `items` objects", () => {
+    const extra = (key: string, ...values: string[]): Field => [
+      5,
+      msg([1, key], [2, msg(...values.map((v): Field => [1, v]))]),
+    ];
+    const decoded = decodeProtobuf(
+      envelope(
+        'authorization.k8s.io/v1',
+        'SubjectAccessReview',
+        msg([2, msg(extra('k', 'a', 'b'), extra('e'))]),
+      ),
+    ) as { spec: { extra: unknown } };
+    expect(decoded.spec.extra).to.deep.equal({ k: ['a', 'b'], e: [] });
+  });
+
   it('Time and MicroTime as RFC 3339 in UTC, a deletion grace period, owner references', () => {
     const event = msg(
       meta(
