@@ -12,6 +12,7 @@ import type { Node } from '../agent/model/node';
 import type { Pod } from '../agent/model/pod';
 import type { Endpoints, Service } from '../agent/model/service';
 import type { ServiceAccount } from '../agent/model/service-account';
+import type { PersistentVolumeClaim } from '../agent/model/persistent-volume-claim';
 import type { PodLogs } from '../agent/ports/pod-logs';
 import type { PodStreams } from '../agent/ports/pod-streams';
 import type { ResourceUsage } from '../agent/ports/resource-usage';
@@ -32,6 +33,7 @@ export interface ApiDeps {
   endpoints: ObjectStore<Endpoints>;
   namespaces: ObjectStore<Namespace>;
   serviceAccounts: ObjectStore<ServiceAccount>;
+  persistentVolumeClaims: ObjectStore<PersistentVolumeClaim>;
   nodes: ObjectStore<Node>;
   /** coordination.k8s.io/v1 Leases: the node's heartbeat in kube-node-lease. */
   leases: ObjectStore<Lease>;
@@ -41,6 +43,7 @@ export interface ApiDeps {
     services: Registry<Service>;
     namespaces: Registry<Namespace>;
     serviceAccounts: Registry<ServiceAccount>;
+    persistentVolumeClaims: Registry<PersistentVolumeClaim>;
     deployments: WorkloadRegistry<Deployment>;
     replicaSets: WorkloadRegistry<ReplicaSet>;
     daemonSets: WorkloadRegistry<DaemonSet>;

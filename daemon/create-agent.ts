@@ -11,6 +11,11 @@ import { storeConfigSources } from '../agent/config/config-sources';
 import type { ConfigMap, Secret } from '../agent/model/config-objects';
 import { BUILTIN_NAMESPACES, type Namespace } from '../agent/model/namespace';
 import type { ServiceAccount } from '../agent/model/service-account';
+import type { PersistentVolumeClaim } from '../agent/model/persistent-volume-claim';
+import { ClaimController } from '../agent/storage/claim-controller';
+import { ClaimRegistry } from '../agent/storage/claim-registry';
+import { storeClaimVolumes } from '../agent/storage/claim-volumes';
+import { LocalVolumes } from '../agent/storage/local-volumes';
 import type { Pod } from '../agent/model/pod';
 import { resolveHostPath } from '../agent/model/pod-policy';
 import type { Endpoints, Service } from '../agent/model/service';
@@ -109,6 +114,7 @@ export interface Agent {
   readonly endpoints: ObjectStore<Endpoints>;
   readonly namespaces: ObjectStore<Namespace>;
   readonly serviceAccounts: ObjectStore<ServiceAccount>;
+  readonly persistentVolumeClaims: ObjectStore<PersistentVolumeClaim>;
   readonly deployments: ObjectStore<Deployment>;
   readonly replicaSets: ObjectStore<ReplicaSet>;
   readonly daemonSets: ObjectStore<DaemonSet>;
@@ -170,6 +176,15 @@ export function createAgent(o: AgentOptions): Agent {
   const configMaps = new ObjectStore<ConfigMap>('ConfigMap', { clock, versions, persistence });
   const secrets = new ObjectStore<Secret>('Secret', { clock, versions, persistence });
   const configSources = storeConfigSources(configMaps, secrets);
+  // PersistentVolumeClaims, bound to directories under <data-dir>/volumes (agent/storage/).
+  const claims = new ObjectStore<PersistentVolumeClaim>('PersistentVolumeClaim', {
+    clock,
+    versions,
+    persistence,
+  });
+  const localVolumes = new LocalVolumes(config.dataDir);
+  const claimRegistry = new ClaimRegistry({ store: claims, clock });
+  const claimVolumes = storeClaimVolumes(claims, localVolumes);
   const used = [...pods.list(), ...services.list(), ...configMaps.list(), ...secrets.list()].map(
     (x) => x.metadata.namespace,
   );
@@ -224,6 +239,7 @@ export function createAgent(o: AgentOptions): Agent {
   watches.track(endpoints);
   watches.track(namespaces);
   watches.track(serviceAccounts);
+  watches.track(claims);
   watches.track(deployments);
   watches.track(replicaSets);
   watches.track(daemonSets);
@@ -241,6 +257,7 @@ export function createAgent(o: AgentOptions): Agent {
     deleteService: (ns, name) => registry.delete(ns, name),
     contents: [
       configMaps,
+      claims,
       secrets,
       deployments,
       replicaSets,
@@ -265,6 +282,7 @@ export function createAgent(o: AgentOptions): Agent {
     node: { cpuCores: availableParallelism(), memoryBytes: totalmem() },
     tmpfs: o.tmpfs ?? hostTmpfs,
     subPaths: o.subPathMounter ?? hostSubPathMounter,
+    claims: claimVolumes,
     clock,
     logger: logger.child({ component: 'volumes' }),
   });
@@ -326,6 +344,7 @@ export function createAgent(o: AgentOptions): Agent {
     events,
     resyncMs: config.resyncSeconds * 1000,
     configChanges: configSources,
+    claimChanges: claimVolumes,
     metrics: metrics.kubelet,
     starts,
   });
@@ -349,6 +368,16 @@ export function createAgent(o: AgentOptions): Agent {
     workers: config.dnsWorkers,
     onMissingName: serviceNotFoundReporter({ pods, events, runningInit: initTracker.runningInit }),
     metrics: metrics.dns,
+  });
+  const claimController = new ClaimController({
+    claims,
+    registry: claimRegistry,
+    pods,
+    volumes: localVolumes,
+    events,
+    clock,
+    logger: logger.child({ component: 'persistentvolume-controller' }),
+    resyncMs: config.resyncSeconds * 1000,
   });
   const nodeReporter = new NodeReporter({
     store: nodes,
@@ -435,6 +464,7 @@ export function createAgent(o: AgentOptions): Agent {
     podStreams: podStreams(runtime),
     namespaces,
     serviceAccounts,
+    persistentVolumeClaims: claims,
     config: {
       configMaps,
       secrets,
@@ -454,6 +484,7 @@ export function createAgent(o: AgentOptions): Agent {
       services: registry,
       namespaces: new NamespaceRegistry(namespaces, namespaceController),
       serviceAccounts: new ServiceAccountRegistry(serviceAccounts),
+      persistentVolumeClaims: claimRegistry,
       deployments: workloads.deploymentRegistry,
       replicaSets: workloads.replicaSetRegistry,
       daemonSets: workloads.daemonSetRegistry,
@@ -473,6 +504,7 @@ export function createAgent(o: AgentOptions): Agent {
     endpoints,
     namespaces,
     serviceAccounts,
+    persistentVolumeClaims: claims,
     deployments,
     replicaSets,
     daemonSets,
@@ -502,6 +534,7 @@ export function createAgent(o: AgentOptions): Agent {
       staticPods.start(); // before the sync loop, so it adopts their containers
       if (config.statsIntervalSeconds > 0) stats.start();
       controller.start();
+      claimController.start();
       namespaceController.start();
       batch.start({ podRegistry, events });
       watches.start();
@@ -525,6 +558,7 @@ export function createAgent(o: AgentOptions): Agent {
       stats.stop();
       prober.stop();
       controller.stop();
+      claimController.stop();
       namespaceController.stop();
       defaultServiceAccounts.stop();
       batch.stop();

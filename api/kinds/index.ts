@@ -14,6 +14,7 @@ import { leaseResource } from './leases';
 import { nodeResource } from './nodes';
 import { podResource } from './pods';
 import { serviceAccountResource } from './serviceaccounts';
+import { persistentVolumeClaimResource } from './persistentvolumeclaims';
 import { secretResource } from './secrets';
 import { serviceResource } from './services';
 import { deploymentResource } from './deployments';
@@ -32,6 +33,7 @@ export const resourceDefinitions = (deps: ApiDeps): ResourceDefinition[] => [
   erase(eventResource(deps)),
   erase(namespaceResource(deps)),
   erase(serviceAccountResource(deps)),
+  erase(persistentVolumeClaimResource(deps)),
   // apps/v1
   erase(deploymentResource(deps)),
   erase(replicaSetResource(deps)),
