@@ -20,7 +20,7 @@ import type { MetricsEndpoints } from './routes/metrics';
 import type { ObjectStore } from '../agent/store/object-store';
 import type { Registry } from '../agent/store/registry';
 import type { WatchHub } from '../agent/store/watch-hub';
-import type { DaemonSet, Deployment, ReplicaSet } from '../agent/model/workload';
+import type { DaemonSet, Deployment, ReplicaSet, StatefulSet } from '../agent/model/workload';
 import type { WorkloadRegistry } from '../agent/workloads/workload-registry';
 import type { ControllerRevision } from '../agent/model/controller-revision';
 
@@ -47,12 +47,14 @@ export interface ApiDeps {
     deployments: WorkloadRegistry<Deployment>;
     replicaSets: WorkloadRegistry<ReplicaSet>;
     daemonSets: WorkloadRegistry<DaemonSet>;
+    statefulSets: WorkloadRegistry<StatefulSet>;
     controllerRevisions: Registry<ControllerRevision>;
   } & BatchRegistries;
   deployments: ObjectStore<Deployment>;
   replicaSets: ObjectStore<ReplicaSet>;
   daemonSets: ObjectStore<DaemonSet>;
-  /** The DaemonSets' template history. */
+  statefulSets: ObjectStore<StatefulSet>;
+  /** The DaemonSets' and StatefulSets' template history. */
   controllerRevisions: ObjectStore<ControllerRevision>;
   /** ConfigMaps and Secrets: their stores and registries (agent/config/). */
   config: {

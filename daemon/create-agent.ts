@@ -53,7 +53,7 @@ import { podStreams } from '../agent/sync/pod-streams';
 import { PodManager } from '../agent/sync/pod-manager';
 import { Prober } from '../agent/sync/prober';
 import { RunningInitTracker } from '../agent/sync/running-init-tracker';
-import type { DaemonSet, Deployment, ReplicaSet } from '../agent/model/workload';
+import type { DaemonSet, Deployment, ReplicaSet, StatefulSet } from '../agent/model/workload';
 import type { ControllerRevision } from '../agent/model/controller-revision';
 import { buildServer } from '../api/server';
 import type { RequestTimeout } from '../api/deps';
@@ -118,6 +118,7 @@ export interface Agent {
   readonly deployments: ObjectStore<Deployment>;
   readonly replicaSets: ObjectStore<ReplicaSet>;
   readonly daemonSets: ObjectStore<DaemonSet>;
+  readonly statefulSets: ObjectStore<StatefulSet>;
   readonly controllerRevisions: ObjectStore<ControllerRevision>;
   readonly configMaps: ObjectStore<ConfigMap>;
   readonly secrets: ObjectStore<Secret>;
@@ -167,6 +168,7 @@ export function createAgent(o: AgentOptions): Agent {
   const deployments = new ObjectStore<Deployment>('Deployment', { clock, versions, persistence }, apps);
   const replicaSets = new ObjectStore<ReplicaSet>('ReplicaSet', { clock, versions, persistence }, apps);
   const daemonSets = new ObjectStore<DaemonSet>('DaemonSet', { clock, versions, persistence }, apps);
+  const statefulSets = new ObjectStore<StatefulSet>('StatefulSet', { clock, versions, persistence }, apps);
   const controllerRevisions = new ObjectStore<ControllerRevision>(
     'ControllerRevision',
     { clock, versions, persistence },
@@ -243,6 +245,7 @@ export function createAgent(o: AgentOptions): Agent {
   watches.track(deployments);
   watches.track(replicaSets);
   watches.track(daemonSets);
+  watches.track(statefulSets);
   watches.track(controllerRevisions);
   watches.track(configMaps);
   watches.track(secrets);
@@ -262,6 +265,7 @@ export function createAgent(o: AgentOptions): Agent {
       deployments,
       replicaSets,
       daemonSets,
+      statefulSets,
       controllerRevisions,
     ] as unknown as ObjectStore<StoredObject>[],
     deleteContents: (ns) => batch.clear(ns),
@@ -428,6 +432,9 @@ export function createAgent(o: AgentOptions): Agent {
     deployments,
     replicaSets,
     daemonSets,
+    statefulSets,
+    claims,
+    claimRegistry,
     controllerRevisions,
     nodes,
     nodeName,
@@ -488,12 +495,14 @@ export function createAgent(o: AgentOptions): Agent {
       deployments: workloads.deploymentRegistry,
       replicaSets: workloads.replicaSetRegistry,
       daemonSets: workloads.daemonSetRegistry,
+      statefulSets: workloads.statefulSetRegistry,
       controllerRevisions: workloads.controllerRevisionRegistry,
       ...batch.registries,
     },
     deployments,
     replicaSets,
     daemonSets,
+    statefulSets,
     controllerRevisions,
   });
   return {
@@ -508,6 +517,7 @@ export function createAgent(o: AgentOptions): Agent {
     deployments,
     replicaSets,
     daemonSets,
+    statefulSets,
     controllerRevisions,
     configMaps,
     secrets,

@@ -73,17 +73,17 @@ export const finalizersOf = (m: ObjectMeta): string[] =>
 let shape: Shape | undefined;
 const claimShape = (): Shape => (shape ??= kindShape('PersistentVolumeClaim'));
 
-/** ValidatePersistentVolumeClaimSpec, for what the agent acts on. */
-function validateSpec(spec: PersistentVolumeClaimSpec, out: FieldError[]): void {
+/** ValidatePersistentVolumeClaimSpec, for what the agent acts on; `at`: where the spec is (`spec`). */
+export function validateClaimSpec(spec: PersistentVolumeClaimSpec, at: string, out: FieldError[]): void {
   const modes = spec.accessModes ?? [];
   if (modes.length === 0)
-    out.push(fieldError('Required', 'spec.accessModes', undefined, 'at least 1 access mode is required'));
+    out.push(fieldError('Required', `${at}.accessModes`, undefined, 'at least 1 access mode is required'));
   for (const m of modes)
     if (!ACCESS_MODES.includes(m))
       out.push(
         fieldError(
           'NotSupported',
-          'spec.accessModes',
+          `${at}.accessModes`,
           m,
           `supported values: ${ACCESS_MODES.map((a) => `"${a}"`).join(', ')}`,
         ),
@@ -92,25 +92,25 @@ function validateSpec(spec: PersistentVolumeClaimSpec, out: FieldError[]): void 
     out.push(
       fieldError(
         'Forbidden',
-        'spec.accessModes',
+        `${at}.accessModes`,
         undefined,
         'may not use ReadWriteOncePod with other access modes',
       ),
     );
   const storage = spec.resources?.requests?.['storage'];
-  if (storage === undefined) out.push(fieldError('Required', 'spec.resources[storage]'));
+  if (storage === undefined) out.push(fieldError('Required', `${at}.resources[storage]`));
   else {
     const read = readQuantity(storage);
     if ('value' in read && read.value <= 0)
       out.push(
-        fieldError('Invalid', 'spec.resources[storage]', String(storage), 'must be greater than zero'),
+        fieldError('Invalid', `${at}.resources[storage]`, String(storage), 'must be greater than zero'),
       );
   }
   if (spec.volumeMode !== 'Filesystem' && spec.volumeMode !== 'Block')
     out.push(
       fieldError(
         'NotSupported',
-        'spec.volumeMode',
+        `${at}.volumeMode`,
         spec.volumeMode,
         'supported values: "Block", "Filesystem"',
       ),
@@ -135,7 +135,7 @@ export function decodeClaim(raw: unknown, namespace: string): PersistentVolumeCl
   for (const p of dns1123SubdomainProblems(name))
     errors.push(fieldError('Invalid', 'metadata.name', name, p));
   validateMetadataMaps(claim.metadata, errors);
-  validateSpec(claim.spec, errors);
+  validateClaimSpec(claim.spec, 'spec', errors);
   if (errors.length) throw invalidError('PersistentVolumeClaim', name, errors);
   return claim;
 }

@@ -5,7 +5,7 @@
 // directories whose claim went while the agent was down.
 import type { Clock } from '../clock';
 import { errorMessage } from '../errors';
-import type { EventRecorder } from '../events/recorder';
+import { type EventRecorder, involvedObjectOf } from '../events/recorder';
 import type { Logger } from '../log';
 import {
   PVC_PROTECTION_FINALIZER,
@@ -124,13 +124,6 @@ export class ClaimController {
     reason: string,
     message: string,
   ): void {
-    const m = claim.metadata;
-    this.deps.events.record(
-      { apiVersion: 'v1', kind: 'PersistentVolumeClaim', name: m.name, namespace: m.namespace, uid: m.uid },
-      type,
-      reason,
-      message,
-      'persistentvolume-controller',
-    );
+    this.deps.events.record(involvedObjectOf(claim), type, reason, message, 'persistentvolume-controller');
   }
 }

@@ -20,6 +20,7 @@ import { serviceResource } from './services';
 import { deploymentResource } from './deployments';
 import { replicaSetResource } from './replicasets';
 import { daemonSetResource } from './daemonsets';
+import { statefulSetResource } from './statefulsets';
 import { controllerRevisionResource } from './controllerrevisions';
 
 /** A definition whose object type is forgotten: the generic code only hands objects back to its own functions. */
@@ -38,6 +39,7 @@ export const resourceDefinitions = (deps: ApiDeps): ResourceDefinition[] => [
   erase(deploymentResource(deps)),
   erase(replicaSetResource(deps)),
   erase(daemonSetResource(deps)),
+  erase(statefulSetResource(deps)),
   erase(controllerRevisionResource(deps)),
   erase(configMapResource(deps)),
   erase(secretResource(deps)),
