@@ -13,6 +13,7 @@ import type { Node } from '../agent/model/node';
 import type { Pod } from '../agent/model/pod';
 import type { Endpoints, Service } from '../agent/model/service';
 import type { ServiceAccount } from '../agent/model/service-account';
+import type { PersistentVolumeClaim } from '../agent/model/persistent-volume-claim';
 import type { PodLogs } from '../agent/ports/pod-logs';
 import type { PodStreams } from '../agent/ports/pod-streams';
 import type { ResourceUsage } from '../agent/ports/resource-usage';
@@ -20,7 +21,7 @@ import type { MetricsEndpoints } from './routes/metrics';
 import type { ObjectStore } from '../agent/store/object-store';
 import type { Registry } from '../agent/store/registry';
 import type { WatchHub } from '../agent/store/watch-hub';
-import type { DaemonSet, Deployment, ReplicaSet } from '../agent/model/workload';
+import type { DaemonSet, Deployment, ReplicaSet, StatefulSet } from '../agent/model/workload';
 import type { WorkloadRegistry } from '../agent/workloads/workload-registry';
 import type { ControllerRevision } from '../agent/model/controller-revision';
 
@@ -35,6 +36,7 @@ export interface ApiDeps {
   endpointSlices: ObjectStore<EndpointSlice>;
   namespaces: ObjectStore<Namespace>;
   serviceAccounts: ObjectStore<ServiceAccount>;
+  persistentVolumeClaims: ObjectStore<PersistentVolumeClaim>;
   nodes: ObjectStore<Node>;
   /** coordination.k8s.io/v1 Leases: the node's heartbeat in kube-node-lease. */
   leases: ObjectStore<Lease>;
@@ -44,15 +46,18 @@ export interface ApiDeps {
     services: Registry<Service>;
     namespaces: Registry<Namespace>;
     serviceAccounts: Registry<ServiceAccount>;
+    persistentVolumeClaims: Registry<PersistentVolumeClaim>;
     deployments: WorkloadRegistry<Deployment>;
     replicaSets: WorkloadRegistry<ReplicaSet>;
     daemonSets: WorkloadRegistry<DaemonSet>;
+    statefulSets: WorkloadRegistry<StatefulSet>;
     controllerRevisions: Registry<ControllerRevision>;
   } & BatchRegistries;
   deployments: ObjectStore<Deployment>;
   replicaSets: ObjectStore<ReplicaSet>;
   daemonSets: ObjectStore<DaemonSet>;
-  /** The DaemonSets' template history. */
+  statefulSets: ObjectStore<StatefulSet>;
+  /** The DaemonSets' and StatefulSets' template history. */
   controllerRevisions: ObjectStore<ControllerRevision>;
   /** ConfigMaps and Secrets: their stores and registries (agent/config/). */
   config: {

@@ -11,6 +11,11 @@ import { storeConfigSources } from '../agent/config/config-sources';
 import type { ConfigMap, Secret } from '../agent/model/config-objects';
 import { BUILTIN_NAMESPACES, type Namespace } from '../agent/model/namespace';
 import type { ServiceAccount } from '../agent/model/service-account';
+import type { PersistentVolumeClaim } from '../agent/model/persistent-volume-claim';
+import { ClaimController } from '../agent/storage/claim-controller';
+import { ClaimRegistry } from '../agent/storage/claim-registry';
+import { storeClaimVolumes } from '../agent/storage/claim-volumes';
+import { LocalVolumes } from '../agent/storage/local-volumes';
 import type { Pod } from '../agent/model/pod';
 import { resolveHostPath } from '../agent/model/pod-policy';
 import type { Endpoints, Service } from '../agent/model/service';
@@ -50,7 +55,7 @@ import { podStreams } from '../agent/sync/pod-streams';
 import { PodManager } from '../agent/sync/pod-manager';
 import { Prober } from '../agent/sync/prober';
 import { RunningInitTracker } from '../agent/sync/running-init-tracker';
-import type { DaemonSet, Deployment, ReplicaSet } from '../agent/model/workload';
+import type { DaemonSet, Deployment, ReplicaSet, StatefulSet } from '../agent/model/workload';
 import type { ControllerRevision } from '../agent/model/controller-revision';
 import { buildServer } from '../api/server';
 import type { RequestTimeout } from '../api/deps';
@@ -114,9 +119,11 @@ export interface Agent {
   readonly endpointSlices: ObjectStore<EndpointSlice>;
   readonly namespaces: ObjectStore<Namespace>;
   readonly serviceAccounts: ObjectStore<ServiceAccount>;
+  readonly persistentVolumeClaims: ObjectStore<PersistentVolumeClaim>;
   readonly deployments: ObjectStore<Deployment>;
   readonly replicaSets: ObjectStore<ReplicaSet>;
   readonly daemonSets: ObjectStore<DaemonSet>;
+  readonly statefulSets: ObjectStore<StatefulSet>;
   readonly controllerRevisions: ObjectStore<ControllerRevision>;
   readonly configMaps: ObjectStore<ConfigMap>;
   readonly secrets: ObjectStore<Secret>;
@@ -172,6 +179,7 @@ export function createAgent(o: AgentOptions): Agent {
   const deployments = new ObjectStore<Deployment>('Deployment', { clock, versions, persistence }, apps);
   const replicaSets = new ObjectStore<ReplicaSet>('ReplicaSet', { clock, versions, persistence }, apps);
   const daemonSets = new ObjectStore<DaemonSet>('DaemonSet', { clock, versions, persistence }, apps);
+  const statefulSets = new ObjectStore<StatefulSet>('StatefulSet', { clock, versions, persistence }, apps);
   const controllerRevisions = new ObjectStore<ControllerRevision>(
     'ControllerRevision',
     { clock, versions, persistence },
@@ -181,6 +189,15 @@ export function createAgent(o: AgentOptions): Agent {
   const configMaps = new ObjectStore<ConfigMap>('ConfigMap', { clock, versions, persistence });
   const secrets = new ObjectStore<Secret>('Secret', { clock, versions, persistence });
   const configSources = storeConfigSources(configMaps, secrets);
+  // PersistentVolumeClaims, bound to directories under <data-dir>/volumes (agent/storage/).
+  const claims = new ObjectStore<PersistentVolumeClaim>('PersistentVolumeClaim', {
+    clock,
+    versions,
+    persistence,
+  });
+  const localVolumes = new LocalVolumes(config.dataDir);
+  const claimRegistry = new ClaimRegistry({ store: claims, clock });
+  const claimVolumes = storeClaimVolumes(claims, localVolumes);
   const used = [...pods.list(), ...services.list(), ...configMaps.list(), ...secrets.list()].map(
     (x) => x.metadata.namespace,
   );
@@ -237,9 +254,11 @@ export function createAgent(o: AgentOptions): Agent {
   watches.track(endpointSlices);
   watches.track(namespaces);
   watches.track(serviceAccounts);
+  watches.track(claims);
   watches.track(deployments);
   watches.track(replicaSets);
   watches.track(daemonSets);
+  watches.track(statefulSets);
   watches.track(controllerRevisions);
   watches.track(configMaps);
   watches.track(secrets);
@@ -254,10 +273,12 @@ export function createAgent(o: AgentOptions): Agent {
     deleteService: (ns, name) => registry.delete(ns, name),
     contents: [
       configMaps,
+      claims,
       secrets,
       deployments,
       replicaSets,
       daemonSets,
+      statefulSets,
       controllerRevisions,
     ] as unknown as ObjectStore<StoredObject>[],
     deleteContents: (ns) => batch.clear(ns),
@@ -279,6 +300,7 @@ export function createAgent(o: AgentOptions): Agent {
     node: { cpuCores: availableParallelism(), memoryBytes: totalmem() },
     tmpfs: o.tmpfs ?? hostTmpfs,
     subPaths: o.subPathMounter ?? hostSubPathMounter,
+    claims: claimVolumes,
     clock,
     logger: logger.child({ component: 'volumes' }),
   });
@@ -344,6 +366,7 @@ export function createAgent(o: AgentOptions): Agent {
     events,
     resyncMs: config.resyncSeconds * 1000,
     configChanges: configSources,
+    claimChanges: claimVolumes,
     metrics: metrics.kubelet,
     starts,
   });
@@ -369,6 +392,16 @@ export function createAgent(o: AgentOptions): Agent {
     workers: config.dnsWorkers,
     onMissingName: serviceNotFoundReporter({ pods, events, runningInit: initTracker.runningInit }),
     metrics: metrics.dns,
+  });
+  const claimController = new ClaimController({
+    claims,
+    registry: claimRegistry,
+    pods,
+    volumes: localVolumes,
+    events,
+    clock,
+    logger: logger.child({ component: 'persistentvolume-controller' }),
+    resyncMs: config.resyncSeconds * 1000,
   });
   const nodeReporter = new NodeReporter({
     store: nodes,
@@ -419,6 +452,9 @@ export function createAgent(o: AgentOptions): Agent {
     deployments,
     replicaSets,
     daemonSets,
+    statefulSets,
+    claims,
+    claimRegistry,
     controllerRevisions,
     nodes,
     nodeName,
@@ -456,6 +492,7 @@ export function createAgent(o: AgentOptions): Agent {
     podStreams: podStreams(runtime),
     namespaces,
     serviceAccounts,
+    persistentVolumeClaims: claims,
     config: {
       configMaps,
       secrets,
@@ -475,15 +512,18 @@ export function createAgent(o: AgentOptions): Agent {
       services: registry,
       namespaces: new NamespaceRegistry(namespaces, namespaceController),
       serviceAccounts: new ServiceAccountRegistry(serviceAccounts),
+      persistentVolumeClaims: claimRegistry,
       deployments: workloads.deploymentRegistry,
       replicaSets: workloads.replicaSetRegistry,
       daemonSets: workloads.daemonSetRegistry,
+      statefulSets: workloads.statefulSetRegistry,
       controllerRevisions: workloads.controllerRevisionRegistry,
       ...batch.registries,
     },
     deployments,
     replicaSets,
     daemonSets,
+    statefulSets,
     controllerRevisions,
   });
   return {
@@ -495,9 +535,11 @@ export function createAgent(o: AgentOptions): Agent {
     endpointSlices,
     namespaces,
     serviceAccounts,
+    persistentVolumeClaims: claims,
     deployments,
     replicaSets,
     daemonSets,
+    statefulSets,
     controllerRevisions,
     configMaps,
     secrets,
@@ -524,6 +566,7 @@ export function createAgent(o: AgentOptions): Agent {
       staticPods.start(); // before the sync loop, so it adopts their containers
       if (config.statsIntervalSeconds > 0) stats.start();
       controller.start();
+      claimController.start();
       namespaceController.start();
       batch.start({ podRegistry, events });
       watches.start();
@@ -547,6 +590,7 @@ export function createAgent(o: AgentOptions): Agent {
       stats.stop();
       prober.stop();
       controller.stop();
+      claimController.stop();
       namespaceController.stop();
       defaultServiceAccounts.stop();
       batch.stop();

@@ -20,8 +20,18 @@ import type { Logger } from '../agent/log';
 import { type Namespace, isTerminating } from '../agent/model/namespace';
 import type { Pod } from '../agent/model/pod';
 import type { Node } from '../agent/model/node';
-import type { DaemonSet, Deployment, ReplicaSet } from '../agent/model/workload';
-import { DAEMON_SET_KIND, DEPLOYMENT_KIND, REPLICA_SET_KIND } from '../agent/model/workload-decode';
+import type { DaemonSet, Deployment, ReplicaSet, StatefulSet } from '../agent/model/workload';
+import type { PersistentVolumeClaim } from '../agent/model/persistent-volume-claim';
+import { StatefulSetExecutor } from '../agent/controllers/statefulset/statefulset-executor';
+import { reconcileStatefulSet } from '../agent/controllers/statefulset/reconcile-statefulset';
+import { statefulSetRevisions } from '../agent/controllers/statefulset/statefulset-revisions';
+import { writeRevisions } from '../agent/controllers/daemonset/write-revisions';
+import {
+  DAEMON_SET_KIND,
+  DEPLOYMENT_KIND,
+  REPLICA_SET_KIND,
+  STATEFUL_SET_KIND,
+} from '../agent/model/workload-decode';
 import type { ObjectStore, StoredObject } from '../agent/store/object-store';
 import type { Registry } from '../agent/store/registry';
 import { WorkloadRegistry } from '../agent/workloads/workload-registry';
@@ -30,7 +40,11 @@ export interface WorkloadsDeps {
   deployments: ObjectStore<Deployment>;
   replicaSets: ObjectStore<ReplicaSet>;
   daemonSets: ObjectStore<DaemonSet>;
-  /** The DaemonSets' template history. */
+  statefulSets: ObjectStore<StatefulSet>;
+  /** The claims StatefulSets make from their volumeClaimTemplates. */
+  claims: ObjectStore<PersistentVolumeClaim>;
+  claimRegistry: Registry<PersistentVolumeClaim>;
+  /** The DaemonSets' and StatefulSets' template history. */
   controllerRevisions: ObjectStore<ControllerRevision>;
   pods: ObjectStore<Pod>;
   /** This node: where DaemonSet pods are bound, and whose labels their nodeSelector must match. */
@@ -50,8 +64,10 @@ export interface Workloads {
   deploymentRegistry: WorkloadRegistry<Deployment>;
   replicaSetRegistry: WorkloadRegistry<ReplicaSet>;
   daemonSetRegistry: WorkloadRegistry<DaemonSet>;
+  statefulSetRegistry: WorkloadRegistry<StatefulSet>;
   controllerRevisionRegistry: ControllerRevisionRegistry;
   daemonSetController: OwnerController<DaemonSet, Pod>;
+  statefulSetController: OwnerController<StatefulSet, Pod>;
   replicaSetController: OwnerController<ReplicaSet, Pod>;
   deploymentController: OwnerController<Deployment, ReplicaSet>;
   garbageCollector: GarbageCollector;
@@ -64,6 +80,7 @@ export function createWorkloads(o: WorkloadsDeps): Workloads {
   const deploymentRegistry = new WorkloadRegistry({ store: o.deployments, clock, kind: DEPLOYMENT_KIND });
   const replicaSetRegistry = new WorkloadRegistry({ store: o.replicaSets, clock, kind: REPLICA_SET_KIND });
   const daemonSetRegistry = new WorkloadRegistry({ store: o.daemonSets, clock, kind: DAEMON_SET_KIND });
+  const statefulSetRegistry = new WorkloadRegistry({ store: o.statefulSets, clock, kind: STATEFUL_SET_KIND });
   const terminating = (ns: string): boolean => {
     const namespace = o.namespaces.get('', ns);
     return !namespace || isTerminating(namespace);
@@ -135,6 +152,36 @@ export function createWorkloads(o: WorkloadsDeps): Workloads {
       return plan.requeueMs;
     },
   });
+  const statefulSetExecutor = new StatefulSetExecutor({
+    podRegistry: o.podRegistry,
+    claims: o.claimRegistry,
+    statefulSets: statefulSetRegistry,
+    events,
+  });
+  const statefulSetController = new OwnerController({
+    ...common,
+    owners: o.statefulSets,
+    dependents: o.pods,
+    logger: logger.child({ component: 'statefulset-controller' }),
+    reconcile: (sts, pods) => {
+      const own = pods.filter((p) => controllerOf(p.metadata)?.uid === sts.metadata.uid && isActive(p));
+      writeRevisions(sts, planRevisions(sts, o.controllerRevisions.list(sts.metadata.namespace), own), {
+        revisions: controllerRevisionRegistry,
+        bumpCollisionCount: () =>
+          statefulSetRegistry.updateStatus(sts.metadata.namespace, sts.metadata.name, {
+            ...sts.status,
+            collisionCount: (sts.status.collisionCount ?? 0) + 1,
+          }),
+        failed: () => undefined, // retried on the next sync
+      });
+      const revisions = statefulSetRevisions(sts, o.controllerRevisions.list(sts.metadata.namespace));
+      if (!revisions) return undefined; // its name collided: the bumped collisionCount brings the next sync
+      const claims = new Set(o.claims.list(sts.metadata.namespace).map((c) => c.metadata.name));
+      const plan = reconcileStatefulSet(sts, { pods, claims, ...revisions, now: clock.now() });
+      statefulSetExecutor.run(sts, plan.actions);
+      return plan.requeueMs;
+    },
+  });
   // The Node's labels decide every DaemonSet's nodeSelector: a Node change looks at them all.
   let unwatchNodes = (): void => {};
   const kind = <T extends StoredObject>(store: ObjectStore<T>, registry: Registry<T>) => ({
@@ -147,6 +194,7 @@ export function createWorkloads(o: WorkloadsDeps): Workloads {
       kind(o.replicaSets, replicaSetRegistry),
       kind(o.deployments, deploymentRegistry),
       kind(o.daemonSets, daemonSetRegistry),
+      kind(o.statefulSets, statefulSetRegistry),
       kind(o.controllerRevisions, controllerRevisionRegistry),
       ...(o.collected ?? []),
     ],
@@ -158,8 +206,10 @@ export function createWorkloads(o: WorkloadsDeps): Workloads {
     deploymentRegistry,
     replicaSetRegistry,
     daemonSetRegistry,
+    statefulSetRegistry,
     controllerRevisionRegistry,
     daemonSetController,
+    statefulSetController,
     replicaSetController,
     deploymentController,
     garbageCollector,
@@ -168,6 +218,7 @@ export function createWorkloads(o: WorkloadsDeps): Workloads {
       replicaSetController.start();
       deploymentController.start();
       daemonSetController.start();
+      statefulSetController.start();
       unwatchNodes = o.nodes.onChange(() => {
         for (const ds of o.daemonSets.list())
           daemonSetController.queue.add(`${ds.metadata.namespace}/${ds.metadata.name}`);
@@ -176,6 +227,7 @@ export function createWorkloads(o: WorkloadsDeps): Workloads {
     stop() {
       unwatchNodes();
       daemonSetController.stop();
+      statefulSetController.stop();
       deploymentController.stop();
       replicaSetController.stop();
       garbageCollector.stop();

@@ -21,11 +21,13 @@ const ROOTS = [
   'V1ConfigMap',
   'V1Secret',
   'V1Node',
+  'V1PersistentVolumeClaim',
   // apps/v1
   'V1Deployment',
   'V1ReplicaSet',
   'V1DaemonSet',
   'V1ControllerRevision',
+  'V1StatefulSet',
   // batch/v1
   'V1Job',
   'V1CronJob',
@@ -41,7 +43,7 @@ const ROOTS = [
  * the roots above reach. A model of a new group needs its pattern here.
  */
 const GROUPS: [RegExp, string][] = [
-  [/^(Deployment|ReplicaSet|DaemonSet|RollingUpdate|ControllerRevision)/, 'apps'],
+  [/^(Deployment|ReplicaSet|DaemonSet|StatefulSet|RollingUpdate|ControllerRevision)/, 'apps'],
   [/^(Job|CronJob|PodFailurePolicy|SuccessPolicy|UncountedTerminatedPods)/, 'batch'],
   [/^Scale(Spec|Status)?$/, 'autoscaling'],
   [/^Lease(Spec)?$/, 'coordination'],
@@ -77,6 +79,8 @@ const QUANTITY_FIELDS = new Set([
   'V1PodSpec.overhead',
   'V1ContainerStatus.allocatedResources',
   'V1ResourceFieldSelector.divisor',
+  'V1PersistentVolumeClaimStatus.capacity',
+  'V1PersistentVolumeClaimStatus.allocatedResources',
 ]);
 
 interface Attribute {

@@ -18,6 +18,19 @@ export interface InvolvedObject {
   fieldPath?: string;
 }
 
+/** The event's reference to a stored object (its controller's, a claim's). */
+export const involvedObjectOf = (o: {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace: string; uid: string };
+}): InvolvedObject => ({
+  apiVersion: o.apiVersion,
+  kind: o.kind,
+  name: o.metadata.name,
+  namespace: o.metadata.namespace,
+  uid: o.metadata.uid,
+});
+
 export interface KubeEvent {
   apiVersion: 'v1';
   kind: 'Event';

@@ -3,7 +3,7 @@
 // owner's dependents, the status written back, the owner as events name it. Each subclass says only what a
 // sync of one owner does.
 import { isNotFound } from '../errors';
-import type { EventRecorder, InvolvedObject } from '../events/recorder';
+import { type EventRecorder, involvedObjectOf } from '../events/recorder';
 import { ownedBy } from '../model/job';
 import type { StoredObject } from '../store/object-store';
 import { OwnerSyncLoop, type OwnerSyncLoopDeps } from './owner-sync-loop';
@@ -14,13 +14,7 @@ export type BatchControllerBase<O extends StoredObject, D extends StoredObject> 
   'sync'
 > & { events: EventRecorder };
 
-export const involvedObjectOf = (o: StoredObject): InvolvedObject => ({
-  apiVersion: o.apiVersion,
-  kind: o.kind,
-  name: o.metadata.name,
-  namespace: o.metadata.namespace,
-  uid: o.metadata.uid,
-});
+export { involvedObjectOf };
 
 export abstract class BatchController<O extends StoredObject & { status?: unknown }, D extends StoredObject> {
   protected readonly loop: OwnerSyncLoop<O, D>;

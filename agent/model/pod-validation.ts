@@ -130,7 +130,7 @@ function validateVolumes(pod: Pod, out: FieldError[]): void {
           'Required',
           field,
           undefined,
-          'must specify a volume type (emptyDir, hostPath, configMap, secret, downwardAPI or projected are supported)',
+          'must specify a volume type (emptyDir, hostPath, configMap, secret, downwardAPI, projected or persistentVolumeClaim are supported)',
         ),
       );
     for (const t of types.slice(1))

@@ -180,6 +180,8 @@ export interface Volume {
   secret?: SecretVolumeSource;
   downwardAPI?: DownwardAPIVolumeSource;
   projected?: ProjectedVolumeSource;
+  /** A claim of the pod's namespace: its provisioned directory (agent/storage/). */
+  persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
   [extra: string]: unknown;
 }
 

@@ -24,7 +24,7 @@ export const UNSUPPORTED_FIELDS = {
     'EnvVarSource.fileKeyRef',
     'EnvVarSource.resourceFieldRef',
   ],
-  'volume types other than emptyDir, hostPath, configMap, secret, downwardAPI and projected: no storage drivers on this node':
+  'volume types other than emptyDir, hostPath, configMap, secret, downwardAPI, projected and persistentVolumeClaim: no storage drivers on this node':
     [
       'Volume.awsElasticBlockStore',
       'Volume.azureDisk',
@@ -42,7 +42,6 @@ export const UNSUPPORTED_FIELDS = {
       'Volume.image',
       'Volume.iscsi',
       'Volume.nfs',
-      'Volume.persistentVolumeClaim',
       'Volume.photonPersistentDisk',
       'Volume.portworxVolume',
       'Volume.quobyte',

@@ -4,7 +4,12 @@ import { APPS_V1, apiVersionOf } from './group-version';
 import { fieldError, invalidError, type FieldError } from './field-errors';
 import { decodeObject } from './pod-decode';
 import { checkBodyShape, isObject, kindShape, shapedCopy } from './shape';
-import type { DaemonSet, Deployment, ReplicaSet } from './workload';
+import type { DaemonSet, Deployment, ReplicaSet, StatefulSet } from './workload';
+import {
+  applyStatefulSetDefaults,
+  validateStatefulSet,
+  validateStatefulSetUpdate,
+} from './statefulset-validation';
 import {
   applyDaemonSetDefaults,
   applyDeploymentDefaults,
@@ -16,7 +21,7 @@ import {
 } from './workload-validation';
 import type { Shape } from './shape';
 
-type Workload = ReplicaSet | Deployment | DaemonSet;
+type Workload = ReplicaSet | Deployment | DaemonSet | StatefulSet;
 
 interface WorkloadKind<T extends Workload> {
   kind: T['kind'];
@@ -46,6 +51,13 @@ export const DAEMON_SET_KIND: WorkloadKind<DaemonSet> = {
   validate: validateDaemonSet,
 };
 
+export const STATEFUL_SET_KIND: WorkloadKind<StatefulSet> = {
+  kind: 'StatefulSet',
+  shape: kindShape('StatefulSet', APPS_V1),
+  defaults: applyStatefulSetDefaults,
+  validate: validateStatefulSet,
+};
+
 export function decodeWorkload<T extends Workload>(k: WorkloadKind<T>, raw: unknown, namespace: string): T {
   const obj = decodeObject(raw, k.kind, namespace, apiVersionOf(APPS_V1));
   const name = typeof obj.metadata.name === 'string' ? obj.metadata.name : '';
@@ -70,6 +82,7 @@ export function decodeWorkloadUpdate<T extends Workload>(k: WorkloadKind<T>, old
   if (next.metadata.name !== m.name)
     errors.push(fieldError('Invalid', 'metadata.name', next.metadata.name, 'field is immutable'));
   errors.push(...validateWorkloadUpdate(old, next));
+  if (old.kind === 'StatefulSet') errors.push(...validateStatefulSetUpdate(old, next as StatefulSet));
   if (errors.length) throw invalidError(k.kind, m.name, errors, APPS_V1.group);
   next.status = old.status;
   // Set by the server: an update cannot take a deletion back.

@@ -9,9 +9,16 @@ import { dns1123SubdomainProblems } from './names';
 import type { Pod } from './pod';
 import { applyPodDefaults } from './pod-defaults';
 import { validatePod } from './pod-validation';
-import type { DaemonSet, Deployment, LabelSelector, PodTemplateSpec, ReplicaSet } from './workload';
+import type {
+  DaemonSet,
+  Deployment,
+  LabelSelector,
+  PodTemplateSpec,
+  ReplicaSet,
+  StatefulSet,
+} from './workload';
 
-type Workload = ReplicaSet | Deployment | DaemonSet;
+type Workload = ReplicaSet | Deployment | DaemonSet | StatefulSet;
 
 /** The template as a pod, so the pod defaults and checks apply to it. */
 const templatePod = (w: Workload): Pod =>
@@ -45,7 +52,7 @@ export function applyDeploymentDefaults(d: Deployment): void {
   d.status = {};
 }
 
-function applyTemplateDefaults(w: Workload): void {
+export function applyTemplateDefaults(w: Workload): void {
   w.spec.template ??= { spec: { containers: [] } } as unknown as PodTemplateSpec;
   w.spec.template.spec ??= { containers: [] } as unknown as PodTemplateSpec['spec'];
   applyPodDefaults(templatePod(w));
@@ -79,7 +86,7 @@ function validateSelector(sel: LabelSelector | undefined, w: Workload, out: Fiel
   }
 }
 
-function validateNonNegative(value: number | undefined, field: string, out: FieldError[]): void {
+export function validateNonNegative(value: number | undefined, field: string, out: FieldError[]): void {
   if (value !== undefined && value < 0)
     out.push(fieldError('Invalid', field, value, 'must be greater than or equal to 0'));
 }
@@ -95,7 +102,7 @@ function validateTemplate(w: Workload, out: FieldError[]): void {
     );
 }
 
-function validateCommon(w: Workload, out: FieldError[]): void {
+export function validateCommon(w: Workload, out: FieldError[]): void {
   validateObjectName(w.metadata.name, 'metadata.name', dns1123SubdomainProblems, out);
   validateMetadataMaps(w.metadata, out);
   if ('replicas' in w.spec) validateNonNegative(w.spec.replicas, 'spec.replicas', out);

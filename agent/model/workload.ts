@@ -1,6 +1,7 @@
 // ReplicaSets and Deployments (apps/v1) as the API stores them: the fields the agent understands; the
 // rest of upstream's fields are kept as sent.
 import type { ObjectMeta } from './meta';
+import type { PersistentVolumeClaim } from './persistent-volume-claim';
 import type { PodSpec } from './pod';
 
 export interface LabelSelectorRequirement {
@@ -173,3 +174,55 @@ export interface DaemonSet {
 /** The labels a DaemonSet's pods carry: which template (hash) and which generation made them. */
 export const CONTROLLER_REVISION_HASH = 'controller-revision-hash';
 export const POD_TEMPLATE_GENERATION = 'pod-template-generation';
+
+export interface StatefulSetUpdateStrategy {
+  type: 'RollingUpdate' | 'OnDelete';
+  rollingUpdate?: { partition?: number; maxUnavailable?: number | string };
+}
+
+/** A volumeClaimTemplates entry: a claim without its namespace, uid and such (the controller names it). */
+export type ClaimTemplate = Pick<PersistentVolumeClaim, 'spec'> & {
+  apiVersion?: string;
+  kind?: string;
+  metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  status?: PersistentVolumeClaim['status'];
+};
+
+export interface StatefulSetSpec {
+  replicas: number;
+  selector: LabelSelector;
+  template: PodTemplateSpec;
+  serviceName?: string;
+  podManagementPolicy: 'OrderedReady' | 'Parallel';
+  updateStrategy: StatefulSetUpdateStrategy;
+  volumeClaimTemplates?: ClaimTemplate[];
+  revisionHistoryLimit: number;
+  minReadySeconds?: number;
+  persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain' | 'Delete'; whenScaled: 'Retain' | 'Delete' };
+  ordinals?: { start?: number };
+}
+
+export interface StatefulSetStatus {
+  replicas: number;
+  readyReplicas?: number;
+  currentReplicas?: number;
+  updatedReplicas?: number;
+  availableReplicas?: number;
+  currentRevision?: string;
+  updateRevision?: string;
+  observedGeneration?: number;
+  collisionCount?: number;
+  conditions?: WorkloadCondition[];
+}
+
+export interface StatefulSet {
+  apiVersion: 'apps/v1';
+  kind: 'StatefulSet';
+  metadata: ObjectMeta;
+  spec: StatefulSetSpec;
+  status: StatefulSetStatus;
+}
+
+/** The labels a StatefulSet's pods carry: their name and ordinal (for per-pod Services and the downward API). */
+export const STATEFUL_SET_POD_NAME = 'statefulset.kubernetes.io/pod-name';
+export const POD_INDEX = 'apps.kubernetes.io/pod-index';

@@ -6,7 +6,9 @@ import { planLeftoverRemoval } from '../planner/plan-termination';
 import { configRefs } from '../model/config-refs';
 import type { Pod } from '../model/pod';
 import { runtimePod } from '../model/static-pod';
+import type { ClaimVolumes } from '../ports/claim-volumes';
 import type { ConfigSourceChange, ConfigSources } from '../ports/config-sources';
+import { claimsOf } from '../model/persistent-volume-claim';
 import type { RuntimeEvent } from '../runtime/runtime';
 import type { ObjectStore } from '../store/object-store';
 import { PodWorker, type PodWorkerDeps } from './pod-worker';
@@ -15,6 +17,8 @@ export interface PodManagerDeps extends Omit<PodWorkerDeps, 'onGone'> {
   resyncMs: number;
   /** ConfigMap and Secret changes: a pod that names the object is synced at once (it may be waiting for it). */
   configChanges: Pick<ConfigSources, 'onChange'>;
+  /** PersistentVolumeClaim changes: a pod that names the claim is synced at once (it may be waiting for it). */
+  claimChanges?: Pick<ClaimVolumes, 'onChange'>;
 }
 
 const RECONNECT_MIN_MS = 500;
@@ -26,6 +30,7 @@ export class PodManager {
   private cancelResync: (() => void) | undefined;
   private unsubscribe: (() => void) | undefined;
   private unsubscribeConfig: (() => void) | undefined;
+  private unsubscribeClaims: (() => void) | undefined;
   private reconnectDelay = RECONNECT_MIN_MS;
   private disconnectedLogged = false;
 
@@ -44,6 +49,7 @@ export class PodManager {
       if (!w.writingStatus) void w.enqueue();
     });
     this.unsubscribeConfig = this.deps.configChanges.onChange((c) => this.onConfigChange(c));
+    this.unsubscribeClaims = this.deps.claimChanges?.onChange((ns, name) => this.onClaimChange(ns, name));
     await this.watchRuntime();
     await this.removeDangling();
     this.resyncAll();
@@ -53,6 +59,7 @@ export class PodManager {
     this.abort.abort();
     this.unsubscribe?.();
     this.unsubscribeConfig?.();
+    this.unsubscribeClaims?.();
     this.cancelResync?.();
     for (const w of this.workers.values()) w.stop();
     this.workers.clear();
@@ -74,6 +81,12 @@ export class PodManager {
       const named = c.kind === 'ConfigMap' ? refs.configMaps : refs.secrets;
       if (named.has(c.name)) void this.workers.get(runtimePod(pod).metadata.uid)?.retryNow();
     }
+  }
+
+  /** A claim changed (created, bound): the pods of its namespace that name it get a round now. */
+  private onClaimChange(namespace: string, name: string): void {
+    for (const pod of this.store.list(namespace))
+      if (claimsOf(pod).includes(name)) void this.workers.get(runtimePod(pod).metadata.uid)?.retryNow();
   }
 
   /** Syncs one pod now and waits for that round (tests and the API use it). */

@@ -1,6 +1,7 @@
 // The pod's volumes on this node: the configMap, secret, downwardAPI and projected volumes written under
 // <data-dir>/pods/<uid>/volumes/kubernetes.io~<plugin>/<name> by the atomic writer (secret and projected ones
-// on a tmpfs), rewritten when their sources change; and each container's mounts, subPath resolved safely.
+// on a tmpfs), rewritten when their sources change; persistentVolumeClaim volumes, the claim's directory
+// (agent/storage/); and each container's mounts, subPath resolved safely.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../clock';
@@ -11,11 +12,12 @@ import { volumeName } from '../runtime/labels';
 import type { ContainerRuntime, Mount } from '../runtime/runtime';
 import { AtomicWriter } from '../volumes/atomic-writer';
 import type { ConfigObjects } from '../volumes/config-source';
+import { type ClaimVolumes, noClaimVolumes } from '../ports/claim-volumes';
 import type { NodeAllocatable } from '../volumes/downward-api';
 import { checkSubPath, expandSubPathExpr, pinSubPath, resolveSubPath, safeMakeDir } from '../volumes/subpath';
 import type { SubPathMounter } from '../volumes/subpath-mounter';
 import type { Tmpfs } from '../volumes/tmpfs';
-import { pluginOf, volumePayload } from '../volumes/volume-payload';
+import { MissingSource, pluginOf, volumePayload } from '../volumes/volume-payload';
 import type { PodFiles } from './pod-files';
 
 export interface PodVolumesDeps {
@@ -24,6 +26,8 @@ export interface PodVolumesDeps {
   config: ConfigObjects;
   node: NodeAllocatable;
   tmpfs: Tmpfs;
+  /** The directories of PersistentVolumeClaims (none: every claim is missing). */
+  claims?: ClaimVolumes;
   /** Pins subPaths with bind mounts (the kubelet's way); none: the checked path is given to the engine. */
   subPaths?: SubPathMounter;
   clock: Clock;
@@ -54,9 +58,24 @@ export class PodVolumes {
     return join(this.deps.files.dir(pod.metadata.uid), 'volumes', plugin, v.name);
   }
 
-  /** Writes every file-backed volume of the pod (before its sandbox); the first failure, if any. */
+  /** A claim's directory, made anew if it went; a claim not there or not bound is a wait (MissingSource). */
+  private claimDir(pod: Pod, claimName: string): string {
+    const found = (this.deps.claims ?? noClaimVolumes).lookup(pod.metadata.namespace, claimName);
+    if ('problem' in found) throw new MissingSource(found.problem);
+    mkdirSync(found.path, { recursive: true });
+    return found.path;
+  }
+
+  /** Writes every file-backed volume of the pod and finds its claims (before its sandbox); the first failure. */
   setUp(pod: Pod): SetUpFailure | undefined {
     for (const v of pod.spec.volumes ?? []) {
+      if (v.persistentVolumeClaim) {
+        try {
+          this.claimDir(pod, v.persistentVolumeClaim.claimName);
+        } catch (error) {
+          return { volume: v.name, error };
+        }
+      }
       const plugin = pluginOf(v);
       if (!plugin) continue;
       try {
@@ -131,11 +150,15 @@ export class PodVolumes {
     env: ReadonlyMap<string, string>,
   ): Promise<Mount> {
     const plugin = pluginOf(v);
-    // Files the agent writes are read-only in containers, as the kubelet mounts them.
-    const readOnly = (m.readOnly ?? false) || plugin !== undefined;
+    // Files the agent writes are read-only in containers, as the kubelet mounts them; so is a claim the pod
+    // mounts readOnly.
+    const readOnly =
+      (m.readOnly ?? false) || plugin !== undefined || v.persistentVolumeClaim?.readOnly === true;
     const sub = m.subPathExpr ? expandSubPathExpr(m.subPathExpr, env) : (m.subPath ?? '');
+    const claim = v.persistentVolumeClaim ? this.claimDir(pod, v.persistentVolumeClaim.claimName) : undefined;
     if (!sub) {
       if (v.hostPath) return { source: v.hostPath.path, target: m.mountPath, readOnly };
+      if (claim) return { source: this.deps.files.hostPathOf(claim), target: m.mountPath, readOnly };
       if (plugin)
         return {
           source: this.deps.files.hostPathOf(this.dir(pod, v, plugin)),
@@ -147,9 +170,11 @@ export class PodVolumes {
     checkSubPath(sub);
     const root = v.hostPath
       ? v.hostPath.path
-      : plugin
-        ? this.dir(pod, v, plugin)
-        : await this.deps.runtime.volumePath(volumeName(pod.metadata.uid, v.name));
+      : claim
+        ? claim
+        : plugin
+          ? this.dir(pod, v, plugin)
+          : await this.deps.runtime.volumePath(volumeName(pod.metadata.uid, v.name));
     const quoted = `volumeMount "${m.name}" of container "${c.name}"`;
     try {
       safeMakeDir(root, sub);

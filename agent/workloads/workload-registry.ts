@@ -2,14 +2,16 @@
 // selector immutable, status owned by the controllers, and deletion as the propagation policy asks
 // (propagated-delete.ts).
 import type { Clock } from '../clock';
-import type { DaemonSet, Deployment, ReplicaSet } from '../model/workload';
+import type { DaemonSet, Deployment, ReplicaSet, StatefulSet } from '../model/workload';
 import { type WorkloadKind, decodeWorkload, decodeWorkloadUpdate } from '../model/workload-decode';
 import type { ObjectStore } from '../store/object-store';
 import { checkPreconditions } from '../store/preconditions';
 import type { DeleteOptions, Registry, UpdateOptions, WriteOptions } from '../store/registry';
 import { propagatedDelete } from './propagated-delete';
 
-export class WorkloadRegistry<T extends ReplicaSet | Deployment | DaemonSet> implements Registry<T> {
+export class WorkloadRegistry<
+  T extends ReplicaSet | Deployment | DaemonSet | StatefulSet,
+> implements Registry<T> {
   constructor(private readonly deps: { store: ObjectStore<T>; clock: Clock; kind: WorkloadKind<T> }) {}
 
   create(raw: unknown, namespace: string, opts: WriteOptions = {}): T {

@@ -15,11 +15,13 @@ import { leaseResource } from './leases';
 import { nodeResource } from './nodes';
 import { podResource } from './pods';
 import { serviceAccountResource } from './serviceaccounts';
+import { persistentVolumeClaimResource } from './persistentvolumeclaims';
 import { secretResource } from './secrets';
 import { serviceResource } from './services';
 import { deploymentResource } from './deployments';
 import { replicaSetResource } from './replicasets';
 import { daemonSetResource } from './daemonsets';
+import { statefulSetResource } from './statefulsets';
 import { controllerRevisionResource } from './controllerrevisions';
 
 /** A definition whose object type is forgotten: the generic code only hands objects back to its own functions. */
@@ -33,10 +35,12 @@ export const resourceDefinitions = (deps: ApiDeps): ResourceDefinition[] => [
   erase(eventResource(deps)),
   erase(namespaceResource(deps)),
   erase(serviceAccountResource(deps)),
+  erase(persistentVolumeClaimResource(deps)),
   // apps/v1
   erase(deploymentResource(deps)),
   erase(replicaSetResource(deps)),
   erase(daemonSetResource(deps)),
+  erase(statefulSetResource(deps)),
   erase(controllerRevisionResource(deps)),
   erase(configMapResource(deps)),
   erase(secretResource(deps)),

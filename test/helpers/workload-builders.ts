@@ -5,6 +5,7 @@ import {
   type DaemonSet,
   type Deployment,
   type ReplicaSet,
+  type StatefulSet,
   REVISION_ANNOTATION,
   controllerRef,
 } from '../../agent/model/workload';
@@ -102,7 +103,7 @@ export function aDeployment(
 export function aWorkloadPod(
   name: string,
   o: {
-    owner?: ReplicaSet | DaemonSet;
+    owner?: ReplicaSet | DaemonSet | StatefulSet;
     ready?: boolean;
     readySince?: number;
     labels?: Record<string, string>;

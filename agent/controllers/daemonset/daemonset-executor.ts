@@ -15,6 +15,7 @@ import type { WorkloadRegistry } from '../../workloads/workload-registry';
 import { randomSuffix } from '../replicaset/replicaset-executor';
 import type { ControllerRevision } from '../../model/controller-revision';
 import type { RevisionAction } from './plan-revisions';
+import { writeRevisions } from './write-revisions';
 import type { DaemonSetAction } from './reconcile-daemonset';
 
 export interface DaemonSetExecutorDeps {
@@ -39,23 +40,11 @@ export class DaemonSetExecutor {
 
   /** The template history, before the pods (upstream's order); a failure is an event, retried on resync. */
   runRevisions(ds: DaemonSet, actions: readonly RevisionAction[]): void {
-    const ns = ds.metadata.namespace;
-    const { revisions } = this.deps;
-    for (const a of actions) {
-      try {
-        if (a.type === 'createRevision') revisions.create(a.revision, ns);
-        else if (a.type === 'renumberRevision') revisions.update(a.revision, ns, a.revision.metadata.name);
-        else if (a.type === 'bumpCollisionCount') this.bumpCollisionCount(ds);
-        else for (const name of a.names) revisions.delete(ns, name);
-      } catch (err) {
-        this.event(
-          ds,
-          'Warning',
-          'FailedHistory',
-          `Error updating the revision history: ${errorMessage(err)}`,
-        );
-      }
-    }
+    writeRevisions(ds, actions, {
+      revisions: this.deps.revisions,
+      bumpCollisionCount: () => this.bumpCollisionCount(ds),
+      failed: (_ds, message) => this.event(ds, 'Warning', 'FailedHistory', message),
+    });
   }
 
   /** The new revision's name is taken: the next hash includes one more collision (upstream's snapshot). */

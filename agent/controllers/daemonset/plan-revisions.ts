@@ -1,4 +1,4 @@
-// The DaemonSet's template history, pure (upstream's constructHistory, snapshot and cleanupHistory): one
+// The DaemonSet's (and the StatefulSet's) template history, pure (upstream's constructHistory, snapshot and cleanupHistory): one
 // ControllerRevision per distinct template, `<ds>-<hash>`, whose `data` is the patch that puts the template
 // back (what `kubectl rollout undo ds` sends). The current revision is the one whose data is the template's
 // (upstream's Match), whatever its name; a new one is named by the hash of the template and the DaemonSet's
@@ -9,7 +9,16 @@
 // The DaemonSet's pods carry the current revision's hash label (currentRevisionHash).
 import type { ControllerRevision } from '../../model/controller-revision';
 import type { Pod } from '../../model/pod';
-import { CONTROLLER_REVISION_HASH, type DaemonSet, controllerOf, controllerRef } from '../../model/workload';
+import {
+  CONTROLLER_REVISION_HASH,
+  type DaemonSet,
+  type StatefulSet,
+  controllerOf,
+  controllerRef,
+} from '../../model/workload';
+
+/** The kinds whose template history this keeps (a StatefulSet's revisions are made the same way). */
+export type RevisionOwner = DaemonSet | StatefulSet;
 import { canonical, templateHash } from '../deployment/template-hash';
 
 export type RevisionAction =
@@ -19,12 +28,12 @@ export type RevisionAction =
   | { type: 'bumpCollisionCount' };
 
 /** Upstream's DaemonSet revision `data`: the template, replacing the whole of spec.template when patched in. */
-export const revisionData = (ds: DaemonSet): object => ({
+export const revisionData = (ds: RevisionOwner): object => ({
   spec: { template: { ...structuredClone(ds.spec.template), $patch: 'replace' } },
 });
 
 /** The revision a template gets (uid, timestamps and resourceVersion are the store's). */
-export function newRevision(ds: DaemonSet, hash: string, revision: number): ControllerRevision {
+export function newRevision(ds: RevisionOwner, hash: string, revision: number): ControllerRevision {
   const m = ds.metadata;
   return {
     apiVersion: 'apps/v1',
@@ -45,19 +54,19 @@ export function newRevision(ds: DaemonSet, hash: string, revision: number): Cont
 }
 
 /** Whether a revision holds the DaemonSet's template (upstream compares the data's bytes; key order aside here). */
-export const matches = (ds: DaemonSet, r: ControllerRevision): boolean =>
+export const matches = (ds: RevisionOwner, r: ControllerRevision): boolean =>
   JSON.stringify(canonical(r.data)) === JSON.stringify(canonical(revisionData(ds)));
 
-const ownedBy = (ds: DaemonSet, revisions: readonly ControllerRevision[]): ControllerRevision[] =>
+const ownedBy = (ds: RevisionOwner, revisions: readonly ControllerRevision[]): ControllerRevision[] =>
   revisions.filter((r) => controllerOf(r.metadata)?.uid === ds.metadata.uid);
 
 /** The hash a new revision of the template gets (`<ds>-<hash>`). */
-export const revisionHash = (ds: DaemonSet): string =>
+export const revisionHash = (ds: RevisionOwner): string =>
   templateHash(ds.spec.template, ds.status.collisionCount ?? 0);
 
 /** The `controller-revision-hash` the DaemonSet's pods carry: the current revision's; none before it exists. */
 export function currentRevisionHash(
-  ds: DaemonSet,
+  ds: RevisionOwner,
   revisions: readonly ControllerRevision[],
 ): string | undefined {
   return ownedBy(ds, revisions).find((r) => matches(ds, r))?.metadata.labels?.[CONTROLLER_REVISION_HASH];
@@ -68,7 +77,7 @@ const oldestFirst = (rs: ControllerRevision[]): ControllerRevision[] =>
 
 /** `revisions`: those of the DaemonSet's namespace; `pods`: the DaemonSet's live pods. */
 export function planRevisions(
-  ds: DaemonSet,
+  ds: RevisionOwner,
   revisions: readonly ControllerRevision[],
   pods: readonly Pod[],
 ): RevisionAction[] {
@@ -89,7 +98,8 @@ export function planRevisions(
   const names: string[] = [];
   for (const r of oldestFirst(old)) {
     if (toKill <= 0) break;
-    if (live.has(r.metadata.labels?.[CONTROLLER_REVISION_HASH])) continue;
+    // A DaemonSet's pods carry the hash, a StatefulSet's the revision's name.
+    if (live.has(r.metadata.labels?.[CONTROLLER_REVISION_HASH]) || live.has(r.metadata.name)) continue;
     names.push(r.metadata.name);
     toKill--;
   }

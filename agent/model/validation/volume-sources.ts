@@ -109,13 +109,15 @@ function projection(p: VolumeProjection, field: string, out: FieldError[]): stri
   return paths;
 }
 
-/** Adds the problems of the volume's configMap, secret, downwardAPI or projected source. */
+/** Adds the problems of the volume's configMap, secret, persistentVolumeClaim, downwardAPI or projected source. */
 export function validateVolumeSource(v: Volume, field: string, out: FieldError[]): void {
   if (v.configMap) {
     if (!v.configMap.name) out.push(fieldError('Required', `${field}.configMap.name`));
     mode(v.configMap.defaultMode, `${field}.configMap.defaultMode`, out);
     keyToPaths(v.configMap.items, `${field}.configMap`, out);
   }
+  if (v.persistentVolumeClaim && !v.persistentVolumeClaim.claimName)
+    out.push(fieldError('Required', `${field}.persistentVolumeClaim.claimName`));
   if (v.secret) {
     if (!v.secret.secretName) out.push(fieldError('Required', `${field}.secret.secretName`));
     mode(v.secret.defaultMode, `${field}.secret.defaultMode`, out);
@@ -141,7 +143,13 @@ export function validateVolumeSource(v: Volume, field: string, out: FieldError[]
 
 /** The volume types present, in upstream's order of checking (the first one counts, later ones are refused). */
 export function volumeTypes(v: Volume): string[] {
-  return ['hostPath', 'emptyDir', 'secret', 'downwardAPI', 'configMap', 'projected'].filter(
-    (t) => v?.[t] !== undefined,
-  );
+  return [
+    'hostPath',
+    'emptyDir',
+    'secret',
+    'persistentVolumeClaim',
+    'downwardAPI',
+    'configMap',
+    'projected',
+  ].filter((t) => v?.[t] !== undefined);
 }
