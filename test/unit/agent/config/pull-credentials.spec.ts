@@ -71,7 +71,8 @@ describe('agent/config/pull-credentials', () => {
 describe('imagePullPolicy defaults and Always (memory runtime)', () => {
   const image = (h: Harness, name: string) => h.pod(name)?.spec.containers[0]?.imagePullPolicy;
 
-  it('defaults :latest to Always in auto and kubelet modes (and --pull-latest-always), IfNotPresent offline', async () => {
+  it('defaults :latest to Always in auto and kubelet modes (and --pull-latest-always), IfNotPresent offline', async function () {
+    this.timeout(20_000); // four agents started and stopped: ~2 s alone, past 5 s on a loaded 2-core machine
     for (const [flags, expected] of [
       [['--image-pull-default', 'offline'], 'IfNotPresent'],
       [['--image-pull-default', 'auto'], 'Always'],
