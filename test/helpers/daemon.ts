@@ -50,6 +50,23 @@ export async function until<T>(
   }
 }
 
+/**
+ * Waits for the daemon's /readyz; on a timeout (or an early exit) the error carries the end of its output, so a
+ * start that hangs or fails in CI says why.
+ */
+export async function untilReady(d: Daemon, timeoutMs = 20_000): Promise<Daemon> {
+  const exited = (): boolean => d.proc.exitCode !== null || d.proc.signalCode !== null;
+  let why = 'timed out waiting for daemon ready';
+  try {
+    await until('daemon ready', async () => exited() || (await fetch(`${d.url}/readyz`)).ok, timeoutMs);
+    if (exited()) why = `the daemon exited (${d.proc.exitCode ?? d.proc.signalCode}) before it was ready`;
+    else return d;
+  } catch {
+    // timed out: said below with the daemon's output
+  }
+  throw new Error(`${why}; its output ends:\n${d.output().slice(-3000)}`);
+}
+
 export const randomPort = (): number => 18000 + Math.floor(Math.random() * 2000);
 
 export async function getPod(d: Daemon, name: string): Promise<Pod | undefined> {

@@ -10,7 +10,7 @@ import { expect } from 'chai';
 import Docker from 'dockerode';
 import type { Pod } from '../../agent/model/pod';
 import { CONFIG_MIRROR } from '../../agent/model/static-pod';
-import { type Daemon, getPod, randomPort, startDaemon, until } from '../helpers/daemon';
+import { type Daemon, getPod, randomPort, startDaemon, until, untilReady } from '../helpers/daemon';
 import { type Run, installKubectl } from '../helpers/kubectl';
 
 const docker = new Docker();
@@ -57,8 +57,7 @@ describe('static pods (real daemon, real engine, kubectl 1.35)', function () {
       MINIKUBELET_PROXY: 'none',
     });
     d = daemon;
-    await until('daemon ready', async () => (await fetch(`${daemon.url}/readyz`)).ok);
-    return daemon;
+    return untilReady(daemon);
   };
   const kubectl = (args: string[]): Promise<Run> =>
     new Promise((resolve) => {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { APP_SPEC, deployment } from '../../bench/workload-objects';
-import { type Daemon, randomPort, startDaemon, until } from '../helpers/daemon';
+import { type Daemon, randomPort, startDaemon, until, untilReady } from '../helpers/daemon';
 import { PodCensus } from '../helpers/pod-census';
 
 const docker = new Docker();
@@ -70,13 +70,7 @@ describe('workload recovery: kill -9 mid-scale and mid-rollout (real engine)', f
 
   const restart = async (): Promise<Daemon> => {
     d = startDaemon(dataDir, port);
-    const daemon = d;
-    await until('daemon ready', async () => (await fetch(`${daemon.url}/readyz`)).ok, 60_000).catch(
-      (err: Error) => {
-        throw new Error(`${err.message}\n${daemon.output().slice(-3000)}`);
-      },
-    );
-    return daemon;
+    return untilReady(d, 60_000);
   };
   const kill9 = async (daemon: Daemon): Promise<void> => {
     daemon.proc.kill('SIGKILL');
