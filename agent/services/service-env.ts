@@ -12,7 +12,7 @@ export type ServiceLister = Pick<ObjectStore<Service>, 'list'>;
 /** The master Service, given to pods of every namespace even without service links. */
 const MASTER = { namespace: 'default', name: 'kubernetes' };
 
-/** IsServiceIPSet: headless (`None`) and ExternalName (none) Services have no variables. */
+/** IsServiceIPSet: headless (`None`) and ExternalName Services (none; the API refuses that type today) have none. */
 const hasClusterIP = (s: Service): boolean => s.spec.clusterIP !== '' && s.spec.clusterIP !== 'None';
 
 const envName = (name: string): string => name.toUpperCase().replaceAll('-', '_');
