@@ -330,6 +330,7 @@ export function createAgent(o: AgentOptions): Agent {
     backoff,
     pullBackoff,
     sources: configSources,
+    services,
     pulled: (uid, ms) => starts.pulled(uid, ms),
     images,
     ...(config.imagePrefetch > 0

@@ -1,5 +1,7 @@
-// Turns a pod's container into the runtime's ContainerSpec: command/args, the resolved env
-// (container-env.ts), mounts, limits and security settings.
+// Turns a pod's container into the runtime's ContainerSpec: command/args with their `$(VAR)` references
+// expanded from the resolved env (ExpandContainerCommandAndArgs), the env (container-env.ts), mounts, limits
+// and security settings.
+import { expand, mappingFor } from '../model/env-expansion';
 import type { Container, Pod } from '../model/pod';
 import { parseQuantity } from '../model/quantity';
 import { specHash } from '../planner/spec-hash';
@@ -13,8 +15,8 @@ export interface ContainerContext {
   podIP: string;
   hostIP: string;
   files: { resolvConf: string; hosts: string };
-  /** `NAME=value`, resolved by container-env.ts. */
-  env: string[];
+  /** Name to value, resolved by container-env.ts. */
+  env: ReadonlyMap<string, string>;
   /** The container's volume mounts, resolved (PodVolumes.mounts). */
   volumeMounts: Mount[];
   /** An ephemeral container's target: the container whose PID namespace it joins. */
@@ -39,6 +41,8 @@ export function containerSpec(c: Container, ctx: ContainerContext): ContainerSpe
     sc?.runAsUser !== undefined
       ? `${sc.runAsUser}${sc.runAsGroup !== undefined ? `:${sc.runAsGroup}` : ''}`
       : undefined;
+  const refs = mappingFor(ctx.env);
+  const expandRefs = (s: string): string => expand(s, refs);
   return {
     identity: {
       podUid: m.uid,
@@ -51,9 +55,9 @@ export function containerSpec(c: Container, ctx: ContainerContext): ContainerSpe
       sandboxId: ctx.sandboxId,
     },
     image: c.image,
-    ...(c.command ? { command: c.command } : {}),
-    ...(c.args ? { args: c.args } : {}),
-    env: ctx.env,
+    ...(c.command ? { command: c.command.map(expandRefs) } : {}),
+    ...(c.args ? { args: c.args.map(expandRefs) } : {}),
+    env: [...ctx.env].map(([k, v]) => `${k}=${v}`),
     ...(c.workingDir ? { workingDir: c.workingDir } : {}),
     ...(user ? { user } : {}),
     mounts: mounts(ctx),

@@ -1,10 +1,13 @@
 // A container's environment as the kubelet makes it (makeEnvironmentVariables): envFrom first, in order (a
 // prefix before each key; keys that are no environment variable names are skipped and reported), then env,
-// each entry overriding what came before; values from fieldRefs, ConfigMap keys and Secret keys. A missing
+// each entry overriding what came before; values from fieldRefs, ConfigMap keys and Secret keys, a literal
+// value with its `$(VAR)` references expanded from what came before, then from the Service variables; last
+// the Service variables (agent/services/service-env.ts) the container does not define itself. A missing
 // object or key that is not optional fails the container's start (CreateContainerConfigError) with the
 // kubelet's words; messages name objects and keys, never values.
 import { MiniKubeletError } from '../errors';
 import { type ConfigMap, type Secret, secretValue } from '../model/config-objects';
+import { type Mapping, expand, mappingFor } from '../model/env-expansion';
 import type { Container, Pod } from '../model/pod';
 import type { ConfigSources } from '../ports/config-sources';
 import { metadataField } from '../volumes/downward-api';
@@ -14,6 +17,8 @@ export interface EnvContext {
   pod: Pod;
   podIP: string;
   hostIP: string;
+  /** The Service variables (serviceEnv), computed once for this container's creation. */
+  services: ReadonlyMap<string, string>;
 }
 
 /** envFrom keys skipped because they are no environment variable names (the kubelet's Warning event). */
@@ -24,8 +29,8 @@ export interface SkippedKeys {
 }
 
 export interface ResolvedEnv {
-  /** `NAME=value`, in first-definition order, later definitions winning. */
-  env: string[];
+  /** Name to value, in first-definition order, later definitions winning; the Service variables last. */
+  vars: Map<string, string>;
   skipped: SkippedKeys[];
 }
 
@@ -110,11 +115,13 @@ export function resolveEnv(c: Container, ctx: EnvContext, sources: ConfigLookup)
     }
     if (invalid.length) skipped.push({ kind, name, keys: invalid.sort() });
   }
+  const refs = mappingFor(vars, ctx.services);
   for (const e of c.env ?? []) {
-    const value = envValue(e, ctx, sources);
+    const value = envValue(e, ctx, sources, refs);
     if (value !== undefined) vars.set(e.name, value);
   }
-  return { env: [...vars].map(([k, v]) => `${k}=${v}`), skipped };
+  for (const [k, v] of ctx.services) if (!vars.has(k)) vars.set(k, v);
+  return { vars, skipped };
 }
 
 /** One env entry's value; undefined when an optional source or key is missing (the variable is left out). */
@@ -122,10 +129,12 @@ function envValue(
   e: NonNullable<Container['env']>[number],
   ctx: EnvContext,
   sources: ConfigLookup,
+  refs: Mapping,
 ): string | undefined {
   const ns = ctx.pod.metadata.namespace;
+  if (e.value) return expand(e.value, refs);
   const from = e.valueFrom;
-  if (!from) return e.value ?? '';
+  if (!from) return '';
   if (from.fieldRef) return fieldRef(from.fieldRef.fieldPath, ctx);
   if (from.configMapKeyRef) {
     const { name = '', key, optional = false } = from.configMapKeyRef;
@@ -143,7 +152,7 @@ function envValue(
       throw missing(`couldn't find key ${key} in Secret ${ns}/${name}`);
     return value?.toString('utf8');
   }
-  return e.value ?? '';
+  return '';
 }
 
 /** The Warning event for skipped envFrom keys, in the kubelet's words. */

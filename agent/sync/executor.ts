@@ -25,6 +25,7 @@ import type { EarlyPull, ImagePrefetch } from '../images/image-prefetch';
 import type { ImagePuller, PulledImage } from '../images/image-puller';
 import { pullModeOf } from '../images/image-pull-default';
 import type { Secret } from '../model/config-objects';
+import { type ServiceLister, serviceEnv } from '../services/service-env';
 import { containerSpec } from './container-config';
 import { goDuration } from './go-duration';
 import { type ConfigLookup, resolveEnv, skippedKeysMessage } from './container-env';
@@ -56,6 +57,8 @@ export interface ExecutorDeps {
   pullBackoff: BackoffTable;
   /** ConfigMaps and Secrets, for env and envFrom (read when a container starts, as the kubelet does). */
   sources: ConfigLookup;
+  /** Services, for their environment variables (read when a container is created, as the kubelet does). */
+  services: ServiceLister;
   /** Told how long each image pull took, to leave it out of the pod start SLI. */
   pulled?: (podUid: string, ms: number) => void;
   /** Pulls as --image-pull-default says (auto: the local image when the registry is unreachable). */
@@ -487,24 +490,25 @@ export class Executor {
     const hostIP = this.deps.hostIP();
     // The kubelet's generateContainerConfig: a missing ConfigMap, Secret or key is CreateContainerConfigError,
     // retried when the object arrives (the pod manager wakes the pod) or after START_ERROR_RETRY_MS.
-    let env: string[];
+    // The Services as they are now: a running container keeps the variables it was created with.
+    const services = serviceEnv(this.deps.services.list(), m.namespace, pod.spec.enableServiceLinks ?? true);
+    let env: Map<string, string>;
     try {
-      const resolved = resolveEnv(c, { pod, podIP, hostIP }, this.deps.sources);
+      const resolved = resolveEnv(c, { pod, podIP, hostIP, services }, this.deps.sources);
       for (const s of resolved.skipped) {
         const message = skippedKeysMessage(s, m.namespace);
         this.deps.events.record(podRef(pod), 'Warning', 'InvalidEnvironmentVariableNames', message);
       }
-      env = resolved.env;
+      env = resolved.vars;
     } catch (err) {
       return failed('CreateContainerConfigError', err);
     }
     const files = this.deps.files.write(pod, podIP, this.deps.dns);
-    // subPathExpr expands from the container's resolved env, as the kubelet's makeMounts.
-    const vars = new Map(env.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
     let volumeMounts: Mount[];
     let pidContainer: string | undefined;
     try {
-      volumeMounts = await this.deps.volumes.mounts(pod, c, vars);
+      // subPathExpr expands from the container's resolved env, as the kubelet's makeMounts.
+      volumeMounts = await this.deps.volumes.mounts(pod, c, env);
       pidContainer = targetOf(pod, a.kind, c, view);
     } catch (err) {
       return failed('CreateContainerConfigError', err);

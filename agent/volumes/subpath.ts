@@ -18,6 +18,7 @@ import {
 } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { MiniKubeletError } from '../errors';
+import { expand } from '../model/env-expansion';
 import type { SubPathMounter } from './subpath-mounter';
 
 const DIR_FLAGS = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
@@ -34,10 +35,9 @@ const parts = (path: string): string[] => path.split('/').filter((p) => p !== ''
  */
 export function expandSubPathExpr(expr: string, env: ReadonlyMap<string, string>): string {
   const missing = new Set<string>();
-  const out = expr.replace(/\$\$|\$\(([^)]*)\)/g, (match, name: string | undefined) => {
-    if (match === '$$') return '$';
-    const value = env.get(name ?? '');
-    if (!value) missing.add(name ?? '');
+  const out = expand(expr, (name) => {
+    const value = env.get(name);
+    if (!value) missing.add(name);
     return value ?? '';
   });
   if (missing.size)

@@ -9,6 +9,7 @@ import { BackoffTable } from '../../agent/planner/backoff';
 import type { MemoryRuntime } from '../../agent/runtime/memory-runtime';
 import type { ConfigLookup } from '../../agent/sync/container-env';
 import { Executor } from '../../agent/sync/executor';
+import type { ServiceLister } from '../../agent/services/service-env';
 import { PodFiles } from '../../agent/sync/pod-files';
 import { PodVolumes } from '../../agent/sync/pod-volumes';
 import { noConfigObjects } from '../../agent/volumes/config-source';
@@ -20,6 +21,7 @@ export function memoryExecutor(o: {
   events: EventRecorder;
   dataDir: string;
   sources?: ConfigLookup;
+  services?: ServiceLister;
   prefetch?: number;
 }): Executor {
   const { rt, clock } = o;
@@ -50,5 +52,6 @@ export function memoryExecutor(o: {
     backoff: new BackoffTable(),
     pullBackoff: new BackoffTable(),
     sources: o.sources ?? { configMap: () => undefined, secret: () => undefined },
+    services: o.services ?? { list: () => [] },
   });
 }

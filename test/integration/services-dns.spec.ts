@@ -160,6 +160,43 @@ describe('Services, endpoints and DNS (real engine, real iptables)', function ()
     expect(await dig('example.org')).to.contain('status: REFUSED');
   });
 
+  it('gives a container the variables of the Services made before it, $(VAR) expanded in its command', async () => {
+    await h.createPod({
+      metadata: { name: 'printenv' },
+      spec: {
+        restartPolicy: 'Never',
+        containers: [
+          {
+            name: 'c',
+            image: 'busybox',
+            command: ['sh', '-c', 'env; echo "url=$(WEB_PORT)"'],
+            env: [{ name: 'WEB_SERVICE_PORT', value: 'mine' }],
+          },
+        ],
+      },
+    });
+    await h.waitFor('printenv done', () => h.pod('printenv')?.status.phase === 'Succeeded', 30_000);
+    const lines = (await h.api.inject({ url: '/pods/printenv/log' })).body.trim().split('\n');
+    const web = svc('web').spec.clusterIP;
+    const empty = svc('empty').spec.clusterIP;
+    expect(lines).to.include.members([
+      `WEB_SERVICE_HOST=${web}`,
+      'WEB_SERVICE_PORT=mine', // the container's own env wins
+      'WEB_SERVICE_PORT_HTTP=80',
+      `WEB_PORT=tcp://${web}:80`,
+      `WEB_PORT_80_TCP=tcp://${web}:80`,
+      'WEB_PORT_80_TCP_PROTO=tcp',
+      'WEB_PORT_80_TCP_PORT=80',
+      `WEB_PORT_80_TCP_ADDR=${web}`,
+      `EMPTY_SERVICE_HOST=${empty}`,
+      `url=tcp://${web}:80`,
+    ]);
+    expect(
+      lines.filter((l) => l.startsWith('WEB_H_')),
+      'a headless Service has none',
+    ).to.deep.equal([]);
+  });
+
   it('drops a pod from the endpoints when it goes away', async () => {
     await h.api.inject({ method: 'DELETE', url: '/pods/web-2' });
     await h.waitFor(
