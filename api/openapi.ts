@@ -6,7 +6,7 @@
 // carry upstream's x-kubernetes-patch-merge-key and -patch-strategy all the same).
 import { createHash } from 'node:crypto';
 import { type GroupVersion, schemaPackage } from '../agent/model/group-version';
-import { SCHEMAS } from '../agent/model/schema';
+import { SCHEMAS, type Schema } from '../agent/model/schema';
 import { type ResourceDefinition, groupPath } from './resources';
 
 export const gvk = (gv: GroupVersion, kind: string): object => ({
@@ -43,6 +43,22 @@ export function kindSchemas(gv: GroupVersion, defs: readonly ResourceDefinition[
 export const patchable = (defs: readonly ResourceDefinition[]): ResourceDefinition[] =>
   defs.filter((r) => r.verbs.includes('patch'));
 
+/**
+ * A schema as OpenAPI v3 has it: a reference with keys beside it (a field's description, its patch strategy)
+ * becomes `allOf: [{$ref}]` with those keys, as upstream's v3 documents write it, since v3 ignores a
+ * reference's siblings (kubectl explain then shows a referenced field's own description). v2 keeps them.
+ */
+function v3Schema(schema: Schema): Schema {
+  const { $ref, properties, items, additionalProperties, ...rest } = schema;
+  const out: Schema & { allOf?: Schema[] } =
+    $ref === undefined || Object.keys(rest).length === 0 ? { ...schema } : { allOf: [{ $ref }], ...rest };
+  if (properties)
+    out.properties = Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, v3Schema(v)]));
+  if (items) out.items = v3Schema(items);
+  if (additionalProperties) out.additionalProperties = v3Schema(additionalProperties);
+  return out;
+}
+
 /** The document of one group version: its kinds' patch operations and every upstream schema. */
 export function openApiDocument(
   gv: GroupVersion,
@@ -53,10 +69,14 @@ export function openApiDocument(
     openapi: '3.0.0',
     info: { title: 'Kubernetes', version },
     paths: Object.fromEntries(patchable(defs).map((r) => [itemPath(gv, r), patchOp(gv, r.kind)])),
-    components: { schemas: { ...SCHEMAS, ...kindSchemas(gv, defs) } },
+    components: {
+      schemas: Object.fromEntries(
+        Object.entries({ ...SCHEMAS, ...kindSchemas(gv, defs) }).map(([k, v]) => [k, v3Schema(v as Schema)]),
+      ),
+    },
   };
 }
 
-/** What kubectl caches the document by (`?hash=`). */
-export const openApiHash = (doc: object): string =>
-  createHash('sha256').update(JSON.stringify(doc)).digest('hex').slice(0, 32).toUpperCase();
+/** What kubectl caches the document by (`?hash=`), of its JSON text. */
+export const openApiHash = (json: string): string =>
+  createHash('sha256').update(json).digest('hex').slice(0, 32).toUpperCase();

@@ -1,8 +1,8 @@
 // Writes scripts/schema-extensions.json: upstream's x-kubernetes-* list, map and patch extensions of every
-// definition the generated schemas hold (generate-schemas.ts adds them, as @kubernetes/client-node's models
-// do not carry them). Read from upstream's Swagger document of the same Kubernetes version, given as the
-// first argument, the words naming it the second: `node dist/scripts/extract-schema-extensions.js
-// swagger.json 'kubernetes release-1.34 api/openapi-spec/swagger.json'`.
+// definition the generated schemas hold, and the descriptions of their properties that upstream types by
+// reference (generate-schemas.ts adds them, as @kubernetes/client-node's models do not carry them). Read
+// from upstream's Swagger document of the same Kubernetes version, given as the first argument, the words
+// naming it the second: `node dist/scripts/extract-schema-extensions.js swagger.json 'kubernetes release-1.34 api/openapi-spec/swagger.json'`.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type JsonSchema, generateSchemas } from './generate-schemas';
@@ -41,6 +41,10 @@ async function extract(swaggerPath: string, source: string): Promise<SchemaExten
     const out: DefinitionExtensions = taken(definition);
     for (const [property, schema] of Object.entries(definition.properties ?? {})) {
       const extensions = taken(schema);
+      // client-node's models drop the description beside a reference (generate-schemas.ts takes the others
+      // from the models' comments), so it is kept here.
+      if (schema['$ref'] !== undefined && schema['description'] !== undefined)
+        extensions['description'] = schema['description'];
       if (Object.keys(extensions).length) (out.properties ??= {})[property] = extensions;
     }
     if (Object.keys(out).length) definitions[name] = out;

@@ -1,13 +1,16 @@
 // Writes agent/model/schema/<group>-<version>.json (core-v1.json, apps-v1.json, batch-v1.json,
 // autoscaling-v1.json, coordination-v1.json, discovery-v1.json): the OpenAPI v3 schemas of the kinds this agent serves (and of every type they
 // contain), derived from the models of @kubernetes/client-node, which are generated from upstream's OpenAPI
-// document, with upstream's list, map and patch extensions added from scripts/schema-extensions.json (the
-// models lack them; extract-schema-extensions.ts reads them from upstream's document); one file per API group, so a kind added to one group leaves the others' files alone. The package is pinned to 1.4.0 = Kubernetes 1.34, the version /version
+// document, with upstream's descriptions from the models' comments (model-descriptions.ts) and upstream's
+// list, map and patch extensions and the descriptions of referenced fields added from
+// scripts/schema-extensions.json (the models lack them; extract-schema-extensions.ts reads them from
+// upstream's document); one file per API group, so a kind added to one group leaves the others' files alone. The package is pinned to 1.4.0 = Kubernetes 1.34, the version /version
 // reports. `npm run schemas` regenerates; test/unit/agent/model/schema.spec.ts fails when the file and the
 // package disagree.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SchemaExtensions } from './extract-schema-extensions';
+import { modelDescriptions } from './model-descriptions';
 import extensionsDocument from './schema-extensions.json';
 
 /** The kinds served, as client-node names their models. */
@@ -104,6 +107,9 @@ function definitionName(model: string): string {
   return `io.k8s.api.${group}.v1.${short}`;
 }
 const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
+/** `description` first, as upstream's document orders it, when there is one. */
+const described = (description: string | undefined): JsonSchema =>
+  description === undefined ? {} : { description };
 
 export interface SchemaDocument {
   source: string;
@@ -149,10 +155,14 @@ export async function generateSchemas(): Promise<SchemaDocument> {
     if (schemas[name]) continue;
     const attributes = models[model]?.getAttributeTypeMap?.();
     if (!attributes) throw new Error(`@kubernetes/client-node has no model ${model}`);
+    const descriptions = modelDescriptions(model);
     const properties: Record<string, JsonSchema> = {};
-    schemas[name] = { type: 'object', properties };
+    schemas[name] = { ...described(descriptions.description), type: 'object', properties };
     for (const a of attributes)
-      properties[a.baseName] = typeOf(a.type, a.format, QUANTITY_FIELDS.has(`${model}.${a.name}`));
+      properties[a.baseName] = {
+        ...described(descriptions.properties[a.name]),
+        ...typeOf(a.type, a.format, QUANTITY_FIELDS.has(`${model}.${a.name}`)),
+      };
   }
   addExtensions(schemas, extensionsDocument);
   const sorted = Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => (a < b ? -1 : 1)));
@@ -166,9 +176,13 @@ function addExtensions(schemas: Record<string, JsonSchema>, { definitions }: Sch
     if (!schema) throw new Error(`schema-extensions.json names ${name}, which no served kind reaches`);
     Object.assign(schema, own);
     const fields = schema['properties'] as Record<string, JsonSchema>;
-    for (const [property, extensions] of Object.entries(properties)) {
-      if (!fields[property]) throw new Error(`schema-extensions.json names ${name}.${property}, unknown`);
-      Object.assign(fields[property], extensions);
+    for (const [property, { description, ...extensions }] of Object.entries(properties)) {
+      const field = fields[property];
+      if (!field) throw new Error(`schema-extensions.json names ${name}.${property}, unknown`);
+      // Upstream's description of a reference wins over the model's comment, which for an IntOrString
+      // field (`maxSurge`) is the type's, not the field's.
+      fields[property] = { ...described(description as string | undefined), ...field, ...extensions };
+      if (description !== undefined) fields[property]['description'] = description;
     }
   }
 }

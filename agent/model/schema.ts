@@ -12,6 +12,8 @@ import discovery from './schema/discovery-v1.json';
 import document from './schema/core-v1.json';
 
 export interface Schema {
+  /** Upstream's, what `kubectl explain` prints. */
+  description?: string;
   type?: string;
   format?: string;
   properties?: Record<string, Schema>;

@@ -137,10 +137,14 @@ export function discoveryRoutes(
     app.get(path, async () => list);
     if (gv.group)
       app.get(`/apis/${gv.group}`, async () => ({ kind: 'APIGroup', apiVersion: 'v1', ...apiGroup(gv) }));
-    const doc = openApiDocument(gv, kinds, SERVER_VERSION.gitVersion);
+    // Serialized once: with upstream's descriptions a document is some 370 kB of JSON.
+    const json = JSON.stringify(openApiDocument(gv, kinds, SERVER_VERSION.gitVersion));
     // kubectl caches each document by this hash: it changes whenever the document does.
-    openapi[path.slice(1)] = `/openapi/v3${path}?hash=${openApiHash(doc)}`;
-    app.get(`/openapi/v3${path}`, async () => doc);
+    openapi[path.slice(1)] = `/openapi/v3${path}?hash=${openApiHash(json)}`;
+    const doc = Buffer.from(json);
+    app.get(`/openapi/v3${path}`, async (_req, reply) =>
+      reply.header('Content-Type', 'application/json; charset=utf-8').send(doc),
+    );
   }
   const index = {
     paths: Object.fromEntries(Object.entries(openapi).map(([k, url]) => [k, { serverRelativeURL: url }])),

@@ -147,7 +147,7 @@ describe('api: the Kubernetes surface (memory runtime)', () => {
         expect(p.patch.parameters.map((x) => x.name)).to.include('fieldValidation');
     });
 
-    it('serves the upstream schemas (Kubernetes 1.34) in the OpenAPI v3 document, each kind with its group-version-kind', async () => {
+    it("serves the upstream schemas (Kubernetes 1.34) in the OpenAPI v3 document, each kind with its group-version-kind, with upstream's descriptions", async () => {
       const url = (await req('GET', '/openapi/v3')).json<{
         paths: Record<string, { serverRelativeURL: string }>;
       }>().paths['api/v1']?.serverRelativeURL;
@@ -164,15 +164,23 @@ describe('api: the Kubernetes surface (memory runtime)', () => {
         expect(schemas[`io.k8s.api.core.v1.${kind}`]?.['x-kubernetes-group-version-kind']).to.deep.equal([
           { group: '', version: 'v1', kind },
         ]);
-      expect(schemas['io.k8s.api.core.v1.Pod']?.properties?.['spec']?.$ref).to.equal(
-        '#/components/schemas/io.k8s.api.core.v1.PodSpec',
-      );
+      // A referenced field with its own description: `allOf` around the reference, as upstream's v3 documents.
+      expect(schemas['io.k8s.api.core.v1.Pod']?.properties?.['spec']).to.deep.equal({
+        allOf: [{ $ref: '#/components/schemas/io.k8s.api.core.v1.PodSpec' }],
+        description:
+          'Specification of the desired behavior of the pod. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status',
+      });
       expect(Object.keys(schemas['io.k8s.api.core.v1.Container']?.properties ?? {})).to.include.members([
         'name',
         'image',
         'restartPolicyRules', // new in 1.34
       ]);
+      expect(schemas['io.k8s.api.core.v1.PodSpec']?.['description']).to.equal(
+        'PodSpec is a description of a pod.',
+      );
       expect(schemas['io.k8s.api.core.v1.PodSpec']?.properties?.['containers']).to.deep.equal({
+        description:
+          'List of containers belonging to the pod. Containers cannot currently be added or removed. There must be at least one container in a Pod. Cannot be updated.',
         type: 'array',
         items: { $ref: '#/components/schemas/io.k8s.api.core.v1.Container' },
         'x-kubernetes-list-map-keys': ['name'],

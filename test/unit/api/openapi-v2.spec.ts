@@ -45,6 +45,23 @@ const UPSTREAM_LISTS: Record<string, Record<string, unknown>> = {
   'Container.env': { type: 'map', keys: ['name'], mergeKey: 'name', strategy: 'merge' },
   'Container.volumeMounts': { type: 'map', keys: ['mountPath'], mergeKey: 'mountPath', strategy: 'merge' },
 };
+/**
+ * What upstream's 1.34 document says of a few definitions and fields (`Type` or `Type.field`): from the model
+ * comments of @kubernetes/client-node, one quoted as the models escape it, and two upstream types by reference
+ * (which the models leave without a description).
+ */
+const UPSTREAM_DESCRIPTIONS: Record<string, string> = {
+  PodSpec: 'PodSpec is a description of a pod.',
+  'PodSpec.containers':
+    'List of containers belonging to the pod. Containers cannot currently be added or removed. There must be at least one container in a Pod. Cannot be updated.',
+  'PodSpec.dnsPolicy':
+    "Set DNS policy for the pod. Defaults to \"ClusterFirst\". Valid values are 'ClusterFirstWithHostNet', 'ClusterFirst', 'Default' or 'None'. DNS parameters given in DNSConfig will be merged with the policy selected with DNSPolicy. To have DNS options set along with hostNetwork, you have to specify DNS policy explicitly to 'ClusterFirstWithHostNet'.",
+  'DeploymentSpec.replicas':
+    'Number of desired pods. This is a pointer to distinguish between explicit zero and not specified. Defaults to 1.',
+  'DeploymentSpec.strategy': 'The deployment strategy to use to replace existing pods with new ones.',
+  'Pod.spec':
+    'Specification of the desired behavior of the pod. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status',
+};
 /** A property's list extensions, read by `get` (a vendor extension by name). */
 const listExtensions = (get: (name: string) => unknown): Record<string, unknown> => ({
   type: get('x-kubernetes-list-type'),
@@ -169,9 +186,27 @@ describe('/openapi/v2: the Swagger 2.0 document as JSON and gnostic protobuf', (
     }
     const strategy = json.definitions['io.k8s.api.apps.v1.DeploymentSpec']?.properties?.strategy;
     expect(strategy).to.deep.equal({
+      description: UPSTREAM_DESCRIPTIONS['DeploymentSpec.strategy'],
       $ref: '#/definitions/io.k8s.api.apps.v1.DeploymentStrategy',
       'x-kubernetes-patch-strategy': 'retainKeys',
     });
+  });
+
+  it("carries upstream's descriptions, what `kubectl explain` prints (gnostic Schema.description = 4)", async () => {
+    const json = (await get('application/json')).json<DocumentV2>();
+    const definitions = named(sub(readFields((await get(PROTOBUF)).rawPayload), 9), 1);
+    for (const [field, expected] of Object.entries(UPSTREAM_DESCRIPTIONS)) {
+      const [type = '', property] = field.split('.');
+      const name = `io.k8s.api.${type.startsWith('Deployment') ? 'apps' : 'core'}.v1.${type}`;
+      const fromJson = json.definitions[name];
+      expect(
+        property ? fromJson?.properties?.[property]?.description : fromJson?.description,
+        `${field} (JSON)`,
+      ).to.equal(expected);
+      let fromProtobuf = definitions.get(name) as WireFields;
+      if (property) fromProtobuf = named(sub(fromProtobuf, 25), 1).get(property) as WireFields;
+      expect(text(fromProtobuf, 4), `${field} (protobuf)`).to.equal(expected);
+    }
   });
 
   it('builds the encoding once and answers a matching If-None-Match with 304', async () => {
