@@ -252,4 +252,26 @@ describe('api: StatefulSets (memory runtime)', () => {
       'StatefulSet.apps "web" is invalid: spec.persistentVolumeClaimRetentionPolicy.whenScaled: Unsupported value: "Keep": supported values: "Retain", "Delete"',
     );
   });
+
+  it('drops rollingUpdate.maxUnavailable as a 1.34 API server does (MaxUnavailableStatefulSet off)', async () => {
+    const body = web() as { spec: Record<string, unknown> };
+    body.spec['updateStrategy'] = {
+      type: 'RollingUpdate',
+      rollingUpdate: { partition: 1, maxUnavailable: 2 },
+    };
+    const res = await req('POST', `${APPS}/statefulsets`, body);
+    expect(res.statusCode, res.body).to.equal(201);
+    expect(res.json().spec.updateStrategy).to.deep.equal({
+      type: 'RollingUpdate',
+      rollingUpdate: { partition: 1 },
+    });
+    const patched = await req(
+      'PATCH',
+      `${APPS}/statefulsets/web`,
+      { spec: { updateStrategy: { rollingUpdate: { maxUnavailable: '50%' } } } },
+      'application/merge-patch+json',
+    );
+    expect(patched.statusCode, patched.body).to.equal(200);
+    expect(set().spec.updateStrategy.rollingUpdate).to.deep.equal({ partition: 1 });
+  });
 });
