@@ -1,6 +1,6 @@
 // The wiring of apps/v1: the Deployment, ReplicaSet and DaemonSet registries, their controllers, and the
-// garbage collector over every kind that owns or is owned (pods, ReplicaSets, Deployments, DaemonSets; a
-// new owner kind is one entry in `kinds`).
+// garbage collector over every kind that owns or is owned (pods, ReplicaSets, Deployments, DaemonSets,
+// StatefulSets, ControllerRevisions, the StatefulSets' claims; a new owner kind is one entry in `kinds`).
 import type { Clock } from '../agent/clock';
 import { DeploymentExecutor } from '../agent/controllers/deployment/deployment-executor';
 import { reconcileDeployment } from '../agent/controllers/deployment/reconcile-deployment';
@@ -9,7 +9,7 @@ import { reconcileDaemonSet } from '../agent/controllers/daemonset/reconcile-dae
 import { currentRevisionHash, planRevisions } from '../agent/controllers/daemonset/plan-revisions';
 import { ControllerRevisionRegistry } from '../agent/controllerrevisions/controller-revision-registry';
 import type { ControllerRevision } from '../agent/model/controller-revision';
-import { controllerOf } from '../agent/model/workload';
+import { controllerOf, ownerReferencesOf } from '../agent/model/workload';
 import { isActive } from '../agent/controllers/pod-readiness';
 import { OwnerController } from '../agent/controllers/owner-controller';
 import { reconcileReplicaSet } from '../agent/controllers/replicaset/reconcile-replicaset';
@@ -155,6 +155,7 @@ export function createWorkloads(o: WorkloadsDeps): Workloads {
   const statefulSetExecutor = new StatefulSetExecutor({
     podRegistry: o.podRegistry,
     claims: o.claimRegistry,
+    claimStore: o.claims,
     statefulSets: statefulSetRegistry,
     events,
   });
@@ -176,7 +177,15 @@ export function createWorkloads(o: WorkloadsDeps): Workloads {
       });
       const revisions = statefulSetRevisions(sts, o.controllerRevisions.list(sts.metadata.namespace));
       if (!revisions) return undefined; // its name collided: the bumped collisionCount brings the next sync
-      const claims = new Set(o.claims.list(sts.metadata.namespace).map((c) => c.metadata.name));
+      const claims = new Map(
+        o.claims.list(sts.metadata.namespace).map((c) => [
+          c.metadata.name,
+          {
+            ownerReferences: ownerReferencesOf(c.metadata),
+            deleting: c.metadata.deletionTimestamp !== undefined,
+          },
+        ]),
+      );
       const plan = reconcileStatefulSet(sts, { pods, claims, ...revisions, now: clock.now() });
       statefulSetExecutor.run(sts, plan.actions);
       return plan.requeueMs;
@@ -196,6 +205,8 @@ export function createWorkloads(o: WorkloadsDeps): Workloads {
       kind(o.daemonSets, daemonSetRegistry),
       kind(o.statefulSets, statefulSetRegistry),
       kind(o.controllerRevisions, controllerRevisionRegistry),
+      // Claims: owned by their StatefulSet or pod under a retention policy Delete.
+      kind(o.claims, o.claimRegistry),
       ...(o.collected ?? []),
     ],
     clock,

@@ -17,6 +17,9 @@ export function applyStatefulSetDefaults(sts: StatefulSet): void {
     spec.updateStrategy.rollingUpdate ??= {};
     spec.updateStrategy.rollingUpdate.partition ??= 0;
   }
+  // MaxUnavailableStatefulSet is alpha, off by default, in 1.34 (the version this server reports; beta from
+  // 1.35): upstream's dropStatefulSetDisabledFields drops the field, silently, before validation.
+  if (spec.updateStrategy.rollingUpdate) delete spec.updateStrategy.rollingUpdate.maxUnavailable;
   spec.revisionHistoryLimit ??= 10;
   spec.persistentVolumeClaimRetentionPolicy ??= { whenDeleted: 'Retain', whenScaled: 'Retain' };
   spec.persistentVolumeClaimRetentionPolicy.whenDeleted ??= 'Retain';

@@ -5,15 +5,25 @@
 // Parallel does all at once. RollingUpdate replaces pods of another revision from the highest ordinal down to
 // the partition, one at a time, each once all pods are Ready; OnDelete only replaces pods the user deleted.
 // A pod below the partition that must be re-created gets the current revision's template.
+// persistentVolumeClaimRetentionPolicy is kept through the claims' owner references (plan-claim-owners.ts),
+// set before any pod goes; a pod whose claim is being deleted waits for it to be gone (upstream's
+// `pvc <name> is being deleted`).
 import type { Pod } from '../../model/pod';
 import {
   CONTROLLER_REVISION_HASH,
+  type OwnerReference,
   type PodTemplateSpec,
   type StatefulSet,
   type StatefulSetStatus,
   controllerOf,
 } from '../../model/workload';
 import { isReady, msUntilAvailable } from '../pod-readiness';
+import {
+  type ClaimOwnersAction,
+  type ClaimView,
+  ownersAtCreation,
+  planClaimOwners,
+} from './plan-claim-owners';
 
 /** A revision as the planner needs it: its name (the pods' label) and template. */
 export interface RevisionView {
@@ -22,7 +32,9 @@ export interface RevisionView {
 }
 
 export type StatefulSetAction =
-  | { type: 'createClaims'; ordinal: number; claims: string[] }
+  | { type: 'createClaims'; ordinal: number; claims: string[]; ownerReferences?: OwnerReference[] }
+  | ClaimOwnersAction
+  | { type: 'claimDeleting'; ordinal: number; claim: string }
   | { type: 'createPod'; ordinal: number; revision: RevisionView }
   | { type: 'deletePod'; name: string }
   | { type: 'status'; status: StatefulSetStatus };
@@ -35,8 +47,8 @@ export interface StatefulSetPlan {
 export interface StatefulSetView {
   /** Every pod of the set's namespace. */
   pods: readonly Pod[];
-  /** The claim names of the set's namespace. */
-  claims: ReadonlySet<string>;
+  /** The claims of the set's namespace, by name. */
+  claims: ReadonlyMap<string, ClaimView>;
   /** The revision of the set's template, and the one its pods were at before (the same when none). */
   update: RevisionView;
   current: RevisionView;
@@ -46,12 +58,17 @@ export interface StatefulSetView {
 export const podName = (sts: StatefulSet, ordinal: number): string => `${sts.metadata.name}-${ordinal}`;
 export const claimName = (template: string, sts: StatefulSet, ordinal: number): string =>
   `${template}-${podName(sts, ordinal)}`;
+const claimNames = (sts: StatefulSet, ordinal: number): string[] =>
+  (sts.spec.volumeClaimTemplates ?? []).map((t) => claimName(t.metadata.name, sts, ordinal));
 
 /** The ordinal a pod's name gives (`web-3` -> 3), or undefined when it is not the set's. */
 function ordinalOf(sts: StatefulSet, pod: Pod): number | undefined {
   const m = /^(.*)-(\d+)$/.exec(pod.metadata.name);
   return m && m[1] === sts.metadata.name ? Number(m[2]) : undefined;
 }
+
+/** How soon a set waiting for a claim being deleted looks again. */
+export const CLAIM_POLL_MS = 1000;
 
 const terminating = (p: Pod): boolean => p.metadata.deletionTimestamp !== undefined;
 const finished = (p: Pod): boolean => p.status.phase === 'Succeeded' || p.status.phase === 'Failed';
@@ -98,10 +115,23 @@ function podActions(sts: StatefulSet, pods: Map<number, Pod>, extra: Pod[], v: S
   let healthy = true;
   for (let ordinal = start; ordinal < end; ordinal++) {
     const pod = pods.get(ordinal);
-    const missing = (sts.spec.volumeClaimTemplates ?? [])
-      .map((t) => claimName(t.metadata.name, sts, ordinal))
-      .filter((c) => !v.claims.has(c));
-    if (missing.length) actions.push({ type: 'createClaims', ordinal, claims: missing });
+    const names = claimNames(sts, ordinal);
+    const missing = names.filter((c) => !v.claims.has(c));
+    const owners = ownersAtCreation(sts);
+    if (missing.length)
+      actions.push({
+        type: 'createClaims',
+        ordinal,
+        claims: missing,
+        ...(owners.length ? { ownerReferences: owners } : {}),
+      });
+    const deleting = names.find((c) => v.claims.get(c)?.deleting);
+    if (!pod && deleting) {
+      actions.push({ type: 'claimDeleting', ordinal, claim: deleting });
+      healthy = false;
+      if (ordered) return { actions, healthy };
+      continue;
+    }
     if (!pod) {
       const belowPartition = sts.spec.updateStrategy.type === 'RollingUpdate' && ordinal - start < partition;
       actions.push({ type: 'createPod', ordinal, revision: belowPartition ? v.current : v.update });
@@ -161,11 +191,17 @@ export function reconcileStatefulSet(sts: StatefulSet, v: StatefulSetView): Stat
   }
   const actions: StatefulSetAction[] = [];
   if (sts.metadata.deletionTimestamp === undefined) {
+    const start = sts.spec.ordinals?.start ?? 0;
+    const inRange = (o: number): boolean => o >= start && o < start + sts.spec.replicas;
+    actions.push(...planClaimOwners(sts, byOrdinal, v.claims, (o) => claimNames(sts, o), inRange));
     const planned = podActions(sts, byOrdinal, extra, v);
     actions.push(...planned.actions);
     if (planned.healthy && !actions.length) actions.push(...rollingUpdate(sts, byOrdinal, v));
   }
-  const { status, requeueMs } = statusOf(sts, own, v);
+  const { status, requeueMs: availableIn } = statusOf(sts, own, v);
+  // A claim being deleted is looked at again soon: its going does not queue the set.
+  const waiting = actions.some((a) => a.type === 'claimDeleting');
+  const requeueMs = waiting ? Math.min(availableIn ?? CLAIM_POLL_MS, CLAIM_POLL_MS) : availableIn;
   const { conditions, ...current } = sts.status;
   if (JSON.stringify(sortKeys(status)) !== JSON.stringify(sortKeys(current)))
     actions.push({ type: 'status', status: { ...status, ...(conditions ? { conditions } : {}) } });

@@ -1,5 +1,5 @@
-// Does what the StatefulSet plan says: claims made from the volumeClaimTemplates (no owner: retention
-// Retain keeps them), pods `<set>-<ordinal>` from a revision's template (owned by the set, labelled with
+// Does what the StatefulSet plan says: claims made from the volumeClaimTemplates (with the owners the
+// retention policy gives them), their owner references rewritten, pods `<set>-<ordinal>` from a revision's template (owned by the set, labelled with
 // their name, ordinal and revision, hostname the pod's name and subdomain the set's serviceName, each claim
 // template's volume pointing at the pod's own claim), deletes, the status; each step with the event
 // upstream's statefulset-controller records.
@@ -11,9 +11,11 @@ import {
   CONTROLLER_REVISION_HASH,
   POD_INDEX,
   STATEFUL_SET_POD_NAME,
+  type OwnerReference,
   type StatefulSet,
   controllerRef,
 } from '../../model/workload';
+import type { ObjectStore } from '../../store/object-store';
 import type { Registry } from '../../store/registry';
 import type { WorkloadRegistry } from '../../workloads/workload-registry';
 import { type RevisionView, type StatefulSetAction, claimName, podName } from './reconcile-statefulset';
@@ -21,6 +23,8 @@ import { type RevisionView, type StatefulSetAction, claimName, podName } from '.
 export interface StatefulSetExecutorDeps {
   podRegistry: Registry<Pod>;
   claims: Registry<PersistentVolumeClaim>;
+  /** Where the claims are read from, for their owner references. */
+  claimStore: ObjectStore<PersistentVolumeClaim>;
   statefulSets: WorkloadRegistry<StatefulSet>;
   events: EventRecorder;
 }
@@ -30,7 +34,16 @@ export class StatefulSetExecutor {
 
   run(sts: StatefulSet, actions: readonly StatefulSetAction[]): void {
     for (const a of actions) {
-      if (a.type === 'createClaims') for (const c of a.claims) this.createClaim(sts, a.ordinal, c);
+      if (a.type === 'createClaims')
+        for (const c of a.claims) this.createClaim(sts, a.ordinal, c, a.ownerReferences);
+      else if (a.type === 'claimOwners') this.setClaimOwners(sts, a.claim, a.ownerReferences);
+      else if (a.type === 'claimDeleting')
+        this.event(
+          sts,
+          'Warning',
+          'FailedCreate',
+          `create Pod ${podName(sts, a.ordinal)} in StatefulSet ${sts.metadata.name} failed error: pvc ${a.claim} is being deleted`,
+        );
       else if (a.type === 'createPod') this.createPod(sts, a.ordinal, a.revision);
       else if (a.type === 'deletePod') this.deletePod(sts, a.name);
       else this.deps.statefulSets.updateStatus(sts.metadata.namespace, sts.metadata.name, a.status);
@@ -41,7 +54,7 @@ export class StatefulSetExecutor {
     this.deps.events.record(involvedObjectOf(sts), type, reason, message, 'statefulset-controller');
   }
 
-  private createClaim(sts: StatefulSet, ordinal: number, name: string): void {
+  private createClaim(sts: StatefulSet, ordinal: number, name: string, owners: OwnerReference[] = []): void {
     const template = (sts.spec.volumeClaimTemplates ?? []).find(
       (t) => claimName(t.metadata.name, sts, ordinal) === name,
     );
@@ -55,6 +68,7 @@ export class StatefulSetExecutor {
       metadata: {
         name,
         labels,
+        ...(owners.length ? { ownerReferences: owners } : {}),
         ...(template.metadata.annotations ? { annotations: { ...template.metadata.annotations } } : {}),
       },
       spec: structuredClone(template.spec),
@@ -73,6 +87,28 @@ export class StatefulSetExecutor {
         'Warning',
         'FailedCreate',
         `create Claim ${name} for Pod ${pod} in StatefulSet ${sts.metadata.name} failed error: ${errorMessage(err)}`,
+      );
+    }
+  }
+
+  /** Upstream's UpdatePodClaimForRetentionPolicy: a claim's references, as the retention policy wants them. */
+  private setClaimOwners(sts: StatefulSet, name: string, ownerReferences: OwnerReference[]): void {
+    const ns = sts.metadata.namespace;
+    try {
+      const claim = this.deps.claimStore.get(ns, name);
+      if (!claim) return;
+      const { ownerReferences: _old, ...metadata } = claim.metadata;
+      const next = {
+        ...claim,
+        metadata: ownerReferences.length ? { ...metadata, ownerReferences } : metadata,
+      };
+      this.deps.claims.update(next, ns, name);
+    } catch (err) {
+      this.event(
+        sts,
+        'Warning',
+        'FailedUpdate',
+        `could not update claim ${name} for delete policy ownerRefs: ${errorMessage(err)}`,
       );
     }
   }

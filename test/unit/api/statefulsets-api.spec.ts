@@ -1,7 +1,8 @@
 // StatefulSets through the API on the in-process agent (memory runtime, the real wiring): pods web-0..2 in
 // order with their claims, labels, hostname and subdomain, the status kubectl rollout status reads, a scale
 // down in reverse order that keeps the claims, a rolling update to a new revision, and the set's deletion
-// that collects its pods but keeps the claims.
+// that collects its pods but keeps the claims; with persistentVolumeClaimRetentionPolicy Delete, the claims
+// go with the pods scaled down or with the set.
 import { expect } from 'chai';
 import { systemClock } from '../../../agent/clock';
 import { MemoryRuntime } from '../../../agent/runtime/memory-runtime';
@@ -9,13 +10,14 @@ import { Harness } from '../../helpers/harness';
 
 const APPS = '/apis/apps/v1/namespaces/default';
 
-const web = (image = 'busybox'): object => ({
+const web = (image = 'busybox', retention?: object): object => ({
   apiVersion: 'apps/v1',
   kind: 'StatefulSet',
   metadata: { name: 'web' },
   spec: {
     replicas: 3,
     serviceName: 'web',
+    ...(retention ? { persistentVolumeClaimRetentionPolicy: retention } : {}),
     selector: { matchLabels: { app: 'web' } },
     template: {
       metadata: { labels: { app: 'web' } },
@@ -182,5 +184,94 @@ describe('api: StatefulSets (memory runtime)', () => {
     expect(
       table.json<{ columnDefinitions: { name: string }[] }>().columnDefinitions.map((c) => c.name),
     ).to.deep.equal(['Name', 'Ready', 'Age', 'Containers', 'Images']);
+  });
+
+  const ownersOf = (name: string) =>
+    (h.agent.persistentVolumeClaims.get('default', name)!.metadata.ownerReferences ?? []) as {
+      kind: string;
+      name: string;
+      uid: string;
+      controller?: boolean;
+    }[];
+
+  it('deletes the claims of pods scaled down with whenScaled Delete, after the pods, and makes them anew', async () => {
+    await req('POST', `${APPS}/statefulsets`, web('busybox', { whenScaled: 'Delete' }));
+    await h.waitFor('3 ready', () => set().status.readyReplicas === 3);
+    expect(ownersOf('www-web-2')).to.deep.equal([]); // in range: nobody owns it
+    await req(
+      'PATCH',
+      `${APPS}/statefulsets/web/scale`,
+      { spec: { replicas: 1 } },
+      'application/merge-patch+json',
+    );
+    await h.waitFor('claims of web-1 and web-2 gone', () => claimNames().length === 1);
+    expect(claimNames()).to.deep.equal(['www-web-0']);
+    expect(h.pods.list('default').map((p) => p.metadata.name)).to.deep.equal(['web-0']);
+    expect(ownersOf('www-web-0')).to.deep.equal([]);
+    await req(
+      'PATCH',
+      `${APPS}/statefulsets/web/scale`,
+      { spec: { replicas: 3 } },
+      'application/merge-patch+json',
+    );
+    await h.waitFor('3 ready again', () => set().status.readyReplicas === 3 && live().length === 3);
+    expect(claimNames()).to.deep.equal(['www-web-0', 'www-web-1', 'www-web-2']);
+  });
+
+  it('deletes its claims with the set with whenDeleted Delete (the set owns them)', async () => {
+    await req('POST', `${APPS}/statefulsets`, web('busybox', { whenDeleted: 'Delete' }));
+    await h.waitFor('3 ready', () => set().status.readyReplicas === 3);
+    const uid = set().metadata.uid;
+    expect(ownersOf('www-web-1')).to.deep.equal([
+      {
+        apiVersion: 'apps/v1',
+        kind: 'StatefulSet',
+        name: 'web',
+        uid,
+        controller: true,
+        blockOwnerDeletion: true,
+      },
+    ]);
+    // Scaled down, the claim stays (whenScaled Retain), still the set's.
+    await req(
+      'PATCH',
+      `${APPS}/statefulsets/web/scale`,
+      { spec: { replicas: 2 } },
+      'application/merge-patch+json',
+    );
+    await h.waitFor('two pods', () => h.pods.list('default').length === 2);
+    expect(claimNames()).to.deep.equal(['www-web-0', 'www-web-1', 'www-web-2']);
+    await req('DELETE', `${APPS}/statefulsets/web`);
+    await h.waitFor('claims gone', () => claimNames().length === 0 && h.pods.list('default').length === 0);
+  });
+
+  it('refuses a retention policy other than Retain or Delete in upstream words', async () => {
+    const res = await req('POST', `${APPS}/statefulsets`, web('busybox', { whenScaled: 'Keep' }));
+    expect(res.statusCode, res.body).to.equal(422);
+    expect(res.json<{ message: string }>().message).to.equal(
+      'StatefulSet.apps "web" is invalid: spec.persistentVolumeClaimRetentionPolicy.whenScaled: Unsupported value: "Keep": supported values: "Retain", "Delete"',
+    );
+  });
+
+  it('drops rollingUpdate.maxUnavailable as a 1.34 API server does (MaxUnavailableStatefulSet off)', async () => {
+    const body = web() as { spec: Record<string, unknown> };
+    body.spec['updateStrategy'] = {
+      type: 'RollingUpdate',
+      rollingUpdate: { partition: 1, maxUnavailable: 2 },
+    };
+    const res = await req('POST', `${APPS}/statefulsets`, body);
+    expect(res.statusCode, res.body).to.equal(201);
+    expect(res.json().spec.updateStrategy).to.deep.equal({
+      type: 'RollingUpdate',
+      rollingUpdate: { partition: 1 },
+    });
+    const patched = await req(
+      'PATCH',
+      `${APPS}/statefulsets/web`,
+      { spec: { updateStrategy: { rollingUpdate: { maxUnavailable: '50%' } } } },
+      'application/merge-patch+json',
+    );
+    expect(patched.statusCode, patched.body).to.equal(200);
+    expect(set().spec.updateStrategy.rollingUpdate).to.deep.equal({ partition: 1 });
   });
 });

@@ -3,12 +3,14 @@
 // the exact action list (the status action left out unless the case is about it).
 import { expect } from 'chai';
 import {
+  CLAIM_POLL_MS,
   type RevisionView,
   type StatefulSetAction,
   reconcileStatefulSet,
 } from '../../../../agent/controllers/statefulset/reconcile-statefulset';
 import type { Pod } from '../../../../agent/model/pod';
-import type { StatefulSet } from '../../../../agent/model/workload';
+import type { ClaimView } from '../../../../agent/controllers/statefulset/plan-claim-owners';
+import { type StatefulSet, controllerRef } from '../../../../agent/model/workload';
 import { NOW } from '../../../helpers/builders';
 import { aWorkloadPod } from '../../../helpers/workload-builders';
 
@@ -59,14 +61,18 @@ const pod = (
   if (o.phase) p.status.phase = o.phase as Pod['status']['phase'];
   return p;
 };
-const claims = (n: number) => new Set(Array.from({ length: n }, (_, i) => `www-web-${i}`));
+const claims = (n: number, o: ClaimView = {}): Map<string, ClaimView> =>
+  new Map(Array.from({ length: n }, (_, i) => [`www-web-${i}`, o]));
+const setRef = controllerRef(sts());
+const podRef = (ordinal: number) => controllerRef(pod(ordinal));
+const deleteOnScale = { whenDeleted: 'Retain', whenScaled: 'Delete' } as const;
 const healthy = [pod(0), pod(1), pod(2)];
 
 const cases: {
   name: string;
   sts?: StatefulSet;
   pods?: Pod[];
-  claims?: Set<string>;
+  claims?: Map<string, ClaimView>;
   current?: RevisionView;
   actions: StatefulSetAction[];
 }[] = [
@@ -74,7 +80,7 @@ const cases: {
   {
     name: 'creates web-0 first, after its claim, and nothing more until it is Ready',
     pods: [],
-    claims: new Set(),
+    claims: new Map(),
     actions: [
       { type: 'createClaims', ordinal: 0, claims: ['www-web-0'] },
       { type: 'createPod', ordinal: 0, revision: v2 },
@@ -165,6 +171,72 @@ const cases: {
     actions: [],
   },
   {
+    name: 'makes a claim owned by the set with whenDeleted Delete',
+    sts: sts({ persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Delete', whenScaled: 'Retain' } }),
+    pods: [],
+    claims: new Map(),
+    actions: [
+      { type: 'createClaims', ordinal: 0, claims: ['www-web-0'], ownerReferences: [setRef] },
+      { type: 'createPod', ordinal: 0, revision: v2 },
+    ],
+  },
+  {
+    name: 'gives the set the claims it lacks when whenDeleted becomes Delete',
+    sts: sts({ persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Delete', whenScaled: 'Retain' } }),
+    actions: [0, 1, 2].map((o) => ({
+      type: 'claimOwners',
+      claim: `www-web-${o}`,
+      ownerReferences: [setRef],
+    })),
+  },
+  {
+    name: 'takes the set off the claims when whenDeleted goes back to Retain',
+    claims: claims(3, { ownerReferences: [setRef] }),
+    actions: [0, 1, 2].map((o) => ({ type: 'claimOwners', claim: `www-web-${o}`, ownerReferences: [] })),
+  },
+  {
+    name: 'hands a scaled-down pod its claim (whenScaled Delete) before deleting the pod',
+    sts: sts({ replicas: 2, persistentVolumeClaimRetentionPolicy: deleteOnScale }),
+    actions: [
+      { type: 'claimOwners', claim: 'www-web-2', ownerReferences: [podRef(2)] },
+      { type: 'deletePod', name: 'web-2' },
+    ],
+  },
+  {
+    name: 'hands every pod beyond the replicas its claim at once, and deletes them one at a time (OrderedReady)',
+    sts: sts({ replicas: 1, persistentVolumeClaimRetentionPolicy: deleteOnScale }),
+    actions: [
+      { type: 'claimOwners', claim: 'www-web-1', ownerReferences: [podRef(1)] },
+      { type: 'claimOwners', claim: 'www-web-2', ownerReferences: [podRef(2)] },
+      { type: 'deletePod', name: 'web-2' },
+    ],
+  },
+  {
+    name: 'keeps the claims of pods scaled down with whenScaled Retain',
+    sts: sts({ replicas: 2 }),
+    actions: [{ type: 'deletePod', name: 'web-2' }],
+  },
+  {
+    name: 'takes a pod back off its claim when the set is scaled up again before the pod went',
+    sts: sts({ persistentVolumeClaimRetentionPolicy: deleteOnScale }),
+    claims: new Map([
+      ['www-web-0', {}],
+      ['www-web-1', {}],
+      ['www-web-2', { ownerReferences: [podRef(2)] }],
+    ]),
+    actions: [{ type: 'claimOwners', claim: 'www-web-2', ownerReferences: [] }],
+  },
+  {
+    name: 'waits for a claim being deleted before re-creating its pod',
+    pods: [pod(0), pod(1)],
+    claims: new Map([
+      ['www-web-0', {}],
+      ['www-web-1', {}],
+      ['www-web-2', { deleting: true }],
+    ]),
+    actions: [{ type: 'claimDeleting', ordinal: 2, claim: 'www-web-2' }],
+  },
+  {
     name: 'creates nothing for a set being deleted',
     sts: sts({}, true),
     pods: [],
@@ -184,6 +256,17 @@ describe('reconcileStatefulSet', () => {
       });
       expect(plan.actions.filter((a) => a.type !== 'status')).to.deep.equal(c.actions);
     });
+
+  it('looks again soon while a claim being deleted holds a pod back', () => {
+    const plan = reconcileStatefulSet(sts(), {
+      pods: [pod(0), pod(1)],
+      claims: new Map([...claims(2), ['www-web-2', { deleting: true }]]),
+      update: v2,
+      current: v2,
+      now: NOW,
+    });
+    expect(plan.requeueMs).to.equal(CLAIM_POLL_MS);
+  });
 
   it('reports the replicas, the revisions and, once all are updated and Ready, the update revision as current', () => {
     const rolling = reconcileStatefulSet(sts(), {
