@@ -50,4 +50,19 @@ describe('api: bodies the structural fuzzer found answered 500', () => {
         }
       });
   });
+
+  it('an unknown field named with control characters or past Latin-1 is still a Warning (Node refused the header: a 422 of its own, not a Status)', async () => {
+    const res = await h.api.inject({
+      method: 'POST',
+      url: '/api/v1/namespaces/default/pods?dryRun=All',
+      headers: { 'content-type': 'application/yaml' },
+      payload:
+        'kind: Pod\nmetadata: {name: w}\nspec: {containers: [{name: c, image: busybox}]}\n"a\\x01\\x7f€b": 1\n',
+    });
+    expect(res.statusCode, res.body).to.equal(201);
+    expect([res.headers['warning']].flat()[0]).to.equal('299 - "unknown field \\"a  \u00e2\u0082\u00acb\\""');
+    expect(Buffer.from(String([res.headers['warning']].flat()[0]), 'latin1').toString('utf8')).to.include(
+      '€',
+    );
+  });
 });
