@@ -4,6 +4,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type Document, isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
 import { MiniKubeletError } from '../agent/errors';
+import type { BodyKindOf } from './body-kind';
+import { goJsonSyntaxError, summarizeBody } from './go-json-syntax';
 import { decodeProtobuf } from './protobuf';
 import { YamlWorker } from './yaml-worker-client';
 
@@ -35,8 +37,9 @@ function guard(v: unknown): unknown {
   return v;
 }
 
+const YAML_PREFIX = 'error converting YAML to JSON: ';
 const yamlError = (why: string): MiniKubeletError =>
-  new MiniKubeletError('BadRequest', `error converting YAML to JSON: ${why}`);
+  new MiniKubeletError('BadRequest', `${YAML_PREFIX}${why}`);
 
 /** Refuses, before the parser sees it, nesting the parser would spend seconds or its stack on. */
 function precheckYaml(text: string): void {
@@ -99,14 +102,42 @@ export function parseYaml(text: string): unknown {
 /** A YAML request body as the routes get it: parsed and guarded (depth, `__proto__`). */
 export const decodeYaml = (text: string): unknown => guard(parseYaml(text));
 
-export function parseJson(text: string): unknown {
+/** How a request's body is decoded, for the words of its decode error: method, media type, kind. */
+export interface BodyContext {
+  method: string;
+  mediaType: string;
+  /** The kind the path's body decodes into, when known. */
+  kind?: string | undefined;
+}
+
+/**
+ * kube-apiserver's words for a body its decoder refuses: a create's or an update's through transformDecodeError
+ * (`the object provided is unrecognized (must be of type Pod): <why> (<the body's start>)`), a JSON or merge
+ * patch's `error decoding patch: <why>`, a strategic merge patch's bare Go error, an apply's `error decoding
+ * YAML: <why>`.
+ */
+export function decodeErrorMessage(why: string, body: string, ctx: BodyContext): string {
+  if (ctx.method === 'PATCH') {
+    if (ctx.mediaType === 'application/apply-patch+yaml') return `error decoding YAML: ${why}`;
+    if (ctx.mediaType === 'application/strategic-merge-patch+json') return why;
+    return `error decoding patch: ${why}`;
+  }
+  if (!ctx.kind) return why;
+  return `the object provided is unrecognized (must be of type ${ctx.kind}): ${why} (${summarizeBody(body)})`;
+}
+
+export function parseJson(text: string, ctx?: BodyContext): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new MiniKubeletError(
-      'BadRequest',
-      `error decoding JSON: ${err instanceof Error ? err.message : String(err)}`,
-    );
+    const go = goJsonSyntaxError(text);
+    const why =
+      go === undefined
+        ? `error decoding JSON: ${err instanceof Error ? err.message : String(err)}`
+        : ctx?.method === 'PATCH'
+          ? go
+          : `couldn't get version/kind; json parse error: ${go}`;
+    throw new MiniKubeletError('BadRequest', ctx ? decodeErrorMessage(why, text, ctx) : why);
   }
 }
 
@@ -125,30 +156,40 @@ const routedFirst =
     else parse(req, body, done);
   };
 
-export function registerBodyParsers(app: FastifyInstance): void {
+export function registerBodyParsers(app: FastifyInstance, kindOf: BodyKindOf = () => undefined): void {
   app.removeAllContentTypeParsers();
   const worker = new YamlWorker();
   app.addHook('onClose', async () => worker.close());
-  const json: Parser<string> = (_req, body, done) => {
+  const context = (req: FastifyRequest): BodyContext => ({
+    method: req.method,
+    mediaType: (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '',
+    kind: kindOf(req.url),
+  });
+  const json: Parser<string> = (req, body, done) => {
     try {
       // client-node sends DELETE with Content-Type application/json and no body
-      done(null, body.trim() === '' ? undefined : guard(parseJson(body)));
+      done(null, body.trim() === '' ? undefined : guard(parseJson(body, context(req))));
     } catch (err) {
       done(err as Error);
     }
   };
-  const yaml: Parser<string> = (_req, body, done) => {
+  /** A YAML syntax error in upstream's words for the request (a guard's refusal stays as it is). */
+  const yamlFailed = (req: FastifyRequest, body: string, err: Error): Error =>
+    err instanceof MiniKubeletError && err.message.startsWith(YAML_PREFIX)
+      ? new MiniKubeletError('BadRequest', decodeErrorMessage(err.message, body, context(req)))
+      : err;
+  const yaml: Parser<string> = (req, body, done) => {
     if (body.length > INLINE_YAML_BYTES) {
       worker.parse(body).then(
         (v) => done(null, v),
-        (err: Error) => done(err),
+        (err: Error) => done(yamlFailed(req, body, err)),
       );
       return;
     }
     try {
       done(null, decodeYaml(body));
     } catch (err) {
-      done(err as Error);
+      done(yamlFailed(req, body, err as Error));
     }
   };
   const opts = { parseAs: 'string' as const, bodyLimit: BODY_LIMIT };

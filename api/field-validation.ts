@@ -17,6 +17,21 @@ function modeOf(req: Req): Mode {
   throw badRequest(`fieldValidation parameter unsupported: ${v}; must be one of Ignore, Warn, Strict`);
 }
 
+/**
+ * A warning's text as a quoted header value Node will send (a field name of control bytes or of characters
+ * past Latin-1 made it throw, and fastify answer its own 422, not a Status): `"` and `\\` escaped, control
+ * characters as spaces, the rest as its UTF-8 bytes, which is what upstream's header carries.
+ */
+/** Go's unicode.IsControl but for the tab a header may carry. */
+const isControl = (c: number): boolean => (c < 0x20 && c !== 0x09) || (c >= 0x7f && c <= 0x9f);
+
+export function quotedWarning(text: string): string {
+  const escaped = text
+    .replace(/["\\]/g, (c) => `\\${c}`)
+    .replace(/./gsu, (c) => (isControl(c.codePointAt(0) ?? 0) ? ' ' : c));
+  return `"${Buffer.from(escaped, 'utf8').toString('latin1')}"`;
+}
+
 /** Checks (and, unless Strict, cleans in place) a body or a patch result of `kind`. */
 export function validateFields(
   req: Req,
@@ -36,7 +51,7 @@ export function validateFields(
   }
   const dropped = dropUnknownFields(kind, obj, gv);
   if (mode === 'Warn' && dropped.length) {
-    const text = (f: string): string => `299 - ${JSON.stringify(`unknown field "${f}"`)}`;
+    const text = (f: string): string => `299 - ${quotedWarning(`unknown field "${f}"`)}`;
     void reply.header('Warning', dropped.map(text));
   }
 }

@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { MiniKubeletError, errorMessage } from '../agent/errors';
 import { registerAuth } from './auth';
 import { BODY_LIMIT, registerBodyParsers } from './body';
+import { bodyKinds } from './body-kind';
 import type { ApiDeps, RequestTimeout } from './deps';
 import { resourceDefinitions } from './kinds';
 import { lazySchemaCompilers } from './lazy-schema-compilers';
@@ -54,7 +55,9 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
   // First the token (api/auth.ts), then the URL's names (api/params.ts), then body parsing and routes.
   if (deps.apiToken) registerAuth(app, { token: deps.apiToken, logger: deps.logger });
   registerParamChecks(app);
-  registerBodyParsers(app);
+  const kinds = resourceDefinitions(deps);
+  const extraGroups = [...(deps.usage ? [metricsDiscovery] : []), ...reviewsDiscovery, crdDiscovery];
+  registerBodyParsers(app, bodyKinds([...kinds, ...extraGroups.flatMap((g) => g.defs)]));
   app.setErrorHandler((err, req, reply) => {
     const e = fromFrameworkError(err);
     const status = statusOf(e);
@@ -94,8 +97,7 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
   });
   healthRoutes(app, deps.ready);
   webViewRoutes(app);
-  const kinds = resourceDefinitions(deps);
-  discoveryRoutes(app, kinds, [...(deps.usage ? [metricsDiscovery] : []), ...reviewsDiscovery, crdDiscovery]);
+  discoveryRoutes(app, kinds, extraGroups);
   for (const kind of kinds) registerResource(app, deps, kind);
   selfSubjectReviewRoutes(app, deps.apiToken !== undefined);
   customResourceDefinitionRoutes(app, deps.versions);

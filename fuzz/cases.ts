@@ -3,8 +3,8 @@
 //   annotations, env, ports, mounts, dnsConfig, the allow-flags, wrong types, __proto__), sent as JSON or
 //   YAML, by POST, PUT or server-side apply; and invalid Secrets carrying SECRET_CANARY, which no answer
 //   may echo; the agent must refuse each one and create nothing;
-// - structural mutations (fuzz/structural.ts): valid bodies of every kind with nodes of the wrong shape,
-//   as dry runs; valid or not, never a 5xx;
+// - structural mutations (fuzz/structural.ts): valid bodies of every kind served with nodes of the wrong
+//   shape, as dry runs; valid or not, never a 5xx; writes of a read-only kind, a 405;
 // - hostile bodies: random bytes, truncated JSON, billion laughs, custom tags, deep nesting, bodies over
 //   the limit, odd media types; also refused, also creating nothing;
 // - hostile requests: names and namespaces no DNS-1123 rule allows, encodings, repeated and malformed query
@@ -12,6 +12,7 @@
 // Nothing generated here can create a pod: `invalid` cases are refused, structural ones are dry runs.
 import { stringify } from 'yaml';
 import { prng } from './prng';
+import type { ServedKind } from './served-kinds';
 import { structuralCase } from './structural';
 
 export interface FuzzCase {
@@ -26,11 +27,15 @@ export interface FuzzCase {
   body?: string | Buffer;
   /** A manifest the agent must refuse (4xx) without creating anything. */
   invalid: boolean;
+  /** The only status the answer may have (a write of a read-only kind: 405). */
+  expect?: number;
 }
 
 export interface FuzzOptions {
   /** Pods that exist (the memory-runtime run creates some), for PATCH/PUT/log requests against real objects. */
   existingPods?: readonly string[];
+  /** The kinds the API serves (servedKinds(), from its discovery): what structural cases mutate. */
+  kinds?: readonly ServedKind[];
   /** Sizes of the largest bodies (default 3 MiB + 1 for the over-limit case). */
   bodyLimit?: number;
 }

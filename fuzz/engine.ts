@@ -1,5 +1,6 @@
 // Runs fuzz cases through a sender (real HTTP, or fastify's inject for the unit test) and keeps the score:
-// answers by status, every 5xx, every invalid manifest that was accepted (2xx), transport errors, timeouts.
+// answers by status, every 5xx, every invalid manifest that was accepted (2xx), every answer of another status
+// than a case expects, every error answer that is not a Status object, transport errors, timeouts.
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { FuzzCase } from './cases';
@@ -8,6 +9,21 @@ export interface Outcome {
   /** HTTP status; 0 when the request got no answer (connection reset, timeout); -1 when never sent. */
   status: number;
   error?: string;
+  /** An error answer's (4xx, 5xx) `kind` when its body is a JSON object; absent when it is not. */
+  kind?: string;
+}
+
+/** The `kind` of an error answer's body (a Status, as every error must be), or undefined. */
+export function errorKind(status: number, body: string): string | undefined {
+  if (status < 400) return undefined;
+  try {
+    const v = JSON.parse(body) as unknown;
+    return typeof v === 'object' && v !== null && typeof (v as { kind?: unknown }).kind === 'string'
+      ? (v as { kind: string }).kind
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export type Send = (c: FuzzCase) => Promise<Outcome>;
@@ -25,6 +41,12 @@ export interface FuzzStats {
   /** No HTTP answer at all. */
   noAnswer: { case: FuzzCase; outcome: Outcome }[];
   noAnswerCount: number;
+  /** Answers of another status than the case expects (the first 20). */
+  unexpected: { case: FuzzCase; outcome: Outcome }[];
+  unexpectedCount: number;
+  /** Error answers (4xx but for 5xx, already counted) whose body is not a Status (the first 20). */
+  nonStatus: { case: FuzzCase; outcome: Outcome }[];
+  nonStatusCount: number;
   /** Stopped at the time limit before `cases` ran out. */
   timedOut: boolean;
 }
@@ -42,6 +64,10 @@ export function emptyStats(): FuzzStats {
     acceptedCount: 0,
     noAnswer: [],
     noAnswerCount: 0,
+    unexpected: [],
+    unexpectedCount: 0,
+    nonStatus: [],
+    nonStatusCount: 0,
     timedOut: false,
   };
 }
@@ -58,9 +84,15 @@ export function record(stats: FuzzStats, c: FuzzCase, outcome: Outcome): void {
   } else if (outcome.status === 0) {
     stats.noAnswerCount++;
     if (stats.noAnswer.length < FIRST) stats.noAnswer.push(item);
+  } else if (c.expect !== undefined && outcome.status !== c.expect) {
+    stats.unexpectedCount++;
+    if (stats.unexpected.length < FIRST) stats.unexpected.push(item);
   } else if (c.invalid && outcome.status < 300) {
     stats.acceptedCount++;
     if (stats.accepted.length < FIRST) stats.accepted.push(item);
+  } else if (outcome.status >= 400 && outcome.kind !== 'Status') {
+    stats.nonStatusCount++;
+    if (stats.nonStatus.length < FIRST) stats.nonStatus.push(item);
   }
 }
 
@@ -117,8 +149,19 @@ export function httpSender(opts: {
         req = mod.request(
           { host: opts.host, port: opts.port, method: c.method, path: wirePath(c.path), headers, agent },
           (res) => {
-            res.on('data', () => undefined);
-            res.on('end', () => finish({ status: res.statusCode ?? 0 }));
+            // an error's body is kept (its first 64 KiB) to tell whether it is a Status
+            const chunks: Buffer[] = [];
+            let kept = 0;
+            res.on('data', (b: Buffer) => {
+              if ((res.statusCode ?? 0) < 400 || kept >= 65_536) return;
+              chunks.push(b);
+              kept += b.length;
+            });
+            res.on('end', () => {
+              const status = res.statusCode ?? 0;
+              const kind = errorKind(status, Buffer.concat(chunks).toString('utf8'));
+              finish({ status, ...(kind !== undefined ? { kind } : {}) });
+            });
             res.on('error', (err) => finish({ status: res.statusCode ?? 0, error: err.message }));
           },
         );

@@ -26,6 +26,8 @@ import { type FuzzTarget, startFuzzTarget } from './agent';
 import { fuzzCases } from './cases';
 import { dnsFuzzPackets, wireQuery } from './dns-packets';
 import { type FuzzStats, httpSender, runCases } from './engine';
+import { type ServedKind, servedKinds } from './served-kinds';
+import { kindsWithoutBody } from './structural';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -104,12 +106,14 @@ function report(name: string, stats: FuzzStats, took: number): void {
       .join(', ')}); statuses ${statuses}`,
   );
   console.log(
-    `${name}: 5xx ${stats.serverErrorCount}, invalid accepted ${stats.acceptedCount}, no answer ${stats.noAnswerCount}${stats.timedOut ? ' (stopped at the time limit)' : ''}`,
+    `${name}: 5xx ${stats.serverErrorCount}, invalid accepted ${stats.acceptedCount}, no answer ${stats.noAnswerCount}, unexpected status ${stats.unexpectedCount}, error not a Status ${stats.nonStatusCount}${stats.timedOut ? ' (stopped at the time limit)' : ''}`,
   );
   for (const [what, list] of [
     ['5xx', stats.serverErrors],
     ['accepted', stats.accepted],
     ['no answer', stats.noAnswer],
+    ['unexpected status', stats.unexpected],
+    ['not a Status', stats.nonStatus],
   ] as const) {
     for (const x of list.slice(0, 5))
       console.log(
@@ -119,6 +123,19 @@ function report(name: string, stats: FuzzStats, took: number): void {
   if (stats.serverErrorCount) failures.push(`${name}: ${stats.serverErrorCount} answers were 5xx`);
   if (stats.acceptedCount) failures.push(`${name}: ${stats.acceptedCount} invalid manifests were accepted`);
   if (stats.noAnswerCount) failures.push(`${name}: ${stats.noAnswerCount} requests got no answer`);
+  if (stats.unexpectedCount)
+    failures.push(`${name}: ${stats.unexpectedCount} answers had another status than expected`);
+  if (stats.nonStatusCount) failures.push(`${name}: ${stats.nonStatusCount} error answers were not a Status`);
+}
+
+/** The kinds the agent serves, from its discovery; a kind the structural fuzzer has no body for fails the run. */
+async function kindsOf(name: string, port: number): Promise<ServedKind[]> {
+  const kinds = await servedKinds(async (path) => (await fetch(`http://127.0.0.1:${port}${path}`)).json());
+  const missing = kindsWithoutBody(kinds);
+  console.log(`${name}: ${kinds.length} kinds served, structural bodies for all but ${missing.length}`);
+  if (missing.length)
+    failures.push(`${name}: no structural body (fuzz/structural.ts) for ${missing.join(', ')}`);
+  return kinds;
 }
 
 async function listen(h: FuzzTarget): Promise<number> {
@@ -144,11 +161,12 @@ async function engineRun(log: ErrorLog): Promise<FuzzTarget> {
   const client = httpSender({ host: '127.0.0.1', port, timeoutMs: 30_000 });
   try {
     // A warm-up (every parser, the YAML thread, the router) before the first measurement.
-    await runCases(fuzzCases(SEED + 1, 300), client.send, DEADLINE);
+    const kinds = await kindsOf('engine', port);
+    await runCases(fuzzCases(SEED + 1, 300, { kinds }), client.send, DEADLINE);
     const m0 = memory();
     const t0 = Date.now();
     let next = 2_000;
-    const stats = await runCases(fuzzCases(SEED, COUNT), client.send, DEADLINE, (_c, _o, s) => {
+    const stats = await runCases(fuzzCases(SEED, COUNT, { kinds }), client.send, DEADLINE, (_c, _o, s) => {
       if (s.cases >= next) {
         const m = memory();
         console.log(
@@ -195,11 +213,12 @@ async function memoryRun(): Promise<void> {
   const port = await listen(h);
   const client = httpSender({ host: '127.0.0.1', port, timeoutMs: 30_000 });
   try {
+    const kinds = await kindsOf('memory', port);
     const containers = (await runtime.listContainers()).length;
     const m0 = memory();
     const t0 = Date.now();
     const stats = await runCases(
-      fuzzCases(SEED + 2, MEMORY_COUNT, { existingPods: existing }),
+      fuzzCases(SEED + 2, MEMORY_COUNT, { existingPods: existing, kinds }),
       client.send,
       DEADLINE,
     );

@@ -1,10 +1,12 @@
-// Structural mutations: a valid body of each kind the API stores (Pod, Service, Deployment, DaemonSet, Job,
-// CronJob, ConfigMap, Secret) with one to three of its nodes replaced by a value of another shape (null, a
-// string, a number, a list, an object), sent as a dry run. Valid or not, the answer must never be a 5xx:
-// defaults and validation read every field of these bodies, and a shape they did not expect must become a
-// 400 or a 422, not a TypeError.
+// Structural mutations: a valid body of each kind the API serves (read from its discovery: fuzz/served-kinds.ts)
+// with one to three of its nodes replaced by a value of another shape (null, a string, a number, a list, an
+// object), sent as a dry run. Valid or not, the answer must never be a 5xx: defaults and validation read
+// every field of these bodies, and a shape they did not expect must become a 400 or a 422 Status, not a
+// TypeError. A read-only kind (no `create` verb: EndpointSlice, Node, ...) gets writes of every verb, each
+// of which must be a 405.
 import type { FuzzCase, FuzzOptions } from './cases';
 import { prng } from './prng';
+import { type ServedKind, collectionPath } from './served-kinds';
 
 type Rnd = () => number;
 type Json = Record<string, unknown>;
@@ -73,92 +75,167 @@ const jobSpec = (): Json => ({
   template: template('Never'),
 });
 
-/** A valid body of each kind and where it is created. */
-const BODIES: readonly { path: string; body: (name: string) => Json }[] = [
-  {
-    path: '/api/v1/namespaces/default/pods',
-    body: (name) => ({
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name, labels: { a: 'b' } },
-      spec: podSpec(),
-    }),
-  },
-  {
-    path: '/api/v1/namespaces/default/services',
-    body: (name) => ({
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name },
-      spec: {
-        selector: { app: 'fz' },
-        ports: [
-          { name: 'a', port: 80, targetPort: 'http', protocol: 'TCP' },
-          { name: 'b', port: 81, targetPort: 8080 },
-        ],
-        sessionAffinity: 'ClientIP',
-        sessionAffinityConfig: { clientIP: { timeoutSeconds: 10 } },
+const claimSpec = (): Json => ({
+  accessModes: ['ReadWriteOnce'],
+  resources: { requests: { storage: '1Gi' }, limits: { storage: '2Gi' } },
+  storageClassName: 'standard',
+  volumeMode: 'Filesystem',
+  selector: { matchLabels: { a: 'b' } },
+});
+
+/**
+ * A valid body of each kind served (its apiVersion and kind added from discovery), keyed `<apiVersion> <Kind>`.
+ * The read-only kinds have one too: writes of them must be refused with a 405 whatever the body.
+ */
+export const BODIES: Readonly<Record<string, (name: string) => Json>> = {
+  'v1 Pod': (name) => ({ metadata: { name, labels: { a: 'b' } }, spec: podSpec() }),
+  'v1 Service': (name) => ({
+    metadata: { name },
+    spec: {
+      selector: { app: 'fz' },
+      ports: [
+        { name: 'a', port: 80, targetPort: 'http', protocol: 'TCP' },
+        { name: 'b', port: 81, targetPort: 8080 },
+      ],
+      sessionAffinity: 'ClientIP',
+      sessionAffinityConfig: { clientIP: { timeoutSeconds: 10 } },
+    },
+  }),
+  'v1 Endpoints': (name) => ({
+    metadata: { name },
+    subsets: [
+      {
+        addresses: [{ ip: '10.0.0.1', targetRef: { kind: 'Pod', name: 'p' } }],
+        ports: [{ name: 'a', port: 80 }],
       },
-    }),
-  },
-  {
-    path: '/apis/apps/v1/namespaces/default/deployments',
-    body: (name) => ({
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name },
-      spec: {
-        replicas: 0,
-        selector: selector(),
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 1 } },
-        template: template(),
-      },
-    }),
-  },
-  {
-    path: '/apis/apps/v1/namespaces/default/daemonsets',
-    body: (name) => ({
-      apiVersion: 'apps/v1',
-      kind: 'DaemonSet',
-      metadata: { name },
-      spec: { selector: selector(), template: template() },
-    }),
-  },
-  {
-    path: '/apis/batch/v1/namespaces/default/jobs',
-    body: (name) => ({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name }, spec: jobSpec() }),
-  },
-  {
-    path: '/apis/batch/v1/namespaces/default/cronjobs',
-    body: (name) => ({
-      apiVersion: 'batch/v1',
-      kind: 'CronJob',
-      metadata: { name },
-      spec: { schedule: '*/5 * * * *', suspend: true, timeZone: 'UTC', jobTemplate: { spec: jobSpec() } },
-    }),
-  },
-  {
-    path: '/api/v1/namespaces/default/configmaps',
-    body: (name) => ({
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { name },
-      data: { k: 'v' },
-      binaryData: { b: 'aGk=' },
-    }),
-  },
-  {
-    path: '/api/v1/namespaces/default/secrets',
-    body: (name) => ({
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: { name },
-      type: 'kubernetes.io/basic-auth',
-      data: { username: 'dQ==' },
-      stringData: { password: 'p' },
-    }),
-  },
-];
+    ],
+  }),
+  'v1 Event': (name) => ({
+    metadata: { name },
+    involvedObject: { kind: 'Pod', name: 'p', namespace: 'default' },
+    reason: 'R',
+    message: 'm',
+    type: 'Normal',
+    count: 1,
+  }),
+  'v1 Namespace': (name) => ({
+    metadata: { name, labels: { a: 'b' } },
+    spec: { finalizers: ['kubernetes'] },
+  }),
+  'v1 ServiceAccount': (name) => ({
+    metadata: { name },
+    secrets: [{ name: 's' }],
+    imagePullSecrets: [{ name: 'r' }],
+    automountServiceAccountToken: false,
+  }),
+  'v1 PersistentVolumeClaim': (name) => ({ metadata: { name }, spec: claimSpec() }),
+  'v1 ConfigMap': (name) => ({ metadata: { name }, data: { k: 'v' }, binaryData: { b: 'aGk=' } }),
+  'v1 Secret': (name) => ({
+    metadata: { name },
+    type: 'kubernetes.io/basic-auth',
+    data: { username: 'dQ==' },
+    stringData: { password: 'p' },
+  }),
+  'v1 Node': (name) => ({ metadata: { name }, spec: { podCIDR: '10.0.0.0/24', unschedulable: true } }),
+  'apps/v1 Deployment': (name) => ({
+    metadata: { name },
+    spec: {
+      replicas: 0,
+      selector: selector(),
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 1 } },
+      template: template(),
+    },
+  }),
+  'apps/v1 ReplicaSet': (name) => ({
+    metadata: { name },
+    spec: { replicas: 0, minReadySeconds: 1, selector: selector(), template: template() },
+  }),
+  'apps/v1 DaemonSet': (name) => ({
+    metadata: { name },
+    spec: { selector: selector(), template: template() },
+  }),
+  'apps/v1 StatefulSet': (name) => ({
+    metadata: { name },
+    spec: {
+      replicas: 0,
+      serviceName: 'fz',
+      selector: selector(),
+      template: template(),
+      volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: claimSpec() }],
+      podManagementPolicy: 'Parallel',
+      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 0, maxUnavailable: 1 } },
+      persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Delete' },
+      ordinals: { start: 0 },
+      revisionHistoryLimit: 3,
+    },
+  }),
+  'apps/v1 ControllerRevision': (name) => ({
+    metadata: { name, labels: { app: 'fz' } },
+    data: { spec: { template: { ...template(), $patch: 'replace' } } },
+    revision: 1,
+  }),
+  'batch/v1 Job': (name) => ({ metadata: { name }, spec: jobSpec() }),
+  'batch/v1 CronJob': (name) => ({
+    metadata: { name },
+    spec: { schedule: '*/5 * * * *', suspend: true, timeZone: 'UTC', jobTemplate: { spec: jobSpec() } },
+  }),
+  'coordination.k8s.io/v1 Lease': (name) => ({
+    metadata: { name },
+    spec: { holderIdentity: 'a', leaseDurationSeconds: 40, renewTime: '2026-01-01T00:00:00.000000Z' },
+  }),
+  'discovery.k8s.io/v1 EndpointSlice': (name) => ({
+    metadata: { name, labels: { 'kubernetes.io/service-name': 'fz' } },
+    addressType: 'IPv4',
+    endpoints: [{ addresses: ['10.0.0.1'], conditions: { ready: true }, nodeName: 'n' }],
+    ports: [{ name: 'a', port: 80, protocol: 'TCP' }],
+  }),
+  'authorization.k8s.io/v1 SelfSubjectAccessReview': (name) => ({
+    metadata: { name },
+    spec: {
+      resourceAttributes: { namespace: 'default', verb: 'get', resource: 'pods', name: 'p' },
+      nonResourceAttributes: { path: '/healthz', verb: 'get' },
+    },
+  }),
+  'authorization.k8s.io/v1 SelfSubjectRulesReview': (name) => ({
+    metadata: { name },
+    spec: { namespace: 'default' },
+  }),
+  'authentication.k8s.io/v1 SelfSubjectReview': (name) => ({
+    metadata: { name },
+    status: { userInfo: { username: 'u' } },
+  }),
+  'apiextensions.k8s.io/v1 CustomResourceDefinition': (name) => ({
+    metadata: { name },
+    spec: {
+      group: 'fz.example',
+      names: { plural: 'xs', kind: 'X' },
+      scope: 'Namespaced',
+      versions: [
+        { name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object' } } },
+      ],
+    },
+  }),
+  'metrics.k8s.io/v1beta1 NodeMetrics': (name) => ({
+    metadata: { name },
+    timestamp: '2026-01-01T00:00:00Z',
+    window: '10s',
+    usage: { cpu: '1m', memory: '1Mi' },
+  }),
+  'metrics.k8s.io/v1beta1 PodMetrics': (name) => ({
+    metadata: { name },
+    timestamp: '2026-01-01T00:00:00Z',
+    window: '10s',
+    containers: [{ name: 'c', usage: { cpu: '1m', memory: '1Mi' } }],
+  }),
+};
+
+const bodyKey = (k: ServedKind): string => `${k.apiVersion} ${k.kind}`;
+
+/** The served kinds the structural fuzzer has no body for (a new kind: add one to BODIES). */
+export const kindsWithoutBody = (kinds: readonly ServedKind[]): string[] =>
+  kinds.map(bodyKey).filter((key) => !(key in BODIES));
+
+const writable = (k: ServedKind): boolean => k.verbs.includes('create');
 
 /** What a node is replaced with: each shape the decoders may meet where another one belongs. */
 const REPLACEMENTS: readonly unknown[] = [
@@ -200,26 +277,47 @@ function replaceAt(root: Json, path: readonly (string | number)[], value: unknow
     (node as Record<string | number, unknown>)[path[path.length - 1] as string] = value;
 }
 
-/** One mutated body, posted (or, for a pod that exists, patched) as a dry run. */
+/**
+ * One mutated body of a served kind: posted (or, for a pod that exists, patched) as a dry run when the kind
+ * is writable; for a read-only kind a write of any verb, which must be refused with a 405.
+ */
 export function structuralCase(rnd: Rnd, id: number, opts: FuzzOptions = {}): FuzzCase {
-  const { path, body: make } = pick(rnd, BODIES);
-  const kind = path.slice(path.lastIndexOf('/') + 1);
-  const existing = opts.existingPods ?? [];
+  const kinds = (opts.kinds ?? []).filter((k) => bodyKey(k) in BODIES);
+  if (kinds.length === 0) throw new Error('structural cases need the served kinds (fuzz/served-kinds.ts)');
+  const k = pick(rnd, kinds);
+  const path = collectionPath(k);
+  const existing = k.kind === 'Pod' ? (opts.existingPods ?? []) : [];
   // A patch names the pod it patches: a renamed body would stop at `field is immutable`.
-  const target = kind === 'pods' && existing.length > 0 && rnd() < 0.3 ? pick(rnd, existing) : undefined;
-  const body = make(target ?? `fz-st-${id}`);
+  const target = writable(k) && existing.length > 0 && rnd() < 0.3 ? pick(rnd, existing) : undefined;
+  const body = {
+    apiVersion: k.apiVersion,
+    kind: k.kind,
+    ...(BODIES[bodyKey(k)] as (name: string) => Json)(target ?? `fz-st-${id}`),
+  };
   const what: string[] = [];
-  for (let k = 0; k < 1 + Math.floor(rnd() * 3); k++) {
+  for (let n = 0; n < 1 + Math.floor(rnd() * 3); n++) {
     const at = pick(rnd, nodePaths(body));
     const value = structuredClone(pick(rnd, REPLACEMENTS));
     replaceAt(body, at, value);
     what.push(`${at.join('.')}=${JSON.stringify(value)}`);
   }
   const base = { id, family: 'structure' as const, body: JSON.stringify(body), invalid: false };
+  const json = { 'content-type': 'application/json' };
+  if (!writable(k)) {
+    const method = pick(rnd, ['POST', 'PUT', 'PATCH', 'DELETE'] as const);
+    return {
+      ...base,
+      what: `${bodyKey(k)} (read-only) ${method}: ${what.join(' ')}`,
+      method,
+      path: `${path}${method === 'POST' ? '' : `/fz-st-${id}`}?dryRun=All`,
+      headers: method === 'PATCH' ? { 'content-type': 'application/merge-patch+json' } : json,
+      expect: 405,
+    };
+  }
   if (target !== undefined)
     return {
       ...base,
-      what: `patch ${kind}: ${what.join(' ')}`,
+      what: `${bodyKey(k)} patch: ${what.join(' ')}`,
       method: 'PATCH',
       path: `${path}/${target}?dryRun=All`,
       headers: {
@@ -228,10 +326,10 @@ export function structuralCase(rnd: Rnd, id: number, opts: FuzzOptions = {}): Fu
     };
   return {
     ...base,
-    what: `${kind}: ${what.join(' ')}`,
+    what: `${bodyKey(k)}: ${what.join(' ')}`,
     method: 'POST',
     path: `${path}?dryRun=All`,
-    headers: { 'content-type': 'application/json' },
+    headers: json,
   };
 }
 

@@ -31,9 +31,13 @@ export function validateLabelSelector(sel: LabelSelector, field: string, out: Fi
       const detail = "may not be specified when `operator` is 'Exists' or 'DoesNotExist'";
       out.push(fieldError('Forbidden', `${f}.values`, undefined, detail));
     }
-    for (const p of qualifiedNameProblems(r.key)) out.push(fieldError('Invalid', `${f}.key`, r.key, p));
+    // Go decodes a missing or null string as "": so are they checked here (not a TypeError)
+    const key = r.key ?? '';
+    for (const p of qualifiedNameProblems(key)) out.push(fieldError('Invalid', `${f}.key`, key, p));
     values.forEach((v, j) => {
-      for (const p of labelValueProblems(v)) out.push(fieldError('Invalid', `${f}.values[${j}]`, v, p));
+      const value = v ?? '';
+      for (const p of labelValueProblems(value))
+        out.push(fieldError('Invalid', `${f}.values[${j}]`, value, p));
     });
   });
   return out.length === before;
