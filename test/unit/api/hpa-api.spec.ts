@@ -5,8 +5,8 @@
 import { expect } from 'chai';
 import { type Clock, systemClock } from '../../../agent/clock';
 import type { HorizontalPodAutoscaler } from '../../../agent/model/hpa';
-import type { ContainerUsage, ResourceUsage, UsageSnapshot } from '../../../agent/ports/resource-usage';
 import { MemoryRuntime } from '../../../agent/runtime/memory-runtime';
+import { FakeUsage } from '../../helpers/fake-usage';
 import { Harness } from '../../helpers/harness';
 
 const APPS = '/apis/apps/v1/namespaces/default';
@@ -21,31 +21,6 @@ class ShiftedClock implements Clock {
   }
   setTimer(fn: () => void, ms: number): () => void {
     return systemClock.setTimer(fn, ms);
-  }
-}
-
-/** Injected samples: every running pod of the namespace at `cpuMilli` each. */
-class FakeUsage implements ResourceUsage {
-  cpuMilli = 0;
-  constructor(
-    private readonly h: () => Harness,
-    private readonly clock: Clock,
-  ) {}
-  snapshot(): UsageSnapshot {
-    const containers: ContainerUsage[] = this.h()
-      .pods.list('default')
-      .filter((p) => p.status.phase === 'Running')
-      .map((p) => ({
-        namespace: 'default',
-        pod: p.metadata.name,
-        podUid: p.metadata.uid,
-        container: 'app',
-        startTimeSeconds: 0,
-        cpuSeconds: 0,
-        cpuCores: this.cpuMilli / 1000,
-        workingSetBytes: 1 << 20,
-      }));
-    return { at: this.clock.now(), windowSeconds: 10, containers, node: undefined, error: false };
   }
 }
 
@@ -89,7 +64,7 @@ describe('api: HorizontalPodAutoscalers (memory runtime)', () => {
   let usage: FakeUsage;
   beforeEach(async () => {
     clock = new ShiftedClock();
-    usage = new FakeUsage(() => h, clock);
+    usage = new FakeUsage(() => h.pods.list('default'), clock);
     // the controller's period is driven by hand (syncAll) so each pass is one step of the test
     h = await new Harness({
       runtime: new MemoryRuntime(systemClock),
