@@ -47,9 +47,7 @@ export function applyHpaDefaults(hpa: HorizontalPodAutoscaler): void {
 }
 
 const dropUnset = (r: ScalingRules | undefined): ScalingRules =>
-  Object.fromEntries(
-    Object.entries(r ?? {}).filter(([, v]) => v !== undefined && v !== null),
-  );
+  Object.fromEntries(Object.entries(r ?? {}).filter(([, v]) => v !== undefined && v !== null));
 
 export function validateHpa(hpa: HorizontalPodAutoscaler): FieldError[] {
   const out: FieldError[] = [];

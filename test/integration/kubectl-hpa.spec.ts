@@ -72,7 +72,7 @@ describe('kubectl 1.35: HorizontalPodAutoscalers (memory runtime)', function () 
     ).to.equal('autoscaling/v1 50');
   });
 
-  it('autoscale without --cpu-percent: an autoscaling/v2 HPA at the server default of 80% cpu', async () => {
+  it('autoscale without --cpu-percent: an autoscaling/v2 HPA at the server default of 80% cpu; --cpu=70%', async () => {
     await ok(['apply', '-f', '-'], manifest('idle'));
     const r = await kubectl(['autoscale', 'deployment', 'idle', '--min=1', '--max=2']);
     expect(r.code, r.stderr).to.equal(0);
@@ -85,5 +85,16 @@ describe('kubectl 1.35: HorizontalPodAutoscalers (memory runtime)', function () 
         'jsonpath={.apiVersion} {.spec.metrics[0].resource.target.averageUtilization}',
       ]),
     ).to.equal('autoscaling/v2 80');
+    // kubectl 1.35's --cpu (what --cpu-percent's deprecation points to)
+    await ok(['autoscale', 'deployment', 'idle', '--name=idle-cpu', '--cpu=70%', '--min=1', '--max=2']);
+    expect(
+      await ok([
+        'get',
+        'hpa',
+        'idle-cpu',
+        '-o',
+        'jsonpath={.spec.metrics[0].resource.target.averageUtilization}',
+      ]),
+    ).to.equal('70');
   });
 });
