@@ -57,12 +57,12 @@ function resource(r: ResourceDefinition): object {
 export function aggregatedDiscovery(
   groups: readonly { gv: GroupVersion; defs: ResourceDefinition[] }[],
 ): object {
-  return {
-    kind: 'APIGroupDiscoveryList',
-    metadata: {},
-    items: groups.map(({ gv, defs }) => ({
-      metadata: gv.group ? { name: gv.group } : {},
-      versions: [{ version: gv.version, resources: defs.map(resource), freshness: 'Current' }],
-    })),
-  };
+  // A group served in several versions (autoscaling v2 and v1) is one item, its preferred version first.
+  const items = new Map<string, { metadata: object; versions: object[] }>();
+  for (const { gv, defs } of groups) {
+    const item = items.get(gv.group) ?? { metadata: gv.group ? { name: gv.group } : {}, versions: [] };
+    item.versions.push({ version: gv.version, resources: defs.map(resource), freshness: 'Current' });
+    items.set(gv.group, item);
+  }
+  return { kind: 'APIGroupDiscoveryList', metadata: {}, items: [...items.values()] };
 }

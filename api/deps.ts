@@ -24,6 +24,8 @@ import type { WatchHub } from '../agent/store/watch-hub';
 import type { DaemonSet, Deployment, ReplicaSet, StatefulSet } from '../agent/model/workload';
 import type { WorkloadRegistry } from '../agent/workloads/workload-registry';
 import type { ControllerRevision } from '../agent/model/controller-revision';
+import type { HorizontalPodAutoscaler } from '../agent/model/hpa';
+import type { HpaRegistry, HpaV1Registry } from '../agent/autoscaling/hpa-registry';
 
 export interface ApiDeps {
   pods: ObjectStore<Pod>;
@@ -59,6 +61,12 @@ export interface ApiDeps {
   statefulSets: ObjectStore<StatefulSet>;
   /** The DaemonSets' and StatefulSets' template history. */
   controllerRevisions: ObjectStore<ControllerRevision>;
+  /** autoscaling/v2 HorizontalPodAutoscalers, and their autoscaling/v1 write path. */
+  autoscaling: {
+    hpas: ObjectStore<HorizontalPodAutoscaler>;
+    registry: HpaRegistry;
+    v1Registry: HpaV1Registry;
+  };
   /** ConfigMaps and Secrets: their stores and registries (agent/config/). */
   config: {
     configMaps: ObjectStore<ConfigMap>;

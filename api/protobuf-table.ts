@@ -27,6 +27,8 @@ export const PACKAGE_OF: Record<string, string> = {
   v1: 'core.v1',
   'apps/v1': 'apps.v1',
   'batch/v1': 'batch.v1',
+  'autoscaling/v1': 'autoscaling.v1',
+  'autoscaling/v2': 'autoscaling.v2',
   'authorization.k8s.io/v1': 'authorization.v1',
   'authentication.k8s.io/v1': 'authentication.v1',
 };

@@ -23,6 +23,7 @@ import { NamespaceController } from '../agent/namespaces/namespace-controller';
 import { NamespaceRegistry } from '../agent/namespaces/namespace-registry';
 import type { Node } from '../agent/model/node';
 import type { Lease } from '../agent/model/lease';
+import { HPA_KIND, type HorizontalPodAutoscaler } from '../agent/model/hpa';
 import type { EndpointSlice } from '../agent/model/endpoint-slice';
 import { APPS_V1, COORDINATION_V1, DISCOVERY_V1 } from '../agent/model/group-version';
 import { randomSuffix } from '../agent/controllers/replicaset/replicaset-executor';
@@ -66,6 +67,8 @@ import { upstreamsFromResolvConf } from '../dns/upstreams';
 import { instrumentRuntime } from '../agent/runtime/instrumented-runtime';
 import { CgroupStats } from '../agent/stats/cgroup-stats';
 import { StatsCollector } from '../agent/stats/stats-collector';
+import type { ResourceUsage } from '../agent/ports/resource-usage';
+import { type Autoscaling, createAutoscaling } from './create-autoscaling';
 import { PodStartTracker } from '../agent/sync/pod-start-tracker';
 import { SERVER_VERSION } from '../api/routes/discovery';
 import { createMetrics } from './metrics/metrics-registries';
@@ -108,6 +111,10 @@ export interface AgentOptions {
   registryProbe?: RegistryProbe;
   /** How long the API waits for a request to arrive (api/server.ts's REQUEST_TIMEOUT unless a test shortens it). */
   apiRequestTimeout?: RequestTimeout;
+  /** What the HPA controller reads pods' usage from (the stats collector unless a test injects samples). */
+  hpaUsage?: ResourceUsage;
+  /** The HPA controller's period (upstream's --horizontal-pod-autoscaler-sync-period: 15 s). */
+  hpaSyncPeriodMs?: number;
 }
 
 export interface Agent {
@@ -124,6 +131,8 @@ export interface Agent {
   readonly replicaSets: ObjectStore<ReplicaSet>;
   readonly daemonSets: ObjectStore<DaemonSet>;
   readonly statefulSets: ObjectStore<StatefulSet>;
+  /** autoscaling/v2 HorizontalPodAutoscalers and their controller. */
+  readonly autoscaling: Autoscaling;
   readonly controllerRevisions: ObjectStore<ControllerRevision>;
   readonly configMaps: ObjectStore<ConfigMap>;
   readonly secrets: ObjectStore<Secret>;
@@ -212,6 +221,11 @@ export function createAgent(o: AgentOptions): Agent {
   });
   const nodes = new ObjectStore<Node>('Node', { clock, versions, persistence });
   const leases = new ObjectStore<Lease>('Lease', { clock, versions, persistence }, COORDINATION_V1.group);
+  const hpas = new ObjectStore<HorizontalPodAutoscaler>(
+    HPA_KIND,
+    { clock, versions, persistence },
+    'autoscaling',
+  );
   // Prometheus (daemon/metrics/): the sync side reports through the KubeletMetrics port.
   const stats = new StatsCollector({
     pods: () => pods.list(),
@@ -260,6 +274,7 @@ export function createAgent(o: AgentOptions): Agent {
   watches.track(daemonSets);
   watches.track(statefulSets);
   watches.track(controllerRevisions);
+  watches.track(hpas);
   watches.track(configMaps);
   watches.track(secrets);
   batch.track(watches);
@@ -280,6 +295,7 @@ export function createAgent(o: AgentOptions): Agent {
       daemonSets,
       statefulSets,
       controllerRevisions,
+      hpas,
     ] as unknown as ObjectStore<StoredObject>[],
     deleteContents: (ns) => batch.clear(ns),
     forgetEvents: (ns) => events.forgetNamespace(ns),
@@ -468,6 +484,20 @@ export function createAgent(o: AgentOptions): Agent {
     resyncMs: config.resyncSeconds * 1000,
     collected: batch.collected,
   });
+  const autoscaling = createAutoscaling({
+    hpas,
+    clock,
+    pods,
+    usage: o.hpaUsage ?? stats,
+    events,
+    logger,
+    targets: {
+      deployments: [deployments, workloads.deploymentRegistry],
+      replicaSets: [replicaSets, workloads.replicaSetRegistry],
+      statefulSets: [statefulSets, workloads.statefulSetRegistry],
+    },
+    ...(o.hpaSyncPeriodMs !== undefined ? { syncPeriodMs: o.hpaSyncPeriodMs } : {}),
+  });
   let started = false;
   // The token (when the listen address asks for one) and TLS material, made at first start and kept.
   const access = prepareApiAccess(config, logger.child({ component: 'api' }));
@@ -526,6 +556,7 @@ export function createAgent(o: AgentOptions): Agent {
     daemonSets,
     statefulSets,
     controllerRevisions,
+    autoscaling,
   });
   return {
     config,
@@ -541,6 +572,7 @@ export function createAgent(o: AgentOptions): Agent {
     replicaSets,
     daemonSets,
     statefulSets,
+    autoscaling,
     controllerRevisions,
     configMaps,
     secrets,
@@ -573,6 +605,7 @@ export function createAgent(o: AgentOptions): Agent {
       watches.start();
       await manager.start();
       workloads.start();
+      autoscaling.controller.start();
       started = true;
     },
     async deleteAllPods() {
@@ -584,6 +617,7 @@ export function createAgent(o: AgentOptions): Agent {
     },
     async stop() {
       started = false;
+      autoscaling.controller.stop();
       workloads.stop();
       staticPods.stop();
       manager.stop();

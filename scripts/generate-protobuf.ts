@@ -29,6 +29,9 @@ const PACKAGES: { proto: string; short: string; repo: 'api' | 'apimachinery'; di
   { proto: 'k8s.io.api.core.v1', short: 'core.v1', repo: 'api', dir: 'core/v1' },
   { proto: 'k8s.io.api.apps.v1', short: 'apps.v1', repo: 'api', dir: 'apps/v1' },
   { proto: 'k8s.io.api.batch.v1', short: 'batch.v1', repo: 'api', dir: 'batch/v1' },
+  // HorizontalPodAutoscalers (`kubectl autoscale` posts v2, falls back to v1)
+  { proto: 'k8s.io.api.autoscaling.v1', short: 'autoscaling.v1', repo: 'api', dir: 'autoscaling/v1' },
+  { proto: 'k8s.io.api.autoscaling.v2', short: 'autoscaling.v2', repo: 'api', dir: 'autoscaling/v2' },
   // the self-subject reviews kubectl posts (`auth can-i`, `auth whoami`) and TokenRequest (`create token`)
   {
     proto: 'k8s.io.api.authorization.v1',
@@ -54,6 +57,8 @@ const KIND_PACKAGES: Record<string, string> = {
   'core.v1': 'v1',
   'apps.v1': 'apps/v1',
   'batch.v1': 'batch/v1',
+  'autoscaling.v1': 'autoscaling/v1',
+  'autoscaling.v2': 'autoscaling/v2',
   'authorization.v1': 'authorization.k8s.io/v1',
   'authentication.v1': 'authentication.k8s.io/v1',
 };

@@ -1,5 +1,5 @@
 // Writes agent/model/schema/<group>-<version>.json (core-v1.json, apps-v1.json, batch-v1.json,
-// autoscaling-v1.json, coordination-v1.json, discovery-v1.json): the OpenAPI v3 schemas of the kinds this agent serves (and of every type they
+// autoscaling-v1.json, autoscaling-v2.json, coordination-v1.json, discovery-v1.json): the OpenAPI v3 schemas of the kinds this agent serves (and of every type they
 // contain), derived from the models of @kubernetes/client-node, which are generated from upstream's OpenAPI
 // document, with upstream's descriptions from the models' comments (model-descriptions.ts) and upstream's
 // list, map and patch extensions and the descriptions of referenced fields added from
@@ -34,8 +34,10 @@ const ROOTS = [
   // batch/v1
   'V1Job',
   'V1CronJob',
-  // autoscaling/v1 (the scale subresource)
+  // autoscaling/v1 (the scale subresource; HorizontalPodAutoscalers, also served as autoscaling/v2)
   'V1Scale',
+  'V1HorizontalPodAutoscaler',
+  'V2HorizontalPodAutoscaler',
   // coordination.k8s.io/v1 (the node's heartbeat)
   'V1Lease',
   // discovery.k8s.io/v1 (a Service's endpoints as kubectl describe reads them)
@@ -48,7 +50,7 @@ const ROOTS = [
 const GROUPS: [RegExp, string][] = [
   [/^(Deployment|ReplicaSet|DaemonSet|StatefulSet|RollingUpdate|ControllerRevision)/, 'apps'],
   [/^(Job|CronJob|PodFailurePolicy|SuccessPolicy|UncountedTerminatedPods)/, 'batch'],
-  [/^Scale(Spec|Status)?$/, 'autoscaling'],
+  [/^(Scale(Spec|Status)?|HorizontalPodAutoscaler.*|CrossVersionObjectReference)$/, 'autoscaling'],
   [/^Lease(Spec)?$/, 'coordination'],
   [/^(EndpointSlice|Endpoint|EndpointConditions|EndpointHints|ForNode|ForZone)$/, 'discovery'],
 ];
@@ -84,6 +86,11 @@ const QUANTITY_FIELDS = new Set([
   'V1ResourceFieldSelector.divisor',
   'V1PersistentVolumeClaimStatus.capacity',
   'V1PersistentVolumeClaimStatus.allocatedResources',
+  'V2MetricTarget.value',
+  'V2MetricTarget.averageValue',
+  'V2MetricValueStatus.value',
+  'V2MetricValueStatus.averageValue',
+  'V2HPAScalingRules.tolerance',
 ]);
 
 interface Attribute {
@@ -100,6 +107,8 @@ export type JsonSchema = Record<string, unknown>;
  * `DiscoveryV1EndpointPort` -> `io.k8s.api.discovery.v1.EndpointPort`.
  */
 function definitionName(model: string): string {
+  // client-node's only v2 models are autoscaling/v2's
+  if (model.startsWith('V2')) return `io.k8s.api.autoscaling.v2.${model.slice(2)}`;
   const prefixed = PACKAGE_PREFIXES.find(([p]) => p.test(model));
   const short = model.replace(prefixed?.[0] ?? /^V1/, '');
   if (META.has(short) || short === 'MicroTime') return `${META_PREFIX}${short}`;

@@ -12,6 +12,8 @@ export const APPS_V1: GroupVersion = { group: 'apps', version: 'v1' };
 export const BATCH_V1: GroupVersion = { group: 'batch', version: 'v1' };
 /** The Scale subresource's kind (`kubectl scale`). */
 export const AUTOSCALING_V1: GroupVersion = { group: 'autoscaling', version: 'v1' };
+/** HorizontalPodAutoscalers' stored version (v1 is served too, converted). */
+export const AUTOSCALING_V2: GroupVersion = { group: 'autoscaling', version: 'v2' };
 /** Leases: the node's heartbeat in kube-node-lease. */
 export const COORDINATION_V1: GroupVersion = { group: 'coordination.k8s.io', version: 'v1' };
 /** EndpointSlices: what `kubectl describe svc` reads a Service's endpoints from. */

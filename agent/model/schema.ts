@@ -6,6 +6,7 @@
 import { type GroupVersion, CORE_V1, schemaPackage } from './group-version';
 import apps from './schema/apps-v1.json';
 import autoscaling from './schema/autoscaling-v1.json';
+import autoscalingV2 from './schema/autoscaling-v2.json';
 import batch from './schema/batch-v1.json';
 import coordination from './schema/coordination-v1.json';
 import discovery from './schema/discovery-v1.json';
@@ -30,6 +31,7 @@ export const SCHEMAS: Readonly<Record<string, Schema>> = {
   ...apps.schemas,
   ...batch.schemas,
   ...autoscaling.schemas,
+  ...autoscalingV2.schemas,
   ...coordination.schemas,
   ...discovery.schemas,
 };

@@ -23,6 +23,7 @@ import { replicaSetResource } from './replicasets';
 import { daemonSetResource } from './daemonsets';
 import { statefulSetResource } from './statefulsets';
 import { controllerRevisionResource } from './controllerrevisions';
+import { hpaResource, hpaV1Resource } from './horizontalpodautoscalers';
 
 /** A definition whose object type is forgotten: the generic code only hands objects back to its own functions. */
 const erase = <T extends StoredObject>(def: ResourceDefinition<T>): ResourceDefinition =>
@@ -44,6 +45,9 @@ export const resourceDefinitions = (deps: ApiDeps): ResourceDefinition[] => [
   erase(controllerRevisionResource(deps)),
   erase(configMapResource(deps)),
   erase(secretResource(deps)),
+  // autoscaling/v2, and v1 converted from it
+  erase(hpaResource(deps)),
+  erase(hpaV1Resource(deps)),
   // batch/v1
   erase(jobResource(deps)),
   erase(cronJobResource(deps)),

@@ -78,10 +78,17 @@ export function apiResourceList(gv: GroupVersion, defs: readonly ResourceDefinit
   };
 }
 
-const apiGroup = (gv: GroupVersion): object => {
-  const version = { groupVersion: apiVersionOf(gv), version: gv.version };
-  return { name: gv.group, versions: [version], preferredVersion: version };
+/** A group's APIGroup: every version served of it, the first (in the definitions' order) preferred. */
+const apiGroup = (gv: GroupVersion, all: readonly { gv: GroupVersion }[] = [{ gv }]): object => {
+  const versions = all
+    .filter((g) => g.gv.group === gv.group)
+    .map((g) => ({ groupVersion: apiVersionOf(g.gv), version: g.gv.version }));
+  return { name: gv.group, versions, preferredVersion: versions[0] };
 };
+
+/** One entry per group (the first version of each), for the group lists. */
+const distinctGroups = <T extends { gv: GroupVersion }>(all: readonly T[]): T[] =>
+  all.filter((g, i) => all.findIndex((o) => o.gv.group === g.gv.group) === i);
 
 /** A group served by routes of its own (metrics.k8s.io): in discovery, with no generic verbs or OpenAPI. */
 export interface ExtraGroup {
@@ -126,7 +133,11 @@ export function discoveryRoutes(
   app.get(
     '/apis',
     negotiated(
-      { kind: 'APIGroupList', apiVersion: 'v1', groups: groups.map((g) => apiGroup(g.gv)) },
+      {
+        kind: 'APIGroupList',
+        apiVersion: 'v1',
+        groups: distinctGroups(groups).map((g) => apiGroup(g.gv, groups)),
+      },
       aggregatedDiscovery(groups),
     ),
   );
@@ -135,8 +146,12 @@ export function discoveryRoutes(
     const path = groupPath(gv);
     const list = apiResourceList(gv, kinds);
     app.get(path, async () => list);
-    if (gv.group)
-      app.get(`/apis/${gv.group}`, async () => ({ kind: 'APIGroup', apiVersion: 'v1', ...apiGroup(gv) }));
+    if (gv.group && distinctGroups(all).some((g) => g.gv === gv))
+      app.get(`/apis/${gv.group}`, async () => ({
+        kind: 'APIGroup',
+        apiVersion: 'v1',
+        ...apiGroup(gv, all),
+      }));
     // Serialized once: with upstream's descriptions a document is some 370 kB of JSON.
     const json = JSON.stringify(openApiDocument(gv, kinds, SERVER_VERSION.gitVersion));
     // kubectl caches each document by this hash: it changes whenever the document does.

@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { apiUrl, writeKubeconfig } from '../../daemon/kubeconfig';
 import { systemClock } from '../../agent/clock';
 import { MemoryRuntime } from '../../agent/runtime/memory-runtime';
-import { Harness } from './harness';
+import { Harness, type HarnessOptions } from './harness';
 
 export const REPO = resolve(__dirname, '..', '..', '..');
 
@@ -75,10 +75,17 @@ export function kubectlOf(minor: string, setup: () => { h: Harness; kubeconfig: 
  * An agent on the memory runtime (no container starts) served for kubectl, started in the calling
  * describe's `before` and stopped in its `after`: its fields are set once started.
  */
-export function memoryAgentForKubectl(): { h: Harness; kubeconfig: string } {
+export function memoryAgentForKubectl(options: Omit<HarnessOptions, 'runtime'> = {}): {
+  h: Harness;
+  kubeconfig: string;
+} {
   const served = {} as { h: Harness; kubeconfig: string };
   before(async () => {
-    served.h = await new Harness({ runtime: new MemoryRuntime(systemClock), clock: systemClock }).start();
+    served.h = await new Harness({
+      runtime: new MemoryRuntime(systemClock),
+      clock: systemClock,
+      ...options,
+    }).start();
     served.kubeconfig = await serveWithKubeconfig(served.h);
   });
   after(async () => served.h?.stop());

@@ -76,6 +76,15 @@ describe('api: the Kubernetes surface (memory runtime)', () => {
         apiVersion: 'v1',
         groups: [
           { name: 'apps', versions: [appsV1], preferredVersion: appsV1 },
+          // HorizontalPodAutoscalers: v2 preferred, v1 converted
+          {
+            name: 'autoscaling',
+            versions: [
+              { groupVersion: 'autoscaling/v2', version: 'v2' },
+              { groupVersion: 'autoscaling/v1', version: 'v1' },
+            ],
+            preferredVersion: { groupVersion: 'autoscaling/v2', version: 'v2' },
+          },
           { name: 'batch', versions: [batchV1], preferredVersion: batchV1 },
           { name: 'coordination.k8s.io', versions: [coordinationV1], preferredVersion: coordinationV1 },
           { name: 'discovery.k8s.io', versions: [discoveryV1], preferredVersion: discoveryV1 },

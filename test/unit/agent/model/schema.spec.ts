@@ -126,6 +126,7 @@ describe('one schema source (agent/model/schema/<group>-<version>.json)', () => 
     expect(Object.keys(files).sort()).to.deep.equal([
       'apps-v1.json',
       'autoscaling-v1.json',
+      'autoscaling-v2.json',
       'batch-v1.json',
       'coordination-v1.json',
       'core-v1.json',
