@@ -174,6 +174,36 @@ export const BODIES: Readonly<Record<string, (name: string) => Json>> = {
     data: { spec: { template: { ...template(), $patch: 'replace' } } },
     revision: 1,
   }),
+  'autoscaling/v2 HorizontalPodAutoscaler': (name) => ({
+    metadata: { name },
+    spec: {
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'd' },
+      minReplicas: 1,
+      maxReplicas: 3,
+      metrics: [
+        {
+          type: 'Resource',
+          resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } },
+        },
+      ],
+      behavior: {
+        scaleDown: {
+          stabilizationWindowSeconds: 60,
+          selectPolicy: 'Max',
+          policies: [{ type: 'Pods', value: 1, periodSeconds: 15 }],
+        },
+      },
+    },
+  }),
+  'autoscaling/v1 HorizontalPodAutoscaler': (name) => ({
+    metadata: { name },
+    spec: {
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'd' },
+      minReplicas: 1,
+      maxReplicas: 3,
+      targetCPUUtilizationPercentage: 50,
+    },
+  }),
   'batch/v1 Job': (name) => ({ metadata: { name }, spec: jobSpec() }),
   'batch/v1 CronJob': (name) => ({
     metadata: { name },
