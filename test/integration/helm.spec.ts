@@ -148,9 +148,22 @@ describe('Helm 4 against the agent (memory runtime)', function () {
   });
 
   it('a kind the agent does not serve: Helm reads /openapi/v2 (protobuf) and names the missing kind', async () => {
-    const r = await run('helm', ['install', 'hpa', './starter', '--set', 'autoscaling.enabled=true']);
+    const r = await run('helm', ['install', 'ing', './starter', '--set', 'ingress.enabled=true']);
     expect(r.code).to.equal(1);
-    expect(r.stderr).to.contain('no matches for kind "HorizontalPodAutoscaler" in version "autoscaling/v2"');
+    expect(r.stderr).to.contain('no matches for kind "Ingress" in version "networking.k8s.io/v1"');
     expect(r.stderr).to.not.contain('failed to download openapi');
+  });
+
+  it("the chart's HorizontalPodAutoscaler (autoscaling.enabled) installs and targets its Deployment", async () => {
+    const installed = await helm('install', 'hpa', './starter', '--set', 'autoscaling.enabled=true');
+    expect(installed).to.match(/STATUS: deployed/);
+    const r = await run('kubectl', ['get', 'hpa', 'hpa-starter', '-o', 'json']);
+    expect(r.code, r.stderr).to.equal(0);
+    const hpa = JSON.parse(r.stdout) as {
+      spec: { scaleTargetRef: { kind: string; name: string }; minReplicas: number; maxReplicas: number };
+    };
+    expect(hpa.spec.scaleTargetRef).to.include({ kind: 'Deployment', name: 'hpa-starter' });
+    expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).to.deep.equal([1, 100]);
+    expect(await helm('uninstall', 'hpa')).to.contain('release "hpa" uninstalled');
   });
 });
