@@ -118,9 +118,13 @@ async function killExec(exec: Docker.Exec, ended: Promise<void>): Promise<void> 
   let over = false;
   void watch.then(() => (over = true));
   for (let i = 0; !over; i++) {
-    const info = await exec.inspect().catch(() => undefined);
-    if (!info || (info.ExitCode !== null && info.ExitCode !== undefined)) return;
-    if (info.Running && info.Pid) {
+    // A busy engine may fail a look (a resize flood, a hundred sessions): only a 404 says the exec is gone.
+    const info = await exec.inspect().catch((err: unknown) => {
+      const gone = (err as { statusCode?: number } | undefined)?.statusCode === 404;
+      return gone ? ('gone' as const) : undefined;
+    });
+    if (info === 'gone' || (info && info.ExitCode !== null && info.ExitCode !== undefined)) return;
+    if (info?.Running && info.Pid) {
       killHostProcessGroup(info.Pid);
       break;
     }
