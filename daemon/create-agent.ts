@@ -82,6 +82,9 @@ import { ImagePrefetch } from '../agent/images/image-prefetch';
 import { type RegistryProbe, RegistryReachability } from '../agent/images/registry-reachability';
 import { tcpRegistryProbe } from './registry-probe';
 import { createStaticPods } from './create-static-pods';
+import type { TokenIssuer } from '../agent/auth/token-issuer';
+import { ServiceAccountTokens } from '../agent/volumes/service-account-tokens';
+import { RootCAPublisher } from '../agent/serviceaccounts/root-ca-publisher';
 
 /** Where engine sockets live; a pod may see them only with --allow-docker-socket. */
 const DOCKER_SOCKETS = ['/var/run/docker.sock', '/run/docker.sock', '/run/containerd/containerd.sock'];
@@ -115,6 +118,13 @@ export interface AgentOptions {
   hpaUsage?: ResourceUsage;
   /** The HPA controller's period (upstream's --horizontal-pod-autoscaler-sync-period: 15 s). */
   hpaSyncPeriodMs?: number;
+  /**
+   * Signs ServiceAccount tokens: with one, new pods get the kube-api-access-* volume and the kubelet writes
+   * projected serviceAccountToken sources; without, neither (such a source fails to mount).
+   */
+  tokenIssuer?: TokenIssuer;
+  /** The CA PEM published as kube-root-ca.crt in every namespace: the API's TLS CA unless a test says. */
+  rootCA?: () => string | undefined;
 }
 
 export interface Agent {
@@ -309,10 +319,17 @@ export function createAgent(o: AgentOptions): Agent {
   };
   const files = new PodFiles(config.dataDir);
   const configObjects = o.configObjects ?? fromConfigSources(configSources);
+  // The kubelet's token manager: projected serviceAccountToken sources, bound to their pod.
+  const tokens = new ServiceAccountTokens({
+    ...(o.tokenIssuer ? { issuer: o.tokenIssuer } : {}),
+    serviceAccountUid: (ns, name) => serviceAccounts.get(ns, name)?.metadata.uid,
+    clock,
+  });
   const volumes = new PodVolumes({
     files,
     runtime,
     config: configObjects,
+    tokens,
     node: { cpuCores: availableParallelism(), memoryBytes: totalmem() },
     tmpfs: o.tmpfs ?? hostTmpfs,
     subPaths: o.subPathMounter ?? hostSubPathMounter,
@@ -463,6 +480,7 @@ export function createAgent(o: AgentOptions): Agent {
     nodeName,
     policy,
     mirrors: staticPods.controller,
+    ...(o.tokenIssuer ? { serviceAccountTokens: { suffix: randomSuffix } } : {}),
   });
   // apps/v1: Deployments, ReplicaSets and DaemonSets, their controllers, and the garbage collector (agent/controllers/)
   const workloads = createWorkloads({
@@ -501,6 +519,14 @@ export function createAgent(o: AgentOptions): Agent {
   let started = false;
   // The token (when the listen address asks for one) and TLS material, made at first start and kept.
   const access = prepareApiAccess(config, logger.child({ component: 'api' }));
+  // kube-controller-manager's root-ca-cert-publisher: kube-root-ca.crt in every namespace, once there is a CA.
+  const rootCAPublisher = new RootCAPublisher({
+    namespaces,
+    configMaps,
+    caPem: o.rootCA ?? (() => access.tls?.ca),
+    logger: logger.child({ component: 'root-ca-cert-publisher' }),
+  });
+  rootCAPublisher.start();
   const api = buildServer({
     ...(access.token ? { apiToken: access.token } : {}),
     ...(access.tls ? { tls: access.tls } : {}),
@@ -628,6 +654,7 @@ export function createAgent(o: AgentOptions): Agent {
       claimController.stop();
       namespaceController.stop();
       defaultServiceAccounts.stop();
+      rootCAPublisher.stop();
       batch.stop();
       watches.stop();
       try {

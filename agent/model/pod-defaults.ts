@@ -1,7 +1,7 @@
 // Defaults the API server fills in before validation (pkg/apis/core/v1/defaults.go), with one documented
 // difference unless --pull-latest-always: an unset imagePullPolicy is IfNotPresent even for :latest,
 // because this node is usually offline.
-import type { Container, DownwardAPIVolumeFile, Pod } from './pod';
+import type { Container, DownwardAPIVolumeFile, Pod, VolumeProjection } from './pod';
 import { isObject } from './shape';
 
 export interface DefaultOptions {
@@ -58,6 +58,10 @@ export function applyPodDefaults(pod: Pod, o: DefaultOptions = {}): Pod {
       const src = v[t];
       if (isObject(src)) src.defaultMode ??= 0o644;
     }
+    // SetDefaults_ServiceAccountTokenProjection: an hour.
+    const sources: unknown = v.projected?.sources;
+    for (const p of Array.isArray(sources) ? (sources as VolumeProjection[]) : [])
+      if (isObject(p?.serviceAccountToken)) p.serviceAccountToken.expirationSeconds ??= 3600;
     const files: unknown = v.downwardAPI?.items;
     for (const item of Array.isArray(files) ? (files as DownwardAPIVolumeFile[]) : [])
       if (isObject(item?.fieldRef)) item.fieldRef.apiVersion ??= 'v1';

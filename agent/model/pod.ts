@@ -160,11 +160,20 @@ export interface DownwardAPIVolumeSource {
   items?: DownwardAPIVolumeFile[];
   defaultMode?: number;
 }
-/** One source of a projected volume (serviceAccountToken and the others are listed as unsupported). */
+/** A ServiceAccount token the kubelet asks for and keeps fresh in a projected volume (path: its file). */
+export interface ServiceAccountTokenProjection {
+  path: string;
+  /** Empty: the API's own audience. */
+  audience?: string;
+  /** Defaulted to 3600; at least 600 (validation). */
+  expirationSeconds?: number;
+}
+/** One source of a projected volume (clusterTrustBundle and podCertificate are listed as unsupported). */
 export interface VolumeProjection {
   configMap?: { name?: string; items?: KeyToPath[]; optional?: boolean };
   secret?: { name?: string; items?: KeyToPath[]; optional?: boolean };
   downwardAPI?: { items?: DownwardAPIVolumeFile[] };
+  serviceAccountToken?: ServiceAccountTokenProjection;
   [extra: string]: unknown;
 }
 export interface ProjectedVolumeSource {
@@ -214,6 +223,8 @@ export interface PodSpec {
   serviceAccountName?: string;
   /** The deprecated alias of serviceAccountName, which the API server keeps equal to it. */
   serviceAccount?: string;
+  /** false: no kube-api-access volume (the ServiceAccount's setting applies when unset). */
+  automountServiceAccountToken?: boolean;
   /** Secrets (dockerconfigjson, dockercfg) whose credentials pull the pod's images. */
   imagePullSecrets?: { name?: string }[];
   [extra: string]: unknown;

@@ -19,7 +19,6 @@ export const UNSUPPORTED_FIELDS = {
     'PodSpec.runtimeClassName',
     'PodSpec.os',
   ],
-  'no service account tokens yet: nothing to mount': ['PodSpec.automountServiceAccountToken'],
   'env from files and resource fields not implemented yet (ConfigMap and Secret keys are)': [
     'EnvVarSource.fileKeyRef',
     'EnvVarSource.resourceFieldRef',
@@ -53,10 +52,9 @@ export const UNSUPPORTED_FIELDS = {
       'VolumeMount.mountPropagation',
       'VolumeMount.recursiveReadOnly',
     ],
-  'projected sources without an issuer here (no service accounts, trust bundles or pod certificates)': [
+  'projected sources without an issuer here (no trust bundles or pod certificates)': [
     'VolumeProjection.clusterTrustBundle',
     'VolumeProjection.podCertificate',
-    'VolumeProjection.serviceAccountToken',
   ],
   'security features the Docker adapter does not set (pod-level context, LSM profiles, user namespaces)': [
     'PodSpec.securityContext',

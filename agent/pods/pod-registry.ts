@@ -10,6 +10,7 @@ import { decodePod } from '../model/pod-decode';
 import type { PodPolicy } from '../model/pod-policy';
 import { DEFAULT_SERVICE_ACCOUNT, type ServiceAccount } from '../model/service-account';
 import { decodePodUpdate } from '../model/pod-update';
+import { mountServiceAccountToken } from './service-account-admission';
 import { decodeEphemeralUpdate } from '../model/ephemeral-update';
 import type { ObjectStore } from '../store/object-store';
 import { checkPreconditions } from '../store/preconditions';
@@ -26,6 +27,11 @@ export interface PodRegistryDeps {
   policy: PodPolicy;
   /** Static pods (agent/staticpods/): a mirror pod deleted through the API comes back, as upstream. */
   mirrors?: { recreateMirror(pod: Pod): boolean };
+  /**
+   * New pods get the kube-api-access-* token volume (service-account-admission.ts); off when the node has no
+   * token issuer, as upstream's plugin with MountServiceAccountToken false. `suffix`: the volume name's 5 chars.
+   */
+  serviceAccountTokens?: { suffix: () => string };
 }
 
 function refuseMirrorWrite(old: Pod | undefined, next: Pod): void {
@@ -54,12 +60,15 @@ export class PodRegistry implements Registry<Pod> {
     spec.serviceAccountName = name;
     spec.serviceAccount = name;
     const { namespace } = pod.metadata;
-    if (!this.deps.serviceAccounts.get(namespace, name))
+    const sa = this.deps.serviceAccounts.get(namespace, name);
+    if (!sa)
       throw forbidden(
         'Pod',
         pod.metadata.name,
         `error looking up service account ${namespace}/${name}: serviceaccount "${name}" not found`,
       );
+    const tokens = this.deps.serviceAccountTokens;
+    if (tokens) mountServiceAccountToken(pod, sa, tokens.suffix);
   }
 
   /** Pods stored before this node had its name (an earlier hostname or --node-name) move to it. */

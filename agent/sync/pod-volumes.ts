@@ -18,6 +18,7 @@ import { checkSubPath, expandSubPathExpr, pinSubPath, resolveSubPath, safeMakeDi
 import type { SubPathMounter } from '../volumes/subpath-mounter';
 import type { Tmpfs } from '../volumes/tmpfs';
 import { MissingSource, pluginOf, volumePayload } from '../volumes/volume-payload';
+import type { ProjectedTokens } from '../volumes/service-account-tokens';
 import type { PodFiles } from './pod-files';
 
 export interface PodVolumesDeps {
@@ -30,6 +31,8 @@ export interface PodVolumesDeps {
   claims?: ClaimVolumes;
   /** Pins subPaths with bind mounts (the kubelet's way); none: the checked path is given to the engine. */
   subPaths?: SubPathMounter;
+  /** The tokens of projected serviceAccountToken sources (none: such a volume fails to mount). */
+  tokens?: ProjectedTokens & { forget(podUid: string): void };
   clock: Clock;
   logger: Logger;
 }
@@ -102,7 +105,7 @@ export class PodVolumes {
   }
 
   private write(pod: Pod, v: Volume, plugin: string): void {
-    const payload = volumePayload(pod, v, this.deps.config, this.deps.node);
+    const payload = volumePayload(pod, v, this.deps.config, this.deps.node, this.deps.tokens);
     const dir = this.dir(pod, v, plugin);
     if (!existsSync(dir)) {
       mkdirSync(dir, { recursive: true, mode: 0o755 });
@@ -125,6 +128,7 @@ export class PodVolumes {
     this.deps.subPaths?.unmountUnder(join(this.deps.files.dir(uid), SUBPATHS));
     this.deps.tmpfs.unmountUnder(this.deps.files.dir(uid));
     for (const key of this.frozen) if (key.startsWith(`${uid}/`)) this.frozen.delete(key);
+    this.deps.tokens?.forget(uid);
   }
 
   /**

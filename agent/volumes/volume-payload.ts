@@ -5,6 +5,7 @@ import type { KeyToPath, Pod, Volume } from '../model/pod';
 import type { FileProjection } from './atomic-writer';
 import type { ConfigKind, ConfigObjects } from './config-source';
 import { type NodeAllocatable, downwardApiFiles } from './downward-api';
+import type { ProjectedTokens } from './service-account-tokens';
 
 /** The volume plugin's directory name under the pod's volumes/ (as the kubelet's kubernetes.io~<plugin>). */
 export function pluginOf(v: Volume): string | undefined {
@@ -86,12 +87,16 @@ function addSource(
   }
 }
 
-/** The files of the volume now; throws MissingSource when a required source or key is not there. */
+/**
+ * The files of the volume now; throws MissingSource when a required source or key is not there, or a token
+ * source has no issuer (`tokens` absent).
+ */
 export function volumePayload(
   pod: Pod,
   v: Volume,
   config: ConfigObjects,
   node: NodeAllocatable,
+  tokens?: ProjectedTokens,
 ): PayloadResult {
   const out: PayloadResult = { files: new Map(), immutable: true };
   const ns = pod.metadata.namespace;
@@ -109,6 +114,13 @@ export function volumePayload(
   if (downward.length) {
     out.immutable = false; // labels and annotations change
     for (const [path, file] of downwardApiFiles(pod, downward, defaultMode, node)) out.files.set(path, file);
+  }
+  for (const p of v.projected?.sources ?? []) {
+    if (!p.serviceAccountToken) continue;
+    if (!tokens) throw new MissingSource('no ServiceAccount token issuer on this node');
+    out.immutable = false; // refreshed before it expires
+    const data = Buffer.from(tokens.token(pod, p.serviceAccountToken));
+    out.files.set(p.serviceAccountToken.path, { data, mode: defaultMode });
   }
   return out;
 }

@@ -79,7 +79,28 @@ function downwardFiles(
   });
 }
 
-const PROJECTION_TYPES = ['secret', 'configMap', 'downwardAPI'] as const;
+const PROJECTION_TYPES = ['secret', 'configMap', 'downwardAPI', 'serviceAccountToken'] as const;
+
+/** Upstream's TokenRequest bounds: at least 10 minutes, at most 2^32 seconds. */
+export const MIN_TOKEN_SECONDS = 600;
+const MAX_TOKEN_SECONDS = 2 ** 32;
+
+/**
+ * As upstream: the missing or non-local path is reported on the projected volume (`...projected.path`), not on
+ * the source, and a token's path takes no part in the duplicate check.
+ */
+function tokenProjection(p: VolumeProjection, projected: string, field: string, out: FieldError[]): void {
+  const t = p?.serviceAccountToken;
+  if (!t) return;
+  const seconds = t.expirationSeconds ?? 3600;
+  const f = `${field}.serviceAccountToken.expirationSeconds`;
+  if (seconds < MIN_TOKEN_SECONDS)
+    out.push(fieldError('Invalid', f, seconds, 'may not specify a duration less than 10 minutes'));
+  if (seconds > MAX_TOKEN_SECONDS)
+    out.push(fieldError('Invalid', f, seconds, 'may not specify a duration larger than 2^32 seconds'));
+  if (!t.path) out.push(fieldError('Required', `${projected}.path`));
+  else localNonReservedPath(t.path, `${projected}.path`, out);
+}
 
 function projection(p: VolumeProjection, field: string, out: FieldError[]): string[] {
   const present = PROJECTION_TYPES.filter((t) => p?.[t] !== undefined);
@@ -132,6 +153,7 @@ export function validateVolumeSource(v: Volume, field: string, out: FieldError[]
     mode(v.projected.defaultMode, `${f}.defaultMode`, out);
     const seen = new Set<string>();
     (v.projected.sources ?? []).forEach((p, i) => {
+      tokenProjection(p, f, `${f}.sources[${i}]`, out);
       for (const path of projection(p, `${f}.sources[${i}]`, out)) {
         if (path && seen.has(path))
           out.push(fieldError('Invalid', `${f}.sources[${i}]`, path, 'conflicting duplicate paths'));

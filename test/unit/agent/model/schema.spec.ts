@@ -286,6 +286,7 @@ export const TYPES_AGREE: true[] = [
   true satisfies Agrees<Hand.ResourceFieldSelector, Upstream.V1ResourceFieldSelector>,
   true satisfies Agrees<Hand.ProjectedVolumeSource, Upstream.V1ProjectedVolumeSource>,
   true satisfies Agrees<Hand.VolumeProjection, Upstream.V1VolumeProjection>,
+  true satisfies Agrees<Hand.ServiceAccountTokenProjection, Upstream.V1ServiceAccountTokenProjection>,
   true satisfies Agrees<Hand.PodDnsConfig, Upstream.V1PodDNSConfig>,
   true satisfies Agrees<Hand.PodStatus, Upstream.V1PodStatus>,
   true satisfies Agrees<Hand.PodCondition, Upstream.V1PodCondition>,
