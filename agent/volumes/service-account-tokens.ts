@@ -77,7 +77,12 @@ export class ServiceAccountTokens implements ProjectedTokens {
         expirationSeconds,
         boundObject: { kind: 'Pod', name: pod.metadata.name, uid: pod.metadata.uid },
       });
-      const next = { token: issued.token, issuedAtMs: now, expiresAtMs: Date.parse(issued.expirationTimestamp), expirationSeconds };
+      const next = {
+        token: issued.token,
+        issuedAtMs: now,
+        expiresAtMs: Date.parse(issued.expirationTimestamp),
+        expirationSeconds,
+      };
       this.cache.set(key, next);
       return next.token;
     } catch (err) {
@@ -90,6 +95,7 @@ export class ServiceAccountTokens implements ProjectedTokens {
 
   /** The pod is gone: its tokens are dropped. */
   forget(podUid: string): void {
-    for (const key of this.cache.keys()) if ((JSON.parse(key) as unknown[])[0] === podUid) this.cache.delete(key);
+    for (const key of this.cache.keys())
+      if ((JSON.parse(key) as unknown[])[0] === podUid) this.cache.delete(key);
   }
 }

@@ -18,9 +18,13 @@ import type { ObjectStore } from '../../agent/store/object-store';
 import type { PodManager } from '../../agent/sync/pod-manager';
 import { hostTmpfs, noTmpfs } from '../../agent/volumes/tmpfs';
 import { noSubPathMounter } from '../../agent/volumes/subpath-mounter';
+import type { TokenIssuer } from '../../agent/auth/token-issuer';
 import { scratchConfig } from '../../tools/scratch-config';
+import { TEST_ROOT_CA, TestTokenIssuer } from './test-token-issuer';
 
-export interface HarnessOptions extends Partial<Omit<AgentOptions, 'config' | 'runtime'>> {
+export interface HarnessOptions extends Partial<Omit<AgentOptions, 'config' | 'runtime' | 'tokenIssuer'>> {
+  /** The ServiceAccount token issuer: the deterministic TestTokenIssuer unless given; false: none. */
+  tokenIssuer?: TokenIssuer | false;
   runtime: ContainerRuntime;
   clock?: Clock;
   logger?: Logger;
@@ -46,8 +50,11 @@ export class Harness {
     this.proxy = options.proxy
       ? new IptablesProxy({ logger: nopLogger, serviceCidr: config.serviceCidr })
       : undefined;
+    const { tokenIssuer, ...rest } = options;
     this.agent = createAgent({
       ...(this.proxy ? { serviceProxy: this.proxy } : {}),
+      // As the daemon: ServiceAccount tokens in pods (a deterministic issuer; the CA the API's TLS would have).
+      rootCA: () => TEST_ROOT_CA,
       nodeName: 'test-node',
       hostResolvConf: () => '',
       podDns: options.runtime instanceof DockerRuntime,
@@ -55,7 +62,8 @@ export class Harness {
       ...(options.runtime instanceof DockerRuntime
         ? {}
         : { tmpfs: noTmpfs, subPathMounter: noSubPathMounter }),
-      ...options,
+      ...rest,
+      ...(tokenIssuer === false ? {} : { tokenIssuer: tokenIssuer ?? new TestTokenIssuer(options.clock) }),
       config,
       logger: options.logger ?? nopLogger,
     });

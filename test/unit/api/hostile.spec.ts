@@ -313,6 +313,25 @@ describe('hostile requests (api, memory runtime)', () => {
       );
     });
 
+    it('projected serviceAccountToken sources: a local path and 10 minutes to 2^32 seconds (422 as upstream)', async () => {
+      const v = (token: object) =>
+        pod({ spec: { volumes: [{ name: 'v', projected: { sources: [{ serviceAccountToken: token }] } }] } });
+      const f = 'spec.volumes[0].projected';
+      await invalid(
+        v({ path: 't', expirationSeconds: 599 }),
+        `${f}.sources[0].serviceAccountToken.expirationSeconds`,
+        'may not specify a duration less than 10 minutes',
+      );
+      await invalid(
+        v({ path: 't', expirationSeconds: 2 ** 32 + 1 }),
+        `${f}.sources[0].serviceAccountToken.expirationSeconds`,
+        'may not specify a duration larger than 2^32 seconds',
+      );
+      // upstream names the projected volume's path, not the source's
+      await invalid(v({}), `${f}.path`, 'Required value');
+      await invalid(v({ path: '../t' }), `${f}.path`, "must not contain '..'");
+    });
+
     it("mount paths and host paths cannot smuggle bind options through ':'", async () => {
       await invalid(
         pod(
