@@ -1,5 +1,6 @@
 // The ServiceAccount as the API stores it. Pods name one (spec.serviceAccountName, `default` when left out);
-// no token is minted or mounted (docs/kubectl.md).
+// its automountServiceAccountToken decides, when the pod does not, whether pods get a token volume
+// (agent/pods/service-account-admission.ts, docs/kubectl.md).
 import { type FieldError, fieldError, invalidError } from './field-errors';
 import type { ObjectMeta } from './meta';
 import { validateMetadataMaps } from './meta-validation';
