@@ -72,7 +72,11 @@ import { type Autoscaling, createAutoscaling } from './create-autoscaling';
 import { PodStartTracker } from '../agent/sync/pod-start-tracker';
 import { SERVER_VERSION } from '../api/routes/discovery';
 import { createMetrics } from './metrics/metrics-registries';
-import { type ApiAccess, prepareApiAccess } from './api-access';
+import { type ApiAccess, ensureCa, ensureToken, hasOpenssl, prepareApiAccess } from './api-access';
+import { PodApi } from './pod-api';
+import type { ApiDeps } from '../api/deps';
+import { KubernetesServiceController } from '../agent/services/kubernetes-service-controller';
+import { join } from 'node:path';
 import { hostReader, primaryAddress, systemInfo } from './host-reader';
 import type { Config } from './config';
 import { createWorkloads } from './create-workloads';
@@ -82,6 +86,9 @@ import { ImagePrefetch } from '../agent/images/image-prefetch';
 import { type RegistryProbe, RegistryReachability } from '../agent/images/registry-reachability';
 import { tcpRegistryProbe } from './registry-probe';
 import { createStaticPods } from './create-static-pods';
+
+/** kube-apiserver's secure port: the `kubernetes` Service's targetPort even when the pods' API is off. */
+const DEFAULT_POD_API_PORT = 6443;
 
 /** Where engine sockets live; a pod may see them only with --allow-docker-socket. */
 const DOCKER_SOCKETS = ['/var/run/docker.sock', '/run/docker.sock', '/run/containerd/containerd.sock'];
@@ -97,7 +104,10 @@ export interface AgentOptions {
   hostResolvConf?: () => string;
   /** The Node's InternalIP, also its pods' hostIP (this machine's primary address unless a test says). */
   internalIP?: () => string;
-  /** Serve DNS on the pod network's gateway (default); off for in-memory runtimes, whose gateway is not real. */
+  /**
+   * Serve DNS and the pods' API (--pod-api-port) on the pod network's gateway (default); off for in-memory
+   * runtimes, whose gateway is not real.
+   */
   podDns?: boolean;
   /** ConfigMaps and Secrets for volumes (tests); the stores' otherwise. */
   configObjects?: ConfigObjects;
@@ -149,6 +159,13 @@ export interface Agent {
   readonly dns: AgentDns;
   /** The API's token and TLS material (daemon/api-access.ts), for the kubeconfig. */
   readonly access: ApiAccess;
+  /**
+   * The PEM of the CA behind the API's certificates (<data-dir>/pki/ca.crt): what pods verify the API with
+   * (the kube-root-ca.crt ConfigMaps); undefined when no certificate is made (no --tls and no pods' API).
+   */
+  readonly rootCa: string | undefined;
+  /** The pods' HTTPS listener of the API (the `kubernetes` Service's endpoint); undefined when off. */
+  readonly podApi: PodApi | undefined;
   network(): NetworkInfo | undefined;
   /** Pod network, sync loop and controllers; call once Docker answers. */
   start(): Promise<void>;
@@ -396,6 +413,7 @@ export function createAgent(o: AgentOptions): Agent {
     nodeName,
     logger: logger.child({ component: 'endpoints' }),
     ...(o.serviceProxy ? { proxy: o.serviceProxy } : {}),
+    apiEndpoint: () => podApi?.endpoint(),
   });
   const dnsServer = new AgentDns({
     catalog: new ClusterCatalog({ pods, services, endpoints }),
@@ -501,9 +519,7 @@ export function createAgent(o: AgentOptions): Agent {
   let started = false;
   // The token (when the listen address asks for one) and TLS material, made at first start and kept.
   const access = prepareApiAccess(config, logger.child({ component: 'api' }));
-  const api = buildServer({
-    ...(access.token ? { apiToken: access.token } : {}),
-    ...(access.tls ? { tls: access.tls } : {}),
+  const apiDeps: ApiDeps = {
     ...(o.apiRequestTimeout ? { requestTimeout: o.apiRequestTimeout } : {}),
     pods,
     services,
@@ -557,6 +573,39 @@ export function createAgent(o: AgentOptions): Agent {
     statefulSets,
     controllerRevisions,
     autoscaling,
+  };
+  const api = buildServer({
+    ...apiDeps,
+    ...(access.token ? { apiToken: access.token } : {}),
+    ...(access.tls ? { tls: access.tls } : {}),
+  });
+  // The pods' API (daemon/pod-api.ts): the same API over HTTPS on the gateway, always asking for a token.
+  const apiLogger = logger.child({ component: 'api' });
+  const podApiWanted = config.podApiPort > 0 && o.podDns !== false;
+  const openssl = podApiWanted && hasOpenssl();
+  if (podApiWanted && !openssl)
+    apiLogger.warn('API for pods off: its certificate needs the openssl command (apt-get install openssl)');
+  const rootCa = config.tls || openssl ? ensureCa(join(config.dataDir, 'pki'), apiLogger).pem : undefined;
+  const podApi = openssl
+    ? new PodApi({
+        dataDir: config.dataDir,
+        port: config.podApiPort,
+        clusterIP: registry.firstAddress,
+        clusterDomain: config.clusterDomain,
+        build: (tls) =>
+          buildServer({
+            ...apiDeps,
+            apiToken: access.token ?? ensureToken(join(config.dataDir, 'token'), apiLogger),
+            tls,
+          }),
+        logger: apiLogger,
+      })
+    : undefined;
+  const kubernetesService = new KubernetesServiceController({
+    services,
+    registry,
+    targetPort: config.podApiPort || DEFAULT_POD_API_PORT,
+    logger: logger.child({ component: 'kubernetes-service' }),
   });
   return {
     config,
@@ -585,6 +634,8 @@ export function createAgent(o: AgentOptions): Agent {
     stats,
     dns: dnsServer,
     access,
+    rootCa,
+    podApi,
     network: () => net.info,
     async start() {
       net.info = await runtime.ensureNetwork(config.networkName, config.podCidr);
@@ -594,6 +645,8 @@ export function createAgent(o: AgentOptions): Agent {
       dns.nameserver = config.podDnsAddress || net.info.gateway;
       await dnsServer.listen(config.dnsListen.host, config.dnsListen.port);
       if (o.podDns !== false) await dnsServer.listen(dns.nameserver, 53);
+      await podApi?.listen(dns.nameserver); // before the endpoints controller: the Service's endpoint
+      kubernetesService.start();
       podRegistry.bindAll();
       await nodeReporter.start();
       staticPods.start(); // before the sync loop, so it adopts their containers
@@ -625,13 +678,14 @@ export function createAgent(o: AgentOptions): Agent {
       stats.stop();
       prober.stop();
       controller.stop();
+      kubernetesService.stop();
       claimController.stop();
       namespaceController.stop();
       defaultServiceAccounts.stop();
       batch.stop();
       watches.stop();
       try {
-        await Promise.all([api.close(), dnsServer.close()]);
+        await Promise.all([api.close(), dnsServer.close(), podApi?.close()]);
       } finally {
         events.flush();
         persistence.close();
