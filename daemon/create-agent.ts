@@ -104,11 +104,10 @@ export interface AgentOptions {
   hostResolvConf?: () => string;
   /** The Node's InternalIP, also its pods' hostIP (this machine's primary address unless a test says). */
   internalIP?: () => string;
-  /**
-   * Serve DNS and the pods' API (--pod-api-port) on the pod network's gateway (default); off for in-memory
-   * runtimes, whose gateway is not real.
-   */
+  /** Serve DNS on the pod network's gateway (default); off for in-memory runtimes, whose gateway is not real. */
   podDns?: boolean;
+  /** Serve the pods' API (--pod-api-port) on the pods' DNS address; by default where pod DNS is served. */
+  podApi?: boolean;
   /** ConfigMaps and Secrets for volumes (tests); the stores' otherwise. */
   configObjects?: ConfigObjects;
   /** How Secret volumes get memory-backed (mount(8) by default). */
@@ -581,7 +580,7 @@ export function createAgent(o: AgentOptions): Agent {
   });
   // The pods' API (daemon/pod-api.ts): the same API over HTTPS on the gateway, always asking for a token.
   const apiLogger = logger.child({ component: 'api' });
-  const podApiWanted = config.podApiPort > 0 && o.podDns !== false;
+  const podApiWanted = config.podApiPort > 0 && (o.podApi ?? o.podDns !== false);
   const openssl = podApiWanted && hasOpenssl();
   if (podApiWanted && !openssl)
     apiLogger.warn('API for pods off: its certificate needs the openssl command (apt-get install openssl)');
