@@ -14,6 +14,8 @@ import { installKubectl } from '../helpers/kubectl';
 const runtime = new DockerRuntime({ logger: nopLogger });
 const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 const KUBECTL = '/kbin/kubectl-1.35';
+/** kubectl at https://kubernetes.default.svc verifying the CA, with a token that is no token. */
+const NO_TOKEN = `env -u KUBERNETES_SERVICE_HOST ${KUBECTL} --server=https://kubernetes.default.svc --certificate-authority=${SA_DIR}/ca-only.crt --token=not-a-token`;
 
 describe('the API for pods (real engine, real iptables, kubectl in a pod)', function () {
   this.timeout(120_000);
@@ -93,17 +95,14 @@ describe('the API for pods (real engine, real iptables, kubectl in a pod)', func
   });
 
   it('answers /healthz at https://kubernetes.default.svc, its certificate verified against the CA', async () => {
-    // No in-cluster config (no KUBERNETES_SERVICE_HOST): the server, the CA and nothing else.
-    const res = await inPod(
-      `env -u KUBERNETES_SERVICE_HOST ${KUBECTL} --server=https://kubernetes.default.svc --certificate-authority=${SA_DIR}/ca-only.crt get --raw /healthz`,
-    );
+    // No in-cluster config (no KUBERNETES_SERVICE_HOST): the server, the CA and a token that is none (kubectl
+    // would prompt for a user without one).
+    const res = await inPod(`${NO_TOKEN} get --raw /healthz`);
     expect(res, res.output).to.deep.include({ output: 'ok', exitCode: 0 });
   });
 
   it('asks a pod for a token even though the main listener (loopback) asks for none', async () => {
-    const res = await inPod(
-      `env -u KUBERNETES_SERVICE_HOST ${KUBECTL} --server=https://kubernetes.default.svc --certificate-authority=${SA_DIR}/ca-only.crt get --raw /api`,
-    );
+    const res = await inPod(`${NO_TOKEN} get --raw /api`);
     expect(res.exitCode).to.not.equal(0);
     expect(res.output).to.match(/Unauthorized/);
   });
@@ -133,7 +132,12 @@ describe('the API for pods (real engine, real iptables, kubectl in a pod)', func
     });
     expect(del.statusCode, del.body).to.equal(200);
     await h.waitFor('the kubernetes Service back', () => h.services.get('default', 'kubernetes'));
-    const res = await inPod(`${KUBECTL} --server=https://10.96.0.1 get --raw /healthz`);
-    expect(res, res.output).to.deep.include({ output: 'ok', exitCode: 0 });
+    const res = await inPod(
+      `${KUBECTL} --server=https://10.96.0.1 --certificate-authority=${SA_DIR}/ca.crt --token="$(cat ${SA_DIR}/token)" get --raw /api/v1/namespaces/default/services/kubernetes`,
+    );
+    expect(res.exitCode, res.output).to.equal(0);
+    expect(JSON.parse(res.output)).to.have.nested.property('spec.clusterIP', '10.96.0.1');
+    const health = await inPod(`${NO_TOKEN} get --raw /healthz`);
+    expect(health, health.output).to.deep.include({ output: 'ok', exitCode: 0 });
   });
 });
