@@ -28,6 +28,12 @@ export interface ApiAccess {
   tls?: { key: string; cert: string; ca: string };
 }
 
+/** The subjectAltNames of a server certificate. */
+export interface CertNames {
+  dns: string[];
+  ips: string[];
+}
+
 /** A token is 32 random bytes, base64url: 43 characters. */
 const TOKEN_BYTES = 32;
 const TOKEN_PATTERN = /^[A-Za-z0-9._~+/=-]{32,512}$/;
@@ -80,7 +86,7 @@ export function ensureToken(path: string, logger?: Logger): string {
 }
 
 /** The names a server certificate must hold for a listen address: loopback, this host, its addresses. */
-export function serverNames(listenHost: string): { dns: string[]; ips: string[] } {
+export function serverNames(listenHost: string): CertNames {
   const dns = new Set(['localhost']);
   const ips = new Set(['127.0.0.1', '::1']);
   const host = hostname();
@@ -169,10 +175,10 @@ function makeCa(dir: string): void {
   }
 }
 
-function makeServer(dir: string, names: { dns: string[]; ips: string[] }): void {
-  const key = join(dir, 'server.key');
-  const cnf = join(dir, 'server.cnf');
-  const csr = join(dir, 'server.csr');
+function makeServer(dir: string, base: string, names: CertNames): void {
+  const key = join(dir, `${base}.key`);
+  const cnf = join(dir, `${base}.cnf`);
+  const csr = join(dir, `${base}.csr`);
   newKey(key);
   const san = [...names.dns.map((d) => `DNS:${d}`), ...names.ips.map((ip) => `IP:${ip}`)].join(',');
   writeFileSync(
@@ -214,7 +220,7 @@ function makeServer(dir: string, names: { dns: string[]; ips: string[] }): void 
       '-extensions',
       'ext',
       '-out',
-      join(dir, 'server.crt'),
+      join(dir, `${base}.crt`),
     ]);
   } finally {
     rmSync(cnf, { force: true });
@@ -222,16 +228,17 @@ function makeServer(dir: string, names: { dns: string[]; ips: string[] }): void 
   }
 }
 
-/** Whether the server certificate in dir is signed by the CA, valid a while longer and names every name. */
+/** Whether the server certificate `<base>.crt` in dir is signed by the CA, valid a while longer and names every name. */
 function serverCertOk(
   dir: string,
+  base: string,
   ca: X509Certificate,
-  names: { dns: string[]; ips: string[] },
+  names: CertNames,
   now: number,
 ): boolean {
-  if (!existsSync(join(dir, 'server.crt')) || !existsSync(join(dir, 'server.key'))) return false;
+  if (!existsSync(join(dir, `${base}.crt`)) || !existsSync(join(dir, `${base}.key`))) return false;
   try {
-    const cert = new X509Certificate(readFileSync(join(dir, 'server.crt')));
+    const cert = new X509Certificate(readFileSync(join(dir, `${base}.crt`)));
     return (
       cert.checkIssued(ca) &&
       cert.verify(ca.publicKey) &&
@@ -244,23 +251,27 @@ function serverCertOk(
   }
 }
 
+/** Whether the `openssl` command is there (Node has no X.509 writer). */
+export function hasOpenssl(): boolean {
+  try {
+    execFileSync('openssl', ['version'], { stdio: 'ignore', timeout: 10_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
- * <data-dir>/pki: ca.crt/ca.key (made once, kept: clients trust it) and server.crt/server.key (made again
- * when a name is missing, e.g. a new --listen address, or when it nears expiry). All 0600 in a 0700 dir.
+ * <data-dir>/pki/ca.crt and ca.key: made once and kept (clients trust it), made again only when unreadable or
+ * expired. The PEM of its certificate, and whether it was made just now (every server certificate then is too).
  */
-export function ensurePki(
-  dir: string,
-  names: { dns: string[]; ips: string[] },
-  logger?: Logger,
-  now = Date.now(),
-): { key: string; cert: string; ca: string } {
+export function ensureCa(dir: string, logger?: Logger, now = Date.now()): { pem: string; fresh: boolean } {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   chmodSync(dir, 0o700);
   let caOk = false;
-  let ca: X509Certificate | undefined;
   if (existsSync(join(dir, 'ca.crt')) && existsSync(join(dir, 'ca.key'))) {
     try {
-      ca = new X509Certificate(readFileSync(join(dir, 'ca.crt')));
+      const ca = new X509Certificate(readFileSync(join(dir, 'ca.crt')));
       caOk = ca.ca && Date.parse(ca.validTo) > now;
     } catch {
       caOk = false;
@@ -268,20 +279,43 @@ export function ensurePki(
   }
   if (!caOk) {
     makeCa(dir);
-    ca = new X509Certificate(readFileSync(join(dir, 'ca.crt')));
     logger?.info('API certificate authority made', { path: join(dir, 'ca.crt') });
   }
-  if (!ca || !caOk || !serverCertOk(dir, ca, names, now)) {
-    makeServer(dir, names);
-    logger?.info('API server certificate made', { path: join(dir, 'server.crt'), ...names });
+  for (const f of ['ca.key', 'ca.crt']) chmodSync(join(dir, f), 0o600);
+  return { pem: readFileSync(join(dir, 'ca.crt'), 'utf8'), fresh: !caOk };
+}
+
+/**
+ * A server certificate `<base>.crt`/`<base>.key` in dir signed by its CA (ensureCa), made again when a name is
+ * missing (e.g. a new --listen address), when it nears expiry or when the CA is new. All 0600 in a 0700 dir.
+ */
+export function ensureServerCert(
+  dir: string,
+  base: string,
+  names: CertNames,
+  logger?: Logger,
+  now = Date.now(),
+): { key: string; cert: string; ca: string } {
+  const ca = ensureCa(dir, logger, now);
+  if (ca.fresh || !serverCertOk(dir, base, new X509Certificate(ca.pem), names, now)) {
+    makeServer(dir, base, names);
+    logger?.info('API server certificate made', { path: join(dir, `${base}.crt`), ...names });
   }
-  for (const f of ['ca.key', 'server.key', 'ca.crt', 'server.crt']) chmodSync(join(dir, f), 0o600);
+  for (const f of [`${base}.key`, `${base}.crt`]) chmodSync(join(dir, f), 0o600);
   return {
-    key: readFileSync(join(dir, 'server.key'), 'utf8'),
-    cert: readFileSync(join(dir, 'server.crt'), 'utf8'),
-    ca: readFileSync(join(dir, 'ca.crt'), 'utf8'),
+    key: readFileSync(join(dir, `${base}.key`), 'utf8'),
+    cert: readFileSync(join(dir, `${base}.crt`), 'utf8'),
+    ca: ca.pem,
   };
 }
+
+/** The main listener's certificate: <data-dir>/pki/server.crt. */
+export const ensurePki = (
+  dir: string,
+  names: CertNames,
+  logger?: Logger,
+  now = Date.now(),
+): { key: string; cert: string; ca: string } => ensureServerCert(dir, 'server', names, logger, now);
 
 /** The token and TLS material the API needs for this configuration, made on first use. */
 export function prepareApiAccess(config: Config, logger?: Logger): ApiAccess {

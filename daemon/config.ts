@@ -27,6 +27,8 @@ export interface Config {
   serviceCidr: string;
   /** Where pods send DNS queries; empty: the pod network's gateway (the host). */
   podDnsAddress: string;
+  /** The pods' HTTPS listener of the API on that same address (the `kubernetes` Service's endpoint); 0: none. */
+  podApiPort: number;
   /** The Node's name; empty: this machine's hostname. */
   nodeName: string;
   /** Standalone mode: every Pod manifest in this directory runs as a static pod; empty: none. */
@@ -161,6 +163,13 @@ export const FLAGS: readonly FlagSpec[] = [
     env: 'MINIKUBELET_POD_DNS_ADDRESS',
     default: '',
     help: 'address pods send DNS to, served on port 53 (none: the pod network gateway)',
+  },
+  {
+    key: 'podApiPort',
+    flag: '--pod-api-port',
+    env: 'MINIKUBELET_POD_API_PORT',
+    default: '6443',
+    help: 'port of the HTTPS API for pods on the pod DNS address (the kubernetes Service endpoint; always TLS and a token); 0: none',
   },
   {
     key: 'proxy',
@@ -372,6 +381,9 @@ export function loadConfig(
   const socket = listen.startsWith('unix:') ? listen.slice('unix:'.length) : '';
   if (listen.startsWith('unix:') && !socket.startsWith('/'))
     throw new MiniKubeletError('BadRequest', `--listen: expected unix:/absolute/path, got "${listen}"`);
+  const podApiPort = Number(get('podApiPort'));
+  if (!Number.isInteger(podApiPort) || podApiPort < 0 || podApiPort > 65535)
+    throw new MiniKubeletError('BadRequest', `--pod-api-port must be a port number, or 0 for none`);
   const proxy = get('proxy');
   if (proxy !== 'iptables' && proxy !== 'none')
     throw new MiniKubeletError('BadRequest', `--proxy must be iptables or none`);
@@ -392,6 +404,7 @@ export function loadConfig(
     clusterDomain: get('clusterDomain').replace(/\.$/, '').toLowerCase(),
     serviceCidr: get('serviceCidr'),
     podDnsAddress: get('podDnsAddress'),
+    podApiPort,
     nodeName: get('nodeName'),
     podManifestPath: get('podManifestPath'),
     proxy,

@@ -72,7 +72,11 @@ import { type Autoscaling, createAutoscaling } from './create-autoscaling';
 import { PodStartTracker } from '../agent/sync/pod-start-tracker';
 import { SERVER_VERSION } from '../api/routes/discovery';
 import { createMetrics } from './metrics/metrics-registries';
-import { type ApiAccess, prepareApiAccess } from './api-access';
+import { type ApiAccess, ensureCa, ensureToken, hasOpenssl, prepareApiAccess } from './api-access';
+import { PodApi } from './pod-api';
+import type { ApiDeps } from '../api/deps';
+import { KubernetesServiceController } from '../agent/services/kubernetes-service-controller';
+import { join } from 'node:path';
 import { hostReader, primaryAddress, systemInfo } from './host-reader';
 import type { Config } from './config';
 import { createWorkloads } from './create-workloads';
@@ -85,6 +89,9 @@ import { createStaticPods } from './create-static-pods';
 import type { TokenIssuer } from '../agent/auth/token-issuer';
 import { ServiceAccountTokens } from '../agent/volumes/service-account-tokens';
 import { RootCAPublisher } from '../agent/serviceaccounts/root-ca-publisher';
+
+/** kube-apiserver's secure port: the `kubernetes` Service's targetPort even when the pods' API is off. */
+const DEFAULT_POD_API_PORT = 6443;
 
 /** Where engine sockets live; a pod may see them only with --allow-docker-socket. */
 const DOCKER_SOCKETS = ['/var/run/docker.sock', '/run/docker.sock', '/run/containerd/containerd.sock'];
@@ -102,6 +109,8 @@ export interface AgentOptions {
   internalIP?: () => string;
   /** Serve DNS on the pod network's gateway (default); off for in-memory runtimes, whose gateway is not real. */
   podDns?: boolean;
+  /** Serve the pods' API (--pod-api-port) on the pods' DNS address; by default where pod DNS is served. */
+  podApi?: boolean;
   /** ConfigMaps and Secrets for volumes (tests); the stores' otherwise. */
   configObjects?: ConfigObjects;
   /** How Secret volumes get memory-backed (mount(8) by default). */
@@ -159,6 +168,13 @@ export interface Agent {
   readonly dns: AgentDns;
   /** The API's token and TLS material (daemon/api-access.ts), for the kubeconfig. */
   readonly access: ApiAccess;
+  /**
+   * The PEM of the CA behind the API's certificates (<data-dir>/pki/ca.crt): what pods verify the API with
+   * (the kube-root-ca.crt ConfigMaps); undefined when no certificate is made (no --tls and no pods' API).
+   */
+  readonly rootCa: string | undefined;
+  /** The pods' HTTPS listener of the API (the `kubernetes` Service's endpoint); undefined when off. */
+  readonly podApi: PodApi | undefined;
   network(): NetworkInfo | undefined;
   /** Pod network, sync loop and controllers; call once Docker answers. */
   start(): Promise<void>;
@@ -413,6 +429,7 @@ export function createAgent(o: AgentOptions): Agent {
     nodeName,
     logger: logger.child({ component: 'endpoints' }),
     ...(o.serviceProxy ? { proxy: o.serviceProxy } : {}),
+    apiEndpoint: () => podApi?.endpoint(),
   });
   const dnsServer = new AgentDns({
     catalog: new ClusterCatalog({ pods, services, endpoints }),
@@ -519,17 +536,7 @@ export function createAgent(o: AgentOptions): Agent {
   let started = false;
   // The token (when the listen address asks for one) and TLS material, made at first start and kept.
   const access = prepareApiAccess(config, logger.child({ component: 'api' }));
-  // kube-controller-manager's root-ca-cert-publisher: kube-root-ca.crt in every namespace, once there is a CA.
-  const rootCAPublisher = new RootCAPublisher({
-    namespaces,
-    configMaps,
-    caPem: o.rootCA ?? (() => access.tls?.ca),
-    logger: logger.child({ component: 'root-ca-cert-publisher' }),
-  });
-  rootCAPublisher.start();
-  const api = buildServer({
-    ...(access.token ? { apiToken: access.token } : {}),
-    ...(access.tls ? { tls: access.tls } : {}),
+  const apiDeps: ApiDeps = {
     ...(o.apiRequestTimeout ? { requestTimeout: o.apiRequestTimeout } : {}),
     pods,
     services,
@@ -583,6 +590,47 @@ export function createAgent(o: AgentOptions): Agent {
     statefulSets,
     controllerRevisions,
     autoscaling,
+  };
+  const api = buildServer({
+    ...apiDeps,
+    ...(access.token ? { apiToken: access.token } : {}),
+    ...(access.tls ? { tls: access.tls } : {}),
+  });
+  // The pods' API (daemon/pod-api.ts): the same API over HTTPS on the gateway, always asking for a token.
+  const apiLogger = logger.child({ component: 'api' });
+  const podApiWanted = config.podApiPort > 0 && (o.podApi ?? o.podDns !== false);
+  const openssl = podApiWanted && hasOpenssl();
+  if (podApiWanted && !openssl)
+    apiLogger.warn('API for pods off: its certificate needs the openssl command (apt-get install openssl)');
+  const rootCa = config.tls || openssl ? ensureCa(join(config.dataDir, 'pki'), apiLogger).pem : undefined;
+  // kube-controller-manager's root-ca-cert-publisher: kube-root-ca.crt in every namespace, once there is a CA.
+  const rootCAPublisher = new RootCAPublisher({
+    namespaces,
+    configMaps,
+    caPem: o.rootCA ?? (() => rootCa),
+    logger: logger.child({ component: 'root-ca-cert-publisher' }),
+  });
+  rootCAPublisher.start();
+  const podApi = openssl
+    ? new PodApi({
+        dataDir: config.dataDir,
+        port: config.podApiPort,
+        clusterIP: registry.firstAddress,
+        clusterDomain: config.clusterDomain,
+        build: (tls) =>
+          buildServer({
+            ...apiDeps,
+            apiToken: access.token ?? ensureToken(join(config.dataDir, 'token'), apiLogger),
+            tls,
+          }),
+        logger: apiLogger,
+      })
+    : undefined;
+  const kubernetesService = new KubernetesServiceController({
+    services,
+    registry,
+    targetPort: config.podApiPort || DEFAULT_POD_API_PORT,
+    logger: logger.child({ component: 'kubernetes-service' }),
   });
   return {
     config,
@@ -611,6 +659,8 @@ export function createAgent(o: AgentOptions): Agent {
     stats,
     dns: dnsServer,
     access,
+    rootCa,
+    podApi,
     network: () => net.info,
     async start() {
       net.info = await runtime.ensureNetwork(config.networkName, config.podCidr);
@@ -620,6 +670,8 @@ export function createAgent(o: AgentOptions): Agent {
       dns.nameserver = config.podDnsAddress || net.info.gateway;
       await dnsServer.listen(config.dnsListen.host, config.dnsListen.port);
       if (o.podDns !== false) await dnsServer.listen(dns.nameserver, 53);
+      await podApi?.listen(dns.nameserver); // before the endpoints controller: the Service's endpoint
+      kubernetesService.start();
       podRegistry.bindAll();
       await nodeReporter.start();
       staticPods.start(); // before the sync loop, so it adopts their containers
@@ -651,6 +703,7 @@ export function createAgent(o: AgentOptions): Agent {
       stats.stop();
       prober.stop();
       controller.stop();
+      kubernetesService.stop();
       claimController.stop();
       namespaceController.stop();
       defaultServiceAccounts.stop();
@@ -658,7 +711,7 @@ export function createAgent(o: AgentOptions): Agent {
       batch.stop();
       watches.stop();
       try {
-        await Promise.all([api.close(), dnsServer.close()]);
+        await Promise.all([api.close(), dnsServer.close(), podApi?.close()]);
       } finally {
         events.flush();
         persistence.close();

@@ -20,7 +20,8 @@ export interface SliceEndpoint {
   conditions: EndpointConditions;
   hostname?: string;
   nodeName?: string;
-  targetRef: { kind: 'Pod'; namespace: string; name: string; uid: string };
+  /** Absent for an address that is no pod (the `kubernetes` Service's: the API itself). */
+  targetRef?: { kind: 'Pod'; namespace: string; name: string; uid: string };
 }
 
 /** Upstream always sets the name, `""` for a Service's unnamed port. */

@@ -1,5 +1,7 @@
 // ClusterIPs from the service range: never handed out twice while in use, released on delete. The first
-// address (kubernetes' own Service) and the network/broadcast addresses are never given.
+// address is kept for the `default/kubernetes` Service (as kube-apiserver's --service-cluster-ip-range does): it
+// is never handed out, and asking for it is refused as taken, unless for that Service. The network and broadcast
+// addresses are never given.
 import { MiniKubeletError } from '../errors';
 import { fieldError, invalidError } from '../model/field-errors';
 import { type Cidr, inCidr, intToIp, ipToInt, parseCidr } from '../model/cidr';
@@ -19,6 +21,11 @@ export class ClusterIpAllocator {
     this.range = range;
   }
 
+  /** The range's first address: the `kubernetes` Service's ClusterIP (10.96.0.1 for 10.96.0.0/12). */
+  get firstAddress(): string {
+    return intToIp(this.range.base + 1);
+  }
+
   /** Marks an address taken (when loading stored Services). */
   claim(ip: string): void {
     const n = ipToInt(ip);
@@ -30,8 +37,8 @@ export class ClusterIpAllocator {
     if (n !== undefined) this.used.delete(n);
   }
 
-  /** A specific address the user asked for, or the next free one. */
-  allocate(serviceName: string, requested?: string): string {
+  /** A specific address the user asked for, or the next free one; the first address only when `reserved` may. */
+  allocate(serviceName: string, requested?: string, reserved = false): string {
     if (requested) {
       const n = ipToInt(requested);
       if (
@@ -49,7 +56,7 @@ export class ClusterIpAllocator {
           ),
         ]);
       }
-      if (this.used.has(n)) {
+      if (this.used.has(n) || (n === this.range.base + 1 && !reserved)) {
         throw invalidError('Service', serviceName, [
           fieldError(
             'Invalid',

@@ -11,6 +11,14 @@ import type { ServiceRule } from '../proxy/service-rules';
 import type { ObjectStore } from '../store/object-store';
 import { type SliceAction, managedSliceOf, planSlices, sliceContents } from './endpoint-slices';
 import { endpointsFor } from './endpoints';
+import {
+  type ApiEndpoint,
+  KUBERNETES_SERVICE,
+  isKubernetesService,
+  kubernetesEndpointsLabels,
+  kubernetesSlice,
+  kubernetesSubsets,
+} from './kubernetes-service';
 
 export interface EndpointsControllerDeps {
   pods: ObjectStore<Pod>;
@@ -24,6 +32,8 @@ export interface EndpointsControllerDeps {
   logger: Logger;
   /** Absent when Services are not proxied (--proxy=none): Endpoints are still kept. */
   proxy?: ServiceProxy;
+  /** Where pods reach the API: the `kubernetes` Service's endpoint (none: it has no endpoints). */
+  apiEndpoint?: () => ApiEndpoint | undefined;
 }
 
 export function serviceRules(
@@ -96,11 +106,17 @@ export class EndpointsController {
     for (const svc of services.list()) {
       const m = svc.metadata;
       wanted.add(`${m.namespace}/${m.name}`);
-      const next = endpointsFor(svc, allPods, this.deps.nodeName);
+      const next = this.endpointsOf(svc, allPods);
       const old = endpoints.get(m.namespace, m.name);
       if (!old) endpoints.create(next);
-      else if (JSON.stringify(old.subsets) !== JSON.stringify(next.subsets)) {
-        endpoints.update({ ...next, metadata: { ...old.metadata } }, { specChanged: false });
+      else if (
+        JSON.stringify([old.subsets, old.metadata.labels]) !==
+        JSON.stringify([next.subsets, next.metadata.labels])
+      ) {
+        endpoints.update(
+          { ...next, metadata: { ...old.metadata, labels: next.metadata.labels } },
+          { specChanged: false },
+        );
       }
     }
     for (const ep of endpoints.list()) {
@@ -108,6 +124,7 @@ export class EndpointsController {
         endpoints.remove(ep.metadata.namespace, ep.metadata.name);
     }
     this.syncSlices(allPods);
+    this.syncKubernetesSlice();
     const proxy = this.deps.proxy;
     if (!proxy) return;
     const rules = serviceRules(services.list(), (svc) =>
@@ -120,6 +137,40 @@ export class EndpointsController {
       .sync(rules)
       .catch((err: unknown) =>
         this.deps.logger.error('service rules not applied', { error: errorMessage(err) }),
+      );
+  }
+
+  /** A Service's Endpoints: from its pods, or, for `default/kubernetes`, the API's own address. */
+  private endpointsOf(svc: Service, allPods: readonly Pod[]): Endpoints {
+    const computed = endpointsFor(svc, allPods, this.deps.nodeName);
+    if (!isKubernetesService(svc)) return computed;
+    const subsets = kubernetesSubsets(this.deps.apiEndpoint?.());
+    const { subsets: _none, ...rest } = computed;
+    return {
+      ...rest,
+      metadata: { ...computed.metadata, labels: kubernetesEndpointsLabels() },
+      ...(subsets.length ? { subsets } : {}),
+    };
+  }
+
+  /** The EndpointSlice `kubernetes` while its Service exists (upstream's endpoint reconciler keeps it). */
+  private syncKubernetesSlice(): void {
+    const { services, endpointSlices: slices } = this.deps;
+    const { namespace, name } = KUBERNETES_SERVICE;
+    const old = slices.get(namespace, name);
+    if (!services.get(namespace, name)) {
+      if (old) slices.remove(namespace, name);
+      return;
+    }
+    const next = kubernetesSlice(this.deps.apiEndpoint?.());
+    if (!old) slices.create(next);
+    else if (
+      JSON.stringify([old.endpoints, old.ports, old.metadata.labels]) !==
+      JSON.stringify([next.endpoints, next.ports, next.metadata.labels])
+    )
+      slices.update(
+        { ...next, metadata: { ...old.metadata, labels: next.metadata.labels } },
+        { specChanged: true },
       );
   }
 

@@ -6,6 +6,7 @@ import type { ObjectStore } from '../store/object-store';
 import { checkPreconditions } from '../store/preconditions';
 import type { DeleteOptions, Registry, UpdateOptions, WriteOptions } from '../store/registry';
 import { ClusterIpAllocator } from './cluster-ip-allocator';
+import { isKubernetesService } from './kubernetes-service';
 
 export class ServiceRegistry implements Registry<Service> {
   private readonly ips: ClusterIpAllocator;
@@ -23,7 +24,9 @@ export class ServiceRegistry implements Registry<Service> {
     if (this.store.get(namespace, svc.metadata.name) || opts.dryRun) return this.store.create(svc, opts); // AlreadyExists, before allocating
     const requested = svc.spec.clusterIP;
     const headless = requested === 'None';
-    const ip = headless ? 'None' : this.ips.allocate(svc.metadata.name, requested || undefined);
+    // Only default/kubernetes may hold the range's first address (kubernetes-service.ts)
+    const reserved = isKubernetesService(svc);
+    const ip = headless ? 'None' : this.ips.allocate(svc.metadata.name, requested || undefined, reserved);
     svc.spec.clusterIP = ip;
     svc.spec.clusterIPs = [ip];
     try {
@@ -32,6 +35,17 @@ export class ServiceRegistry implements Registry<Service> {
       if (!headless) this.ips.release(ip);
       throw err;
     }
+  }
+
+  /** The ClusterIP the `kubernetes` Service is made with: the range's first address. */
+  get firstAddress(): string {
+    return this.ips.firstAddress;
+  }
+
+  /** Who holds a ClusterIP now ("ns/name"), if anyone. */
+  holderOf(ip: string): string | undefined {
+    const svc = this.store.list().find((s) => s.spec.clusterIP === ip);
+    return svc ? `${svc.metadata.namespace}/${svc.metadata.name}` : undefined;
   }
 
   /** PUT and PATCH results: validated against the stored Service, ClusterIP kept. */

@@ -279,6 +279,15 @@ describe('api: the Kubernetes surface (memory runtime)', () => {
         (await h.api.inject({ url, headers: { accept: TABLE } })).json<Table>();
       const svc = await get(`${NS}/services`);
       expect(svc.rows[0]?.cells).to.deep.equal([
+        'kubernetes',
+        'ClusterIP',
+        '10.96.0.1',
+        '<none>',
+        '443/TCP',
+        '0s',
+        '<none>',
+      ]);
+      expect(svc.rows[1]?.cells).to.deep.equal([
         'svc',
         'ClusterIP',
         '10.96.0.10',
@@ -288,7 +297,8 @@ describe('api: the Kubernetes surface (memory runtime)', () => {
         'app=myapp',
       ]);
       const ep = await get(`${NS}/endpoints`);
-      expect(ep.rows[0]?.cells[1]).to.match(/^10\.\d+\.\d+\.\d+:8080$/);
+      expect(ep.rows[0]?.cells.slice(0, 2)).to.deep.equal(['kubernetes', '<none>']);
+      expect(ep.rows[1]?.cells[1]).to.match(/^10\.\d+\.\d+\.\d+:8080$/);
       const ns = await get('/api/v1/namespaces');
       expect(ns.rows.map((r) => r.cells.slice(0, 2).join(' '))).to.include.members([
         'default Active',

@@ -13,6 +13,8 @@ describe('daemon/create-agent', () => {
     h = await new Harness({ runtime: new MemoryRuntime(clock), clock, serviceProxy: proxy }).start();
   });
   afterEach(async () => h.stop());
+  /** The table without the `kubernetes` Service's rule (no endpoint: the memory runtime has no API for pods). */
+  const rules = (): typeof proxy.current => proxy.current?.filter((r) => r.name !== 'kubernetes');
 
   async function createWebService(): Promise<void> {
     const svc = {
@@ -35,10 +37,13 @@ describe('daemon/create-agent', () => {
       2_000,
     );
     const rule = { namespace: 'default', name: 'web', clusterIP: '10.96.0.10', port: 80, protocol: 'TCP' };
-    await h.waitFor('rules with pod a', () => proxy.current?.[0]?.endpoints.length, 2_000);
-    expect(proxy.current).to.deep.equal([{ ...rule, endpoints: [{ ip, port: 80 }] }]);
+    await h.waitFor('rules with pod a', () => rules()?.[0]?.endpoints.length, 2_000);
+    expect(rules()).to.deep.equal([{ ...rule, endpoints: [{ ip, port: 80 }] }]);
     expect((await h.api.inject({ method: 'DELETE', url: '/services/web' })).statusCode).to.equal(200);
-    await h.waitFor('empty table', () => proxy.current?.length === 0, 2_000);
+    await h.waitFor('empty table', () => rules()?.length === 0, 2_000);
+    expect(proxy.current?.map((r) => `${r.name} ${r.clusterIP}:${r.port}`)).to.deep.equal([
+      'kubernetes 10.96.0.1:443',
+    ]);
   });
 
   it('deleteAllPods (--delete-pods-on-exit): every pod and container gone, then the proxy told', async () => {
@@ -50,11 +55,11 @@ describe('daemon/create-agent', () => {
         spec: { terminationGracePeriodSeconds: 600, containers: [{ name: 'c', image: 'busybox' }] },
       });
     }
-    await h.waitFor('two endpoints', () => proxy.current?.[0]?.endpoints.length === 2, 2_000);
+    await h.waitFor('two endpoints', () => rules()?.[0]?.endpoints.length === 2, 2_000);
     expect(await h.agent.deleteAllPods()).to.equal(2);
     expect(h.pods.list()).to.deep.equal([]);
     expect(await h.runtime.listContainers()).to.deep.equal([]);
-    expect(proxy.current?.[0]?.endpoints).to.deep.equal([]);
+    expect(rules()?.[0]?.endpoints).to.deep.equal([]);
     expect(await h.agent.deleteAllPods()).to.equal(0);
   });
 });
