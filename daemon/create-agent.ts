@@ -11,6 +11,7 @@ import { storeConfigSources } from '../agent/config/config-sources';
 import type { ConfigMap, Secret } from '../agent/model/config-objects';
 import { BUILTIN_NAMESPACES, type Namespace } from '../agent/model/namespace';
 import type { ServiceAccount } from '../agent/model/service-account';
+import type { RbacObjects } from '../agent/model/rbac';
 import type { PersistentVolumeClaim } from '../agent/model/persistent-volume-claim';
 import { ClaimController } from '../agent/storage/claim-controller';
 import { ClaimRegistry } from '../agent/storage/claim-registry';
@@ -115,6 +116,8 @@ export interface AgentOptions {
   hpaUsage?: ResourceUsage;
   /** The HPA controller's period (upstream's --horizontal-pod-autoscaler-sync-period: 15 s). */
   hpaSyncPeriodMs?: number;
+  /** The RBAC objects the API's authorizer reads (tests; to be the rbac.authorization.k8s.io stores once served). */
+  rbacObjects?: RbacObjects;
 }
 
 export interface Agent {
@@ -505,6 +508,7 @@ export function createAgent(o: AgentOptions): Agent {
     ...(access.token ? { apiToken: access.token } : {}),
     ...(access.tls ? { tls: access.tls } : {}),
     ...(o.apiRequestTimeout ? { requestTimeout: o.apiRequestTimeout } : {}),
+    ...(o.rbacObjects ? { rbacObjects: o.rbacObjects } : {}),
     pods,
     services,
     endpoints,
