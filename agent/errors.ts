@@ -36,6 +36,8 @@ export interface ErrorDetails {
    * message (`Deployment.apps "d" is invalid`, `deployments.apps "d" not found`). */
   group?: string;
   causes?: FieldCause[];
+  /** The resource as upstream names it (`pods`), the Status's `details.kind` verbatim (authorization's 403s). */
+  resource?: string;
   /** The subresource an error is about (`scale`): its resource is `deployments/scale`. */
   subresource?: string;
   /** How long a client should wait before it tries again (a generated name that was taken, a Timeout). */

@@ -26,6 +26,7 @@ import type { WorkloadRegistry } from '../agent/workloads/workload-registry';
 import type { ControllerRevision } from '../agent/model/controller-revision';
 import type { HorizontalPodAutoscaler } from '../agent/model/hpa';
 import type { HpaRegistry, HpaV1Registry } from '../agent/autoscaling/hpa-registry';
+import type { RbacObjects } from '../agent/model/rbac';
 
 export interface ApiDeps {
   pods: ObjectStore<Pod>;
@@ -88,6 +89,11 @@ export interface ApiDeps {
   metrics?: MetricsEndpoints;
   /** Container and node usage for metrics.k8s.io (none: the group is not served). */
   usage?: ResourceUsage;
+  /**
+   * The stored RBAC objects the authorizer reads (api/authz/). None (until the rbac.authorization.k8s.io kinds
+   * are served and wired in): every authenticated user may do everything, as before RBAC.
+   */
+  rbacObjects?: RbacObjects;
   /** The bearer token every request but the health probes must carry (api/auth.ts); none: no check. */
   apiToken?: string;
   /** Serve HTTPS with this key and certificate (PEM). */

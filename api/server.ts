@@ -2,6 +2,9 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { MiniKubeletError, errorMessage } from '../agent/errors';
 import { registerAuth } from './auth';
+import { ADMIN_USER, UNAUTHENTICATED_USER } from './authn/user-info';
+import { apiAuthorizer } from './authz/authorizer';
+import { registerAuthorization } from './authz/register';
 import { BODY_LIMIT, registerBodyParsers } from './body';
 import { bodyKinds } from './body-kind';
 import type { ApiDeps, RequestTimeout } from './deps';
@@ -52,10 +55,25 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
   });
   const served = new ServedPaths();
   app.addHook('onRoute', (route) => served.add(route.url));
-  // First the token (api/auth.ts), then the URL's names (api/params.ts), then body parsing and routes.
+  // First the token (api/auth.ts), then authorization (api/authz/), then the URL's names (api/params.ts), then
+  // body parsing and routes.
   if (deps.apiToken) registerAuth(app, { token: deps.apiToken, logger: deps.logger });
-  registerParamChecks(app);
+  // TEMPORARY, to be replaced by sa-tokens' authentication (api/auth.ts sets req.user on every request): a
+  // request past the token check is the admin's; without a token, the unauthenticated user's.
+  app.addHook('onRequest', async (req) => {
+    req.user ??= deps.apiToken ? ADMIN_USER : UNAUTHENTICATED_USER;
+  });
   const kinds = resourceDefinitions(deps);
+  const authorizer = apiAuthorizer({
+    ...(deps.rbacObjects ? { rbac: deps.rbacObjects } : {}),
+    openAccess: !deps.apiToken,
+  });
+  registerAuthorization(app, {
+    authorizer,
+    ...(deps.rbacObjects ? { rbac: deps.rbacObjects } : {}),
+    shortPaths: new Set(kinds.filter((k) => k.shortPath).map((k) => k.name)),
+  });
+  registerParamChecks(app);
   const extraGroups = [...(deps.usage ? [metricsDiscovery] : []), ...reviewsDiscovery, crdDiscovery];
   registerBodyParsers(app, bodyKinds([...kinds, ...extraGroups.flatMap((g) => g.defs)]));
   app.setErrorHandler((err, req, reply) => {
@@ -99,7 +117,7 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
   webViewRoutes(app);
   discoveryRoutes(app, kinds, extraGroups);
   for (const kind of kinds) registerResource(app, deps, kind);
-  selfSubjectReviewRoutes(app, deps.apiToken !== undefined);
+  selfSubjectReviewRoutes(app, authorizer);
   customResourceDefinitionRoutes(app, deps.versions);
   serviceAccountTokenRoutes(app);
   if (deps.metrics) metricsRoutes(app, deps.metrics);

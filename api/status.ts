@@ -66,8 +66,9 @@ export function statusOf(err: MiniKubeletError): KubeStatus {
   // Upstream's Invalid names the Kind and its group (`"kind":"Pod"`, `"group":"apps","kind":"Deployment"`:
   // kubectl prints `The Deployment "d" is invalid`); its other errors name the resource
   // (`"group":"apps","kind":"deployments"`, `deployments.apps "d" not found`).
-  const kind =
-    d.kind && err.code !== 'Invalid'
+  const kind = d.resource
+    ? d.resource
+    : d.kind && err.code !== 'Invalid'
       ? `${resourceOf(d.kind)}${d.subresource ? `/${d.subresource}` : ''}`
       : d.kind;
   // Go leaves empty strings out (omitempty): ListOptions' Invalid has no name, a Timeout's cause no field.

@@ -11,6 +11,7 @@ import { storeConfigSources } from '../agent/config/config-sources';
 import type { ConfigMap, Secret } from '../agent/model/config-objects';
 import { BUILTIN_NAMESPACES, type Namespace } from '../agent/model/namespace';
 import type { ServiceAccount } from '../agent/model/service-account';
+import type { RbacObjects } from '../agent/model/rbac';
 import type { PersistentVolumeClaim } from '../agent/model/persistent-volume-claim';
 import { ClaimController } from '../agent/storage/claim-controller';
 import { ClaimRegistry } from '../agent/storage/claim-registry';
@@ -134,6 +135,8 @@ export interface AgentOptions {
   tokenIssuer?: TokenIssuer;
   /** The CA PEM published as kube-root-ca.crt in every namespace: the API's TLS CA unless a test says. */
   rootCA?: () => string | undefined;
+  /** The RBAC objects the API's authorizer reads (tests; to be the rbac.authorization.k8s.io stores once served). */
+  rbacObjects?: RbacObjects;
 }
 
 export interface Agent {
@@ -538,6 +541,7 @@ export function createAgent(o: AgentOptions): Agent {
   const access = prepareApiAccess(config, logger.child({ component: 'api' }));
   const apiDeps: ApiDeps = {
     ...(o.apiRequestTimeout ? { requestTimeout: o.apiRequestTimeout } : {}),
+    ...(o.rbacObjects ? { rbacObjects: o.rbacObjects } : {}),
     pods,
     services,
     endpoints,

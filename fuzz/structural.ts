@@ -226,6 +226,19 @@ export const BODIES: Readonly<Record<string, (name: string) => Json>> = {
       nonResourceAttributes: { path: '/healthz', verb: 'get' },
     },
   }),
+  'authorization.k8s.io/v1 SubjectAccessReview': (name) => ({
+    metadata: { name },
+    spec: {
+      user: 'u',
+      groups: ['g'],
+      extra: { scopes: ['s'] },
+      resourceAttributes: { namespace: 'default', verb: 'get', resource: 'pods', name: 'p' },
+    },
+  }),
+  'authorization.k8s.io/v1 LocalSubjectAccessReview': (name) => ({
+    metadata: { name, namespace: 'default' },
+    spec: { user: 'u', resourceAttributes: { namespace: 'default', verb: 'get', resource: 'pods' } },
+  }),
   'authorization.k8s.io/v1 SelfSubjectRulesReview': (name) => ({
     metadata: { name },
     spec: { namespace: 'default' },
