@@ -73,6 +73,8 @@ import { PodStartTracker } from '../agent/sync/pod-start-tracker';
 import { SERVER_VERSION } from '../api/routes/discovery';
 import { createMetrics } from './metrics/metrics-registries';
 import { type ApiAccess, prepareApiAccess } from './api-access';
+import { createServiceAccountTokens } from '../agent/auth/service-account-tokens';
+import { storeTokenObjects } from '../agent/auth/store-token-objects';
 import { hostReader, primaryAddress, systemInfo } from './host-reader';
 import type { Config } from './config';
 import { createWorkloads } from './create-workloads';
@@ -501,9 +503,19 @@ export function createAgent(o: AgentOptions): Agent {
   let started = false;
   // The token (when the listen address asks for one) and TLS material, made at first start and kept.
   const access = prepareApiAccess(config, logger.child({ component: 'api' }));
+  // ServiceAccount tokens: the key in <data-dir>/pki, the issuer (TokenRequest, projected volumes), the checks.
+  const saTokens = createServiceAccountTokens({
+    dataDir: config.dataDir,
+    clusterDomain: config.clusterDomain,
+    objects: storeTokenObjects(serviceAccounts, pods, secrets),
+    clock,
+    logger: logger.child({ component: 'api' }),
+  });
   const api = buildServer({
     ...(access.token ? { apiToken: access.token } : {}),
     ...(access.tls ? { tls: access.tls } : {}),
+    tokenIssuer: saTokens.issuer,
+    serviceAccountTokens: saTokens.tokens,
     ...(o.apiRequestTimeout ? { requestTimeout: o.apiRequestTimeout } : {}),
     pods,
     services,
