@@ -8,7 +8,8 @@ import type { SigningKey } from './signing-key';
 import type { IssuedToken, TokenIssuer, TokenRequestSpec } from './token-issuer';
 
 export interface JwtTokenIssuerDeps {
-  key: SigningKey;
+  /** The signing key (read or made when first asked for). */
+  key: () => SigningKey;
   /** iss: https://kubernetes.default.svc.<cluster-domain>. */
   issuer: string;
   /** Who a token is for when the request names no audience (upstream's --api-audiences: the issuer). */
@@ -30,13 +31,13 @@ export class JwtTokenIssuer implements TokenIssuer {
       audiences: this.deps.apiAudiences,
     });
     return {
-      token: signJwt({ ...claims }, this.deps.key),
+      token: signJwt({ ...claims }, this.deps.key()),
       expirationTimestamp: isoTime(claims.exp * 1000),
     };
   }
 
   /** A legacy token for a `kubernetes.io/service-account-token` Secret: no expiry, valid while the Secret is. */
   issueLegacy(namespace: string, serviceAccount: { name: string; uid: string }, secretName: string): string {
-    return signJwt(legacyClaims(namespace, serviceAccount, secretName), this.deps.key);
+    return signJwt(legacyClaims(namespace, serviceAccount, secretName), this.deps.key());
   }
 }

@@ -7,7 +7,7 @@ import type { Logger } from '../log';
 import { issuerFor } from './claims';
 import { JwtTokenIssuer } from './jwt-token-issuer';
 import { jwks } from './oidc';
-import { ensureSigningKey } from './signing-key';
+import { type SigningKey, ensureSigningKey } from './signing-key';
 import {
   type Authentication,
   ServiceAccountTokenAuthenticator,
@@ -30,24 +30,26 @@ export function createServiceAccountTokens(deps: {
   clock: Clock;
   logger?: Logger;
 }): { issuer: JwtTokenIssuer; tokens: ServiceAccountTokens } {
-  const key = ensureSigningKey(join(deps.dataDir, 'pki'), deps.logger);
+  // Made (or read) at first use: an RSA key takes most of a second to make, and most starts (tests) never
+  // sign or check a ServiceAccount token.
+  let loaded: SigningKey | undefined;
+  const key = (): SigningKey => (loaded ??= ensureSigningKey(join(deps.dataDir, 'pki'), deps.logger));
   const issuer = issuerFor(deps.clusterDomain);
   const apiAudiences = [issuer];
   const authenticator = new ServiceAccountTokenAuthenticator({
     issuer,
     apiAudiences,
-    keys: [key.publicKey],
+    keys: () => [key().publicKey],
     objects: deps.objects,
     clock: deps.clock,
   });
-  const set = jwks([key]);
   return {
     issuer: new JwtTokenIssuer({ key, issuer, apiAudiences, clock: deps.clock }),
     tokens: {
       issuer,
       apiAudiences,
       authenticate: (token, audiences) => authenticator.authenticate(token, audiences),
-      jwks: () => set,
+      jwks: () => jwks([key()]),
     },
   };
 }

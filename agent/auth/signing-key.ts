@@ -1,6 +1,6 @@
 // The key ServiceAccount tokens are signed with (upstream's --service-account-key-file and
 // --service-account-signing-key-file): an RSA 2048 pair, RS256 as kube-apiserver's default, made by Node at
-// first start in <data-dir>/pki (sa.key 0600, sa.pub) and kept: a new key would invalidate every token handed out.
+// first use in <data-dir>/pki (sa.key 0600, sa.pub) and kept: a new key would invalidate every token handed out.
 import {
   type KeyObject,
   createHash,

@@ -5,7 +5,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { Clock } from '../clock';
 import { type BoundClaims, LEGACY, LEGACY_ISSUER } from './claims';
-import { type JwtClaims, verifyJwt } from './jwt';
+import { type JwtClaims, peekClaims, verifyJwt } from './jwt';
 
 /** Leeway for exp/nbf/iat, as go-jose's DefaultLeeway. */
 const LEEWAY_SECONDS = 60;
@@ -38,7 +38,8 @@ export type Authentication = { ok: true; identity: ServiceAccountIdentity } | { 
 export interface TokenAuthenticatorDeps {
   issuer: string;
   apiAudiences: readonly string[];
-  keys: readonly KeyObject[];
+  /** The public keys tokens may be signed with. */
+  keys: () => readonly KeyObject[];
   objects: TokenObjects;
   clock: Clock;
 }
@@ -52,7 +53,9 @@ export class ServiceAccountTokenAuthenticator {
 
   /** `audiences`: what the caller accepts (a TokenReview's); the API's own when empty. */
   authenticate(token: string, audiences: readonly string[] = []): Authentication {
-    const claims = verifyJwt(token, this.deps.keys);
+    // Not even shaped like a JWT: no need for the keys (which are made at first use).
+    if (!peekClaims(token)) return fail('invalid bearer token');
+    const claims = verifyJwt(token, this.deps.keys());
     if (!claims) return fail('invalid bearer token');
     const iss = claims['iss'];
     if (iss === LEGACY_ISSUER) return this.legacy(token, claims, audiences);
