@@ -106,6 +106,30 @@ function boundObject(
   return { kind, name, uid };
 }
 
+/** What a JSON body could carry that the Go types would not decode into. */
+function checkShape(spec: NonNullable<TokenRequestBody['spec']>): void {
+  const e = spec.expirationSeconds;
+  const ref = spec.boundObjectRef;
+  const bad =
+    typeof spec !== 'object' ||
+    !(e === undefined || e === null || Number.isSafeInteger(e)) ||
+    !(
+      spec.audiences === undefined ||
+      spec.audiences === null ||
+      (Array.isArray(spec.audiences) && spec.audiences.every((a) => typeof a === 'string'))
+    ) ||
+    !(
+      ref === undefined ||
+      ref === null ||
+      (typeof ref === 'object' &&
+        ['kind', 'apiVersion', 'name', 'uid'].every((k) => {
+          const v = (ref as Record<string, unknown>)[k];
+          return v === undefined || typeof v === 'string';
+        }))
+    );
+  if (bad) throw badRequest('TokenRequest: spec does not match authentication.k8s.io/v1 TokenRequestSpec');
+}
+
 export function createTokenRequest(
   deps: Pick<ApiDeps, 'serviceAccounts' | 'pods' | 'config' | 'clock' | 'serviceAccountTokens'>,
   issuer: TokenIssuer,
@@ -121,6 +145,7 @@ export function createTokenRequest(
   const sa = deps.serviceAccounts.get(namespace, name);
   if (!sa) throw notFound('ServiceAccount', name);
   const spec = body.spec ?? {};
+  checkShape(spec);
   const audiences = spec.audiences?.length ? spec.audiences : [...deps.serviceAccountTokens.apiAudiences];
   const expirationSeconds = spec.expirationSeconds ?? DEFAULT_EXPIRATION_SECONDS;
   const problems = tokenRequestProblems(expirationSeconds);

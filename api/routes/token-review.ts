@@ -8,7 +8,7 @@ import { listedResource } from '../resources';
 import { ADMIN_USER, type UserInfo, serviceAccountUser } from '../authn/user-info';
 import { isAdminToken } from '../auth';
 import type { ExtraGroup } from './discovery';
-import { AUTHENTICATION_V1 } from './service-account-token';
+import { AUTHENTICATION_V1, stringsOrNone } from './service-account-token';
 
 export const tokenReviewDiscovery: ExtraGroup = {
   gv: AUTHENTICATION_V1,
@@ -53,6 +53,10 @@ export function tokenReviewRoutes(
     '/apis/authentication.k8s.io/v1/tokenreviews',
     async (req, reply) => {
       const spec = req.body?.spec ?? {};
+      if (typeof spec !== 'object' || (spec.token !== undefined && typeof spec.token !== 'string'))
+        throw badRequest('TokenReview: spec.token must be a string');
+      if (!stringsOrNone(spec.audiences))
+        throw badRequest('TokenReview: spec.audiences must be a list of strings');
       if (!spec.token) throw badRequest('token is required for TokenReview in authentication');
       const review = reviewToken(spec.token, spec.audiences ?? [], admin, tokens);
       const status = review.authenticated
