@@ -106,6 +106,9 @@ function boundObject(
   return { kind, name, uid };
 }
 
+export const stringsOrNone = (v: unknown): v is string[] | null | undefined =>
+  v === undefined || v === null || (Array.isArray(v) && v.every((s) => typeof s === 'string'));
+
 /** What a JSON body could carry that the Go types would not decode into. */
 function checkShape(spec: NonNullable<TokenRequestBody['spec']>): void {
   const e = spec.expirationSeconds;
@@ -113,11 +116,7 @@ function checkShape(spec: NonNullable<TokenRequestBody['spec']>): void {
   const bad =
     typeof spec !== 'object' ||
     !(e === undefined || e === null || Number.isSafeInteger(e)) ||
-    !(
-      spec.audiences === undefined ||
-      spec.audiences === null ||
-      (Array.isArray(spec.audiences) && spec.audiences.every((a) => typeof a === 'string'))
-    ) ||
+    !stringsOrNone(spec.audiences) ||
     !(
       ref === undefined ||
       ref === null ||
