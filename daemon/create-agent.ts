@@ -75,6 +75,7 @@ import { createMetrics } from './metrics/metrics-registries';
 import { type ApiAccess, prepareApiAccess } from './api-access';
 import { createServiceAccountTokens } from '../agent/auth/service-account-tokens';
 import { storeTokenObjects } from '../agent/auth/store-token-objects';
+import { TokenSecretController } from '../agent/serviceaccounts/token-secret-controller';
 import { hostReader, primaryAddress, systemInfo } from './host-reader';
 import type { Config } from './config';
 import { createWorkloads } from './create-workloads';
@@ -511,6 +512,15 @@ export function createAgent(o: AgentOptions): Agent {
     clock,
     logger: logger.child({ component: 'api' }),
   });
+  // kube-controller-manager's token controller: legacy `kubernetes.io/service-account-token` Secrets filled.
+  const tokenSecrets = new TokenSecretController({
+    secrets,
+    serviceAccounts,
+    issueLegacy: (ns, sa, secret) => saTokens.issuer.issueLegacy(ns, sa, secret),
+    ...(access.tls ? { ca: access.tls.ca } : {}),
+    logger: logger.child({ component: 'serviceaccounts' }),
+  });
+  tokenSecrets.start();
   const api = buildServer({
     ...(access.token ? { apiToken: access.token } : {}),
     ...(access.tls ? { tls: access.tls } : {}),
@@ -640,6 +650,7 @@ export function createAgent(o: AgentOptions): Agent {
       claimController.stop();
       namespaceController.stop();
       defaultServiceAccounts.stop();
+      tokenSecrets.stop();
       batch.stop();
       watches.stop();
       try {

@@ -230,3 +230,46 @@ describe('api: ServiceAccount tokens when the API asks for no credentials (--aut
     ).to.equal(200);
   });
 });
+
+describe('api: legacy ServiceAccount token Secrets (the token controller)', () => {
+  let h: Harness;
+  let admin: Record<string, string>;
+  before(async () => {
+    const clock = new ManualClock();
+    h = await new Harness({ runtime: new MemoryRuntime(clock), clock, flags: ['--auth=token'] }).start();
+    admin = { authorization: `Bearer ${readFileSync(join(h.dataDir, 'token'), 'utf8').trim()}` };
+  });
+  after(async () => h.stop());
+
+  it('fills token, namespace and the uid annotation; the token authenticates while the Secret exists', async () => {
+    const created = await h.api.inject({
+      method: 'POST',
+      url: '/api/v1/namespaces/default/secrets',
+      headers: admin,
+      payload: {
+        kind: 'Secret',
+        apiVersion: 'v1',
+        type: 'kubernetes.io/service-account-token',
+        metadata: { name: 'legacy', annotations: { 'kubernetes.io/service-account.name': 'default' } },
+      },
+    });
+    expect(created.statusCode, created.body).to.equal(201);
+    const got = (
+      await h.api.inject({ url: '/api/v1/namespaces/default/secrets/legacy', headers: admin })
+    ).json<Json>();
+    const sa = h.agent.serviceAccounts.get('default', 'default');
+    expect(got['metadata']['annotations']['kubernetes.io/service-account.uid']).to.equal(sa?.metadata.uid);
+    expect(Buffer.from(got['data']['namespace'], 'base64').toString()).to.equal('default');
+    expect(got['data']).to.not.have.property('ca.crt'); // no --tls: no CA
+    const token = Buffer.from(got['data']['token'], 'base64').toString();
+    const who = (t: string) => h.api.inject({ url: '/api', headers: { authorization: `Bearer ${t}` } });
+    expect((await who(token)).statusCode).to.equal(200);
+    const del = await h.api.inject({
+      method: 'DELETE',
+      url: '/api/v1/namespaces/default/secrets/legacy',
+      headers: admin,
+    });
+    expect(del.statusCode).to.equal(200);
+    expect((await who(token)).statusCode).to.equal(401);
+  });
+});
