@@ -1,5 +1,5 @@
 // The ServiceAccount as the API stores it. Pods name one (spec.serviceAccountName, `default` when left out);
-// no token is minted or mounted (docs/kubectl.md).
+// its tokens come from the TokenRequest API and legacy token Secrets (agent/auth/, SECURITY.md).
 import { type FieldError, fieldError, invalidError } from './field-errors';
 import type { ObjectMeta } from './meta';
 import { validateMetadataMaps } from './meta-validation';
