@@ -43,7 +43,7 @@ interface TokenRequestBody {
   };
 }
 
-const asBody = (v: unknown): TokenRequestBody => (v && typeof v === 'object' ? (v as TokenRequestBody) : {});
+const asBody = (v: unknown): TokenRequestBody => (v && typeof v === 'object' ? v : {});
 
 /** Upstream's field checks (pkg/apis/authentication/validation). */
 export function tokenRequestProblems(expirationSeconds: number): FieldError[] {

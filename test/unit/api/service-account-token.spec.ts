@@ -183,22 +183,19 @@ describe('api: ServiceAccount tokens (TokenRequest, TokenReview, OIDC discovery,
     expect(set.headers['content-type']).to.contain('application/jwk-set+json');
     const token = await tokenFor();
     const kid = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString())['kid'];
-    expect(set.json<Json>()['keys'].map((k: Json) => k['kid'])).to.deep.equal([kid]);
+    expect(set.json<{ keys: { kid: string }[] }>().keys.map((k) => k.kid)).to.deep.equal([kid]);
   });
 
   it('lists serviceaccounts/token and tokenreviews in discovery', async () => {
-    const core = (await get('/api/v1')).json<Json>();
-    expect(core['resources'].find((r: Json) => r['name'] === 'serviceaccounts/token')).to.deep.include({
+    const core = (await get('/api/v1')).json<{ resources: { name: string }[] }>();
+    expect(core.resources.find((r) => r.name === 'serviceaccounts/token')).to.deep.include({
       kind: 'TokenRequest',
       group: 'authentication.k8s.io',
       version: 'v1',
       verbs: ['create'],
     });
-    const authn = (await get('/apis/authentication.k8s.io/v1')).json<Json>();
-    expect(authn['resources'].map((r: Json) => r['name'])).to.deep.equal([
-      'selfsubjectreviews',
-      'tokenreviews',
-    ]);
+    const authn = (await get('/apis/authentication.k8s.io/v1')).json<{ resources: { name: string }[] }>();
+    expect(authn.resources.map((r) => r.name)).to.deep.equal(['selfsubjectreviews', 'tokenreviews']);
   });
 });
 
@@ -259,9 +256,9 @@ describe('api: legacy ServiceAccount token Secrets (the token controller)', () =
     ).json<Json>();
     const sa = h.agent.serviceAccounts.get('default', 'default');
     expect(got['metadata']['annotations']['kubernetes.io/service-account.uid']).to.equal(sa?.metadata.uid);
-    expect(Buffer.from(got['data']['namespace'], 'base64').toString()).to.equal('default');
+    expect(Buffer.from(String(got['data']['namespace']), 'base64').toString()).to.equal('default');
     expect(got['data']).to.not.have.property('ca.crt'); // no --tls: no CA
-    const token = Buffer.from(got['data']['token'], 'base64').toString();
+    const token = Buffer.from(String(got['data']['token']), 'base64').toString();
     const who = (t: string) => h.api.inject({ url: '/api', headers: { authorization: `Bearer ${t}` } });
     expect((await who(token)).statusCode).to.equal(200);
     const del = await h.api.inject({
