@@ -27,6 +27,8 @@ import type { ControllerRevision } from '../agent/model/controller-revision';
 import type { HorizontalPodAutoscaler } from '../agent/model/hpa';
 import type { HpaRegistry, HpaV1Registry } from '../agent/autoscaling/hpa-registry';
 import type { RbacObjects } from '../agent/model/rbac';
+import type { TokenIssuer } from '../agent/auth/token-issuer';
+import type { ServiceAccountTokens } from '../agent/auth/service-account-tokens';
 
 export interface ApiDeps {
   pods: ObjectStore<Pod>;
@@ -94,7 +96,14 @@ export interface ApiDeps {
    * are served and wired in): every authenticated user may do everything, as before RBAC.
    */
   rbacObjects?: RbacObjects;
-  /** The bearer token every request but the health probes must carry (api/auth.ts); none: no check. */
+  /** Signs ServiceAccount tokens: the TokenRequest API here, projected token volumes in the kubelet. */
+  tokenIssuer: TokenIssuer;
+  /** Checks them (api/auth.ts, TokenReview) and names the issuer and its keys (OIDC discovery). */
+  serviceAccountTokens: ServiceAccountTokens;
+  /**
+   * The admin's bearer token (<data-dir>/token, api/auth.ts); none: the API asks for no credentials (requests
+   * without any are UNAUTHENTICATED_USER), though a presented token must still be valid.
+   */
   apiToken?: string;
   /** Serve HTTPS with this key and certificate (PEM). */
   tls?: { key: string; cert: string };

@@ -1,8 +1,7 @@
 // Builds the HTTP API (no listen): body parsers, routes, and one error path that answers Status objects.
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { MiniKubeletError, errorMessage } from '../agent/errors';
-import { registerAuth } from './auth';
-import { ADMIN_USER, UNAUTHENTICATED_USER } from './authn/user-info';
+import { digest, registerAuth } from './auth';
 import { apiAuthorizer } from './authz/authorizer';
 import { registerAuthorization } from './authz/register';
 import { BODY_LIMIT, registerBodyParsers } from './body';
@@ -12,7 +11,7 @@ import { resourceDefinitions } from './kinds';
 import { lazySchemaCompilers } from './lazy-schema-compilers';
 import { registerParamChecks } from './params';
 import { ServedPaths } from './served-paths';
-import { discoveryRoutes } from './routes/discovery';
+import { discoveryRoutes, mergeGroups } from './routes/discovery';
 import { healthRoutes } from './routes/health';
 import { webViewRoutes } from './routes/web-view';
 import { metricsRoutes } from './routes/metrics';
@@ -20,6 +19,8 @@ import { metricsApiRoutes, metricsDiscovery } from './routes/metrics-api';
 import { crdDiscovery, customResourceDefinitionRoutes } from './routes/custom-resource-definitions';
 import { reviewsDiscovery, selfSubjectReviewRoutes } from './routes/self-subject-reviews';
 import { serviceAccountTokenRoutes } from './routes/service-account-token';
+import { tokenReviewDiscovery, tokenReviewRoutes } from './routes/token-review';
+import { oidcDiscoveryRoutes } from './routes/oidc-discovery';
 import { HTTP_STATUS, fromFrameworkError, statusOf } from './status';
 import { registerStreams } from './streams/register';
 import { registerResource } from './verbs';
@@ -55,13 +56,12 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
   });
   const served = new ServedPaths();
   app.addHook('onRoute', (route) => served.add(route.url));
-  // First the token (api/auth.ts), then authorization (api/authz/), then the URL's names (api/params.ts), then
-  // body parsing and routes.
-  if (deps.apiToken) registerAuth(app, { token: deps.apiToken, logger: deps.logger });
-  // TEMPORARY, to be replaced by sa-tokens' authentication (api/auth.ts sets req.user on every request): a
-  // request past the token check is the admin's; without a token, the unauthenticated user's.
-  app.addHook('onRequest', async (req) => {
-    req.user ??= deps.apiToken ? ADMIN_USER : UNAUTHENTICATED_USER;
+  // First who the request is (api/auth.ts), then authorization (api/authz/), then the URL's names (api/params.ts),
+  // then body parsing and routes.
+  registerAuth(app, {
+    ...(deps.apiToken !== undefined ? { token: deps.apiToken } : {}),
+    serviceAccountTokens: deps.serviceAccountTokens,
+    logger: deps.logger,
   });
   const kinds = resourceDefinitions(deps);
   const authorizer = apiAuthorizer({
@@ -74,7 +74,12 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
     shortPaths: new Set(kinds.filter((k) => k.shortPath).map((k) => k.name)),
   });
   registerParamChecks(app);
-  const extraGroups = [...(deps.usage ? [metricsDiscovery] : []), ...reviewsDiscovery, crdDiscovery];
+  const extraGroups = mergeGroups([
+    ...(deps.usage ? [metricsDiscovery] : []),
+    ...reviewsDiscovery,
+    tokenReviewDiscovery,
+    crdDiscovery,
+  ]);
   registerBodyParsers(app, bodyKinds([...kinds, ...extraGroups.flatMap((g) => g.defs)]));
   app.setErrorHandler((err, req, reply) => {
     const e = fromFrameworkError(err);
@@ -119,7 +124,13 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
   for (const kind of kinds) registerResource(app, deps, kind);
   selfSubjectReviewRoutes(app, authorizer);
   customResourceDefinitionRoutes(app, deps.versions);
-  serviceAccountTokenRoutes(app);
+  serviceAccountTokenRoutes(app, deps);
+  tokenReviewRoutes(
+    app,
+    deps.apiToken !== undefined ? digest(deps.apiToken) : undefined,
+    deps.serviceAccountTokens,
+  );
+  oidcDiscoveryRoutes(app, deps.serviceAccountTokens);
   if (deps.metrics) metricsRoutes(app, deps.metrics);
   if (deps.usage) metricsApiRoutes(app, deps, deps.usage);
   // exec, attach, port-forward: upgrades, routed through the same hooks as every request

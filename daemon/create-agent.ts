@@ -78,6 +78,9 @@ import { PodApi } from './pod-api';
 import type { ApiDeps } from '../api/deps';
 import { KubernetesServiceController } from '../agent/services/kubernetes-service-controller';
 import { join } from 'node:path';
+import { createServiceAccountTokens } from '../agent/auth/service-account-tokens';
+import { storeTokenObjects } from '../agent/auth/store-token-objects';
+import { TokenSecretController } from '../agent/serviceaccounts/token-secret-controller';
 import { hostReader, primaryAddress, systemInfo } from './host-reader';
 import type { Config } from './config';
 import { createWorkloads } from './create-workloads';
@@ -130,9 +133,10 @@ export interface AgentOptions {
   hpaSyncPeriodMs?: number;
   /**
    * Signs ServiceAccount tokens: with one, new pods get the kube-api-access-* volume and the kubelet writes
-   * projected serviceAccountToken sources; without, neither (such a source fails to mount).
+   * projected serviceAccountToken sources; false: neither (such a source fails to mount). Default: the daemon's
+   * own JWT issuer, whose tokens the API accepts.
    */
-  tokenIssuer?: TokenIssuer;
+  tokenIssuer?: TokenIssuer | false;
   /** The CA PEM published as kube-root-ca.crt in every namespace: the API's TLS CA unless a test says. */
   rootCA?: () => string | undefined;
   /** The RBAC objects the API's authorizer reads (tests; to be the rbac.authorization.k8s.io stores once served). */
@@ -338,9 +342,19 @@ export function createAgent(o: AgentOptions): Agent {
   };
   const files = new PodFiles(config.dataDir);
   const configObjects = o.configObjects ?? fromConfigSources(configSources);
+  // ServiceAccount tokens: the key in <data-dir>/pki, the issuer (TokenRequest, projected volumes), the checks.
+  const saTokens = createServiceAccountTokens({
+    dataDir: config.dataDir,
+    clusterDomain: config.clusterDomain,
+    objects: storeTokenObjects(serviceAccounts, pods, secrets),
+    clock,
+    logger: logger.child({ component: 'api' }),
+  });
+  // The daemon's own issuer unless a test brings one (or none: false).
+  const tokenIssuer = o.tokenIssuer === false ? undefined : (o.tokenIssuer ?? saTokens.issuer);
   // The kubelet's token manager: projected serviceAccountToken sources, bound to their pod.
   const tokens = new ServiceAccountTokens({
-    ...(o.tokenIssuer ? { issuer: o.tokenIssuer } : {}),
+    ...(tokenIssuer ? { issuer: tokenIssuer } : {}),
     serviceAccountUid: (ns, name) => serviceAccounts.get(ns, name)?.metadata.uid,
     clock,
   });
@@ -500,7 +514,7 @@ export function createAgent(o: AgentOptions): Agent {
     nodeName,
     policy,
     mirrors: staticPods.controller,
-    ...(o.tokenIssuer ? { serviceAccountTokens: { suffix: randomSuffix } } : {}),
+    ...(tokenIssuer ? { serviceAccountTokens: { suffix: randomSuffix } } : {}),
   });
   // apps/v1: Deployments, ReplicaSets and DaemonSets, their controllers, and the garbage collector (agent/controllers/)
   const workloads = createWorkloads({
@@ -540,6 +554,8 @@ export function createAgent(o: AgentOptions): Agent {
   // The token (when the listen address asks for one) and TLS material, made at first start and kept.
   const access = prepareApiAccess(config, logger.child({ component: 'api' }));
   const apiDeps: ApiDeps = {
+    tokenIssuer: saTokens.issuer,
+    serviceAccountTokens: saTokens.tokens,
     ...(o.apiRequestTimeout ? { requestTimeout: o.apiRequestTimeout } : {}),
     ...(o.rbacObjects ? { rbacObjects: o.rbacObjects } : {}),
     pods,
@@ -615,6 +631,15 @@ export function createAgent(o: AgentOptions): Agent {
     logger: logger.child({ component: 'root-ca-cert-publisher' }),
   });
   rootCAPublisher.start();
+  // kube-controller-manager's token controller: legacy `kubernetes.io/service-account-token` Secrets filled.
+  const tokenSecrets = new TokenSecretController({
+    secrets,
+    serviceAccounts,
+    issueLegacy: (ns, sa, secret) => saTokens.issuer.issueLegacy(ns, sa, secret),
+    ...(rootCa ? { ca: rootCa } : {}),
+    logger: logger.child({ component: 'serviceaccounts' }),
+  });
+  tokenSecrets.start();
   const podApi = openssl
     ? new PodApi({
         dataDir: config.dataDir,
@@ -712,6 +737,7 @@ export function createAgent(o: AgentOptions): Agent {
       namespaceController.stop();
       defaultServiceAccounts.stop();
       rootCAPublisher.stop();
+      tokenSecrets.stop();
       batch.stop();
       watches.stop();
       try {

@@ -247,6 +247,10 @@ export const BODIES: Readonly<Record<string, (name: string) => Json>> = {
     metadata: { name },
     status: { userInfo: { username: 'u' } },
   }),
+  'authentication.k8s.io/v1 TokenReview': (name) => ({
+    metadata: { name },
+    spec: { token: 'a.b.c', audiences: ['x'] },
+  }),
   'apiextensions.k8s.io/v1 CustomResourceDefinition': (name) => ({
     metadata: { name },
     spec: {

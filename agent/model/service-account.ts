@@ -1,6 +1,7 @@
 // The ServiceAccount as the API stores it. Pods name one (spec.serviceAccountName, `default` when left out);
 // its automountServiceAccountToken decides, when the pod does not, whether pods get a token volume
-// (agent/pods/service-account-admission.ts, docs/kubectl.md).
+// (agent/pods/service-account-admission.ts, docs/kubectl.md);
+// Its tokens come from the TokenRequest API and legacy token Secrets (agent/auth/, SECURITY.md).
 import { type FieldError, fieldError, invalidError } from './field-errors';
 import type { ObjectMeta } from './meta';
 import { validateMetadataMaps } from './meta-validation';

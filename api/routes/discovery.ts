@@ -96,6 +96,18 @@ export interface ExtraGroup {
   defs: ResourceDefinition[];
 }
 
+/** Extra groups of one group version merged into one (a group's resources may come from several files). */
+export function mergeGroups(groups: readonly ExtraGroup[]): ExtraGroup[] {
+  const merged = new Map<string, ExtraGroup>();
+  for (const g of groups) {
+    const key = apiVersionOf(g.gv);
+    const seen = merged.get(key);
+    if (seen) seen.defs = [...seen.defs, ...g.defs].sort((a, b) => a.name.localeCompare(b.name));
+    else merged.set(key, { gv: g.gv, defs: [...g.defs] });
+  }
+  return [...merged.values()];
+}
+
 export function discoveryRoutes(
   app: FastifyInstance,
   defs: readonly ResourceDefinition[],

@@ -23,8 +23,11 @@ import { scratchConfig } from '../../tools/scratch-config';
 import { TEST_ROOT_CA, TestTokenIssuer } from './test-token-issuer';
 
 export interface HarnessOptions extends Partial<Omit<AgentOptions, 'config' | 'runtime' | 'tokenIssuer'>> {
-  /** The ServiceAccount token issuer: the deterministic TestTokenIssuer unless given; false: none. */
-  tokenIssuer?: TokenIssuer | false;
+  /**
+   * The ServiceAccount token issuer: the deterministic TestTokenIssuer unless given; 'daemon': the daemon's own
+   * JWT issuer (tokens the API accepts; its key costs ~0.65 s at first use); false: none.
+   */
+  tokenIssuer?: TokenIssuer | false | 'daemon';
   runtime: ContainerRuntime;
   clock?: Clock;
   logger?: Logger;
@@ -63,7 +66,7 @@ export class Harness {
         ? {}
         : { tmpfs: noTmpfs, subPathMounter: noSubPathMounter }),
       ...rest,
-      ...(tokenIssuer === false ? {} : { tokenIssuer: tokenIssuer ?? new TestTokenIssuer(options.clock) }),
+      ...(tokenIssuer === 'daemon' ? {} : { tokenIssuer: tokenIssuer ?? new TestTokenIssuer(options.clock) }),
       config,
       logger: options.logger ?? nopLogger,
     });

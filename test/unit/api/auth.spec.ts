@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { X509Certificate, createHash } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +11,8 @@ import { errorCode } from '../../../agent/errors';
 import { kubeconfigText } from '../../../daemon/kubeconfig';
 import { type LogRecord, capturingLogger } from '../../../agent/log';
 import { MemoryRuntime } from '../../../agent/runtime/memory-runtime';
-import { checkBearer } from '../../../api/auth';
+import { authenticate, digest } from '../../../api/auth';
+import { ADMIN_USER, UNAUTHENTICATED_USER } from '../../../api/authn/user-info';
 import { Harness } from '../../helpers/harness';
 
 const POD = { kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } };
@@ -155,13 +156,14 @@ describe('api/auth defaults', () => {
   });
 });
 
-describe('checkBearer', () => {
-  const expected = createHash('sha256').update('s3cret').digest();
+describe('authenticate (the bearer header)', () => {
+  const expected = digest('s3cret');
+  const noTokens = { authenticate: () => ({ ok: false as const, error: 'invalid bearer token' }) };
   it('accepts only `Bearer <token>` with the exact token', () => {
-    expect(checkBearer(expected, 'Bearer s3cret')).to.equal(undefined);
-    expect(checkBearer(expected, 'BEARER  s3cret ')).to.equal(undefined);
-    expect(checkBearer(expected, undefined)).to.equal('missing');
-    expect(checkBearer(expected, '')).to.equal('missing');
+    expect(authenticate('Bearer s3cret', expected, noTokens)).to.deep.equal({ user: ADMIN_USER });
+    expect(authenticate('BEARER  s3cret ', expected, noTokens)).to.deep.equal({ user: ADMIN_USER });
+    expect(authenticate(undefined, expected, noTokens)).to.deep.equal({ refused: 'missing' });
+    expect(authenticate('', expected, noTokens)).to.deep.equal({ refused: 'missing' });
     for (const h of [
       'Bearer s3cre',
       'Bearer s3cret2',
@@ -170,7 +172,13 @@ describe('checkBearer', () => {
       'Basic s3cret',
       'Bearer ',
     ])
-      expect(checkBearer(expected, h), h).to.equal('invalid');
+      expect(authenticate(h, expected, noTokens), h).to.deep.equal({ refused: 'invalid' });
+  });
+
+  it('without an admin token: no credentials is the unauthenticated user, a wrong bearer token is refused', () => {
+    expect(authenticate(undefined, undefined, noTokens)).to.deep.equal({ user: UNAUTHENTICATED_USER });
+    expect(authenticate('Basic x', undefined, noTokens)).to.deep.equal({ user: UNAUTHENTICATED_USER });
+    expect(authenticate('Bearer s3cret', undefined, noTokens)).to.deep.equal({ refused: 'invalid' });
   });
 });
 

@@ -1,7 +1,7 @@
-// What kubectl's `auth can-i`, `auth can-i --list`, `auth whoami`, `create token`, `get crd` and its
+// What kubectl's `auth can-i`, `auth can-i --list`, `auth whoami`, `get crd` and its
 // field-validation check ask for: the self-subject reviews (the admin token's holder and the unauthenticated
 // user of an API without credentials are allowed everything; RBAC's answers: test/unit/api/authorization.spec.ts),
-// CustomResourceDefinitions served empty (creating one refused), serviceaccounts/token not served; the
+// CustomResourceDefinitions served empty (creating one refused); the
 // bodies as kubectl 1.35 sends them (protobuf, test/fixtures/protobuf/) and as JSON.
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { ManualClock } from '../../../agent/clock';
 import { MemoryRuntime } from '../../../agent/runtime/memory-runtime';
 import { NO_CUSTOM_RESOURCES } from '../../../api/routes/custom-resource-definitions';
-import { NO_SERVICE_ACCOUNT_TOKENS } from '../../../api/routes/service-account-token';
 import { FIXTURE_DIR } from '../../../scripts/capture-protobuf-fixtures';
 import { Harness } from '../../helpers/harness';
 
@@ -23,7 +22,7 @@ const recorded = (name: string): Buffer => readFileSync(join(FIXTURE_DIR, 'kubec
 
 type Json = Record<string, unknown>;
 
-describe('api: self-subject reviews, CRDs, serviceaccounts/token', () => {
+describe('api: self-subject reviews, CRDs', () => {
   for (const withToken of [false, true]) {
     describe(withToken ? 'with the bearer token' : 'with --auth=none', () => {
       let h: Harness;
@@ -113,17 +112,6 @@ describe('api: self-subject reviews, CRDs, serviceaccounts/token', () => {
             ? { username: 'minikubelet-admin', groups: ['system:masters', 'system:authenticated'] }
             : { username: 'system:anonymous', groups: ['system:unauthenticated'] },
         });
-      });
-
-      it('serviceaccounts/token (kubectl 1.35 create token, protobuf): 404 saying why, no token', async () => {
-        const r = await post(
-          '/api/v1/namespaces/default/serviceaccounts/default/token',
-          recorded('tokenrequest'),
-          PROTOBUF,
-        );
-        expect(r.code).to.equal(404);
-        expect(r.body).to.include({ reason: 'NotFound', message: NO_SERVICE_ACCOUNT_TOKENS });
-        expect(JSON.stringify(r.body)).to.not.contain(h.agent.access.token ?? 'no token');
       });
 
       it('CustomResourceDefinitions: an empty list, a 404 for one, creating one refused (405)', async () => {

@@ -1,0 +1,43 @@
+// The TokenIssuer (agent/auth/token-issuer.ts) that signs JWTs: what the TokenRequest API, the kubelet's
+// projected tokens and the legacy token Secrets' controller ask for tokens.
+import { randomUUID } from 'node:crypto';
+import { type Clock, isoTime } from '../clock';
+import { boundClaims, legacyClaims } from './claims';
+import { signJwt } from './jwt';
+import type { SigningKey } from './signing-key';
+import type { IssuedToken, TokenIssuer, TokenRequestSpec } from './token-issuer';
+
+export interface JwtTokenIssuerDeps {
+  /** The signing key (read or made when first asked for). */
+  key: () => SigningKey;
+  /** iss: https://kubernetes.default.svc.<cluster-domain>. */
+  issuer: string;
+  /** Who a token is for when the request names no audience (upstream's --api-audiences: the issuer). */
+  apiAudiences: readonly string[];
+  clock: Clock;
+  /** The token's jti (a random UUID unless a test fixes it). */
+  newId?: () => string;
+}
+
+export class JwtTokenIssuer implements TokenIssuer {
+  constructor(private readonly deps: JwtTokenIssuerDeps) {}
+
+  issue(spec: TokenRequestSpec): IssuedToken {
+    const nowSeconds = Math.floor(this.deps.clock.now() / 1000);
+    const claims = boundClaims(spec, {
+      issuer: this.deps.issuer,
+      nowSeconds,
+      jti: (this.deps.newId ?? randomUUID)(),
+      audiences: this.deps.apiAudiences,
+    });
+    return {
+      token: signJwt({ ...claims }, this.deps.key()),
+      expirationTimestamp: isoTime(claims.exp * 1000),
+    };
+  }
+
+  /** A legacy token for a `kubernetes.io/service-account-token` Secret: no expiry, valid while the Secret is. */
+  issueLegacy(namespace: string, serviceAccount: { name: string; uid: string }, secretName: string): string {
+    return signJwt(legacyClaims(namespace, serviceAccount, secretName), this.deps.key());
+  }
+}
