@@ -26,6 +26,8 @@ import type { WorkloadRegistry } from '../agent/workloads/workload-registry';
 import type { ControllerRevision } from '../agent/model/controller-revision';
 import type { HorizontalPodAutoscaler } from '../agent/model/hpa';
 import type { HpaRegistry, HpaV1Registry } from '../agent/autoscaling/hpa-registry';
+import type { ClusterRole, ClusterRoleBinding, RbacObjects, Role, RoleBinding } from '../agent/model/rbac';
+import type { RbacStores } from '../agent/rbac/rbac-objects';
 
 export interface ApiDeps {
   pods: ObjectStore<Pod>;
@@ -67,6 +69,17 @@ export interface ApiDeps {
     registry: HpaRegistry;
     v1Registry: HpaV1Registry;
   };
+  /** rbac.authorization.k8s.io/v1: Roles, ClusterRoles and their bindings, and their write paths (agent/rbac/). */
+  rbac: RbacStores & {
+    registries: {
+      roles: Registry<Role>;
+      roleBindings: Registry<RoleBinding>;
+      clusterRoles: Registry<ClusterRole>;
+      clusterRoleBindings: Registry<ClusterRoleBinding>;
+    };
+  };
+  /** What the authorizer reads: the stored RBAC objects. */
+  rbacObjects: RbacObjects;
   /** ConfigMaps and Secrets: their stores and registries (agent/config/). */
   config: {
     configMaps: ObjectStore<ConfigMap>;
