@@ -73,6 +73,11 @@ for (const minor of ['35', '29'])
         if (!rules.includes('deployments')) await new Promise((r) => setTimeout(r, 100));
       }
       expect(rules).to.contain('deployments');
+      // names with a colon (upstream's bootstrap names) are path segments, not DNS names
+      expect(await ok(['describe', 'clusterrolebinding', 'system:public-info-viewer'])).to.match(
+        /^\s+Group\s+system:unauthenticated\s*$/m,
+      );
+      expect(await ok(['get', 'clusterrole', 'system:discovery'])).to.match(/^system:discovery\s+\d{4}-/m);
       const described = await ok(['describe', 'clusterrole', 'health']);
       expect(described).to.match(/^\s+\[\/healthz\]\s+\[\]\s+\[get\]$/m);
       const listed = await ok(['get', 'clusterroles']);

@@ -2,6 +2,9 @@
 // Roles and RoleBindings in a namespace, ClusterRoles and ClusterRoleBindings cluster-wide; create, get,
 // list (and paging), watch, update, the immutable roleRef, delete, namespace deletion, tables as kubectl
 // shows them, discovery, the bootstrap policy and ClusterRole aggregation, and the RbacObjects reader.
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { systemClock } from '../../../agent/clock';
 import type { ClusterRole, Role, RoleBinding } from '../../../agent/model/rbac';
@@ -289,6 +292,29 @@ describe('api: RBAC objects (memory runtime)', () => {
         h.agent.rbac.roles.list('team').length === 0 && h.agent.rbac.roleBindings.list('team').length === 0,
     );
     expect((await req('POST', `${RBAC}/namespaces/nowhere/roles`, role())).statusCode).to.equal(404);
+  });
+
+  it('keeps RBAC objects across a restart, and brings back a deleted bootstrap ClusterRole then', async () => {
+    await req('POST', `${NS}/roles`, role());
+    expect((await req('DELETE', `${RBAC}/clusterroles/view`)).statusCode).to.equal(200);
+    expect((await req('DELETE', `${RBAC}/clusterrolebindings/system:discovery`)).statusCode).to.equal(200);
+    const dataDir = mkdtempSync(join(tmpdir(), 'mk-rbac-'));
+    try {
+      cpSync(h.dataDir, dataDir, { recursive: true });
+      const again = await new Harness({ runtime: new MemoryRuntime(systemClock), dataDir }).start();
+      try {
+        expect(again.agent.rbac.objects.role('default', 'pod-reader')?.rules).to.have.length(1);
+        const view = again.agent.rbac.objects.clusterRole('view');
+        expect(view?.rules?.some((r) => r.resources?.includes('pods'))).to.equal(true);
+        expect(
+          again.agent.rbac.clusterRoleBindings.get('', 'system:discovery')?.subjects?.[0]?.name,
+        ).to.equal('system:authenticated');
+      } finally {
+        await again.stop();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('lists the four kinds in discovery', async () => {
