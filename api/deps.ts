@@ -26,9 +26,10 @@ import type { WorkloadRegistry } from '../agent/workloads/workload-registry';
 import type { ControllerRevision } from '../agent/model/controller-revision';
 import type { HorizontalPodAutoscaler } from '../agent/model/hpa';
 import type { HpaRegistry, HpaV1Registry } from '../agent/autoscaling/hpa-registry';
-import type { RbacObjects } from '../agent/model/rbac';
 import type { TokenIssuer } from '../agent/auth/token-issuer';
 import type { ServiceAccountTokens } from '../agent/auth/service-account-tokens';
+import type { ClusterRole, ClusterRoleBinding, RbacObjects, Role, RoleBinding } from '../agent/model/rbac';
+import type { RbacStores } from '../agent/rbac/rbac-objects';
 
 export interface ApiDeps {
   pods: ObjectStore<Pod>;
@@ -70,6 +71,17 @@ export interface ApiDeps {
     registry: HpaRegistry;
     v1Registry: HpaV1Registry;
   };
+  /** rbac.authorization.k8s.io/v1: Roles, ClusterRoles and their bindings, and their write paths (agent/rbac/). */
+  rbac: RbacStores & {
+    registries: {
+      roles: Registry<Role>;
+      roleBindings: Registry<RoleBinding>;
+      clusterRoles: Registry<ClusterRole>;
+      clusterRoleBindings: Registry<ClusterRoleBinding>;
+    };
+  };
+  /** What the authorizer reads (api/authz/): the stored RBAC objects. */
+  rbacObjects: RbacObjects;
   /** ConfigMaps and Secrets: their stores and registries (agent/config/). */
   config: {
     configMaps: ObjectStore<ConfigMap>;
@@ -91,11 +103,6 @@ export interface ApiDeps {
   metrics?: MetricsEndpoints;
   /** Container and node usage for metrics.k8s.io (none: the group is not served). */
   usage?: ResourceUsage;
-  /**
-   * The stored RBAC objects the authorizer reads (api/authz/). None (until the rbac.authorization.k8s.io kinds
-   * are served and wired in): every authenticated user may do everything, as before RBAC.
-   */
-  rbacObjects?: RbacObjects;
   /** Signs ServiceAccount tokens: the TokenRequest API here, projected token volumes in the kubelet. */
   tokenIssuer: TokenIssuer;
   /** Checks them (api/auth.ts, TokenReview) and names the issuer and its keys (OIDC discovery). */

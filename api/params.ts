@@ -6,6 +6,8 @@
 import type { FastifyInstance } from 'fastify';
 import { badRequest, notFound } from '../agent/errors';
 import { dns1123LabelProblems, dns1123SubdomainProblems } from '../agent/model/names';
+import { RBAC_GROUP } from '../agent/model/rbac';
+import { rbacNameProblems } from '../agent/model/rbac-validation';
 import type { Req } from './request';
 
 type Rule = (v: string) => string[];
@@ -30,19 +32,24 @@ const REPEATABLE: ReadonlySet<string> = new Set(['command', 'ports']);
 
 const cap = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
+/** Resources whose names are path segments, not DNS subdomains (upstream's ValidateRBACName): `system:basic-user`. */
+const PATH_SEGMENT_NAMED = new Set(['roles', 'clusterroles', 'rolebindings', 'clusterrolebindings']);
+
 /** Throws BadRequest for a path or query parameter that may not reach the agent. */
 export function checkParams(req: Req): void {
   const params = (req.params ?? {}) as Record<string, unknown>;
   const name = params['name'];
-  if (typeof name === 'string' && dns1123SubdomainProblems(name).length) {
+  const route = (req.routeOptions.url ?? '').split('/');
+  const resource = route[route.indexOf(':name') - 1] ?? 'objects';
+  const group = route[1] === 'apis' ? (route[2] ?? '') : '';
+  const nameRule =
+    group === RBAC_GROUP && PATH_SEGMENT_NAMED.has(resource) ? rbacNameProblems : dns1123SubdomainProblems;
+  if (typeof name === 'string' && nameRule(name).length) {
     // No object can have such a name: upstream answers NotFound (`deployments.apps "x"` under
     // /apis/apps/v1), and kubectl prints that.
-    const route = (req.routeOptions.url ?? '').split('/');
-    const resource = route[route.indexOf(':name') - 1] ?? 'objects';
-    const group = route[1] === 'apis' ? (route[2] ?? '') : '';
     throw notFound(resource, name.length > 300 ? `${name.slice(0, 300)}...` : name, group);
   }
-  for (const [k, rule] of Object.entries(PATH_RULES)) {
+  for (const [k, rule] of Object.entries({ ...PATH_RULES, name: nameRule })) {
     const v = params[k];
     if (v !== undefined) check(cap(k), typeof v === 'string' ? v : JSON.stringify(v), rule);
   }

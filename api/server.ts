@@ -65,12 +65,12 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
   });
   const kinds = resourceDefinitions(deps);
   const authorizer = apiAuthorizer({
-    ...(deps.rbacObjects ? { rbac: deps.rbacObjects } : {}),
+    rbac: deps.rbacObjects,
     openAccess: !deps.apiToken,
   });
   registerAuthorization(app, {
     authorizer,
-    ...(deps.rbacObjects ? { rbac: deps.rbacObjects } : {}),
+    rbac: deps.rbacObjects,
     shortPaths: new Set(kinds.filter((k) => k.shortPath).map((k) => k.name)),
   });
   registerParamChecks(app);

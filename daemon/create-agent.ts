@@ -70,6 +70,7 @@ import { CgroupStats } from '../agent/stats/cgroup-stats';
 import { StatsCollector } from '../agent/stats/stats-collector';
 import type { ResourceUsage } from '../agent/ports/resource-usage';
 import { type Autoscaling, createAutoscaling } from './create-autoscaling';
+import { type Rbac, createRbac } from './create-rbac';
 import { PodStartTracker } from '../agent/sync/pod-start-tracker';
 import { SERVER_VERSION } from '../api/routes/discovery';
 import { createMetrics } from './metrics/metrics-registries';
@@ -159,6 +160,8 @@ export interface Agent {
   readonly statefulSets: ObjectStore<StatefulSet>;
   /** autoscaling/v2 HorizontalPodAutoscalers and their controller. */
   readonly autoscaling: Autoscaling;
+  /** rbac.authorization.k8s.io/v1: the stores, the bootstrap policy and the ClusterRole aggregation. */
+  readonly rbac: Rbac;
   readonly controllerRevisions: ObjectStore<ControllerRevision>;
   readonly configMaps: ObjectStore<ConfigMap>;
   readonly secrets: ObjectStore<Secret>;
@@ -259,6 +262,8 @@ export function createAgent(o: AgentOptions): Agent {
     { clock, versions, persistence },
     'autoscaling',
   );
+  // Roles, ClusterRoles and bindings, the bootstrap ClusterRoles reconciled (as kube-apiserver at start)
+  const rbac = createRbac({ clock, versions, persistence, logger });
   // Prometheus (daemon/metrics/): the sync side reports through the KubeletMetrics port.
   const stats = new StatsCollector({
     pods: () => pods.list(),
@@ -313,6 +318,10 @@ export function createAgent(o: AgentOptions): Agent {
   batch.track(watches);
   watches.track(nodes);
   watches.track(leases);
+  watches.track(rbac.roles);
+  watches.track(rbac.roleBindings);
+  watches.track(rbac.clusterRoles);
+  watches.track(rbac.clusterRoleBindings);
   events.onRecord((type, ev) => watches.publish(type, ev));
   const namespaceController = new NamespaceController({
     namespaces,
@@ -329,6 +338,8 @@ export function createAgent(o: AgentOptions): Agent {
       statefulSets,
       controllerRevisions,
       hpas,
+      rbac.roles,
+      rbac.roleBindings,
     ] as unknown as ObjectStore<StoredObject>[],
     deleteContents: (ns) => batch.clear(ns),
     forgetEvents: (ns) => events.forgetNamespace(ns),
@@ -557,7 +568,6 @@ export function createAgent(o: AgentOptions): Agent {
     tokenIssuer: saTokens.issuer,
     serviceAccountTokens: saTokens.tokens,
     ...(o.apiRequestTimeout ? { requestTimeout: o.apiRequestTimeout } : {}),
-    ...(o.rbacObjects ? { rbacObjects: o.rbacObjects } : {}),
     pods,
     services,
     endpoints,
@@ -610,6 +620,8 @@ export function createAgent(o: AgentOptions): Agent {
     statefulSets,
     controllerRevisions,
     autoscaling,
+    rbac,
+    rbacObjects: o.rbacObjects ?? rbac.objects,
   };
   const api = buildServer({
     ...apiDeps,
@@ -676,6 +688,7 @@ export function createAgent(o: AgentOptions): Agent {
     daemonSets,
     statefulSets,
     autoscaling,
+    rbac,
     controllerRevisions,
     configMaps,
     secrets,
@@ -713,6 +726,7 @@ export function createAgent(o: AgentOptions): Agent {
       await manager.start();
       workloads.start();
       autoscaling.controller.start();
+      rbac.aggregator.start();
       started = true;
     },
     async deleteAllPods() {
@@ -725,6 +739,7 @@ export function createAgent(o: AgentOptions): Agent {
     async stop() {
       started = false;
       autoscaling.controller.stop();
+      rbac.aggregator.stop();
       workloads.stop();
       staticPods.stop();
       manager.stop();

@@ -219,6 +219,33 @@ export const BODIES: Readonly<Record<string, (name: string) => Json>> = {
     endpoints: [{ addresses: ['10.0.0.1'], conditions: { ready: true }, nodeName: 'n' }],
     ports: [{ name: 'a', port: 80, protocol: 'TCP' }],
   }),
+  'rbac.authorization.k8s.io/v1 Role': (name) => ({
+    metadata: { name },
+    rules: [{ apiGroups: [''], resources: ['pods'], resourceNames: ['p'], verbs: ['get', 'list'] }],
+  }),
+  'rbac.authorization.k8s.io/v1 ClusterRole': (name) => ({
+    metadata: { name, labels: { 'example.com/aggregate-to-fz': 'true' } },
+    rules: [
+      { apiGroups: ['apps'], resources: ['deployments'], verbs: ['*'] },
+      { nonResourceURLs: ['/healthz'], verbs: ['get'] },
+    ],
+    aggregationRule: {
+      clusterRoleSelectors: [{ matchExpressions: [{ key: 'a', operator: 'In', values: ['b'] }] }],
+    },
+  }),
+  'rbac.authorization.k8s.io/v1 RoleBinding': (name) => ({
+    metadata: { name },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'r' },
+    subjects: [
+      { kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: 'u' },
+      { kind: 'ServiceAccount', name: 'sa', namespace: 'default' },
+    ],
+  }),
+  'rbac.authorization.k8s.io/v1 ClusterRoleBinding': (name) => ({
+    metadata: { name },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
+    subjects: [{ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'g' }],
+  }),
   'authorization.k8s.io/v1 SelfSubjectAccessReview': (name) => ({
     metadata: { name },
     spec: {

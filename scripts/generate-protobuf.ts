@@ -32,6 +32,8 @@ const PACKAGES: { proto: string; short: string; repo: 'api' | 'apimachinery'; di
   // HorizontalPodAutoscalers (`kubectl autoscale` posts v2, falls back to v1)
   { proto: 'k8s.io.api.autoscaling.v1', short: 'autoscaling.v1', repo: 'api', dir: 'autoscaling/v1' },
   { proto: 'k8s.io.api.autoscaling.v2', short: 'autoscaling.v2', repo: 'api', dir: 'autoscaling/v2' },
+  // Roles, ClusterRoles and their bindings (`kubectl create role|clusterrole|rolebinding|clusterrolebinding`)
+  { proto: 'k8s.io.api.rbac.v1', short: 'rbac.v1', repo: 'api', dir: 'rbac/v1' },
   // the self-subject reviews kubectl posts (`auth can-i`, `auth whoami`) and TokenRequest (`create token`)
   {
     proto: 'k8s.io.api.authorization.v1',
@@ -59,6 +61,7 @@ const KIND_PACKAGES: Record<string, string> = {
   'batch.v1': 'batch/v1',
   'autoscaling.v1': 'autoscaling/v1',
   'autoscaling.v2': 'autoscaling/v2',
+  'rbac.v1': 'rbac.authorization.k8s.io/v1',
   'authorization.v1': 'authorization.k8s.io/v1',
   'authentication.v1': 'authentication.k8s.io/v1',
 };

@@ -1,5 +1,5 @@
 // Writes agent/model/schema/<group>-<version>.json (core-v1.json, apps-v1.json, batch-v1.json,
-// autoscaling-v1.json, autoscaling-v2.json, coordination-v1.json, discovery-v1.json): the OpenAPI v3 schemas of the kinds this agent serves (and of every type they
+// autoscaling-v1.json, autoscaling-v2.json, coordination-v1.json, discovery-v1.json, rbac-v1.json): the OpenAPI v3 schemas of the kinds this agent serves (and of every type they
 // contain), derived from the models of @kubernetes/client-node, which are generated from upstream's OpenAPI
 // document, with upstream's descriptions from the models' comments (model-descriptions.ts) and upstream's
 // list, map and patch extensions and the descriptions of referenced fields added from
@@ -42,6 +42,11 @@ const ROOTS = [
   'V1Lease',
   // discovery.k8s.io/v1 (a Service's endpoints as kubectl describe reads them)
   'V1EndpointSlice',
+  // rbac.authorization.k8s.io/v1
+  'V1Role',
+  'V1ClusterRole',
+  'V1RoleBinding',
+  'V1ClusterRoleBinding',
 ];
 /**
  * The group of a model that is not core/v1, by its name (client-node's names carry no package): the models
@@ -53,11 +58,13 @@ const GROUPS: [RegExp, string][] = [
   [/^(Scale(Spec|Status)?|HorizontalPodAutoscaler.*|CrossVersionObjectReference)$/, 'autoscaling'],
   [/^Lease(Spec)?$/, 'coordination'],
   [/^(EndpointSlice|Endpoint|EndpointConditions|EndpointHints|ForNode|ForZone)$/, 'discovery'],
+  [/^((Cluster)?Role(Binding|Ref)?|PolicyRule|AggregationRule)$/, 'rbac'],
 ];
 /** Models client-node prefixes with their package because core/v1 has one of the same name. */
 const PACKAGE_PREFIXES: [RegExp, string][] = [
   [/^CoreV1/, 'core'],
   [/^DiscoveryV1/, 'discovery'],
+  [/^RbacV1/, 'rbac'],
 ];
 /** Models of apimachinery's meta/v1 package among those the kinds reach; the rest are core/v1. */
 const META = new Set([

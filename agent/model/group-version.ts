@@ -19,6 +19,9 @@ export const COORDINATION_V1: GroupVersion = { group: 'coordination.k8s.io', ver
 /** EndpointSlices: what `kubectl describe svc` reads a Service's endpoints from. */
 export const DISCOVERY_V1: GroupVersion = { group: 'discovery.k8s.io', version: 'v1' };
 
+/** Roles, ClusterRoles and their bindings. */
+export const RBAC_V1: GroupVersion = { group: 'rbac.authorization.k8s.io', version: 'v1' };
+
 /** `v1` for the core group, `apps/v1` for the others: an object's apiVersion. */
 export const apiVersionOf = (gv: GroupVersion): string =>
   gv.group ? `${gv.group}/${gv.version}` : gv.version;
@@ -28,6 +31,6 @@ export const groupOf = (apiVersion: string): string =>
   apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
 
 /** The OpenAPI definition prefix of the group's types: `io.k8s.api.core.v1`, `io.k8s.api.apps.v1`,
- * `io.k8s.api.coordination.v1` (the package drops a group's `.k8s.io`). */
+ * `io.k8s.api.coordination.v1`, `io.k8s.api.rbac.v1` (the Go package: the group's first label). */
 export const schemaPackage = (gv: GroupVersion): string =>
-  `io.k8s.api.${gv.group.replace(/\.k8s\.io$/, '') || 'core'}.${gv.version}`;
+  `io.k8s.api.${gv.group.split('.')[0] || 'core'}.${gv.version}`;

@@ -31,11 +31,8 @@ const EVERYTHING: RulesReview = {
 const everything = (): RulesReview => structuredClone(EVERYTHING);
 
 export interface AuthorizerOptions {
-  /**
-   * The stored RBAC objects. Absent (until the rbac.authorization.k8s.io kinds are served and wired in
-   * daemon/): every authenticated user may do everything, as before RBAC. To be removed once merged.
-   */
-  rbac?: RbacObjects;
+  /** The stored RBAC objects (rbac.authorization.k8s.io). */
+  rbac: RbacObjects;
   /** The API asks no credentials: system:unauthenticated may do everything (no caller can be told apart). */
   openAccess: boolean;
 }
@@ -45,20 +42,17 @@ export function apiAuthorizer(opts: AuthorizerOptions): Authorizer {
     if (user.groups.includes(MASTERS_GROUP)) return '';
     if (opts.openAccess && user.groups.includes(UNAUTHENTICATED_GROUP))
       return 'minikubelet runs without authentication: every request may do everything';
-    if (!opts.rbac) return 'RBAC objects are not served yet: every authenticated user may do everything';
     return undefined;
   };
   return {
     authorize(user, attributes) {
       const reason = privileged(user);
       if (reason !== undefined) return { allowed: true, reason };
-      return rbacAuthorize(opts.rbac as RbacObjects, user, attributes);
+      return rbacAuthorize(opts.rbac, user, attributes);
     },
     rulesFor(user, namespace) {
       const full = privileged(user) !== undefined;
-      const { rules, errors } = opts.rbac
-        ? rbacRulesFor(opts.rbac, user, namespace)
-        : { rules: [], errors: [] };
+      const { rules, errors } = rbacRulesFor(opts.rbac, user, namespace);
       const review = full ? everything() : { resourceRules: [], nonResourceRules: [], incomplete: false };
       for (const r of rules) {
         if (r.resources?.length)

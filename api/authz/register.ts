@@ -26,8 +26,8 @@ const isOpen = (path: string): boolean => OPEN_PATHS.has(path) || path === '/ui'
 
 export interface AuthorizationOptions {
   authorizer: Authorizer;
-  /** The stored RBAC objects, for escalation prevention (none: RBAC writes are not served). */
-  rbac?: RbacObjects;
+  /** The stored RBAC objects, for escalation prevention. */
+  rbac: RbacObjects;
   /** Core resources also served at /<resource> (request-info.ts). */
   shortPaths: ReadonlySet<string>;
 }
@@ -56,7 +56,6 @@ export function registerAuthorization(app: FastifyInstance, opts: AuthorizationO
     }
   });
   const rbac = opts.rbac;
-  if (!rbac) return;
   app.addHook('preHandler', async (req) => {
     const a = attributesOf.get(req);
     if (!a || !isRbacWrite(a)) return;

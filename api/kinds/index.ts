@@ -24,6 +24,7 @@ import { daemonSetResource } from './daemonsets';
 import { statefulSetResource } from './statefulsets';
 import { controllerRevisionResource } from './controllerrevisions';
 import { hpaResource, hpaV1Resource } from './horizontalpodautoscalers';
+import { clusterRoleBindingResource, clusterRoleResource, roleBindingResource, roleResource } from './rbac';
 
 /** A definition whose object type is forgotten: the generic code only hands objects back to its own functions. */
 const erase = <T extends StoredObject>(def: ResourceDefinition<T>): ResourceDefinition =>
@@ -56,4 +57,9 @@ export const resourceDefinitions = (deps: ApiDeps): ResourceDefinition[] => [
   erase(leaseResource(deps)),
   // discovery.k8s.io/v1
   erase(endpointSliceResource(deps)),
+  // rbac.authorization.k8s.io/v1
+  erase(clusterRoleBindingResource(deps)),
+  erase(clusterRoleResource(deps)),
+  erase(roleBindingResource(deps)),
+  erase(roleResource(deps)),
 ];

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Clock } from '../../agent/clock';
 import type { EventRecorder } from '../../agent/events/recorder';
 import { type Logger, nopLogger } from '../../agent/log';
@@ -86,6 +86,21 @@ export class Harness {
   }
   get manager(): PodManager {
     return this.agent.manager;
+  }
+
+  /** One request to the API, in process: a JSON body, an Accept header (a Table) if given. */
+  request(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    url: string,
+    payload?: object,
+    accept?: string,
+  ): Promise<LightMyRequestResponse> {
+    return this.api.inject({
+      method,
+      url,
+      ...(payload ? { payload } : {}),
+      ...(accept ? { headers: { accept } } : {}),
+    });
   }
 
   async start(): Promise<this> {

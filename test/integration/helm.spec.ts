@@ -5,6 +5,8 @@
 // uninstall; a chart with a kind the agent does not serve, which makes Helm read /openapi/v2 as protobuf.
 // The memory runtime runs every container (init containers and `exit N` commands exit), so no engine is
 // needed; it has no network, so the `helm create` chart's HTTP probes are swapped for exec ones.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { systemClock } from '../../agent/clock';
 import { MemoryRuntime } from '../../agent/runtime/memory-runtime';
@@ -165,5 +167,42 @@ describe('Helm 4 against the agent (memory runtime)', function () {
     expect(hpa.spec.scaleTargetRef).to.include({ kind: 'Deployment', name: 'hpa-starter' });
     expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).to.deep.equal([1, 100]);
     expect(await helm('uninstall', 'hpa')).to.contain('release "hpa" uninstalled');
+  });
+
+  it('a chart with a ServiceAccount, a Role and a RoleBinding (RBAC kinds served) installs and uninstalls', async () => {
+    const chart = join(h.dataDir, 'rbac-chart');
+    mkdirSync(join(chart, 'templates'), { recursive: true });
+    writeFileSync(join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: rbac-chart\nversion: 0.1.0\n');
+    writeFileSync(
+      join(chart, 'templates', 'rbac.yaml'),
+      `apiVersion: v1
+kind: ServiceAccount
+metadata: {name: '{{ .Release.Name }}-sa'}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: '{{ .Release.Name }}-reader'}
+rules:
+- apiGroups: ['']
+  resources: [pods, configmaps]
+  verbs: [get, list, watch]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: '{{ .Release.Name }}-reader'}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: '{{ .Release.Name }}-reader'}
+subjects:
+- {kind: ServiceAccount, name: '{{ .Release.Name }}-sa', namespace: '{{ .Release.Namespace }}'}
+`,
+    );
+    expect(await helm('install', 'rb', chart)).to.match(/STATUS: deployed/);
+    expect(await names('roles')).to.include('rb-reader');
+    const [binding] = (await get('rolebindings')).filter((i) => i.metadata.name === 'rb-reader');
+    expect((binding as unknown as { subjects: object[] }).subjects).to.deep.equal([
+      { kind: 'ServiceAccount', name: 'rb-sa', namespace: 'default' },
+    ]);
+    expect(await helm('uninstall', 'rb')).to.contain('release "rb" uninstalled');
+    expect(await names('roles')).to.not.include('rb-reader');
+    expect(await names('rolebindings')).to.not.include('rb-reader');
   });
 });

@@ -327,11 +327,6 @@ describe('authz: RBAC evaluation', () => {
         ),
       ).to.deep.equal(DENIED);
     });
-    it('without RBAC objects (not yet wired in): every user is allowed, as before RBAC', () => {
-      expect(
-        apiAuthorizer({ openAccess: false }).authorize(READER, attrs('delete', 'pods')).allowed,
-      ).to.equal(true);
-    });
     it('rulesFor: the resource and non-resource rules apart; a missing role makes it incomplete', () => {
       const rbac = new FakeRbacObjects({
         ...withRules([
