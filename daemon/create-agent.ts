@@ -361,6 +361,16 @@ export function createAgent(o: AgentOptions): Agent {
     clock,
     logger: logger.child({ component: 'api' }),
   });
+  // The pods' API (daemon/pod-api.ts): the same API over HTTPS on the gateway, always asking for a token.
+  const apiLogger = logger.child({ component: 'api' });
+  const podApiWanted = config.podApiPort > 0 && (o.podApi ?? o.podDns !== false);
+  const openssl = podApiWanted && hasOpenssl();
+  if (podApiWanted && !openssl)
+    apiLogger.warn('API for pods off: its certificate needs the openssl command (apt-get install openssl)');
+  const rootCa = config.tls || openssl ? ensureCa(join(config.dataDir, 'pki'), apiLogger).pem : undefined;
+  // The CA pods trust (kube-root-ca.crt): the API's for pods, or a test's. Without one, pods get no token volume:
+  // its ca.crt could not be filled, and nothing they could reach would serve TLS.
+  const podCa = o.rootCA ?? (() => rootCa);
   // The daemon's own issuer unless a test brings one (or none: false).
   const tokenIssuer = o.tokenIssuer === false ? undefined : (o.tokenIssuer ?? saTokens.issuer);
   // The kubelet's token manager: projected serviceAccountToken sources, bound to their pod.
@@ -525,7 +535,7 @@ export function createAgent(o: AgentOptions): Agent {
     nodeName,
     policy,
     mirrors: staticPods.controller,
-    ...(tokenIssuer ? { serviceAccountTokens: { suffix: randomSuffix } } : {}),
+    ...(tokenIssuer && podCa() ? { serviceAccountTokens: { suffix: randomSuffix } } : {}),
   });
   // apps/v1: Deployments, ReplicaSets and DaemonSets, their controllers, and the garbage collector (agent/controllers/)
   const workloads = createWorkloads({
@@ -628,18 +638,11 @@ export function createAgent(o: AgentOptions): Agent {
     ...(access.token ? { apiToken: access.token } : {}),
     ...(access.tls ? { tls: access.tls } : {}),
   });
-  // The pods' API (daemon/pod-api.ts): the same API over HTTPS on the gateway, always asking for a token.
-  const apiLogger = logger.child({ component: 'api' });
-  const podApiWanted = config.podApiPort > 0 && (o.podApi ?? o.podDns !== false);
-  const openssl = podApiWanted && hasOpenssl();
-  if (podApiWanted && !openssl)
-    apiLogger.warn('API for pods off: its certificate needs the openssl command (apt-get install openssl)');
-  const rootCa = config.tls || openssl ? ensureCa(join(config.dataDir, 'pki'), apiLogger).pem : undefined;
   // kube-controller-manager's root-ca-cert-publisher: kube-root-ca.crt in every namespace, once there is a CA.
   const rootCAPublisher = new RootCAPublisher({
     namespaces,
     configMaps,
-    caPem: o.rootCA ?? (() => rootCa),
+    caPem: podCa,
     logger: logger.child({ component: 'root-ca-cert-publisher' }),
   });
   rootCAPublisher.start();

@@ -56,8 +56,9 @@ export class Harness {
     const { tokenIssuer, ...rest } = options;
     this.agent = createAgent({
       ...(this.proxy ? { serviceProxy: this.proxy } : {}),
-      // As the daemon: ServiceAccount tokens in pods (a deterministic issuer; the CA the API's TLS would have).
-      rootCA: () => TEST_ROOT_CA,
+      // As the daemon: ServiceAccount tokens in pods (a deterministic issuer and a test CA; with 'daemon', the
+      // daemon's own issuer and CA, which the API for pods really uses).
+      ...(tokenIssuer === 'daemon' ? {} : { rootCA: () => TEST_ROOT_CA }),
       nodeName: 'test-node',
       hostResolvConf: () => '',
       podDns: options.runtime instanceof DockerRuntime,

@@ -69,7 +69,7 @@ describe('a pod uses its ServiceAccount token under RBAC (real engine, kubectl i
   });
 
   it('has the projected token, the CA and the namespace, and authenticates as its ServiceAccount', async () => {
-    const files = await kubectl(`version --client >/dev/null; cat ${SA_DIR}/namespace; ls ${SA_DIR}`);
+    const files = await kubectl(`version --client >/dev/null; cat ${SA_DIR}/namespace; echo; ls ${SA_DIR}`);
     expect(files.output.split(/\s+/)).to.deep.equal(['default', 'ca.crt', 'namespace', 'token']);
     const who = await kubectl('auth whoami');
     expect(who.exitCode, who.output).to.equal(0);

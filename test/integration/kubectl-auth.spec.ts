@@ -1,5 +1,5 @@
 // The real kubectl 1.35 (protobuf bodies) and 1.29 (JSON) on the memory runtime (no container starts), over
-// plain HTTP without a token (client-go sends a bearer token over TLS only; the token's user is unit-tested): `auth can-i`, `auth can-i --list`, `auth whoami`, `create token`,
+// plain HTTP without a token (client-go sends a bearer token over TLS only; the token's user is unit-tested): `auth can-i`, `auth can-i --list`, `auth whoami`, `--as` a ServiceAccount under RBAC, `create token`,
 // `get crd` (none) and applying a kind nothing serves (upstream's "ensure CRDs are installed first").
 import { expect } from 'chai';
 import { kubectlOf, memoryAgentForKubectl } from '../helpers/kubectl';
@@ -28,6 +28,32 @@ describe('kubectl: auth can-i, auth whoami, create token, CRDs (memory runtime)'
         const out = await ok(['auth', 'whoami']);
         expect(out).to.match(/^Username\s+system:anonymous$/m);
         expect(out).to.match(/^Groups\s+\[system:unauthenticated\]$/m);
+      });
+
+      it('--as a ServiceAccount: what RBAC grants it, Forbidden worded as upstream, whoami the impersonated', async () => {
+        const sa = `as-${minor}`;
+        const as = `--as=system:serviceaccount:default:${sa}`;
+        await ok(['create', 'serviceaccount', sa]);
+        expect((await kubectl(['auth', 'can-i', 'list', 'pods', as])).stdout).to.equal('no\n');
+        const get = await kubectl(['get', 'pods', as]);
+        expect(get.code).to.not.equal(0);
+        expect(get.stderr).to.contain(
+          `pods is forbidden: User "system:serviceaccount:default:${sa}" cannot list resource "pods" in API group "" in the namespace "default"`,
+        );
+        await ok([
+          'create',
+          'rolebinding',
+          `${sa}-view`,
+          '--clusterrole=view',
+          `--serviceaccount=default:${sa}`,
+        ]);
+        expect(await ok(['auth', 'can-i', 'list', 'pods', as])).to.equal('yes\n');
+        expect((await kubectl(['auth', 'can-i', 'create', 'pods', as])).stdout).to.equal('no\n');
+        expect(await ok(['auth', 'whoami', as])).to.match(
+          new RegExp(`^Username\\s+system:serviceaccount:default:${sa}$`, 'm'),
+        );
+        await ok(['delete', 'rolebinding', `${sa}-view`]);
+        await ok(['delete', 'serviceaccount', sa]);
       });
 
       it('create token: a ServiceAccount token is printed (kubectl-create-token.spec.ts uses it)', async () => {

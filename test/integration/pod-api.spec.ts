@@ -1,6 +1,7 @@
 // Pods reach the API as in a cluster: the real kubectl in a pod, through the `default/kubernetes` Service (by its
 // DNS name and by its ClusterIP, real iptables) to the API for pods on the gateway, verifying its certificate
-// against the daemon's CA. The admin token is copied into the pod by the test (a ServiceAccount's comes later).
+// against the daemon's CA, with the admin token copied into the pod by the test (a pod's own ServiceAccount token
+// under RBAC: in-cluster-rbac.spec.ts).
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';

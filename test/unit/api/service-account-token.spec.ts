@@ -66,7 +66,13 @@ describe('api: ServiceAccount tokens (TokenRequest, TokenReview, OIDC discovery,
     expect(r0.body['spec']).to.deep.include({ audiences: [ISSUER], expirationSeconds: 3600 });
     expect(r0.body['status']['expirationTimestamp']).to.equal('2026-01-01T01:00:00Z');
     const token = r0.body['status'].token as string;
-    expect((await get('/api/v1/namespaces/default/pods', token)).statusCode).to.equal(200);
+    // authenticated as the ServiceAccount: discovery, as every authenticated user; pods only once RBAC grants them
+    expect((await get('/api', token)).statusCode).to.equal(200);
+    const pods = await get('/api/v1/namespaces/default/pods', token);
+    expect(pods.statusCode).to.equal(403);
+    expect(pods.json<Json>()['message']).to.equal(
+      'pods is forbidden: User "system:serviceaccount:default:default" cannot list resource "pods" in API group "" in the namespace "default"',
+    );
     const sa = h.agent.serviceAccounts.get('default', 'default');
     const r = await post(REVIEWS, {
       apiVersion: 'authentication.k8s.io/v1',
