@@ -1,8 +1,10 @@
 // The real daemon as a child process (node dist/daemon/main.js) on the test network, for tests of start,
 // stop, restart and crashes.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Pod } from '../../agent/model/pod';
+import { hostTmpfs } from '../../agent/volumes/tmpfs';
 
 export const MAIN = join(__dirname, '..', '..', 'daemon', 'main.js');
 
@@ -72,4 +74,13 @@ export const randomPort = (): number => 18000 + Math.floor(Math.random() * 2000)
 export async function getPod(d: Daemon, name: string): Promise<Pod | undefined> {
   const res = await fetch(`${d.url}/pods/${name}`);
   return res.ok ? ((await res.json()) as Pod) : undefined;
+}
+
+/**
+ * Removes a daemon's data dir after the test: first the tmpfs mounts of pods it left running (every pod's
+ * kube-api-access token volume, Secret volumes), which rmSync cannot remove (EBUSY).
+ */
+export function removeDataDir(dataDir: string): void {
+  hostTmpfs.unmountUnder(dataDir);
+  rmSync(dataDir, { recursive: true, force: true });
 }

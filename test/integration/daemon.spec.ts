@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import type { Pod } from '../../agent/model/pod';
-import { type Daemon, MAIN, randomPort, startDaemon, until } from '../helpers/daemon';
+import { type Daemon, MAIN, randomPort, startDaemon, until, removeDataDir } from '../helpers/daemon';
 
 const docker = new Docker();
 
@@ -24,7 +24,7 @@ describe('the daemon (daemon/main.ts, real engine)', function () {
     })) {
       await docker.getContainer(c.Id).remove({ force: true });
     }
-    rmSync(dataDir, { recursive: true, force: true });
+    removeDataDir(dataDir);
   });
 
   it('prints usage for --help, with every flag and its environment variable', () => {

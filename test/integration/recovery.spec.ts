@@ -4,11 +4,19 @@
 // one after another.)
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
-import { type Daemon, getPod, randomPort, startDaemon, until, untilReady } from '../helpers/daemon';
+import {
+  type Daemon,
+  getPod,
+  randomPort,
+  startDaemon,
+  until,
+  untilReady,
+  removeDataDir,
+} from '../helpers/daemon';
 
 const docker = new Docker();
 const REPO = join(__dirname, '..', '..', '..');
@@ -86,7 +94,7 @@ describe('recovery (real engine)', function () {
     );
     daemon.proc.kill('SIGTERM');
     await daemon.exited;
-    rmSync(dataDir, { recursive: true, force: true });
+    removeDataDir(dataDir);
   });
 
   it('kill -9 during an init container: the restarted agent adopts it and goes on, nothing runs twice', async () => {

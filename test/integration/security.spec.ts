@@ -4,13 +4,13 @@
 import { expect } from 'chai';
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { until } from '../helpers/daemon';
+import { until, removeDataDir } from '../helpers/daemon';
 
 const MAIN = join(__dirname, '..', '..', 'daemon', 'main.js');
 const REPO = resolve(__dirname, '..', '..', '..');
@@ -100,7 +100,7 @@ describe('security: token, TLS, kubeconfig, unix socket (daemon process)', funct
   });
   after(async () => {
     await stop(d);
-    rmSync(dataDir, { recursive: true, force: true });
+    removeDataDir(dataDir);
   });
 
   const kubectl = (args: string[], config = kubeconfig): Promise<{ code: number; out: string }> =>

@@ -10,7 +10,15 @@ import { expect } from 'chai';
 import Docker from 'dockerode';
 import type { Pod } from '../../agent/model/pod';
 import { CONFIG_MIRROR } from '../../agent/model/static-pod';
-import { type Daemon, getPod, randomPort, startDaemon, until, untilReady } from '../helpers/daemon';
+import {
+  type Daemon,
+  getPod,
+  randomPort,
+  startDaemon,
+  until,
+  untilReady,
+  removeDataDir,
+} from '../helpers/daemon';
 import { type Run, installKubectl } from '../helpers/kubectl';
 
 const docker = new Docker();
@@ -94,7 +102,7 @@ describe('static pods (real daemon, real engine, kubectl 1.35)', function () {
       filters: { label: [`io.kubernetes.pod.name=${NAME}`] },
     });
     for (const c of left) await docker.getContainer(c.Id).remove({ force: true });
-    rmSync(dataDir, { recursive: true, force: true });
+    removeDataDir(dataDir);
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -6,12 +6,12 @@
 // one client address holds at most MAX_STREAMS_PER_CLIENT streams.
 import { expect } from 'chai';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { MAX_STREAMS_PER_CLIENT } from '../../api/streams/client-limit';
-import { type Daemon, randomPort, startDaemon, until } from '../helpers/daemon';
+import { type Daemon, randomPort, startDaemon, until, removeDataDir } from '../helpers/daemon';
 import { installKubectl } from '../helpers/kubectl';
 import { type RawSession, execPath, spdyExec, wsExec } from '../helpers/stream-clients';
 
@@ -193,7 +193,7 @@ describe('exec faults and limits (real engine, the daemon as a process)', functi
           .getContainer(c.Id)
           .remove({ force: true })
           .catch(() => undefined);
-    rmSync(dataDir, { recursive: true, force: true });
+    removeDataDir(dataDir);
   });
 
   /** kubectl exec, killed after `ms`; `-i` with stdin fed until then. */

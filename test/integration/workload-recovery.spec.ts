@@ -2,12 +2,12 @@
 // restart it converges, and at no moment, counted on the engine (the agent's labels) and in the API, are
 // there more pods than replicas (+ maxSurge during the rollout).
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { APP_SPEC, deployment } from '../../bench/workload-objects';
-import { type Daemon, randomPort, startDaemon, until, untilReady } from '../helpers/daemon';
+import { type Daemon, randomPort, startDaemon, until, untilReady, removeDataDir } from '../helpers/daemon';
 import { PodCensus } from '../helpers/pod-census';
 
 const docker = new Docker();
@@ -130,7 +130,7 @@ describe('workload recovery: kill -9 mid-scale and mid-rollout (real engine)', f
         d.proc.kill('SIGTERM');
         await d.exited;
       }
-      rmSync(dataDir, { recursive: true, force: true });
+      removeDataDir(dataDir);
     }
   });
 
