@@ -34,6 +34,8 @@ export function tutorialPod(
     spec: {
       // as for podman, whose 4.3 restarts successful init containers under Always; the agent starts the same way
       restartPolicy: 'OnFailure',
+      // the floors make no token volume either (its cost is apart: BENCHMARKS.md, Pod start, token volume)
+      automountServiceAccountToken: false,
       initContainers: [
         { name: 'init1', image: a, command: ['true'] },
         { name: 'init2', image: b, command: ['true'] },
