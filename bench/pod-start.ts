@@ -25,6 +25,7 @@ const RUNNING_TIMEOUT_MS = 30_000;
 export function tutorialPod(
   name: string,
   images: readonly string[] = ['busybox', 'busybox', 'busybox'],
+  tokenVolume = false,
 ): object {
   const [a, b, c] = images;
   return {
@@ -34,8 +35,8 @@ export function tutorialPod(
     spec: {
       // as for podman, whose 4.3 restarts successful init containers under Always; the agent starts the same way
       restartPolicy: 'OnFailure',
-      // the floors make no token volume either (its cost is apart: BENCHMARKS.md, Pod start, token volume)
-      automountServiceAccountToken: false,
+      // the floors make no token volume either; the `token` side measures its cost apart
+      automountServiceAccountToken: tokenVolume,
       initContainers: [
         { name: 'init1', image: a, command: ['true'] },
         { name: 'init2', image: b, command: ['true'] },
@@ -57,6 +58,8 @@ interface Sample {
 
 interface Data {
   agent: Sample[];
+  /** The agent with the pod's ServiceAccount token volume (upstream's default, which the floors do not make). */
+  token: Sample[];
   raw: Sample[];
   strict: Sample[];
   podman: number[];
@@ -103,11 +106,16 @@ async function agentContainers(uid: string): Promise<Record<string, string>> {
   return Object.fromEntries(list.map((c) => [c.Labels['io.kubernetes.container.name'] ?? '?', c.Id]));
 }
 
-async function agentStart(agent: AgentProcess, w: PodWatch, name: string): Promise<Sample> {
+async function agentStart(
+  agent: AgentProcess,
+  w: PodWatch,
+  name: string,
+  tokenVolume = false,
+): Promise<Sample> {
   const events = await EngineEvents.open();
   try {
     const t0 = performance.now();
-    const uid = await agent.createPod(tutorialPod(name));
+    const uid = await agent.createPod(tutorialPod(name, undefined, tokenVolume));
     const posted = performance.now();
     try {
       await w.until(`${name} Running`, () => w.runningAt.has(name), RUNNING_TIMEOUT_MS);
@@ -135,6 +143,7 @@ async function measureNow(ctx: Context): Promise<Data> {
   const agent = await AgentProcess.start({ log: ctx.log, ...(profDir ? { cpuProfDir: profDir } : {}) });
   const data: Data = {
     agent: [],
+    token: [],
     raw: [],
     strict: [],
     podman: [],
@@ -158,10 +167,11 @@ async function measureNow(ctx: Context): Promise<Data> {
     let warm = 0;
     await guarded('warm-up', ctx.log, async () => {
       await agentStart(agent, watch, `mkb-start-warmup-${warm++}`);
+      await agentStart(agent, watch, `mkb-start-warmup-${warm++}`, true); // the signing key, made at first use
       await floorSample('raw', 'start-warmup');
       await floorSample('strict', 'start-warmup-strict');
     });
-    const variants = ['agent', 'strict', 'raw', 'podman'] as const;
+    const variants = ['agent', 'strict', 'token', 'raw', 'podman'] as const;
     for (let rep = 0; rep < ctx.reps; rep++) {
       const order = variants.map(
         (_, i) => variants[(i + rep) % variants.length] as (typeof variants)[number],
@@ -170,12 +180,12 @@ async function measureNow(ctx: Context): Promise<Data> {
       for (const v of order) {
         let attempt = 0;
         await oneSide(v, rep, { line, failures: data.failures }, async () => {
-          if (v === 'agent') {
-            const s = await guarded(`agent rep ${rep + 1}`, ctx.log, async () => {
+          if (v === 'agent' || v === 'token') {
+            const s = await guarded(`${v} rep ${rep + 1}`, ctx.log, async () => {
               data.busy.push(await waitQuiet(3_000));
-              return agentStart(agent, watch, `mkb-start-${rep}-${attempt++}`);
+              return agentStart(agent, watch, `mkb-${v}-${rep}-${attempt++}`, v === 'token');
             });
-            data.agent.push(s);
+            data[v].push(s);
             return s.ms;
           }
           if (v === 'raw' || v === 'strict') {
@@ -233,7 +243,7 @@ function ratioRow(metric: string, a: number[], b: number[], target: number, unit
 
 function common(d: Data, ctx: Context): string[] {
   return [
-    `Repetitions: minikubelet ${d.agent.length}, strict ${d.strict.length}, raw ${d.raw.length}, podman ` +
+    `Repetitions: minikubelet ${d.agent.length} (with the token volume ${d.token.length}), strict ${d.strict.length}, raw ${d.raw.length}, podman ` +
       `${d.podman.length} (of ${ctx.reps}; the sides alternate in rotating order, after one uncounted warm-up each). Machine busy before a ` +
       `repetition (waits up to 3 s for <= 15 %): median ${fmt(summarize(d.busy.map((b) => b * 100)), '%', 0)}.`,
     ...(d.failures.length ? ['', `Failed repetitions: ${d.failures.join('; ')}.`] : []),
@@ -245,9 +255,15 @@ export async function podStart(ctx: Context): Promise<PartResult> {
   const agent = pick(d.agent, (s) => s.ms);
   const raw = pick(d.raw, (s) => s.ms);
   const strict = pick(d.strict, (s) => s.ms);
+  const token = pick(d.token, (s) => s.ms);
   const rows: Row[] = [
     ratioRow('POST -> Running vs the strict floor (busybox sleep sandbox)', agent, strict, 1.05),
     ratioRow('POST -> Running vs raw dockerode (pause image)', agent, raw, 1.1),
+    {
+      ...ratioRow('with the ServiceAccount token volume, vs the strict floor', token, strict, 1.05),
+      target: '',
+      met: undefined,
+    },
   ];
   if (d.podman.length) {
     rows.push({
@@ -280,12 +296,15 @@ export async function podStart(ctx: Context): Promise<PartResult> {
       'sandbox on the user-defined bridge `mk-bench`, each container joining its network namespace only.',
       '**raw**: what the agent asks of the engine: the pause image (`minikubelet/pause:local`) with a',
       'shareable IPC namespace, which the containers join as well. podman: `podman kube play` of the same',
-      `pod until the command returns (${d.podmanStatus}).`,
+      `pod until the command returns (${d.podmanStatus}). **with the token volume**: the agent again, the pod`,
+      "without `automountServiceAccountToken: false`, so it gets upstream's `kube-api-access-*` volume (a",
+      'signed token, `ca.crt`, the namespace, on its own tmpfs), which no floor makes: what that volume costs.',
       '',
       ...common(d, ctx),
       '',
       ...phaseTable([
         { name: 'minikubelet', samples: d.agent.map((x) => x.phases) },
+        { name: 'with token volume', samples: d.token.map((x) => x.phases) },
         { name: 'strict floor', samples: d.strict.map((x) => x.phases) },
         { name: 'raw (pause)', samples: d.raw.map((x) => x.phases) },
       ]),

@@ -244,7 +244,7 @@ export class Executor {
     }
     if (attempt === 0)
       this.deps.prefetch?.start(pod, (image) => credentialsFor(image, this.findPullSecrets(pod).found));
-    const mountFailed = this.deps.volumes.setUp(pod);
+    const mountFailed = await this.deps.volumes.setUp(pod);
     if (mountFailed) {
       const { volume, error } = mountFailed;
       const message = `MountVolume.SetUp failed for volume "${volume}" : ${errorMessage(error)}`;

@@ -70,7 +70,7 @@ export class PodVolumes {
   }
 
   /** Writes every file-backed volume of the pod and finds its claims (before its sandbox); the first failure. */
-  setUp(pod: Pod): SetUpFailure | undefined {
+  async setUp(pod: Pod): Promise<SetUpFailure | undefined> {
     for (const v of pod.spec.volumes ?? []) {
       if (v.persistentVolumeClaim) {
         try {
@@ -82,7 +82,13 @@ export class PodVolumes {
       const plugin = pluginOf(v);
       if (!plugin) continue;
       try {
-        this.write(pod, v, plugin);
+        const payload = volumePayload(pod, v, this.deps.config, this.deps.node, this.deps.tokens);
+        const dir = this.dir(pod, v, plugin);
+        if (!existsSync(dir)) {
+          mkdirSync(dir, { recursive: true, mode: 0o755 });
+          if (inMemory(v)) await this.memoryBacked(dir);
+        }
+        this.write(pod, v, dir, payload);
       } catch (error) {
         return { volume: v.name, error };
       }
@@ -95,38 +101,33 @@ export class PodVolumes {
     for (const v of pod.spec.volumes ?? []) {
       const plugin = pluginOf(v);
       if (!plugin || this.frozen.has(`${pod.metadata.uid}/${v.name}`)) continue;
-      if (!existsSync(this.dir(pod, v, plugin))) continue; // not set up yet: the sandbox's creation does it
+      const dir = this.dir(pod, v, plugin);
+      if (!existsSync(dir)) continue; // not set up yet: the sandbox's creation does it
       try {
-        this.write(pod, v, plugin);
+        this.write(pod, v, dir, volumePayload(pod, v, this.deps.config, this.deps.node, this.deps.tokens));
       } catch (err) {
         this.deps.logger.debug('volume not refreshed', { volume: v.name, error: errorMessage(err) });
       }
     }
   }
 
-  private write(pod: Pod, v: Volume, plugin: string): void {
-    const payload = volumePayload(pod, v, this.deps.config, this.deps.node, this.deps.tokens);
-    const dir = this.dir(pod, v, plugin);
-    if (!existsSync(dir)) {
-      mkdirSync(dir, { recursive: true, mode: 0o755 });
-      if (inMemory(v)) this.memoryBacked(dir);
-    }
+  private write(pod: Pod, v: Volume, dir: string, payload: ReturnType<typeof volumePayload>): void {
     const written = new AtomicWriter(dir, () => new Date(this.deps.clock.now())).write(payload.files);
     if (written) this.deps.logger.debug('volume written', { volume: v.name, files: payload.files.size });
     if (payload.immutable) this.frozen.add(`${pod.metadata.uid}/${v.name}`);
   }
 
-  private memoryBacked(dir: string): void {
-    if (this.deps.tmpfs.mount(dir)) return;
+  private async memoryBacked(dir: string): Promise<void> {
+    if (await this.deps.tmpfs.mount(dir)) return;
     if (!this.warnedNoTmpfs)
       this.deps.logger.warn('cannot mount a tmpfs: secret volumes are written to the data dir', { dir });
     this.warnedNoTmpfs = true;
   }
 
   /** Unmounts the pod's pinned subPaths and tmpfs volumes, so its directory can be removed. */
-  tearDown(uid: string): void {
+  async tearDown(uid: string): Promise<void> {
     this.deps.subPaths?.unmountUnder(join(this.deps.files.dir(uid), SUBPATHS));
-    this.deps.tmpfs.unmountUnder(this.deps.files.dir(uid));
+    await this.deps.tmpfs.unmountUnder(this.deps.files.dir(uid));
     for (const key of this.frozen) if (key.startsWith(`${uid}/`)) this.frozen.delete(key);
     this.deps.tokens?.forget(uid);
   }

@@ -279,7 +279,7 @@ export class PodWorker {
     if (pod && live)
       this.logger.info('stopping pod', { gracePeriodSeconds: graceSeconds(pod), containers: live });
     await this.execute(pod, observed, plan);
-    this.deps.volumes.tearDown(this.uid);
+    await this.deps.volumes.tearDown(this.uid);
     this.deps.files.remove(this.uid);
     this.deps.executor.forgetPod(this.uid);
     this.deps.backoff.forget({ podUid: this.uid });

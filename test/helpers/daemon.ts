@@ -4,7 +4,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Pod } from '../../agent/model/pod';
-import { hostTmpfs } from '../../agent/volumes/tmpfs';
+import { unmountUnder } from '../../agent/volumes/tmpfs';
 
 export const MAIN = join(__dirname, '..', '..', 'daemon', 'main.js');
 
@@ -81,6 +81,6 @@ export async function getPod(d: Daemon, name: string): Promise<Pod | undefined> 
  * kube-api-access token volume, Secret volumes), which rmSync cannot remove (EBUSY).
  */
 export function removeDataDir(dataDir: string): void {
-  hostTmpfs.unmountUnder(dataDir);
+  unmountUnder(dataDir);
   rmSync(dataDir, { recursive: true, force: true });
 }

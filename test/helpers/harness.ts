@@ -16,7 +16,7 @@ import { DockerRuntime } from '../../agent/runtime/docker-runtime';
 import { IptablesProxy } from '../../agent/proxy/iptables-proxy';
 import type { ObjectStore } from '../../agent/store/object-store';
 import type { PodManager } from '../../agent/sync/pod-manager';
-import { hostTmpfs, noTmpfs } from '../../agent/volumes/tmpfs';
+import { noTmpfs, unmountUnder } from '../../agent/volumes/tmpfs';
 import { noSubPathMounter } from '../../agent/volumes/subpath-mounter';
 import type { TokenIssuer } from '../../agent/auth/token-issuer';
 import { scratchConfig } from '../../tools/scratch-config';
@@ -119,7 +119,7 @@ export class Harness {
       for (const v of await this.runtime.listVolumes(uid)) await this.runtime.removeVolume(v);
     }
     if (!this.ownsDataDir) return;
-    hostTmpfs.unmountUnder(this.dataDir); // Secret volumes of pods still there
+    unmountUnder(this.dataDir); // Secret volumes of pods still there
     rmSync(this.dataDir, { recursive: true, force: true });
   }
 
