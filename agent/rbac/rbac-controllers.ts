@@ -1,6 +1,7 @@
 // The executors of the two RBAC planners: the bootstrap reconciliation kube-apiserver runs at start
 // (plan-bootstrap.ts) and the clusterrole-aggregation controller (plan-aggregation.ts), which re-plans after
 // every ClusterRole change until the aggregated roles hold what their selectors gather.
+import { CoalescedController } from '../controllers/coalesced-controller';
 import type { Logger } from '../log';
 import type { ClusterRole, ClusterRoleBinding } from '../model/rbac';
 import type { ObjectStore } from '../store/object-store';
@@ -41,32 +42,28 @@ export function reconcileBootstrapPolicy(stores: RbacStores, logger: Logger): vo
 const MAX_PASSES = 8;
 
 export class ClusterRoleAggregator {
-  private unsubscribe: (() => void) | undefined;
-  private scheduled = false;
+  /** One pass after the current write (and the others of the same tick) settles: a microtask. */
+  private readonly passes: CoalescedController;
 
   constructor(
     private readonly clusterRoles: ObjectStore<ClusterRole>,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.passes = new CoalescedController({
+      sources: [clusterRoles],
+      pass: () => this.sync(),
+      failure: 'clusterrole aggregation failed',
+      logger,
+      defer: queueMicrotask,
+    });
+  }
 
   start(): void {
-    this.unsubscribe ??= this.clusterRoles.onChange(() => this.schedule());
-    this.sync();
+    this.passes.start();
   }
 
   stop(): void {
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
-  }
-
-  /** One pass after the current write (and the others of the same tick) settles. */
-  private schedule(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    queueMicrotask(() => {
-      this.scheduled = false;
-      if (this.unsubscribe) this.sync();
-    });
+    this.passes.stop();
   }
 
   /**

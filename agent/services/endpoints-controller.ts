@@ -1,6 +1,7 @@
 // Keeps Endpoints and EndpointSlices current as pods start, become ready, stop or go away, and as Services
 // come and go; then hands the ClusterIP -> ready endpoint table to the service proxy. Changes are coalesced: one
 // recompute per burst of store events.
+import { CoalescedController } from '../controllers/coalesced-controller';
 import { errorMessage } from '../errors';
 import type { Logger } from '../log';
 import type { EndpointSlice } from '../model/endpoint-slice';
@@ -65,31 +66,25 @@ export function serviceRules(
 }
 
 export class EndpointsController {
-  private scheduled = false;
+  private readonly passes: CoalescedController;
   private lastRules = '';
   private lastSync: Promise<void> = Promise.resolve();
-  private readonly unsubscribe: (() => void)[] = [];
 
-  constructor(private readonly deps: EndpointsControllerDeps) {}
+  constructor(private readonly deps: EndpointsControllerDeps) {
+    this.passes = new CoalescedController({
+      sources: [deps.pods, deps.services],
+      pass: () => this.recompute(),
+      failure: 'endpoints not recomputed',
+      logger: deps.logger,
+    });
+  }
 
   start(): void {
-    const kick = (): void => this.schedule();
-    this.unsubscribe.push(this.deps.pods.onChange(kick), this.deps.services.onChange(kick));
-    this.recompute();
+    this.passes.start();
   }
 
   stop(): void {
-    for (const u of this.unsubscribe) u();
-    this.unsubscribe.length = 0;
-  }
-
-  private schedule(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      this.recompute();
-    });
+    this.passes.stop();
   }
 
   /** Recomputes now and resolves once the proxy holds the result (the agent's last word before exit). */

@@ -1,5 +1,6 @@
 // Keeps `default/kubernetes` as kube-apiserver does: made at start, made again when deleted, reset when edited
 // (the plan is kubernetes-service.ts's). Writes go through the Service registry, which owns ClusterIP allocation.
+import { CoalescedController } from '../controllers/coalesced-controller';
 import { errorMessage } from '../errors';
 import type { Logger } from '../log';
 import type { Service } from '../model/service';
@@ -16,30 +17,25 @@ export interface KubernetesServiceControllerDeps {
 }
 
 export class KubernetesServiceController {
-  private scheduled = false;
-  private unsubscribe: (() => void) | undefined;
+  private readonly passes: CoalescedController;
   /** The holder last logged as blocking the first address: said once, not on every Service change. */
   private blockedBy: string | undefined;
 
-  constructor(private readonly deps: KubernetesServiceControllerDeps) {}
+  constructor(private readonly deps: KubernetesServiceControllerDeps) {
+    this.passes = new CoalescedController({
+      sources: [deps.services],
+      pass: () => this.reconcile(),
+      failure: 'kubernetes Service not reconciled',
+      logger: deps.logger,
+    });
+  }
 
   start(): void {
-    this.unsubscribe = this.deps.services.onChange(() => this.schedule());
-    this.reconcile();
+    this.passes.start();
   }
 
   stop(): void {
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
-  }
-
-  private schedule(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      if (this.unsubscribe) this.reconcile();
-    });
+    this.passes.stop();
   }
 
   reconcile(): void {

@@ -3,28 +3,28 @@
 // kube-root-ca.crt, the namespace; KUBERNETES_SERVICE_HOST), through the `kubernetes` Service to the API for
 // pods, authenticated as its ServiceAccount and authorized by RBAC: nothing beyond discovery until a
 // RoleBinding grants `view`, then reads but no writes, and no way to grant itself more.
-import { dirname } from 'node:path';
 import { expect } from 'chai';
 import { nopLogger } from '../../agent/log';
 import { DockerRuntime } from '../../agent/runtime/docker-runtime';
 import { Harness } from '../helpers/harness';
-import { installKubectl } from '../helpers/kubectl';
+import {
+  type KubectlPod,
+  POD_KUBECTL,
+  SA_DIR,
+  kubectlHostDir,
+  startKubectlPod,
+} from '../helpers/kubectl-pod';
 
 const runtime = new DockerRuntime({ logger: nopLogger });
-const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
-const KUBECTL = '/kbin/kubectl-1.35';
 const USER = 'system:serviceaccount:default:reader';
 
 describe('a pod uses its ServiceAccount token under RBAC (real engine, kubectl in a pod)', function () {
   this.timeout(120_000);
   let h: Harness;
+  let pod: KubectlPod;
 
   /** Runs kubectl in the pod's container with its in-cluster config: its output (stderr too) and exit code. */
-  async function kubectl(args: string): Promise<{ output: string; exitCode: number }> {
-    const id = h.pod('kubectl')!.status.containerStatuses![0]!.containerID!.slice('docker://'.length);
-    const res = await runtime.exec(id, ['sh', '-c', `${KUBECTL} ${args} 2>&1`], 30_000);
-    return { output: res.output.trim(), exitCode: res.exitCode ?? -1 };
-  }
+  const kubectl = (args: string): ReturnType<KubectlPod['sh']> => pod.sh(`${POD_KUBECTL} ${args}`);
 
   async function post(url: string, payload: object): Promise<void> {
     const res = await h.api.inject({ method: 'POST', url, payload });
@@ -32,36 +32,15 @@ describe('a pod uses its ServiceAccount token under RBAC (real engine, kubectl i
   }
 
   before(async () => {
-    const bin = installKubectl('35');
     h = new Harness({
       runtime,
       proxy: true,
       tokenIssuer: 'daemon',
-      flags: ['--allow-host-path', dirname(bin)],
+      flags: ['--allow-host-path', kubectlHostDir()],
     });
     await h.start();
     await post('/api/v1/namespaces/default/serviceaccounts', { metadata: { name: 'reader' } });
-    await h.createPod({
-      metadata: { name: 'kubectl' },
-      spec: {
-        serviceAccountName: 'reader',
-        terminationGracePeriodSeconds: 0,
-        containers: [
-          {
-            name: 'kubectl',
-            image: 'busybox',
-            command: ['sleep', '3600'],
-            volumeMounts: [{ name: 'kbin', mountPath: '/kbin', readOnly: true }],
-          },
-        ],
-        volumes: [{ name: 'kbin', hostPath: { path: dirname(bin) } }],
-      },
-    });
-    await h.waitFor(
-      'the kubectl pod running',
-      () => h.pod('kubectl')?.status.containerStatuses?.[0]?.state?.running,
-      60_000,
-    );
+    pod = await startKubectlPod(h, { serviceAccountName: 'reader' });
   });
 
   after(async () => {

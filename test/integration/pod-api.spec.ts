@@ -4,17 +4,21 @@
 // under RBAC: in-cluster-rbac.spec.ts).
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { nopLogger } from '../../agent/log';
 import type { Endpoints } from '../../agent/model/service';
 import { DockerRuntime } from '../../agent/runtime/docker-runtime';
 import { Harness } from '../helpers/harness';
-import { installKubectl } from '../helpers/kubectl';
+import {
+  type KubectlPod,
+  POD_KUBECTL as KUBECTL,
+  SA_DIR,
+  kubectlHostDir,
+  startKubectlPod,
+} from '../helpers/kubectl-pod';
 
 const runtime = new DockerRuntime({ logger: nopLogger });
-const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
-const KUBECTL = '/kbin/kubectl-1.35';
 /** kubectl at https://kubernetes.default.svc verifying the CA, with a token that is no token. */
 const NO_TOKEN = `env -u KUBERNETES_SERVICE_HOST ${KUBECTL} --server=https://kubernetes.default.svc --certificate-authority=${SA_DIR}/ca-only.crt --token=not-a-token`;
 
@@ -23,22 +27,15 @@ describe('the API for pods (real engine, real iptables, kubectl in a pod)', func
   let h: Harness;
   let creds: string;
   let gateway: string;
-
-  /** Runs a shell line in the pod's container: its output and exit code. */
-  async function inPod(cmd: string): Promise<{ output: string; exitCode: number }> {
-    const id = h.pod('kubectl')!.status.containerStatuses![0]!.containerID!.slice('docker://'.length);
-    const res = await runtime.exec(id, ['sh', '-c', `${cmd} 2>&1`], 30_000);
-    return { output: res.output.trim(), exitCode: res.exitCode ?? -1 };
-  }
+  let pod: KubectlPod;
 
   before(async () => {
-    const kubectl = installKubectl('35');
     creds = mkdtempSync(join(tmpdir(), 'mk-pod-api-'));
     h = new Harness({
       runtime,
       proxy: true,
       // the temp dir (the credentials) and kubectl's directory, mounted into the pod
-      flags: ['--allow-host-path', `${tmpdir()},${dirname(kubectl)}`],
+      flags: ['--allow-host-path', `${tmpdir()},${kubectlHostDir()}`],
     });
     await h.start();
     gateway = h.agent.network()!.gateway;
@@ -48,33 +45,10 @@ describe('the API for pods (real engine, real iptables, kubectl in a pod)', func
     writeFileSync(join(creds, 'ca.crt'), h.agent.rootCa ?? '');
     writeFileSync(join(creds, 'namespace'), 'default');
     copyFileSync(join(creds, 'ca.crt'), join(creds, 'ca-only.crt'));
-    await h.createPod({
-      metadata: { name: 'kubectl' },
-      spec: {
-        automountServiceAccountToken: false, // these files stand in for its token for now
-        terminationGracePeriodSeconds: 0,
-        containers: [
-          {
-            name: 'kubectl',
-            image: 'busybox',
-            command: ['sleep', '3600'],
-            volumeMounts: [
-              { name: 'kbin', mountPath: '/kbin', readOnly: true },
-              { name: 'creds', mountPath: SA_DIR, readOnly: true },
-            ],
-          },
-        ],
-        volumes: [
-          { name: 'kbin', hostPath: { path: dirname(kubectl) } },
-          { name: 'creds', hostPath: { path: creds } },
-        ],
-      },
+    pod = await startKubectlPod(h, {
+      automountServiceAccountToken: false, // these files stand in for its token for now
+      mounts: [{ name: 'creds', hostPath: creds, mountPath: SA_DIR }],
     });
-    await h.waitFor(
-      'the kubectl pod running',
-      () => h.pod('kubectl')?.status.containerStatuses?.[0]?.state?.running,
-      60_000,
-    );
   });
 
   after(async () => {
@@ -98,18 +72,18 @@ describe('the API for pods (real engine, real iptables, kubectl in a pod)', func
   it('answers /healthz at https://kubernetes.default.svc, its certificate verified against the CA', async () => {
     // No in-cluster config (no KUBERNETES_SERVICE_HOST): the server, the CA and a token that is none (kubectl
     // would prompt for a user without one).
-    const res = await inPod(`${NO_TOKEN} get --raw /healthz`);
+    const res = await pod.sh(`${NO_TOKEN} get --raw /healthz`);
     expect(res, res.output).to.deep.include({ output: 'ok', exitCode: 0 });
   });
 
   it('asks a pod for a token even though the main listener (loopback) asks for none', async () => {
-    const res = await inPod(`${NO_TOKEN} get --raw /api`);
+    const res = await pod.sh(`${NO_TOKEN} get --raw /api`);
     expect(res.exitCode).to.not.equal(0);
     expect(res.output).to.match(/Unauthorized/);
   });
 
   it('serves /api with a token at https://kubernetes.default.svc', async () => {
-    const res = await inPod(
+    const res = await pod.sh(
       `env -u KUBERNETES_SERVICE_HOST ${KUBECTL} --server=https://kubernetes.default.svc --certificate-authority=${SA_DIR}/ca.crt --token="$(cat ${SA_DIR}/token)" get --raw /api`,
     );
     expect(res.exitCode, res.output).to.equal(0);
@@ -117,12 +91,12 @@ describe('the API for pods (real engine, real iptables, kubectl in a pod)', func
   });
 
   it('serves kubectl with the in-cluster config: KUBERNETES_SERVICE_HOST, the ClusterIP 10.96.0.1:443', async () => {
-    const env = await inPod('echo $KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT');
+    const env = await pod.sh('echo $KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT');
     expect(env.output).to.equal('10.96.0.1:443');
-    const res = await inPod(`${KUBECTL} get --raw /api`);
+    const res = await pod.sh(`${KUBECTL} get --raw /api`);
     expect(res.exitCode, res.output).to.equal(0);
     expect(JSON.parse(res.output)).to.have.property('kind', 'APIVersions');
-    const pods = await inPod(`${KUBECTL} get pods -o name`);
+    const pods = await pod.sh(`${KUBECTL} get pods -o name`);
     expect(pods.output).to.equal('pod/kubectl');
   });
 
@@ -133,12 +107,12 @@ describe('the API for pods (real engine, real iptables, kubectl in a pod)', func
     });
     expect(del.statusCode, del.body).to.equal(200);
     await h.waitFor('the kubernetes Service back', () => h.services.get('default', 'kubernetes'));
-    const res = await inPod(
+    const res = await pod.sh(
       `${KUBECTL} --server=https://10.96.0.1 --certificate-authority=${SA_DIR}/ca.crt --token="$(cat ${SA_DIR}/token)" get --raw /api/v1/namespaces/default/services/kubernetes`,
     );
     expect(res.exitCode, res.output).to.equal(0);
     expect(JSON.parse(res.output)).to.have.nested.property('spec.clusterIP', '10.96.0.1');
-    const health = await inPod(`${NO_TOKEN} get --raw /healthz`);
+    const health = await pod.sh(`${NO_TOKEN} get --raw /healthz`);
     expect(health, health.output).to.deep.include({ output: 'ok', exitCode: 0 });
   });
 });
