@@ -37,7 +37,8 @@ function decodeShaped<T extends Networking>(kind: T['kind'], raw: unknown, names
   const errors: FieldError[] = [];
   checkBodyShape(obj, SHAPES[kind], kind, NETWORKING_V1.version, errors);
   if (errors.length) throw networkingInvalid(kind, name, errors);
-  const body = kind === INGRESS_KIND ? { ...obj, status: {} } : obj;
+  // upstream's empty status serializes as `{loadBalancer: {}}` (a struct, never omitted)
+  const body = kind === INGRESS_KIND ? { ...obj, status: { loadBalancer: {} } } : obj;
   const decoded = shapedCopy<T>(body, SHAPES[kind]);
   delete (decoded.metadata as { resourceVersion?: string }).resourceVersion;
   // Go decodes a missing spec as its zero value

@@ -46,7 +46,7 @@ describe('api: Ingresses and IngressClasses (memory runtime)', () => {
     expect(created.statusCode).to.equal(201);
     const ing = created.json<Ingress>();
     expect(ing.metadata.generation).to.equal(1);
-    expect(ing.status).to.deep.equal({});
+    expect(ing.status).to.deep.equal({ loadBalancer: {} });
     expect(ing.spec).to.not.have.property('ingressClassName');
     expect((await req('GET', `${NS}/ingresses/simple`)).json<Ingress>().spec.rules?.[0]?.host).to.equal(
       'foo.com',
