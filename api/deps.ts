@@ -30,6 +30,8 @@ import type { TokenIssuer } from '../agent/auth/token-issuer';
 import type { ServiceAccountTokens } from '../agent/auth/service-account-tokens';
 import type { ClusterRole, ClusterRoleBinding, RbacObjects, Role, RoleBinding } from '../agent/model/rbac';
 import type { RbacStores } from '../agent/rbac/rbac-objects';
+import type { Ingress, IngressClass } from '../agent/model/ingress';
+import type { IngressRegistry } from '../agent/networking/ingress-registry';
 
 export interface ApiDeps {
   pods: ObjectStore<Pod>;
@@ -82,6 +84,12 @@ export interface ApiDeps {
   };
   /** What the authorizer reads (api/authz/): the stored RBAC objects. */
   rbacObjects: RbacObjects;
+  /** networking.k8s.io/v1: Ingresses and IngressClasses and their write paths (agent/networking/). */
+  networking: {
+    ingresses: ObjectStore<Ingress>;
+    ingressClasses: ObjectStore<IngressClass>;
+    registries: { ingresses: IngressRegistry; ingressClasses: Registry<IngressClass> };
+  };
   /** ConfigMaps and Secrets: their stores and registries (agent/config/). */
   config: {
     configMaps: ObjectStore<ConfigMap>;

@@ -71,6 +71,7 @@ import { StatsCollector } from '../agent/stats/stats-collector';
 import type { ResourceUsage } from '../agent/ports/resource-usage';
 import { type Autoscaling, createAutoscaling } from './create-autoscaling';
 import { type Rbac, createRbac } from './create-rbac';
+import { type Networking, createNetworking } from './create-networking';
 import { PodStartTracker } from '../agent/sync/pod-start-tracker';
 import { SERVER_VERSION } from '../api/routes/discovery';
 import { createMetrics } from './metrics/metrics-registries';
@@ -162,6 +163,8 @@ export interface Agent {
   readonly autoscaling: Autoscaling;
   /** rbac.authorization.k8s.io/v1: the stores, the bootstrap policy and the ClusterRole aggregation. */
   readonly rbac: Rbac;
+  /** networking.k8s.io/v1: Ingresses and IngressClasses (stored and validated; no ingress controller). */
+  readonly networking: Networking;
   readonly controllerRevisions: ObjectStore<ControllerRevision>;
   readonly configMaps: ObjectStore<ConfigMap>;
   readonly secrets: ObjectStore<Secret>;
@@ -264,6 +267,8 @@ export function createAgent(o: AgentOptions): Agent {
   );
   // Roles, ClusterRoles and bindings, the bootstrap ClusterRoles reconciled (as kube-apiserver at start)
   const rbac = createRbac({ clock, versions, persistence, logger });
+  // Ingresses and IngressClasses: stored and validated, as in a cluster without an ingress controller
+  const networking = createNetworking({ clock, versions, persistence });
   // Prometheus (daemon/metrics/): the sync side reports through the KubeletMetrics port.
   const stats = new StatsCollector({
     pods: () => pods.list(),
@@ -322,6 +327,8 @@ export function createAgent(o: AgentOptions): Agent {
   watches.track(rbac.roleBindings);
   watches.track(rbac.clusterRoles);
   watches.track(rbac.clusterRoleBindings);
+  watches.track(networking.ingresses);
+  watches.track(networking.ingressClasses);
   events.onRecord((type, ev) => watches.publish(type, ev));
   const namespaceController = new NamespaceController({
     namespaces,
@@ -340,6 +347,7 @@ export function createAgent(o: AgentOptions): Agent {
       hpas,
       rbac.roles,
       rbac.roleBindings,
+      networking.ingresses,
     ] as unknown as ObjectStore<StoredObject>[],
     deleteContents: (ns) => batch.clear(ns),
     forgetEvents: (ns) => events.forgetNamespace(ns),
@@ -632,6 +640,7 @@ export function createAgent(o: AgentOptions): Agent {
     autoscaling,
     rbac,
     rbacObjects: o.rbacObjects ?? rbac.objects,
+    networking,
   };
   const api = buildServer({
     ...apiDeps,
@@ -692,6 +701,7 @@ export function createAgent(o: AgentOptions): Agent {
     statefulSets,
     autoscaling,
     rbac,
+    networking,
     controllerRevisions,
     configMaps,
     secrets,

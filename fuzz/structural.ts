@@ -246,6 +246,41 @@ export const BODIES: Readonly<Record<string, (name: string) => Json>> = {
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
     subjects: [{ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'g' }],
   }),
+  'networking.k8s.io/v1 Ingress': (name) => ({
+    metadata: { name, annotations: { 'example.com/a': 'b' } },
+    spec: {
+      ingressClassName: 'fz',
+      defaultBackend: { resource: { apiGroup: 'k8s.example.com', kind: 'Bucket', name: 'b' } },
+      tls: [{ hosts: ['*.example.com'], secretName: 'tls' }],
+      rules: [
+        {
+          host: 'foo.example.com',
+          http: {
+            paths: [
+              { path: '/a', pathType: 'Prefix', backend: { service: { name: 'svc', port: { number: 80 } } } },
+              {
+                pathType: 'ImplementationSpecific',
+                backend: { service: { name: 'svc', port: { name: 'http' } } },
+              },
+            ],
+          },
+        },
+      ],
+    },
+  }),
+  'networking.k8s.io/v1 IngressClass': (name) => ({
+    metadata: { name },
+    spec: {
+      controller: 'example.com/ingress-controller',
+      parameters: {
+        apiGroup: 'k8s.example.com',
+        kind: 'Params',
+        name: 'p',
+        scope: 'Namespace',
+        namespace: 'default',
+      },
+    },
+  }),
   'authorization.k8s.io/v1 SelfSubjectAccessReview': (name) => ({
     metadata: { name },
     spec: {

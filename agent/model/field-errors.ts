@@ -37,7 +37,13 @@ export const fieldError = (
   detail,
 });
 
+/** A value upstream prints with Go's `%#v` (`[]networking.IngressRule(nil)`): its text as is. */
+export class GoSyntax {
+  constructor(readonly text: string) {}
+}
+
 function renderValue(v: unknown): string {
+  if (v instanceof GoSyntax) return v.text;
   if (typeof v === 'string') return JSON.stringify(v);
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'object') return JSON.stringify(v);

@@ -73,6 +73,8 @@ const TRACKS_GENERATION: ReadonlySet<string> = new Set([
   'StatefulSet',
   'Job',
   'CronJob',
+  'Ingress',
+  'IngressClass',
   'Thing',
 ]);
 

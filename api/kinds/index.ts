@@ -24,6 +24,7 @@ import { daemonSetResource } from './daemonsets';
 import { statefulSetResource } from './statefulsets';
 import { controllerRevisionResource } from './controllerrevisions';
 import { hpaResource, hpaV1Resource } from './horizontalpodautoscalers';
+import { ingressClassResource, ingressResource } from './ingresses';
 import { clusterRoleBindingResource, clusterRoleResource, roleBindingResource, roleResource } from './rbac';
 
 /** A definition whose object type is forgotten: the generic code only hands objects back to its own functions. */
@@ -62,4 +63,7 @@ export const resourceDefinitions = (deps: ApiDeps): ResourceDefinition[] => [
   erase(clusterRoleResource(deps)),
   erase(roleBindingResource(deps)),
   erase(roleResource(deps)),
+  // networking.k8s.io/v1 (no ingress controller)
+  erase(ingressClassResource(deps)),
+  erase(ingressResource(deps)),
 ];

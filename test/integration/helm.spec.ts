@@ -2,7 +2,8 @@
 // API on the memory runtime, as a user runs it: the chart `helm create` makes and a chart of our own
 // (test/fixtures/helm/greeter: a Deployment with an init container, a Service, a ConfigMap filled by
 // `lookup`, a ServiceAccount, test hooks) through install --wait, upgrade, rollback, test, list, status and
-// uninstall; a chart with a kind the agent does not serve, which makes Helm read /openapi/v2 as protobuf.
+// uninstall; the starter chart's Ingress and HorizontalPodAutoscaler; a chart with a kind the agent does not
+// serve (a NetworkPolicy), which makes Helm read /openapi/v2 as protobuf.
 // The memory runtime runs every container (init containers and `exit N` commands exit), so no engine is
 // needed; it has no network, so the `helm create` chart's HTTP probes are swapped for exec ones.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -150,10 +151,37 @@ describe('Helm 4 against the agent (memory runtime)', function () {
   });
 
   it('a kind the agent does not serve: Helm reads /openapi/v2 (protobuf) and names the missing kind', async () => {
-    const r = await run('helm', ['install', 'ing', './starter', '--set', 'ingress.enabled=true']);
+    const chart = join(h.dataDir, 'netpol-chart');
+    mkdirSync(join(chart, 'templates'), { recursive: true });
+    writeFileSync(join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: netpol-chart\nversion: 0.1.0\n');
+    writeFileSync(
+      join(chart, 'templates', 'netpol.yaml'),
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny\nspec:\n  podSelector: {}\n',
+    );
+    const r = await run('helm', ['install', 'np', chart]);
     expect(r.code).to.equal(1);
-    expect(r.stderr).to.contain('no matches for kind "Ingress" in version "networking.k8s.io/v1"');
+    expect(r.stderr).to.contain('no matches for kind "NetworkPolicy" in version "networking.k8s.io/v1"');
     expect(r.stderr).to.not.contain('failed to download openapi');
+  });
+
+  it("the chart's Ingress (ingress.enabled) installs as stored, with no address (no ingress controller)", async () => {
+    const installed = await helm('install', 'ing', './starter', '--set', 'ingress.enabled=true');
+    expect(installed).to.match(/STATUS: deployed/);
+    const r = await run('kubectl', ['get', 'ingress', 'ing-starter', '-o', 'json']);
+    expect(r.code, r.stderr).to.equal(0);
+    const ing = JSON.parse(r.stdout) as {
+      spec: { rules: { host: string; http: { paths: { pathType: string; backend: object }[] } }[] };
+      status: object;
+    };
+    expect(ing.spec.rules[0]?.host).to.equal('chart-example.local');
+    expect(ing.spec.rules[0]?.http.paths[0]).to.deep.equal({
+      path: '/',
+      pathType: 'ImplementationSpecific',
+      backend: { service: { name: 'ing-starter', port: { number: 80 } } },
+    });
+    expect(ing.status).to.deep.equal({ loadBalancer: {} });
+    expect(await helm('uninstall', 'ing')).to.contain('release "ing" uninstalled');
+    expect(await names('ingresses')).to.not.include('ing-starter');
   });
 
   it("the chart's HorizontalPodAutoscaler (autoscaling.enabled) installs and targets its Deployment", async () => {

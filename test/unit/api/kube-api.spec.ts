@@ -72,6 +72,7 @@ describe('api: the Kubernetes surface (memory runtime)', () => {
       const coordinationV1 = { groupVersion: 'coordination.k8s.io/v1', version: 'v1' };
       const discoveryV1 = { groupVersion: 'discovery.k8s.io/v1', version: 'v1' };
       const rbacV1 = { groupVersion: 'rbac.authorization.k8s.io/v1', version: 'v1' };
+      const networkingV1 = { groupVersion: 'networking.k8s.io/v1', version: 'v1' };
       expect((await req('GET', '/apis')).json()).to.deep.equal({
         kind: 'APIGroupList',
         apiVersion: 'v1',
@@ -91,6 +92,8 @@ describe('api: the Kubernetes surface (memory runtime)', () => {
           { name: 'discovery.k8s.io', versions: [discoveryV1], preferredVersion: discoveryV1 },
           // Roles, ClusterRoles and their bindings
           { name: 'rbac.authorization.k8s.io', versions: [rbacV1], preferredVersion: rbacV1 },
+          // Ingresses and IngressClasses
+          { name: 'networking.k8s.io', versions: [networkingV1], preferredVersion: networkingV1 },
           // metrics.k8s.io, for kubectl top
           {
             name: 'metrics.k8s.io',
