@@ -192,6 +192,41 @@ describe('api: ServiceAccount tokens (TokenRequest, TokenReview, OIDC discovery,
     expect(set.json<{ keys: { kid: string }[] }>().keys.map((k) => k.kid)).to.deep.equal([kid]);
   });
 
+  it("a ServiceAccount's token reads OIDC discovery (system:service-account-issuer-discovery), not /metrics", async () => {
+    const token = await tokenFor();
+    for (const path of ['/.well-known/openid-configuration', '/openid/v1/jwks']) {
+      const r = await get(path, token);
+      expect(r.statusCode, `${path}: ${r.body}`).to.equal(200);
+    }
+    const other = await get('/metrics', token);
+    expect(other.statusCode).to.equal(403);
+    expect(other.json<Json>()['message']).to.equal(
+      'forbidden: User "system:serviceaccount:default:default" cannot get path "/metrics"',
+    );
+  });
+
+  it('system:auth-delegator, bound to a ServiceAccount, lets its token review tokens', async () => {
+    const sa = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'delegate' } };
+    expect((await post('/api/v1/namespaces/default/serviceaccounts', sa)).code).to.equal(201);
+    const token = await tokenFor({}, '/api/v1/namespaces/default/serviceaccounts/delegate/token');
+    const review = { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token } };
+    const bearer = { authorization: `Bearer ${token}` };
+    expect((await post(REVIEWS, review, bearer)).code).to.equal(403);
+    const binding = {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'delegate' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:auth-delegator' },
+      subjects: [{ kind: 'ServiceAccount', name: 'delegate', namespace: 'default' }],
+    };
+    expect((await post('/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', binding)).code).to.equal(
+      201,
+    );
+    const r = await post(REVIEWS, review, bearer);
+    expect(r.code).to.equal(201);
+    expect(r.body['status']).to.deep.include({ authenticated: true });
+  });
+
   it('lists serviceaccounts/token and tokenreviews in discovery', async () => {
     const core = (await get('/api/v1')).json<{ resources: { name: string }[] }>();
     expect(core.resources.find((r) => r.name === 'serviceaccounts/token')).to.deep.include({
