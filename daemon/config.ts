@@ -59,6 +59,10 @@ export interface Config {
   statsIntervalSeconds: number;
   /** How long an event is kept after it was last seen (kube-apiserver's --event-ttl), its object gone or not. */
   eventTtlMs: number;
+  /** Longer TokenRequests are shortened to it (kube-apiserver's --service-account-max-token-expiration); 0: none. */
+  serviceAccountMaxTokenExpirationSeconds: number;
+  /** kube-api-access tokens signed for a year with a warnafter (kube-apiserver's flag of that name). */
+  serviceAccountExtendTokenExpiration: boolean;
   logFormat: 'json' | 'pretty';
   logLevel: string;
   help: boolean;
@@ -282,6 +286,22 @@ export const FLAGS: readonly FlagSpec[] = [
     help: "how long an event is kept after it was last seen, its object deleted or not (kube-apiserver's --event-ttl; a Go duration: 90s, 1h30m)",
   },
   {
+    key: 'serviceAccountMaxTokenExpirationSeconds',
+    flag: '--service-account-max-token-expiration',
+    env: 'MINIKUBELET_SERVICE_ACCOUNT_MAX_TOKEN_EXPIRATION',
+    default: '0',
+    defaultMeans: 'none',
+    help: "the longest a ServiceAccount token asked for may live; longer requests are shortened with a warning (a Go duration from 1h; kube-apiserver's flag)",
+  },
+  {
+    key: 'serviceAccountExtendTokenExpiration',
+    flag: '--service-account-extend-token-expiration',
+    env: 'MINIKUBELET_SERVICE_ACCOUNT_EXTEND_TOKEN_EXPIRATION',
+    default: 'true',
+    boolean: true,
+    help: "pods' kube-api-access tokens (3607 s) are signed for a year with a warnafter at 3607 s, as kube-apiserver's flag",
+  },
+  {
     key: 'logFormat',
     flag: '--log-format',
     env: 'MINIKUBELET_LOG_FORMAT',
@@ -347,6 +367,13 @@ export function loadConfig(
   const eventTtl = parseGoDuration(get('eventTtlMs'));
   if (!('ms' in eventTtl) || !(eventTtl.ms > 0))
     throw new MiniKubeletError('BadRequest', `--event-ttl must be a positive duration such as 1h or 90s`);
+  const maxTokenExpiration = parseGoDuration(get('serviceAccountMaxTokenExpirationSeconds'));
+  const maxTokenSeconds = 'ms' in maxTokenExpiration ? maxTokenExpiration.ms / 1000 : NaN;
+  if (!(maxTokenSeconds === 0 || (maxTokenSeconds >= 3600 && maxTokenSeconds <= 2 ** 32)))
+    throw new MiniKubeletError(
+      'BadRequest',
+      'the --service-account-max-token-expiration must be between 1 hour and 2^32 seconds',
+    );
   const bool = (k: keyof Config, flag: string): boolean => {
     const v = get(k);
     if (v !== 'true' && v !== 'false')
@@ -422,6 +449,11 @@ export function loadConfig(
     resyncSeconds: resync,
     statsIntervalSeconds: statsInterval,
     eventTtlMs: eventTtl.ms,
+    serviceAccountMaxTokenExpirationSeconds: Math.floor(maxTokenSeconds),
+    serviceAccountExtendTokenExpiration: bool(
+      'serviceAccountExtendTokenExpiration',
+      '--service-account-extend-token-expiration',
+    ),
     logFormat: format,
     logLevel: get('logLevel'),
     help,

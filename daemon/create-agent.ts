@@ -368,6 +368,10 @@ export function createAgent(o: AgentOptions): Agent {
     objects: storeTokenObjects(serviceAccounts, pods, secrets),
     clock,
     logger: logger.child({ component: 'api' }),
+    lifetime: {
+      maxExpirationSeconds: config.serviceAccountMaxTokenExpirationSeconds,
+      extendExpiration: config.serviceAccountExtendTokenExpiration,
+    },
   });
   // The pods' API (daemon/pod-api.ts): the same API over HTTPS on the gateway, always asking for a token.
   const apiLogger = logger.child({ component: 'api' });

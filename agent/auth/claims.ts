@@ -26,6 +26,8 @@ export interface BoundClaims {
     pod?: Ref;
     secret?: Ref;
     serviceaccount: Ref;
+    /** Extended kube-api-access tokens: when the token asked for would have expired (upstream logs it stale). */
+    warnafter?: number;
   };
   nbf: number;
   sub: string;
@@ -44,12 +46,19 @@ export const subjectOf = (namespace: string, name: string): string =>
 
 export function boundClaims(
   spec: TokenRequestSpec,
-  at: { issuer: string; nowSeconds: number; jti: string; audiences: readonly string[] },
+  at: {
+    issuer: string;
+    nowSeconds: number;
+    jti: string;
+    audiences: readonly string[];
+    /** exp and warnafter from now (agent/auth/token-lifetime.ts). */
+    lifetime: { signedSeconds: number; warnAfterSeconds?: number };
+  },
 ): BoundClaims {
   const bound = spec.boundObject && { name: spec.boundObject.name, uid: spec.boundObject.uid };
   return {
     aud: [...(spec.audiences.length ? spec.audiences : at.audiences)],
-    exp: at.nowSeconds + spec.expirationSeconds,
+    exp: at.nowSeconds + at.lifetime.signedSeconds,
     iat: at.nowSeconds,
     iss: at.issuer,
     jti: at.jti,
@@ -58,6 +67,9 @@ export function boundClaims(
       ...(bound && spec.boundObject?.kind === 'Pod' ? { pod: bound } : {}),
       ...(bound && spec.boundObject?.kind === 'Secret' ? { secret: bound } : {}),
       serviceaccount: { name: spec.serviceAccountName, uid: spec.serviceAccountUid },
+      ...(at.lifetime.warnAfterSeconds !== undefined
+        ? { warnafter: at.nowSeconds + at.lifetime.warnAfterSeconds }
+        : {}),
     },
     nbf: at.nowSeconds,
     sub: subjectOf(spec.namespace, spec.serviceAccountName),

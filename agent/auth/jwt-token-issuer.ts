@@ -5,6 +5,7 @@ import { type Clock, isoTime } from '../clock';
 import { boundClaims, legacyClaims } from './claims';
 import { signJwt } from './jwt';
 import type { SigningKey } from './signing-key';
+import { tokenLifetime } from './token-lifetime';
 import type { IssuedToken, TokenIssuer, TokenRequestSpec } from './token-issuer';
 
 export interface JwtTokenIssuerDeps {
@@ -17,22 +18,37 @@ export interface JwtTokenIssuerDeps {
   clock: Clock;
   /** The token's jti (a random UUID unless a test fixes it). */
   newId?: () => string;
+  /** --service-account-max-token-expiration (0: none) and --service-account-extend-token-expiration. */
+  lifetime?: { maxExpirationSeconds: number; extendExpiration: boolean };
 }
+
+const DEFAULT_LIFETIME = { maxExpirationSeconds: 0, extendExpiration: true };
 
 export class JwtTokenIssuer implements TokenIssuer {
   constructor(private readonly deps: JwtTokenIssuerDeps) {}
 
   issue(spec: TokenRequestSpec): IssuedToken {
     const nowSeconds = Math.floor(this.deps.clock.now() / 1000);
+    const lifetime = tokenLifetime(
+      {
+        expirationSeconds: spec.expirationSeconds,
+        audiences: spec.audiences,
+        boundToPod: spec.boundObject?.kind === 'Pod',
+      },
+      { ...(this.deps.lifetime ?? DEFAULT_LIFETIME), apiAudiences: this.deps.apiAudiences },
+    );
     const claims = boundClaims(spec, {
       issuer: this.deps.issuer,
       nowSeconds,
       jti: (this.deps.newId ?? randomUUID)(),
       audiences: this.deps.apiAudiences,
+      lifetime,
     });
     return {
       token: signJwt({ ...claims }, this.deps.key()),
-      expirationTimestamp: isoTime(claims.exp * 1000),
+      expirationTimestamp: isoTime((nowSeconds + lifetime.expirationSeconds) * 1000),
+      expirationSeconds: lifetime.expirationSeconds,
+      ...(lifetime.shortenedFrom !== undefined ? { shortenedFrom: lifetime.shortenedFrom } : {}),
     };
   }
 

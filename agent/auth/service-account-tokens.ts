@@ -29,6 +29,8 @@ export function createServiceAccountTokens(deps: {
   objects: TokenObjects;
   clock: Clock;
   logger?: Logger;
+  /** --service-account-max-token-expiration (0: none) and --service-account-extend-token-expiration. */
+  lifetime?: { maxExpirationSeconds: number; extendExpiration: boolean };
 }): { issuer: JwtTokenIssuer; tokens: ServiceAccountTokens } {
   // Made (or read) at first use: an RSA key takes most of a second to make, and most starts (tests) never
   // sign or check a ServiceAccount token.
@@ -44,7 +46,13 @@ export function createServiceAccountTokens(deps: {
     clock: deps.clock,
   });
   return {
-    issuer: new JwtTokenIssuer({ key, issuer, apiAudiences, clock: deps.clock }),
+    issuer: new JwtTokenIssuer({
+      key,
+      issuer,
+      apiAudiences,
+      clock: deps.clock,
+      ...(deps.lifetime ? { lifetime: deps.lifetime } : {}),
+    }),
     tokens: {
       issuer,
       apiAudiences,

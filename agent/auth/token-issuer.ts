@@ -16,8 +16,12 @@ export interface TokenRequestSpec {
 
 export interface IssuedToken {
   token: string;
-  /** RFC 3339. */
+  /** RFC 3339: when the token asked for expires (an extended token's exp is later: agent/auth/token-lifetime.ts). */
   expirationTimestamp: string;
+  /** The seconds granted: the request's, or --service-account-max-token-expiration's when shorter. */
+  expirationSeconds: number;
+  /** The request's seconds when the maximum shortened them. */
+  shortenedFrom?: number;
 }
 
 export interface TokenIssuer {

@@ -1,8 +1,8 @@
 // The default roles and bindings kube-apiserver creates at start (upstream's
 // plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go), with their rules limited to the resources this
 // API serves: cluster-admin, the user-facing admin/edit/view (aggregated from the system:aggregate-to-*
-// roles, which carry the rules), and the discovery, basic-user and public-info-viewer roles every client
-// needs; each labelled kubernetes.io/bootstrapping=rbac-defaults and annotated autoupdate=true.
+// roles, which carry the rules), the discovery, basic-user and public-info-viewer roles every client needs,
+// service-account-issuer-discovery (ServiceAccounts read the OIDC documents) and auth-delegator; each labelled kubernetes.io/bootstrapping=rbac-defaults and annotated autoupdate=true.
 import type { ClusterRole, ClusterRoleBinding, PolicyRule, Subject } from '../model/rbac';
 import { RBAC_GROUP } from '../model/rbac';
 
@@ -74,6 +74,13 @@ const DISCOVERY_URLS = [
   '/version/',
 ];
 const PUBLIC_INFO_URLS = ['/healthz', '/livez', '/readyz', '/version', '/version/'];
+/** The ServiceAccount issuer's OIDC discovery (api/routes/oidc-discovery.ts). */
+const ISSUER_DISCOVERY_URLS = [
+  '/.well-known/openid-configuration',
+  '/.well-known/openid-configuration/',
+  '/openid/v1/jwks',
+  '/openid/v1/jwks/',
+];
 
 export const BOOTSTRAP_CLUSTER_ROLES: readonly ClusterRole[] = [
   clusterRole('cluster-admin', [rule(['*'], ['*'], ['*']), urls(['*'], ['*'])]),
@@ -165,6 +172,12 @@ export const BOOTSTRAP_CLUSTER_ROLES: readonly ClusterRole[] = [
     rule(['create'], ['authentication.k8s.io'], ['selfsubjectreviews']),
   ]),
   clusterRole('system:public-info-viewer', [urls(['get'], PUBLIC_INFO_URLS)]),
+  clusterRole('system:service-account-issuer-discovery', [urls(['get'], ISSUER_DISCOVERY_URLS)]),
+  // bound to no one, as upstream: for webhooks and aggregated servers that delegate authn/authz
+  clusterRole('system:auth-delegator', [
+    rule(['create'], ['authentication.k8s.io'], ['tokenreviews']),
+    rule(['create'], ['authorization.k8s.io'], ['subjectaccessreviews']),
+  ]),
 ];
 
 export const BOOTSTRAP_CLUSTER_ROLE_BINDINGS: readonly ClusterRoleBinding[] = [
@@ -172,4 +185,5 @@ export const BOOTSTRAP_CLUSTER_ROLE_BINDINGS: readonly ClusterRoleBinding[] = [
   binding('system:discovery', [group('system:authenticated')]),
   binding('system:basic-user', [group('system:authenticated')]),
   binding('system:public-info-viewer', [group('system:authenticated'), group('system:unauthenticated')]),
+  binding('system:service-account-issuer-discovery', [group('system:serviceaccounts')]),
 ];

@@ -81,7 +81,8 @@ export class ServiceAccountTokens implements ProjectedTokens {
         token: issued.token,
         issuedAtMs: now,
         expiresAtMs: Date.parse(issued.expirationTimestamp),
-        expirationSeconds,
+        // as the kubelet reads the TokenRequest back: the seconds granted (a maximum may shorten them)
+        expirationSeconds: issued.expirationSeconds,
       };
       this.cache.set(key, next);
       return next.token;

@@ -1,5 +1,7 @@
 // Who a request is, as upstream's user.Info: set by authentication (api/auth.ts) on every request, read by the
 // authorizer (api/authz/) and the self-subject reviews.
+import { dns1123LabelProblems, dns1123SubdomainProblems } from '../../agent/model/names';
+
 export interface UserInfo {
   username: string;
   uid?: string;
@@ -23,6 +25,21 @@ export const UNAUTHENTICATED_USER: UserInfo = {
 };
 
 export const SERVICE_ACCOUNT_PREFIX = 'system:serviceaccount:';
+
+/**
+ * The namespace and name in a ServiceAccount's username (upstream's serviceaccount.SplitUsername): undefined
+ * unless it is system:serviceaccount:<DNS-1123 label>:<DNS-1123 subdomain>, and then it names a user.
+ */
+export function splitServiceAccountUsername(
+  username: string,
+): { namespace: string; name: string } | undefined {
+  if (!username.startsWith(SERVICE_ACCOUNT_PREFIX)) return undefined;
+  const parts = username.slice(SERVICE_ACCOUNT_PREFIX.length).split(':');
+  if (parts.length !== 2) return undefined;
+  const [namespace = '', name = ''] = parts;
+  if (dns1123LabelProblems(namespace).length || dns1123SubdomainProblems(name).length) return undefined;
+  return { namespace, name };
+}
 
 /** The user a ServiceAccount's token authenticates as (upstream's serviceaccount.UserInfo). */
 export const serviceAccountUser = (

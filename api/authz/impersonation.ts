@@ -3,7 +3,7 @@
 // thing asked (users, groups, serviceaccounts in the core group; uids and userextras/<key> in
 // authentication.k8s.io), and the request then runs as that user.
 import { MiniKubeletError } from '../../agent/errors';
-import { SERVICE_ACCOUNT_PREFIX, type UserInfo } from '../authn/user-info';
+import { SERVICE_ACCOUNT_PREFIX, splitServiceAccountUsername, type UserInfo } from '../authn/user-info';
 import { AUTHENTICATED_GROUP, type Authorizer, UNAUTHENTICATED_GROUP } from './authorizer';
 import { forbiddenError } from './forbidden';
 import type { RequestAttributes } from './request-info';
@@ -55,14 +55,8 @@ function askedFor(headers: Map<string, string[]>): Asked[] {
   });
   const user = headers.get(USER)?.[0] ?? '';
   if (user) {
-    const sa = user.startsWith(SERVICE_ACCOUNT_PREFIX)
-      ? user.slice(SERVICE_ACCOUNT_PREFIX.length).split(':')
-      : [];
-    asked.push(
-      sa.length === 2 && sa[0] && sa[1]
-        ? ref('ServiceAccount', sa[1], { namespace: sa[0] })
-        : ref('User', user),
-    );
+    const sa = splitServiceAccountUsername(user);
+    asked.push(sa ? ref('ServiceAccount', sa.name, { namespace: sa.namespace }) : ref('User', user));
   }
   for (const g of headers.get(GROUP) ?? []) asked.push(ref('Group', g));
   for (const [name, values] of headers)

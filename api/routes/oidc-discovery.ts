@@ -1,7 +1,7 @@
 // The ServiceAccount issuer's OIDC discovery (upstream's /.well-known/openid-configuration and
-// /openid/v1/jwks), so that relying parties can verify ServiceAccount tokens. Upstream lets anyone read them
-// (the system:service-account-issuer-discovery ClusterRole is bound to system:unauthenticated by kubeadm's
-// setup); here they are served behind the same authentication as every path (api/auth.ts).
+// /openid/v1/jwks), so that relying parties can verify ServiceAccount tokens. As upstream, the bootstrap
+// ClusterRole system:service-account-issuer-discovery lets every ServiceAccount read them; an admin may bind
+// it to system:unauthenticated for relying parties without a token (agent/rbac/bootstrap-policy.ts).
 import type { FastifyInstance } from 'fastify';
 import { JWKS_PATH, OIDC_CONFIG_PATH, openIdConfiguration } from '../../agent/auth/oidc';
 import type { ServiceAccountTokens } from '../../agent/auth/service-account-tokens';

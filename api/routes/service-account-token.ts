@@ -1,7 +1,7 @@
 // serviceaccounts/<name>/token: the TokenRequest API (`kubectl create token`), as kube-apiserver's
 // pkg/registry/core/serviceaccount/storage/token.go: the body's name and namespace must match the URL's, the
 // ServiceAccount must exist, expirationSeconds defaults to 3600 and must lie within 10 minutes and 2^32
-// seconds (upstream's --service-account-max-token-expiration is unset by default: no lower cap), the audiences
+// seconds (--service-account-max-token-expiration, unset by default, shortens longer ones with a warning), the audiences
 // default to the API's, and a bound Pod or Secret must exist (a Pod must run as that ServiceAccount, a given
 // uid must match). Stored nowhere; the token is signed by the TokenIssuer (agent/auth/).
 import type { FastifyInstance } from 'fastify';
@@ -11,6 +11,8 @@ import { type FieldError, fieldError, invalidError } from '../../agent/model/fie
 import type { GroupVersion } from '../../agent/model/group-version';
 import { isoTime } from '../../agent/clock';
 import type { ApiDeps } from '../deps';
+import { quotedWarning } from '../field-validation';
+import { shortenedWarning } from '../../agent/auth/token-lifetime';
 import type { Subresource } from '../resources';
 
 export const AUTHENTICATION_V1: GroupVersion = { group: 'authentication.k8s.io', version: 'v1' };
@@ -135,7 +137,7 @@ export function createTokenRequest(
   namespace: string,
   name: string,
   raw: unknown,
-): object {
+): { tokenRequest: object; warning?: string } {
   const body = asBody(raw);
   const meta = body.metadata ?? {};
   if (meta.name && meta.name !== name) throw metaMismatch(name, 'metadata.name', meta.name, 'name');
@@ -161,20 +163,32 @@ export function createTokenRequest(
     ...(bound ? { boundObject: bound } : {}),
   });
   return {
-    kind: 'TokenRequest',
-    apiVersion: 'authentication.k8s.io/v1',
-    metadata: { name, namespace, creationTimestamp: isoTime(created) },
-    spec: { audiences, expirationSeconds, boundObjectRef: ref ?? null },
-    status: { token: issued.token, expirationTimestamp: issued.expirationTimestamp },
+    tokenRequest: {
+      kind: 'TokenRequest',
+      apiVersion: 'authentication.k8s.io/v1',
+      metadata: { name, namespace, creationTimestamp: isoTime(created) },
+      spec: { audiences, expirationSeconds: issued.expirationSeconds, boundObjectRef: ref ?? null },
+      status: { token: issued.token, expirationTimestamp: issued.expirationTimestamp },
+    },
+    ...(issued.shortenedFrom !== undefined
+      ? { warning: shortenedWarning(issued.shortenedFrom, issued.expirationSeconds) }
+      : {}),
   };
 }
 
 export function serviceAccountTokenRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.post<{ Params: { namespace: string; name: string }; Body: unknown }>(
     '/api/v1/namespaces/:namespace/serviceaccounts/:name/token',
-    async (req, reply) =>
-      reply
-        .code(201)
-        .send(createTokenRequest(deps, deps.tokenIssuer, req.params.namespace, req.params.name, req.body)),
+    async (req, reply) => {
+      const made = createTokenRequest(
+        deps,
+        deps.tokenIssuer,
+        req.params.namespace,
+        req.params.name,
+        req.body,
+      );
+      if (made.warning) void reply.header('warning', `299 - ${quotedWarning(made.warning)}`);
+      return reply.code(201).send(made.tokenRequest);
+    },
   );
 }

@@ -15,6 +15,7 @@ export class TestTokenIssuer implements TokenIssuer {
     return {
       token: `test-token.${spec.namespace}.${spec.serviceAccountName}.${bound}.${this.issued.length}`,
       expirationTimestamp: new Date(this.clock.now() + spec.expirationSeconds * 1000).toISOString(),
+      expirationSeconds: spec.expirationSeconds,
     };
   }
 }

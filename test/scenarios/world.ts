@@ -27,6 +27,8 @@ export interface World {
 export interface WorldOptions {
   /** Extra daemon flags (static pods: `--pod-manifest-path DIR`). */
   flags?: string[];
+  /** 'daemon': pods' ServiceAccount tokens from the daemon's own issuer (the API accepts them). */
+  tokenIssuer?: 'daemon';
 }
 
 export interface WorldFactory {

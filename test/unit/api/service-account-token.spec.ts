@@ -192,6 +192,41 @@ describe('api: ServiceAccount tokens (TokenRequest, TokenReview, OIDC discovery,
     expect(set.json<{ keys: { kid: string }[] }>().keys.map((k) => k.kid)).to.deep.equal([kid]);
   });
 
+  it("a ServiceAccount's token reads OIDC discovery (system:service-account-issuer-discovery), not /metrics", async () => {
+    const token = await tokenFor();
+    for (const path of ['/.well-known/openid-configuration', '/openid/v1/jwks']) {
+      const r = await get(path, token);
+      expect(r.statusCode, `${path}: ${r.body}`).to.equal(200);
+    }
+    const other = await get('/metrics', token);
+    expect(other.statusCode).to.equal(403);
+    expect(other.json<Json>()['message']).to.equal(
+      'forbidden: User "system:serviceaccount:default:default" cannot get path "/metrics"',
+    );
+  });
+
+  it('system:auth-delegator, bound to a ServiceAccount, lets its token review tokens', async () => {
+    const sa = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'delegate' } };
+    expect((await post('/api/v1/namespaces/default/serviceaccounts', sa)).code).to.equal(201);
+    const token = await tokenFor({}, '/api/v1/namespaces/default/serviceaccounts/delegate/token');
+    const review = { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token } };
+    const bearer = { authorization: `Bearer ${token}` };
+    expect((await post(REVIEWS, review, bearer)).code).to.equal(403);
+    const binding = {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'delegate' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:auth-delegator' },
+      subjects: [{ kind: 'ServiceAccount', name: 'delegate', namespace: 'default' }],
+    };
+    expect((await post('/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', binding)).code).to.equal(
+      201,
+    );
+    const r = await post(REVIEWS, review, bearer);
+    expect(r.code).to.equal(201);
+    expect(r.body['status']).to.deep.include({ authenticated: true });
+  });
+
   it('lists serviceaccounts/token and tokenreviews in discovery', async () => {
     const core = (await get('/api/v1')).json<{ resources: { name: string }[] }>();
     expect(core.resources.find((r) => r.name === 'serviceaccounts/token')).to.deep.include({
@@ -202,6 +237,32 @@ describe('api: ServiceAccount tokens (TokenRequest, TokenReview, OIDC discovery,
     });
     const authn = (await get('/apis/authentication.k8s.io/v1')).json<{ resources: { name: string }[] }>();
     expect(authn.resources.map((r) => r.name)).to.deep.equal(['selfsubjectreviews', 'tokenreviews']);
+  });
+
+  it("a pod's kube-api-access request (3607 s): signed for a year with warnafter, status says 3607 s", async () => {
+    await post('/api/v1/namespaces/default/pods', {
+      kind: 'Pod',
+      apiVersion: 'v1',
+      metadata: { name: 'extended' },
+      spec: { containers: [{ name: 'c', image: 'busybox' }] },
+    });
+    const boundObjectRef = { kind: 'Pod', apiVersion: 'v1', name: 'extended' };
+    const r = await post(TOKEN, { spec: { expirationSeconds: 3607, boundObjectRef } });
+    expect(r.code).to.equal(201);
+    expect(r.body['spec']['expirationSeconds']).to.equal(3607);
+    const issuedAt = Date.parse(r.body['metadata']['creationTimestamp'] as string);
+    expect(Date.parse(r.body['status']['expirationTimestamp'] as string) - issuedAt).to.equal(3607_000);
+    const token = r.body['status']['token'] as string;
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as Json;
+    expect(claims['exp'] - claims['iat']).to.equal(365 * 24 * 3600);
+    expect(claims['kubernetes.io']['warnafter']).to.equal(claims['iat'] + 3607);
+    clock.advance(2 * 3600_000); // past warnafter: still accepted, as upstream (it only logs a stale token)
+    expect((await get('/api', token)).statusCode).to.equal(200);
+    // an hour asked, or not bound to a pod: no extension
+    const plain = await tokenFor({ spec: { expirationSeconds: 3607 } });
+    const plainClaims = JSON.parse(Buffer.from(plain.split('.')[1] ?? '', 'base64url').toString()) as Json;
+    expect(plainClaims['exp'] - plainClaims['iat']).to.equal(3607);
+    expect(plainClaims['kubernetes.io']).to.not.have.property('warnafter');
   });
 });
 
@@ -274,5 +335,42 @@ describe('api: legacy ServiceAccount token Secrets (the token controller)', () =
     });
     expect(del.statusCode).to.equal(200);
     expect((await who(token)).statusCode).to.equal(401);
+  });
+});
+
+describe('api: --service-account-max-token-expiration', () => {
+  let h: Harness;
+  before(async () => {
+    h = await new Harness({
+      runtime: new MemoryRuntime(new ManualClock()),
+      clock: new ManualClock(),
+      flags: ['--auth=none', '--service-account-max-token-expiration=2h'],
+    }).start();
+  });
+  after(async () => h.stop());
+
+  it('shortens a longer request to the maximum with a warning, as upstream (201, not 422)', async () => {
+    const res = await h.api.inject({
+      method: 'POST',
+      url: TOKEN,
+      payload: { spec: { expirationSeconds: 86_400 } },
+    });
+    expect(res.statusCode).to.equal(201);
+    expect(res.headers['warning']).to.equal(
+      '299 - "requested expiration of 86400 seconds shortened to 7200 seconds"',
+    );
+    const body = res.json<Json>();
+    expect(body['spec']['expirationSeconds']).to.equal(7200);
+    expect(body['status']['expirationTimestamp']).to.equal('2026-01-01T02:00:00Z');
+    const token = body['status']['token'] as string;
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as Json;
+    expect(claims['exp'] - claims['iat']).to.equal(7200);
+    const within = await h.api.inject({
+      method: 'POST',
+      url: TOKEN,
+      payload: { spec: { expirationSeconds: 3600 } },
+    });
+    expect(within.headers['warning']).to.equal(undefined);
+    expect(within.json<Json>()['spec']['expirationSeconds']).to.equal(3600);
   });
 });

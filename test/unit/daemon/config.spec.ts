@@ -88,6 +88,22 @@ describe('daemon/config', () => {
       expect(() => loadConfig(['--dns-workers', bad], {}, false), bad).to.throw('--dns-workers');
   });
 
+  it('--service-account-max-token-expiration: none by default, a Go duration from 1 hour to 2^32 seconds', () => {
+    expect(loadConfig([], {}, false).serviceAccountMaxTokenExpirationSeconds).to.equal(0);
+    expect(loadConfig([], {}, false).serviceAccountExtendTokenExpiration).to.equal(true);
+    const max = (v: string): number =>
+      loadConfig(['--service-account-max-token-expiration', v], {}, false)
+        .serviceAccountMaxTokenExpirationSeconds;
+    expect(max('24h')).to.equal(86_400);
+    expect(max('1h')).to.equal(3600);
+    for (const bad of ['59m', '-2h', 'soon', `${2 ** 32 + 1}s`])
+      expect(() => max(bad), bad).to.throw('must be between 1 hour and 2^32 seconds');
+    expect(
+      loadConfig(['--service-account-extend-token-expiration=false'], {}, false)
+        .serviceAccountExtendTokenExpiration,
+    ).to.equal(false);
+  });
+
   it('sees --help and documents every flag', () => {
     expect(loadConfig(['--help'], {}, false).help).to.equal(true);
     expect(usage()).to.contain('--dns-listen').and.contain('MINIKUBELET_DATA_DIR');

@@ -6,6 +6,7 @@ import { ephemeralContainerScenarios } from '../../scenarios/ephemeral-container
 import { jobScenarios } from '../../scenarios/jobs';
 import { podLifecycleScenarios } from '../../scenarios/pod-lifecycle';
 import { staticPodScenarios } from '../../scenarios/static-pods';
+import { serviceAccountTokenScenarios } from '../../scenarios/service-account-tokens';
 import { statefulSetScenarios } from '../../scenarios/statefulsets';
 import { tutorialScenario } from '../../scenarios/tutorial';
 import { tutorialDeploymentScenario } from '../../scenarios/tutorial-deployment';
@@ -22,6 +23,7 @@ jobScenarios(memoryWorld);
 staticPodScenarios(memoryWorld);
 ephemeralContainerScenarios(memoryWorld);
 statefulSetScenarios(memoryWorld);
+serviceAccountTokenScenarios(memoryWorld);
 
 // The counts, at the end of the run (a root hook): the same scenarios run on the other runtime in the other suite.
 after(() => console.log(`  ${scenarioSummary()}; runtime contract: ${contractTests()} tests`));

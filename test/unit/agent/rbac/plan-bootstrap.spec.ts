@@ -26,6 +26,13 @@ describe('bootstrap policy', () => {
       'system:discovery',
       'system:basic-user',
       'system:public-info-viewer',
+      'system:service-account-issuer-discovery',
+      'system:auth-delegator',
+    ]);
+    expect(
+      named(BOOTSTRAP_CLUSTER_ROLE_BINDINGS, 'system:service-account-issuer-discovery').subjects,
+    ).to.deep.equal([
+      { kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'system:serviceaccounts' },
     ]);
     for (const r of [...BOOTSTRAP_CLUSTER_ROLES, ...BOOTSTRAP_CLUSTER_ROLE_BINDINGS]) {
       expect(r.metadata.labels?.[BOOTSTRAP_LABEL], r.metadata.name).to.equal('rbac-defaults');

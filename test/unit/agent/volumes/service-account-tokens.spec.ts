@@ -1,7 +1,7 @@
 // The kubelet's token manager: when a held token is asked again (tokenRefreshDue, pure, table-tested), and
 // what ServiceAccountTokens asks the TokenIssuer port (bound to the pod) and keeps.
 import { expect } from 'chai';
-import type { TokenIssuer, TokenRequestSpec } from '../../../../agent/auth/token-issuer';
+import type { IssuedToken, TokenIssuer, TokenRequestSpec } from '../../../../agent/auth/token-issuer';
 import { ManualClock } from '../../../../agent/clock';
 import {
   type HeldToken,
@@ -45,12 +45,15 @@ describe('tokenRefreshDue (the kubelet token manager’s requiresRefresh)', () =
 class FakeIssuer implements TokenIssuer {
   readonly asked: TokenRequestSpec[] = [];
   fail = false;
+  /** As --service-account-max-token-expiration: longer requests are granted this. */
+  maxSeconds = Infinity;
   constructor(private readonly clock: ManualClock) {}
-  issue(spec: TokenRequestSpec): { token: string; expirationTimestamp: string } {
+  issue(spec: TokenRequestSpec): IssuedToken {
     if (this.fail) throw new Error('signing key unreadable');
     this.asked.push(spec);
-    const expiry = new Date(this.clock.now() + spec.expirationSeconds * 1000).toISOString();
-    return { token: `token-${this.asked.length}`, expirationTimestamp: expiry };
+    const expirationSeconds = Math.min(spec.expirationSeconds, this.maxSeconds);
+    const expiry = new Date(this.clock.now() + expirationSeconds * 1000).toISOString();
+    return { token: `token-${this.asked.length}`, expirationTimestamp: expiry, expirationSeconds };
   }
 }
 
@@ -99,6 +102,17 @@ describe('ServiceAccountTokens', () => {
     expect(tokens.token(pod(), src)).to.equal('token-2');
     expect(issuer.asked).to.have.length(2);
     expect(issuer.asked[0]?.audiences).to.deep.equal([]);
+  });
+
+  it('a lifetime shortened by the issuer: refreshed at 80 % of what was granted, not of what was asked', () => {
+    const { clock, issuer, tokens } = setup();
+    issuer.maxSeconds = 1800;
+    const src = { path: 'token', expirationSeconds: 3607 };
+    expect(tokens.token(pod(), src)).to.equal('token-1');
+    clock.advance(1200 * 1000); // past 1800 - 20 % of 3607, before 80 % of 1800
+    expect(tokens.token(pod(), src)).to.equal('token-1');
+    clock.advance(300 * 1000);
+    expect(tokens.token(pod(), src)).to.equal('token-2');
   });
 
   it('a failed refresh keeps the valid token; an expired one is a mount failure', () => {

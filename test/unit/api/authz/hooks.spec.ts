@@ -138,6 +138,24 @@ describe('authz: the hooks (impersonation, exec, escalation)', () => {
         'serviceaccounts "admin" is forbidden: User "jane" cannot impersonate resource "serviceaccounts" in API group "" in the namespace "kube-system"',
       );
     });
+    it('a malformed ServiceAccount username is a user, as upstream SplitUsername leaves it', async () => {
+      // upstream checks `impersonate users` on any name that is not system:serviceaccount:<label>:<subdomain>
+      for (const name of [
+        'system:serviceaccount:',
+        'system:serviceaccount:ns',
+        'system:serviceaccount:ns:',
+        'system:serviceaccount::admin',
+        'system:serviceaccount:a:b:c',
+        'system:serviceaccount:kube-system:Admin',
+        'system:serviceaccount:kube.system:admin',
+      ]) {
+        const r = await send('GET', '/api/v1/namespaces/default/pods', { 'impersonate-user': name });
+        expect(r.code, name).to.equal(403);
+        expect(r.body['message'], name).to.equal(
+          `users "${name}" is forbidden: User "jane" cannot impersonate resource "users" in API group "" at the cluster scope`,
+        );
+      }
+    });
     it('a group without a user: 400', async () => {
       const r = await send('GET', '/api/v1/namespaces/default/pods', {
         'x-test-user': 'admin',
