@@ -62,9 +62,9 @@ function termMatches(term: NodeSelectorTerm, node: Node): boolean {
 
 export function matchesNodeAffinity(pod: Pod, node: Node): boolean {
   const labels = node.metadata.labels ?? {};
-  const selector = (pod.spec['nodeSelector'] ?? {}) as Record<string, string>;
+  const selector = pod.spec.nodeSelector ?? {};
   if (!Object.entries(selector).every(([k, v]) => labels[k] === v)) return false;
-  const required = (pod.spec['affinity'] as Affinity | undefined)?.nodeAffinity
+  const required = (pod.spec.affinity as Affinity | undefined)?.nodeAffinity
     ?.requiredDuringSchedulingIgnoredDuringExecution;
   if (!required) return true;
   return (required.nodeSelectorTerms ?? []).some((t) => termMatches(t, node));
