@@ -60,6 +60,8 @@ export interface ApiDeps {
     daemonSets: WorkloadRegistry<DaemonSet>;
     statefulSets: WorkloadRegistry<StatefulSet>;
     controllerRevisions: Registry<ControllerRevision>;
+    /** The Node's labels, annotations and spec (cordon, taints); no create or delete. */
+    nodes: Registry<Node>;
   } & BatchRegistries;
   deployments: ObjectStore<Deployment>;
   replicaSets: ObjectStore<ReplicaSet>;

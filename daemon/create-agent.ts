@@ -6,6 +6,9 @@ import type { FastifyInstance } from 'fastify';
 import { type Clock, systemClock } from '../agent/clock';
 import { EventRecorder } from '../agent/events/recorder';
 import type { Logger } from '../agent/log';
+import { NodeRegistry } from '../agent/node/node-registry';
+import { PodScheduler } from '../agent/scheduler/pod-scheduler';
+import { SchedulerController } from '../agent/scheduler/scheduler-controller';
 import { configMapRegistry, secretRegistry } from '../agent/config/config-registries';
 import { storeConfigSources } from '../agent/config/config-sources';
 import type { ConfigMap, Secret } from '../agent/model/config-objects';
@@ -540,12 +543,22 @@ export function createAgent(o: AgentOptions): Agent {
     nodeName,
     policy,
   });
+  // The scheduler for the one node: decides at create, retries waiting pods (agent/scheduler/).
+  const schedulerLogger = logger.child({ component: 'scheduler' });
+  const podScheduler = new PodScheduler({ pods, nodes, nodeName, events, clock, logger: schedulerLogger });
+  const scheduler = new SchedulerController({
+    pods,
+    nodes,
+    scheduler: podScheduler,
+    logger: schedulerLogger,
+  });
   const podRegistry = new PodRegistry({
     store: pods,
     serviceAccounts,
     clock,
     nodeName,
     policy,
+    scheduler: podScheduler,
     mirrors: staticPods.controller,
     ...(tokenIssuer && podCa() ? { serviceAccountTokens: { suffix: randomSuffix } } : {}),
   });
@@ -634,6 +647,7 @@ export function createAgent(o: AgentOptions): Agent {
       daemonSets: workloads.daemonSetRegistry,
       statefulSets: workloads.statefulSetRegistry,
       controllerRevisions: workloads.controllerRevisionRegistry,
+      nodes: new NodeRegistry(nodes),
       ...batch.registries,
     },
     deployments,
@@ -733,6 +747,7 @@ export function createAgent(o: AgentOptions): Agent {
       kubernetesService.start();
       podRegistry.bindAll();
       await nodeReporter.start();
+      scheduler.start();
       staticPods.start(); // before the sync loop, so it adopts their containers
       if (config.statsIntervalSeconds > 0) stats.start();
       controller.start();
@@ -760,6 +775,7 @@ export function createAgent(o: AgentOptions): Agent {
       workloads.stop();
       staticPods.stop();
       manager.stop();
+      scheduler.stop();
       nodeReporter.stop();
       stats.stop();
       prober.stop();

@@ -129,7 +129,6 @@ export function createWorkloads(o: WorkloadsDeps): Workloads {
     daemonSets: daemonSetRegistry,
     revisions: controllerRevisionRegistry,
     events,
-    nodeName: o.nodeName,
   });
   const nodeView = () => {
     const node = o.nodes.get('', o.nodeName);

@@ -2,8 +2,8 @@
 // with one to three of its nodes replaced by a value of another shape (null, a string, a number, a list, an
 // object), sent as a dry run. Valid or not, the answer must never be a 5xx: defaults and validation read
 // every field of these bodies, and a shape they did not expect must become a 400 or a 422 Status, not a
-// TypeError. A read-only kind (no `create` verb: EndpointSlice, Node, ...) gets writes of every verb, each
-// of which must be a 405.
+// TypeError. A read-only kind (no `create` verb: EndpointSlice, Node, ...) gets writes of every verb it does
+// not serve (the Node serves update and patch), each of which must be a 405.
 import type { FuzzCase, FuzzOptions } from './cases';
 import { prng } from './prng';
 import { type ServedKind, collectionPath } from './served-kinds';
@@ -346,6 +346,14 @@ export const kindsWithoutBody = (kinds: readonly ServedKind[]): string[] =>
 
 const writable = (k: ServedKind): boolean => k.verbs.includes('create');
 
+/** The write methods and the verb each needs. */
+const REFUSABLE = [
+  ['POST', 'create'],
+  ['PUT', 'update'],
+  ['PATCH', 'patch'],
+  ['DELETE', 'delete'],
+] as const;
+
 /** What a node is replaced with: each shape the decoders may meet where another one belongs. */
 const REPLACEMENTS: readonly unknown[] = [
   null,
@@ -413,7 +421,11 @@ export function structuralCase(rnd: Rnd, id: number, opts: FuzzOptions = {}): Fu
   const base = { id, family: 'structure' as const, body: JSON.stringify(body), invalid: false };
   const json = { 'content-type': 'application/json' };
   if (!writable(k)) {
-    const method = pick(rnd, ['POST', 'PUT', 'PATCH', 'DELETE'] as const);
+    // A kind without create may still serve update and patch (the Node): only the verbs it lacks are sent.
+    const method = pick(
+      rnd,
+      REFUSABLE.filter(([, verb]) => !k.verbs.includes(verb)),
+    )[0];
     return {
       ...base,
       what: `${bodyKey(k)} (read-only) ${method}: ${what.join(' ')}`,

@@ -1,6 +1,6 @@
 // Labels, annotations and selectors as apimachinery validates them (IsQualifiedName, IsValidLabelValue,
 // ValidateAnnotations): hostile metadata is refused with the messages kubectl users know.
-import { fieldError, type FieldError } from './field-errors';
+import { fieldError, invalidError, type FieldError } from './field-errors';
 import { dns1123SubdomainProblems } from './names';
 
 const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
@@ -87,6 +87,23 @@ export function validateMetadataMaps(
   validateLabels(meta.labels, 'metadata.labels', out);
   validateAnnotations(meta.annotations, 'metadata.annotations', out);
   validateOwnerReferences(meta.ownerReferences, out);
+}
+
+/** Labels and annotations of an object written as a whole (Namespace, Node): string maps, valid as any object's. */
+export function checkMetadataMaps(kind: string, name: string, m: Record<string, unknown>): void {
+  const errors: FieldError[] = [];
+  for (const k of ['labels', 'annotations'] as const) {
+    const map = m[k];
+    if (map === undefined || map === null) continue;
+    if (typeof map !== 'object' || Array.isArray(map))
+      errors.push(fieldError('Invalid', `metadata.${k}`, map, 'must be a map of strings'));
+    else
+      for (const [key, v] of Object.entries(map))
+        if (typeof v !== 'string')
+          errors.push(fieldError('Invalid', `metadata.${k}[${key}]`, v, 'must be a string'));
+  }
+  validateMetadataMaps(m, errors);
+  if (errors.length) throw invalidError(kind, name, errors);
 }
 
 interface OwnerReference {

@@ -1,8 +1,8 @@
 // The Namespace as the API stores it. Namespaces are cluster-scoped: their metadata.namespace is ''.
 import { MiniKubeletError } from '../errors';
-import { type FieldError, fieldError, invalidError } from './field-errors';
+import { fieldError, invalidError } from './field-errors';
 import { generateName } from './generate-name';
-import { validateMetadataMaps } from './meta-validation';
+import { checkMetadataMaps } from './meta-validation';
 import type { ObjectMeta } from './meta';
 import { dns1123LabelProblems } from './names';
 import { isObject } from './shape';
@@ -72,18 +72,7 @@ export function decodeNamespace(raw: unknown): Namespace {
 
 /** Labels and annotations of a Namespace (new or updated): string maps, valid as any object's. */
 export function checkNamespaceMetadata(name: string, m: Record<string, unknown>): void {
-  const errors: FieldError[] = [];
-  for (const k of ['labels', 'annotations'] as const) {
-    const map = m[k];
-    if (map === undefined || map === null) continue;
-    if (!isObject(map)) errors.push(fieldError('Invalid', `metadata.${k}`, map, 'must be a map of strings'));
-    else
-      for (const [key, v] of Object.entries(map))
-        if (typeof v !== 'string')
-          errors.push(fieldError('Invalid', `metadata.${k}[${key}]`, v, 'must be a string'));
-  }
-  validateMetadataMaps(m, errors);
-  if (errors.length) throw invalidError('Namespace', name, errors);
+  checkMetadataMaps('Namespace', name, m);
 }
 
 export const isTerminating = (ns: Namespace): boolean => ns.status.phase === 'Terminating';

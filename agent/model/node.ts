@@ -1,5 +1,6 @@
 // The Node as the API serves it: this machine, registered and kept current by agent/node/node-reporter.ts.
-// Nodes are cluster-scoped (metadata.namespace is ''); the API reads them and never writes them.
+// Nodes are cluster-scoped (metadata.namespace is ''); the API writes their labels, annotations and spec
+// (cordon, taints: agent/node/node-registry.ts), the reporter their status.
 import type { ObjectMeta } from './meta';
 
 export type ConditionStatus = 'True' | 'False' | 'Unknown';
@@ -28,11 +29,27 @@ export interface NodeSystemInfo {
   architecture: string;
 }
 
+export type TaintEffect = 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+export const TAINT_EFFECTS: readonly TaintEffect[] = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
+
+export interface Taint {
+  key: string;
+  value?: string;
+  effect: TaintEffect;
+  timeAdded?: string;
+}
+
+/** What users write of a Node: `kubectl cordon` (unschedulable) and `kubectl taint`. */
+export interface NodeSpec {
+  unschedulable?: boolean;
+  taints?: Taint[];
+}
+
 export interface Node {
   apiVersion: 'v1';
   kind: 'Node';
   metadata: ObjectMeta;
-  spec: Record<string, never>;
+  spec: NodeSpec;
   status: {
     capacity: ResourceList;
     allocatable: ResourceList;

@@ -214,6 +214,18 @@ export interface PodSpec {
   subdomain?: string;
   nodeName?: string;
   schedulerName?: string;
+  /** What the scheduler filters by (agent/scheduler/): the node's labels, its taints. */
+  nodeSelector?: Record<string, string>;
+  affinity?: { nodeAffinity?: unknown; [extra: string]: unknown };
+  tolerations?: {
+    key?: string;
+    operator?: string;
+    value?: string;
+    effect?: string;
+    tolerationSeconds?: number;
+  }[];
+  /** Resources the pod's sandbox costs beyond its containers, added to its requests when scheduled. */
+  overhead?: Record<string, string>;
   hostNetwork?: boolean;
   hostPID?: boolean;
   hostIPC?: boolean;

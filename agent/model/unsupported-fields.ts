@@ -6,19 +6,16 @@
 // time when an entry here is not an upstream field.
 
 export const UNSUPPORTED_FIELDS = {
-  'one node and no scheduler: scheduling constraints and priorities have nothing to choose between': [
-    'PodSpec.affinity',
-    'PodSpec.nodeSelector',
-    'PodSpec.tolerations',
-    'PodSpec.topologySpreadConstraints',
-    'PodSpec.priority',
-    'PodSpec.priorityClassName',
-    'PodSpec.preemptionPolicy',
-    'PodSpec.schedulingGates',
-    'PodSpec.overhead',
-    'PodSpec.runtimeClassName',
-    'PodSpec.os',
-  ],
+  'one node, a scheduler of filters only (agent/scheduler/): spreading, priorities and preemption have nothing to choose between':
+    [
+      'PodSpec.topologySpreadConstraints',
+      'PodSpec.priority',
+      'PodSpec.priorityClassName',
+      'PodSpec.preemptionPolicy',
+      'PodSpec.schedulingGates',
+      'PodSpec.runtimeClassName',
+      'PodSpec.os',
+    ],
   'env from files and resource fields not implemented yet (ConfigMap and Secret keys are)': [
     'EnvVarSource.fileKeyRef',
     'EnvVarSource.resourceFieldRef',

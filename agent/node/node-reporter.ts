@@ -102,12 +102,14 @@ export class NodeReporter {
     });
     const node = this.build(readings, conditions);
     if (before) {
+      // The kubelet's own labels and annotations are set again; what users wrote (labels, annotations,
+      // cordon, taints) is kept.
       const metadata = {
         ...before.metadata,
-        labels: node.metadata.labels,
-        annotations: node.metadata.annotations,
+        labels: { ...before.metadata.labels, ...node.metadata.labels },
+        annotations: { ...before.metadata.annotations, ...node.metadata.annotations },
       };
-      d.store.update({ ...node, metadata }, { specChanged: false });
+      d.store.update({ ...node, metadata, spec: before.spec }, { specChanged: false });
     } else {
       d.store.create(node);
     }

@@ -1,5 +1,6 @@
 // Creating, updating and deleting Pods: decoding with defaults and validation, the allow-flags, the node
-// they run on, and graceful deletion (the sync loop removes a pod marked for deletion).
+// they run on (the scheduler's decision at create: agent/scheduler/), and graceful deletion (the sync loop
+// removes a pod marked for deletion; one never bound goes at once, as upstream).
 import type { Clock } from '../clock';
 import { MiniKubeletError, forbidden } from '../errors';
 import { markDeleting } from '../model/deletion';
@@ -12,6 +13,7 @@ import { DEFAULT_SERVICE_ACCOUNT, type ServiceAccount } from '../model/service-a
 import { decodePodUpdate } from '../model/pod-update';
 import { mountServiceAccountToken } from './service-account-admission';
 import { decodeEphemeralUpdate } from '../model/ephemeral-update';
+import type { PodScheduler } from '../scheduler/pod-scheduler';
 import type { ObjectStore } from '../store/object-store';
 import { checkPreconditions } from '../store/preconditions';
 import type { DeleteOptions, Registry, UpdateOptions, WriteOptions } from '../store/registry';
@@ -21,8 +23,13 @@ export interface PodRegistryDeps {
   /** Where the ServiceAccount a new pod names must exist. */
   serviceAccounts: Pick<ObjectStore<ServiceAccount>, 'get'>;
   clock: Clock;
-  /** The node every pod is bound to (spec.nodeName). */
+  /** The node pods are bound to (spec.nodeName). */
   nodeName: string;
+  /**
+   * Decides at create whether a new pod fits the node (bound at once) or waits unbound (Pending,
+   * FailedScheduling); without it every pod is bound, as before the scheduler.
+   */
+  scheduler?: Pick<PodScheduler, 'admit' | 'created'>;
   /** What pods may do on this host (the allow-flags). */
   policy: PodPolicy;
   /** Static pods (agent/staticpods/): a mirror pod deleted through the API comes back, as upstream. */
@@ -45,9 +52,18 @@ export class PodRegistry implements Registry<Pod> {
   create(raw: unknown, namespace: string, opts: WriteOptions = {}): Pod {
     const pod = decodePod(raw, namespace, this.deps.policy);
     refuseMirrorWrite(undefined, pod);
-    pod.spec.nodeName = this.deps.nodeName;
     this.admitServiceAccount(pod);
-    return this.deps.store.create(pod, opts);
+    // A pod that names its node skips the scheduler, as upstream (static pods, a user's own binding).
+    if (pod.spec.nodeName) return this.deps.store.create(pod, opts);
+    const { scheduler } = this.deps;
+    if (!scheduler) {
+      pod.spec.nodeName = this.deps.nodeName;
+      return this.deps.store.create(pod, opts);
+    }
+    const decision = scheduler.admit(pod);
+    const created = this.deps.store.create(pod, opts);
+    if (!opts.dryRun) scheduler.created(created, decision);
+    return created;
   }
 
   /**
@@ -71,10 +87,13 @@ export class PodRegistry implements Registry<Pod> {
     if (tokens) mountServiceAccountToken(pod, sa, tokens.suffix);
   }
 
-  /** Pods stored before this node had its name (an earlier hostname or --node-name) move to it. */
+  /**
+   * Pods stored before this node had its name (an earlier hostname or --node-name) move to it; pods never
+   * bound stay for the scheduler.
+   */
   bindAll(): void {
     for (const pod of this.deps.store.list()) {
-      if (pod.spec.nodeName === this.deps.nodeName) continue;
+      if (!pod.spec.nodeName || pod.spec.nodeName === this.deps.nodeName) continue;
       const spec = { ...pod.spec, nodeName: this.deps.nodeName };
       this.deps.store.update({ ...pod, spec }, { specChanged: false, persist: true });
     }
@@ -107,6 +126,8 @@ export class PodRegistry implements Registry<Pod> {
       throw new MiniKubeletError('BadRequest', 'gracePeriodSeconds must be non-negative');
     }
     if (m.deletionTimestamp !== undefined) return pod;
+    // Never bound: nothing runs, so it goes at once (upstream's grace period 0 for an unscheduled pod).
+    if (!pod.spec.nodeName) return o.dryRun ? pod : store.remove(m.namespace, m.name);
     // A mirror pod: the kubelet recreates it (a new uid) and its static pod runs on untouched.
     if (!o.dryRun && this.deps.mirrors?.recreateMirror(pod)) return pod;
     const deleting = markDeleting(

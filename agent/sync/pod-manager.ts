@@ -1,4 +1,4 @@
-// The sync loop: keeps one worker per pod and wakes it on desired-state changes, on Docker events for
+// The sync loop: keeps one worker per bound pod and wakes it on desired-state changes, on Docker events for
 // its containers, on back-off expiry, and on a slow periodic resync (the backstop). On start it removes
 // managed containers and volumes that belong to no stored pod.
 import { errorMessage } from '../errors';
@@ -21,6 +21,9 @@ export interface PodManagerDeps extends Omit<PodWorkerDeps, 'onGone'> {
   claimChanges?: Pick<ClaimVolumes, 'onChange'>;
 }
 
+/** Only pods the scheduler bound run here; one waiting for it has no worker, no containers, no status round. */
+const isBound = (pod: Pod): boolean => Boolean(pod.spec.nodeName);
+
 const RECONNECT_MIN_MS = 500;
 const RECONNECT_MAX_MS = 2_000; // exits are missed while disconnected: come back soon
 
@@ -42,7 +45,7 @@ export class PodManager {
 
   async start(): Promise<void> {
     this.unsubscribe = this.store.onChange(({ type, object }) => {
-      if (type === 'DELETED') return;
+      if (type === 'DELETED' || !isBound(object)) return;
       const w = this.worker(object, type === 'ADDED');
       // A worker's own status write would only wake a round that finds nothing new, and an init
       // container's exit that comes meanwhile would wait behind it.
@@ -91,7 +94,7 @@ export class PodManager {
 
   /** Syncs one pod now and waits for that round (tests and the API use it). */
   syncNow(pod: Pod): Promise<void> {
-    return this.worker(pod).enqueue();
+    return isBound(pod) ? this.worker(pod).enqueue() : Promise.resolve();
   }
 
   /**
@@ -159,7 +162,10 @@ export class PodManager {
 
   private resyncAll(reschedule = true): void {
     const done = this.deps.metrics?.relist();
-    const rounds = this.store.list().map((pod) => this.worker(pod).enqueue());
+    const rounds = this.store
+      .list()
+      .filter(isBound)
+      .map((pod) => this.worker(pod).enqueue());
     void Promise.allSettled(rounds).then(() => done?.());
     if (!reschedule) return;
     this.cancelResync = this.deps.clock.setTimer(() => this.resyncAll(), this.deps.resyncMs);

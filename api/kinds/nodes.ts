@@ -1,4 +1,5 @@
-// Nodes (cluster-scoped, read-only): this machine, as agent/node/node-reporter.ts keeps it. `kubectl get
+// Nodes (cluster-scoped): this machine, as agent/node/node-reporter.ts keeps it; users write its labels,
+// annotations and spec (cordon, taints: agent/node/node-registry.ts), never create or delete it. `kubectl get
 // nodes` columns as upstream's printer; `describe node` reads the pods through the spec.nodeName field
 // selector and sums their requests itself.
 import type { Node } from '../../agent/model/node';
@@ -8,11 +9,17 @@ import { column } from '../table';
 
 const ROLE_PREFIX = 'node-role.kubernetes.io/';
 
-/** STATUS as upstream prints it: the Ready condition, and SchedulingDisabled when cordoned (never here). */
+/** STATUS as upstream prints it: the Ready condition, and SchedulingDisabled when cordoned. */
 export function nodeStatus(n: Node): string {
   const ready = n.status.conditions.find((c) => c.type === 'Ready');
-  if (!ready) return 'Unknown';
-  return ready.status === 'True' ? 'Ready' : ready.status === 'False' ? 'NotReady' : 'Unknown';
+  const status = !ready
+    ? 'Unknown'
+    : ready.status === 'True'
+      ? 'Ready'
+      : ready.status === 'False'
+        ? 'NotReady'
+        : 'Unknown';
+  return n.spec.unschedulable ? `${status},SchedulingDisabled` : status;
 }
 
 export function nodeRoles(n: Node): string {
@@ -33,9 +40,12 @@ export function nodeResource(deps: ApiDeps): ResourceDefinition<Node> {
     kind: 'Node',
     listKind: 'NodeList',
     namespaced: false,
-    verbs: READ_VERBS,
+    verbs: [...READ_VERBS, 'patch', 'update'],
     shortNames: ['no'],
-    fields: { 'metadata.name': (n) => n.metadata.name, 'spec.unschedulable': () => 'false' },
+    fields: {
+      'metadata.name': (n) => n.metadata.name,
+      'spec.unschedulable': (n) => String(n.spec.unschedulable === true),
+    },
     columns: [
       nameColumn,
       column('Status', 'The status of the node'),
@@ -73,5 +83,6 @@ export function nodeResource(deps: ApiDeps): ResourceDefinition<Node> {
       n.status.nodeInfo.containerRuntimeVersion,
     ],
     source: { list: () => deps.nodes.list(), get: (_ns, name) => deps.nodes.get('', name) },
+    registry: deps.registries.nodes,
   };
 }

@@ -1,6 +1,7 @@
 // Does what the DaemonSet plan says: the pod created from the template through the pod registry (named
 // <ds>-<5 random>, owned by the DaemonSet, bound to this node, labelled with the template's hash and
 // generation), pods deleted gracefully through it, the status published; each step with upstream's event.
+import { withDaemonTolerations } from './daemon-tolerations';
 import type { EventRecorder } from '../../events/recorder';
 import { errorMessage } from '../../errors';
 import type { Pod } from '../../model/pod';
@@ -23,7 +24,6 @@ export interface DaemonSetExecutorDeps {
   daemonSets: WorkloadRegistry<DaemonSet>;
   revisions: Registry<ControllerRevision>;
   events: EventRecorder;
-  nodeName: string;
   suffix?: () => string;
 }
 
@@ -84,7 +84,8 @@ export class DaemonSetExecutor {
         ...(t.metadata?.annotations ? { annotations: { ...t.metadata.annotations } } : {}),
         ownerReferences: [controllerRef(ds)],
       },
-      spec: { ...structuredClone(t.spec), nodeName: this.deps.nodeName },
+      // Through the scheduler as upstream's daemon pods, with the tolerations upstream's controller adds.
+      spec: { ...structuredClone(t.spec), tolerations: withDaemonTolerations(t.spec) },
     };
     try {
       this.deps.podRegistry.create(body, ds.metadata.namespace);

@@ -24,7 +24,7 @@ describe('api: 405 for a method a path does not serve', () => {
   for (const [method, url] of [
     ['PUT', `${NS}/pods`],
     ['DELETE', `${NS}/events/some-event`],
-    ['PATCH', '/api/v1/nodes/test-node'],
+    ['DELETE', '/api/v1/nodes/test-node'],
     ['POST', `${NS}/pods/p1`],
   ] as const) {
     it(`${method} ${url}`, async () => {

@@ -1,4 +1,4 @@
-// The Node: registered at start, read-only, kubectl's columns, a heartbeat, and the pods bound to it.
+// The Node: registered at start, never created or deleted through the API, kubectl's columns, a heartbeat, and the pods bound to it.
 import { expect } from 'chai';
 import { ManualClock } from '../../../agent/clock';
 import type { Node } from '../../../agent/model/node';
@@ -56,7 +56,7 @@ describe('api: nodes (memory runtime)', () => {
     expect(t.rows[0]?.cells.slice(0, 5)).to.deep.equal(['test-node', 'Ready', '<none>', '0s', 'v1.34.0']);
   });
 
-  it('is read-only', async () => {
+  it('is never deleted through the API', async () => {
     const r = await h.api.inject({ method: 'DELETE', url: '/api/v1/nodes/test-node' });
     expect(r.statusCode).to.equal(405); // as for events: no write verb is served (MethodNotAllowed, as upstream words it)
     expect((await node()).metadata.name).to.equal('test-node');

@@ -1,0 +1,86 @@
+// The scheduler's retries: pods left unbound (unschedulable at create) are tried again when what the
+// filters read may have changed: the Node's labels, spec (cordon, taints) or allocatable, and the pods
+// (one deleted or finished frees resources and host ports). Retries are coalesced into one pass, oldest
+// pod first (upstream's queue orders by priority, all 0 here, then by time), so an earlier pod takes
+// freed room first.
+import { errorMessage } from '../errors';
+import type { Logger } from '../log';
+import type { Node } from '../model/node';
+import type { Pod } from '../model/pod';
+import type { ObjectStore } from '../store/object-store';
+import { type PodScheduler, awaitsScheduling } from './pod-scheduler';
+
+export interface SchedulerControllerDeps {
+  pods: ObjectStore<Pod>;
+  nodes: ObjectStore<Node>;
+  scheduler: Pick<PodScheduler, 'retry'>;
+  logger: Logger;
+}
+
+/** What of the Node the filters read; a heartbeat (conditions, times) changes none of it. */
+const nodeFingerprint = (n: Node): string =>
+  JSON.stringify([n.metadata.labels ?? {}, n.spec, n.status.allocatable]);
+
+const oldestFirst = (a: Pod, b: Pod): number =>
+  a.metadata.creationTimestamp.localeCompare(b.metadata.creationTimestamp) ||
+  `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`);
+
+export class SchedulerController {
+  private readonly unsubscribe: (() => void)[] = [];
+  private readonly seen = new Map<string, string>();
+  private queued = false;
+  private stopped = false;
+
+  constructor(private readonly deps: SchedulerControllerDeps) {}
+
+  start(): void {
+    const { pods, nodes } = this.deps;
+    this.stopped = false;
+    for (const n of nodes.list()) this.seen.set(n.metadata.name, nodeFingerprint(n));
+    this.unsubscribe.push(
+      nodes.onChange(({ type, object }) => {
+        const print = nodeFingerprint(object);
+        if (type !== 'DELETED' && this.seen.get(object.metadata.name) === print) return;
+        this.seen.set(object.metadata.name, print);
+        this.queue();
+      }),
+      // Any pod change may free room (a delete, a pod finishing) or be a new waiting pod; a pass over no
+      // waiting pod costs one list.
+      pods.onChange(() => this.queue()),
+    );
+    this.queue();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const fn of this.unsubscribe.splice(0)) fn();
+  }
+
+  /** One pass after the current change (store listeners run inside writes). */
+  private queue(): void {
+    if (this.queued) return;
+    this.queued = true;
+    queueMicrotask(() => {
+      this.queued = false;
+      if (!this.stopped) this.pass();
+    });
+  }
+
+  private pass(): void {
+    const waiting = this.deps.pods.list().filter(awaitsScheduling).sort(oldestFirst);
+    for (const pod of waiting) {
+      // The store may have moved on during this pass (a bind before this pod): read it again.
+      const current = this.deps.pods.get(pod.metadata.namespace, pod.metadata.name);
+      if (!current || current.metadata.uid !== pod.metadata.uid) continue;
+      try {
+        this.deps.scheduler.retry(current);
+      } catch (err) {
+        this.deps.logger.warn('scheduling a pod failed', {
+          namespace: pod.metadata.namespace,
+          pod: pod.metadata.name,
+          error: errorMessage(err),
+        });
+      }
+    }
+  }
+}
