@@ -30,6 +30,7 @@ export const PACKAGE_OF: Record<string, string> = {
   'autoscaling/v1': 'autoscaling.v1',
   'autoscaling/v2': 'autoscaling.v2',
   'rbac.authorization.k8s.io/v1': 'rbac.v1',
+  'policy/v1': 'policy.v1',
   'authorization.k8s.io/v1': 'authorization.v1',
   'authentication.k8s.io/v1': 'authentication.v1',
 };

@@ -22,6 +22,9 @@ export const DISCOVERY_V1: GroupVersion = { group: 'discovery.k8s.io', version: 
 /** Roles, ClusterRoles and their bindings. */
 export const RBAC_V1: GroupVersion = { group: 'rbac.authorization.k8s.io', version: 'v1' };
 
+/** PodDisruptionBudgets and the Eviction body. */
+export const POLICY_V1: GroupVersion = { group: 'policy', version: 'v1' };
+
 /** `v1` for the core group, `apps/v1` for the others: an object's apiVersion. */
 export const apiVersionOf = (gv: GroupVersion): string =>
   gv.group ? `${gv.group}/${gv.version}` : gv.version;

@@ -11,6 +11,7 @@ import batch from './schema/batch-v1.json';
 import coordination from './schema/coordination-v1.json';
 import discovery from './schema/discovery-v1.json';
 import document from './schema/core-v1.json';
+import policy from './schema/policy-v1.json';
 import rbac from './schema/rbac-v1.json';
 
 export interface Schema {
@@ -36,6 +37,7 @@ export const SCHEMAS: Readonly<Record<string, Schema>> = {
   ...coordination.schemas,
   ...discovery.schemas,
   ...rbac.schemas,
+  ...policy.schemas,
 };
 /** Where the schemas come from (package and Kubernetes version). */
 export const SCHEMA_SOURCE: string = document.source;

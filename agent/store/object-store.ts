@@ -73,6 +73,7 @@ const TRACKS_GENERATION: ReadonlySet<string> = new Set([
   'StatefulSet',
   'Job',
   'CronJob',
+  'PodDisruptionBudget',
   'Thing',
 ]);
 

@@ -131,6 +131,7 @@ describe('one schema source (agent/model/schema/<group>-<version>.json)', () => 
       'coordination-v1.json',
       'core-v1.json',
       'discovery-v1.json',
+      'policy-v1.json',
       'rbac-v1.json',
     ]);
     for (const [name, part] of Object.entries(files)) {
