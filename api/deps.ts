@@ -26,6 +26,9 @@ import type { WorkloadRegistry } from '../agent/workloads/workload-registry';
 import type { ControllerRevision } from '../agent/model/controller-revision';
 import type { HorizontalPodAutoscaler } from '../agent/model/hpa';
 import type { HpaRegistry, HpaV1Registry } from '../agent/autoscaling/hpa-registry';
+import type { PodDisruptionBudget } from '../agent/model/pdb';
+import type { PdbRegistry } from '../agent/disruption/pdb-registry';
+import type { Evictions } from '../agent/disruption/evictions';
 import type { TokenIssuer } from '../agent/auth/token-issuer';
 import type { ServiceAccountTokens } from '../agent/auth/service-account-tokens';
 import type { ClusterRole, ClusterRoleBinding, RbacObjects, Role, RoleBinding } from '../agent/model/rbac';
@@ -74,6 +77,12 @@ export interface ApiDeps {
     hpas: ObjectStore<HorizontalPodAutoscaler>;
     registry: HpaRegistry;
     v1Registry: HpaV1Registry;
+  };
+  /** policy/v1 PodDisruptionBudgets, their write path, and the pods/eviction executor (agent/disruption/). */
+  disruption: {
+    pdbs: ObjectStore<PodDisruptionBudget>;
+    registry: PdbRegistry;
+    evictions: Evictions;
   };
   /** rbac.authorization.k8s.io/v1: Roles, ClusterRoles and their bindings, and their write paths (agent/rbac/). */
   rbac: RbacStores & {

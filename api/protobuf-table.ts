@@ -31,6 +31,7 @@ export const PACKAGE_OF: Record<string, string> = {
   'autoscaling/v2': 'autoscaling.v2',
   'rbac.authorization.k8s.io/v1': 'rbac.v1',
   'networking.k8s.io/v1': 'networking.v1',
+  'policy/v1': 'policy.v1',
   'authorization.k8s.io/v1': 'authorization.v1',
   'authentication.k8s.io/v1': 'authentication.v1',
 };

@@ -29,7 +29,7 @@ import type { Node } from '../agent/model/node';
 import type { Lease } from '../agent/model/lease';
 import { HPA_KIND, type HorizontalPodAutoscaler } from '../agent/model/hpa';
 import type { EndpointSlice } from '../agent/model/endpoint-slice';
-import { APPS_V1, COORDINATION_V1, DISCOVERY_V1 } from '../agent/model/group-version';
+import { APPS_V1, COORDINATION_V1, DISCOVERY_V1, POLICY_V1 } from '../agent/model/group-version';
 import { randomSuffix } from '../agent/controllers/replicaset/replicaset-executor';
 import { NodeReporter } from '../agent/node/node-reporter';
 import { BackoffTable } from '../agent/planner/backoff';
@@ -73,6 +73,8 @@ import { CgroupStats } from '../agent/stats/cgroup-stats';
 import { StatsCollector } from '../agent/stats/stats-collector';
 import type { ResourceUsage } from '../agent/ports/resource-usage';
 import { type Autoscaling, createAutoscaling } from './create-autoscaling';
+import { type Disruption, type DisruptionOptions, createDisruption } from './create-disruption';
+import { PDB_KIND, type PodDisruptionBudget } from '../agent/model/pdb';
 import { type Rbac, createRbac } from './create-rbac';
 import { type Networking, createNetworking } from './create-networking';
 import { PodStartTracker } from '../agent/sync/pod-start-tracker';
@@ -164,6 +166,8 @@ export interface Agent {
   readonly statefulSets: ObjectStore<StatefulSet>;
   /** autoscaling/v2 HorizontalPodAutoscalers and their controller. */
   readonly autoscaling: Autoscaling;
+  /** policy/v1 PodDisruptionBudgets, the disruption controller and the pods/eviction executor. */
+  readonly disruption: Disruption;
   /** rbac.authorization.k8s.io/v1: the stores, the bootstrap policy and the ClusterRole aggregation. */
   readonly rbac: Rbac;
   /** networking.k8s.io/v1: Ingresses and IngressClasses (stored and validated; no ingress controller). */
@@ -268,6 +272,11 @@ export function createAgent(o: AgentOptions): Agent {
     { clock, versions, persistence },
     'autoscaling',
   );
+  const pdbs = new ObjectStore<PodDisruptionBudget>(
+    PDB_KIND,
+    { clock, versions, persistence },
+    POLICY_V1.group,
+  );
   // Roles, ClusterRoles and bindings, the bootstrap ClusterRoles reconciled (as kube-apiserver at start)
   const rbac = createRbac({ clock, versions, persistence, logger });
   // Ingresses and IngressClasses: stored and validated, as in a cluster without an ingress controller
@@ -321,6 +330,7 @@ export function createAgent(o: AgentOptions): Agent {
   watches.track(statefulSets);
   watches.track(controllerRevisions);
   watches.track(hpas);
+  watches.track(pdbs);
   watches.track(configMaps);
   watches.track(secrets);
   batch.track(watches);
@@ -348,6 +358,7 @@ export function createAgent(o: AgentOptions): Agent {
       statefulSets,
       controllerRevisions,
       hpas,
+      pdbs,
       rbac.roles,
       rbac.roleBindings,
       networking.ingresses,
@@ -596,6 +607,15 @@ export function createAgent(o: AgentOptions): Agent {
     },
     ...(o.hpaSyncPeriodMs !== undefined ? { syncPeriodMs: o.hpaSyncPeriodMs } : {}),
   });
+  const disruption = createDisruption({
+    pdbs,
+    pods,
+    podRegistry,
+    owners: [deployments, replicaSets, statefulSets] as unknown as DisruptionOptions['owners'],
+    events,
+    clock,
+    logger,
+  });
   let started = false;
   // The token (when the listen address asks for one) and TLS material, made at first start and kept.
   const access = prepareApiAccess(config, logger.child({ component: 'api' }));
@@ -656,6 +676,7 @@ export function createAgent(o: AgentOptions): Agent {
     statefulSets,
     controllerRevisions,
     autoscaling,
+    disruption,
     rbac,
     rbacObjects: o.rbacObjects ?? rbac.objects,
     networking,
@@ -718,6 +739,7 @@ export function createAgent(o: AgentOptions): Agent {
     daemonSets,
     statefulSets,
     autoscaling,
+    disruption,
     rbac,
     networking,
     controllerRevisions,
@@ -758,6 +780,7 @@ export function createAgent(o: AgentOptions): Agent {
       await manager.start();
       workloads.start();
       autoscaling.controller.start();
+      disruption.controller.start();
       rbac.aggregator.start();
       started = true;
     },
@@ -771,6 +794,7 @@ export function createAgent(o: AgentOptions): Agent {
     async stop() {
       started = false;
       autoscaling.controller.stop();
+      disruption.controller.stop();
       rbac.aggregator.stop();
       workloads.stop();
       staticPods.stop();

@@ -219,6 +219,14 @@ export const BODIES: Readonly<Record<string, (name: string) => Json>> = {
     endpoints: [{ addresses: ['10.0.0.1'], conditions: { ready: true }, nodeName: 'n' }],
     ports: [{ name: 'a', port: 80, protocol: 'TCP' }],
   }),
+  'policy/v1 PodDisruptionBudget': (name) => ({
+    metadata: { name },
+    spec: {
+      maxUnavailable: '25%',
+      selector: { matchLabels: { app: 'fz' }, matchExpressions: [{ key: 'a', operator: 'Exists' }] },
+      unhealthyPodEvictionPolicy: 'AlwaysAllow',
+    },
+  }),
   'rbac.authorization.k8s.io/v1 Role': (name) => ({
     metadata: { name },
     rules: [{ apiGroups: [''], resources: ['pods'], resourceNames: ['p'], verbs: ['get', 'list'] }],

@@ -39,6 +39,7 @@ export const CASES: Record<string, string[]> = {
     '--docker-email=u@example.com',
   ],
   quota: ['quota', 'q', '--hard=cpu=1500m,memory=1Gi,pods=2'],
+  pdb: ['poddisruptionbudget', 'web', '--selector=app=web', '--min-available=50%'],
 };
 
 /**
@@ -66,7 +67,7 @@ const DISCOVERY: Record<string, unknown> = {
   '/apis': {
     kind: 'APIGroupList',
     apiVersion: 'v1',
-    groups: ['apps', 'batch'].map((g) => ({
+    groups: ['apps', 'batch', 'policy'].map((g) => ({
       name: g,
       versions: [{ groupVersion: `${g}/v1`, version: 'v1' }],
       preferredVersion: { groupVersion: `${g}/v1`, version: 'v1' },
@@ -89,6 +90,11 @@ const DISCOVERY: Record<string, unknown> = {
     kind: 'APIResourceList',
     groupVersion: 'apps/v1',
     resources: [resource('deployments', 'Deployment')],
+  },
+  '/apis/policy/v1': {
+    kind: 'APIResourceList',
+    groupVersion: 'policy/v1',
+    resources: [resource('poddisruptionbudgets', 'PodDisruptionBudget')],
   },
   '/apis/batch/v1': {
     kind: 'APIResourceList',

@@ -36,6 +36,8 @@ const PACKAGES: { proto: string; short: string; repo: 'api' | 'apimachinery'; di
   { proto: 'k8s.io.api.rbac.v1', short: 'rbac.v1', repo: 'api', dir: 'rbac/v1' },
   // Ingresses and IngressClasses (`kubectl create ingress`)
   { proto: 'k8s.io.api.networking.v1', short: 'networking.v1', repo: 'api', dir: 'networking/v1' },
+  // PodDisruptionBudgets and the Eviction body (`kubectl create pdb`, `kubectl drain`)
+  { proto: 'k8s.io.api.policy.v1', short: 'policy.v1', repo: 'api', dir: 'policy/v1' },
   // the self-subject reviews kubectl posts (`auth can-i`, `auth whoami`) and TokenRequest (`create token`)
   {
     proto: 'k8s.io.api.authorization.v1',
@@ -65,6 +67,7 @@ const KIND_PACKAGES: Record<string, string> = {
   'autoscaling.v2': 'autoscaling/v2',
   'rbac.v1': 'rbac.authorization.k8s.io/v1',
   'networking.v1': 'networking.k8s.io/v1',
+  'policy.v1': 'policy/v1',
   'authorization.v1': 'authorization.k8s.io/v1',
   'authentication.v1': 'authentication.k8s.io/v1',
 };

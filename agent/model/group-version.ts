@@ -24,6 +24,8 @@ export const RBAC_V1: GroupVersion = { group: 'rbac.authorization.k8s.io', versi
 
 /** Ingresses and IngressClasses (stored and validated; no ingress controller). */
 export const NETWORKING_V1: GroupVersion = { group: 'networking.k8s.io', version: 'v1' };
+/** PodDisruptionBudgets and the Eviction body. */
+export const POLICY_V1: GroupVersion = { group: 'policy', version: 'v1' };
 
 /** `v1` for the core group, `apps/v1` for the others: an object's apiVersion. */
 export const apiVersionOf = (gv: GroupVersion): string =>

@@ -6,6 +6,7 @@ import { HPA_KIND, type HorizontalPodAutoscaler } from './hpa';
 import { applyHpaDefaults, validateHpa } from './hpa-validation';
 import { decodeObject } from './pod-decode';
 import { checkBodyShape, isObject, kindShape, shapedCopy } from './shape';
+import { decodeUpdateOf } from './update-body';
 
 const HPA_SHAPE = kindShape(HPA_KIND, AUTOSCALING_V2);
 
@@ -27,19 +28,5 @@ export function decodeHpa(raw: unknown, namespace: string): HorizontalPodAutosca
   return hpa;
 }
 
-/** The body names the stored object even when it leaves metadata.name out. */
-function withName(raw: unknown, name: string): unknown {
-  if (!isObject(raw) || (raw.metadata != null && !isObject(raw.metadata))) return raw;
-  return { ...raw, metadata: { name, ...(isObject(raw.metadata) ? raw.metadata : {}) } };
-}
-
-export function decodeHpaUpdate(old: HorizontalPodAutoscaler, raw: unknown): HorizontalPodAutoscaler {
-  const m = old.metadata;
-  const next = decodeHpa(withName(raw, m.name), m.namespace);
-  if (next.metadata.name !== m.name)
-    throw hpaInvalid(m.name, [
-      fieldError('Invalid', 'metadata.name', next.metadata.name, 'field is immutable'),
-    ]);
-  const keep = { uid: m.uid, creationTimestamp: m.creationTimestamp, resourceVersion: m.resourceVersion };
-  return { ...next, metadata: { ...next.metadata, ...keep }, status: old.status };
-}
+export const decodeHpaUpdate = (old: HorizontalPodAutoscaler, raw: unknown): HorizontalPodAutoscaler =>
+  decodeUpdateOf(old, raw, decodeHpa, hpaInvalid);

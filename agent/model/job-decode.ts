@@ -13,6 +13,7 @@ import {
 import { applyCronJobDefaults, applyJobSpecDefaults, validateCronJob, validateJob } from './job-validation';
 import { decodeObject } from './pod-decode';
 import { checkBodyShape, isObject, kindShape, shapedCopy } from './shape';
+import { withName } from './update-body';
 
 const batchInvalid = (kind: string, name: string, errors: FieldError[]): Error =>
   invalidError(kind, name, errors, 'batch');
@@ -85,14 +86,6 @@ function keepIdentity<T extends Job | CronJob>(old: T, next: T, kind: string): T
     ]);
   const keep = { uid: m.uid, creationTimestamp: m.creationTimestamp, resourceVersion: m.resourceVersion };
   return { ...next, metadata: { ...next.metadata, ...keep }, status: old.status };
-}
-
-/** The body names the stored object even when it leaves metadata.name out. */
-function withName(raw: unknown, name: string): unknown {
-  // A metadata of the wrong type is left for decodeObject to refuse.
-  if (!isObject(raw) || (raw.metadata != null && !isObject(raw.metadata))) return raw;
-  const meta = isObject(raw.metadata) ? raw.metadata : {};
-  return { ...raw, metadata: { name, ...meta } };
 }
 
 export function decodeJobUpdate(old: Job, raw: unknown): Job {

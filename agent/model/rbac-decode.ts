@@ -4,6 +4,7 @@
 import { type FieldError, fieldError, invalidError } from './field-errors';
 import { RBAC_V1, apiVersionOf } from './group-version';
 import { decodeObject } from './pod-decode';
+import { withName } from './update-body';
 import type { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from './rbac';
 import { RBAC_GROUP } from './rbac';
 import {
@@ -13,7 +14,7 @@ import {
   validateRole,
   validateRoleRefUpdate,
 } from './rbac-validation';
-import { type Shape, checkBodyShape, isObject, kindShape, shapedCopy } from './shape';
+import { type Shape, checkBodyShape, kindShape, shapedCopy } from './shape';
 
 export type RbacObject = Role | ClusterRole | RoleBinding | ClusterRoleBinding;
 export type RbacKind = RbacObject['kind'];
@@ -54,12 +55,6 @@ export function decodeRbac<T extends RbacObject>(kind: T['kind'], raw: unknown, 
   const invalid = validate(decoded);
   if (invalid.length) throw rbacInvalid(kind, name, invalid);
   return decoded;
-}
-
-/** The body names the stored object even when it leaves metadata.name out. */
-function withName(raw: unknown, name: string): unknown {
-  if (!isObject(raw) || (raw.metadata != null && !isObject(raw.metadata))) return raw;
-  return { ...raw, metadata: { name, ...(isObject(raw.metadata) ? raw.metadata : {}) } };
 }
 
 export function decodeRbacUpdate<T extends RbacObject>(old: T, raw: unknown): T {

@@ -12,6 +12,7 @@ import coordination from './schema/coordination-v1.json';
 import discovery from './schema/discovery-v1.json';
 import document from './schema/core-v1.json';
 import networking from './schema/networking-v1.json';
+import policy from './schema/policy-v1.json';
 import rbac from './schema/rbac-v1.json';
 
 export interface Schema {
@@ -38,6 +39,7 @@ export const SCHEMAS: Readonly<Record<string, Schema>> = {
   ...discovery.schemas,
   ...rbac.schemas,
   ...networking.schemas,
+  ...policy.schemas,
 };
 /** Where the schemas come from (package and Kubernetes version). */
 export const SCHEMA_SOURCE: string = document.source;

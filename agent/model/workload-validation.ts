@@ -117,7 +117,7 @@ export function validateReplicaSet(rs: ReplicaSet): FieldError[] {
   return out;
 }
 
-function validateIntOrPercent(v: unknown, field: string, out: FieldError[]): void {
+export function validateIntOrPercent(v: unknown, field: string, out: FieldError[]): void {
   if (typeof v === 'number') return validateNonNegative(v, field, out);
   if (!isPercent(v)) {
     out.push(

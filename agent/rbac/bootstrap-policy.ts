@@ -103,6 +103,8 @@ export const BOOTSTRAP_CLUSTER_ROLES: readonly ClusterRole[] = [
         ['serviceaccounts', 'services', 'persistentvolumeclaims', 'configmaps', 'secrets', 'events'],
       ),
       rule(['create'], [''], ['serviceaccounts/token']),
+      // kubectl drain evicts through pods/eviction
+      rule(['create'], [''], ['pods/eviction']),
       rule(
         WRITE,
         ['apps'],
@@ -118,6 +120,7 @@ export const BOOTSTRAP_CLUSTER_ROLES: readonly ClusterRole[] = [
       ),
       rule(WRITE, ['autoscaling'], ['horizontalpodautoscalers']),
       rule(WRITE, ['batch'], ['jobs', 'cronjobs']),
+      rule(WRITE, ['policy'], ['poddisruptionbudgets']),
       rule(READ_WRITE, ['coordination.k8s.io'], ['leases']),
     ],
     { labels: { [AGGREGATE_TO('edit')]: 'true' } },
@@ -163,6 +166,7 @@ export const BOOTSTRAP_CLUSTER_ROLES: readonly ClusterRole[] = [
       ),
       rule(READ, ['autoscaling'], ['horizontalpodautoscalers', 'horizontalpodautoscalers/status']),
       rule(READ, ['batch'], ['jobs', 'cronjobs', 'cronjobs/status', 'jobs/status']),
+      rule(READ, ['policy'], ['poddisruptionbudgets', 'poddisruptionbudgets/status']),
     ],
     { labels: { [AGGREGATE_TO('view')]: 'true' } },
   ),

@@ -75,6 +75,7 @@ const TRACKS_GENERATION: ReadonlySet<string> = new Set([
   'CronJob',
   'Ingress',
   'IngressClass',
+  'PodDisruptionBudget',
   'Thing',
 ]);
 

@@ -25,6 +25,7 @@ import { statefulSetResource } from './statefulsets';
 import { controllerRevisionResource } from './controllerrevisions';
 import { hpaResource, hpaV1Resource } from './horizontalpodautoscalers';
 import { ingressClassResource, ingressResource } from './ingresses';
+import { pdbResource } from './poddisruptionbudgets';
 import { clusterRoleBindingResource, clusterRoleResource, roleBindingResource, roleResource } from './rbac';
 
 /** A definition whose object type is forgotten: the generic code only hands objects back to its own functions. */
@@ -58,6 +59,8 @@ export const resourceDefinitions = (deps: ApiDeps): ResourceDefinition[] => [
   erase(leaseResource(deps)),
   // discovery.k8s.io/v1
   erase(endpointSliceResource(deps)),
+  // policy/v1
+  erase(pdbResource(deps)),
   // rbac.authorization.k8s.io/v1
   erase(clusterRoleBindingResource(deps)),
   erase(clusterRoleResource(deps)),

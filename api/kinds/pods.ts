@@ -7,6 +7,8 @@ import { podTable, printPod } from '../../agent/status/print-pod';
 import type { ApiDeps } from '../deps';
 import { ALL_VERBS, NONE, type ResourceDefinition, ageColumn, metaFields, nameColumn } from '../resources';
 import { podSubresourceRoutes } from '../routes/pod-subresources';
+import { podEvictionRoutes } from '../routes/pod-eviction';
+import { POLICY_V1 } from '../../agent/model/group-version';
 import { column } from '../table';
 
 export function podResource(deps: ApiDeps): ResourceDefinition<Pod> {
@@ -73,13 +75,18 @@ export function podResource(deps: ApiDeps): ResourceDefinition<Pod> {
       { name: 'log', verbs: ['get'] },
       { name: 'status', verbs: ['get'] },
       { name: 'ephemeralcontainers', verbs: ['get', 'patch', 'update'] },
+      // kubectl drain looks for it in discovery, with its group and version
+      { name: 'eviction', verbs: ['create'], kind: 'Eviction', groupVersion: POLICY_V1 },
     ],
     logCreated: (p) => [
       'pod created',
       { pod: `${p.metadata.namespace}/${p.metadata.name}`, podUid: p.metadata.uid },
     ],
     plainText: podTable,
-    routes: (app, paths) => podSubresourceRoutes(app, deps, def, paths),
+    routes: (app, paths) => {
+      podSubresourceRoutes(app, deps, def, paths);
+      podEvictionRoutes(app, deps, paths);
+    },
   };
   return def;
 }

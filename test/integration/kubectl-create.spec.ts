@@ -315,14 +315,15 @@ describe('kubectl create with kubectl 1.35 (protobuf) and 1.29 (JSON)', function
       });
 
       it('applying a kind the server does not serve: validation reads /openapi/v2 (protobuf), the kind is named', async () => {
-        const file = join(h.dataDir, `pdb-${suffix}.yaml`);
+        // (PodDisruptionBudgets are served now; StorageClasses are not)
+        const file = join(h.dataDir, `sc-${suffix}.yaml`);
         writeFileSync(
           file,
-          'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: p}\nspec: {minAvailable: 1}\n',
+          'apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: p}\nprovisioner: example.com/x\n',
         );
         const r = await kubectl(version, ['apply', '-f', file]);
         expect(r.code).to.not.equal(0);
-        expect(r.stderr).to.contain('no matches for kind "PodDisruptionBudget" in version "policy/v1"');
+        expect(r.stderr).to.contain('no matches for kind "StorageClass" in version "storage.k8s.io/v1"');
         expect(r.stderr).to.not.contain('failed to download openapi');
       });
     });

@@ -73,6 +73,7 @@ describe('api: the Kubernetes surface (memory runtime)', () => {
       const discoveryV1 = { groupVersion: 'discovery.k8s.io/v1', version: 'v1' };
       const rbacV1 = { groupVersion: 'rbac.authorization.k8s.io/v1', version: 'v1' };
       const networkingV1 = { groupVersion: 'networking.k8s.io/v1', version: 'v1' };
+      const policyV1 = { groupVersion: 'policy/v1', version: 'v1' };
       expect((await req('GET', '/apis')).json()).to.deep.equal({
         kind: 'APIGroupList',
         apiVersion: 'v1',
@@ -90,6 +91,8 @@ describe('api: the Kubernetes surface (memory runtime)', () => {
           { name: 'batch', versions: [batchV1], preferredVersion: batchV1 },
           { name: 'coordination.k8s.io', versions: [coordinationV1], preferredVersion: coordinationV1 },
           { name: 'discovery.k8s.io', versions: [discoveryV1], preferredVersion: discoveryV1 },
+          // PodDisruptionBudgets (and the Eviction pods/eviction takes)
+          { name: 'policy', versions: [policyV1], preferredVersion: policyV1 },
           // Roles, ClusterRoles and their bindings
           { name: 'rbac.authorization.k8s.io', versions: [rbacV1], preferredVersion: rbacV1 },
           // Ingresses and IngressClasses

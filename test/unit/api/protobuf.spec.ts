@@ -185,15 +185,30 @@ describe('protobuf DeleteOptions (what Helm sends deleting its release Secrets)'
       kind: 'DeleteOptions',
       apiVersion: 'v1',
     });
-    expect(refused(envelope('policy/v1', 'DeleteOptions', msg())).code).to.equal('UnsupportedMediaType');
+    expect(refused(envelope('storage.k8s.io/v1', 'DeleteOptions', msg())).code).to.equal(
+      'UnsupportedMediaType',
+    );
+  });
+});
+
+describe('protobuf Eviction (what kubectl drain posts to pods/eviction)', () => {
+  it('decodes policy/v1 Eviction with its DeleteOptions', () => {
+    expect(
+      decodeProtobuf(envelope('policy/v1', 'Eviction', msg(meta('web-0'), [2, msg([1, 30])]))),
+    ).to.deep.equal({
+      kind: 'Eviction',
+      apiVersion: 'policy/v1',
+      metadata: { name: 'web-0' },
+      deleteOptions: { gracePeriodSeconds: 30 },
+    });
   });
 });
 
 describe('protobuf bodies refused', () => {
   it('a kind outside v1, apps/v1 and batch/v1 with 415 naming it', () => {
-    const err = refused(envelope('policy/v1', 'PodDisruptionBudget', msg(meta('p'))));
+    const err = refused(envelope('storage.k8s.io/v1', 'StorageClass', msg(meta('p'))));
     expect(err.code).to.equal('UnsupportedMediaType');
-    expect(err.message).to.contain('policy/v1 PodDisruptionBudget');
+    expect(err.message).to.contain('storage.k8s.io/v1 StorageClass');
   });
 
   const malformed: Record<string, Buffer> = {

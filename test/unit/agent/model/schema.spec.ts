@@ -132,6 +132,7 @@ describe('one schema source (agent/model/schema/<group>-<version>.json)', () => 
       'core-v1.json',
       'discovery-v1.json',
       'networking-v1.json',
+      'policy-v1.json',
       'rbac-v1.json',
     ]);
     for (const [name, part] of Object.entries(files)) {
