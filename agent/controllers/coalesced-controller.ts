@@ -1,6 +1,7 @@
 // The frame of the controllers that recompute all they keep from whole stores (the kubernetes Service, the
-// Endpoints and their slices, ClusterRole aggregation): one pass at start, then one pass per burst of store
-// changes (every change made before the deferred pass runs is answered by that one pass), none after stop.
+// Endpoints and their slices, ClusterRole aggregation, the scheduler's retries): one pass at start, then one
+// pass per burst of store changes (every change made before the deferred pass runs is answered by that one
+// pass), none after stop.
 // A deferred pass that throws is logged and the next change runs the next one; the pass at start throws to
 // the caller, so a controller that cannot begin stops the daemon's start.
 import { errorMessage } from '../errors';

@@ -3,6 +3,7 @@
 // (one deleted or finished frees resources and host ports). Retries are coalesced into one pass, oldest
 // pod first (upstream's queue orders by priority, all 0 here, then by time), so an earlier pod takes
 // freed room first.
+import { CoalescedController, type ChangeSource } from '../controllers/coalesced-controller';
 import { errorMessage } from '../errors';
 import type { Logger } from '../log';
 import type { Node } from '../model/node';
@@ -21,49 +22,46 @@ export interface SchedulerControllerDeps {
 const nodeFingerprint = (n: Node): string =>
   JSON.stringify([n.metadata.labels ?? {}, n.spec, n.status.allocatable]);
 
+/** The Nodes' changes that the filters can see: a heartbeat alone asks for no pass. */
+function nodeChanges(nodes: ObjectStore<Node>): ChangeSource {
+  return {
+    onChange(listener) {
+      const seen = new Map(nodes.list().map((n) => [n.metadata.name, nodeFingerprint(n)]));
+      return nodes.onChange(({ type, object }) => {
+        const print = nodeFingerprint(object);
+        if (type !== 'DELETED' && seen.get(object.metadata.name) === print) return;
+        seen.set(object.metadata.name, print);
+        listener();
+      });
+    },
+  };
+}
+
 const oldestFirst = (a: Pod, b: Pod): number =>
   a.metadata.creationTimestamp.localeCompare(b.metadata.creationTimestamp) ||
   `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`);
 
 export class SchedulerController {
-  private readonly unsubscribe: (() => void)[] = [];
-  private readonly seen = new Map<string, string>();
-  private queued = false;
-  private stopped = false;
+  private readonly frame: CoalescedController;
 
-  constructor(private readonly deps: SchedulerControllerDeps) {}
-
-  start(): void {
-    const { pods, nodes } = this.deps;
-    this.stopped = false;
-    for (const n of nodes.list()) this.seen.set(n.metadata.name, nodeFingerprint(n));
-    this.unsubscribe.push(
-      nodes.onChange(({ type, object }) => {
-        const print = nodeFingerprint(object);
-        if (type !== 'DELETED' && this.seen.get(object.metadata.name) === print) return;
-        this.seen.set(object.metadata.name, print);
-        this.queue();
-      }),
+  constructor(private readonly deps: SchedulerControllerDeps) {
+    this.frame = new CoalescedController({
       // Any pod change may free room (a delete, a pod finishing) or be a new waiting pod; a pass over no
       // waiting pod costs one list.
-      pods.onChange(() => this.queue()),
-    );
-    this.queue();
+      sources: [nodeChanges(deps.nodes), deps.pods],
+      pass: () => this.pass(),
+      failure: 'scheduling pass failed',
+      logger: deps.logger,
+      defer: queueMicrotask, // one pass after the current change (store listeners run inside writes)
+    });
+  }
+
+  start(): void {
+    this.frame.start();
   }
 
   stop(): void {
-    this.stopped = true;
-    for (const fn of this.unsubscribe.splice(0)) fn();
-  }
-
-  /** One pass after the current change (store listeners run inside writes). */
-  private queue(): void {
-    if (this.queued) return;
-    this.queued = true;
-    queueMicrotask(() => {
-      this.queued = false;
-      if (!this.stopped) this.pass();
-    });
+    this.frame.stop();
   }
 
   private pass(): void {
