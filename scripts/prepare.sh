@@ -51,13 +51,38 @@ native_deps_load() { # true when the node on PATH loads ./node_modules' native m
   node -e "new (require('better-sqlite3'))(':memory:').close()" 2>/dev/null
 }
 
+# better-sqlite3 is native. When its prebuilt binary cannot be downloaded (here only npm's registry answers),
+# npm ci compiles it: about 2.5 minutes on 2 cores, every clean clone. Each build is kept outside the clone,
+# per version, Node ABI and platform, as the tarball prebuild-install looks for in a local prebuilds folder
+# (its documented `<package>_local_prebuilds` setting), so the next npm ci unpacks it in well under a second.
+_mk_prebuilds="${XDG_CACHE_HOME:-$HOME/.cache}/minikubelet/prebuilds"
+
+native_prebuild_name() { # native_prebuild_name PACKAGE_DIR: the tarball's name prebuild-install expects
+  node -p "'better-sqlite3-v' + require(require('path').resolve('$1', 'package.json')).version + '-node-v' + process.versions.modules +
+    '-' + process.platform + '-' + process.arch + '.tar.gz'"
+}
+
+native_prebuild_keep() { # native_prebuild_keep PACKAGE_DIR CACHE_DIR: keeps the built binary, once
+  local name
+  [ -f "$1/build/Release/better_sqlite3.node" ] || return 0
+  name=$(native_prebuild_name "$1") || return 1
+  [ -f "$2/$name" ] && return 0
+  mkdir -p "$2" && tar -czf "$2/.$name.$$" -C "$1" build/Release/better_sqlite3.node && mv "$2/.$name.$$" "$2/$name"
+}
+
 _mk_deps() {
   cd "$_mk_root" || return 1
   # node_modules is current when it was installed after the last change of package-lock.json, and for
   # this node: better-sqlite3 is native, built for one Node ABI (another system node needs a new build)
   if [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] &&
     native_deps_load; then return 0; fi
-  npm ci --no-audit --no-fund --loglevel=error >/dev/null
+  npm_config_better_sqlite3_local_prebuilds="$_mk_prebuilds" npm ci --no-audit --no-fund --loglevel=error >/dev/null ||
+    return 1
+  if ! native_deps_load; then # a kept binary that does not load (a damaged cache): build it again
+    rm -f "$_mk_prebuilds/$(native_prebuild_name node_modules/better-sqlite3)"
+    npm rebuild better-sqlite3 --build-from-source --loglevel=error >/dev/null && native_deps_load || return 1
+  fi
+  native_prebuild_keep node_modules/better-sqlite3 "$_mk_prebuilds" || true # a cache that cannot be written only costs time
 }
 
 # tsc never deletes: a compiled file whose source was moved or deleted (a spec above all, which mocha's

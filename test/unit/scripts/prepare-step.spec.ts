@@ -107,3 +107,56 @@ describe('scripts/prepare.sh _mk_build', () => {
     expect(buildWithFakeNpm('1')).to.deep.equal({ status: 0, calls: '' });
   });
 });
+
+describe('scripts/prepare.sh native_prebuild_keep', () => {
+  const PKG = join(__dirname, '..', '..', '..', '..', 'node_modules', 'better-sqlite3');
+  const BINARY = join(PKG, 'build', 'Release', 'better_sqlite3.node');
+  const name = (): string =>
+    `better-sqlite3-v${JSON.parse(readFileSync(join(PKG, 'package.json'), 'utf8')).version}` +
+    `-node-v${process.versions.modules}-${process.platform}-${process.arch}.tar.gz`;
+
+  let root = '';
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'mk-prebuild-'));
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  /** A package folder like node_modules/better-sqlite3: its package.json, and the binary when given. */
+  function pkgDir(dir: string, binary?: Buffer): string {
+    mkdirSync(join(dir, 'build', 'Release'), { recursive: true });
+    writeFileSync(join(dir, 'package.json'), readFileSync(join(PKG, 'package.json')));
+    if (binary) writeFileSync(join(dir, 'build', 'Release', 'better_sqlite3.node'), binary);
+    return dir;
+  }
+
+  it('keeps a build as the tarball prebuild-install unpacks from a local prebuilds folder', () => {
+    const built = pkgDir(join(root, 'built'), readFileSync(BINARY));
+    const cache = join(root, 'cache');
+    expect(bash(`native_prebuild_keep '${built}' '${cache}'`).status).to.equal(0);
+    expect(readdirSync(cache)).to.deep.equal([name()]);
+
+    // a clean clone's npm ci runs prebuild-install in the package folder with the setting prepare.sh passes
+    const fresh = pkgDir(join(root, 'fresh'));
+    const install = spawnSync(join(PKG, '..', '.bin', 'prebuild-install'), [], {
+      cwd: fresh,
+      encoding: 'utf8',
+      env: { ...process.env, npm_config_better_sqlite3_local_prebuilds: cache },
+    });
+    expect(install.status, install.stderr).to.equal(0);
+    expect(readFileSync(join(fresh, 'build', 'Release', 'better_sqlite3.node')).equals(readFileSync(BINARY)))
+      .to.be.true;
+  });
+
+  it('keeps the first build of a version and ABI, and nothing when the package was not built', () => {
+    const cache = join(root, 'cache');
+    const first = pkgDir(join(root, 'first'), Buffer.from('first build'));
+    const second = pkgDir(join(root, 'second'), Buffer.from('second build'));
+    expect(bash(`native_prebuild_keep '${pkgDir(join(root, 'none'))}' '${cache}'`).status).to.equal(0);
+    expect(existsSync(cache)).to.be.false;
+    expect(bash(`native_prebuild_keep '${first}' '${cache}'`).status).to.equal(0);
+    const kept = readFileSync(join(cache, name()));
+    expect(bash(`native_prebuild_keep '${second}' '${cache}'`).status).to.equal(0);
+    expect(readFileSync(join(cache, name())).equals(kept)).to.be.true;
+    expect(readdirSync(cache)).to.deep.equal([name()]);
+  });
+});
