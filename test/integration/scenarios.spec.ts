@@ -6,6 +6,7 @@ import { ephemeralContainerScenarios } from '../scenarios/ephemeral-containers';
 import { jobScenarios } from '../scenarios/jobs';
 import { podLifecycleScenarios } from '../scenarios/pod-lifecycle';
 import { staticPodScenarios } from '../scenarios/static-pods';
+import { schedulingScenarios } from '../scenarios/scheduling';
 import { serviceAccountTokenScenarios } from '../scenarios/service-account-tokens';
 import { statefulSetScenarios } from '../scenarios/statefulsets';
 import { tutorialScenario } from '../scenarios/tutorial';
@@ -24,6 +25,7 @@ staticPodScenarios(dockerWorld);
 ephemeralContainerScenarios(dockerWorld);
 statefulSetScenarios(dockerWorld);
 serviceAccountTokenScenarios(dockerWorld);
+schedulingScenarios(dockerWorld);
 
 // The counts, at the end of the run (a root hook): the same scenarios run on the other runtime in the other suite.
 after(() => console.log(`  ${scenarioSummary()}; runtime contract: ${contractTests()} tests`));
