@@ -8,6 +8,7 @@ import { EventRecorder } from '../agent/events/recorder';
 import type { Logger } from '../agent/log';
 import { NodeRegistry } from '../agent/node/node-registry';
 import { PodScheduler } from '../agent/scheduler/pod-scheduler';
+import { TaintEvictionController } from '../agent/tainteviction/taint-eviction-controller';
 import { SchedulerController } from '../agent/scheduler/scheduler-controller';
 import { configMapRegistry, secretRegistry } from '../agent/config/config-registries';
 import { storeConfigSources } from '../agent/config/config-sources';
@@ -607,6 +608,16 @@ export function createAgent(o: AgentOptions): Agent {
     },
     ...(o.hpaSyncPeriodMs !== undefined ? { syncPeriodMs: o.hpaSyncPeriodMs } : {}),
   });
+  // NoExecute taints: pods that do not tolerate them go (agent/tainteviction/).
+  const taintEviction = new TaintEvictionController({
+    pods,
+    nodes,
+    podRegistry,
+    nodeName,
+    events,
+    clock,
+    logger: logger.child({ component: 'taint-eviction' }),
+  });
   const disruption = createDisruption({
     pdbs,
     pods,
@@ -781,6 +792,7 @@ export function createAgent(o: AgentOptions): Agent {
       workloads.start();
       autoscaling.controller.start();
       disruption.controller.start();
+      taintEviction.start();
       rbac.aggregator.start();
       started = true;
     },
@@ -795,6 +807,7 @@ export function createAgent(o: AgentOptions): Agent {
       started = false;
       autoscaling.controller.stop();
       disruption.controller.stop();
+      taintEviction.stop();
       rbac.aggregator.stop();
       workloads.stop();
       staticPods.stop();

@@ -130,10 +130,6 @@ export function createWorkloads(o: WorkloadsDeps): Workloads {
     revisions: controllerRevisionRegistry,
     events,
   });
-  const nodeView = () => {
-    const node = o.nodes.get('', o.nodeName);
-    return node ? { name: o.nodeName, labels: node.metadata.labels ?? {} } : undefined;
-  };
   const daemonSetController = new OwnerController({
     ...common,
     owners: o.daemonSets,
@@ -146,7 +142,7 @@ export function createWorkloads(o: WorkloadsDeps): Workloads {
       // No current revision (its name collided): the bumped collisionCount brings the next sync.
       const hash = currentRevisionHash(ds, o.controllerRevisions.list(ds.metadata.namespace));
       if (hash === undefined) return undefined;
-      const plan = reconcileDaemonSet(ds, pods, nodeView(), clock.now(), hash);
+      const plan = reconcileDaemonSet(ds, pods, o.nodes.get('', o.nodeName), clock.now(), hash);
       daemonSetExecutor.run(ds, plan.actions);
       return plan.requeueMs;
     },
@@ -190,7 +186,7 @@ export function createWorkloads(o: WorkloadsDeps): Workloads {
       return plan.requeueMs;
     },
   });
-  // The Node's labels decide every DaemonSet's nodeSelector: a Node change looks at them all.
+  // The Node's labels and taints decide every DaemonSet's placement: a Node change looks at them all.
   let unwatchNodes = (): void => {};
   const kind = <T extends StoredObject>(store: ObjectStore<T>, registry: Registry<T>) => ({
     store: store as unknown as ObjectStore<StoredObject>,

@@ -1,5 +1,5 @@
-// Creating, updating and deleting Pods: decoding with defaults and validation, the allow-flags, the node
-// they run on (the scheduler's decision at create: agent/scheduler/), and graceful deletion (the sync loop
+// Creating, updating and deleting Pods: decoding with defaults and validation, the allow-flags, admission
+// (the ServiceAccount and its token, DefaultTolerationSeconds), the node they run on (the scheduler's decision at create: agent/scheduler/), and graceful deletion (the sync loop
 // removes a pod marked for deletion; one never bound goes at once, as upstream).
 import type { Clock } from '../clock';
 import { MiniKubeletError, forbidden } from '../errors';
@@ -12,6 +12,7 @@ import type { PodPolicy } from '../model/pod-policy';
 import { DEFAULT_SERVICE_ACCOUNT, type ServiceAccount } from '../model/service-account';
 import { decodePodUpdate } from '../model/pod-update';
 import { mountServiceAccountToken } from './service-account-admission';
+import { addDefaultTolerations } from './default-toleration-seconds';
 import { decodeEphemeralUpdate } from '../model/ephemeral-update';
 import type { PodScheduler } from '../scheduler/pod-scheduler';
 import type { ObjectStore } from '../store/object-store';
@@ -53,6 +54,7 @@ export class PodRegistry implements Registry<Pod> {
     const pod = decodePod(raw, namespace, this.deps.policy);
     refuseMirrorWrite(undefined, pod);
     this.admitServiceAccount(pod);
+    addDefaultTolerations(pod);
     // A pod that names its node skips the scheduler, as upstream (static pods, a user's own binding).
     if (pod.spec.nodeName) return this.deps.store.create(pod, opts);
     const { scheduler } = this.deps;

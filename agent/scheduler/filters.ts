@@ -5,7 +5,7 @@ import type { Node } from '../model/node';
 import type { Pod } from '../model/pod';
 import { matchesNodeAffinity } from './node-affinity';
 import { FIT_RESOURCES, fitAmount, podRequests } from './pod-requests';
-import { tolerated, tolerationsOf } from './tolerations';
+import { tolerated, tolerationsOf, untoleratedTaint } from './tolerations';
 
 export interface FilterFailure {
   plugin: string;
@@ -23,6 +23,9 @@ type Filter = (pod: Pod, view: NodeView) => FilterFailure | undefined;
 
 export const UNSCHEDULABLE_TAINT = 'node.kubernetes.io/unschedulable';
 
+/** The taint effects the TaintToleration filter weighs (PreferNoSchedule only scores). */
+export const SCHEDULING_EFFECTS = ['NoSchedule', 'NoExecute'] as const;
+
 const fail = (plugin: string, reasons: string[], unresolvable: boolean): FilterFailure => ({
   plugin,
   reasons,
@@ -36,10 +39,7 @@ const nodeUnschedulable: Filter = (pod, { node }) =>
     : undefined;
 
 const taintToleration: Filter = (pod, { node }) => {
-  const tolerations = tolerationsOf(pod);
-  const taint = (node.spec.taints ?? []).find(
-    (t) => (t.effect === 'NoSchedule' || t.effect === 'NoExecute') && !tolerated(tolerations, t),
-  );
+  const taint = untoleratedTaint(tolerationsOf(pod), node.spec.taints ?? [], SCHEDULING_EFFECTS);
   return taint
     ? fail('TaintToleration', [`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`], true)
     : undefined;

@@ -60,7 +60,8 @@ function termMatches(term: NodeSelectorTerm, node: Node): boolean {
   );
 }
 
-export function matchesNodeAffinity(pod: Pod, node: Node): boolean {
+/** `pod`: a pod or a template (the DaemonSet controller asks before there is a pod). */
+export function matchesNodeAffinity(pod: Pick<Pod, 'spec'>, node: Node): boolean {
   const labels = node.metadata.labels ?? {};
   const selector = pod.spec.nodeSelector ?? {};
   if (!Object.entries(selector).every(([k, v]) => labels[k] === v)) return false;

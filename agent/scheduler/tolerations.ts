@@ -25,3 +25,27 @@ export function tolerates(t: Toleration, taint: Taint): boolean {
 
 export const tolerated = (tolerations: readonly Toleration[], taint: Taint): boolean =>
   tolerations.some((t) => tolerates(t, taint));
+
+/** The first of `taints` with one of `effects` that no toleration tolerates (TolerationsTolerateTaintsWithFilter). */
+export const untoleratedTaint = (
+  tolerations: readonly Toleration[],
+  taints: readonly Taint[],
+  effects: readonly Taint['effect'][],
+): Taint | undefined => taints.find((t) => effects.includes(t.effect) && !tolerated(tolerations, t));
+
+/**
+ * GetMatchingTolerations: for each taint the first toleration that tolerates it; undefined when one taint is
+ * tolerated by none.
+ */
+export function matchingTolerations(
+  taints: readonly Taint[],
+  tolerations: readonly Toleration[],
+): Toleration[] | undefined {
+  const used: Toleration[] = [];
+  for (const taint of taints) {
+    const t = tolerations.find((o) => tolerates(o, taint));
+    if (!t) return undefined;
+    used.push(t);
+  }
+  return used;
+}

@@ -179,6 +179,8 @@ export function generatePodStatus(
         : at;
     return { ...c, lastProbeTime: null, lastTransitionTime };
   });
+  // Conditions others own (DisruptionTarget) stay as written, after the kubelet's (mergePodStatus).
+  for (const c of prev.conditions ?? []) if (!conds.some((o) => o.type === c.type)) conds.push(c);
   const podIP = sb?.state === 'running' ? (sb.hostNetwork ? ctx.hostIP : sb.ip) : undefined;
   const result: PodStatus = {
     phase,

@@ -1,8 +1,10 @@
 // The DaemonSet controller's decision, pure (upstream's daemon controller, for the one node there is): from
 // the DaemonSet, the pods of its namespace and this Node to the actions that keep exactly one pod of the
-// current template on the node when the template's nodeSelector matches the Node's labels, none when not.
+// current template on the node when the daemon pod fits it (daemon-placement.ts: node selector, affinity,
+// taints), none when not; a pod kept off only by a NoSchedule taint stays (misscheduled).
 // RollingUpdate replaces an old pod (delete first; with maxSurge > 0 create first and delete the old once
 // the new one is Ready); OnDelete only replaces a pod the user deleted.
+import type { Node } from '../../model/node';
 import type { Pod } from '../../model/pod';
 import {
   CONTROLLER_REVISION_HASH,
@@ -11,6 +13,7 @@ import {
   controllerOf,
 } from '../../model/workload';
 import { isActive, isReady, msUntilAvailable } from '../pod-readiness';
+import { type DaemonPlacement, daemonPlacement } from './daemon-placement';
 
 export type DaemonSetAction =
   | { type: 'create'; hash: string }
@@ -23,17 +26,6 @@ export interface DaemonSetPlan {
   requeueMs?: number;
 }
 
-/** This node, as the controller sees it: its labels decide the template's nodeSelector. */
-export interface NodeView {
-  name: string;
-  labels: Record<string, string>;
-}
-
-/** Does the template's nodeSelector let its pod run on `node`? (No node registered yet: no.) */
-export const shouldRun = (ds: DaemonSet, node: NodeView | undefined): boolean =>
-  node !== undefined &&
-  Object.entries(ds.spec.template.spec.nodeSelector ?? {}).every(([k, v]) => node.labels[k] === v);
-
 /** A non-zero maxSurge (any positive number or percentage rounds up to 1 pod on one node). */
 const surges = (ds: DaemonSet): boolean => {
   const s = ds.spec.updateStrategy;
@@ -45,10 +37,10 @@ const surges = (ds: DaemonSet): boolean => {
 const newestFirst = (pods: Pod[]): Pod[] =>
   [...pods].sort((a, b) => b.metadata.creationTimestamp.localeCompare(a.metadata.creationTimestamp));
 
-function podActions(ds: DaemonSet, active: Pod[], hash: string, run: boolean): DaemonSetAction[] {
+function podActions(ds: DaemonSet, active: Pod[], hash: string, place: DaemonPlacement): DaemonSetAction[] {
   const names = (ps: Pod[]): DaemonSetAction[] =>
     ps.length ? [{ type: 'delete', pods: ps.map((p) => p.metadata.name) }] : [];
-  if (!run) return names(active);
+  if (!place.shouldRun) return names(place.shouldContinueRunning ? newestFirst(active).slice(1) : active);
   if (active.length === 0) return [{ type: 'create', hash }];
   const updated = newestFirst(active.filter((p) => p.metadata.labels?.[CONTROLLER_REVISION_HASH] === hash));
   const old = newestFirst(active.filter((p) => p.metadata.labels?.[CONTROLLER_REVISION_HASH] !== hash));
@@ -94,16 +86,16 @@ function statusOf(ds: DaemonSet, active: Pod[], hash: string, run: boolean, now:
 export function reconcileDaemonSet(
   ds: DaemonSet,
   pods: readonly Pod[],
-  node: NodeView | undefined,
+  node: Node | undefined,
   now: number,
   hash: string,
 ): DaemonSetPlan {
   const uid = ds.metadata.uid;
   const active = pods.filter((p) => controllerOf(p.metadata)?.uid === uid && isActive(p));
-  const run = shouldRun(ds, node);
+  const place = daemonPlacement(ds, node);
   const deleting = ds.metadata.deletionTimestamp !== undefined;
-  const actions = deleting ? [] : podActions(ds, active, hash, run);
-  const { status, requeueMs } = statusOf(ds, active, hash, run, now);
+  const actions = deleting ? [] : podActions(ds, active, hash, place);
+  const { status, requeueMs } = statusOf(ds, active, hash, place.shouldRun, now);
   const { conditions: _c, ...current } = ds.status;
   if (JSON.stringify(sortKeys(status)) !== JSON.stringify(sortKeys(current)))
     actions.push({

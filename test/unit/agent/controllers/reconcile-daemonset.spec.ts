@@ -3,16 +3,17 @@
 import { expect } from 'chai';
 import {
   type DaemonSetAction,
-  type NodeView,
   reconcileDaemonSet,
 } from '../../../../agent/controllers/daemonset/reconcile-daemonset';
 import { templateHash } from '../../../../agent/controllers/deployment/template-hash';
+import type { Node } from '../../../../agent/model/node';
 import type { Pod } from '../../../../agent/model/pod';
 import type { DaemonSet } from '../../../../agent/model/workload';
 import { NOW } from '../../../helpers/builders';
+import { aNode } from '../../../helpers/node-builders';
 import { aDaemonPod, aDaemonSet, aWorkloadPod } from '../../../helpers/workload-builders';
 
-const node: NodeView = { name: 'node-1', labels: { 'kubernetes.io/os': 'linux', disk: 'ssd' } };
+const node: Node = aNode({ labels: { 'kubernetes.io/os': 'linux' } });
 const ds = aDaemonSet();
 const hash = templateHash(ds.spec.template);
 const v2 = aDaemonSet({ image: 'nginx' });
@@ -40,11 +41,30 @@ const settle = (d: DaemonSet, s = status({}).status): DaemonSet => ({ ...d, stat
 const settled = settle(ds);
 const healthy = aDaemonPod('agent-abcde', ds, hash);
 
+const withAffinity = (operator: 'In' | 'NotIn', values: string[]): DaemonSet => {
+  const d = aDaemonSet();
+  d.spec.template.spec.affinity = {
+    nodeAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: {
+        nodeSelectorTerms: [{ matchExpressions: [{ key: 'disk', operator, values }] }],
+      },
+    },
+  };
+  return d;
+};
+const tainted = (effect: 'NoSchedule' | 'NoExecute'): Node =>
+  aNode({ labels: node.metadata.labels ?? {}, taints: [{ key: 'k', value: 'v', effect }] });
+const tolerating: DaemonSet = (() => {
+  const d = aDaemonSet();
+  d.spec.template.spec.tolerations = [{ key: 'k', operator: 'Equal', value: 'v', effect: 'NoExecute' }];
+  return d;
+})();
+
 const cases: {
   name: string;
   ds: DaemonSet;
   pods: Pod[];
-  node?: NodeView | null;
+  node?: Node | null;
   actions: DaemonSetAction[];
 }[] = [
   {
@@ -95,6 +115,71 @@ const cases: {
       { type: 'create', hash: templateHash(aDaemonSet({ nodeSelector: { disk: 'ssd' } }).spec.template) },
       status({ current: 0, ready: 0, updated: 0 }),
     ],
+  },
+  {
+    name: 'runs its pod when required node affinity matches the Node (the scheduler own predicate)',
+    ds: withAffinity('In', ['ssd']),
+    pods: [],
+    actions: [
+      { type: 'create', hash: templateHash(withAffinity('In', ['ssd']).spec.template) },
+      status({ current: 0, ready: 0, updated: 0 }),
+    ],
+  },
+  {
+    name: 'wants no pod when required node affinity does not match, and deletes the misscheduled one',
+    ds: withAffinity('NotIn', ['ssd']),
+    pods: [aDaemonPod('agent-abcde', ds, templateHash(withAffinity('NotIn', ['ssd']).spec.template))],
+    actions: [
+      { type: 'delete', pods: ['agent-abcde'] },
+      status({ desired: 0, current: 0, ready: 0, updated: 0, mis: 1 }),
+    ],
+  },
+  {
+    name: 'creates no pod on a Node with a NoSchedule taint it does not tolerate',
+    ds,
+    pods: [],
+    node: tainted('NoSchedule'),
+    actions: [status({ desired: 0, current: 0, ready: 0, updated: 0 })],
+  },
+  {
+    name: 'keeps a running pod on a Node with an untolerated NoSchedule taint (misscheduled)',
+    ds,
+    pods: [healthy],
+    node: tainted('NoSchedule'),
+    actions: [status({ desired: 0, current: 0, ready: 0, updated: 0, mis: 1 })],
+  },
+  {
+    name: 'deletes the running pod on a Node with an untolerated NoExecute taint',
+    ds,
+    pods: [healthy],
+    node: tainted('NoExecute'),
+    actions: [
+      { type: 'delete', pods: ['agent-abcde'] },
+      status({ desired: 0, current: 0, ready: 0, updated: 0, mis: 1 }),
+    ],
+  },
+  {
+    name: 'runs its pod on a tainted Node when the template tolerates the taint',
+    ds: tolerating,
+    pods: [],
+    node: tainted('NoExecute'),
+    actions: [
+      { type: 'create', hash: templateHash(tolerating.spec.template) },
+      status({ current: 0, ready: 0, updated: 0 }),
+    ],
+  },
+  {
+    name: 'runs its pod on a cordoned or not-ready Node (the daemon tolerations)',
+    ds,
+    pods: [],
+    node: aNode({
+      unschedulable: true,
+      taints: [
+        { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' },
+        { key: 'node.kubernetes.io/not-ready', effect: 'NoExecute' },
+      ],
+    }),
+    actions: [{ type: 'create', hash }, status({ current: 0, ready: 0, updated: 0 })],
   },
   {
     name: 'creates nothing before the Node is registered',
