@@ -35,6 +35,7 @@ import type { ClusterRole, ClusterRoleBinding, RbacObjects, Role, RoleBinding } 
 import type { RbacStores } from '../agent/rbac/rbac-objects';
 import type { Ingress, IngressClass } from '../agent/model/ingress';
 import type { IngressRegistry } from '../agent/networking/ingress-registry';
+import type { NetworkPolicy } from '../agent/model/network-policy';
 
 export interface ApiDeps {
   pods: ObjectStore<Pod>;
@@ -99,7 +100,12 @@ export interface ApiDeps {
   networking: {
     ingresses: ObjectStore<Ingress>;
     ingressClasses: ObjectStore<IngressClass>;
-    registries: { ingresses: IngressRegistry; ingressClasses: Registry<IngressClass> };
+    networkPolicies: ObjectStore<NetworkPolicy>;
+    registries: {
+      ingresses: IngressRegistry;
+      ingressClasses: Registry<IngressClass>;
+      networkPolicies: Registry<NetworkPolicy>;
+    };
   };
   /** ConfigMaps and Secrets: their stores and registries (agent/config/). */
   config: {

@@ -102,7 +102,8 @@ export const apiVersionOfInfo = (info: { groupVersion?: GroupVersion }): string 
   apiVersionOf(groupVersionOf(info));
 
 export const NONE = '<none>';
-export const ALL_VERBS = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
+/** Upstream's order (sorted), as discovery lists them; `deletecollection` with `delete` for most kinds. */
+export const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 export const READ_VERBS = ['get', 'list', 'watch'];
 export const nameColumn = column('Name', 'Name must be unique within a namespace.', 0, 'name');
 export const ageColumn = column(

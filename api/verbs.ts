@@ -1,6 +1,6 @@
 // The REST verbs of a kind, registered from its definition (api/resources.ts): list and watch (also across
 // namespaces and under the legacy /watch/ paths), get, create, update, patch (every patch type, server-side
-// apply included) and delete. A verb is served when the definition names it; writes go to the kind's
+// apply included), delete and deletecollection. A verb is served when the definition names it; writes go to the kind's
 // registry, which decodes, defaults, validates and stores.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { notFound } from '../agent/errors';
@@ -9,6 +9,7 @@ import type { StoredObject } from '../agent/store/object-store';
 import { requireNamespace } from '../agent/store/namespaces';
 import type { Registry, WriteOptions } from '../agent/store/registry';
 import { collectionHandler, objectReply, selectorOf, watchRoutes } from './collection';
+import { deleteCollectionHandler } from './delete-collection';
 import type { ApiDeps } from './deps';
 import { checkAppliedBody, checkPatchOptions, managedApply, managedUpdate } from './field-manager';
 import { validateFields } from './field-validation';
@@ -17,7 +18,7 @@ import { applyPatch, bodyName, bodyPreconditions, checkName, isApply, patchBase 
 import { type Req, deleteOptions, isDryRun, listNamespace, namespaceOf } from './request';
 import { type ResourceDefinition, groupPath, groupVersionOf } from './resources';
 
-const WRITE_VERBS = ['create', 'update', 'patch', 'delete'];
+const WRITE_VERBS = ['create', 'update', 'patch', 'delete', 'deletecollection'];
 
 type ManagedFields = WriteOptions['managedFields'];
 
@@ -128,6 +129,8 @@ export function registerResource<T extends StoredObject>(
     return def.deleteResponse ? def.deleteResponse(gone) : gone;
   };
 
+  const removeAll = deleteCollectionHandler(deps, def, writes, (gone) => log(def.logDeleted?.(gone)));
+
   const collectionPaths = def.namespaced
     ? [...(def.shortPath ? [`/${def.name}`] : []), `${base}/namespaces/:namespace/${def.name}`]
     : [`${base}/${def.name}`];
@@ -140,6 +143,8 @@ export function registerResource<T extends StoredObject>(
     if (has('update')) app.put(item, async (req: Req, reply) => update(req, reply, req.body));
     if (has('patch')) app.patch(item, patch);
     if (has('delete')) app.delete(item, remove);
+    // Upstream serves deletecollection on a namespace's collection only, not across namespaces (a 405 there).
+    if (has('deletecollection')) app.delete(base, removeAll);
   }
   if (def.namespaced && has('list')) app.get(`${base}/${def.name}`, list);
   if (has('watch')) watchRoutes(app, base, def.name, collection, def.namespaced);

@@ -343,6 +343,7 @@ export function createAgent(o: AgentOptions): Agent {
   watches.track(rbac.clusterRoleBindings);
   watches.track(networking.ingresses);
   watches.track(networking.ingressClasses);
+  watches.track(networking.networkPolicies);
   events.onRecord((type, ev) => watches.publish(type, ev));
   const namespaceController = new NamespaceController({
     namespaces,
@@ -363,6 +364,7 @@ export function createAgent(o: AgentOptions): Agent {
       rbac.roles,
       rbac.roleBindings,
       networking.ingresses,
+      networking.networkPolicies,
     ] as unknown as ObjectStore<StoredObject>[],
     deleteContents: (ns) => batch.clear(ns),
     forgetEvents: (ns) => events.forgetNamespace(ns),

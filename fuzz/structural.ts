@@ -289,6 +289,23 @@ export const BODIES: Readonly<Record<string, (name: string) => Json>> = {
       },
     },
   }),
+  'networking.k8s.io/v1 NetworkPolicy': (name) => ({
+    metadata: { name, labels: { a: 'b' } },
+    spec: {
+      podSelector: { matchLabels: { app: 'web' } },
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [
+        {
+          from: [
+            { podSelector: { matchExpressions: [{ key: 'role', operator: 'In', values: ['fe'] }] } },
+            { ipBlock: { cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] } },
+          ],
+          ports: [{ protocol: 'TCP', port: 80, endPort: 90 }, { port: 'http' }],
+        },
+      ],
+      egress: [{ to: [{ namespaceSelector: {} }], ports: [{ protocol: 'UDP', port: 53 }] }],
+    },
+  }),
   'authorization.k8s.io/v1 SelfSubjectAccessReview': (name) => ({
     metadata: { name },
     spec: {

@@ -51,6 +51,8 @@ const ROOTS = [
   // networking.k8s.io/v1 (stored and validated; no ingress controller)
   'V1Ingress',
   'V1IngressClass',
+  // networking.k8s.io/v1 NetworkPolicies (stored and validated; not enforced)
+  'V1NetworkPolicy',
   // policy/v1 (Helm charts' PodDisruptionBudgets; the Eviction body is decoded by hand)
   'V1PodDisruptionBudget',
 ];
@@ -65,7 +67,7 @@ const GROUPS: [RegExp, string][] = [
   [/^Lease(Spec)?$/, 'coordination'],
   [/^(EndpointSlice|Endpoint|EndpointConditions|EndpointHints|ForNode|ForZone)$/, 'discovery'],
   [/^((Cluster)?Role(Binding|Ref)?|PolicyRule|AggregationRule)$/, 'rbac'],
-  [/^(Ingress.*|HTTPIngress.*|ServiceBackendPort)$/, 'networking'],
+  [/^(Ingress.*|HTTPIngress.*|ServiceBackendPort|NetworkPolicy.*|IPBlock)$/, 'networking'],
   [/^PodDisruptionBudget(Spec|Status)?$/, 'policy'],
 ];
 /** Models client-node prefixes with their package because core/v1 has one of the same name. */

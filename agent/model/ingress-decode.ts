@@ -1,4 +1,4 @@
-// From a request body to a defaulted, validated Ingress or IngressClass, or a Status-ready error
+// From a request body to a defaulted, validated Ingress, IngressClass or NetworkPolicy, or a Status-ready error
 // (`Ingress.networking.k8s.io "x" is invalid: ...`). An update keeps the identity and the status (an
 // Ingress's status is written through its status subresource); an IngressClass's controller is immutable.
 import { type FieldError, fieldError, invalidError } from './field-errors';
@@ -17,14 +17,17 @@ import {
   validateIngressClassUpdate,
   validateIngressCreate,
 } from './ingress-validation';
+import { NETWORK_POLICY_KIND, type NetworkPolicy, applyNetworkPolicyDefaults } from './network-policy';
+import { validateNetworkPolicy } from './network-policy-validation';
 import { decodeObject } from './pod-decode';
 import { checkBodyShape, isObject, kindShape, shapedCopy } from './shape';
 
-type Networking = Ingress | IngressClass;
+type Networking = Ingress | IngressClass | NetworkPolicy;
 
 const SHAPES = {
   Ingress: kindShape(INGRESS_KIND, NETWORKING_V1),
   IngressClass: kindShape(INGRESS_CLASS_KIND, NETWORKING_V1),
+  NetworkPolicy: kindShape(NETWORK_POLICY_KIND, NETWORKING_V1),
 };
 
 const networkingInvalid = (kind: Networking['kind'], name: string, errors: FieldError[]): Error =>
@@ -44,11 +47,14 @@ function decodeShaped<T extends Networking>(kind: T['kind'], raw: unknown, names
   // Go decodes a missing spec as its zero value
   (decoded as { spec: object }).spec = { ...(decoded as { spec?: object }).spec };
   if (decoded.kind === INGRESS_CLASS_KIND) applyIngressClassDefaults(decoded);
+  if (decoded.kind === NETWORK_POLICY_KIND) applyNetworkPolicyDefaults(decoded);
   return decoded;
 }
 
-const validateCreate = (obj: Networking): FieldError[] =>
-  obj.kind === INGRESS_KIND ? validateIngressCreate(obj) : validateIngressClass(obj);
+function validateCreate(obj: Networking): FieldError[] {
+  if (obj.kind === INGRESS_KIND) return validateIngressCreate(obj);
+  return obj.kind === NETWORK_POLICY_KIND ? validateNetworkPolicy(obj) : validateIngressClass(obj);
+}
 
 /** `namespace` is '' for IngressClasses. */
 export function decodeNetworking<T extends Networking>(kind: T['kind'], raw: unknown, namespace: string): T {
@@ -71,6 +77,7 @@ export function decodeNetworkingUpdate<T extends Networking>(old: T, raw: unknow
   if (next.metadata.name !== m.name)
     errors.push(fieldError('Invalid', 'metadata.name', next.metadata.name, 'field is immutable'));
   if (next.kind === INGRESS_CLASS_KIND) errors.push(...validateIngressClassUpdate(next, old as IngressClass));
+  else if (next.kind === NETWORK_POLICY_KIND) errors.push(...validateNetworkPolicy(next));
   else errors.push(...validateIngress(next));
   if (errors.length) throw networkingInvalid(old.kind, m.name, errors);
   const keep = { uid: m.uid, creationTimestamp: m.creationTimestamp, resourceVersion: m.resourceVersion };

@@ -1,4 +1,4 @@
-// Creating, updating and deleting Ingresses and IngressClasses: decoded, defaulted and validated as upstream
+// Creating, updating and deleting Ingresses, IngressClasses and NetworkPolicies: decoded, defaulted and validated as upstream
 // (agent/model/ingress-decode.ts). A new Ingress without a class gets the default IngressClass (upstream's
 // DefaultIngressClass admission); an Ingress's status is written apart, through its status subresource.
 import { isIP } from 'node:net';
@@ -6,12 +6,13 @@ import { type FieldError, fieldError, invalidError } from '../model/field-errors
 import { type Ingress, type IngressClass, type IngressStatus, NETWORKING_GROUP } from '../model/ingress';
 import { decodeNetworking, decodeNetworkingUpdate } from '../model/ingress-decode';
 import { dns1123SubdomainProblems } from '../model/names';
+import type { NetworkPolicy } from '../model/network-policy';
 import type { ObjectStore } from '../store/object-store';
 import { checkPreconditions } from '../store/preconditions';
 import type { DeleteOptions, Registry, UpdateOptions, WriteOptions } from '../store/registry';
 import { withDefaultClass } from './default-ingress-class';
 
-type Networking = Ingress | IngressClass;
+type Networking = Ingress | IngressClass | NetworkPolicy;
 
 class NetworkingRegistry<T extends Networking> implements Registry<T> {
   /** `namespaced`: Ingresses; IngressClasses are stored under namespace ''. */
@@ -49,6 +50,13 @@ class NetworkingRegistry<T extends Networking> implements Registry<T> {
 export class IngressClassRegistry extends NetworkingRegistry<IngressClass> {
   constructor(store: ObjectStore<IngressClass>) {
     super(store, false);
+  }
+}
+
+/** NetworkPolicies: stored and validated; nothing enforces them. */
+export class NetworkPolicyRegistry extends NetworkingRegistry<NetworkPolicy> {
+  constructor(store: ObjectStore<NetworkPolicy>) {
+    super(store, true);
   }
 }
 

@@ -74,6 +74,7 @@ const TRACKS_GENERATION: ReadonlySet<string> = new Set([
   'Job',
   'CronJob',
   'Ingress',
+  'NetworkPolicy',
   'IngressClass',
   'PodDisruptionBudget',
   'Thing',

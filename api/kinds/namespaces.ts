@@ -12,7 +12,8 @@ export function namespaceResource(deps: ApiDeps): ResourceDefinition<Namespace> 
     kind: 'Namespace',
     listKind: 'NamespaceList',
     namespaced: false,
-    verbs: ALL_VERBS,
+    // upstream's namespace storage has no deletecollection (a 405)
+    verbs: ALL_VERBS.filter((v) => v !== 'deletecollection'),
     shortNames: ['ns'],
     fields: { 'metadata.name': (n) => n.metadata.name, 'status.phase': (n) => n.status.phase },
     ...nameAndAge<Namespace>([column('Status', 'The status of the namespace.'), (n) => n.status.phase]),

@@ -2,8 +2,8 @@
 // API on the memory runtime, as a user runs it: the chart `helm create` makes and a chart of our own
 // (test/fixtures/helm/greeter: a Deployment with an init container, a Service, a ConfigMap filled by
 // `lookup`, a ServiceAccount, test hooks) through install --wait, upgrade, rollback, test, list, status and
-// uninstall; the starter chart's Ingress and HorizontalPodAutoscaler; a chart with a kind the agent does not
-// serve (a NetworkPolicy), which makes Helm read /openapi/v2 as protobuf.
+// uninstall; the starter chart's Ingress and HorizontalPodAutoscaler; a chart's NetworkPolicy; a chart with a
+// kind the agent does not serve (a CSIDriver), which makes Helm read /openapi/v2 as protobuf.
 // The memory runtime runs every container (init containers and `exit N` commands exit), so no engine is
 // needed; it has no network, so the `helm create` chart's HTTP probes are swapped for exec ones.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -150,18 +150,37 @@ describe('Helm 4 against the agent (memory runtime)', function () {
     expect(await helm('list')).to.not.match(/^g\s/m);
   });
 
-  it('a kind the agent does not serve: Helm reads /openapi/v2 (protobuf) and names the missing kind', async () => {
-    const chart = join(h.dataDir, 'netpol-chart');
+  const chartWith = (name: string, manifest: string): string => {
+    const chart = join(h.dataDir, name);
     mkdirSync(join(chart, 'templates'), { recursive: true });
-    writeFileSync(join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: netpol-chart\nversion: 0.1.0\n');
-    writeFileSync(
-      join(chart, 'templates', 'netpol.yaml'),
-      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny\nspec:\n  podSelector: {}\n',
+    writeFileSync(join(chart, 'Chart.yaml'), `apiVersion: v2\nname: ${name}\nversion: 0.1.0\n`);
+    writeFileSync(join(chart, 'templates', 'object.yaml'), manifest);
+    return chart;
+  };
+
+  it('a kind the agent does not serve: Helm reads /openapi/v2 (protobuf) and names the missing kind', async () => {
+    const chart = chartWith(
+      'csi-chart',
+      'apiVersion: storage.k8s.io/v1\nkind: CSIDriver\nmetadata:\n  name: example.csi.k8s.io\nspec: {}\n',
     );
-    const r = await run('helm', ['install', 'np', chart]);
+    const r = await run('helm', ['install', 'csi', chart]);
     expect(r.code).to.equal(1);
-    expect(r.stderr).to.contain('no matches for kind "NetworkPolicy" in version "networking.k8s.io/v1"');
+    expect(r.stderr).to.contain('no matches for kind "CSIDriver" in version "storage.k8s.io/v1"');
     expect(r.stderr).to.not.contain('failed to download openapi');
+  });
+
+  it("a chart's NetworkPolicy installs (stored, not enforced), shows in get netpol and goes with uninstall", async () => {
+    const chart = chartWith(
+      'netpol-chart',
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny\nspec:\n  podSelector:\n    matchLabels: {app: web}\n  policyTypes: [Ingress]\n',
+    );
+    expect(await helm('install', 'np', chart)).to.match(/STATUS: deployed/);
+    const r = await run('kubectl', ['get', 'netpol']);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/^NAME\s+POD-SELECTOR\s+AGE$/m);
+    expect(r.stdout).to.match(/^deny\s+app=web\s+\S+$/m);
+    expect(await helm('uninstall', 'np')).to.contain('release "np" uninstalled');
+    expect(await names('networkpolicies')).to.deep.equal([]);
   });
 
   it("the chart's Ingress (ingress.enabled) installs as stored, with no address (no ingress controller)", async () => {

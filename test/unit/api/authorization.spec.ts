@@ -28,9 +28,14 @@ describe('api: authorization (RBAC, impersonation, reviews)', () => {
   const rbac = new FakeRbacObjects({
     roles: [
       aRole('default', 'pod-reader', [{ verbs: ['get', 'list'], apiGroups: [''], resources: ['pods'] }]),
+      aRole('default', 'cleaner', [
+        { verbs: ['deletecollection'], apiGroups: [''], resources: ['configmaps'] },
+        { verbs: ['delete'], apiGroups: [''], resources: ['secrets'] },
+      ]),
     ],
     roleBindings: [
       aRoleBinding('default', 'read-pods', ['Role', 'pod-reader'], [sa('default', 'reader')]),
+      aRoleBinding('default', 'cleaner', ['Role', 'cleaner'], [sa('default', 'cleaner')]),
       aRoleBinding('default', 'broken', ['ClusterRole', 'gone'], [sa('default', 'broken')]),
     ],
     clusterRoles: [
@@ -128,6 +133,27 @@ describe('api: authorization (RBAC, impersonation, reviews)', () => {
     expect(version.body).to.deep.equal(
       forbidden('forbidden: User "system:serviceaccount:default:reader" cannot get path "/version"', {}),
     );
+  });
+
+  it('deletecollection is its own verb: refused as upstream words it, served when granted (delete is not enough)', async () => {
+    const refused = await call('DELETE', '/api/v1/namespaces/default/pods', AS_NOBODY);
+    expect(refused.body).to.deep.equal(
+      forbidden(
+        'pods is forbidden: User "system:serviceaccount:default:x" cannot deletecollection resource "pods" in API group "" in the namespace "default"',
+        { kind: 'pods' },
+      ),
+    );
+    const asCleaner = { 'impersonate-user': 'system:serviceaccount:default:cleaner' };
+    const secrets = await call('DELETE', '/api/v1/namespaces/default/secrets?labelSelector=x', asCleaner);
+    expect(secrets.code).to.equal(403);
+    expect(secrets.body['message']).to.contain('cannot deletecollection resource "secrets"');
+    const configMaps = await call(
+      'DELETE',
+      '/api/v1/namespaces/default/configmaps?labelSelector=x',
+      asCleaner,
+    );
+    expect(configMaps.code).to.equal(200);
+    expect(configMaps.body).to.include({ kind: 'ConfigMapList' });
   });
 
   it('a binding to a missing role: refused, the role named after the message', async () => {
