@@ -35,6 +35,7 @@ import type { ClusterRole, ClusterRoleBinding, RbacObjects, Role, RoleBinding } 
 import type { RbacStores } from '../agent/rbac/rbac-objects';
 import type { Ingress, IngressClass } from '../agent/model/ingress';
 import type { IngressRegistry } from '../agent/networking/ingress-registry';
+import type { CustomResources } from '../agent/crds/custom-resources';
 
 export interface ApiDeps {
   pods: ObjectStore<Pod>;
@@ -108,6 +109,8 @@ export interface ApiDeps {
     configMapRegistry: Registry<ConfigMap>;
     secretRegistry: Registry<Secret>;
   };
+  /** apiextensions.k8s.io/v1 CustomResourceDefinitions and the objects they define (agent/crds/). */
+  customResources: CustomResources;
   watches: WatchHub;
   events: EventRecorder;
   clock: Clock;
