@@ -59,7 +59,11 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
     },
   });
   const served = new ServedPaths();
-  app.addHook('onRoute', (route) => served.add(route.url));
+  // the custom resources' catch-all routes (config.dynamic) are not what makes a path served: a method the
+  // built-in routes of a path do not serve stays a 405
+  app.addHook('onRoute', (route) => {
+    if (!(route.config as { dynamic?: boolean } | undefined)?.dynamic) served.add(route.url);
+  });
   // First who the request is (api/auth.ts), then authorization (api/authz/), then the URL's names (api/params.ts),
   // then body parsing and routes.
   registerAuth(app, {
@@ -139,7 +143,7 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
   webViewRoutes(app);
   discoveryRoutes(app, kinds, extraGroups, () => customKinds.groups());
   for (const kind of [...kinds, crds]) registerResource(app, deps, kind);
-  customResourceRoutes(app, customKinds);
+  customResourceRoutes(app, customKinds, (path) => served.has(path));
   selfSubjectReviewRoutes(app, authorizer);
   serviceAccountTokenRoutes(app, deps);
   tokenReviewRoutes(

@@ -14,6 +14,7 @@ import { validateMetadataMaps, validateObjectName } from '../model/meta-validati
 import { dns1035LabelProblems, dns1123SubdomainProblems } from '../model/names';
 import { decodeObject } from '../model/pod-decode';
 import { isObject } from '../model/shape';
+import { checkCrdShape } from './crd-shape';
 import { schemaProblems } from './schema-validation';
 
 const SCOPES = ['Cluster', 'Namespaced'];
@@ -39,7 +40,11 @@ function withDefaults(crd: CustomResourceDefinition): CustomResourceDefinition {
     spec: {
       ...spec,
       names,
-      versions: versions.map((v) => ({ ...v, served: v.served === true, storage: v.storage === true })),
+      versions: versions.map((v) => ({
+        ...(v ?? {}),
+        served: v?.served === true,
+        storage: v?.storage === true,
+      })),
       conversion: spec.conversion ?? { strategy: 'None' },
     },
   };
@@ -186,6 +191,7 @@ function validateUpdate(next: CustomResourceDefinition, old: CustomResourceDefin
 
 /** A CRD body decoded, defaulted and validated (against the stored one on update); status is the server's. */
 export function decodeCrd(raw: unknown, old?: CustomResourceDefinition): CustomResourceDefinition {
+  checkCrdShape(raw);
   const obj = decodeObject(raw, CRD_KIND, '', apiVersionOf(APIEXTENSIONS_V1));
   const crd = withDefaults(structuredClone(obj) as unknown as CustomResourceDefinition);
   delete (crd.metadata as { resourceVersion?: string }).resourceVersion;

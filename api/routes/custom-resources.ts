@@ -35,12 +35,24 @@ function checkPatchType(req: Req): void {
 type Verb = 'list' | 'create' | 'get' | 'update' | 'patch' | 'remove';
 type StatusVerb = 'get' | 'put' | 'patch';
 
-export function customResourceRoutes(app: FastifyInstance, kinds: CustomKinds): void {
+/** `builtIn(path)`: does a built-in route serve this path under some method (then another method is a 405)? */
+export function customResourceRoutes(
+  app: FastifyInstance,
+  kinds: CustomKinds,
+  builtIn: (path: string) => boolean,
+): void {
   /** The kind of the URL, served in the URL's scope (a namespaced kind's collection also across namespaces). */
   const kindOf = (req: Req, namespaced: boolean, list = false): CustomKind => {
     const { group = '', version = '', resource = '' } = req.params;
     const kind = kinds.lookup(group, version, resource);
-    if (!kind || (kind.def.namespaced !== namespaced && !(list && kind.def.namespaced))) throw notServed(req);
+    if (!kind || (kind.def.namespaced !== namespaced && !(list && kind.def.namespaced))) {
+      if (builtIn(req.url.split('?')[0] ?? ''))
+        throw new MiniKubeletError(
+          'MethodNotAllowed',
+          'the server does not allow this method on the requested resource',
+        );
+      throw notServed(req);
+    }
     return kind;
   };
   const verb =
@@ -60,6 +72,7 @@ export function customResourceRoutes(app: FastifyInstance, kinds: CustomKinds): 
     };
   // found before the body is read: a path no definition serves is a 404 whatever its body (as upstream routes)
   const served = (namespaced: boolean, list = false) => ({
+    config: { dynamic: true },
     onRequest: async (req: Req): Promise<void> => {
       kindOf(req, namespaced, list);
     },
