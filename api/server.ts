@@ -62,7 +62,8 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
   // the custom resources' catch-all routes (config.dynamic) are not what makes a path served: a method the
   // built-in routes of a path do not serve stays a 405
   app.addHook('onRoute', (route) => {
-    if (!(route.config as { dynamic?: boolean } | undefined)?.dynamic) served.add(route.url);
+    const config: { dynamic?: boolean } = route.config ?? {};
+    if (!config.dynamic) served.add(route.url);
   });
   // First who the request is (api/auth.ts), then authorization (api/authz/), then the URL's names (api/params.ts),
   // then body parsing and routes.
