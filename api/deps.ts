@@ -36,6 +36,7 @@ import type { RbacStores } from '../agent/rbac/rbac-objects';
 import type { Ingress, IngressClass } from '../agent/model/ingress';
 import type { IngressRegistry } from '../agent/networking/ingress-registry';
 import type { NetworkPolicy } from '../agent/model/network-policy';
+import type { CustomResources } from '../agent/crds/custom-resources';
 
 export interface ApiDeps {
   pods: ObjectStore<Pod>;
@@ -114,6 +115,8 @@ export interface ApiDeps {
     configMapRegistry: Registry<ConfigMap>;
     secretRegistry: Registry<Secret>;
   };
+  /** apiextensions.k8s.io/v1 CustomResourceDefinitions and the objects they define (agent/crds/). */
+  customResources: CustomResources;
   watches: WatchHub;
   events: EventRecorder;
   clock: Clock;

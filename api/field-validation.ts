@@ -32,6 +32,9 @@ export function quotedWarning(text: string): string {
   return `"${Buffer.from(escaped, 'utf8').toString('latin1')}"`;
 }
 
+/** The unknown fields of a body by a schema of its own (a custom resource's); dropped in place when `drop`. */
+export type FieldWalker = (obj: unknown, drop: boolean) => string[];
+
 /** Checks (and, unless Strict, cleans in place) a body or a patch result of `kind`. */
 export function validateFields(
   req: Req,
@@ -39,17 +42,18 @@ export function validateFields(
   kind: string,
   obj: unknown,
   gv: GroupVersion = CORE_V1,
+  walker?: FieldWalker,
 ): void {
   const mode = modeOf(req);
   if (mode === 'Strict') {
-    const unknown = unknownFields(kind, obj, gv);
+    const unknown = walker ? walker(obj, false) : unknownFields(kind, obj, gv);
     if (unknown.length) {
       const list = unknown.map((f) => `unknown field "${f}"`).join(', ');
       throw decodeError(kind, gv.version, `strict decoding error: ${list}`);
     }
     return;
   }
-  const dropped = dropUnknownFields(kind, obj, gv);
+  const dropped = walker ? walker(obj, true) : dropUnknownFields(kind, obj, gv);
   if (mode === 'Warn' && dropped.length) {
     const text = (f: string): string => `299 - ${quotedWarning(`unknown field "${f}"`)}`;
     void reply.header('Warning', dropped.map(text));

@@ -8,6 +8,7 @@ import { type GroupVersion, CORE_V1, apiVersionOf } from '../agent/model/group-v
 import type { Registry } from '../agent/store/registry';
 import { humanAge } from '../agent/status/print-pod';
 import type { StoredObject } from '../agent/store/object-store';
+import type { FieldWalker } from './field-validation';
 import { type ColumnDefinition, type TableSpec, column } from './table';
 
 export interface ResourceInfo<T = StoredObject> extends TableSpec<T> {
@@ -60,6 +61,8 @@ export interface ResourceDefinition<T extends StoredObject = StoredObject> exten
   deleteResponse?: (obj: T) => unknown;
   /** `Accept: text/plain` on the list: a text table for curl users. */
   plainText?: (items: T[], now: number) => string;
+  /** Unknown fields by a schema of the kind's own (custom resources); none: the upstream schemas. */
+  unknownFields?: FieldWalker;
   /** Routes beyond the generic verbs (subresources). */
   routes?: (app: FastifyInstance, collectionPaths: string[]) => void;
 }

@@ -16,7 +16,11 @@ import { healthRoutes } from './routes/health';
 import { webViewRoutes } from './routes/web-view';
 import { metricsRoutes } from './routes/metrics';
 import { metricsApiRoutes, metricsDiscovery } from './routes/metrics-api';
-import { crdDiscovery, customResourceDefinitionRoutes } from './routes/custom-resource-definitions';
+import { customResourceRoutes } from './routes/custom-resources';
+import { CustomKinds } from './custom-resources/custom-kinds';
+import { customResourceDefinitionResource } from './kinds/customresourcedefinitions';
+import { APIEXTENSIONS_V1 } from '../agent/model/crd';
+import { groupVersionOf } from './resources';
 import { reviewsDiscovery, selfSubjectReviewRoutes } from './routes/self-subject-reviews';
 import { serviceAccountTokenRoutes } from './routes/service-account-token';
 import { tokenReviewDiscovery, tokenReviewRoutes } from './routes/token-review';
@@ -55,7 +59,12 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
     },
   });
   const served = new ServedPaths();
-  app.addHook('onRoute', (route) => served.add(route.url));
+  // the custom resources' catch-all routes (config.dynamic) are not what makes a path served: a method the
+  // built-in routes of a path do not serve stays a 405
+  app.addHook('onRoute', (route) => {
+    const config: { dynamic?: boolean } = route.config ?? {};
+    if (!config.dynamic) served.add(route.url);
+  });
   // First who the request is (api/auth.ts), then authorization (api/authz/), then the URL's names (api/params.ts),
   // then body parsing and routes.
   registerAuth(app, {
@@ -64,6 +73,19 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
     logger: deps.logger,
   });
   const kinds = resourceDefinitions(deps);
+  const crds = customResourceDefinitionResource(deps) as unknown as (typeof kinds)[number];
+  // no definition may take a built-in resource's names in its group
+  deps.customResources.reserve(
+    [...kinds, crds].map((k) => ({
+      group: groupVersionOf(k).group,
+      plural: k.name,
+      singular: k.singularName,
+      kind: k.kind,
+      listKind: k.listKind,
+      shortNames: k.shortNames ?? [],
+    })),
+  );
+  const customKinds = new CustomKinds(deps);
   const authorizer = apiAuthorizer({
     rbac: deps.rbacObjects,
     openAccess: !deps.apiToken,
@@ -78,7 +100,7 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
     ...(deps.usage ? [metricsDiscovery] : []),
     ...reviewsDiscovery,
     tokenReviewDiscovery,
-    crdDiscovery,
+    { gv: APIEXTENSIONS_V1, defs: [crds] },
   ]);
   registerBodyParsers(app, bodyKinds([...kinds, ...extraGroups.flatMap((g) => g.defs)]));
   app.setErrorHandler((err, req, reply) => {
@@ -120,10 +142,10 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
   });
   healthRoutes(app, deps.ready);
   webViewRoutes(app);
-  discoveryRoutes(app, kinds, extraGroups);
-  for (const kind of kinds) registerResource(app, deps, kind);
+  discoveryRoutes(app, kinds, extraGroups, () => customKinds.groups());
+  for (const kind of [...kinds, crds]) registerResource(app, deps, kind);
+  customResourceRoutes(app, customKinds, (path) => served.has(path));
   selfSubjectReviewRoutes(app, authorizer);
-  customResourceDefinitionRoutes(app, deps.versions);
   serviceAccountTokenRoutes(app, deps);
   tokenReviewRoutes(
     app,

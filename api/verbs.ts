@@ -22,17 +22,33 @@ const WRITE_VERBS = ['create', 'update', 'patch', 'delete', 'deletecollection'];
 
 type ManagedFields = WriteOptions['managedFields'];
 
-export function registerResource<T extends StoredObject>(
-  app: FastifyInstance,
+type Handler = (req: Req, reply: FastifyReply) => Promise<unknown>;
+
+/** The generic verbs of a kind as handlers, for its routes (registerResource) or a route that finds the
+ *  kind at request time (custom resources, api/routes/custom-resources.ts). */
+export interface ResourceHandlers {
+  /** GET on the collection: a list, a table, or a watch. */
+  list: Handler;
+  /** The same for the legacy /watch/ paths. */
+  collection: Handler;
+  create: Handler;
+  get: Handler;
+  update: Handler;
+  patch: Handler;
+  remove: Handler;
+  /** DELETE on a namespace's collection (or a cluster kind's): deletecollection. */
+  removeAll: Handler;
+}
+
+export function resourceHandlers<T extends StoredObject>(
   deps: ApiDeps,
   def: ResourceDefinition<T>,
-): void {
+): ResourceHandlers {
   const has = (verb: string): boolean => def.verbs.includes(verb);
   const registry = def.registry;
   if (!registry && WRITE_VERBS.some(has)) throw new Error(`${def.kind}: write verbs need a registry`);
   const writes = registry as Registry<T>;
   const gv = groupVersionOf(def);
-  const base = groupPath(gv);
   const namespace = (req: Req): string => (def.namespaced ? namespaceOf(req) : '');
   const name = (req: Req): string => req.params.name ?? '';
   const current = (req: Req): T => {
@@ -64,7 +80,7 @@ export function registerResource<T extends StoredObject>(
     body: unknown,
     managedFields = managedUpdate(req, def, deps.clock, undefined, body),
   ): T => {
-    validateFields(req, reply, def.kind, body, gv);
+    validateFields(req, reply, def.kind, body, gv, def.unknownFields);
     const ns = namespace(req);
     if (def.namespaced) requireNamespace(deps.namespaces, ns, def.kind, bodyName(body));
     const dryRun = isDryRun(req);
@@ -80,7 +96,7 @@ export function registerResource<T extends StoredObject>(
     body: unknown,
     managedFields: ManagedFields = managedOfUpdate(req, body),
   ): T => {
-    validateFields(req, reply, def.kind, body, gv);
+    validateFields(req, reply, def.kind, body, gv, def.unknownFields);
     return writes.update(body, namespace(req), name(req), {
       dryRun: isDryRun(req),
       ...bodyPreconditions(req, body),
@@ -110,7 +126,7 @@ export function registerResource<T extends StoredObject>(
         );
         return reply.code(201).send(create(req, reply, applied.object, applied.managedFields));
       }
-      validateFields(req, reply, def.kind, req.body, gv);
+      validateFields(req, reply, def.kind, req.body, gv, def.unknownFields);
       const merged = applyPatch('application/apply-patch+yaml', patchBase(old), req.body, keys);
       const applied = managedApply(req, def, deps.clock, old, merged as Record<string, unknown>);
       return update(req, reply, applied.object, applied.managedFields);
@@ -129,24 +145,41 @@ export function registerResource<T extends StoredObject>(
     return def.deleteResponse ? def.deleteResponse(gone) : gone;
   };
 
-  const removeAll = deleteCollectionHandler(deps, def, writes, (gone) => log(def.logDeleted?.(gone)));
+  return {
+    list,
+    collection,
+    create: async (req: Req, reply) => reply.code(201).send(create(req, reply, req.body)),
+    get: async (req: Req) => objectReply(req, deps, def, current(req)),
+    update: async (req: Req, reply) => update(req, reply, req.body),
+    patch,
+    remove,
+    removeAll: deleteCollectionHandler(deps, def, writes, (gone) => log(def.logDeleted?.(gone))),
+  };
+}
 
+export function registerResource<T extends StoredObject>(
+  app: FastifyInstance,
+  deps: ApiDeps,
+  def: ResourceDefinition<T>,
+): void {
+  const has = (verb: string): boolean => def.verbs.includes(verb);
+  const h = resourceHandlers(deps, def);
+  const base = groupPath(groupVersionOf(def));
   const collectionPaths = def.namespaced
     ? [...(def.shortPath ? [`/${def.name}`] : []), `${base}/namespaces/:namespace/${def.name}`]
     : [`${base}/${def.name}`];
   for (const base of collectionPaths) {
     const item = `${base}/:name`;
-    if (has('list')) app.get(base, list);
-    if (has('create'))
-      app.post(base, async (req: Req, reply) => reply.code(201).send(create(req, reply, req.body)));
-    if (has('get')) app.get(item, async (req: Req) => objectReply(req, deps, def, current(req)));
-    if (has('update')) app.put(item, async (req: Req, reply) => update(req, reply, req.body));
-    if (has('patch')) app.patch(item, patch);
-    if (has('delete')) app.delete(item, remove);
+    if (has('list')) app.get(base, h.list);
+    if (has('create')) app.post(base, h.create);
+    if (has('get')) app.get(item, h.get);
+    if (has('update')) app.put(item, h.update);
+    if (has('patch')) app.patch(item, h.patch);
+    if (has('delete')) app.delete(item, h.remove);
     // Upstream serves deletecollection on a namespace's collection only, not across namespaces (a 405 there).
-    if (has('deletecollection')) app.delete(base, removeAll);
+    if (has('deletecollection')) app.delete(base, h.removeAll);
   }
-  if (def.namespaced && has('list')) app.get(`${base}/${def.name}`, list);
-  if (has('watch')) watchRoutes(app, base, def.name, collection, def.namespaced);
+  if (def.namespaced && has('list')) app.get(`${base}/${def.name}`, h.list);
+  if (has('watch')) watchRoutes(app, base, def.name, h.collection, def.namespaced);
   def.routes?.(app, collectionPaths);
 }

@@ -47,6 +47,7 @@ import { serviceNotFoundReporter } from '../agent/services/service-not-found';
 import { ensureNamespaces } from '../agent/store/namespaces';
 import { ObjectStore, ResourceVersions, type StoredObject, noPersistence } from '../agent/store/object-store';
 import { SqlitePersistence } from '../agent/store/sqlite-persistence';
+import { CustomResources } from '../agent/crds/custom-resources';
 import { SecretCipher } from '../agent/store/secret-cipher';
 import { rotateEncryptionKey } from './rotate-key';
 import { WatchHub } from '../agent/store/watch-hub';
@@ -344,6 +345,14 @@ export function createAgent(o: AgentOptions): Agent {
   watches.track(networking.ingresses);
   watches.track(networking.ingressClasses);
   watches.track(networking.networkPolicies);
+  // apiextensions.k8s.io/v1: CRDs and the stores of the objects they define (agent/crds/)
+  const customResources = new CustomResources({
+    clock,
+    versions,
+    persistence,
+    watches,
+    logger: logger.child({ component: 'crds' }),
+  });
   events.onRecord((type, ev) => watches.publish(type, ev));
   const namespaceController = new NamespaceController({
     namespaces,
@@ -693,6 +702,7 @@ export function createAgent(o: AgentOptions): Agent {
     rbac,
     rbacObjects: o.rbacObjects ?? rbac.objects,
     networking,
+    customResources,
   };
   const api = buildServer({
     ...apiDeps,

@@ -84,12 +84,17 @@ export class ObjectStore<T extends StoredObject> {
   private readonly objects = new Map<string, T>();
   private readonly listeners = new Set<(c: Change<T>) => void>();
 
-  /** `group`: the kind's API group (`apps`), which qualifies its errors (`deployments.apps "d" not found`). */
+  private readonly generation: boolean;
+
+  /** `group`: the kind's API group (`apps`), which qualifies its errors (`deployments.apps "d" not found`);
+   *  `tracksGeneration`: keep metadata.generation for a kind not in TRACKS_GENERATION (custom resources). */
   constructor(
     readonly kind: string,
     private readonly deps: { clock: Clock; versions: ResourceVersions; persistence: Persistence },
     readonly group = '',
+    options: { tracksGeneration?: boolean } = {},
   ) {
+    this.generation = options.tracksGeneration === true || TRACKS_GENERATION.has(kind);
     for (const obj of deps.persistence.load(kind) as T[]) {
       this.objects.set(key(obj.metadata.namespace, obj.metadata.name), obj);
       deps.versions.bump(obj.metadata.resourceVersion);
@@ -137,7 +142,7 @@ export class ObjectStore<T extends StoredObject> {
     if (this.objects.has(k)) throw alreadyExists(this.kind, m.name, this.group);
     m.uid = randomUUID();
     m.creationTimestamp = isoTime(this.deps.clock.now());
-    if (TRACKS_GENERATION.has(this.kind)) m.generation = 1;
+    if (this.generation) m.generation = 1;
     else delete m.generation;
     // A new object is not being deleted, whatever the body said (a manifest saved from a terminating one)
     delete m.deletionTimestamp;
@@ -187,8 +192,7 @@ export class ObjectStore<T extends StoredObject> {
     }
     m.uid = old.metadata.uid;
     m.creationTimestamp = old.metadata.creationTimestamp;
-    if (TRACKS_GENERATION.has(this.kind))
-      m.generation = (old.metadata.generation ?? 1) + (opts.specChanged ? 1 : 0);
+    if (this.generation) m.generation = (old.metadata.generation ?? 1) + (opts.specChanged ? 1 : 0);
     else delete m.generation;
     // nothing to write: the stored object as it is, no new resourceVersion, no watch event (as upstream)
     if (obj !== old && sameContent(obj, old)) return old;

@@ -3,6 +3,7 @@
 // OpenAPI v3 documents, one per group version (api/openapi.ts), and the v2 one (routes/openapi-v2.ts); all
 // built from the kinds' definitions.
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { MiniKubeletError } from '../../agent/errors';
 import { type GroupVersion, apiVersionOf } from '../../agent/model/group-version';
 import { aggregatedDiscovery, aggregatedMediaType } from '../aggregated-discovery';
 import { openApiDocument, openApiHash } from '../openapi';
@@ -112,6 +113,8 @@ export function discoveryRoutes(
   app: FastifyInstance,
   defs: readonly ResourceDefinition[],
   extra: readonly ExtraGroup[] = [],
+  /** Groups that come and go while the server runs (the CRDs'): looked at on each request. */
+  dynamic: () => readonly ExtraGroup[] = () => [],
 ): void {
   const all = byGroupVersion(defs);
   const core = all.filter((g) => !g.gv.group);
@@ -123,36 +126,63 @@ export function discoveryRoutes(
   }
   // The aggregated form when the client asks for it (Accept), the legacy one otherwise.
   const negotiated =
-    (legacy: object, aggregated: object) =>
+    (legacy: () => object, aggregated: () => object) =>
     async (req: Req, reply: FastifyReply): Promise<unknown> => {
       const type = aggregatedMediaType(req.headers.accept);
-      if (!type) return legacy;
+      if (!type) return legacy();
       const apiVersion = `apidiscovery.k8s.io/${type.version}`;
       // fastify quotes the media type's parameters (g="apidiscovery.k8s.io"); clients parse them either way
       return reply
         .type(type.mediaType)
         .header('Vary', 'Accept')
-        .send({ ...aggregated, apiVersion });
+        .send({ ...aggregated(), apiVersion });
     };
   app.get('/version', async () => SERVER_VERSION);
+  const coreVersions = {
+    kind: 'APIVersions',
+    versions: core.map((g) => g.gv.version),
+    serverAddressByClientCIDRs: [],
+  };
+  const coreAggregated = aggregatedDiscovery(core);
   app.get(
     '/api',
     negotiated(
-      { kind: 'APIVersions', versions: core.map((g) => g.gv.version), serverAddressByClientCIDRs: [] },
-      aggregatedDiscovery(core),
+      () => coreVersions,
+      () => coreAggregated,
     ),
   );
+  const current = (): ExtraGroup[] => [...groups, ...dynamic()];
   app.get(
     '/apis',
     negotiated(
-      {
-        kind: 'APIGroupList',
-        apiVersion: 'v1',
-        groups: distinctGroups(groups).map((g) => apiGroup(g.gv, groups)),
+      () => {
+        const now = current();
+        return {
+          kind: 'APIGroupList',
+          apiVersion: 'v1',
+          groups: distinctGroups(now).map((g) => apiGroup(g.gv, now)),
+        };
       },
-      aggregatedDiscovery(groups),
+      () => aggregatedDiscovery(current()),
     ),
   );
+  // a group (version) of a definition: the static routes above and below serve the built-in ones
+  const unknown = (req: Req): MiniKubeletError =>
+    new MiniKubeletError(
+      'NotFound',
+      `the server could not find the requested resource (GET ${req.url.split('?')[0] ?? ''})`,
+    );
+  app.get('/apis/:group/:version', async (req: Req) => {
+    const g = dynamic().find((d) => d.gv.group === req.params.group && d.gv.version === req.params.version);
+    if (!g) throw unknown(req);
+    return apiResourceList(g.gv, g.defs);
+  });
+  app.get('/apis/:group', async (req: Req) => {
+    const now = dynamic();
+    const g = now.find((d) => d.gv.group === req.params.group);
+    if (!g) throw unknown(req);
+    return { kind: 'APIGroup', apiVersion: 'v1', ...apiGroup(g.gv, now) };
+  });
   const openapi: Record<string, string> = {};
   for (const { gv, defs: kinds } of all) {
     const path = groupPath(gv);

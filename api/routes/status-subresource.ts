@@ -17,36 +17,52 @@ export interface StatusWriter<T> {
 
 export const STATUS_SUBRESOURCE = { name: 'status', verbs: ['get', 'patch', 'update'] };
 
+type Handler = (req: Req) => Promise<unknown>;
+
+/** GET, PUT and PATCH of `<item>/status`, as handlers (statusRoutes, or the custom resources' routes). */
+export function statusHandlers<T extends StoredObject>(
+  deps: ApiDeps,
+  def: () => ResourceDefinition<T>,
+  writer: StatusWriter<T>,
+): { get: Handler; put: Handler; patch: Handler } {
+  const current = (req: Req): T => {
+    const name = req.params.name ?? '';
+    const obj = def().source.get(def().namespaced ? namespaceOf(req) : '', name);
+    if (!obj) throw notFound(def().kind, name, groupVersionOf(def()).group);
+    return obj;
+  };
+  const write = (req: Req, body: unknown): T =>
+    writer.updateStatus(body, namespaceOf(req), req.params.name ?? '', {
+      dryRun: isDryRun(req),
+      ...bodyPreconditions(req, body),
+      managedFields: managedUpdate(req, def(), deps.clock, current(req), body, {
+        scope: 'status',
+        subresource: 'status',
+      }),
+    });
+  return {
+    get: async (req) => objectReply(req, deps, def(), current(req)),
+    put: async (req) => write(req, req.body),
+    patch: async (req) => {
+      const old = structuredClone(current(req));
+      (old.metadata as { resourceVersion?: string }).resourceVersion = undefined;
+      return write(req, applyPatch(req.headers['content-type'] ?? '', old, req.body, def().mergeKeys));
+    },
+  };
+}
+
 export function statusRoutes<T extends StoredObject>(
   deps: ApiDeps,
   def: () => ResourceDefinition<T>,
   writer: StatusWriter<T>,
 ): (app: FastifyInstance, collectionPaths: string[]) => void {
   return (app, collectionPaths) => {
-    const current = (req: Req): T => {
-      const name = req.params.name ?? '';
-      const obj = def().source.get(namespaceOf(req), name);
-      if (!obj) throw notFound(def().kind, name, groupVersionOf(def()).group);
-      return obj;
-    };
-    const write = (req: Req, body: unknown): T =>
-      writer.updateStatus(body, namespaceOf(req), req.params.name ?? '', {
-        dryRun: isDryRun(req),
-        ...bodyPreconditions(req, body),
-        managedFields: managedUpdate(req, def(), deps.clock, current(req), body, {
-          scope: 'status',
-          subresource: 'status',
-        }),
-      });
+    const h = statusHandlers(deps, def, writer);
     for (const base of collectionPaths) {
       const path = `${base}/:name/status`;
-      app.get(path, async (req: Req) => objectReply(req, deps, def(), current(req)));
-      app.put(path, async (req: Req) => write(req, req.body));
-      app.patch(path, async (req: Req) => {
-        const old = structuredClone(current(req));
-        (old.metadata as { resourceVersion?: string }).resourceVersion = undefined;
-        return write(req, applyPatch(req.headers['content-type'] ?? '', old, req.body, def().mergeKeys));
-      });
+      app.get(path, h.get);
+      app.put(path, h.put);
+      app.patch(path, h.patch);
     }
   };
 }

@@ -1,14 +1,13 @@
 // What kubectl's `auth can-i`, `auth can-i --list`, `auth whoami`, `get crd` and its
 // field-validation check ask for: the self-subject reviews (the admin token's holder and the unauthenticated
 // user of an API without credentials are allowed everything; RBAC's answers: test/unit/api/authorization.spec.ts),
-// CustomResourceDefinitions served empty (creating one refused); the
+// CustomResourceDefinitions (none at first; the rest in test/unit/api/custom-resources.spec.ts); the
 // bodies as kubectl 1.35 sends them (protobuf, test/fixtures/protobuf/) and as JSON.
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ManualClock } from '../../../agent/clock';
 import { MemoryRuntime } from '../../../agent/runtime/memory-runtime';
-import { NO_CUSTOM_RESOURCES } from '../../../api/routes/custom-resource-definitions';
 import { FIXTURE_DIR } from '../../../scripts/capture-protobuf-fixtures';
 import { Harness } from '../../helpers/harness';
 
@@ -114,7 +113,7 @@ describe('api: self-subject reviews, CRDs', () => {
         });
       });
 
-      it('CustomResourceDefinitions: an empty list, a 404 for one, creating one refused (405)', async () => {
+      it('CustomResourceDefinitions: an empty list, a 404 for one, one without a spec refused (422)', async () => {
         const list = await h.api.inject({ url: CRDS, headers });
         expect(list.statusCode).to.equal(200);
         expect(list.json()).to.deep.include({
@@ -137,8 +136,9 @@ describe('api: self-subject reviews, CRDs', () => {
           kind: 'CustomResourceDefinition',
           metadata: { name: 'widgets.example.com' },
         });
-        expect(created.code).to.equal(405);
-        expect(created.body).to.include({ reason: 'MethodNotAllowed', message: NO_CUSTOM_RESOURCES });
+        expect(created.code).to.equal(422);
+        expect(created.body).to.include({ reason: 'Invalid' });
+        expect(created.body['message']).to.contain('spec.group: Required value');
       });
 
       it('discovery lists the three groups, legacy and aggregated, with what each serves', async () => {
@@ -196,7 +196,15 @@ describe('api: self-subject reviews, CRDs', () => {
           },
         ]);
         expect(resources('apiextensions.k8s.io')?.[0]).to.include({ resource: 'customresourcedefinitions' });
-        expect(resources('apiextensions.k8s.io')?.[0]?.verbs).to.deep.equal(['get', 'list']);
+        expect(resources('apiextensions.k8s.io')?.[0]?.verbs).to.deep.equal([
+          'create',
+          'delete',
+          'get',
+          'list',
+          'patch',
+          'update',
+          'watch',
+        ]);
         expect(resources('apiextensions.k8s.io')?.[0]?.shortNames).to.deep.equal(['crd', 'crds']);
       });
     });
