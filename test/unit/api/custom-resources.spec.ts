@@ -75,6 +75,40 @@ describe('api: custom resources', () => {
     expect((await call('GET', '/apis/example.com/v1/namespaces/default/gizmos/g1')).code).to.equal(404);
   });
 
+  it('deletecollection: the objects a label selector picks in one namespace, answered with the list', async () => {
+    expect((await call('POST', CRDS, crd('sprockets', 'Sprocket', 'Namespaced'))).code).to.equal(201);
+    const make = async (ns: string, name: string, tier: string) =>
+      expect(
+        (
+          await call('POST', `/apis/example.com/v1/namespaces/${ns}/sprockets`, {
+            apiVersion: 'example.com/v1',
+            kind: 'Sprocket',
+            metadata: { name, labels: { tier } },
+          })
+        ).code,
+      ).to.equal(201);
+    await make('default', 's1', 'a');
+    await make('default', 's2', 'a');
+    await make('default', 's3', 'b');
+    await make('kube-public', 's4', 'a');
+    const gone = await call(
+      'DELETE',
+      '/apis/example.com/v1/namespaces/default/sprockets?labelSelector=tier%3Da',
+    );
+    expect(gone.code).to.equal(200);
+    expect(gone.body['kind']).to.equal('SprocketList');
+    expect((gone.body['items'] as Json[]).map((i) => (i['metadata'] as Json)['name']).sort()).to.deep.equal([
+      's1',
+      's2',
+    ]);
+    const left = await call('GET', '/apis/example.com/v1/sprockets');
+    expect((left.body['items'] as Json[]).map((i) => (i['metadata'] as Json)['name']).sort()).to.deep.equal([
+      's3',
+      's4',
+    ]);
+    expect((await call('DELETE', `${CRDS}/sprockets.example.com`)).code).to.equal(200);
+  });
+
   it('unknown fields: pruned with a warning by default, a 400 with fieldValidation=Strict', async () => {
     const body = {
       apiVersion: 'example.com/v1',
