@@ -2,8 +2,9 @@
 // API on the memory runtime, as a user runs it: the chart `helm create` makes and a chart of our own
 // (test/fixtures/helm/greeter: a Deployment with an init container, a Service, a ConfigMap filled by
 // `lookup`, a ServiceAccount, test hooks) through install --wait, upgrade, rollback, test, list, status and
-// uninstall; the starter chart's Ingress and HorizontalPodAutoscaler; a chart's NetworkPolicy; a chart with a
-// kind the agent does not serve (a CSIDriver), which makes Helm read /openapi/v2 as protobuf.
+// uninstall; the starter chart's Ingress and HorizontalPodAutoscaler; a chart's NetworkPolicy; a chart with crds/
+// and a custom resource; a chart with a kind the agent does not serve (a CSIDriver), which makes Helm read
+// /openapi/v2 as protobuf.
 // The memory runtime runs every container (init containers and `exit N` commands exit), so no engine is
 // needed; it has no network, so the `helm create` chart's HTTP probes are swapped for exec ones.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -181,6 +182,49 @@ describe('Helm 4 against the agent (memory runtime)', function () {
     expect(r.stdout).to.match(/^deny\s+app=web\s+\S+$/m);
     expect(await helm('uninstall', 'np')).to.contain('release "np" uninstalled');
     expect(await names('networkpolicies')).to.deep.equal([]);
+  });
+
+  it('a chart with crds/: Helm installs the CRD first, then the custom resource its template makes', async () => {
+    const chart = chartWith(
+      'crd-chart',
+      'apiVersion: example.com/v1\nkind: Gadget\nmetadata:\n  name: {{ .Release.Name }}-gadget\nspec:\n  size: 3\n',
+    );
+    mkdirSync(join(chart, 'crds'));
+    writeFileSync(
+      join(chart, 'crds', 'gadgets.yaml'),
+      [
+        'apiVersion: apiextensions.k8s.io/v1',
+        'kind: CustomResourceDefinition',
+        'metadata: {name: gadgets.example.com}',
+        'spec:',
+        '  group: example.com',
+        '  scope: Namespaced',
+        '  names: {plural: gadgets, singular: gadget, kind: Gadget, shortNames: [gd]}',
+        '  versions:',
+        '  - name: v1',
+        '    served: true',
+        '    storage: true',
+        '    additionalPrinterColumns:',
+        '    - {name: Size, type: integer, jsonPath: .spec.size}',
+        '    schema:',
+        '      openAPIV3Schema:',
+        '        type: object',
+        '        properties:',
+        '          spec: {type: object, properties: {size: {type: integer, minimum: 1}}}',
+        '',
+      ].join('\n'),
+    );
+    expect(await helm('install', 'cr', chart)).to.match(/STATUS: deployed/);
+    const r = await run('kubectl', ['get', 'gd']);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/^NAME\s+SIZE$/m);
+    expect(r.stdout).to.match(/^cr-gadget\s+3$/m);
+    // as upstream Helm: uninstall removes the release's objects, never the CRDs of crds/
+    expect(await helm('uninstall', 'cr')).to.contain('release "cr" uninstalled');
+    expect((await run('kubectl', ['get', 'gadgets', '-o', 'name'])).stdout).to.equal('');
+    expect(await names('customresourcedefinitions')).to.include('gadgets.example.com');
+    const gone = await run('kubectl', ['delete', 'crd', 'gadgets.example.com']);
+    expect(gone.code, gone.stderr).to.equal(0);
   });
 
   it("the chart's Ingress (ingress.enabled) installs as stored, with no address (no ingress controller)", async () => {
