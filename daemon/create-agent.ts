@@ -375,7 +375,10 @@ export function createAgent(o: AgentOptions): Agent {
       networking.ingresses,
       networking.networkPolicies,
     ] as unknown as ObjectStore<StoredObject>[],
-    deleteContents: (ns) => batch.clear(ns),
+    deleteContents: (ns) => {
+      batch.clear(ns);
+      customResources.removeNamespace(ns);
+    },
     forgetEvents: (ns) => events.forgetNamespace(ns),
     clock,
     logger: logger.child({ component: 'namespaces' }),

@@ -105,6 +105,15 @@ export class CustomResources {
     return isoTime(this.deps.clock.now());
   }
 
+  /** A deleted namespace's custom objects go with it, as its other contents do (the namespace controller). */
+  removeNamespace(namespace: string): void {
+    for (const crd of this.crds.list()) {
+      if (crd.spec.scope !== 'Namespaced') continue;
+      const store = this.storeOf(crd);
+      for (const obj of store.list(namespace)) store.remove(namespace, obj.metadata.name);
+    }
+  }
+
   /** Every object of a definition deleted, its store forgotten (the definition itself is going). */
   dropObjects(crd: CustomResourceDefinition): void {
     const entry = this.stores.get(crd.metadata.name);

@@ -109,6 +109,31 @@ describe('api: custom resources', () => {
     expect((await call('DELETE', `${CRDS}/sprockets.example.com`)).code).to.equal(200);
   });
 
+  it("a deleted namespace's custom objects go with it", async () => {
+    expect((await call('POST', CRDS, crd('bolts', 'Bolt', 'Namespaced'))).code).to.equal(201);
+    const ns = await call('POST', '/api/v1/namespaces', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'shop' },
+    });
+    expect(ns.code).to.equal(201);
+    for (const namespace of ['shop', 'default'])
+      expect(
+        (
+          await call('POST', `/apis/example.com/v1/namespaces/${namespace}/bolts`, {
+            apiVersion: 'example.com/v1',
+            kind: 'Bolt',
+            metadata: { name: 'b1' },
+          })
+        ).code,
+      ).to.equal(201);
+    expect((await call('DELETE', '/api/v1/namespaces/shop')).code).to.equal(200);
+    await h.waitFor('the namespace gone', () => !h.agent.namespaces.get('', 'shop'));
+    expect((await call('GET', '/apis/example.com/v1/namespaces/shop/bolts/b1')).code).to.equal(404);
+    expect((await call('GET', '/apis/example.com/v1/namespaces/default/bolts/b1')).code).to.equal(200);
+    expect((await call('DELETE', `${CRDS}/bolts.example.com`)).code).to.equal(200);
+  });
+
   it('unknown fields: pruned with a warning by default, a 400 with fieldValidation=Strict', async () => {
     const body = {
       apiVersion: 'example.com/v1',
