@@ -77,6 +77,7 @@ import { type Disruption, type DisruptionOptions, createDisruption } from './cre
 import { PDB_KIND, type PodDisruptionBudget } from '../agent/model/pdb';
 import { type Rbac, createRbac } from './create-rbac';
 import { type Networking, createNetworking } from './create-networking';
+import { type Priority, createPriority } from './create-priority';
 import { PodStartTracker } from '../agent/sync/pod-start-tracker';
 import { SERVER_VERSION } from '../api/routes/discovery';
 import { createMetrics } from './metrics/metrics-registries';
@@ -172,6 +173,8 @@ export interface Agent {
   readonly rbac: Rbac;
   /** networking.k8s.io/v1: Ingresses and IngressClasses (stored and validated; no ingress controller). */
   readonly networking: Networking;
+  /** scheduling.k8s.io/v1: PriorityClasses (pods' priorities; the scheduler's order and preemption). */
+  readonly priority: Priority;
   readonly controllerRevisions: ObjectStore<ControllerRevision>;
   readonly configMaps: ObjectStore<ConfigMap>;
   readonly secrets: ObjectStore<Secret>;
@@ -281,6 +284,8 @@ export function createAgent(o: AgentOptions): Agent {
   const rbac = createRbac({ clock, versions, persistence, logger });
   // Ingresses and IngressClasses: stored and validated, as in a cluster without an ingress controller
   const networking = createNetworking({ clock, versions, persistence });
+  // PriorityClasses, the two system classes among them from the start (as kube-apiserver's post-start hook)
+  const priority = createPriority({ clock, versions, persistence });
   // Prometheus (daemon/metrics/): the sync side reports through the KubeletMetrics port.
   const stats = new StatsCollector({
     pods: () => pods.list(),
@@ -342,6 +347,7 @@ export function createAgent(o: AgentOptions): Agent {
   watches.track(rbac.clusterRoleBindings);
   watches.track(networking.ingresses);
   watches.track(networking.ingressClasses);
+  watches.track(priority.priorityClasses);
   events.onRecord((type, ev) => watches.publish(type, ev));
   const namespaceController = new NamespaceController({
     namespaces,
@@ -570,6 +576,7 @@ export function createAgent(o: AgentOptions): Agent {
     nodeName,
     policy,
     scheduler: podScheduler,
+    priorityClasses: priority.priorityClasses,
     mirrors: staticPods.controller,
     ...(tokenIssuer && podCa() ? { serviceAccountTokens: { suffix: randomSuffix } } : {}),
   });
@@ -680,6 +687,7 @@ export function createAgent(o: AgentOptions): Agent {
     rbac,
     rbacObjects: o.rbacObjects ?? rbac.objects,
     networking,
+    priority,
   };
   const api = buildServer({
     ...apiDeps,
@@ -742,6 +750,7 @@ export function createAgent(o: AgentOptions): Agent {
     disruption,
     rbac,
     networking,
+    priority,
     controllerRevisions,
     configMaps,
     secrets,

@@ -14,6 +14,8 @@ import { decodePodUpdate } from '../model/pod-update';
 import { mountServiceAccountToken } from './service-account-admission';
 import { decodeEphemeralUpdate } from '../model/ephemeral-update';
 import type { PodScheduler } from '../scheduler/pod-scheduler';
+import type { PriorityClass } from '../model/priority-class';
+import { admitPriority } from '../priority/priority-admission';
 import type { ObjectStore } from '../store/object-store';
 import { checkPreconditions } from '../store/preconditions';
 import type { DeleteOptions, Registry, UpdateOptions, WriteOptions } from '../store/registry';
@@ -39,6 +41,8 @@ export interface PodRegistryDeps {
    * token issuer, as upstream's plugin with MountServiceAccountToken false. `suffix`: the volume name's 5 chars.
    */
   serviceAccountTokens?: { suffix: () => string };
+  /** The PriorityClasses a new pod's priority is resolved from (the Priority admission plugin). */
+  priorityClasses?: Pick<ObjectStore<PriorityClass>, 'list'>;
 }
 
 function refuseMirrorWrite(old: Pod | undefined, next: Pod): void {
@@ -53,6 +57,7 @@ export class PodRegistry implements Registry<Pod> {
     const pod = decodePod(raw, namespace, this.deps.policy);
     refuseMirrorWrite(undefined, pod);
     this.admitServiceAccount(pod);
+    this.admitPriority(pod);
     // A pod that names its node skips the scheduler, as upstream (static pods, a user's own binding).
     if (pod.spec.nodeName) return this.deps.store.create(pod, opts);
     const { scheduler } = this.deps;
@@ -85,6 +90,15 @@ export class PodRegistry implements Registry<Pod> {
       );
     const tokens = this.deps.serviceAccountTokens;
     if (tokens) mountServiceAccountToken(pod, sa, tokens.suffix);
+  }
+
+  /** The Priority plugin (after ServiceAccount, as upstream's order): spec.priority and preemptionPolicy. */
+  private admitPriority(pod: Pod): void {
+    const classes = this.deps.priorityClasses;
+    if (!classes) return;
+    const decision = admitPriority(pod.spec, classes.list());
+    if (!decision.ok) throw forbidden('Pod', pod.metadata.name, decision.why);
+    Object.assign(pod.spec, decision.fields);
   }
 
   /**

@@ -76,6 +76,7 @@ const TRACKS_GENERATION: ReadonlySet<string> = new Set([
   'Ingress',
   'IngressClass',
   'PodDisruptionBudget',
+  'PriorityClass',
   'Thing',
 ]);
 

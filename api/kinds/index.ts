@@ -25,6 +25,7 @@ import { statefulSetResource } from './statefulsets';
 import { controllerRevisionResource } from './controllerrevisions';
 import { hpaResource, hpaV1Resource } from './horizontalpodautoscalers';
 import { ingressClassResource, ingressResource } from './ingresses';
+import { priorityClassResource } from './priorityclasses';
 import { pdbResource } from './poddisruptionbudgets';
 import { clusterRoleBindingResource, clusterRoleResource, roleBindingResource, roleResource } from './rbac';
 
@@ -69,4 +70,6 @@ export const resourceDefinitions = (deps: ApiDeps): ResourceDefinition[] => [
   // networking.k8s.io/v1 (no ingress controller)
   erase(ingressClassResource(deps)),
   erase(ingressResource(deps)),
+  // scheduling.k8s.io/v1
+  erase(priorityClassResource(deps)),
 ];
