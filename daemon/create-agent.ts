@@ -562,7 +562,17 @@ export function createAgent(o: AgentOptions): Agent {
   });
   // The scheduler for the one node: decides at create, retries waiting pods (agent/scheduler/).
   const schedulerLogger = logger.child({ component: 'scheduler' });
-  const podScheduler = new PodScheduler({ pods, nodes, nodeName, events, clock, logger: schedulerLogger });
+  const podScheduler = new PodScheduler({
+    pods,
+    nodes,
+    nodeName,
+    events,
+    clock,
+    logger: schedulerLogger,
+    pdbs,
+    // a victim of preemption goes gracefully, through the registry (declared below; called later)
+    deletePod: (namespace, name) => void podRegistry.delete(namespace, name),
+  });
   const scheduler = new SchedulerController({
     pods,
     nodes,

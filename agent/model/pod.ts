@@ -282,7 +282,13 @@ export interface ContainerStatus {
 }
 
 export interface PodCondition {
-  type: 'PodScheduled' | 'PodReadyToStartContainers' | 'Initialized' | 'ContainersReady' | 'Ready';
+  type:
+    | 'PodScheduled'
+    | 'PodReadyToStartContainers'
+    | 'Initialized'
+    | 'ContainersReady'
+    | 'Ready'
+    | 'DisruptionTarget';
   status: 'True' | 'False' | 'Unknown';
   lastProbeTime: string | null;
   lastTransitionTime: string;

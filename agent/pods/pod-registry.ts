@@ -13,7 +13,7 @@ import { DEFAULT_SERVICE_ACCOUNT, type ServiceAccount } from '../model/service-a
 import { decodePodUpdate } from '../model/pod-update';
 import { mountServiceAccountToken } from './service-account-admission';
 import { decodeEphemeralUpdate } from '../model/ephemeral-update';
-import type { PodScheduler } from '../scheduler/pod-scheduler';
+import { type PodScheduler, scheduledByUs } from '../scheduler/pod-scheduler';
 import type { PriorityClass } from '../model/priority-class';
 import { admitPriority } from '../priority/priority-admission';
 import type { ObjectStore } from '../store/object-store';
@@ -59,7 +59,8 @@ export class PodRegistry implements Registry<Pod> {
     this.admitServiceAccount(pod);
     this.admitPriority(pod);
     // A pod that names its node skips the scheduler, as upstream (static pods, a user's own binding).
-    if (pod.spec.nodeName) return this.deps.store.create(pod, opts);
+    // One for another scheduler waits for it, untouched (no condition, no event).
+    if (pod.spec.nodeName || !scheduledByUs(pod)) return this.deps.store.create(pod, opts);
     const { scheduler } = this.deps;
     if (!scheduler) {
       pod.spec.nodeName = this.deps.nodeName;

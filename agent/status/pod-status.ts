@@ -179,10 +179,16 @@ export function generatePodStatus(
         : at;
     return { ...c, lastProbeTime: null, lastTransitionTime };
   });
+  // Conditions others own (DisruptionTarget, the scheduler's) stay, as the kubelet keeps them.
+  const kubelets = new Set(conds.map((c) => c.type));
+  conds.push(
+    ...(prev.conditions ?? []).filter((c) => c.type === 'DisruptionTarget' && !kubelets.has(c.type)),
+  );
   const podIP = sb?.state === 'running' ? (sb.hostNetwork ? ctx.hostIP : sb.ip) : undefined;
   const result: PodStatus = {
     phase,
     conditions: conds,
+    ...(prev.nominatedNodeName ? { nominatedNodeName: prev.nominatedNodeName } : {}),
     hostIP: ctx.hostIP,
     ...(ctx.hostIP ? { hostIPs: [{ ip: ctx.hostIP }] } : {}),
     ...(podIP ? { podIP, podIPs: [{ ip: podIP }] } : {}),
