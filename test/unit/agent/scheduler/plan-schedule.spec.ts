@@ -2,40 +2,12 @@
 // NodePorts, NodeResourcesFit) and the FailedScheduling message. Every case starts from a pod that fits an
 // empty node and changes one thing; the expected value is the whole decision.
 import { expect } from 'chai';
-import type { Node, Taint } from '../../../../agent/model/node';
 import type { Container, Pod } from '../../../../agent/model/pod';
 import { schedulePod } from '../../../../agent/scheduler/plan-schedule';
 import { podRequests } from '../../../../agent/scheduler/pod-requests';
 import { aContainer, aPod, aSidecar } from '../../../helpers/builders';
-
-function aNode(
-  o: { unschedulable?: boolean; taints?: Taint[]; labels?: Record<string, string>; pods?: string } = {},
-): Node {
-  return {
-    apiVersion: 'v1',
-    kind: 'Node',
-    metadata: {
-      name: 'n1',
-      namespace: '',
-      uid: 'node-uid',
-      creationTimestamp: '2026-01-01T00:00:00Z',
-      resourceVersion: '1',
-      labels: { 'kubernetes.io/hostname': 'n1', disk: 'ssd', gen: '5', ...o.labels },
-    },
-    spec: {
-      ...(o.unschedulable ? { unschedulable: true } : {}),
-      ...(o.taints ? { taints: o.taints } : {}),
-    },
-    status: {
-      capacity: { cpu: '2', memory: '4Gi', pods: o.pods ?? '110', 'ephemeral-storage': '10Gi' },
-      allocatable: { cpu: '2', memory: '4Gi', pods: o.pods ?? '110', 'ephemeral-storage': '10Gi' },
-      conditions: [],
-      addresses: [],
-      daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
-      nodeInfo: {} as Node['status']['nodeInfo'],
-    },
-  };
-}
+import { aNode } from '../../../helpers/node-builders';
+import type { Node } from '../../../../agent/model/node';
 
 const withSpec = (extra: Record<string, unknown>, apps?: Container[]): Pod => {
   const pod = aPod(apps ? { apps } : {});
