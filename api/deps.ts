@@ -29,6 +29,8 @@ import type { HpaRegistry, HpaV1Registry } from '../agent/autoscaling/hpa-regist
 import type { PodDisruptionBudget } from '../agent/model/pdb';
 import type { PdbRegistry } from '../agent/disruption/pdb-registry';
 import type { Evictions } from '../agent/disruption/evictions';
+import type { PriorityClass } from '../agent/model/priority-class';
+import type { PriorityClassRegistry } from '../agent/priority/priority-class-registry';
 import type { TokenIssuer } from '../agent/auth/token-issuer';
 import type { ServiceAccountTokens } from '../agent/auth/service-account-tokens';
 import type { ClusterRole, ClusterRoleBinding, RbacObjects, Role, RoleBinding } from '../agent/model/rbac';
@@ -86,6 +88,8 @@ export interface ApiDeps {
     registry: PdbRegistry;
     evictions: Evictions;
   };
+  /** scheduling.k8s.io/v1 PriorityClasses and their write path (agent/priority/). */
+  priority: { priorityClasses: ObjectStore<PriorityClass>; registry: PriorityClassRegistry };
   /** rbac.authorization.k8s.io/v1: Roles, ClusterRoles and their bindings, and their write paths (agent/rbac/). */
   rbac: RbacStores & {
     registries: {

@@ -32,6 +32,7 @@ export const PACKAGE_OF: Record<string, string> = {
   'rbac.authorization.k8s.io/v1': 'rbac.v1',
   'networking.k8s.io/v1': 'networking.v1',
   'policy/v1': 'policy.v1',
+  'scheduling.k8s.io/v1': 'scheduling.v1',
   'authorization.k8s.io/v1': 'authorization.v1',
   'authentication.k8s.io/v1': 'authentication.v1',
 };

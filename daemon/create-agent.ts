@@ -79,6 +79,7 @@ import { type Disruption, type DisruptionOptions, createDisruption } from './cre
 import { PDB_KIND, type PodDisruptionBudget } from '../agent/model/pdb';
 import { type Rbac, createRbac } from './create-rbac';
 import { type Networking, createNetworking } from './create-networking';
+import { type Priority, createPriority } from './create-priority';
 import { PodStartTracker } from '../agent/sync/pod-start-tracker';
 import { SERVER_VERSION } from '../api/routes/discovery';
 import { createMetrics } from './metrics/metrics-registries';
@@ -174,6 +175,8 @@ export interface Agent {
   readonly rbac: Rbac;
   /** networking.k8s.io/v1: Ingresses and IngressClasses (stored and validated; no ingress controller). */
   readonly networking: Networking;
+  /** scheduling.k8s.io/v1: PriorityClasses (pods' priorities; the scheduler's order and preemption). */
+  readonly priority: Priority;
   readonly controllerRevisions: ObjectStore<ControllerRevision>;
   readonly configMaps: ObjectStore<ConfigMap>;
   readonly secrets: ObjectStore<Secret>;
@@ -283,6 +286,8 @@ export function createAgent(o: AgentOptions): Agent {
   const rbac = createRbac({ clock, versions, persistence, logger });
   // Ingresses and IngressClasses: stored and validated, as in a cluster without an ingress controller
   const networking = createNetworking({ clock, versions, persistence });
+  // PriorityClasses, the two system classes among them from the start (as kube-apiserver's post-start hook)
+  const priority = createPriority({ clock, versions, persistence });
   // Prometheus (daemon/metrics/): the sync side reports through the KubeletMetrics port.
   const stats = new StatsCollector({
     pods: () => pods.list(),
@@ -353,6 +358,7 @@ export function createAgent(o: AgentOptions): Agent {
     watches,
     logger: logger.child({ component: 'crds' }),
   });
+  watches.track(priority.priorityClasses);
   events.onRecord((type, ev) => watches.publish(type, ev));
   const namespaceController = new NamespaceController({
     namespaces,
@@ -571,7 +577,17 @@ export function createAgent(o: AgentOptions): Agent {
   });
   // The scheduler for the one node: decides at create, retries waiting pods (agent/scheduler/).
   const schedulerLogger = logger.child({ component: 'scheduler' });
-  const podScheduler = new PodScheduler({ pods, nodes, nodeName, events, clock, logger: schedulerLogger });
+  const podScheduler = new PodScheduler({
+    pods,
+    nodes,
+    nodeName,
+    events,
+    clock,
+    logger: schedulerLogger,
+    pdbs,
+    // a victim of preemption goes gracefully, through the registry (declared below; called later)
+    deletePod: (namespace, name) => void podRegistry.delete(namespace, name),
+  });
   const scheduler = new SchedulerController({
     pods,
     nodes,
@@ -585,6 +601,7 @@ export function createAgent(o: AgentOptions): Agent {
     nodeName,
     policy,
     scheduler: podScheduler,
+    priorityClasses: priority.priorityClasses,
     mirrors: staticPods.controller,
     ...(tokenIssuer && podCa() ? { serviceAccountTokens: { suffix: randomSuffix } } : {}),
   });
@@ -706,6 +723,7 @@ export function createAgent(o: AgentOptions): Agent {
     rbacObjects: o.rbacObjects ?? rbac.objects,
     networking,
     customResources,
+    priority,
   };
   const api = buildServer({
     ...apiDeps,
@@ -768,6 +786,7 @@ export function createAgent(o: AgentOptions): Agent {
     disruption,
     rbac,
     networking,
+    priority,
     controllerRevisions,
     configMaps,
     secrets,

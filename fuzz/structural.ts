@@ -276,6 +276,12 @@ export const BODIES: Readonly<Record<string, (name: string) => Json>> = {
       ],
     },
   }),
+  'scheduling.k8s.io/v1 PriorityClass': (name) => ({
+    metadata: { name },
+    value: 1000,
+    description: 'fuzzed',
+    preemptionPolicy: 'Never',
+  }),
   'networking.k8s.io/v1 IngressClass': (name) => ({
     metadata: { name },
     spec: {

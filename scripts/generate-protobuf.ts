@@ -38,6 +38,8 @@ const PACKAGES: { proto: string; short: string; repo: 'api' | 'apimachinery'; di
   { proto: 'k8s.io.api.networking.v1', short: 'networking.v1', repo: 'api', dir: 'networking/v1' },
   // PodDisruptionBudgets and the Eviction body (`kubectl create pdb`, `kubectl drain`)
   { proto: 'k8s.io.api.policy.v1', short: 'policy.v1', repo: 'api', dir: 'policy/v1' },
+  // PriorityClasses (`kubectl create priorityclass`)
+  { proto: 'k8s.io.api.scheduling.v1', short: 'scheduling.v1', repo: 'api', dir: 'scheduling/v1' },
   // the self-subject reviews kubectl posts (`auth can-i`, `auth whoami`) and TokenRequest (`create token`)
   {
     proto: 'k8s.io.api.authorization.v1',
@@ -68,6 +70,7 @@ const KIND_PACKAGES: Record<string, string> = {
   'rbac.v1': 'rbac.authorization.k8s.io/v1',
   'networking.v1': 'networking.k8s.io/v1',
   'policy.v1': 'policy/v1',
+  'scheduling.v1': 'scheduling.k8s.io/v1',
   'authorization.v1': 'authorization.k8s.io/v1',
   'authentication.v1': 'authentication.k8s.io/v1',
 };

@@ -1,6 +1,6 @@
 // Writes agent/model/schema/<group>-<version>.json (core-v1.json, apps-v1.json, batch-v1.json,
 // autoscaling-v1.json, autoscaling-v2.json, coordination-v1.json, discovery-v1.json, rbac-v1.json,
-// networking-v1.json, policy-v1.json): the OpenAPI v3 schemas of the kinds this agent serves (and of every type they
+// networking-v1.json, policy-v1.json, scheduling-v1.json): the OpenAPI v3 schemas of the kinds this agent serves (and of every type they
 // contain), derived from the models of @kubernetes/client-node, which are generated from upstream's OpenAPI
 // document, with upstream's descriptions from the models' comments (model-descriptions.ts) and upstream's
 // list, map and patch extensions and the descriptions of referenced fields added from
@@ -55,6 +55,8 @@ const ROOTS = [
   'V1NetworkPolicy',
   // policy/v1 (Helm charts' PodDisruptionBudgets; the Eviction body is decoded by hand)
   'V1PodDisruptionBudget',
+  // scheduling.k8s.io/v1 (pods' priorities and preemption)
+  'V1PriorityClass',
 ];
 /**
  * The group of a model that is not core/v1, by its name (client-node's names carry no package): the models
@@ -69,6 +71,7 @@ const GROUPS: [RegExp, string][] = [
   [/^((Cluster)?Role(Binding|Ref)?|PolicyRule|AggregationRule)$/, 'rbac'],
   [/^(Ingress.*|HTTPIngress.*|ServiceBackendPort|NetworkPolicy.*|IPBlock)$/, 'networking'],
   [/^PodDisruptionBudget(Spec|Status)?$/, 'policy'],
+  [/^PriorityClass$/, 'scheduling'],
 ];
 /** Models client-node prefixes with their package because core/v1 has one of the same name. */
 const PACKAGE_PREFIXES: [RegExp, string][] = [

@@ -22,6 +22,12 @@ export const DELETION_BY_TAINT_MANAGER: DisruptionCause = {
   message: 'Taint manager: deleting due to NoExecute taint',
 };
 
+/** kube-scheduler's preemption of a lower-priority pod; `schedulerName` is the preemptor's scheduler. */
+export const preemptionByScheduler = (schedulerName: string): DisruptionCause => ({
+  reason: 'PreemptionByScheduler',
+  message: `${schedulerName}: preempting to accommodate a higher priority pod`,
+});
+
 /**
  * UpdatePodCondition with DisruptionTarget True: the status with the condition set (its transition time kept
  * when it was True already), or undefined when it is there as it would be written.

@@ -26,6 +26,8 @@ export const RBAC_V1: GroupVersion = { group: 'rbac.authorization.k8s.io', versi
 export const NETWORKING_V1: GroupVersion = { group: 'networking.k8s.io', version: 'v1' };
 /** PodDisruptionBudgets and the Eviction body. */
 export const POLICY_V1: GroupVersion = { group: 'policy', version: 'v1' };
+/** PriorityClasses: pods' priorities and preemption. */
+export const SCHEDULING_V1: GroupVersion = { group: 'scheduling.k8s.io', version: 'v1' };
 
 /** `v1` for the core group, `apps/v1` for the others: an object's apiVersion. */
 export const apiVersionOf = (gv: GroupVersion): string =>

@@ -213,7 +213,12 @@ export interface PodSpec {
   hostname?: string;
   subdomain?: string;
   nodeName?: string;
+  /** Who schedules the pod: we do `default-scheduler`'s work only (agent/scheduler/). */
   schedulerName?: string;
+  /** Resolved at create from the PriorityClass (agent/priority/priority-admission.ts). */
+  priorityClassName?: string;
+  priority?: number;
+  preemptionPolicy?: 'PreemptLowerPriority' | 'Never';
   /** What the scheduler filters by (agent/scheduler/): the node's labels, its taints. */
   nodeSelector?: Record<string, string>;
   affinity?: { nodeAffinity?: unknown; [extra: string]: unknown };
@@ -295,6 +300,8 @@ export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown
 
 export interface PodStatus {
   phase: PodPhase;
+  /** The node a pod that preempted others waits for (agent/scheduler/preemption.ts). */
+  nominatedNodeName?: string;
   conditions?: PodCondition[];
   hostIP?: string;
   hostIPs?: { ip: string }[];

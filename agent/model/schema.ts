@@ -14,6 +14,7 @@ import document from './schema/core-v1.json';
 import networking from './schema/networking-v1.json';
 import policy from './schema/policy-v1.json';
 import rbac from './schema/rbac-v1.json';
+import scheduling from './schema/scheduling-v1.json';
 
 export interface Schema {
   /** Upstream's, what `kubectl explain` prints. */
@@ -40,6 +41,7 @@ export const SCHEMAS: Readonly<Record<string, Schema>> = {
   ...rbac.schemas,
   ...networking.schemas,
   ...policy.schemas,
+  ...scheduling.schemas,
 };
 /** Where the schemas come from (package and Kubernetes version). */
 export const SCHEMA_SOURCE: string = document.source;

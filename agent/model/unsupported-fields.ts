@@ -6,12 +6,9 @@
 // time when an entry here is not an upstream field.
 
 export const UNSUPPORTED_FIELDS = {
-  'one node, a scheduler of filters only (agent/scheduler/): spreading, priorities and preemption have nothing to choose between':
+  'one node, a scheduler of filters, priorities and preemption only (agent/scheduler/): spreading has nothing to choose between':
     [
       'PodSpec.topologySpreadConstraints',
-      'PodSpec.priority',
-      'PodSpec.priorityClassName',
-      'PodSpec.preemptionPolicy',
       'PodSpec.schedulingGates',
       'PodSpec.runtimeClassName',
       'PodSpec.os',

@@ -14,7 +14,9 @@ import { decodePodUpdate } from '../model/pod-update';
 import { mountServiceAccountToken } from './service-account-admission';
 import { addDefaultTolerations } from './default-toleration-seconds';
 import { decodeEphemeralUpdate } from '../model/ephemeral-update';
-import type { PodScheduler } from '../scheduler/pod-scheduler';
+import { type PodScheduler, scheduledByUs } from '../scheduler/pod-scheduler';
+import type { PriorityClass } from '../model/priority-class';
+import { admitPriority } from '../priority/priority-admission';
 import type { ObjectStore } from '../store/object-store';
 import { checkPreconditions } from '../store/preconditions';
 import type { DeleteOptions, Registry, UpdateOptions, WriteOptions } from '../store/registry';
@@ -40,6 +42,8 @@ export interface PodRegistryDeps {
    * token issuer, as upstream's plugin with MountServiceAccountToken false. `suffix`: the volume name's 5 chars.
    */
   serviceAccountTokens?: { suffix: () => string };
+  /** The PriorityClasses a new pod's priority is resolved from (the Priority admission plugin). */
+  priorityClasses?: Pick<ObjectStore<PriorityClass>, 'list'>;
 }
 
 function refuseMirrorWrite(old: Pod | undefined, next: Pod): void {
@@ -54,9 +58,11 @@ export class PodRegistry implements Registry<Pod> {
     const pod = decodePod(raw, namespace, this.deps.policy);
     refuseMirrorWrite(undefined, pod);
     this.admitServiceAccount(pod);
+    this.admitPriority(pod);
     addDefaultTolerations(pod);
     // A pod that names its node skips the scheduler, as upstream (static pods, a user's own binding).
-    if (pod.spec.nodeName) return this.deps.store.create(pod, opts);
+    // One for another scheduler waits for it, untouched (no condition, no event).
+    if (pod.spec.nodeName || !scheduledByUs(pod)) return this.deps.store.create(pod, opts);
     const { scheduler } = this.deps;
     if (!scheduler) {
       pod.spec.nodeName = this.deps.nodeName;
@@ -87,6 +93,15 @@ export class PodRegistry implements Registry<Pod> {
       );
     const tokens = this.deps.serviceAccountTokens;
     if (tokens) mountServiceAccountToken(pod, sa, tokens.suffix);
+  }
+
+  /** The Priority plugin (after ServiceAccount, as upstream's order): spec.priority and preemptionPolicy. */
+  private admitPriority(pod: Pod): void {
+    const classes = this.deps.priorityClasses;
+    if (!classes) return;
+    const decision = admitPriority(pod.spec, classes.list());
+    if (!decision.ok) throw forbidden('Pod', pod.metadata.name, decision.why);
+    Object.assign(pod.spec, decision.fields);
   }
 
   /**

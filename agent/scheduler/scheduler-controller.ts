@@ -1,8 +1,7 @@
 // The scheduler's retries: pods left unbound (unschedulable at create) are tried again when what the
 // filters read may have changed: the Node's labels, spec (cordon, taints) or allocatable, and the pods
-// (one deleted or finished frees resources and host ports). Retries are coalesced into one pass, oldest
-// pod first (upstream's queue orders by priority, all 0 here, then by time), so an earlier pod takes
-// freed room first.
+// (one deleted or finished frees resources and host ports). Retries are coalesced into one pass in the
+// order of upstream's queue: higher priority first, then the older pod, so they take freed room first.
 import { CoalescedController, type ChangeSource } from '../controllers/coalesced-controller';
 import { errorMessage } from '../errors';
 import type { Logger } from '../log';
@@ -10,6 +9,7 @@ import type { Node } from '../model/node';
 import type { Pod } from '../model/pod';
 import type { ObjectStore } from '../store/object-store';
 import { type PodScheduler, awaitsScheduling } from './pod-scheduler';
+import { queueOrder } from './pod-priority';
 
 export interface SchedulerControllerDeps {
   pods: ObjectStore<Pod>;
@@ -37,10 +37,6 @@ function nodeChanges(nodes: ObjectStore<Node>): ChangeSource {
   };
 }
 
-const oldestFirst = (a: Pod, b: Pod): number =>
-  a.metadata.creationTimestamp.localeCompare(b.metadata.creationTimestamp) ||
-  `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`);
-
 export class SchedulerController {
   private readonly frame: CoalescedController;
 
@@ -65,7 +61,7 @@ export class SchedulerController {
   }
 
   private pass(): void {
-    const waiting = this.deps.pods.list().filter(awaitsScheduling).sort(oldestFirst);
+    const waiting = this.deps.pods.list().filter(awaitsScheduling).sort(queueOrder);
     for (const pod of waiting) {
       // The store may have moved on during this pass (a bind before this pod): read it again.
       const current = this.deps.pods.get(pod.metadata.namespace, pod.metadata.name);

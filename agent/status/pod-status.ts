@@ -185,6 +185,7 @@ export function generatePodStatus(
   const result: PodStatus = {
     phase,
     conditions: conds,
+    ...(prev.nominatedNodeName ? { nominatedNodeName: prev.nominatedNodeName } : {}),
     hostIP: ctx.hostIP,
     ...(ctx.hostIP ? { hostIPs: [{ ip: ctx.hostIP }] } : {}),
     ...(podIP ? { podIP, podIPs: [{ ip: podIP }] } : {}),

@@ -77,6 +77,7 @@ const TRACKS_GENERATION: ReadonlySet<string> = new Set([
   'NetworkPolicy',
   'IngressClass',
   'PodDisruptionBudget',
+  'PriorityClass',
   'Thing',
 ]);
 

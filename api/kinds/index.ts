@@ -26,6 +26,7 @@ import { controllerRevisionResource } from './controllerrevisions';
 import { hpaResource, hpaV1Resource } from './horizontalpodautoscalers';
 import { ingressClassResource, ingressResource } from './ingresses';
 import { networkPolicyResource } from './networkpolicies';
+import { priorityClassResource } from './priorityclasses';
 import { pdbResource } from './poddisruptionbudgets';
 import { clusterRoleBindingResource, clusterRoleResource, roleBindingResource, roleResource } from './rbac';
 
@@ -72,4 +73,6 @@ export const resourceDefinitions = (deps: ApiDeps): ResourceDefinition[] => [
   erase(ingressResource(deps)),
   // (NetworkPolicies stored and validated; no network plugin enforces them)
   erase(networkPolicyResource(deps)),
+  // scheduling.k8s.io/v1
+  erase(priorityClassResource(deps)),
 ];

@@ -1,5 +1,5 @@
-// A Node for pure planners' tests (the scheduler, the DaemonSet controller, the taint manager): `n1` with a
-// hostname label and room for 110 pods, changed one thing at a time.
+// A Node for pure planners' tests (the scheduler and its preemption, the DaemonSet controller, the taint
+// manager): `n1` with a hostname label and room for 110 pods, changed one thing at a time.
 import type { Node, Taint } from '../../agent/model/node';
 
 export function aNode(

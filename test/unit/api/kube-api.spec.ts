@@ -97,6 +97,12 @@ describe('api: the Kubernetes surface (memory runtime)', () => {
           { name: 'rbac.authorization.k8s.io', versions: [rbacV1], preferredVersion: rbacV1 },
           // Ingresses and IngressClasses
           { name: 'networking.k8s.io', versions: [networkingV1], preferredVersion: networkingV1 },
+          // PriorityClasses
+          {
+            name: 'scheduling.k8s.io',
+            versions: [{ groupVersion: 'scheduling.k8s.io/v1', version: 'v1' }],
+            preferredVersion: { groupVersion: 'scheduling.k8s.io/v1', version: 'v1' },
+          },
           // metrics.k8s.io, for kubectl top
           {
             name: 'metrics.k8s.io',

@@ -134,6 +134,7 @@ describe('one schema source (agent/model/schema/<group>-<version>.json)', () => 
       'networking-v1.json',
       'policy-v1.json',
       'rbac-v1.json',
+      'scheduling-v1.json',
     ]);
     for (const [name, part] of Object.entries(files)) {
       const file = JSON.parse(readFileSync(join(ROOT, 'agent/model/schema', name), 'utf8')) as unknown;
