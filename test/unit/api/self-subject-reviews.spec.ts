@@ -199,6 +199,7 @@ describe('api: self-subject reviews, CRDs', () => {
         expect(resources('apiextensions.k8s.io')?.[0]?.verbs).to.deep.equal([
           'create',
           'delete',
+          'deletecollection',
           'get',
           'list',
           'patch',
