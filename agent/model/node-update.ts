@@ -3,6 +3,7 @@
 // status stays the reporter's (the main resource ignores a body's status, as upstream's node strategy).
 // Taints validated as upstream's validateNodeTaints.
 import { badRequest } from '../errors';
+import { decodeError, jsonTypeName } from './decode-error';
 import { type FieldError, fieldError, invalidError } from './field-errors';
 import { checkMetadataMaps, labelValueProblems, qualifiedNameProblems } from './meta-validation';
 import { type Node, type NodeSpec, TAINT_EFFECTS, type Taint, type TaintEffect } from './node';
@@ -41,6 +42,17 @@ function taintErrors(taints: unknown[]): FieldError[] {
   return out;
 }
 
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** metav1.Time's decoding: an RFC 3339 string or the decoder's 400 (a stored bad time breaks every client). */
+function decodeTime(v: unknown): string {
+  if (typeof v !== 'string')
+    throw decodeError('Node', 'v1', `json: cannot unmarshal ${jsonTypeName(v)} into Go value of type string`);
+  if (!RFC3339.test(v) || Number.isNaN(Date.parse(v)))
+    throw decodeError('Node', 'v1', `parsing time "${v}" as "2006-01-02T15:04:05Z07:00"`);
+  return v;
+}
+
 function decodeSpec(raw: unknown, name: string): NodeSpec {
   if (raw === undefined || raw === null) return {};
   if (!isObject(raw))
@@ -61,7 +73,7 @@ function decodeSpec(raw: unknown, name: string): NodeSpec {
     const taints = (raw.taints as Record<string, unknown>[]).map((t): Taint => {
       const taint: Taint = { key: t.key as string, effect: t.effect as TaintEffect };
       if (typeof t.value === 'string' && t.value !== '') taint.value = t.value;
-      if (typeof t.timeAdded === 'string') taint.timeAdded = t.timeAdded;
+      if (t.timeAdded !== undefined && t.timeAdded !== null) taint.timeAdded = decodeTime(t.timeAdded);
       return taint;
     });
     if (taints.length) spec.taints = taints;

@@ -174,6 +174,16 @@ describe('scheduler: pods and the node (memory runtime)', () => {
     const noKey = await patchNode({ spec: { taints: [{ key: 'bad key!', effect: 'NoSchedule' }] } });
     expect(noKey.statusCode).to.equal(422);
     expect(noKey.body).to.include('spec.taints[0].key: Invalid value: \\"bad key!\\"');
+    // a timeAdded that is no time: the decoder's 400, nothing stored (clients decoding the Node would fail on it)
+    const badTime = await patchNode({
+      spec: { taints: [{ key: 'k', effect: 'NoExecute', timeAdded: 'garbage' }] },
+    });
+    expect(badTime.statusCode).to.equal(400);
+    expect(badTime.body).to.include(
+      'Node in version \\"v1\\" cannot be handled as a Node: parsing time \\"garbage\\" as \\"2006-01-02T15:04:05Z07:00\\"',
+    );
+    const badType = await patchNode({ spec: { taints: [{ key: 'k', effect: 'NoExecute', timeAdded: 5 }] } });
+    expect(badType.statusCode).to.equal(400);
     expect((await h.api.inject({ method: 'DELETE', url: NODE })).statusCode).to.equal(405);
     const post = await h.api.inject({
       method: 'POST',
